@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`. Everything else is set-up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test bench db clean-db
+
+setup: $(INSTALLED)
+	@scripts/ensure-postgres.sh
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(INSTALLED)
+
+db: setup
+	$(BIN)/axolotly pg start >/dev/null
+	$(BIN)/axolotly db upgrade
+
+run: db
+	$(BIN)/axolotly seed-demo
+	@echo "Axolotly: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
+	$(BIN)/axolotly serve --host $(HOST) --port $(PORT)
+
+# The suite starts its own throw-away cluster (or uses TEST_DATABASE_URL, which it wipes).
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/launcher.py
+
+clean-db:
+	-$(BIN)/axolotly pg stop
+	rm -rf .axolotly

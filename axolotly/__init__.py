@@ -1,0 +1,1 @@
+"""Axolotly: a parental-control backend for kids' streaming."""

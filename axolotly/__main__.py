@@ -1,0 +1,3 @@
+from axolotly.cli import app
+
+app(prog_name="axolotly")

@@ -1,0 +1,69 @@
+"""The offline catalog: the shipped data file, for demos, tests and air-gapped installs."""
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+from axolotly.catalog.provider import (
+    CatalogEpisode, CatalogTitle, MediaType, format_rating, parse_date,
+)
+from axolotly.catalog.providers import registry_ids_for_tmdb
+
+
+@lru_cache
+def _entries() -> tuple[dict, ...]:
+    text = (resources.files("axolotly.data") / "offline_catalog.json").read_text(encoding="utf-8")
+    return tuple(json.loads(text)["titles"])
+
+
+def _to_title(entry: dict) -> CatalogTitle:
+    return CatalogTitle(
+        tmdb_id=entry["tmdb_id"],
+        media_type=entry["media_type"],
+        title=entry["title"],
+        overview=entry.get("overview"),
+        release_date=parse_date(entry.get("release_date")),
+        rating=format_rating(entry.get("vote_average")),
+        certification=entry.get("certification"),
+        genres=entry.get("genres", []),
+        providers=registry_ids_for_tmdb(entry.get("watch_providers", [])),
+        poster_path=entry.get("poster_path"),
+        backdrop_path=entry.get("backdrop_path"),
+    )
+
+
+class OfflineCatalog:
+    def search(self, query: str, media_type: MediaType | None = None) -> list[CatalogTitle]:
+        needle = query.casefold().strip()
+        return [
+            _to_title(entry)
+            for entry in _entries()
+            if needle in entry["title"].casefold()
+            and (media_type is None or entry["media_type"] == media_type)
+        ]
+
+    def get_title(self, media_type: MediaType, tmdb_id: int) -> CatalogTitle | None:
+        for entry in _entries():
+            if entry["tmdb_id"] == tmdb_id and entry["media_type"] == media_type:
+                return _to_title(entry)
+        return None
+
+    def get_episodes(self, tmdb_id: int) -> list[CatalogEpisode]:
+        for entry in _entries():
+            if entry["tmdb_id"] == tmdb_id and entry["media_type"] == "tv":
+                return [
+                    CatalogEpisode(
+                        tmdb_episode_id=episode["tmdb_episode_id"],
+                        season_number=season["season_number"],
+                        episode_number=episode["episode_number"],
+                        name=episode.get("name"),
+                        overview=episode.get("overview"),
+                        air_date=parse_date(episode.get("air_date")),
+                    )
+                    for season in entry["seasons"]
+                    for episode in season["episodes"]
+                ]
+        return []
+
+    def all_titles(self) -> list[CatalogTitle]:
+        return [_to_title(entry) for entry in _entries()]

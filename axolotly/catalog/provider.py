@@ -1,0 +1,52 @@
+"""What the catalog needs from a source of titles (TMDB online, the shipped file offline)."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal, Protocol
+
+MediaType = Literal["movie", "tv"]
+
+
+@dataclass(frozen=True)
+class CatalogTitle:
+    tmdb_id: int
+    media_type: MediaType
+    title: str
+    overview: str | None = None
+    release_date: date | None = None
+    rating: str | None = None  # TMDB's vote average out of 10, e.g. "7.6"
+    certification: str | None = None  # e.g. "TV-Y", "PG"
+    genres: list[dict] = field(default_factory=list)  # [{"id": 16, "name": "Animation"}]
+    providers: list[str] = field(default_factory=list)  # registry ids, see providers.py
+    poster_path: str | None = None
+    backdrop_path: str | None = None
+
+
+@dataclass(frozen=True)
+class CatalogEpisode:
+    tmdb_episode_id: int
+    season_number: int
+    episode_number: int
+    name: str | None = None
+    overview: str | None = None
+    air_date: date | None = None
+    thumbnail_path: str | None = None
+
+
+class CatalogProvider(Protocol):
+    def search(self, query: str, media_type: MediaType | None = None) -> list[CatalogTitle]: ...
+
+    def get_title(self, media_type: MediaType, tmdb_id: int) -> CatalogTitle | None: ...
+
+    def get_episodes(self, tmdb_id: int) -> list[CatalogEpisode]: ...
+
+
+def parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def format_rating(vote_average: float | None) -> str | None:
+    return None if vote_average is None else f"{float(vote_average):.1f}"

@@ -1,0 +1,107 @@
+"""`axolotly ...`: the one entry point for operators and the Makefile."""
+
+import json
+
+import typer
+
+from axolotly.db.cluster import ClusterError, project_cluster
+
+app = typer.Typer(help="Axolotly: parental controls for kids' streaming.", no_args_is_help=True)
+pg_app = typer.Typer(help="The project's own PostgreSQL cluster under .axolotly/pg.")
+db_app = typer.Typer(help="Schema migrations and database maintenance.")
+users_app = typer.Typer(help="Accounts an operator creates by hand.")
+app.add_typer(pg_app, name="pg")
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@pg_app.command("start")
+def pg_start() -> None:
+    """Start (initialising on first use) the local cluster and print its URL. Idempotent."""
+    try:
+        typer.echo(project_cluster().start())
+    except ClusterError as error:
+        _fail(str(error))
+
+
+@pg_app.command("stop")
+def pg_stop() -> None:
+    """Stop the local cluster (fast shutdown: clients are disconnected, data is safe)."""
+    try:
+        stopped = project_cluster().stop()
+    except ClusterError as error:
+        _fail(str(error))
+    typer.echo("stopped" if stopped else "not running")
+
+
+@pg_app.command("status")
+def pg_status() -> None:
+    """Where the cluster lives, whether it runs, and its URL."""
+    typer.echo(json.dumps(project_cluster().status(), indent=2))
+
+
+@pg_app.command("url")
+def pg_url() -> None:
+    """Print the SQLAlchemy URL of the local cluster."""
+    try:
+        typer.echo(project_cluster().url())
+    except ClusterError as error:
+        _fail(str(error))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from axolotly.db import migrate
+
+    migrate.upgrade(revision=revision)
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument(..., help="e.g. -1 or base")) -> None:
+    """Revert migrations down to REVISION."""
+    from axolotly.db import migrate
+
+    migrate.downgrade(revision=revision)
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the revision the database is at."""
+    from axolotly.db import migrate
+
+    migrate.current()
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    reload: bool = False,
+) -> None:
+    """Serve the HTTP API and pages with uvicorn."""
+    import uvicorn
+
+    uvicorn.run(
+        "axolotly.main:create_app", factory=True, host=host, port=port, workers=workers,
+        reload=reload, log_level="info", access_log=False,
+    )
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Load the offline catalog (titles, episodes, tags) and a demo family. Safe to re-run."""
+    from axolotly.db.engine import session_factory
+    from axolotly.seed.demo import demo_logins, seed_demo as run_seed
+
+    with session_factory()() as session, session.begin():
+        report = run_seed(session)
+    typer.echo(f"catalog: {report.titles} titles, {report.episodes} episodes loaded")
+    typer.echo("demo family created" if report.family_created else "demo family already there")
+    typer.echo("demo logins:\n" + demo_logins())

@@ -1,0 +1,62 @@
+"""Settings from the environment (and an optional `.env`), validated once at start-up."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_PLACEHOLDER_SECRET = "dev-only-insecure-secret-change-me"
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", DEV_PLACEHOLDER_SECRET}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    # None means: the project's embedded cluster under .axolotly/ (see axolotly.db.cluster).
+    database_url: str | None = None
+    db_pool_size: int = Field(20, ge=1)
+    db_max_overflow: int = Field(10, ge=0)
+    db_pool_pre_ping: bool = True
+
+    jwt_secret: str = DEV_PLACEHOLDER_SECRET
+    jwt_ttl_minutes: int = Field(30, ge=1, le=24 * 60)
+    # Keys the HMAC that stores device API keys; falls back to JWT_SECRET when unset.
+    device_key_secret: str | None = None
+
+    tmdb_api_key: str | None = None
+    tmdb_bearer_token: str | None = None
+    tmdb_base_url: str = "https://api.themoviedb.org/3"
+    tmdb_timeout_seconds: float = Field(10.0, gt=0)
+    tmdb_max_retries: int = Field(3, ge=0, le=10)
+
+    # Client addresses of reverse proxies whose X-Forwarded-For we believe (comma separated).
+    trusted_proxies: str = ""
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret_outside_development(self) -> "Settings":
+        if self.env == "production":
+            if self.jwt_secret in PLACEHOLDER_SECRETS or len(self.jwt_secret) < 32:
+                raise ValueError(
+                    "JWT_SECRET must be set to a random value of at least 32 characters "
+                    "when ENV=production (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+                )
+        return self
+
+    @property
+    def tmdb_enabled(self) -> bool:
+        return bool(self.tmdb_api_key or self.tmdb_bearer_token)
+
+    @property
+    def device_hmac_secret(self) -> bytes:
+        return (self.device_key_secret or self.jwt_secret).encode()
+
+    @property
+    def trusted_proxy_set(self) -> frozenset[str]:
+        return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

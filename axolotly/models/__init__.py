@@ -1,0 +1,20 @@
+"""One module per table; importing this package registers them all on Base.metadata."""
+
+from axolotly.models.base import Base
+from axolotly.models.content_reports import ContentReport
+from axolotly.models.content_tags import ContentTag
+from axolotly.models.devices import Device
+from axolotly.models.episode_links import EpisodeLink
+from axolotly.models.episodes import Episode
+from axolotly.models.kid_profiles import KidProfile
+from axolotly.models.kid_profiles_titles import KidProfileTitle
+from axolotly.models.pairing_codes import PairingCode
+from axolotly.models.rate_limits import RateLimit
+from axolotly.models.streaming_service_selection import StreamingServiceSelection
+from axolotly.models.titles import Title
+from axolotly.models.users import User
+
+__all__ = [
+    "Base", "ContentReport", "ContentTag", "Device", "Episode", "EpisodeLink", "KidProfile",
+    "KidProfileTitle", "PairingCode", "RateLimit", "StreamingServiceSelection", "Title", "User",
+]

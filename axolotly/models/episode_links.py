@@ -1,0 +1,24 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
+from sqlalchemy.orm import Mapped, mapped_column
+
+from axolotly.models.base import Base, created_at_column
+
+
+class EpisodeLink(Base):
+    """A crowd-sourced deep link that opens one episode in one streaming app."""
+
+    __tablename__ = "episode_links"
+    __table_args__ = (
+        Index("idx_episode_links_episode_platform", "episode_id", "platform"),
+        CheckConstraint("reported_count >= 0", name="reported_count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(50))
+    url: Mapped[str] = mapped_column(Text)
+    verified: Mapped[bool] = mapped_column(server_default=false())
+    reported_count: Mapped[int] = mapped_column(server_default="0")
+    created_at: Mapped[datetime] = created_at_column()

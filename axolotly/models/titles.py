@@ -1,0 +1,33 @@
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from axolotly.models.base import Base, json_list_column
+
+
+class Title(Base):
+    """A movie or show of the shared catalog (not owned by a family)."""
+
+    __tablename__ = "titles"
+    __table_args__ = (
+        Index("idx_titles_tmdb_id", "tmdb_id", unique=True),
+        Index("idx_titles_media_type", "media_type"),
+        CheckConstraint("media_type IN ('movie', 'tv')", name="media_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tmdb_id: Mapped[int]
+    title: Mapped[str] = mapped_column(String(500))
+    media_type: Mapped[str] = mapped_column(String(20))
+    overview: Mapped[str | None] = mapped_column(Text)
+    poster_path: Mapped[str | None] = mapped_column(String(255))
+    backdrop_path: Mapped[str | None] = mapped_column(String(255))
+    release_date: Mapped[date | None]
+    rating: Mapped[str | None] = mapped_column(String(10))
+    genres: Mapped[list[Any]] = json_list_column()
+    providers: Mapped[list[Any]] = json_list_column()
+    tags: Mapped[list[Any]] = json_list_column()
+    last_synced: Mapped[datetime | None]
+    certification: Mapped[str | None] = mapped_column(String(10))

@@ -1,0 +1,26 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from axolotly.models.base import Base, created_at_column
+
+ROLES = ("parent", "admin")
+
+
+class User(Base):
+    """A parent account; as the owner of kids, devices and codes it is "the family"."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        Index("idx_users_email", "email", unique=True),
+        Index("idx_users_role", "role"),
+        CheckConstraint("role IN ('parent', 'admin')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(50), server_default="parent")
+    created_at: Mapped[datetime] = created_at_column()
+    family_name: Mapped[str | None] = mapped_column(String(100))

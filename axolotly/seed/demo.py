@@ -1,0 +1,90 @@
+"""`axolotly seed-demo`: the offline catalog and a demo family, safe to run again."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from axolotly.catalog.offline import OfflineCatalog
+from axolotly.catalog.service import upsert_episodes, upsert_title
+from axolotly.models import Episode, KidProfile, KidProfileTitle, StreamingServiceSelection, Title, User
+from axolotly.security.passwords import hash_pin, hash_secret
+
+DEMO_PARENT = ("parent@demo.axolotly.test", "axolotly-demo-parent")
+DEMO_ADMIN = ("admin@demo.axolotly.test", "axolotly-demo-admin")
+DEMO_KIDS = (("Emma", 8, "1234"), ("Leo", 5, "5678"))
+DEMO_SERVICES = ["disney_plus", "netflix", "pbs_kids"]
+# kid name -> (title, policy); Emma's first Bluey episode is blocked below.
+DEMO_POLICIES = {
+    "Emma": [("Bluey", "allow"), ("Wild Kratts", "allow"), ("Moana", "allow"), ("Octonauts", "allow"),
+             ("The Lion King", "deny")],
+    "Leo": [("Bluey", "allow"), ("Daniel Tiger's Neighborhood", "allow"), ("Toy Story", "allow"),
+            ("Moana", "deny")],
+}
+
+
+@dataclass
+class SeedReport:
+    titles: int
+    episodes: int
+    family_created: bool
+
+
+def load_offline_catalog(db: Session) -> tuple[int, int]:
+    catalog = OfflineCatalog()
+    episodes = 0
+    items = catalog.all_titles()
+    for item in items:
+        title = upsert_title(db, item)
+        if item.media_type == "tv":
+            episodes += upsert_episodes(db, title.id, catalog.get_episodes(item.tmdb_id))
+    return len(items), episodes
+
+
+def ensure_user(db: Session, email: str, password: str, role: str, family_name: str | None = None) -> tuple[User, bool]:
+    user = db.execute(select(User).where(User.email == email)).scalar_one_or_none()
+    if user is not None:
+        return user, False
+    user = User(email=email, password_hash=hash_secret(password), role=role, family_name=family_name)
+    db.add(user)
+    db.flush()
+    return user, True
+
+
+def seed_demo(db: Session) -> SeedReport:
+    titles, episodes = load_offline_catalog(db)
+    ensure_user(db, *DEMO_ADMIN, role="admin")
+    parent, created = ensure_user(db, *DEMO_PARENT, role="parent", family_name="The Demo Family")
+    if created:
+        _build_demo_family(db, parent)
+    return SeedReport(titles=titles, episodes=episodes, family_created=created)
+
+
+def _build_demo_family(db: Session, parent: User) -> None:
+    db.add(StreamingServiceSelection(family_id=parent.id, selected_services=DEMO_SERVICES))
+    titles = {t.title: t for t in db.execute(select(Title)).scalars()}
+    for name, age, pin in DEMO_KIDS:
+        kid = KidProfile(family_id=parent.id, name=name, age=age, pin_hash=hash_pin(pin))
+        db.add(kid)
+        db.flush()
+        for title_name, policy in DEMO_POLICIES[name]:
+            title = titles[title_name]
+            blocked = _first_episode_ids(db, title, 1) if (name, title_name) == ("Emma", "Bluey") else []
+            db.add(KidProfileTitle(kid_profile_id=kid.id, title_id=title.id, policy=policy,
+                                   blocked_episodes=blocked))
+    db.flush()
+
+
+def _first_episode_ids(db: Session, title: Title, count: int) -> list[int]:
+    return list(db.execute(
+        select(Episode.id).where(Episode.title_id == title.id)
+        .order_by(Episode.season_number, Episode.episode_number).limit(count)
+    ).scalars())
+
+
+def demo_logins() -> str:
+    kids = ", ".join(f"{name} (PIN {pin})" for name, _, pin in DEMO_KIDS)
+    return (
+        f"  parent: {DEMO_PARENT[0]} / {DEMO_PARENT[1]}  (kids: {kids})\n"
+        f"  admin:  {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}"
+    )

@@ -1,0 +1,98 @@
+import os
+
+os.environ.setdefault("ENV", "test")
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from axolotly.config import get_settings
+from axolotly.db import engine as engine_module
+from axolotly.db import migrate
+from tests.pg import reset_public_schema, test_server
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    with test_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url):
+    """The suite's database, wiped and built by the migrations (never by create_all)."""
+    reset_public_schema(server_url)
+    migrate.upgrade(server_url)
+    os.environ["DATABASE_URL"] = server_url
+    get_settings.cache_clear()
+    engine_module.get_engine.cache_clear()
+    engine_module.session_factory.cache_clear()
+    return server_url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    engine = engine_module.get_engine()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine):
+    """One connection-level transaction per test, rolled back at the end."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield connection
+        transaction.rollback()
+
+
+@pytest.fixture
+def db(connection):
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        yield session
+
+
+class StatementCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_statements(engine):
+    counter = StatementCounter()
+    event.listen(engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(engine, "before_cursor_execute", counter)
+
+
+@pytest.fixture
+def app(db):
+    """The real app, whose request sessions join the test's rolled-back transaction."""
+    from axolotly.main import create_app
+
+    application = create_app()
+
+    def test_session():
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+
+    application.dependency_overrides[engine_module.get_session] = test_session
+    return application
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(app) as test_client:
+        yield test_client
