@@ -105,3 +105,30 @@ def seed_demo() -> None:
     typer.echo(f"catalog: {report.titles} titles, {report.episodes} episodes loaded")
     typer.echo("demo family created" if report.family_created else "demo family already there")
     typer.echo("demo logins:\n" + demo_logins())
+
+
+@app.command()
+def worker(concurrency: int = typer.Option(1, min=1, max=32)) -> None:
+    """Run durable jobs (episode loading, ...) until stopped."""
+    from axolotly.jobs import get_job_app
+
+    get_job_app().run_worker(concurrency=concurrency)
+
+
+@users_app.command("create-admin")
+def create_admin(
+    email: str,
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+) -> None:
+    """Create an admin (or promote an existing account). Sign-up never creates admins."""
+    from axolotly.accounts.schemas import SignUp
+    from axolotly.accounts.service import create_admin as make_admin
+    from axolotly.db.engine import session_factory
+
+    try:
+        SignUp(email=email, password=password)
+    except ValueError as error:
+        _fail(f"invalid email or password: {error}")
+    with session_factory()() as session, session.begin():
+        user = make_admin(session, email, password)
+    typer.echo(f"admin {user.email} (id {user.id}) ready")

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(10, ge=0)
     db_pool_pre_ping: bool = True
 
+    # bcrypt cost for passwords (PINs use two less); tests lower it for speed.
+    bcrypt_rounds: int = Field(12, ge=4, le=16)
+
     jwt_secret: str = DEV_PLACEHOLDER_SECRET
     jwt_ttl_minutes: int = Field(30, ge=1, le=24 * 60)
     # Keys the HMAC that stores device API keys; falls back to JWT_SECRET when unset.

@@ -5,9 +5,15 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from axolotly.accounts.router import router as accounts_router
+from axolotly.admin.router import router as admin_router
+from axolotly.catalog.router import router as catalog_router
 from axolotly.config import get_settings
 from axolotly.db.engine import get_engine
 from axolotly.errors import DomainError
+from axolotly.families.router import router as families_router
+from axolotly.policies.router import router as policies_router
+from axolotly.reports.router import router as reports_router
 
 
 def create_app() -> FastAPI:
@@ -17,6 +23,9 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description="Parental controls for kids' streaming: parent API, launcher API, admin API.",
     )
+
+    for router in (accounts_router, families_router, catalog_router, policies_router, reports_router, admin_router):
+        app.include_router(router)
 
     @app.exception_handler(DomainError)
     def _domain_error(request: Request, error: DomainError) -> JSONResponse:

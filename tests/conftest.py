@@ -1,6 +1,7 @@
 import os
 
 os.environ.setdefault("ENV", "test")
+os.environ.setdefault("BCRYPT_ROUNDS", "4")
 
 import pytest
 from fastapi.testclient import TestClient

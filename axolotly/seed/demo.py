@@ -10,8 +10,8 @@ from axolotly.catalog.service import upsert_episodes, upsert_title
 from axolotly.models import Episode, KidProfile, KidProfileTitle, StreamingServiceSelection, Title, User
 from axolotly.security.passwords import hash_pin, hash_secret
 
-DEMO_PARENT = ("parent@demo.axolotly.test", "axolotly-demo-parent")
-DEMO_ADMIN = ("admin@demo.axolotly.test", "axolotly-demo-admin")
+DEMO_PARENT = ("parent@axolotly.example", "axolotly-demo-parent")
+DEMO_ADMIN = ("admin@axolotly.example", "axolotly-demo-admin")
 DEMO_KIDS = (("Emma", 8, "1234"), ("Leo", 5, "5678"))
 DEMO_SERVICES = ["disney_plus", "netflix", "pbs_kids"]
 # kid name -> (title, policy); Emma's first Bluey episode is blocked below.

@@ -1,0 +1,37 @@
+"""Who is calling: the parent or admin behind a Bearer token."""
+
+from typing import Annotated
+
+from fastapi import Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from axolotly.db.engine import get_session
+from axolotly.errors import Forbidden, Unauthorized
+from axolotly.models import User
+from axolotly.security.tokens import user_id_from_token
+
+bearer = HTTPBearer(auto_error=False)
+DbSession = Annotated[Session, Depends(get_session)]
+
+
+def current_user(
+    db: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> User:
+    if credentials is None:
+        raise Unauthorized("Not authenticated", headers={"WWW-Authenticate": "Bearer"})
+    user_id = user_id_from_token(credentials.credentials)
+    user = db.get(User, user_id) if user_id is not None else None
+    if user is None:
+        raise Unauthorized("Invalid or expired token", headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+def current_admin(user: Annotated[User, Depends(current_user)]) -> User:
+    if user.role != "admin":
+        raise Forbidden("Admins only")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+CurrentAdmin = Annotated[User, Depends(current_admin)]

@@ -1,0 +1,76 @@
+from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
+
+from axolotly.accounts.deps import CurrentUser, DbSession
+from axolotly.catalog.providers import PROVIDERS
+from axolotly.families import kids, services
+from axolotly.families.schemas import (
+    KidCreate, KidOut, KidUpdate, PinBody, PinVerified, ServiceOut, ServiceSelection, ServiceSelectionOut,
+)
+
+router = APIRouter(prefix="/api/parent", tags=["kids and services"])
+
+
+@router.get("/kids", response_model=list[KidOut])
+def list_kids(user: CurrentUser, db: DbSession):
+    return kids.list_kids(db, user.id)
+
+
+@router.post("/kids", status_code=status.HTTP_201_CREATED, response_model=KidOut)
+def create_kid(body: KidCreate, user: CurrentUser, db: DbSession):
+    return kids.create_kid(db, user.id, body.name, body.age, body.pin)
+
+
+@router.get("/kids/{kid_id}", response_model=KidOut)
+def get_kid(kid_id: int, user: CurrentUser, db: DbSession):
+    return kids.get_kid(db, user.id, kid_id)
+
+
+@router.patch("/kids/{kid_id}", response_model=KidOut)
+def update_kid(kid_id: int, body: KidUpdate, user: CurrentUser, db: DbSession):
+    return kids.update_kid(db, user.id, kid_id, body.model_dump(exclude_unset=True))
+
+
+@router.delete("/kids/{kid_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_kid(kid_id: int, user: CurrentUser, db: DbSession) -> None:
+    """Deletes the kid and their policies; their devices stay paired, unassigned."""
+    kids.delete_kid(db, user.id, kid_id)
+
+
+@router.put("/kids/{kid_id}/pin", status_code=status.HTTP_204_NO_CONTENT)
+def change_pin(kid_id: int, body: PinBody, user: CurrentUser, db: DbSession) -> None:
+    """Set a new PIN (parents only); also lifts a lockout."""
+    kids.change_pin(db, user.id, kid_id, body.pin)
+
+
+@router.post("/kids/{kid_id}/verify-pin", response_model=PinVerified,
+             responses={401: {"description": "Wrong PIN"}, 429: {"description": "Locked after 5 wrong PINs"}})
+def verify_pin(kid_id: int, body: PinBody, user: CurrentUser, db: DbSession):
+    verified, locked_for = kids.check_pin(db, user.id, kid_id, body.pin)
+    # Responses, not exceptions: the failure counter must be committed.
+    if locked_for:
+        return JSONResponse({"detail": "Too many wrong PINs; this profile is locked for a while"},
+                            status_code=429, headers={"Retry-After": str(locked_for)})
+    if not verified:
+        return JSONResponse({"detail": "Wrong PIN"}, status_code=401)
+    return PinVerified(verified=True)
+
+
+@router.get("/services", response_model=list[ServiceOut], tags=["kids and services"])
+def list_services():
+    """Every streaming service Axolotly knows (the launcher's provider registry)."""
+    return [ServiceOut(id=p.id, name=p.name, package=p.package) for p in PROVIDERS]
+
+
+@router.get("/services/selected", response_model=ServiceSelectionOut)
+def get_selected_services(user: CurrentUser, db: DbSession):
+    selection = services.get_selection(db, user.id)
+    if selection is None:
+        return ServiceSelectionOut(services=[], updated_at=None)
+    return ServiceSelectionOut(services=selection.selected_services, updated_at=selection.updated_at)
+
+
+@router.put("/services/selected", response_model=ServiceSelectionOut)
+def set_selected_services(body: ServiceSelection, user: CurrentUser, db: DbSession):
+    selection = services.set_selection(db, user.id, body.services)
+    return ServiceSelectionOut(services=selection.selected_services, updated_at=selection.updated_at)

@@ -1,0 +1,56 @@
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PIN = Field(pattern=r"^[0-9]{4}$", description="Exactly four digits", examples=["1234"])
+KID_NAME = Field(min_length=1, max_length=100)
+KID_AGE = Field(ge=0, le=17)
+
+
+class KidCreate(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    name: str = KID_NAME
+    age: int | None = KID_AGE
+    pin: str = PIN
+
+
+class KidUpdate(BaseModel):
+    """Only the fields sent change; send `"age": null` to clear the age."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    name: str | None = KID_NAME
+    age: int | None = KID_AGE
+
+
+class PinBody(BaseModel):
+    pin: str = PIN
+
+
+class KidOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    age: int | None
+    created_at: datetime
+    locked_until: datetime | None = Field(None, validation_alias="pin_locked_until")
+
+
+class PinVerified(BaseModel):
+    verified: bool
+
+
+class ServiceOut(BaseModel):
+    id: str
+    name: str
+    package: str
+
+
+class ServiceSelection(BaseModel):
+    services: list[str] = Field(max_length=32, description="Registry ids, in launcher order")
+
+
+class ServiceSelectionOut(ServiceSelection):
+    updated_at: datetime | None

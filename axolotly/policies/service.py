@@ -1,0 +1,123 @@
+"""Per-kid policies: allow/deny titles, block episodes, explain decisions."""
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from axolotly.catalog.service import has_episodes
+from axolotly.errors import Conflict, Invalid, NotFound
+from axolotly.families.kids import get_kid
+from axolotly.families.services import get_selection
+from axolotly.jobs import LOAD_EPISODES, defer_in_transaction
+from axolotly.models import Episode, KidProfileTitle, Title
+from axolotly.policies.evaluate import Policy, TitleFacts, evaluate_episode, evaluate_title
+
+
+def get_title(db: Session, title_id: int) -> Title:
+    title = db.get(Title, title_id)
+    if title is None:
+        raise NotFound("Title not found")
+    return title
+
+
+def list_policies(db: Session, family_id: int, kid_id: int) -> list[tuple[KidProfileTitle, Title]]:
+    kid = get_kid(db, family_id, kid_id)
+    rows = db.execute(
+        select(KidProfileTitle, Title).join(Title, Title.id == KidProfileTitle.title_id)
+        .where(KidProfileTitle.kid_profile_id == kid.id).order_by(Title.title, Title.id)
+    )
+    return [tuple(row) for row in rows]
+
+
+def _policy_row(db: Session, kid_id: int, title_id: int) -> KidProfileTitle | None:
+    return db.execute(
+        select(KidProfileTitle).where(KidProfileTitle.kid_profile_id == kid_id, KidProfileTitle.title_id == title_id)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def set_policy(db: Session, family_id: int, kid_id: int, title_id: int, policy: str) -> tuple[KidProfileTitle, Title, bool]:
+    """Upserts the policy; allowing a show without episodes queues the job that loads them."""
+    kid = get_kid(db, family_id, kid_id)
+    title = get_title(db, title_id)
+    statement = insert(KidProfileTitle).values(kid_profile_id=kid.id, title_id=title.id, policy=policy)
+    statement = statement.on_conflict_do_update(
+        index_elements=[KidProfileTitle.kid_profile_id, KidProfileTitle.title_id],
+        set_={"policy": statement.excluded.policy},
+    )
+    db.execute(statement)
+    queued = policy == "allow" and title.media_type == "tv" and not has_episodes(db, title.id)
+    if queued:
+        defer_in_transaction(db, LOAD_EPISODES, title_id=title.id)
+    return _policy_row(db, kid.id, title.id), title, queued
+
+
+def remove_policy(db: Session, family_id: int, kid_id: int, title_id: int) -> None:
+    kid = get_kid(db, family_id, kid_id)
+    result = db.execute(delete(KidProfileTitle).where(
+        KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title_id))
+    if result.rowcount == 0:
+        raise NotFound("No policy for this title")
+
+
+def _allowed_show_policy(db: Session, family_id: int, kid_id: int, title_id: int) -> KidProfileTitle:
+    kid = get_kid(db, family_id, kid_id)
+    title = get_title(db, title_id)
+    row = db.execute(
+        select(KidProfileTitle).where(KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title.id)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound("No policy for this title")
+    if title.media_type != "tv":
+        raise Invalid("Only shows have episodes to block")
+    if row.policy != "allow":
+        raise Conflict("Episodes can only be blocked on an allowed show")
+    return row
+
+
+def _check_episodes_of_title(db: Session, title_id: int, episode_ids: set[int]) -> None:
+    if not episode_ids:
+        return
+    found = set(db.execute(
+        select(Episode.id).where(Episode.title_id == title_id, Episode.id.in_(episode_ids))
+    ).scalars())
+    foreign = sorted(episode_ids - found)
+    if foreign:
+        raise Invalid(f"Not episodes of this title: {', '.join(map(str, foreign))}")
+
+
+def set_blocked_episodes(db: Session, family_id: int, kid_id: int, title_id: int, episode_ids: list[int]) -> KidProfileTitle:
+    row = _allowed_show_policy(db, family_id, kid_id, title_id)
+    wanted = set(episode_ids)
+    _check_episodes_of_title(db, title_id, wanted)
+    row.blocked_episodes = sorted(wanted)
+    db.flush()
+    return row
+
+
+def block_episode(db: Session, family_id: int, kid_id: int, title_id: int, episode_id: int, blocked: bool) -> KidProfileTitle:
+    row = _allowed_show_policy(db, family_id, kid_id, title_id)
+    _check_episodes_of_title(db, title_id, {episode_id})
+    current = set(row.blocked_episodes)
+    row.blocked_episodes = sorted(current | {episode_id} if blocked else current - {episode_id})
+    db.flush()
+    return row
+
+
+def explain(db: Session, family_id: int, kid_id: int, title_id: int):
+    """The decision for the title and each of its episodes, with reasons (evaluate.py)."""
+    kid = get_kid(db, family_id, kid_id)
+    title = get_title(db, title_id)
+    row = _policy_row(db, kid.id, title.id)
+    policy = Policy(row.policy, frozenset(row.blocked_episodes)) if row else None
+    selection = get_selection(db, family_id)
+    selected = selection.selected_services if selection else []
+    facts = TitleFacts(tuple(title.providers))
+    episodes = db.execute(
+        select(Episode).where(Episode.title_id == title.id).order_by(Episode.season_number, Episode.episode_number)
+    ).scalars().all()
+    return (
+        kid, title, evaluate_title(policy, selected, facts),
+        [(episode, evaluate_episode(policy, selected, facts, episode.id)) for episode in episodes],
+    )

@@ -1,0 +1,31 @@
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ISSUE_TYPES = ("inappropriate_content", "wrong_age_rating", "wrong_episode_data",
+               "broken_link", "not_on_service", "other")
+IssueType = Literal["inappropriate_content", "wrong_age_rating", "wrong_episode_data",
+                    "broken_link", "not_on_service", "other"]
+
+
+class ReportCreate(BaseModel):
+    title_id: int
+    issue_type: IssueType
+    description: str = Field("", max_length=2000)
+
+
+class ReportOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title_id: int
+    issue_type: str
+    description: str | None
+    status: str
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+class AdminReportOut(ReportOut):
+    family_id: int
