@@ -82,6 +82,7 @@ def app(db):
     application = create_app()
 
     def test_session():
+        db.commit()  # keep what the test set up; a failing request rolls back only its own work
         try:
             yield db
             db.commit()

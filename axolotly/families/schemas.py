@@ -3,15 +3,13 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 PIN = Field(pattern=r"^[0-9]{4}$", description="Exactly four digits", examples=["1234"])
-KID_NAME = Field(min_length=1, max_length=100)
-KID_AGE = Field(ge=0, le=17)
 
 
 class KidCreate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    name: str = KID_NAME
-    age: int | None = KID_AGE
+    name: str = Field(min_length=1, max_length=100)
+    age: int | None = Field(None, ge=0, le=17)
     pin: str = PIN
 
 
@@ -20,8 +18,8 @@ class KidUpdate(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    name: str | None = KID_NAME
-    age: int | None = KID_AGE
+    name: str | None = Field(None, min_length=1, max_length=100)
+    age: int | None = Field(None, ge=0, le=17)
 
 
 class PinBody(BaseModel):
