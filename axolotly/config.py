@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # Client addresses of reverse proxies whose X-Forwarded-For we believe (comma separated).
     trusted_proxies: str = ""
 
+    # Pairing-code guessing budget (failed redemptions per hour); see README "Pairing security".
+    pair_failures_per_address_per_hour: int = Field(10, ge=1)
+    pair_failures_global_per_hour: int = Field(100, ge=1)
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret_outside_development(self) -> "Settings":
         if self.env == "production":

@@ -1,6 +1,8 @@
 """The ASGI application: routers, error mapping, /healthz."""
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -11,7 +13,10 @@ from axolotly.catalog.router import router as catalog_router
 from axolotly.config import get_settings
 from axolotly.db.engine import get_engine
 from axolotly.errors import DomainError
+from axolotly.devices.router import router as devices_router
 from axolotly.families.router import router as families_router
+from axolotly.launcher.router import PAIR_PATH
+from axolotly.launcher.router import router as launcher_router
 from axolotly.policies.router import router as policies_router
 from axolotly.reports.router import router as reports_router
 
@@ -24,8 +29,15 @@ def create_app() -> FastAPI:
         description="Parental controls for kids' streaming: parent API, launcher API, admin API.",
     )
 
-    for router in (accounts_router, families_router, catalog_router, policies_router, reports_router, admin_router):
+    for router in (accounts_router, families_router, catalog_router, policies_router, devices_router,
+                   reports_router, admin_router, launcher_router):
         app.include_router(router)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        if request.url.path == PAIR_PATH:  # the launcher contract wants a 400 with this text
+            return JSONResponse({"detail": "Invalid pairing code format"}, status_code=400)
+        return await request_validation_exception_handler(request, error)
 
     @app.exception_handler(DomainError)
     def _domain_error(request: Request, error: DomainError) -> JSONResponse:

@@ -9,6 +9,7 @@ from axolotly.models.episodes import Episode
 from axolotly.models.kid_profiles import KidProfile
 from axolotly.models.kid_profiles_titles import KidProfileTitle
 from axolotly.models.pairing_codes import PairingCode
+from axolotly.models.pairing_requests import PairingRequest
 from axolotly.models.rate_limits import RateLimit
 from axolotly.models.streaming_service_selection import StreamingServiceSelection
 from axolotly.models.titles import Title
@@ -16,5 +17,5 @@ from axolotly.models.users import User
 
 __all__ = [
     "Base", "ContentReport", "ContentTag", "Device", "Episode", "EpisodeLink", "KidProfile",
-    "KidProfileTitle", "PairingCode", "RateLimit", "StreamingServiceSelection", "Title", "User",
+    "KidProfileTitle", "PairingCode", "PairingRequest", "RateLimit", "StreamingServiceSelection", "Title", "User",
 ]

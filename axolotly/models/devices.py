@@ -26,3 +26,5 @@ class Device(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     last_active: Mapped[datetime | None]
+    # HMAC-SHA256 (server secret) of the API key; the key itself is shown once and never stored.
+    api_key_digest: Mapped[str | None] = mapped_column(String(64))

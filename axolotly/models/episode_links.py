@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.models.base import Base, created_at_column
@@ -12,6 +12,8 @@ class EpisodeLink(Base):
     __tablename__ = "episode_links"
     __table_args__ = (
         Index("idx_episode_links_episode_platform", "episode_id", "platform"),
+        # Device reports bump the matching row instead of adding a duplicate.
+        Index("uq_episode_links_episode_platform_url", "episode_id", "platform", func.md5("url"), unique=True),
         CheckConstraint("reported_count >= 0", name="reported_count_not_negative"),
     )
 

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.models.base import Base, created_at_column
@@ -26,3 +26,5 @@ class KidProfile(Base):
     # Durable lockout state: five wrong PINs lock the profile (see families/pins.py).
     pin_failed_attempts: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     pin_locked_until: Mapped[datetime | None]
+    # Bumped by database triggers whenever anything this kid's launcher shows changes (ETag).
+    launcher_version: Mapped[int] = mapped_column(BigInteger, server_default="0")

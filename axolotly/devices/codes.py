@@ -1,0 +1,103 @@
+"""Pairing codes: parents create them, devices redeem them once (POST /api/pair)."""
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from axolotly.config import get_settings
+from axolotly.errors import Conflict, NotFound
+from axolotly.families.scoping import owned_by
+from axolotly.models import Device, KidProfile, PairingCode, User
+from axolotly.security import api_keys, rate_limits
+from axolotly.security.rate_limits import Limit
+
+CODE_LIFETIME = timedelta(minutes=10)
+MAX_LIVE_CODES = 5
+HOUR = timedelta(hours=1)
+TOO_MANY_GUESSES = "Too many pairing attempts; try again later"
+
+
+def live_codes(db: Session, family_id: int) -> list[PairingCode]:
+    statement = owned_by(select(PairingCode), PairingCode, family_id).where(
+        PairingCode.used.is_(False), PairingCode.expires_at > func.now()
+    ).order_by(PairingCode.created_at)
+    return list(db.execute(statement).scalars())
+
+
+def create_code(db: Session, family_id: int) -> PairingCode:
+    # Serialise code creation per family so two requests cannot both pass the limit.
+    db.execute(select(User.id).where(User.id == family_id).with_for_update())
+    if len(live_codes(db, family_id)) >= MAX_LIVE_CODES:
+        raise Conflict(f"At most {MAX_LIVE_CODES} live pairing codes; revoke one or wait for expiry")
+    # Expired codes are dead weight that would block their digits (the cleanup job removes them too).
+    db.execute(delete(PairingCode).where(PairingCode.expires_at < func.now()))
+    for _ in range(20):
+        code = f"{secrets.randbelow(10**6):06d}"
+        created = db.execute(
+            insert(PairingCode)
+            .values(code=code, family_id=family_id, expires_at=func.now() + CODE_LIFETIME)
+            .on_conflict_do_nothing(index_elements=[PairingCode.code])
+            .returning(PairingCode.id)
+        ).scalar_one_or_none()
+        if created is not None:
+            return db.get(PairingCode, created)
+    raise Conflict("Could not find a free pairing code; try again")
+
+
+def revoke_code(db: Session, family_id: int, code_id: int) -> None:
+    deleted = db.execute(
+        delete(PairingCode).where(PairingCode.id == code_id, PairingCode.family_id == family_id)
+    ).rowcount
+    if not deleted:
+        raise NotFound("Pairing code not found")
+
+
+def pairing_limits(client: str) -> tuple[Limit, Limit]:
+    settings = get_settings()
+    return (
+        Limit(f"pair:address:{client}", settings.pair_failures_per_address_per_hour, HOUR),
+        Limit("pair:global", settings.pair_failures_global_per_hour, HOUR),
+    )
+
+
+def redeem(db: Session, code: str) -> int | None:
+    """Marks a live code used and returns its family; one atomic statement, so of N concurrent
+    redemptions exactly one gets the family and the rest None."""
+    return db.execute(
+        update(PairingCode)
+        .where(PairingCode.code == code, PairingCode.used.is_(False), PairingCode.expires_at > func.now())
+        .values(used=True)
+        .returning(PairingCode.family_id)
+    ).scalar_one_or_none()
+
+
+def register_device(db: Session, family_id: int, device_id: str | None = None) -> tuple[Device, str]:
+    """A new device of the family with a fresh key; assigned when the family has exactly one kid."""
+    kids = list(db.execute(select(KidProfile.id).where(KidProfile.family_id == family_id).limit(2)).scalars())
+    api_key = api_keys.new_api_key()
+    device = Device(device_id=device_id or api_keys.new_device_id(), family_id=family_id,
+                    kid_profile_id=kids[0] if len(kids) == 1 else None, api_key_digest=api_keys.digest(api_key))
+    db.add(device)
+    db.flush()
+    return device, api_key
+
+
+def pair_with_code(db: Session, code: str, client: str) -> tuple[Device, str, User] | None:
+    """Throttled redemption: None (failure recorded) for unknown, used or expired codes."""
+    limits = pairing_limits(client)
+    for limit in limits:
+        rate_limits.enforce(db, limit, TOO_MANY_GUESSES)
+    family_id = redeem(db, code)
+    if family_id is None:
+        for limit in limits:
+            rate_limits.record_failure(db, limit)
+        return None
+    device, api_key = register_device(db, family_id)
+    return device, api_key, db.get(User, family_id)
+
+
+def delete_expired_codes(db: Session) -> int:
+    return db.execute(text("DELETE FROM pairing_codes WHERE expires_at < now()")).rowcount

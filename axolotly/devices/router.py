@@ -1,0 +1,49 @@
+from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
+
+from axolotly.accounts.deps import CurrentUser, DbSession
+from axolotly.devices import codes, service
+from axolotly.devices.schemas import ConfirmPairing, DeviceOut, DeviceUpdate, PairingCodeOut
+from axolotly.launcher import legacy_pairing
+
+router = APIRouter(prefix="/api/parent", tags=["devices"])
+
+
+@router.post("/pairing-codes", status_code=status.HTTP_201_CREATED, response_model=PairingCodeOut)
+def create_pairing_code(user: CurrentUser, db: DbSession):
+    """A 6-digit code for the launcher, valid 10 minutes, single use; at most 5 live per family."""
+    return codes.create_code(db, user.id)
+
+
+@router.get("/pairing-codes", response_model=list[PairingCodeOut])
+def list_pairing_codes(user: CurrentUser, db: DbSession):
+    return codes.live_codes(db, user.id)
+
+
+@router.delete("/pairing-codes/{code_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_pairing_code(code_id: int, user: CurrentUser, db: DbSession) -> None:
+    codes.revoke_code(db, user.id, code_id)
+
+
+@router.post("/pairing/confirm", status_code=status.HTTP_204_NO_CONTENT,
+             responses={404: {"description": "No device is showing this code"}})
+def confirm_device_code(body: ConfirmPairing, user: CurrentUser, db: DbSession):
+    """Older launchers' 3-step pairing: confirm the code a device shows, into this family."""
+    if not legacy_pairing.confirm(db, user.id, body.pairing_code):
+        return JSONResponse({"detail": "No device is waiting with this code"}, status_code=404)
+    return None
+
+
+@router.get("/devices", response_model=list[DeviceOut])
+def list_devices(user: CurrentUser, db: DbSession):
+    return service.list_devices(db, user.id)
+
+
+@router.patch("/devices/{device_id}", response_model=DeviceOut)
+def update_device(device_id: int, body: DeviceUpdate, user: CurrentUser, db: DbSession):
+    return service.update_device(db, user.id, device_id, body.model_dump(exclude_unset=True))
+
+
+@router.delete("/devices/{device_id}", status_code=status.HTTP_204_NO_CONTENT)
+def unpair_device(device_id: int, user: CurrentUser, db: DbSession) -> None:
+    service.unpair(db, user.id, device_id)

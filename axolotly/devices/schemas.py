@@ -1,0 +1,35 @@
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class PairingCodeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class DeviceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    friendly_name: str | None
+    kid_id: int | None = Field(validation_alias="kid_profile_id")
+    paired_at: datetime
+    last_active: datetime | None
+
+
+class DeviceUpdate(BaseModel):
+    """Only the fields sent change; `"kid_id": null` unassigns the device."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    friendly_name: str | None = Field(None, min_length=1, max_length=100)
+    kid_id: int | None = None
+
+
+class ConfirmPairing(BaseModel):
+    pairing_code: str = Field(pattern=r"^[0-9]{6}$")

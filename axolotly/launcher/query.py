@@ -1,0 +1,102 @@
+"""The kid's launcher, built by PostgreSQL as JSON text in one statement.
+
+Same rules as policies/evaluate.py (a property test holds them together): titles the kid is
+allowed (one policy per kid and title, so "allow" means not denied), on the family's selected
+services in selection order, or on each title's own providers when nothing is selected; a title
+appears under every such service; blocked episodes are left out.
+"""
+
+from functools import lru_cache
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+from sqlalchemy.types import String
+
+from axolotly.catalog.providers import PROVIDERS
+
+POSTER_BASE = "https://image.tmdb.org/t/p/w500"
+BACKDROP_BASE = "https://image.tmdb.org/t/p/w780"
+
+LAUNCHER_SQL = """
+WITH registry AS (
+    SELECT r.id, r.name, r.package, r.pos
+    FROM unnest(:registry_ids, :registry_names, :registry_packages) WITH ORDINALITY AS r(id, name, package, pos)
+),
+selection AS (
+    SELECT s.id, s.pos
+    FROM streaming_service_selection ss
+    CROSS JOIN LATERAL jsonb_array_elements_text(ss.selected_services) WITH ORDINALITY AS s(id, pos)
+    WHERE ss.family_id = :family_id
+),
+allowed AS (
+    SELECT t.id, t.title, t.media_type, t.poster_path, t.backdrop_path, t.certification, t.providers,
+           p.blocked_episodes
+    FROM kid_profiles_titles p JOIN titles t ON t.id = p.title_id
+    WHERE p.kid_profile_id = :kid_id AND p.policy = 'allow'
+),
+placed AS (
+    SELECT a.*, r.id AS service, r.name AS service_name, r.package,
+           CASE WHEN EXISTS (SELECT 1 FROM selection) THEN sel.pos ELSE r.pos END AS group_pos
+    FROM allowed a
+    JOIN registry r ON a.providers ? r.id
+    LEFT JOIN selection sel ON sel.id = r.id
+    WHERE sel.id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM selection)
+),
+items AS (
+    SELECT pl.service, pl.service_name, pl.package, pl.group_pos, pl.title, pl.id,
+        json_build_object(
+            'id', pl.id::text,
+            'appName', pl.title,
+            'packageName', pl.package,
+            'iconUrl', :poster_base || pl.poster_path,
+            'coverArt', :backdrop_base || pl.backdrop_path,
+            'isEnabled', true,
+            'ageRating', pl.certification,
+            'mediaType', CASE pl.media_type WHEN 'tv' THEN 'TV' ELSE 'MOVIE' END,
+            'deepLink', NULL,
+            'episodes', COALESCE((
+                SELECT json_agg(json_build_object(
+                    'id', 's' || e.season_number || 'e' || e.episode_number,
+                    'name', e.name,
+                    'deepLink', (
+                        SELECT l.url FROM episode_links l
+                        WHERE l.episode_id = e.id AND l.platform = pl.service
+                        ORDER BY l.verified DESC, l.reported_count DESC, l.created_at, l.id
+                        LIMIT 1)
+                ) ORDER BY e.season_number, e.episode_number, e.id)
+                FROM episodes e
+                WHERE e.title_id = pl.id AND NOT pl.blocked_episodes @> to_jsonb(e.id)
+            ), '[]'::json)
+        ) AS item
+    FROM placed pl
+),
+groups AS (
+    SELECT group_pos, json_build_object(
+        'id', service, 'name', service_name, 'package', package, 'count', count(*),
+        'content', json_agg(item ORDER BY title, id)) AS payload
+    FROM items
+    GROUP BY service, service_name, package, group_pos
+)
+SELECT COALESCE(json_agg(payload ORDER BY group_pos), '[]'::json)::text FROM groups
+"""
+
+
+@lru_cache
+def _statement():
+    return text(LAUNCHER_SQL).bindparams(
+        bindparam("registry_ids", type_=ARRAY(String)),
+        bindparam("registry_names", type_=ARRAY(String)),
+        bindparam("registry_packages", type_=ARRAY(String)),
+    )
+
+
+def launcher_json(db: Session, family_id: int, kid_id: int) -> str:
+    """The `/api/apps` body for one kid, as JSON text (PostgreSQL builds it; we pass it through)."""
+    return db.execute(_statement(), {
+        "family_id": family_id, "kid_id": kid_id,
+        "registry_ids": [p.id for p in PROVIDERS],
+        "registry_names": [p.name for p in PROVIDERS],
+        "registry_packages": [p.package for p in PROVIDERS],
+        "poster_base": POSTER_BASE, "backdrop_base": BACKDROP_BASE,
+    }).scalar_one()

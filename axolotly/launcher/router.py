@@ -1,0 +1,83 @@
+"""The Android launcher's wire contract (shared/spec/launcher-api.md), served exactly."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, Response
+from fastapi.responses import JSONResponse
+
+from axolotly.accounts.deps import DbSession
+from axolotly.devices import codes
+from axolotly.launcher import episode_links, legacy_pairing
+from axolotly.launcher.auth import CurrentDevice
+from axolotly.launcher.query import launcher_json
+from axolotly.launcher.schemas import (
+    DeviceValidation, EpisodeReport, EpisodeReportResult, PairingInitiate, PairingStatus, PairRequest,
+    PairResponse,
+)
+from axolotly.security.client import client_address
+
+router = APIRouter(tags=["launcher"])
+
+PAIR_PATH = "/api/pair"
+INVALID_CODE = {"detail": "Invalid or expired pairing code"}
+# Bump when the shape of /api/apps changes, so old ETags never match a new format.
+CONTENT_FORMAT = "1"
+
+
+@router.post(PAIR_PATH, response_model=PairResponse, responses={
+    400: {"description": "Not 6 digits"}, 401: {"description": "Unknown, used or expired code"},
+    429: {"description": "Too many guesses (Retry-After)"}})
+def pair(body: PairRequest, request: Request, db: DbSession):
+    """Redeem a parent's 6-digit code: a new device of that family, with its key shown once."""
+    paired = codes.pair_with_code(db, body.pairingCode, client_address(request))
+    if paired is None:
+        # A response, not an exception: the recorded failure (throttle) must be committed.
+        return JSONResponse(INVALID_CODE, status_code=401)
+    device, api_key, family = paired
+    return PairResponse(deviceId=device.device_id, apiKey=api_key, familyName=family.family_name or "Family")
+
+
+@router.get("/api/device/validate", response_model=DeviceValidation)
+def validate(device: CurrentDevice):
+    return DeviceValidation(is_paired=True, kid_profile_id=device.kid_profile_id,
+                            kid_name=device.kid_name, kid_age=device.kid_age)
+
+
+@router.get("/api/apps", responses={200: {"description": "Provider groups of this kid's content"},
+                                   304: {"description": "Not modified (If-None-Match)"}})
+def apps(device: CurrentDevice, db: DbSession,
+         if_none_match: Annotated[str | None, Header()] = None) -> Response:
+    """This device's kid's launcher: provider groups in the family's order; `[]` when unassigned."""
+    if device.kid_profile_id is None:
+        etag = f'"{CONTENT_FORMAT}-unassigned"'
+    else:
+        etag = f'"{CONTENT_FORMAT}-k{device.kid_profile_id}-v{device.launcher_version}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if if_none_match and _etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers=headers)
+    body = "[]" if device.kid_profile_id is None else launcher_json(db, device.family_id, device.kid_profile_id)
+    return Response(content=body, media_type="application/json", headers=headers)
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    candidates = {candidate.strip().removeprefix("W/") for candidate in header.split(",")}
+    return "*" in candidates or etag in candidates
+
+
+@router.post("/api/device/episode-report", response_model=EpisodeReportResult)
+def episode_report(body: EpisodeReport, device: CurrentDevice, db: DbSession):
+    link_id, count = episode_links.record_report(db, device.kid_profile_id, body)
+    return EpisodeReportResult(link_id=link_id, reported_count=count)
+
+
+@router.post("/api/pairing/initiate", tags=["launcher (3-step pairing)"])
+def pairing_initiate(body: PairingInitiate, db: DbSession):
+    """Older launchers: the device shows its own code and waits for a parent to confirm it."""
+    legacy_pairing.initiate(db, body.device_id, body.pairing_code)
+    return {"status": "pending_confirmation"}
+
+
+@router.get("/api/pairing/status/{device_id}", response_model=PairingStatus, tags=["launcher (3-step pairing)"])
+def pairing_status(device_id: str, db: DbSession):
+    is_paired, api_key = legacy_pairing.poll(db, device_id[:255])
+    return PairingStatus(is_paired=is_paired, api_key=api_key)

@@ -1,0 +1,21 @@
+"""one episode_links row per (episode, platform, url), so device reports bump instead of duplicating
+
+Revision ID: 0010
+Revises: 0009
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("uq_episode_links_episode_platform_url", "episode_links",
+                    ["episode_id", "platform", sa.text("md5(url)")], unique=True)
+
+
+def downgrade() -> None:
+    op.drop_index("uq_episode_links_episode_platform_url", table_name="episode_links")
