@@ -58,8 +58,12 @@ class StatementCounter:
     def __init__(self):
         self.statements: list[str] = []
 
+    # Savepoints come from the test harness's per-test transaction, not from the application.
+    HARNESS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
+        if not statement.lstrip().upper().startswith(self.HARNESS):
+            self.statements.append(statement)
 
     @property
     def count(self) -> int:
