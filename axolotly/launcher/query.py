@@ -6,7 +6,9 @@ services in selection order, or on each title's own providers when nothing is se
 appears under every such service; blocked episodes are left out.
 """
 
+from collections import OrderedDict
 from functools import lru_cache
+from threading import Lock
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -89,6 +91,45 @@ def _statement():
         bindparam("registry_names", type_=ARRAY(String)),
         bindparam("registry_packages", type_=ARRAY(String)),
     )
+
+
+class RenderedLaunchers:
+    """Per-process cache of rendered launchers keyed by (kid, launcher_version).
+
+    Safe because database triggers bump launcher_version on every change that can alter a kid's
+    launcher (migration 0012): a new version is a new key, so a stale body is never served.
+    """
+
+    def __init__(self, max_entries: int = 512):
+        self.max_entries = max_entries
+        self._bodies: OrderedDict[tuple[int, int], str] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: tuple[int, int]) -> str | None:
+        with self._lock:
+            body = self._bodies.get(key)
+            if body is not None:
+                self._bodies.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[int, int], body: str) -> None:
+        with self._lock:
+            self._bodies[key] = body
+            self._bodies.move_to_end(key)
+            while len(self._bodies) > self.max_entries:
+                self._bodies.popitem(last=False)
+
+
+rendered_launchers = RenderedLaunchers()
+
+
+def cached_launcher_json(db: Session, family_id: int, kid_id: int, version: int) -> str:
+    key = (kid_id, version)
+    body = rendered_launchers.get(key)
+    if body is None:
+        body = launcher_json(db, family_id, kid_id)
+        rendered_launchers.put(key, body)
+    return body
 
 
 def launcher_json(db: Session, family_id: int, kid_id: int) -> str:

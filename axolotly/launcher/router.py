@@ -9,7 +9,7 @@ from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
 from axolotly.launcher import episode_links, legacy_pairing
 from axolotly.launcher.auth import CurrentDevice
-from axolotly.launcher.query import launcher_json
+from axolotly.launcher.query import cached_launcher_json
 from axolotly.launcher.schemas import (
     DeviceValidation, EpisodeReport, EpisodeReportResult, PairingInitiate, PairingStatus, PairRequest,
     PairResponse,
@@ -55,7 +55,10 @@ def apps(device: CurrentDevice, db: DbSession,
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if if_none_match and _etag_matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)
-    body = "[]" if device.kid_profile_id is None else launcher_json(db, device.family_id, device.kid_profile_id)
+    if device.kid_profile_id is None:
+        body = "[]"
+    else:
+        body = cached_launcher_json(db, device.family_id, device.kid_profile_id, device.launcher_version)
     return Response(content=body, media_type="application/json", headers=headers)
 
 
