@@ -9,7 +9,7 @@ from axolotly.catalog.provider import CatalogProvider
 from axolotly.catalog.schemas import EpisodeOut, ImportTitle, SearchResult, TitleDetail
 from axolotly.catalog.tmdb import catalog_provider
 from axolotly.config import get_settings
-from axolotly.models import Episode, Title
+from axolotly.models import Title
 from axolotly.policies.service import get_title
 from axolotly.policies.schemas import TitleSummary
 
@@ -65,9 +65,7 @@ def list_titles(
 @router.get("/titles/{title_id}", response_model=TitleDetail)
 def get_title_detail(title_id: int, user: CurrentUser, db: DbSession):
     title = get_title(db, title_id)
-    episodes = db.execute(
-        select(Episode).where(Episode.title_id == title.id).order_by(Episode.season_number, Episode.episode_number)
-    ).scalars().all()
+    episodes = service.episodes_of(db, title.id)
     return TitleDetail(
         **TitleSummary.model_validate(title).model_dump(), overview=title.overview,
         backdrop_path=title.backdrop_path, genres=title.genres,

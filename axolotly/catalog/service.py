@@ -71,5 +71,13 @@ def load_episodes(db: Session, provider: CatalogProvider, title_id: int) -> int:
     return upsert_episodes(db, title.id, provider.get_episodes(title.tmdb_id))
 
 
+def episodes_of(db: Session, title_id: int) -> list[Episode]:
+    """A title's episodes in watching order."""
+    return list(db.execute(
+        select(Episode).where(Episode.title_id == title_id)
+        .order_by(Episode.season_number, Episode.episode_number, Episode.id)
+    ).scalars())
+
+
 def has_episodes(db: Session, title_id: int) -> bool:
     return db.execute(select(Episode.id).where(Episode.title_id == title_id).limit(1)).first() is not None

@@ -3,7 +3,7 @@
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -98,6 +98,3 @@ def pair_with_code(db: Session, code: str, client: str) -> tuple[Device, str, Us
     device, api_key = register_device(db, family_id)
     return device, api_key, db.get(User, family_id)
 
-
-def delete_expired_codes(db: Session) -> int:
-    return db.execute(text("DELETE FROM pairing_codes WHERE expires_at < now()")).rowcount

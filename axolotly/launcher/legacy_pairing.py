@@ -6,6 +6,7 @@ their own family, and wrong confirmation codes are throttled per parent like pai
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from axolotly.devices.codes import CODE_LIFETIME, HOUR, register_device
@@ -29,7 +30,7 @@ def initiate(db: Session, device_id: str, code: str) -> None:
     try:
         with db.begin_nested():
             created = db.execute(statement).scalar_one_or_none()
-    except Exception as error:  # the code is already shown by another device
+    except IntegrityError as error:  # the code is already shown by another device
         if "idx_pairing_requests_code" in str(error):
             raise Conflict("This code is in use; show another one") from None
         raise

@@ -4,7 +4,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from axolotly.catalog.service import has_episodes
+from axolotly.catalog.service import episodes_of, has_episodes
 from axolotly.errors import Conflict, Invalid, NotFound
 from axolotly.families.kids import get_kid
 from axolotly.families.services import get_selection
@@ -114,9 +114,7 @@ def explain(db: Session, family_id: int, kid_id: int, title_id: int):
     selection = get_selection(db, family_id)
     selected = selection.selected_services if selection else []
     facts = TitleFacts(tuple(title.providers))
-    episodes = db.execute(
-        select(Episode).where(Episode.title_id == title.id).order_by(Episode.season_number, Episode.episode_number)
-    ).scalars().all()
+    episodes = episodes_of(db, title.id)
     return (
         kid, title, evaluate_title(policy, selected, facts),
         [(episode, evaluate_episode(policy, selected, facts, episode.id)) for episode in episodes],
