@@ -31,6 +31,7 @@ test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
+	@scripts/ensure-apt.sh wrk wrk
 	$(BIN)/python bench/launcher.py
 
 clean-db:

@@ -1,29 +1,52 @@
 """The ASGI application: routers, error mapping, /healthz."""
 
-from fastapi import FastAPI, Request
+import asyncio
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import psycopg
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from psycopg_pool import PoolTimeout
 
 from axolotly.accounts.router import router as accounts_router
 from axolotly.admin.router import router as admin_router
 from axolotly.catalog.router import router as catalog_router
 from axolotly.config import get_settings
-from axolotly.db.engine import get_engine
 from axolotly.errors import DomainError
 from axolotly.devices.router import router as devices_router
 from axolotly.families.router import router as families_router
 from axolotly.launcher.router import PAIR_PATH
+from axolotly.launcher.reads import LauncherReads, get_launcher_reads, pooled_launcher_reads
 from axolotly.launcher.router import router as launcher_router
 from axolotly.policies.router import router as policies_router
 from axolotly.reports.router import router as reports_router
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """One async pool per worker process for the launcher's hot path (launcher/reads.py)."""
+    reads = pooled_launcher_reads()
+    await reads.open()
+    app.state.launcher_reads = reads
+    # Start-up objects (modules, routes, models) live forever: keep them out of every GC pass,
+    # so full collections under load stay short (latency tail).
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        await reads.close()
+
+
 def create_app() -> FastAPI:
     get_settings()  # fail fast on bad configuration (e.g. a placeholder secret in production)
     app = FastAPI(
+        lifespan=lifespan,
         title="Axolotly",
         version="0.1.0",
         description="Parental controls for kids' streaming: parent API, launcher API, admin API.",
@@ -44,12 +67,12 @@ def create_app() -> FastAPI:
         return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
 
     @app.get("/healthz", tags=["ops"])
-    def healthz() -> JSONResponse:
-        """Liveness and database connectivity (503 when the database does not answer)."""
+    async def healthz(reads: Annotated[LauncherReads, Depends(get_launcher_reads)]) -> JSONResponse:
+        """Liveness and database connectivity (503 when the database does not answer in 2 s)."""
         try:
-            with get_engine().connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except SQLAlchemyError:
+            async with asyncio.timeout(2):
+                await reads.fetch_one("SELECT 1", {})
+        except (psycopg.Error, PoolTimeout, TimeoutError):
             return JSONResponse({"status": "degraded", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 

@@ -5,12 +5,13 @@ os.environ.setdefault("BCRYPT_ROUNDS", "4")
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import delete, event, text
 from sqlalchemy.orm import Session
 
 from axolotly.config import get_settings
 from axolotly.db import engine as engine_module
 from axolotly.db import migrate
+from axolotly.launcher.reads import SessionLauncherReads, get_launcher_reads
 from tests.pg import reset_public_schema, test_server
 
 
@@ -95,6 +96,7 @@ def app(db):
             raise
 
     application.dependency_overrides[engine_module.get_session] = test_session
+    application.dependency_overrides[get_launcher_reads] = lambda: SessionLauncherReads(db)
     return application
 
 
@@ -102,3 +104,17 @@ def app(db):
 def client(app):
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def committed(engine):
+    """Rows other connections can see (committed), removed again after the test.
+
+    Append (model, id) pairs; they are deleted in reverse order (cascades take the rest).
+    """
+    made: list = []
+    yield made
+    with Session(engine) as db, db.begin():
+        for model, row_id in reversed(made):
+            db.execute(delete(model).where(model.id == row_id))
+        db.execute(text("DELETE FROM procrastinate_jobs"))

@@ -33,6 +33,21 @@ def test_if_none_match_gives_304_without_body(client, db):
     assert client.get("/api/apps", headers={**device, "If-None-Match": '"other"'}).status_code == 200
 
 
+def test_gzip_when_accepted_with_its_own_etag_and_the_same_content(client, db):
+    parent, emma, leo, bluey, device, row = setup_family(client, db)
+    plain = client.get("/api/apps", headers={**device, "Accept-Encoding": "identity"})
+    packed = client.get("/api/apps", headers={**device, "Accept-Encoding": "gzip"})
+    refused = client.get("/api/apps", headers={**device, "Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in plain.headers and "Content-Encoding" not in refused.headers
+    assert packed.headers["Content-Encoding"] == "gzip" and packed.headers["Vary"] == "Accept-Encoding"
+    assert int(packed.headers["Content-Length"]) < len(plain.content)
+    assert packed.json() == plain.json() and plain.json()[0]["content"][0]["appName"] == "Bluey"
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    # Either tag names the same content: a client that switched encodings still gets its 304.
+    for tag in (plain.headers["ETag"], packed.headers["ETag"]):
+        assert client.get("/api/apps", headers={**device, "If-None-Match": tag}).status_code == 304
+
+
 def test_every_change_that_alters_the_launcher_changes_the_etag(client, db):
     parent, emma, leo, bluey, device, row = setup_family(client, db)
     episode = episode_ids(db, bluey.id)[0]

@@ -5,7 +5,7 @@ import asyncio
 import httpx
 import pytest
 import respx
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from axolotly.catalog.provider import CatalogTitle
@@ -22,17 +22,6 @@ async def run_worker_until_queue_is_empty():
     app = get_job_app()
     async with app.open_async():
         await app.run_worker_async(wait=False, install_signal_handlers=False)
-
-
-@pytest.fixture
-def committed(engine):
-    """Rows the worker can see (committed), removed again after the test."""
-    made: list = []
-    yield made
-    with Session(engine) as db, db.begin():
-        for model, row_id in reversed(made):
-            db.execute(delete(model).where(model.id == row_id))
-        db.execute(text("DELETE FROM procrastinate_jobs"))
 
 
 @respx.mock

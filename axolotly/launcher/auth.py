@@ -1,26 +1,21 @@
-"""Device authentication for launcher calls: X-Device-ID + X-API-Key, one SQL statement."""
+"""Device authentication for launcher calls: X-Device-ID + X-API-Key, one SQL statement.
+
+Two doors onto the same check: `LauncherDevice` (async, the read-only hot path on the launcher
+pool) and `CurrentDevice` (sync, for calls that write in the request's ORM transaction).
+"""
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header
-from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
 from axolotly.accounts.deps import DbSession
 from axolotly.errors import Unauthorized
-from axolotly.models import Device
+from axolotly.launcher.reads import DEVICE_SQL, TOUCH_SQL, LauncherReads, get_launcher_reads
 from axolotly.security import api_keys
 
 INVALID_DEVICE = "Invalid device credentials"
-
-DEVICE_SQL = text("""
-    SELECT d.id, d.family_id, d.api_key_digest, d.kid_profile_id,
-           k.name AS kid_name, k.age AS kid_age, k.launcher_version,
-           d.last_active IS NULL OR d.last_active < now() - interval '60 seconds' AS needs_touch
-    FROM devices d LEFT JOIN kid_profiles k ON k.id = d.kid_profile_id
-    WHERE d.device_id = :device_id
-""")
 
 
 @dataclass(frozen=True)
@@ -34,10 +29,11 @@ class AuthenticatedDevice:
     needs_touch: bool
 
 
-def authenticate_device(db: Session, device_id: str | None, api_key: str | None) -> AuthenticatedDevice:
-    if not device_id or not api_key or len(device_id) > 255 or len(api_key) > 255:
-        raise Unauthorized(INVALID_DEVICE)
-    row = db.execute(DEVICE_SQL, {"device_id": device_id}).first()
+def _well_formed(device_id: str | None, api_key: str | None) -> bool:
+    return bool(device_id and api_key and len(device_id) <= 255 and len(api_key) <= 255)
+
+
+def _authenticated(row: Any, api_key: str) -> AuthenticatedDevice:
     # An unpaired device has no row; a deleted family took its devices with it (cascade).
     if row is None or not api_keys.matches(api_key, row.api_key_digest):
         raise Unauthorized(INVALID_DEVICE)
@@ -45,10 +41,24 @@ def authenticate_device(db: Session, device_id: str | None, api_key: str | None)
                                row.launcher_version, row.needs_touch)
 
 
-def touch(db: Session, device: AuthenticatedDevice) -> None:
-    """last_active, at most once a minute per device: not a write per request."""
+def authenticate_device(db: Session, device_id: str | None, api_key: str | None) -> AuthenticatedDevice:
+    if not _well_formed(device_id, api_key):
+        raise Unauthorized(INVALID_DEVICE)
+    device = _authenticated(db.connection().exec_driver_sql(DEVICE_SQL, {"device_id": device_id}).first(), api_key)
+    # last_active, at most once a minute per device: not a write per request.
     if device.needs_touch:
-        db.execute(update(Device).where(Device.id == device.id).values(last_active=text("now()")))
+        db.connection().exec_driver_sql(TOUCH_SQL, {"id": device.id})
+    return device
+
+
+async def authenticate_device_async(reads: LauncherReads, device_id: str | None,
+                                    api_key: str | None) -> AuthenticatedDevice:
+    if not _well_formed(device_id, api_key):
+        raise Unauthorized(INVALID_DEVICE)
+    device = _authenticated(await reads.fetch_one(DEVICE_SQL, {"device_id": device_id}), api_key)
+    if device.needs_touch:
+        await reads.execute(TOUCH_SQL, {"id": device.id})
+    return device
 
 
 def current_device(
@@ -56,9 +66,16 @@ def current_device(
     x_device_id: Annotated[str | None, Header()] = None,
     x_api_key: Annotated[str | None, Header()] = None,
 ) -> AuthenticatedDevice:
-    device = authenticate_device(db, x_device_id, x_api_key)
-    touch(db, device)
-    return device
+    return authenticate_device(db, x_device_id, x_api_key)
+
+
+async def launcher_device(
+    reads: Annotated[LauncherReads, Depends(get_launcher_reads)],
+    x_device_id: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> AuthenticatedDevice:
+    return await authenticate_device_async(reads, x_device_id, x_api_key)
 
 
 CurrentDevice = Annotated[AuthenticatedDevice, Depends(current_device)]
+LauncherDevice = Annotated[AuthenticatedDevice, Depends(launcher_device)]

@@ -6,16 +6,13 @@ services in selection order, or on each title's own providers when nothing is se
 appears under every such service; blocked episodes are left out.
 """
 
+import gzip
 from collections import OrderedDict
-from functools import lru_cache
+from dataclasses import dataclass
 from threading import Lock
 
-from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session
-from sqlalchemy.types import String
-
 from axolotly.catalog.providers import PROVIDERS
+from axolotly.launcher.reads import LauncherReads
 
 POSTER_BASE = "https://image.tmdb.org/t/p/w500"
 BACKDROP_BASE = "https://image.tmdb.org/t/p/w780"
@@ -23,19 +20,19 @@ BACKDROP_BASE = "https://image.tmdb.org/t/p/w780"
 LAUNCHER_SQL = """
 WITH registry AS (
     SELECT r.id, r.name, r.package, r.pos
-    FROM unnest(:registry_ids, :registry_names, :registry_packages) WITH ORDINALITY AS r(id, name, package, pos)
+    FROM unnest(%(registry_ids)s::text[], %(registry_names)s::text[], %(registry_packages)s::text[]) WITH ORDINALITY AS r(id, name, package, pos)
 ),
 selection AS (
     SELECT s.id, s.pos
     FROM streaming_service_selection ss
     CROSS JOIN LATERAL jsonb_array_elements_text(ss.selected_services) WITH ORDINALITY AS s(id, pos)
-    WHERE ss.family_id = :family_id
+    WHERE ss.family_id = %(family_id)s
 ),
 allowed AS (
     SELECT t.id, t.title, t.media_type, t.poster_path, t.backdrop_path, t.certification, t.providers,
            p.blocked_episodes
     FROM kid_profiles_titles p JOIN titles t ON t.id = p.title_id
-    WHERE p.kid_profile_id = :kid_id AND p.policy = 'allow'
+    WHERE p.kid_profile_id = %(kid_id)s AND p.policy = 'allow'
 ),
 placed AS (
     SELECT a.*, r.id AS service, r.name AS service_name, r.package,
@@ -51,8 +48,8 @@ items AS (
             'id', pl.id::text,
             'appName', pl.title,
             'packageName', pl.package,
-            'iconUrl', :poster_base || pl.poster_path,
-            'coverArt', :backdrop_base || pl.backdrop_path,
+            'iconUrl', %(poster_base)s::text || pl.poster_path,
+            'coverArt', %(backdrop_base)s::text || pl.backdrop_path,
             'isEnabled', true,
             'ageRating', pl.certification,
             'mediaType', CASE pl.media_type WHEN 'tv' THEN 'TV' ELSE 'MOVIE' END,
@@ -84,13 +81,17 @@ SELECT COALESCE(json_agg(payload ORDER BY group_pos), '[]'::json)::text FROM gro
 """
 
 
-@lru_cache
-def _statement():
-    return text(LAUNCHER_SQL).bindparams(
-        bindparam("registry_ids", type_=ARRAY(String)),
-        bindparam("registry_names", type_=ARRAY(String)),
-        bindparam("registry_packages", type_=ARRAY(String)),
-    )
+@dataclass(frozen=True)
+class RenderedLauncher:
+    """One kid's launcher at one version, encoded once: plain JSON and gzip (OkHttp asks for it)."""
+
+    json: bytes
+    gzip: bytes
+
+    @classmethod
+    def of(cls, text: str) -> "RenderedLauncher":
+        body = text.encode()
+        return cls(body, gzip.compress(body, compresslevel=6, mtime=0))
 
 
 class RenderedLaunchers:
@@ -102,17 +103,17 @@ class RenderedLaunchers:
 
     def __init__(self, max_entries: int = 512):
         self.max_entries = max_entries
-        self._bodies: OrderedDict[tuple[int, int], str] = OrderedDict()
+        self._bodies: OrderedDict[tuple[int, int], RenderedLauncher] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: tuple[int, int]) -> str | None:
+    def get(self, key: tuple[int, int]) -> RenderedLauncher | None:
         with self._lock:
             body = self._bodies.get(key)
             if body is not None:
                 self._bodies.move_to_end(key)
             return body
 
-    def put(self, key: tuple[int, int], body: str) -> None:
+    def put(self, key: tuple[int, int], body: RenderedLauncher) -> None:
         with self._lock:
             self._bodies[key] = body
             self._bodies.move_to_end(key)
@@ -123,21 +124,22 @@ class RenderedLaunchers:
 rendered_launchers = RenderedLaunchers()
 
 
-def cached_launcher_json(db: Session, family_id: int, kid_id: int, version: int) -> str:
+async def cached_launcher(reads: LauncherReads, family_id: int, kid_id: int, version: int) -> RenderedLauncher:
     key = (kid_id, version)
-    body = rendered_launchers.get(key)
-    if body is None:
-        body = launcher_json(db, family_id, kid_id)
-        rendered_launchers.put(key, body)
-    return body
+    rendered = rendered_launchers.get(key)
+    if rendered is None:
+        rendered = RenderedLauncher.of(await launcher_json(reads, family_id, kid_id))
+        rendered_launchers.put(key, rendered)
+    return rendered
 
 
-def launcher_json(db: Session, family_id: int, kid_id: int) -> str:
+async def launcher_json(reads: LauncherReads, family_id: int, kid_id: int) -> str:
     """The `/api/apps` body for one kid, as JSON text (PostgreSQL builds it; we pass it through)."""
-    return db.execute(_statement(), {
+    row = await reads.fetch_one(LAUNCHER_SQL, {
         "family_id": family_id, "kid_id": kid_id,
         "registry_ids": [p.id for p in PROVIDERS],
         "registry_names": [p.name for p in PROVIDERS],
         "registry_packages": [p.package for p in PROVIDERS],
         "poster_base": POSTER_BASE, "backdrop_base": BACKDROP_BASE,
-    }).scalar_one()
+    })
+    return row[0]

@@ -2,14 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 
 from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
 from axolotly.launcher import episode_links, legacy_pairing
-from axolotly.launcher.auth import CurrentDevice
-from axolotly.launcher.query import cached_launcher_json
+from axolotly.launcher.auth import CurrentDevice, LauncherDevice
+from axolotly.launcher.query import RenderedLauncher, cached_launcher
+from axolotly.launcher.reads import LauncherReads, get_launcher_reads
 from axolotly.launcher.schemas import (
     DeviceValidation, EpisodeReport, EpisodeReportResult, PairingInitiate, PairingStatus, PairRequest,
     PairResponse,
@@ -22,6 +23,7 @@ PAIR_PATH = "/api/pair"
 INVALID_CODE = {"detail": "Invalid or expired pairing code"}
 # Bump when the shape of /api/apps changes, so old ETags never match a new format.
 CONTENT_FORMAT = "1"
+UNASSIGNED = RenderedLauncher.of("[]")
 
 
 @router.post(PAIR_PATH, response_model=PairResponse, responses={
@@ -38,33 +40,52 @@ def pair(body: PairRequest, request: Request, db: DbSession):
 
 
 @router.get("/api/device/validate", response_model=DeviceValidation)
-def validate(device: CurrentDevice):
+async def validate(device: LauncherDevice):
     return DeviceValidation(is_paired=True, kid_profile_id=device.kid_profile_id,
                             kid_name=device.kid_name, kid_age=device.kid_age)
 
 
 @router.get("/api/apps", responses={200: {"description": "Provider groups of this kid's content"},
                                    304: {"description": "Not modified (If-None-Match)"}})
-def apps(device: CurrentDevice, db: DbSession,
-         if_none_match: Annotated[str | None, Header()] = None) -> Response:
-    """This device's kid's launcher: provider groups in the family's order; `[]` when unassigned."""
+async def apps(device: LauncherDevice, reads: Annotated[LauncherReads, Depends(get_launcher_reads)],
+               if_none_match: Annotated[str | None, Header()] = None,
+               accept_encoding: Annotated[str | None, Header()] = None) -> Response:
+    """This device's kid's launcher: provider groups in the family's order; `[]` when unassigned.
+
+    gzip when the client accepts it (OkHttp does, transparently); each encoding has its own strong
+    ETag, and either one answers If-None-Match since both name the same content.
+    """
     if device.kid_profile_id is None:
         etag = f'"{CONTENT_FORMAT}-unassigned"'
+        rendered = UNASSIGNED
     else:
         etag = f'"{CONTENT_FORMAT}-k{device.kid_profile_id}-v{device.launcher_version}"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if if_none_match and _etag_matches(if_none_match, etag):
+        rendered = None
+    gzip_etag = etag[:-1] + '-gz"'
+    use_gzip = _accepts_gzip(accept_encoding)
+    headers = {"ETag": gzip_etag if use_gzip else etag, "Cache-Control": "private, no-cache",
+               "Vary": "Accept-Encoding"}
+    if if_none_match and _etag_matches(if_none_match, {etag, gzip_etag}):
         return Response(status_code=304, headers=headers)
-    if device.kid_profile_id is None:
-        body = "[]"
-    else:
-        body = cached_launcher_json(db, device.family_id, device.kid_profile_id, device.launcher_version)
-    return Response(content=body, media_type="application/json", headers=headers)
+    if rendered is None:
+        rendered = await cached_launcher(reads, device.family_id, device.kid_profile_id, device.launcher_version)
+    if use_gzip:
+        headers["Content-Encoding"] = "gzip"
+        return Response(content=rendered.gzip, media_type="application/json", headers=headers)
+    return Response(content=rendered.json, media_type="application/json", headers=headers)
 
 
-def _etag_matches(header: str, etag: str) -> bool:
+def _accepts_gzip(header: str | None) -> bool:
+    for coding in (header or "").lower().split(","):
+        name, _, params = coding.strip().partition(";")
+        if name.strip() == "gzip":
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def _etag_matches(header: str, etags: set[str]) -> bool:
     candidates = {candidate.strip().removeprefix("W/") for candidate in header.split(",")}
-    return "*" in candidates or etag in candidates
+    return "*" in candidates or not candidates.isdisjoint(etags)
 
 
 @router.post("/api/device/episode-report", response_model=EpisodeReportResult)
