@@ -1,10 +1,21 @@
 """`axolotly ...`: the one entry point for operators and the Makefile."""
 
+import asyncio
 import json
 
 import typer
 
-from axolotly.db.cluster import ClusterError, project_cluster
+from pathlib import Path
+
+from axolotly.config import get_settings
+from axolotly.db.cluster import ClusterError, LocalCluster, project_cluster
+from axolotly.ops import commands as ops_commands
+
+ROOT_HELP = "another cluster folder (a recovered or replica cluster); default: the project's own"
+
+
+def _cluster(root: Path | None) -> LocalCluster:
+    return LocalCluster(root) if root else project_cluster()
 
 app = typer.Typer(help="Axolotly: parental controls for kids' streaming.", no_args_is_help=True)
 pg_app = typer.Typer(help="The project's own PostgreSQL cluster under .axolotly/pg.")
@@ -13,6 +24,7 @@ users_app = typer.Typer(help="Accounts an operator creates by hand.")
 app.add_typer(pg_app, name="pg")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+ops_commands.register(db_app)
 
 
 def _fail(message: str) -> None:
@@ -30,19 +42,19 @@ def pg_start() -> None:
 
 
 @pg_app.command("stop")
-def pg_stop() -> None:
+def pg_stop(root: Path = typer.Option(None, help=ROOT_HELP)) -> None:
     """Stop the local cluster (fast shutdown: clients are disconnected, data is safe)."""
     try:
-        stopped = project_cluster().stop()
+        stopped = _cluster(root).stop()
     except ClusterError as error:
         _fail(str(error))
     typer.echo("stopped" if stopped else "not running")
 
 
 @pg_app.command("status")
-def pg_status() -> None:
+def pg_status(root: Path = typer.Option(None, help=ROOT_HELP)) -> None:
     """Where the cluster lives, whether it runs, and its URL."""
-    typer.echo(json.dumps(project_cluster().status(), indent=2))
+    typer.echo(json.dumps(_cluster(root).status(), indent=2))
 
 
 @pg_app.command("url")
@@ -109,10 +121,22 @@ def seed_demo() -> None:
 
 @app.command()
 def worker(concurrency: int = typer.Option(1, min=1, max=32)) -> None:
-    """Run durable jobs (episode loading, ...) until stopped."""
+    """Run durable jobs (episode loading, cleanup, backups, re-sync) and defer the periodic ones."""
     from axolotly.jobs import get_job_app
+    from axolotly.tasks import recover_stalled_jobs
 
-    get_job_app().run_worker(concurrency=concurrency)
+    app = get_job_app()
+
+    async def run() -> None:
+        async with app.open_async():
+            # Jobs left `doing` by a worker that died are picked up at once, not at the next minute.
+            await recover_stalled_jobs(app)
+            stalled_after = get_settings().job_stalled_after_seconds
+            await app.run_worker_async(concurrency=concurrency, install_signal_handlers=True,
+                                       update_heartbeat_interval=min(10.0, stalled_after / 3),
+                                       stalled_worker_timeout=stalled_after)
+
+    asyncio.run(run())
 
 
 @users_app.command("create-admin")

@@ -41,6 +41,22 @@ class Settings(BaseSettings):
     pair_failures_per_address_per_hour: int = Field(10, ge=1)
     pair_failures_global_per_hour: int = Field(100, ge=1)
 
+    # Operations (README "Operations"). Relative paths are under the working directory.
+    backup_dir: str = ".axolotly/backups"
+    backup_retention_days: int = Field(30, ge=1)
+    backup_cron: str = "0 3 * * *"  # daily backup job (UTC); prune runs half an hour later
+    basebackup_dir: str = ".axolotly/basebackups"
+    title_resync_days: int = Field(7, ge=1)
+    title_resync_batch: int = Field(200, ge=1)
+    # A job whose worker sent no heartbeat for this long is retried (worker killed mid-job).
+    job_stalled_after_seconds: float = Field(60, gt=0)
+    slow_query_ms: float = Field(1000, ge=0)
+    # Read replicas (comma-separated URLs); one lagging more than this is skipped.
+    database_replica_urls: str = ""
+    replica_max_lag_seconds: float = Field(10, ge=0)
+    # Database gauges of /metrics and /api/admin/db-health are read at most this often.
+    db_stats_cache_seconds: float = Field(5, ge=0)
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret_outside_development(self) -> "Settings":
         if self.env == "production":
@@ -58,6 +74,10 @@ class Settings(BaseSettings):
     @property
     def device_hmac_secret(self) -> bytes:
         return (self.device_key_secret or self.jwt_secret).encode()
+
+    @property
+    def replica_urls(self) -> list[str]:
+        return [url.strip() for url in self.database_replica_urls.split(",") if url.strip()]
 
     @property
     def trusted_proxy_set(self) -> frozenset[str]:

@@ -21,6 +21,7 @@ from axolotly.errors import DomainError
 from axolotly.devices.router import router as devices_router
 from axolotly.families.router import router as families_router
 from axolotly.launcher.router import PAIR_PATH
+from axolotly.ops import metrics
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads, pooled_launcher_reads
 from axolotly.launcher.router import router as launcher_router
 from axolotly.policies.router import router as policies_router
@@ -52,6 +53,7 @@ def create_app() -> FastAPI:
         description="Parental controls for kids' streaming: parent API, launcher API, admin API.",
     )
 
+    metrics.install(app)
     for router in (accounts_router, families_router, catalog_router, policies_router, devices_router,
                    reports_router, admin_router, launcher_router):
         app.include_router(router)

@@ -1,16 +1,38 @@
-"""The jobs themselves; each opens its own transaction (a worker has no request)."""
+"""The jobs themselves; each opens its own transaction (a worker has no request).
+
+Periodic jobs (procrastinate's cron, deferred by any running `axolotly worker`, once per tick
+whatever the number of workers):
+- every minute: delete expired pairing codes and pairing requests, old throttle windows; retry
+  jobs whose worker stopped sending heartbeats (killed mid-job);
+- BACKUP_CRON (daily): a pg_dump backup; half an hour later, prune backups past retention;
+- daily: re-sync titles whose `last_synced` is older than TITLE_RESYNC_DAYS.
+"""
 
 import logging
+from pathlib import Path
 
 import procrastinate
+from sqlalchemy import select, text
 
-from axolotly.catalog.service import load_episodes
+from axolotly.catalog.service import import_title, load_episodes
 from axolotly.catalog.tmdb import catalog_provider
 from axolotly.config import get_settings
-from axolotly.db.engine import session_factory
+from axolotly.db.engine import database_url, session_factory
+from axolotly.errors import DomainError
+from axolotly.models import Title
+from axolotly.ops import backups
 
 blueprint = procrastinate.Blueprint()
 logger = logging.getLogger(__name__)
+settings = get_settings()
+
+
+def _half_an_hour_after(cron: str) -> str:
+    minute, hour, *rest = cron.split()
+    if minute.isdigit() and hour.isdigit():
+        total = int(hour) * 60 + int(minute) + 30
+        return " ".join([str(total % 60), str(total // 60 % 24), *rest])
+    return cron
 
 
 @blueprint.task(name="load_title_episodes", retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2))
@@ -20,3 +42,81 @@ def load_title_episodes(title_id: int) -> int:
         count = load_episodes(db, catalog_provider(get_settings()), title_id)
     logger.info("loaded %s episodes for title %s", count, title_id)
     return count
+
+
+@blueprint.periodic(cron="* * * * *")
+@blueprint.task(name="cleanup_expired", queueing_lock="cleanup_expired")
+def cleanup_expired(timestamp: int) -> dict[str, int]:
+    """The spec's Cleanup: expired pairing codes go (and what else only lives for minutes)."""
+    with session_factory()() as db, db.begin():
+        removed = {
+            "pairing_codes": db.execute(text("DELETE FROM pairing_codes WHERE expires_at < now()")).rowcount,
+            "pairing_requests": db.execute(text("DELETE FROM pairing_requests WHERE expires_at < now()")).rowcount,
+            "rate_limits": db.execute(
+                text("DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'")).rowcount,
+        }
+    logger.info("cleanup: %s", removed)
+    return removed
+
+
+@blueprint.periodic(cron="* * * * *")
+@blueprint.task(name="retry_stalled_jobs", queueing_lock="retry_stalled_jobs", pass_context=True)
+async def retry_stalled_jobs(context: procrastinate.JobContext, timestamp: int) -> int:
+    """A job whose worker died (no heartbeat for JOB_STALLED_AFTER_SECONDS) is run again."""
+    return await recover_stalled_jobs(context.app)
+
+
+async def recover_stalled_jobs(app: procrastinate.App) -> int:
+    manager = app.job_manager
+    stalled = await manager.get_stalled_jobs(seconds_since_heartbeat=get_settings().job_stalled_after_seconds)
+    for job in stalled:
+        logger.warning("retrying stalled job %s (%s)", job.id, job.task_name)
+        await manager.retry_job(job)
+    return len(stalled)
+
+
+@blueprint.periodic(cron=settings.backup_cron)
+@blueprint.task(name="daily_backup", queueing_lock="daily_backup")
+def daily_backup(timestamp: int) -> str:
+    made = backups.take_backup(database_url(), Path(get_settings().backup_dir))
+    logger.info("backup written: %s (%s bytes)", made.path, made.size)
+    return str(made.path)
+
+
+@blueprint.periodic(cron=_half_an_hour_after(settings.backup_cron))
+@blueprint.task(name="prune_backups", queueing_lock="prune_backups")
+def prune_backups(timestamp: int) -> int:
+    current = get_settings()
+    gone = backups.prune_backups(Path(current.backup_dir), current.backup_retention_days)
+    logger.info("pruned %s backup(s)", len(gone))
+    return len(gone)
+
+
+@blueprint.periodic(cron="15 4 * * *")
+@blueprint.task(name="resync_stale_titles", queueing_lock="resync_stale_titles")
+def resync_stale_titles(timestamp: int) -> int:
+    """Refreshes the oldest-synced titles (and a show's episodes) from TMDB or the offline catalog.
+
+    One transaction per title, so one title the provider refuses does not undo the others.
+    """
+    current = get_settings()
+    provider = catalog_provider(current)
+    with session_factory()() as db:
+        stale = db.execute(
+            select(Title.id, Title.media_type, Title.tmdb_id)
+            .where((Title.last_synced.is_(None))
+                   | (Title.last_synced < text(f"now() - interval '{int(current.title_resync_days)} days'")))
+            .order_by(Title.last_synced.asc().nullsfirst(), Title.id).limit(current.title_resync_batch)
+        ).all()
+    refreshed = 0
+    for title_id, media_type, tmdb_id in stale:
+        try:
+            with session_factory()() as db, db.begin():
+                title = import_title(db, provider, media_type, tmdb_id)
+                if media_type == "tv":
+                    load_episodes(db, provider, title.id)
+            refreshed += 1
+        except DomainError as error:  # TMDB down or the title gone: the next run tries again
+            logger.warning("re-sync of title %s failed: %s", title_id, error.detail)
+    logger.info("re-synced %s of %s stale titles", refreshed, len(stale))
+    return refreshed

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from axolotly.config import get_settings
 from axolotly.db import engine as engine_module
 from axolotly.db import migrate
+from axolotly.db.replicas import get_read_session
 from axolotly.launcher.reads import SessionLauncherReads, get_launcher_reads
 from tests.pg import reset_public_schema, test_server
 
@@ -96,6 +97,7 @@ def app(db):
             raise
 
     application.dependency_overrides[engine_module.get_session] = test_session
+    application.dependency_overrides[get_read_session] = test_session
     application.dependency_overrides[get_launcher_reads] = lambda: SessionLauncherReads(db)
     return application
 

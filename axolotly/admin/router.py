@@ -27,3 +27,12 @@ def resolve_report(report_id: int, admin: CurrentAdmin, db: DbSession):
 @router.post("/reports/{report_id}/dismiss", response_model=AdminReportOut)
 def dismiss_report(report_id: int, admin: CurrentAdmin, db: DbSession):
     return reports.close_report(db, report_id, "dismissed")
+
+
+@router.get("/db-health")
+def db_health(admin: CurrentAdmin) -> dict:
+    """The database figures of /metrics as JSON, plus the slowest statements and the replicas."""
+    from axolotly.db.replicas import replica_status
+    from axolotly.ops.stats import database_stats
+
+    return {**database_stats.snapshot(), "replica_status": replica_status()}

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import select
 
 from axolotly.accounts.deps import CurrentUser, DbSession
+from axolotly.db.replicas import ReadSession
 from axolotly.catalog import service
 from axolotly.catalog.provider import CatalogProvider
 from axolotly.catalog.schemas import EpisodeOut, ImportTitle, SearchResult, TitleDetail
@@ -25,7 +26,7 @@ Provider = Annotated[CatalogProvider, Depends(get_provider)]
 
 @router.get("/search", response_model=list[SearchResult])
 def search(
-    user: CurrentUser, db: DbSession, provider: Provider,
+    user: CurrentUser, db: ReadSession, provider: Provider,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words of the title")],
     media_type: Literal["movie", "tv"] | None = None,
 ):
@@ -50,7 +51,7 @@ def import_title(body: ImportTitle, user: CurrentUser, db: DbSession, provider: 
 
 @router.get("/titles", response_model=list[TitleSummary])
 def list_titles(
-    user: CurrentUser, db: DbSession,
+    user: CurrentUser, db: ReadSession,
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -63,7 +64,7 @@ def list_titles(
 
 
 @router.get("/titles/{title_id}", response_model=TitleDetail)
-def get_title_detail(title_id: int, user: CurrentUser, db: DbSession):
+def get_title_detail(title_id: int, user: CurrentUser, db: ReadSession):
     title = get_title(db, title_id)
     episodes = service.episodes_of(db, title.id)
     return TitleDetail(

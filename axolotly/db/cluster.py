@@ -82,9 +82,11 @@ class ClusterState:
 class LocalCluster:
     """One cluster: `root` is the project folder that records it (e.g. `.axolotly/pg`)."""
 
-    def __init__(self, root: Path, *, throwaway: bool = False):
+    def __init__(self, root: Path, *, throwaway: bool = False, archive_wal: bool = False):
         self.root = root.resolve()
         self.throwaway = throwaway
+        # WAL archiving into <home>/wal, for point-in-time recovery (axolotly.ops.physical).
+        self.archive_wal = archive_wal
         self.state_file = self.root / "cluster.json"
         self.as_root = os.geteuid() == 0
 
@@ -103,6 +105,12 @@ class LocalCluster:
             "-c listen_addresses=127.0.0.1",
             "-c unix_socket_directories=''",
         ]
+        if self.archive_wal:
+            archive = self.wal_archive(state)
+            archive.mkdir(exist_ok=True)
+            self._give_to_owner(archive)
+            options += ["-c wal_level=replica", "-c archive_mode=on", "-c archive_timeout=60",
+                        f"-c \"archive_command='test ! -f {archive}/%f && cp %p {archive}/%f'\""]
         if self.throwaway:
             # Safe only for data we throw away: the test cluster.
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
@@ -144,6 +152,12 @@ class LocalCluster:
         if state is not None:
             shutil.rmtree(state.home, ignore_errors=True)
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def wal_archive(self, state: ClusterState | None = None) -> Path:
+        state = state or self._state()
+        if state is None:
+            raise ClusterError("the local cluster is not initialised; run `axolotly pg start`")
+        return Path(state.home) / "wal"
 
     def url(self, state: ClusterState | None = None, database: str = DATABASE) -> str:
         state = state or self._state()
@@ -243,5 +257,8 @@ class LocalCluster:
 
 
 def project_cluster() -> LocalCluster:
-    """The cluster of `make run`, recorded under `.axolotly/pg` of the working directory."""
-    return LocalCluster(Path(os.environ.get("AXOLOTLY_HOME", ".axolotly")) / "pg")
+    """The cluster of `make run`, recorded under `.axolotly/pg` of the working directory.
+
+    It archives its WAL (next to its data) so `axolotly db pitr` can bring back any moment.
+    """
+    return LocalCluster(Path(os.environ.get("AXOLOTLY_HOME", ".axolotly")) / "pg", archive_wal=True)

@@ -7,6 +7,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from axolotly.config import get_settings
+from axolotly.ops import slow_queries
 
 
 def database_url() -> str:
@@ -29,12 +30,14 @@ def normalise_url(url: str) -> str:
 
 def build_engine(url: str) -> Engine:
     settings = get_settings()
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_pre_ping=settings.db_pool_pre_ping,
     )
+    slow_queries.watch(engine)
+    return engine
 
 
 @lru_cache

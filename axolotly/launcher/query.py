@@ -77,7 +77,9 @@ groups AS (
     FROM items
     GROUP BY service, service_name, package, group_pos
 )
-SELECT COALESCE(json_agg(payload ORDER BY group_pos), '[]'::json)::text FROM groups
+SELECT (SELECT launcher_version FROM kid_profiles WHERE id = %(kid_id)s) AS version,
+       COALESCE(json_agg(payload ORDER BY group_pos), '[]'::json)::text AS body
+FROM groups
 """
 
 
@@ -125,21 +127,30 @@ rendered_launchers = RenderedLaunchers()
 
 
 async def cached_launcher(reads: LauncherReads, family_id: int, kid_id: int, version: int) -> RenderedLauncher:
+    """The kid's launcher at `version` (the primary's, from the device lookup).
+
+    Built on a read replica when one is healthy; a replica that has not replayed `version` yet is
+    not trusted, and the primary builds it. Only a body of exactly `version` is cached.
+    """
     key = (kid_id, version)
     rendered = rendered_launchers.get(key)
-    if rendered is None:
-        rendered = RenderedLauncher.of(await launcher_json(reads, family_id, kid_id))
+    if rendered is not None:
+        return rendered
+    params = launcher_params(family_id, kid_id)
+    row = await reads.fetch_one_replica(LAUNCHER_SQL, params)
+    if row.version != version:
+        row = await reads.fetch_one(LAUNCHER_SQL, params)
+    rendered = RenderedLauncher.of(row.body)
+    if row.version == version:
         rendered_launchers.put(key, rendered)
     return rendered
 
 
-async def launcher_json(reads: LauncherReads, family_id: int, kid_id: int) -> str:
-    """The `/api/apps` body for one kid, as JSON text (PostgreSQL builds it; we pass it through)."""
-    row = await reads.fetch_one(LAUNCHER_SQL, {
+def launcher_params(family_id: int, kid_id: int) -> dict:
+    return {
         "family_id": family_id, "kid_id": kid_id,
         "registry_ids": [p.id for p in PROVIDERS],
         "registry_names": [p.name for p in PROVIDERS],
         "registry_packages": [p.package for p in PROVIDERS],
         "poster_base": POSTER_BASE, "backdrop_base": BACKDROP_BASE,
-    })
-    return row[0]
+    }

@@ -10,16 +10,20 @@ Tests swap in `SessionLauncherReads`, which runs the same SQL through the test's
 session; a test with committed data drives `PooledLauncherReads` itself.
 """
 
+import time
 from typing import Any, Protocol
 
+import psycopg
 from fastapi import Request
 from psycopg import AsyncConnection
 from psycopg.rows import namedtuple_row
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy.orm import Session
 
 from axolotly.config import get_settings
 from axolotly.db.engine import database_url
+from axolotly.db.replicas import ReplicaSet
+from axolotly.ops import slow_queries
 
 DEVICE_SQL = """
     SELECT d.id, d.family_id, d.api_key_digest, d.kid_profile_id,
@@ -35,13 +39,19 @@ TOUCH_SQL = "UPDATE devices SET last_active = now() WHERE id = %(id)s"
 class LauncherReads(Protocol):
     async def fetch_one(self, sql: str, params: dict[str, Any]) -> Any: ...
 
+    async def fetch_one_replica(self, sql: str, params: dict[str, Any]) -> Any:
+        """Like fetch_one, on a healthy read replica when there is one (db/replicas.py)."""
+
     async def execute(self, sql: str, params: dict[str, Any]) -> None: ...
 
 
 class PooledLauncherReads:
     """Production: a small async pool per worker process, in autocommit."""
 
-    def __init__(self, url: str, max_size: int, connection_class: type[AsyncConnection] = AsyncConnection):
+    def __init__(self, url: str, max_size: int, connection_class: type[AsyncConnection] = AsyncConnection,
+                 replicas: ReplicaSet | None = None):
+        self.replicas = replicas or ReplicaSet([])
+        self.served_by_replica = 0  # launcher statements a replica answered (tests, operators)
         self.pool = AsyncConnectionPool(
             url.replace("postgresql+psycopg://", "postgresql://"), min_size=1, max_size=max_size,
             kwargs={"autocommit": True, "row_factory": namedtuple_row}, connection_class=connection_class,
@@ -53,15 +63,36 @@ class PooledLauncherReads:
 
     async def close(self) -> None:
         await self.pool.close()
+        await self.replicas.close()
 
     async def fetch_one(self, sql: str, params: dict[str, Any]) -> Any:
-        async with self.pool.connection() as connection:
-            cursor = await connection.execute(sql, params)
-            return await cursor.fetchone()
+        return await self._fetch_one(self.pool, sql, params)
+
+    async def fetch_one_replica(self, sql: str, params: dict[str, Any]) -> Any:
+        replica = await self.replicas.pick_pool()
+        if replica is not None:
+            try:
+                row = await self._fetch_one(replica, sql, params)
+                self.served_by_replica += 1
+                return row
+            except (psycopg.OperationalError, PoolTimeout) as error:  # went down since its check
+                self.replicas.mark_failed(replica, error)
+        return await self.fetch_one(sql, params)
 
     async def execute(self, sql: str, params: dict[str, Any]) -> None:
+        started = time.perf_counter()
         async with self.pool.connection() as connection:
             await connection.execute(sql, params)
+        slow_queries.record(sql, time.perf_counter() - started)
+
+    @staticmethod
+    async def _fetch_one(pool: AsyncConnectionPool, sql: str, params: dict[str, Any]) -> Any:
+        started = time.perf_counter()
+        async with pool.connection() as connection:
+            cursor = await connection.execute(sql, params)
+            row = await cursor.fetchone()
+        slow_queries.record(sql, time.perf_counter() - started)
+        return row
 
 
 class SessionLauncherReads:
@@ -73,13 +104,18 @@ class SessionLauncherReads:
     async def fetch_one(self, sql: str, params: dict[str, Any]) -> Any:
         return self.session.connection().exec_driver_sql(sql, params).first()
 
+    async def fetch_one_replica(self, sql: str, params: dict[str, Any]) -> Any:
+        return await self.fetch_one(sql, params)
+
     async def execute(self, sql: str, params: dict[str, Any]) -> None:
         self.session.connection().exec_driver_sql(sql, params)
         self.session.commit()
 
 
 def pooled_launcher_reads() -> PooledLauncherReads:
-    return PooledLauncherReads(database_url(), max_size=get_settings().db_pool_size)
+    settings = get_settings()
+    return PooledLauncherReads(database_url(), max_size=settings.db_pool_size,
+                               replicas=ReplicaSet(settings.replica_urls))
 
 
 def get_launcher_reads(request: Request) -> LauncherReads:
@@ -97,6 +133,10 @@ class CountingReads:
     async def fetch_one(self, sql: str, params: dict[str, Any]) -> Any:
         self.statements.append(sql)
         return await self.inner.fetch_one(sql, params)
+
+    async def fetch_one_replica(self, sql: str, params: dict[str, Any]) -> Any:
+        self.statements.append(sql)
+        return await self.inner.fetch_one_replica(sql, params)
 
     async def execute(self, sql: str, params: dict[str, Any]) -> None:
         self.statements.append(sql)
