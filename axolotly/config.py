@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     replica_max_lag_seconds: float = Field(10, ge=0)
     # Database gauges of /metrics and /api/admin/db-health are read at most this often.
     db_stats_cache_seconds: float = Field(5, ge=0)
+    # When set, /metrics wants `Authorization: Bearer <token>` (else keep it off the internet).
+    metrics_token: str | None = None
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret_outside_development(self) -> "Settings":

@@ -99,7 +99,7 @@ class LocalCluster:
         self._remove_stale_pid(state)
         if not port_is_free(state.port):
             state.port = free_port()
-            self._save(state)
+            self.save(state)
         options = [
             f"-p {state.port}",
             "-c listen_addresses=127.0.0.1",
@@ -108,9 +108,9 @@ class LocalCluster:
         if self.archive_wal:
             archive = self.wal_archive(state)
             archive.mkdir(exist_ok=True)
-            self._give_to_owner(archive)
+            self.give_to_owner(archive)
             options += ["-c wal_level=replica", "-c archive_mode=on", "-c archive_timeout=60",
-                        f"-c \"archive_command='test ! -f {archive}/%f && cp %p {archive}/%f'\""]
+                        f'-c "archive_command=test ! -f {archive}/%f && cp %p {archive}/%f"']
         if self.throwaway:
             # Safe only for data we throw away: the test cluster.
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
@@ -184,19 +184,19 @@ class LocalCluster:
         state = ClusterState(**json.loads(self.state_file.read_text()))
         return state if (state.data_dir / "PG_VERSION").exists() else None
 
-    def _save(self, state: ClusterState) -> None:
+    def save(self, state: ClusterState) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         self.state_file.write_text(json.dumps(asdict(state), indent=2))
         self.state_file.chmod(0o600)
 
     def _initialise(self) -> ClusterState:
-        home = self._choose_home()
+        home = self.choose_home()
         state = ClusterState(home=str(home), port=free_port(), password=secrets.token_urlsafe(24))
         if state.data_dir.exists():
             shutil.rmtree(state.data_dir)
         pwfile = home / "pwfile"
         pwfile.write_text(state.password + "\n")
-        self._give_to_owner(home)
+        self.give_to_owner(home)
         try:
             self._run(
                 [find_pg_binary("initdb"), "-D", str(state.data_dir), "-U", SUPERUSER,
@@ -206,15 +206,15 @@ class LocalCluster:
             )
         finally:
             pwfile.unlink(missing_ok=True)
-        self._save(state)
+        self.save(state)
         return state
 
-    def _choose_home(self) -> Path:
+    def choose_home(self) -> Path:
         """`root` itself when the server's user can write there, else a temp-dir twin."""
         self.root.mkdir(parents=True, exist_ok=True)
         home = self.root
         if self.as_root:
-            self._give_to_owner(home)
+            self.give_to_owner(home)
             if not self._owner_can_write(home):
                 digest = hashlib.sha256(str(self.root).encode()).hexdigest()[:12]
                 home = Path(tempfile.gettempdir()) / f"axolotly-pg-{digest}"
@@ -225,7 +225,7 @@ class LocalCluster:
     def _owner_can_write(self, path: Path) -> bool:
         return subprocess.run(["runuser", "-u", RUN_AS, "--", "test", "-w", str(path)]).returncode == 0
 
-    def _give_to_owner(self, path: Path) -> None:
+    def give_to_owner(self, path: Path) -> None:
         if self.as_root:
             shutil.chown(path, RUN_AS, RUN_AS)
             for child in path.rglob("*"):

@@ -116,9 +116,9 @@ class ReplicaSet:
                 return pool
         return None
 
-    def mark_failed(self, pool: AsyncConnectionPool, error: Exception) -> None:
+    def mark_failed(self, used: AsyncConnectionPool | Engine, error: Exception) -> None:
         for replica in self.replicas:
-            if replica._pool is pool:
+            if used is replica._pool or used is replica._engine:
                 replica.record(time.monotonic(), error=error)
 
     async def close(self) -> None:
@@ -140,9 +140,22 @@ def _replica_sessions(engine: Engine) -> sessionmaker[Session]:
 
 def get_read_session() -> Iterator[Session]:
     """FastAPI dependency for read-only requests: a replica when one is healthy, else the primary."""
-    engine = replica_set().pick_engine()
-    factory = session_factory() if engine is None else _replica_sessions(engine)
-    with factory() as session, session.begin():
+    replicas = replica_set()
+    session = None
+    engine = replicas.pick_engine()
+    if engine is not None:
+        session = _replica_sessions(engine)()
+        transaction = session.begin()
+        try:
+            session.connection()  # connect now: a replica that just died means the primary, not a 500
+        except DBAPIError as error:
+            session.close()
+            session = None
+            replicas.mark_failed(engine, error)
+    if session is None:
+        session = session_factory()()
+        transaction = session.begin()
+    with session, transaction:
         yield session
 
 

@@ -6,6 +6,7 @@ database gauges are collected at scrape time; database figures come from the cac
 of `ops.stats` (one query per DB_STATS_CACHE_SECONDS however often Prometheus scrapes).
 """
 
+import hmac
 import time
 from collections.abc import Iterator
 
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from axolotly.config import get_settings
 from axolotly.db.engine import get_engine
 from axolotly.ops.stats import database_stats
 
@@ -107,6 +109,10 @@ def install(app) -> None:
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics(request: Request) -> Response:
+        token = get_settings().metrics_token
+        if token and not hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}"):
+            return Response('{"detail":"Metrics token required"}', status_code=401, media_type="application/json",
+                            headers={"WWW-Authenticate": "Bearer"})
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -7,7 +7,6 @@ folder, points `restore_command` at the archive and starts a new cluster there, 
 up to the moment and is promoted. The new folder is a `LocalCluster` like any other.
 """
 
-import json
 import shutil
 import time
 from collections.abc import Callable
@@ -52,11 +51,12 @@ def recover_to_time(target_time: datetime, into: Path, *, basebackup_dir: Path, 
     if not candidates:
         raise ToolError(f"no base backup in {basebackup_dir} taken before {target_time.isoformat()}; "
                         "run `axolotly db basebackup` (recovery starts from one)")
-    if into.exists() and any(into.iterdir()):
-        raise ToolError(f"{into} is not empty")
     if not wal_archive.exists():
         raise ToolError(f"WAL archive {wal_archive} does not exist")
-    state = _copy_into(candidates[-1], into, source_url)
+    cluster, state = _new_cluster(into, source_url)
+    shutil.copytree(candidates[-1], state.data_dir)
+    for leftover in ("postmaster.pid", "standby.signal"):
+        (state.data_dir / leftover).unlink(missing_ok=True)
     with (state.data_dir / "postgresql.auto.conf").open("a") as conf:
         conf.write(
             "\n# point-in-time recovery (axolotly db pitr)\n"
@@ -66,45 +66,37 @@ def recover_to_time(target_time: datetime, into: Path, *, basebackup_dir: Path, 
             "archive_mode = off\n"  # the copy must never write into the source's archive
         )
     (state.data_dir / "recovery.signal").touch()
-    cluster = _start(into)
+    _start(cluster, state)
     _wait_until_promoted(cluster)
     return cluster
 
 
 def create_replica(primary_url: str, into: Path) -> LocalCluster:
     """A streaming replica of the primary in `into` (`pg_basebackup -R`), started on its own port."""
+    cluster, state = _new_cluster(into, primary_url)
+    uri, env = libpq_target(primary_url)
+    run_tool(["pg_basebackup", f"--dbname={uri}", "-D", str(state.data_dir), "-Fp", "-X", "stream", "-c", "fast",
+              "-R"], env, what="copy the primary for a replica")
+    _start(cluster, state)
+    return cluster
+
+
+def _new_cluster(into: Path, source_url: str) -> tuple[LocalCluster, ClusterState]:
+    """An empty LocalCluster folder for a physical copy, which keeps the source's superuser and
+    password. Its data may live in a temp-dir twin when the server's user cannot reach `into`."""
     if into.exists() and any(into.iterdir()):
         raise ToolError(f"{into} is not empty")
-    into.mkdir(parents=True, exist_ok=True)
-    uri, env = libpq_target(primary_url)
-    data_dir = into / "data"
-    run_tool(["pg_basebackup", f"--dbname={uri}", "-D", str(data_dir), "-Fp", "-X", "stream", "-c", "fast", "-R"],
-             env, what="copy the primary for a replica")
-    _write_state(into, source_url=primary_url)
-    return _start(into)
-
-
-def _copy_into(basebackup: Path, into: Path, source_url: str) -> ClusterState:
-    into.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(basebackup, into / "data")
-    for leftover in ("postmaster.pid", "standby.signal"):
-        (into / "data" / leftover).unlink(missing_ok=True)
-    return _write_state(into, source_url=source_url)
-
-
-def _write_state(into: Path, *, source_url: str) -> ClusterState:
-    """A physical copy keeps the source's superuser and password; record it as a LocalCluster."""
-    state = ClusterState(home=str(into.resolve()), port=free_port(), password=make_url(source_url).password or "")
-    (state.data_dir).chmod(0o700)
-    (into / "cluster.json").write_text(json.dumps(state.__dict__, indent=2))
-    return state
-
-
-def _start(into: Path) -> LocalCluster:
     cluster = LocalCluster(into)
-    cluster._give_to_owner(into)
+    home = cluster.choose_home()
+    state = ClusterState(home=str(home), port=free_port(), password=make_url(source_url).password or "")
+    return cluster, state
+
+
+def _start(cluster: LocalCluster, state: ClusterState) -> None:
+    state.data_dir.chmod(0o700)
+    cluster.save(state)
+    cluster.give_to_owner(Path(state.home))
     cluster.start()
-    return cluster
 
 
 def _wait_until_promoted(cluster: LocalCluster, timeout: float = 120) -> None:
