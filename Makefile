@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test bench db clean-db
+.PHONY: setup run test bench bench-size db clean-db
 
 setup: $(INSTALLED)
 	@scripts/ensure-postgres.sh
@@ -33,6 +33,9 @@ test: setup
 bench: setup
 	@scripts/ensure-apt.sh wrk wrk
 	$(BIN)/python bench/launcher.py
+
+bench-size: setup
+	$(BIN)/python bench/size.py $(FAMILIES)
 
 clean-db:
 	-$(BIN)/axolotly pg stop

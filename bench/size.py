@@ -1,0 +1,167 @@
+"""`make bench-size`: bytes per family on N generated families (default 100,000).
+
+Builds `axolotly_size` in the embedded cluster from the migrations, then generates, in batches
+of set-based INSERT ... SELECT (PostgreSQL does the work; a progress line per batch):
+- a shared catalog: 2,000 titles (half shows with 10 episodes each);
+- per family: 2 kids with 40 policies each (1 in 5 a deny, 1 in 10 allowed shows with a blocked
+  episode), 1–2 devices, a service selection, 0–2 content reports.
+Triggers are off during the load (session_replication_role = replica, as pg_restore does): the
+launcher-version bumps would only add dead rows. Then VACUUM ANALYZE, and it prints the size of
+every table (with indexes and TOAST), bytes per family, the projection for 1M families next to
+the spec's ~10 GB, and EXPLAIN of the per-family hot queries on this data.
+
+Usage: python bench/size.py [FAMILIES]
+"""
+
+import sys
+import time
+
+import psycopg
+
+FAMILY_TABLES = ["users", "kid_profiles", "kid_profiles_titles", "devices", "streaming_service_selection",
+                 "content_reports", "pairing_codes", "pairing_requests"]
+CATALOG_TABLES = ["titles", "episodes", "episode_links", "content_tags"]
+BATCH = 10_000
+TITLES = 2_000
+
+CATALOG_SQL = """
+INSERT INTO titles (tmdb_id, title, media_type, overview, poster_path, backdrop_path, release_date, rating,
+                    genres, providers, certification, last_synced)
+SELECT 5000000 + n, 'Generated title ' || n, CASE WHEN mod(n, 2) = 0 THEN 'tv' ELSE 'movie' END,
+       repeat('A family-friendly story about friendship and adventure. ', 4),
+       '/p' || md5(n::text) || '.jpg', '/b' || md5(n::text) || '.jpg', date '2015-01-01' + n, '7.5',
+       '["Animation", "Family"]'::jsonb,
+       jsonb_build_array((ARRAY['netflix','disney_plus','hulu','prime_video','max'])[1 + mod(n, 5)]),
+       'TV-Y', now()
+FROM generate_series(1, %(titles)s::int) n
+"""
+
+EPISODES_SQL = """
+INSERT INTO episodes (tmdb_episode_id, title_id, season_number, episode_number, name, overview)
+SELECT 90000000 + t.id * 100 + e, t.id, 1 + e / 5, 1 + mod(e, 5), 'Episode ' || e, 'What happens in episode ' || e
+FROM titles t CROSS JOIN generate_series(0, 9) e WHERE t.media_type = 'tv'
+"""
+
+FAMILIES_SQL = """
+WITH fam AS (
+    INSERT INTO users (email, password_hash, family_name)
+    SELECT 'family' || n || '@example.com', '$2b$12$' || substr(md5(n::text) || md5('p' || n), 1, 53),
+           'Family ' || n
+    FROM generate_series(%(lo)s::int, %(hi)s::int) n
+    RETURNING id
+), kids AS (
+    INSERT INTO kid_profiles (family_id, name, pin_hash, age)
+    SELECT fam.id, 'Kid ' || k, '$2b$10$' || substr(md5(fam.id::text) || md5('k' || k), 1, 53), 4 + k * 3
+    FROM fam CROSS JOIN generate_series(1, 2) k
+    RETURNING id, family_id
+), policies AS (
+    INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy, blocked_episodes)
+    SELECT kids.id, t.id,
+           CASE WHEN mod(j, 5) = 4 THEN 'deny' ELSE 'allow' END,
+           CASE WHEN mod(j, 10) = 0 AND t.media_type = 'tv'
+                THEN jsonb_build_array((SELECT min(e.id) FROM episodes e WHERE e.title_id = t.id))
+                ELSE '[]'::jsonb END
+    FROM kids CROSS JOIN generate_series(0, 39) j
+    JOIN titles t ON t.id = %(first_title)s::int + mod(kids.id * 37 + j * 53, %(titles)s::int)
+), devices AS (
+    INSERT INTO devices (device_id, family_id, kid_profile_id, friendly_name, last_active, api_key_digest)
+    SELECT gen_random_uuid()::text, kids.family_id, kids.id, 'Tablet', now(),
+           encode(sha256(kids.id::text::bytea), 'hex')
+    FROM kids WHERE mod(kids.id, 2) = 0 OR mod(kids.family_id, 2) = 0
+), selections AS (
+    INSERT INTO streaming_service_selection (family_id, selected_services)
+    SELECT fam.id, '["netflix", "disney_plus", "hulu"]'::jsonb FROM fam
+), reports AS (
+    INSERT INTO content_reports (family_id, title_id, issue_type, description)
+    SELECT fam.id, %(first_title)s::int + mod(fam.id, %(titles)s::int), 'inappropriate_content', 'Scary scene in the middle'
+    FROM fam CROSS JOIN generate_series(1, 2) r WHERE r <= mod(fam.id, 3)
+)
+SELECT count(*) FROM fam
+"""
+
+HOT_QUERIES = {
+    "device lookup (every launcher call)": """
+        SELECT d.id, d.family_id, d.api_key_digest, d.kid_profile_id, k.launcher_version
+        FROM devices d LEFT JOIN kid_profiles k ON k.id = d.kid_profile_id WHERE d.device_id = %(device_id)s""",
+    "a kid's allowed titles (the launcher's core)": """
+        SELECT t.id, t.title FROM kid_profiles_titles p JOIN titles t ON t.id = p.title_id
+        WHERE p.kid_profile_id = %(kid_id)s AND p.policy = 'allow'""",
+    "a family's kids (parent dashboard)": """
+        SELECT id, name FROM kid_profiles WHERE family_id = %(family_id)s""",
+}
+
+
+def connect(url: str) -> psycopg.Connection:
+    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+
+
+def size_database() -> str:
+    from axolotly.db import migrate
+    from axolotly.db.cluster import project_cluster
+
+    cluster = project_cluster()
+    cluster.start()
+    with connect(cluster.url(database="postgres")) as conn:
+        conn.execute("DROP DATABASE IF EXISTS axolotly_size WITH (FORCE)")
+        conn.execute("CREATE DATABASE axolotly_size")
+    url = cluster.url(database="axolotly_size")
+    migrate.upgrade(url)
+    return url
+
+
+def generate(url: str, families: int) -> None:
+    with connect(url) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute(CATALOG_SQL, {"titles": TITLES})
+        conn.execute(EPISODES_SQL)
+        first_title = conn.execute("SELECT min(id) FROM titles").fetchone()[0]
+        started = time.monotonic()
+        for lo in range(1, families + 1, BATCH):
+            hi = min(lo + BATCH - 1, families)
+            conn.execute(FAMILIES_SQL, {"lo": lo, "hi": hi, "titles": TITLES, "first_title": first_title})
+            rate = hi / (time.monotonic() - started)
+            print(f"\r  families {hi:>9,} / {families:,}  ({rate:,.0f}/s)", end="", flush=True)
+        print()
+        print("  VACUUM ANALYZE ...", flush=True)
+        conn.execute("VACUUM ANALYZE")
+
+
+def report(url: str, families: int) -> None:
+    with connect(url) as conn:
+        sizes = dict(conn.execute(
+            "SELECT relname, pg_total_relation_size(relid) FROM pg_stat_user_tables WHERE schemaname = 'public'"
+        ).fetchall())
+        rows = dict(conn.execute(
+            "SELECT relname, n_live_tup FROM pg_stat_user_tables WHERE schemaname = 'public'").fetchall())
+        print(f"\n{'table':32} {'rows':>12} {'bytes':>15}")
+        for table in FAMILY_TABLES + CATALOG_TABLES:
+            print(f"{table:32} {rows.get(table, 0):>12,} {sizes.get(table, 0):>15,}")
+        family_bytes = sum(sizes.get(table, 0) for table in FAMILY_TABLES)
+        catalog_bytes = sum(sizes.get(table, 0) for table in CATALOG_TABLES)
+        per_family = family_bytes / families
+        print(f"\nfamilies: {families:,}   family-owned tables + indexes: {family_bytes / 2**20:,.1f} MiB")
+        print(f"bytes per family: {per_family:,.0f} ({per_family / 1024:.2f} KiB; target <= 10 KiB)")
+        print(f"projection for 1M families: {per_family * 1e6 / 2**30:.2f} GiB (spec: ~10 GB)")
+        print(f"shared catalog ({TITLES:,} titles + episodes): {catalog_bytes / 2**20:,.1f} MiB")
+
+        sample = conn.execute("""
+            SELECT d.device_id, k.id, k.family_id FROM devices d JOIN kid_profiles k ON k.id = d.kid_profile_id
+            ORDER BY d.id LIMIT 1 OFFSET %(middle)s""", {"middle": families // 2}).fetchone()
+        params = {"device_id": sample[0], "kid_id": sample[1], "family_id": sample[2]}
+        for name, sql in HOT_QUERIES.items():
+            plan = conn.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) " + sql, params).fetchall()
+            print(f"\nEXPLAIN {name}:")
+            for (line,) in plan:
+                print(f"  {line}")
+
+
+def main() -> None:
+    families = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    url = size_database()
+    print(f"Generating {families:,} families in axolotly_size ...")
+    generate(url, families)
+    report(url, families)
+
+
+if __name__ == "__main__":
+    main()
