@@ -27,7 +27,9 @@ run: db
 	$(BIN)/axolotly serve --host $(HOST) --port $(PORT)
 
 # The suite starts its own throw-away cluster (or uses TEST_DATABASE_URL, which it wipes).
+# Browser tests drive Debian's Chromium (no browser download): installed here when missing.
 test: setup
+	@scripts/ensure-apt.sh chromium /usr/bin/chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     pair_failures_per_address_per_hour: int = Field(10, ge=1)
     pair_failures_global_per_hour: int = Field(100, ge=1)
 
+    # Web pages: cookie lifetime, and `Secure` cookies when served over TLS.
+    web_session_hours: int = Field(12, ge=1, le=24 * 30)
+    cookie_secure: bool = False
+
     # Operations (README "Operations"). Relative paths are under the working directory.
     backup_dir: str = ".axolotly/backups"
     backup_retention_days: int = Field(30, ge=1)

@@ -17,11 +17,13 @@ from axolotly.accounts.router import router as accounts_router
 from axolotly.admin.router import router as admin_router
 from axolotly.catalog.router import router as catalog_router
 from axolotly.config import get_settings
-from axolotly.errors import DomainError
+from axolotly.errors import DomainError, Invalid
 from axolotly.devices.router import router as devices_router
 from axolotly.families.router import router as families_router
 from axolotly.launcher.router import PAIR_PATH
 from axolotly.ops import metrics
+from axolotly.web import pages
+from axolotly.web.templating import page_error
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads, pooled_launcher_reads
 from axolotly.launcher.router import router as launcher_router
 from axolotly.policies.router import router as policies_router
@@ -54,6 +56,7 @@ def create_app() -> FastAPI:
     )
 
     metrics.install(app)
+    pages.install(app)
     for router in (accounts_router, families_router, catalog_router, policies_router, devices_router,
                    reports_router, admin_router, launcher_router):
         app.include_router(router)
@@ -62,10 +65,15 @@ def create_app() -> FastAPI:
     async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         if request.url.path == PAIR_PATH:  # the launcher contract wants a 400 with this text
             return JSONResponse({"detail": "Invalid pairing code format"}, status_code=400)
+        if pages.is_page(request):
+            first = error.errors()[0] if error.errors() else {"loc": ("form",), "msg": "invalid"}
+            return page_error(request, Invalid(f"{first['loc'][-1]}: {first['msg']}"))
         return await request_validation_exception_handler(request, error)
 
     @app.exception_handler(DomainError)
-    def _domain_error(request: Request, error: DomainError) -> JSONResponse:
+    def _domain_error(request: Request, error: DomainError):
+        if pages.is_page(request):
+            return page_error(request, error)
         return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
 
     @app.get("/healthz", tags=["ops"])

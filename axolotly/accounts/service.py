@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from axolotly.audit import service as audit
 from axolotly.errors import Conflict, Unauthorized
 from axolotly.models import User
 from axolotly.security import rate_limits
@@ -67,8 +68,11 @@ def authenticate(db: Session, email: str, password: str, client: str) -> User | 
     if not verify_secret(password, user.password_hash if user else None) or user is None:
         for limit in limits:
             rate_limits.record_failure(db, limit)
+        if user is not None:
+            audit.record(db, user.id, "login_failed", f"Wrong password from {client}")
         return None
     rate_limits.clear(db, limits[0])
+    audit.record(db, user.id, "login", f"Logged in from {client}")
     return user
 
 

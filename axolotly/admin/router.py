@@ -3,6 +3,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from axolotly.accounts.deps import CurrentAdmin, DbSession
+from axolotly.admin import moderation
+from axolotly.admin.schemas import EpisodeLinkOut, TagIn, TagOut
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import AdminReportOut
 
@@ -27,6 +29,44 @@ def resolve_report(report_id: int, admin: CurrentAdmin, db: DbSession):
 @router.post("/reports/{report_id}/dismiss", response_model=AdminReportOut)
 def dismiss_report(report_id: int, admin: CurrentAdmin, db: DbSession):
     return reports.close_report(db, report_id, "dismissed")
+
+
+def link_out(link, episode, title) -> EpisodeLinkOut:
+    return EpisodeLinkOut(id=link.id, title=title.title, season=episode.season_number, episode=episode.episode_number,
+                          platform=link.platform, url=link.url, verified=link.verified,
+                          reported_count=link.reported_count)
+
+
+@router.get("/episode-links", response_model=list[EpisodeLinkOut])
+def list_links(admin: CurrentAdmin, db: DbSession, limit: Annotated[int, Query(ge=1, le=200)] = 100,
+               offset: Annotated[int, Query(ge=0)] = 0):
+    """Crowd-sourced deep links, most reported first."""
+    return [link_out(*row) for row in moderation.links_to_review(db, limit, offset)]
+
+
+@router.post("/episode-links/{link_id}/verify", status_code=204)
+def verify_link(link_id: int, admin: CurrentAdmin, db: DbSession) -> None:
+    moderation.verify_link(db, link_id)
+
+
+@router.delete("/episode-links/{link_id}", status_code=204)
+def delete_link(link_id: int, admin: CurrentAdmin, db: DbSession) -> None:
+    moderation.delete_link(db, link_id)
+
+
+@router.get("/tags", response_model=list[TagOut])
+def list_tags(admin: CurrentAdmin, db: DbSession):
+    return moderation.list_tags(db)
+
+
+@router.post("/tags", response_model=TagOut, status_code=201)
+def add_tag(body: TagIn, admin: CurrentAdmin, db: DbSession):
+    return moderation.save_tag(db, None, body.tag, body.category, body.description)
+
+
+@router.put("/tags/{tag_id}", response_model=TagOut)
+def edit_tag(tag_id: int, body: TagIn, admin: CurrentAdmin, db: DbSession):
+    return moderation.save_tag(db, tag_id, body.tag, body.category, body.description)
 
 
 @router.get("/db-health")

@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from axolotly.audit import service as audit
 from axolotly.config import get_settings
 from axolotly.errors import Conflict, NotFound
 from axolotly.families.scoping import owned_by
@@ -96,5 +97,6 @@ def pair_with_code(db: Session, code: str, client: str) -> tuple[Device, str, Us
             rate_limits.record_failure(db, limit)
         return None
     device, api_key = register_device(db, family_id)
+    audit.record(db, family_id, "device_paired", "A device paired with a pairing code")
     return device, api_key, db.get(User, family_id)
 

@@ -3,6 +3,7 @@
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from axolotly.audit import service as audit
 from axolotly.families.kids import get_kid
 from axolotly.families.scoping import get_owned, owned_by
 from axolotly.models import Device
@@ -27,3 +28,4 @@ def unpair(db: Session, family_id: int, device_id: int) -> None:
     """Deletes the device row: its key stops working on the very next call."""
     device = get_owned(db, Device, device_id, family_id, "Device")
     db.execute(delete(Device).where(Device.id == device.id))
+    audit.record(db, family_id, "device_unpaired", f"Unpaired {device.friendly_name or 'a device'}")

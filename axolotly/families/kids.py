@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from axolotly.audit import service as audit
 from axolotly.families.scoping import get_owned, owned_by
 from axolotly.models import KidProfile
 from axolotly.security.passwords import hash_pin, verify_secret
@@ -27,6 +28,7 @@ def create_kid(db: Session, family_id: int, name: str, age: int | None, pin: str
     db.add(kid)
     db.flush()
     db.refresh(kid)
+    audit.record(db, family_id, "kid_added", f"Added {name}")
     return kid
 
 
@@ -42,6 +44,7 @@ def update_kid(db: Session, family_id: int, kid_id: int, changes: dict) -> KidPr
 
 def delete_kid(db: Session, family_id: int, kid_id: int) -> None:
     kid = get_kid(db, family_id, kid_id)
+    audit.record(db, family_id, "kid_deleted", f"Deleted {kid.name} and their policies")
     # Policies cascade; devices stay paired to the family, unassigned (ON DELETE SET NULL).
     db.execute(delete(KidProfile).where(KidProfile.id == kid.id))
 
@@ -52,6 +55,7 @@ def change_pin(db: Session, family_id: int, kid_id: int, pin: str) -> None:
     kid.pin_failed_attempts = 0
     kid.pin_locked_until = None
     db.flush()
+    audit.record(db, family_id, "pin_changed", f"Changed {kid.name}'s PIN")
 
 
 def seconds_locked(db: Session, kid: KidProfile) -> int:
@@ -80,6 +84,8 @@ def check_pin(db: Session, family_id: int, kid_id: int, pin: str) -> tuple[bool,
     values: dict = {"pin_failed_attempts": failures}
     if failures >= MAX_PIN_FAILURES:
         values = {"pin_failed_attempts": 0, "pin_locked_until": func.now() + PIN_LOCKOUT}
+        audit.record(db, family_id, "pin_locked",
+                     f"{kid.name}'s profile locked for 15 minutes after {MAX_PIN_FAILURES} wrong PINs")
     db.execute(update(KidProfile).where(KidProfile.id == kid.id).values(**values))
     db.expire(kid)
     return False, seconds_locked(db, kid) if failures >= MAX_PIN_FAILURES else 0

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from axolotly.audit import service as audit
 from axolotly.devices.codes import CODE_LIFETIME, HOUR, register_device
 from axolotly.errors import Conflict, NotFound
 from axolotly.models import Device, PairingRequest
@@ -53,6 +54,7 @@ def confirm(db: Session, family_id: int, code: str) -> bool:
     if confirmed is None:
         rate_limits.record_failure(db, limit)
         return False
+    audit.record(db, family_id, "device_paired", "A device paired by confirming the code it showed")
     return True
 
 def poll(db: Session, device_id: str) -> tuple[bool, str | None]:

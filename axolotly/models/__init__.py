@@ -1,5 +1,6 @@
 """One module per table; importing this package registers them all on Base.metadata."""
 
+from axolotly.models.audit_events import AuditEvent
 from axolotly.models.base import Base
 from axolotly.models.content_reports import ContentReport
 from axolotly.models.content_tags import ContentTag
@@ -16,6 +17,6 @@ from axolotly.models.titles import Title
 from axolotly.models.users import User
 
 __all__ = [
-    "Base", "ContentReport", "ContentTag", "Device", "Episode", "EpisodeLink", "KidProfile",
+    "AuditEvent", "Base", "ContentReport", "ContentTag", "Device", "Episode", "EpisodeLink", "KidProfile",
     "KidProfileTitle", "PairingCode", "PairingRequest", "RateLimit", "StreamingServiceSelection", "Title", "User",
 ]

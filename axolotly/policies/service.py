@@ -4,12 +4,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from axolotly.audit import service as audit
 from axolotly.catalog.service import episodes_of, has_episodes
 from axolotly.errors import Conflict, Invalid, NotFound
 from axolotly.families.kids import get_kid
 from axolotly.families.services import get_selection
 from axolotly.jobs import LOAD_EPISODES, defer_in_transaction
-from axolotly.models import Episode, KidProfileTitle, Title
+from axolotly.models import Episode, KidProfile, KidProfileTitle, Title
 from axolotly.policies.evaluate import Policy, TitleFacts, evaluate_episode, evaluate_title
 
 
@@ -46,6 +47,8 @@ def set_policy(db: Session, family_id: int, kid_id: int, title_id: int, policy: 
         set_={"policy": statement.excluded.policy},
     )
     db.execute(statement)
+    verb = "Allowed" if policy == "allow" else "Denied"
+    audit.record(db, family_id, "policy_changed", f"{verb} “{title.title}” for {kid.name}")
     queued = policy == "allow" and title.media_type == "tv" and not has_episodes(db, title.id)
     if queued:
         defer_in_transaction(db, LOAD_EPISODES, title_id=title.id)
@@ -58,6 +61,8 @@ def remove_policy(db: Session, family_id: int, kid_id: int, title_id: int) -> No
         KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title_id))
     if result.rowcount == 0:
         raise NotFound("No policy for this title")
+    title = db.get(Title, title_id)
+    audit.record(db, family_id, "policy_changed", f"Removed the rule for “{title.title}” for {kid.name}")
 
 
 def _allowed_show_policy(db: Session, family_id: int, kid_id: int, title_id: int) -> KidProfileTitle:
@@ -93,6 +98,7 @@ def set_blocked_episodes(db: Session, family_id: int, kid_id: int, title_id: int
     _check_episodes_of_title(db, title_id, wanted)
     row.blocked_episodes = sorted(wanted)
     db.flush()
+    _record_blocked(db, family_id, row)
     return row
 
 
@@ -102,7 +108,14 @@ def block_episode(db: Session, family_id: int, kid_id: int, title_id: int, episo
     current = set(row.blocked_episodes)
     row.blocked_episodes = sorted(current | {episode_id} if blocked else current - {episode_id})
     db.flush()
+    _record_blocked(db, family_id, row)
     return row
+
+
+def _record_blocked(db: Session, family_id: int, row: KidProfileTitle) -> None:
+    kid, title = db.get(KidProfile, row.kid_profile_id), db.get(Title, row.title_id)
+    audit.record(db, family_id, "episodes_blocked",
+                 f"{len(row.blocked_episodes)} episode(s) of “{title.title}” blocked for {kid.name}")
 
 
 def explain(db: Session, family_id: int, kid_id: int, title_id: int):

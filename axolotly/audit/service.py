@@ -1,0 +1,24 @@
+"""A family's activity trail. `record` joins the caller's transaction: the event commits with the
+change it describes, or neither does."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from axolotly.models import AuditEvent
+
+ACTIONS = {
+    "login": "Log-in", "login_failed": "Failed log-in", "device_paired": "Device paired",
+    "device_unpaired": "Device unpaired", "policy_changed": "Policy changed", "episodes_blocked": "Episodes",
+    "pin_changed": "PIN changed", "pin_locked": "PIN lockout", "kid_added": "Kid added", "kid_deleted": "Kid deleted",
+}
+
+
+def record(db: Session, family_id: int, action: str, summary: str) -> None:
+    assert action in ACTIONS, action
+    db.add(AuditEvent(family_id=family_id, action=action, summary=summary))
+    db.flush()
+
+
+def recent(db: Session, family_id: int, limit: int = 100) -> list[AuditEvent]:
+    return list(db.scalars(select(AuditEvent).where(AuditEvent.family_id == family_id)
+                           .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)))

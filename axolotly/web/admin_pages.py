@@ -1,0 +1,59 @@
+"""The admin console: reports, episode links, content tags, database health."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+
+from axolotly.accounts.deps import DbSession
+from axolotly.admin import moderation
+from axolotly.admin.schemas import TagIn
+from axolotly.reports import service as reports
+from axolotly.web.forms import optional_int, validated
+from axolotly.web.session import CsrfChecked, WebAdmin
+from axolotly.web.templating import redirect, render
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+CLOSE = {"resolve": "resolved", "dismiss": "dismissed"}
+
+
+@router.get("")
+def console(request: Request, user: WebAdmin, db: DbSession):
+    return render(request, "admin/console.html", user=user, reports=reports.reports_by_status(db, "pending", 100, 0),
+                  links=moderation.links_to_review(db, 50), tags=moderation.list_tags(db))
+
+
+@router.post("/reports/{report_id}/{action}", dependencies=[CsrfChecked])
+def close_report(report_id: int, action: str, user: WebAdmin, db: DbSession):
+    if action not in CLOSE:
+        return redirect("/admin", "Unknown action", kind="error")
+    reports.close_report(db, report_id, CLOSE[action])
+    return redirect("/admin", f"Report {report_id} {CLOSE[action]}")
+
+
+@router.post("/episode-links/{link_id}/verify", dependencies=[CsrfChecked])
+def verify_link(link_id: int, user: WebAdmin, db: DbSession):
+    moderation.verify_link(db, link_id)
+    return redirect("/admin#links", "Link verified")
+
+
+@router.post("/episode-links/{link_id}/delete", dependencies=[CsrfChecked])
+def delete_link(link_id: int, user: WebAdmin, db: DbSession):
+    moderation.delete_link(db, link_id)
+    return redirect("/admin#links", "Link deleted")
+
+
+@router.post("/tags", dependencies=[CsrfChecked])
+def save_tag(user: WebAdmin, db: DbSession, tag: Annotated[str, Form()], category: Annotated[str, Form()] = "",
+             description: Annotated[str, Form()] = "", tag_id: Annotated[str, Form()] = ""):
+    body = validated(TagIn, tag=tag, category=category.strip() or None, description=description.strip() or None)
+    moderation.save_tag(db, optional_int(tag_id), body.tag, body.category, body.description)
+    return redirect("/admin#tags", f"Tag {body.tag} saved")
+
+
+@router.get("/db-health")
+def db_health(request: Request, user: WebAdmin):
+    from axolotly.db.replicas import replica_status
+    from axolotly.ops.stats import database_stats
+
+    return render(request, "admin/db_health.html", user=user, health=database_stats.snapshot(),
+                  replicas=replica_status())

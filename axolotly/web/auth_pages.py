@@ -1,0 +1,68 @@
+"""Sign up, log in (throttled like the API), log out."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+
+from axolotly.accounts import service
+from axolotly.accounts.deps import DbSession
+from axolotly.accounts.schemas import SignUp
+from axolotly.config import get_settings
+from axolotly.web.forms import validated
+from axolotly.web.session import CsrfChecked, end_session, start_session
+from axolotly.web.templating import redirect, render
+from axolotly.security.client import client_address
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only our own paths (no `//host` or scheme): an open redirect would help phishing."""
+    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+
+
+def _demo_logins() -> dict | None:
+    if get_settings().env != "development":
+        return None
+    from axolotly.seed.demo import DEMO_ADMIN, DEMO_PARENT
+
+    return {"parent": DEMO_PARENT, "admin": DEMO_ADMIN}
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/"):
+    return render(request, "login.html", next=_safe_next(next), demo=_demo_logins())
+
+
+@router.post("/login", dependencies=[CsrfChecked])
+def log_in(request: Request, db: DbSession, email: Annotated[str, Form()], password: Annotated[str, Form()],
+           next: Annotated[str, Form()] = "/"):
+    user = service.authenticate(db, email[:320], password[:200], client_address(request))
+    if user is None:
+        # A response, not an exception: the recorded failure (throttle, audit) must commit.
+        return redirect(f"/login?next={_safe_next(next)}", "Wrong email or password", kind="error")
+    response = redirect(_safe_next(next))
+    start_session(response, user)
+    return response
+
+
+@router.get("/signup")
+def signup_page(request: Request):
+    return render(request, "signup.html")
+
+
+@router.post("/signup", dependencies=[CsrfChecked])
+def sign_up(db: DbSession, email: Annotated[str, Form()], password: Annotated[str, Form()],
+            family_name: Annotated[str, Form()] = ""):
+    body = validated(SignUp, email=email, password=password, family_name=family_name.strip() or None)
+    user = service.sign_up(db, body.email, body.password, body.family_name)
+    response = redirect("/", "Welcome! Add your kids to begin.")
+    start_session(response, user)
+    return response
+
+
+@router.post("/logout", dependencies=[CsrfChecked])
+def log_out():
+    response = redirect("/login", "Logged out")
+    end_session(response)
+    return response

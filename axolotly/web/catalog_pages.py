@@ -1,0 +1,98 @@
+"""Catalog pages: search, add a title, allow/deny it per kid, block episodes, and "Why?"."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from sqlalchemy import select
+
+from axolotly.accounts.deps import DbSession
+from axolotly.catalog import service as catalog
+from axolotly.catalog.router import Provider
+from axolotly.catalog.schemas import ImportTitle
+from axolotly.errors import Invalid
+from axolotly.families import kids
+from axolotly.models import KidProfileTitle, Title
+from axolotly.policies import service as policies
+from axolotly.web.forms import optional_int, validated
+from axolotly.web.session import CsrfChecked, WebUser
+from axolotly.web.templating import redirect, render
+
+router = APIRouter(include_in_schema=False)
+POLICIES = ("allow", "deny", "")
+
+
+@router.get("/catalog")
+def catalog_page(request: Request, user: WebUser, db: DbSession, provider: Provider, q: str = "",
+                 media_type: str = ""):
+    q = q.strip()[:200]
+    kind = media_type if media_type in ("movie", "tv") else None
+    results = provider.search(q, kind) if q else []
+    known = dict(db.execute(select(Title.tmdb_id, Title.id).where(
+        Title.tmdb_id.in_([r.tmdb_id for r in results]))).all())
+    titles = {title.id: title for title in db.scalars(select(Title).where(Title.id.in_(known.values())))}
+    return render(request, "catalog.html", user=user, q=q, media_type=kind or "", results=results,
+                  known=known, titles=titles)
+
+
+@router.post("/catalog/titles", dependencies=[CsrfChecked])
+def add_title(user: WebUser, db: DbSession, provider: Provider, tmdb_id: Annotated[str, Form()],
+              media_type: Annotated[str, Form()]):
+    body = validated(ImportTitle, tmdb_id=optional_int(tmdb_id), media_type=media_type)
+    title = catalog.import_title(db, provider, body.media_type, body.tmdb_id)
+    return redirect(f"/catalog/titles/{title.id}", f"“{title.title}” is in your catalog")
+
+
+def _policies_of(db, family_id: int, title_id: int) -> dict[int, KidProfileTitle]:
+    family_kids = [kid.id for kid in kids.list_kids(db, family_id)]
+    rows = db.scalars(select(KidProfileTitle).where(
+        KidProfileTitle.title_id == title_id, KidProfileTitle.kid_profile_id.in_(family_kids)))
+    return {row.kid_profile_id: row for row in rows}
+
+
+@router.get("/catalog/titles/{title_id}")
+def title_page(title_id: int, request: Request, user: WebUser, db: DbSession, kid: int | None = None):
+    title = policies.get_title(db, title_id)
+    family_kids = kids.list_kids(db, user.id)
+    rules = _policies_of(db, user.id, title.id)
+    episodes = catalog.episodes_of(db, title.id) if title.media_type == "tv" else []
+    allowed = [k for k in family_kids if rules.get(k.id) and rules[k.id].policy == "allow"]
+    chosen = next((k for k in allowed if k.id == kid), allowed[0] if allowed else None)
+    seasons: dict[int, list] = {}
+    for episode in episodes:
+        seasons.setdefault(episode.season_number, []).append(episode)
+    return render(request, "title.html", user=user, title=title, kids=family_kids, rules=rules,
+                  seasons=seasons, allowed=allowed, chosen=chosen,
+                  blocked=set(rules[chosen.id].blocked_episodes) if chosen else set())
+
+
+@router.post("/catalog/titles/{title_id}/policies", dependencies=[CsrfChecked])
+def save_policies(title_id: int, user: WebUser, db: DbSession, kid: Annotated[list[str], Form()] = [],
+                  policy: Annotated[list[str], Form()] = []):
+    """One form for every kid: allow, deny or no rule."""
+    if len(kid) != len(policy) or any(p not in POLICIES for p in policy):
+        raise Invalid("Choose allow, deny or no rule for each kid")
+    rules = _policies_of(db, user.id, title_id)
+    queued = False
+    for kid_id, wanted in zip(map(optional_int, kid), policy):
+        current = rules.get(kid_id)
+        if wanted and (current is None or current.policy != wanted):
+            queued |= policies.set_policy(db, user.id, kid_id, title_id, wanted)[2]
+        elif not wanted and current is not None:
+            policies.remove_policy(db, user.id, kid_id, title_id)
+    message = "Saved" + (": episodes are being loaded" if queued else "")
+    return redirect(f"/catalog/titles/{title_id}", message)
+
+
+@router.post("/catalog/titles/{title_id}/kids/{kid_id}/blocked", dependencies=[CsrfChecked])
+def save_blocked(title_id: int, kid_id: int, user: WebUser, db: DbSession,
+                 blocked: Annotated[list[str], Form()] = []):
+    episode_ids = [optional_int(value) for value in blocked]
+    row = policies.set_blocked_episodes(db, user.id, kid_id, title_id, [i for i in episode_ids if i is not None])
+    return redirect(f"/catalog/titles/{title_id}?kid={kid_id}",
+                    f"{len(row.blocked_episodes)} episode(s) blocked")
+
+
+@router.get("/family/kids/{kid_id}/why/{title_id}")
+def why_page(kid_id: int, title_id: int, request: Request, user: WebUser, db: DbSession):
+    kid, title, decision, episodes = policies.explain(db, user.id, kid_id, title_id)
+    return render(request, "why.html", user=user, kid=kid, title=title, decision=decision, episodes=episodes)

@@ -1,0 +1,157 @@
+"""The parent's pages: home, kids, services, devices and pairing codes, reports, activity."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+
+from axolotly.accounts.deps import DbSession
+from axolotly.audit import service as audit
+from axolotly.catalog.providers import PROVIDERS
+from axolotly.devices import codes
+from axolotly.devices import service as devices
+from axolotly.devices.schemas import DeviceUpdate
+from axolotly.errors import Invalid
+from axolotly.families import kids, services
+from axolotly.families.schemas import KidCreate, KidUpdate, PinBody
+from axolotly.policies.service import get_title
+from axolotly.reports import service as reports
+from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
+from axolotly.web.forms import optional_int, validated
+from axolotly.web.session import CsrfChecked, WebUser
+from axolotly.web.templating import redirect, render
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Form()]
+
+
+def _selected(db, family_id: int) -> list[str]:
+    selection = services.get_selection(db, family_id)
+    return selection.selected_services if selection else []
+
+
+@router.get("/")
+def home(request: Request, user: WebUser, db: DbSession):
+    return render(request, "home.html", user=user, kids=kids.list_kids(db, user.id),
+                  selected=_selected(db, user.id), devices=devices.list_devices(db, user.id),
+                  activity=audit.recent(db, user.id, limit=5))
+
+
+# -- kids ---------------------------------------------------------------------------------------
+
+@router.get("/family/kids")
+def kids_page(request: Request, user: WebUser, db: DbSession):
+    return render(request, "kids.html", user=user, kids=kids.list_kids(db, user.id))
+
+
+@router.post("/family/kids", dependencies=[CsrfChecked])
+def add_kid(user: WebUser, db: DbSession, name: Text, pin: Text, age: Text = ""):
+    body = validated(KidCreate, name=name.strip(), pin=pin, age=optional_int(age))
+    kid = kids.create_kid(db, user.id, body.name, body.age, body.pin)
+    return redirect("/family/kids", f"Added {kid.name}")
+
+
+@router.post("/family/kids/{kid_id}", dependencies=[CsrfChecked])
+def update_kid(kid_id: int, user: WebUser, db: DbSession, name: Text, age: Text = ""):
+    body = validated(KidUpdate, name=name.strip(), age=optional_int(age))
+    kid = kids.update_kid(db, user.id, kid_id, body.model_dump(exclude_unset=True))
+    return redirect("/family/kids", f"Saved {kid.name}")
+
+
+@router.post("/family/kids/{kid_id}/pin", dependencies=[CsrfChecked])
+def change_pin(kid_id: int, user: WebUser, db: DbSession, pin: Text):
+    body = validated(PinBody, pin=pin)
+    kids.change_pin(db, user.id, kid_id, body.pin)
+    return redirect("/family/kids", "PIN changed")
+
+
+@router.get("/family/kids/{kid_id}/delete")
+def confirm_delete_kid(kid_id: int, request: Request, user: WebUser, db: DbSession):
+    kid = kids.get_kid(db, user.id, kid_id)
+    assigned = [d for d in devices.list_devices(db, user.id) if d.kid_profile_id == kid.id]
+    return render(request, "kid_delete.html", user=user, kid=kid, assigned=assigned)
+
+
+@router.post("/family/kids/{kid_id}/delete", dependencies=[CsrfChecked])
+def delete_kid(kid_id: int, user: WebUser, db: DbSession):
+    name = kids.get_kid(db, user.id, kid_id).name
+    kids.delete_kid(db, user.id, kid_id)
+    return redirect("/family/kids", f"Deleted {name}")
+
+
+# -- services -----------------------------------------------------------------------------------
+
+@router.get("/family/services")
+def services_page(request: Request, user: WebUser, db: DbSession):
+    selected = _selected(db, user.id)
+    order = {service: position for position, service in enumerate(selected, start=1)}
+    return render(request, "services.html", user=user, providers=PROVIDERS, order=order)
+
+
+@router.post("/family/services", dependencies=[CsrfChecked])
+def save_services(user: WebUser, db: DbSession, use: Annotated[list[str], Form()] = [],
+                  position: Annotated[list[str], Form()] = []):
+    """Checked services, ordered by their position fields (one per registry entry, blank = last)."""
+    if len(position) not in (0, len(PROVIDERS)):
+        raise Invalid("Send one position per service")
+    positions = dict(zip([p.id for p in PROVIDERS], position))
+    ranked = sorted((optional_int(positions.get(service)) or 1000, index, service) for index, service in enumerate(use))
+    chosen = [service for _, _, service in ranked]
+    services.set_selection(db, user.id, chosen)
+    return redirect("/family/services", "Services saved" if chosen else "No services selected")
+
+
+# -- devices ------------------------------------------------------------------------------------
+
+@router.get("/family/devices")
+def devices_page(request: Request, user: WebUser, db: DbSession):
+    return render(request, "devices.html", user=user, devices=devices.list_devices(db, user.id),
+                  codes=codes.live_codes(db, user.id), kids=kids.list_kids(db, user.id))
+
+
+@router.post("/family/pairing-codes", dependencies=[CsrfChecked])
+def new_code(user: WebUser, db: DbSession):
+    code = codes.create_code(db, user.id)
+    return redirect("/family/devices", f"New pairing code {code.code}: enter it on the kid's device")
+
+
+@router.post("/family/pairing-codes/{code_id}/revoke", dependencies=[CsrfChecked])
+def revoke(code_id: int, user: WebUser, db: DbSession):
+    codes.revoke_code(db, user.id, code_id)
+    return redirect("/family/devices", "Code revoked")
+
+
+@router.post("/family/devices/{device_id}", dependencies=[CsrfChecked])
+def update_device(device_id: int, user: WebUser, db: DbSession, friendly_name: Text = "", kid_id: Text = ""):
+    body = validated(DeviceUpdate, friendly_name=friendly_name.strip() or None, kid_id=optional_int(kid_id))
+    devices.update_device(db, user.id, device_id, {"friendly_name": body.friendly_name, "kid_id": body.kid_id})
+    return redirect("/family/devices", "Device saved")
+
+
+@router.post("/family/devices/{device_id}/unpair", dependencies=[CsrfChecked])
+def unpair(device_id: int, user: WebUser, db: DbSession):
+    devices.unpair(db, user.id, device_id)
+    return redirect("/family/devices", "Device unpaired: its key no longer works")
+
+
+# -- reports and activity -----------------------------------------------------------------------
+
+@router.get("/family/reports")
+def reports_page(request: Request, user: WebUser, db: DbSession, title_id: int | None = None):
+    title = get_title(db, title_id) if title_id else None
+    return render(request, "reports.html", user=user, reports=reports.family_reports(db, user.id),
+                  title=title, issue_types=ISSUE_TYPES)
+
+
+@router.post("/family/reports", dependencies=[CsrfChecked])
+def file_report(user: WebUser, db: DbSession, title_id: Text, issue_type: Text, description: Text = ""):
+    body = validated(ReportCreate, title_id=optional_int(title_id), issue_type=issue_type, description=description)
+    if body.title_id is None:
+        raise Invalid("Choose a title to report")
+    reports.file_report(db, user.id, body.title_id, body.issue_type, body.description)
+    return redirect("/family/reports", "Thank you: an admin will look at it")
+
+
+@router.get("/family/activity")
+def activity_page(request: Request, user: WebUser, db: DbSession):
+    return render(request, "activity.html", user=user, events=audit.recent(db, user.id, limit=200),
+                  labels=audit.ACTIONS)

@@ -1,0 +1,112 @@
+"""The kid web launcher (/kids): a browser paired like an Android launcher, PIN per kid, poster grid.
+
+The browser holds a device id and key (HttpOnly cookie) from redeeming a parent's pairing code,
+exactly as the Android launcher does; unpairing the device in the parent's Devices page signs it
+out. A kid who enters the right PIN (same lockout as the API) gets a 4-hour kid cookie for this
+device; the grid is the `/api/apps` statement for that kid.
+"""
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+
+from axolotly.accounts.deps import DbSession
+from axolotly.devices import codes
+from axolotly.errors import DomainError, Invalid, Unauthorized
+from axolotly.families import kids
+from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
+from axolotly.launcher.query import LAUNCHER_SQL, launcher_params
+from axolotly.models import User
+from axolotly.security.client import client_address
+from axolotly.web.session import DEVICE, KID, CsrfChecked, kid_claims, kid_token, set_cookie
+from axolotly.web.templating import redirect, render
+
+router = APIRouter(include_in_schema=False)
+PAIRED_FOR = 365 * 24 * 3600
+
+
+def paired_device(request: Request, db) -> AuthenticatedDevice | None:
+    device_id, _, api_key = request.cookies.get(DEVICE, "").partition(":")
+    try:
+        return authenticate_device(db, device_id, api_key)
+    except Unauthorized:
+        return None
+
+
+def _signed_in_kid(request: Request, device: AuthenticatedDevice, kid_id: int) -> bool:
+    claims = kid_claims(request)
+    return bool(claims and claims.get("kid") == kid_id and claims.get("device") ==
+                request.cookies.get(DEVICE, "").partition(":")[0])
+
+
+@router.get("/kids")
+def kids_home(request: Request, db: DbSession):
+    device = paired_device(request, db)
+    if device is None:
+        return render(request, "kids/pair.html", body_class="kid")
+    family = db.get(User, device.family_id)
+    return render(request, "kids/pick.html", body_class="kid", family=family,
+                  kids=kids.list_kids(db, device.family_id))
+
+
+@router.post("/kids/pair", dependencies=[CsrfChecked])
+def pair(request: Request, db: DbSession, code: Annotated[str, Form()]):
+    code = code.strip()
+    if not (len(code) == 6 and code.isdigit()):
+        raise Invalid("The code has 6 digits")
+    paired = codes.pair_with_code(db, code, client_address(request))
+    if paired is None:
+        # A response, not an exception: the failed guess must be counted (throttle).
+        return redirect("/kids", "That code did not work. Ask a parent for a new one.", kind="error")
+    device, api_key, _ = paired
+    device.friendly_name = "Web launcher"
+    response = redirect("/kids", "This browser is now a kid launcher")
+    set_cookie(response, DEVICE, f"{device.device_id}:{api_key}", max_age=PAIRED_FOR)
+    return response
+
+
+def _device_or_pairing(request: Request, db) -> AuthenticatedDevice:
+    device = paired_device(request, db)
+    if device is None:
+        raise DomainError("This browser is not paired (or was unpaired); pair it again at /kids")
+    return device
+
+
+@router.get("/kids/{kid_id}/pin")
+def pin_page(kid_id: int, request: Request, db: DbSession):
+    device = _device_or_pairing(request, db)
+    kid = kids.get_kid(db, device.family_id, kid_id)
+    return render(request, "kids/pin.html", body_class="kid", kid=kid)
+
+
+@router.post("/kids/{kid_id}/pin", dependencies=[CsrfChecked])
+def enter_pin(kid_id: int, request: Request, db: DbSession, pin: Annotated[str, Form()]):
+    device = _device_or_pairing(request, db)
+    verified, locked_for = kids.check_pin(db, device.family_id, kid_id, pin.strip()[:4])
+    if locked_for:
+        minutes = (locked_for + 59) // 60
+        return redirect(f"/kids/{kid_id}/pin", f"Too many wrong PINs. Try again in {minutes} minute(s).",
+                        kind="error")
+    if not verified:
+        return redirect(f"/kids/{kid_id}/pin", "That PIN is not right. Try again.", kind="error")
+    response = redirect(f"/kids/{kid_id}/launcher")
+    set_cookie(response, KID, kid_token(request.cookies[DEVICE].partition(":")[0], kid_id), max_age=4 * 3600)
+    return response
+
+
+@router.get("/kids/{kid_id}/launcher")
+def launcher(kid_id: int, request: Request, db: DbSession):
+    device = _device_or_pairing(request, db)
+    kid = kids.get_kid(db, device.family_id, kid_id)
+    if not _signed_in_kid(request, device, kid.id):
+        return redirect(f"/kids/{kid.id}/pin")
+    body = db.connection().exec_driver_sql(LAUNCHER_SQL, launcher_params(device.family_id, kid.id)).one().body
+    return render(request, "kids/launcher.html", body_class="kid", kid=kid, groups=json.loads(body))
+
+
+@router.post("/kids/switch", dependencies=[CsrfChecked])
+def switch_kid():
+    response = redirect("/kids")
+    response.delete_cookie(KID, path="/")
+    return response

@@ -1,0 +1,213 @@
+"""The pages in a real browser (Debian's Chromium through Playwright) against a real server.
+
+One story, as the issue tells it: a parent signs up, adds two kids, picks services, allows a show
+for one kid and blocks an episode, creates a pairing code; a browser becomes a kid launcher with
+it, the kid enters the PIN and sees exactly that show without the blocked episode; the sibling
+sees nothing; an admin resolves the parent's report. Screenshots land in docs/screenshots/.
+"""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from axolotly.db import migrate
+from axolotly.db.cluster import free_port
+from axolotly.seed.demo import DEMO_ADMIN, seed_demo
+from tests.pg import recreate_database
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def server(server_url):
+    """uvicorn on its own database: the offline catalog and the demo family (with the admin)."""
+    url = recreate_database(server_url, "axolotly_browser")
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    with Session(engine) as db, db.begin():
+        seed_demo(db)
+    engine.dispose()
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=url, ENV="test", BCRYPT_ROUNDS="4", JWT_SECRET=secrets.token_urlsafe(48))
+    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "axolotly.main:create_app", "--factory",
+                                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz").status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser, base: str, outside: list[str]) -> Page:
+    context = browser.new_context(base_url=base, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.on("request", lambda request: None if request.url.startswith(base) else outside.append(request.url))
+    return page
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def submit(page: Page, button: str) -> None:
+    page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+
+
+def test_parent_kid_and_admin_in_a_real_browser(server, browser):
+    outside: list[str] = []
+    parent = new_page(browser, server, outside)
+
+    # Sign up (logged in at once), two kids, one service.
+    parent.goto("/signup")
+    shot(parent, "signup")
+    parent.get_by_label("Family name").fill("The Browsers")
+    parent.get_by_label("Email").fill("browser-parent@example.com")
+    parent.get_by_label("Password").fill("a long enough password")
+    submit(parent, "Create account")
+    expect(parent.get_by_role("status")).to_contain_text("Welcome")
+
+    parent.goto("/family/kids")
+    add_kid = parent.locator("section", has=parent.get_by_role("heading", name="Add a kid"))
+    for name, age, pin in (("Emma", "8", "1234"), ("Leo", "5", "5678")):
+        add_kid = parent.locator("section", has=parent.get_by_role("heading", name="Add a kid"))
+        add_kid.get_by_label("Name").fill(name)
+        add_kid.get_by_label("Age").fill(age)
+        add_kid.get_by_label("PIN").fill(pin)
+        submit(parent, "Add kid")
+        expect(parent.get_by_role("status")).to_contain_text(f"Added {name}")
+    shot(parent, "kids")
+
+    parent.goto("/family/services")
+    parent.get_by_role("checkbox", name="Disney+").check()
+    parent.get_by_label("Order of Disney+").fill("1")
+    submit(parent, "Save services")
+    expect(parent.get_by_role("status")).to_contain_text("Services saved")
+    shot(parent, "services")
+
+    # Allow Bluey for Emma only, then block one of its episodes for her.
+    parent.goto("/catalog?q=Bluey")
+    shot(parent, "catalog")
+    parent.get_by_role("link", name="Allow or deny “Bluey”").click()
+    parent.get_by_label("Emma").select_option("allow")
+    submit(parent, "Save rules")
+    expect(parent.get_by_role("status")).to_contain_text("Saved")
+    blocked = parent.locator("label.episode").first
+    blocked_name = re.sub(r"^Block ", "", blocked.inner_text().strip())
+    blocked.get_by_role("checkbox").check()
+    submit(parent, "Save blocked episodes for Emma")
+    expect(parent.get_by_role("status")).to_contain_text("1 episode(s) blocked")
+    shot(parent, "title")
+    episode_count = parent.locator("label.episode").count()
+
+    parent.get_by_role("link", name="Why? (Emma)").click()
+    expect(parent.locator(".verdict")).to_contain_text("Yes")
+    expect(parent.get_by_role("cell", name="This episode is blocked by a parent")).to_have_count(1)
+    shot(parent, "why")
+
+    parent.goto("/family/devices")
+    submit(parent, "Create pairing code")
+    code = parent.locator(".pairing-code .code").inner_text().strip()
+    assert re.fullmatch(r"\d{6}", code)
+    expect(parent.locator(".countdown")).to_have_text(re.compile(r"^(9|10):\d\d$"))  # JS countdown
+    shot(parent, "devices")
+
+    # A second browser becomes Emma's and Leo's launcher.
+    kid = new_page(browser, server, outside)
+    kid.goto("/kids")
+    shot(kid, "kid-pair")
+    kid.get_by_label("Ask a parent for the 6-digit code").fill(code)
+    submit(kid, "Connect")
+    expect(kid.get_by_role("heading", name="Who is watching?")).to_be_visible()
+    shot(kid, "kid-pick")
+    kid.get_by_role("link", name="Emma").click()
+    kid.get_by_label("Your PIN").fill("9999")
+    submit(kid, "Go")
+    expect(kid.get_by_role("alert")).to_contain_text("not right")
+    kid.get_by_label("Your PIN").fill("1234")
+    submit(kid, "Go")
+    expect(kid.get_by_role("heading", name="Emma's shows")).to_be_visible()
+    expect(kid.get_by_role("heading", name="Disney+")).to_be_visible()
+    items = kid.locator(".launcher-item")
+    expect(items).to_have_count(1)
+    expect(items.get_by_role("heading")).to_have_text("Bluey")
+    episodes = items.locator(".episode-link")
+    expect(episodes).to_have_count(episode_count - 1)
+    assert blocked_name not in episodes.all_inner_texts()
+    shot(kid, "kid-launcher")
+
+    submit(kid, "Switch kid")
+    kid.get_by_role("link", name="Leo").click()
+    kid.get_by_label("Your PIN").fill("5678")
+    submit(kid, "Go")
+    expect(kid.get_by_role("heading", name="Leo's shows")).to_be_visible()
+    expect(kid.locator(".launcher-item")).to_have_count(0)
+    expect(kid.get_by_text("Nothing here yet")).to_be_visible()
+
+    # The parent sees the web launcher paired, reports a problem with Bluey.
+    parent.goto("/family/devices")
+    expect(parent.get_by_label("Name")).to_have_value("Web launcher")
+    parent.goto("/catalog?q=Bluey")
+    parent.get_by_role("link", name="Allow or deny “Bluey”").click()
+    parent.get_by_role("link", name="Report a problem").click()
+    parent.get_by_label("What is wrong?").select_option("wrong_age_rating")
+    parent.get_by_label("Details (optional)").fill("Too scary for Leo")
+    submit(parent, "Send report")
+    expect(parent.locator("td.status-pending")).to_have_count(1)
+
+    # An admin resolves it; the parent sees the new status.
+    admin = new_page(browser, server, outside)
+    admin.goto("/admin")
+    admin.get_by_label("Email").fill(DEMO_ADMIN[0])
+    admin.get_by_label("Password").fill(DEMO_ADMIN[1])
+    submit(admin, "Log in")
+    expect(admin.get_by_role("heading", name="Admin console")).to_be_visible()
+    row = admin.get_by_role("row", name=re.compile("Too scary for Leo"))
+    shot(admin, "admin")
+    row.get_by_role("button", name=re.compile("^Resolve")).click()
+    expect(admin.get_by_role("status")).to_contain_text("resolved")
+    admin.goto("/admin/db-health")
+    expect(admin.get_by_text("Cache hit ratio")).to_be_visible()
+    shot(admin, "db-health")
+
+    parent.goto("/family/reports")
+    expect(parent.locator("td.status-resolved")).to_have_count(1)
+    parent.goto("/family/activity")
+    for entry in ("Added Emma", "Allowed “Bluey” for Emma", "blocked for Emma", "A device paired"):
+        expect(parent.get_by_role("cell", name=re.compile(re.escape(entry))).first).to_be_visible()
+    shot(parent, "activity")
+    parent.goto("/")
+    shot(parent, "home")
+
+    assert outside == [], f"pages called outside hosts: {outside}"
