@@ -9,7 +9,7 @@ from fastapi.templating import Jinja2Templates
 
 from axolotly.catalog.providers import PROVIDERS_BY_ID
 from axolotly.errors import DomainError
-from axolotly.web.session import csrf_token, remember_csrf, set_cookie
+from axolotly.web.session import CsrfFailed, csrf_token, remember_csrf, set_cookie
 
 FLASH = "axolotly_flash"
 TMDB_POSTERS = "https://image.tmdb.org/t/p/w342"
@@ -61,6 +61,6 @@ def same_site_path(request: Request, fallback: str = "/") -> str:
 
 def page_error(request: Request, error: DomainError):
     """A refused form goes back to its page with the reason; a page that cannot be shown says why."""
-    if request.method == "POST":
+    if request.method == "POST" and not isinstance(error, CsrfFailed):
         return redirect(same_site_path(request), error.detail, kind="error")
     return render(request, "error.html", status_code=error.status_code, detail=error.detail)
