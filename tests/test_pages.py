@@ -136,6 +136,7 @@ def test_cookies_are_secure_behind_tls_when_configured(client, monkeypatch):
     parent = sign_up(client)
     monkeypatch.setenv("COOKIE_SECURE", "true")
     get_settings.cache_clear()
+    client.base_url = "https://testserver"  # Secure cookies travel over TLS only
     try:
         response = log_in(client, parent["email"])
     finally:
