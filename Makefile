@@ -23,7 +23,7 @@ db: setup
 
 run: db
 	$(BIN)/axolotly seed-demo
-	@echo "Axolotly: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
+	@echo "Axolotly: open http://$(HOST):$(PORT)/ and log in with a demo login above (kid launcher: /kids, API docs: /docs)"
 	$(BIN)/axolotly serve --host $(HOST) --port $(PORT)
 
 # The suite starts its own throw-away cluster (or uses TEST_DATABASE_URL, which it wipes).

@@ -107,6 +107,8 @@ def test_the_audit_trail_commits_with_the_change_or_not_at_all(client, db):
     assert db.scalar(select(func.count()).select_from(AuditEvent)
                      .where(AuditEvent.family_id == parent["id"], AuditEvent.summary.like("Denied%"))) == 0
 
+    api = client.get("/api/parent/activity", headers=auth(parent)).json()
+    assert [event["action"] for event in api][:1] == ["pin_locked"]
     log_in(client, parent["email"])
     page = client.get("/family/activity").text
     assert page.index("PIN lockout") < page.index("Policy changed")  # newest first

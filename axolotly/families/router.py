@@ -1,11 +1,14 @@
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
 from axolotly.accounts.deps import CurrentUser, DbSession
+from axolotly.audit import service as audit
 from axolotly.catalog.providers import PROVIDERS
 from axolotly.families import kids, services
 from axolotly.families.schemas import (
-    KidCreate, KidOut, KidUpdate, PinBody, PinVerified, ServiceOut, ServiceSelection, ServiceSelectionOut,
+    ActivityOut, KidCreate, KidOut, KidUpdate, PinBody, PinVerified, ServiceOut, ServiceSelection, ServiceSelectionOut,
 )
 
 router = APIRouter(prefix="/api/parent", tags=["kids and services"])
@@ -74,3 +77,9 @@ def get_selected_services(user: CurrentUser, db: DbSession):
 def set_selected_services(body: ServiceSelection, user: CurrentUser, db: DbSession):
     selection = services.set_selection(db, user.id, body.services)
     return ServiceSelectionOut(services=selection.selected_services, updated_at=selection.updated_at)
+
+
+@router.get("/activity", response_model=list[ActivityOut])
+def activity(user: CurrentUser, db: DbSession, limit: Annotated[int, Query(ge=1, le=500)] = 100):
+    """What changed in the family, newest first (pairings, policies, PINs, lockouts, logins)."""
+    return audit.recent(db, user.id, limit)

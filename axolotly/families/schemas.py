@@ -52,3 +52,11 @@ class ServiceSelection(BaseModel):
 
 class ServiceSelectionOut(ServiceSelection):
     updated_at: datetime | None
+
+
+class ActivityOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    action: str
+    summary: str
+    created_at: datetime
