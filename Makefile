@@ -24,6 +24,8 @@ db: setup
 run: db
 	$(BIN)/axolotly seed-demo
 	@echo "Axolotly: open http://$(HOST):$(PORT)/ and log in with a demo login above (kid launcher: /kids, API docs: /docs)"
+	@# The job worker (episode loading, cleanup, backups) runs beside the server and stops with it.
+	$(BIN)/axolotly worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/axolotly serve --host $(HOST) --port $(PORT)
 
 # The suite starts its own throw-away cluster (or uses TEST_DATABASE_URL, which it wipes).
