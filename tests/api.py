@@ -46,3 +46,12 @@ def episode_ids(db, title_id: int) -> list[int]:
     return list(db.execute(
         select(Episode.id).where(Episode.title_id == title_id).order_by(Episode.season_number, Episode.episode_number)
     ).scalars())
+
+
+def admin_headers(client, db, email: str = "ops@example.com") -> dict:
+    """An admin (made as an operator would, not by sign-up) and their Bearer header."""
+    from axolotly.accounts.service import create_admin
+
+    create_admin(db, email, PASSWORD)
+    token = client.post("/api/parent/auth/login", json={"email": email, "password": PASSWORD}).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}

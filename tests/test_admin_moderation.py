@@ -2,17 +2,9 @@
 
 from sqlalchemy import select
 
-from axolotly.accounts.service import create_admin
 from axolotly.models import ContentTag, EpisodeLink
-from tests.api import PASSWORD, auth, sign_up
+from tests.api import admin_headers, auth, sign_up
 from tests.test_launcher_contract import family_with_bluey
-
-
-def admin_headers(client, db) -> dict:
-    create_admin(db, "moderator@example.com", PASSWORD)
-    token = client.post("/api/parent/auth/login", json={"email": "moderator@example.com",
-                                                        "password": PASSWORD}).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_episode_links_most_reported_first_verify_and_delete(client, db):
@@ -24,7 +16,7 @@ def test_episode_links_most_reported_first_verify_and_delete(client, db):
         client.post("/api/device/episode-report", json=dict(report, episode=2, url="https://www.disneyplus.com/video/two"),
                     headers=device)
     assert client.get("/api/admin/episode-links", headers=auth(parent)).status_code == 403
-    admin = admin_headers(client, db)
+    admin = admin_headers(client, db, "moderator@example.com")
     links = client.get("/api/admin/episode-links", headers=admin).json()
     assert [(link["episode"], link["reported_count"]) for link in links[:2]] == [(2, 3), (1, 1)]
     assert client.post(f"/api/admin/episode-links/{links[0]['id']}/verify", headers=admin).status_code == 204
@@ -37,7 +29,7 @@ def test_episode_links_most_reported_first_verify_and_delete(client, db):
 
 
 def test_tags_add_and_edit_with_bad_input_refused(client, db):
-    admin = admin_headers(client, db)
+    admin = admin_headers(client, db, "moderator@example.com")
     before = db.scalars(select(ContentTag.tag)).all()
     created = client.post("/api/admin/tags", json={"tag": "gentle_music", "category": "theme"}, headers=admin)
     assert created.status_code == 201

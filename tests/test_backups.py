@@ -1,8 +1,5 @@
 """Backups through the real CLI: pg_dump, list, restore into a fresh database, identical tables."""
 
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -14,11 +11,7 @@ from axolotly.db import migrate
 from axolotly.ops.backups import list_backups, prune_backups
 from axolotly.seed.demo import seed_demo
 from tests.pg import libpq_url, recreate_database
-
-
-def axolotly(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "axolotly", *args], env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=120)
+from tests.processes import run_axolotly
 
 
 def table_fingerprints(url: str) -> dict[str, tuple[int, str]]:
@@ -44,44 +37,44 @@ def filled_database(server_url):
 
 def test_backup_then_restore_into_a_fresh_database_gives_identical_tables(filled_database, server_url, tmp_path):
     env = {"DATABASE_URL": filled_database, "BACKUP_DIR": str(tmp_path)}
-    made = axolotly("db", "backup", env=env)
+    made = run_axolotly("db", "backup", env=env)
     assert made.returncode == 0, made.stderr
     assert "pg_dump" in made.stderr  # progress, table by table
     [backup] = list_backups(tmp_path)
     assert backup.checksum_ok() and backup.path.name.startswith("axolotly-") and backup.path.suffix == ".dump"
-    listed = axolotly("db", "backups", env=env)
+    listed = run_axolotly("db", "backups", env=env)
     assert backup.path.name in listed.stdout and " ok " in listed.stdout
 
     target = recreate_database(server_url, "axolotly_backup_target")
-    restored = axolotly("db", "restore", str(backup.path), "--into", target, env=env)
+    restored = run_axolotly("db", "restore", str(backup.path), "--into", target, env=env)
     assert restored.returncode == 0, restored.stderr
     source, copy = table_fingerprints(filled_database), table_fingerprints(target)
     assert source["titles"][0] > 0 and source["users"][0] > 0
     assert copy == source
 
     # A second restore into the now non-empty database is refused, unless forced.
-    refused = axolotly("db", "restore", str(backup.path), "--into", target, env=env)
+    refused = run_axolotly("db", "restore", str(backup.path), "--into", target, env=env)
     assert refused.returncode == 1 and "not empty" in refused.stderr
-    forced = axolotly("db", "restore", str(backup.path), "--into", target, "--force", env=env)
+    forced = run_axolotly("db", "restore", str(backup.path), "--into", target, "--force", env=env)
     assert forced.returncode == 0, forced.stderr
     assert table_fingerprints(target) == source
 
 
 def test_a_corrupted_backup_is_refused(filled_database, server_url, tmp_path):
     env = {"DATABASE_URL": filled_database, "BACKUP_DIR": str(tmp_path)}
-    assert axolotly("db", "backup", env=env).returncode == 0
+    assert run_axolotly("db", "backup", env=env).returncode == 0
     [backup] = list_backups(tmp_path)
     with backup.path.open("r+b") as file:
         file.seek(100)
         file.write(b"corrupted")
     target = recreate_database(server_url, "axolotly_backup_target")
-    refused = axolotly("db", "restore", str(backup.path), "--into", target, env=env)
+    refused = run_axolotly("db", "restore", str(backup.path), "--into", target, env=env)
     assert refused.returncode == 1 and "checksum" in refused.stderr
-    assert "CHECKSUM MISMATCH" in axolotly("db", "backups", env=env).stdout
+    assert "CHECKSUM MISMATCH" in run_axolotly("db", "backups", env=env).stdout
 
 
 def test_a_failing_backup_exits_non_zero_with_the_reason(tmp_path):
-    failed = axolotly("db", "backup", env={"DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none",
+    failed = run_axolotly("db", "backup", env={"DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none",
                                            "BACKUP_DIR": str(tmp_path)})
     assert failed.returncode == 1 and "could not dump" in failed.stderr
     assert list(tmp_path.iterdir()) == []  # no partial file left behind

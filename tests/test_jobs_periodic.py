@@ -17,6 +17,7 @@ from axolotly.models import Episode, PairingCode, Title
 from axolotly.tasks import cleanup_expired, resync_stale_titles
 from tests.factories import make_family
 from tests.pg import libpq_url
+from tests.processes import wait_for
 
 
 def committed_codes(engine, committed) -> tuple[int, int]:
@@ -66,13 +67,6 @@ def test_resync_refreshes_stale_titles_from_the_provider(engine, committed):
 def job_status(engine, job_id: int) -> str:
     with Session(engine) as db:
         return db.scalar(text("SELECT status FROM procrastinate_jobs WHERE id = :id"), {"id": job_id})
-
-
-def wait_for(predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
 
 
 def start_worker(database_url: str, tmp_path) -> subprocess.Popen:

@@ -2,24 +2,14 @@
 
 import json
 import logging
-import os
-import subprocess
-import sys
 
 from sqlalchemy import text
 
-from axolotly.accounts.service import create_admin
 from axolotly.config import get_settings
 from axolotly.ops import slow_queries
 from axolotly.ops.stats import HEALTH_SQL, database_stats
-from tests.api import PASSWORD, auth, sign_up
-
-
-def admin_headers(client, db) -> dict:
-    create_admin(db, "monitoring-admin@example.com", PASSWORD)
-    token = client.post("/api/parent/auth/login", json={"email": "monitoring-admin@example.com",
-                                                        "password": PASSWORD}).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
+from tests.api import admin_headers, auth, sign_up
+from tests.processes import run_axolotly
 
 
 def metric_lines(client, prefix: str) -> list[str]:
@@ -74,7 +64,7 @@ def test_db_health_is_for_admins_and_has_the_figures(client, db):
     assert client.get("/api/admin/db-health", headers=auth(parent)).status_code == 403
     assert client.get("/api/admin/db-health").status_code == 401
     database_stats._snapshot = None
-    health = client.get("/api/admin/db-health", headers=admin_headers(client, db)).json()
+    health = client.get("/api/admin/db-health", headers=admin_headers(client, db, "monitoring-admin@example.com")).json()
     assert 0 <= health["cache_hit_ratio"] <= 1 and health["connections"] >= 1
     assert health["table_bytes"]["users"] > 0
     assert health["slow_statements_source"] in ("pg_stat_statements", "slow_query_log")
@@ -103,16 +93,11 @@ def test_health_query_runs_on_the_schema(db):
     assert row["jobs_failed"] >= 0 and row["database_bytes"] > 0
 
 
-def axolotly(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "axolotly", *args], capture_output=True, text=True, timeout=60,
-                          env=dict(os.environ))
-
-
 def test_explain_prints_the_analysed_plan_and_refuses_writes_and_batches(database_url):
-    shown = axolotly("db", "explain", "SELECT * FROM titles WHERE tmdb_id = 123456")
+    shown = run_axolotly("db", "explain", "SELECT * FROM titles WHERE tmdb_id = 123456")
     assert shown.returncode == 0, shown.stderr
     assert "Execution Time" in shown.stdout and "idx_titles_tmdb_id" in shown.stdout
-    write = axolotly("db", "explain", "DELETE FROM titles")
+    write = run_axolotly("db", "explain", "DELETE FROM titles")
     assert write.returncode == 1 and "read-only transaction" in write.stderr
-    batch = axolotly("db", "explain", "SELECT 1; DROP TABLE titles")
+    batch = run_axolotly("db", "explain", "SELECT 1; DROP TABLE titles")
     assert batch.returncode == 1 and "exactly one statement" in batch.stderr

@@ -1,8 +1,5 @@
 """A real archiving primary of our own: point-in-time recovery and a streaming read replica."""
 
-import os
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +19,7 @@ from axolotly.models import Device, KidProfileTitle, User
 from axolotly.ops import physical
 from tests.factories import make_episode, make_family, make_kid, make_title
 from tests.pg import libpq_url
+from tests.processes import run_axolotly, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -41,22 +39,10 @@ def query(url: str, sql: str, *params):
         return cursor.fetchall() if cursor.description else None
 
 
-def axolotly(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "axolotly", *args], env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=300)
-
-
-def wait_for(predicate, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-
-
 def test_pitr_brings_back_the_moment_between_two_writes(primary, tmp_path):
     home, cluster, url = primary
     env = {"AXOLOTLY_HOME": str(home), "DATABASE_URL": url, "BASEBACKUP_DIR": str(tmp_path / "base")}
-    base = axolotly("db", "basebackup", env=env)
+    base = run_axolotly("db", "basebackup", env=env)
     assert base.returncode == 0, base.stderr
     time.sleep(1.1)  # base backups are named by the second; the target must come after
 
@@ -68,7 +54,7 @@ def test_pitr_brings_back_the_moment_between_two_writes(primary, tmp_path):
     wait_for(lambda: (query(url, "SELECT last_archived_wal FROM pg_stat_archiver")[0][0] or "") >= segment)
 
     into = tmp_path / "recovered"
-    recovered = axolotly("db", "pitr", "--to", moment, "--into", str(into), env=env)
+    recovered = run_axolotly("db", "pitr", "--to", moment, "--into", str(into), env=env)
     assert recovered.returncode == 0, recovered.stderr
     copy = LocalCluster(into)
     try:
@@ -82,7 +68,7 @@ def test_pitr_brings_back_the_moment_between_two_writes(primary, tmp_path):
 def test_pitr_without_a_base_backup_fails_loudly(primary, tmp_path):
     home, cluster, url = primary
     env = {"AXOLOTLY_HOME": str(home), "DATABASE_URL": url, "BASEBACKUP_DIR": str(tmp_path / "none")}
-    failed = axolotly("db", "pitr", "--to", "2026-01-01 00:00:00", "--into", str(tmp_path / "x"), env=env)
+    failed = run_axolotly("db", "pitr", "--to", "2026-01-01 00:00:00", "--into", str(tmp_path / "x"), env=env)
     assert failed.returncode == 1 and "no base backup" in failed.stderr
 
 

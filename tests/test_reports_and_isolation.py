@@ -1,14 +1,7 @@
 import pytest
 from sqlalchemy import text
 
-from axolotly.accounts.service import create_admin
-from tests.api import PASSWORD, add_kid, auth, episode_ids, offline_title, sign_up
-
-
-def admin_headers(client, db) -> dict:
-    create_admin(db, "ops@example.com", PASSWORD)
-    token = client.post("/api/parent/auth/login", json={"email": "ops@example.com", "password": PASSWORD}).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
+from tests.api import add_kid, admin_headers, auth, episode_ids, offline_title, sign_up
 
 
 def test_parent_files_report_and_admin_resolves_it(client, db):
