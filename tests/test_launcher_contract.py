@@ -3,7 +3,7 @@
 from sqlalchemy import text
 
 from tests.api import add_kid, auth, episode_ids, offline_title, sign_up
-from tests.launcher_helpers import assign, device_row_id, pair_device
+from tests.launcher_helpers import device_row_id, pair_device
 
 
 def family_with_bluey(client, db, services=("disney_plus", "netflix", "pbs_kids")):

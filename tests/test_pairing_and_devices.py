@@ -4,7 +4,7 @@ from sqlalchemy import delete, text
 from sqlalchemy.orm import Session
 
 from axolotly.devices import codes
-from axolotly.models import Device, PairingCode, User
+from axolotly.models import User
 from tests.api import add_kid, auth, offline_title, sign_up
 from tests.launcher_helpers import assign, device_row_id, pair_device
 

@@ -2,12 +2,11 @@
 
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from axolotly.config import get_settings
@@ -15,7 +14,7 @@ from axolotly.db import engine as engine_module
 from axolotly.db import migrate, replicas
 from axolotly.db.cluster import LocalCluster
 from axolotly.devices.codes import register_device
-from axolotly.models import Device, KidProfileTitle, User
+from axolotly.models import KidProfileTitle
 from axolotly.ops import physical
 from tests.factories import make_episode, make_family, make_kid, make_title
 from tests.pg import libpq_url

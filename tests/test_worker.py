@@ -3,7 +3,6 @@
 import asyncio
 
 import httpx
-import pytest
 import respx
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.devices.codes import CODE_LIFETIME, HOUR, register_device
-from axolotly.errors import Conflict, NotFound
+from axolotly.errors import Conflict
 from axolotly.models import Device, PairingRequest
 from axolotly.security import rate_limits
 from axolotly.security.rate_limits import Limit

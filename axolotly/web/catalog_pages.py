@@ -66,14 +66,15 @@ def title_page(title_id: int, request: Request, user: WebUser, db: DbSession, ki
 
 
 @router.post("/catalog/titles/{title_id}/policies", dependencies=[CsrfChecked])
-def save_policies(title_id: int, user: WebUser, db: DbSession, kid: Annotated[list[str], Form()] = [],
-                  policy: Annotated[list[str], Form()] = []):
+def save_policies(title_id: int, user: WebUser, db: DbSession, kid: Annotated[list[str] | None, Form()] = None,
+                  policy: Annotated[list[str] | None, Form()] = None):
     """One form for every kid: allow, deny or no rule."""
+    kid, policy = kid or [], policy or []
     if len(kid) != len(policy) or any(p not in POLICIES for p in policy):
         raise Invalid("Choose allow, deny or no rule for each kid")
     rules = _policies_of(db, user.id, title_id)
     queued = False
-    for kid_id, wanted in zip(map(optional_int, kid), policy):
+    for kid_id, wanted in zip(map(optional_int, kid), policy, strict=True):
         current = rules.get(kid_id)
         if wanted and (current is None or current.policy != wanted):
             queued |= policies.set_policy(db, user.id, kid_id, title_id, wanted)[2]
@@ -85,8 +86,8 @@ def save_policies(title_id: int, user: WebUser, db: DbSession, kid: Annotated[li
 
 @router.post("/catalog/titles/{title_id}/kids/{kid_id}/blocked", dependencies=[CsrfChecked])
 def save_blocked(title_id: int, kid_id: int, user: WebUser, db: DbSession,
-                 blocked: Annotated[list[str], Form()] = []):
-    episode_ids = [optional_int(value) for value in blocked]
+                 blocked: Annotated[list[str] | None, Form()] = None):
+    episode_ids = [optional_int(value) for value in blocked or []]
     row = policies.set_blocked_episodes(db, user.id, kid_id, title_id, [i for i in episode_ids if i is not None])
     return redirect(f"/catalog/titles/{title_id}?kid={kid_id}",
                     f"{len(row.blocked_episodes)} episode(s) blocked")

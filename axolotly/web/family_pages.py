@@ -88,12 +88,13 @@ def services_page(request: Request, user: WebUser, db: DbSession):
 
 
 @router.post("/family/services", dependencies=[CsrfChecked])
-def save_services(user: WebUser, db: DbSession, use: Annotated[list[str], Form()] = [],
-                  position: Annotated[list[str], Form()] = []):
+def save_services(user: WebUser, db: DbSession, use: Annotated[list[str] | None, Form()] = None,
+                  position: Annotated[list[str] | None, Form()] = None):
     """Checked services, ordered by their position fields (one per registry entry, blank = last)."""
-    if len(position) not in (0, len(PROVIDERS)):
+    use, position = use or [], position or [""] * len(PROVIDERS)
+    if len(position) != len(PROVIDERS):
         raise Invalid("Send one position per service")
-    positions = dict(zip([p.id for p in PROVIDERS], position))
+    positions = dict(zip([p.id for p in PROVIDERS], position, strict=True))
     ranked = sorted((optional_int(positions.get(service)) or 1000, index, service) for index, service in enumerate(use))
     chosen = [service for _, _, service in ranked]
     services.set_selection(db, user.id, chosen)

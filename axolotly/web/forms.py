@@ -11,7 +11,7 @@ def validated(schema: type[BaseModel], **fields) -> BaseModel:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
-        raise Invalid(f"{field.replace('_', ' ').capitalize()}: {first['msg'].removeprefix('Value error, ')}")
+        raise Invalid(f"{field.replace('_', ' ').capitalize()}: {first['msg'].removeprefix('Value error, ')}") from None
 
 
 def optional_int(value: str | None) -> int | None:

@@ -34,7 +34,8 @@ def paired_device(request: Request, db) -> AuthenticatedDevice | None:
         return None
 
 
-def _signed_in_kid(request: Request, device: AuthenticatedDevice, kid_id: int) -> bool:
+def _signed_in_kid(request: Request, kid_id: int) -> bool:
+    """The kid cookie names this kid and was made for this paired browser."""
     claims = kid_claims(request)
     return bool(claims and claims.get("kid") == kid_id and claims.get("device") ==
                 request.cookies.get(DEVICE, "").partition(":")[0])
@@ -99,7 +100,7 @@ def enter_pin(kid_id: int, request: Request, db: DbSession, pin: Annotated[str, 
 def launcher(kid_id: int, request: Request, db: DbSession):
     device = _device_or_pairing(request, db)
     kid = kids.get_kid(db, device.family_id, kid_id)
-    if not _signed_in_kid(request, device, kid.id):
+    if not _signed_in_kid(request, kid.id):
         return redirect(f"/kids/{kid.id}/pin")
     body = db.connection().exec_driver_sql(LAUNCHER_SQL, launcher_params(device.family_id, kid.id)).one().body
     return render(request, "kids/launcher.html", body_class="kid", kid=kid, groups=json.loads(body))
