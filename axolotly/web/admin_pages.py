@@ -10,7 +10,7 @@ from axolotly.admin.schemas import TagIn
 from axolotly.reports import service as reports
 from axolotly.web.forms import optional_int, validated
 from axolotly.web.session import CsrfChecked, WebAdmin
-from axolotly.web.templating import redirect, render
+from axolotly.web.templating import redirect, render, title_names
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 CLOSE = {"resolve": "resolved", "dismiss": "dismissed"}
@@ -18,8 +18,9 @@ CLOSE = {"resolve": "resolved", "dismiss": "dismissed"}
 
 @router.get("")
 def console(request: Request, user: WebAdmin, db: DbSession):
-    return render(request, "admin/console.html", user=user, reports=reports.reports_by_status(db, "pending", 100, 0),
-                  links=moderation.links_to_review(db, 50), tags=moderation.list_tags(db))
+    pending = reports.reports_by_status(db, "pending", 100, 0)
+    return render(request, "admin/console.html", user=user, reports=pending, links=moderation.links_to_review(db, 50),
+                  tags=moderation.list_tags(db), names=title_names(db, {report.title_id for report in pending}))
 
 
 @router.post("/reports/{report_id}/{action}", dependencies=[CsrfChecked])

@@ -14,6 +14,7 @@ from axolotly.errors import Invalid
 from axolotly.families import kids, services
 from axolotly.families.schemas import KidCreate, KidUpdate, PinBody
 from axolotly.policies.service import get_title
+from axolotly.web.templating import title_names
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
 from axolotly.web.forms import optional_int, validated
@@ -139,8 +140,9 @@ def unpair(device_id: int, user: WebUser, db: DbSession):
 @router.get("/family/reports")
 def reports_page(request: Request, user: WebUser, db: DbSession, title_id: int | None = None):
     title = get_title(db, title_id) if title_id else None
-    return render(request, "reports.html", user=user, reports=reports.family_reports(db, user.id),
-                  title=title, issue_types=ISSUE_TYPES)
+    filed = reports.family_reports(db, user.id)
+    return render(request, "reports.html", user=user, reports=filed, title=title, issue_types=ISSUE_TYPES,
+                  names=title_names(db, {report.title_id for report in filed}))
 
 
 @router.post("/family/reports", dependencies=[CsrfChecked])
