@@ -10,6 +10,7 @@ from pathlib import Path
 from axolotly.config import get_settings
 from axolotly.db.cluster import ClusterError, LocalCluster, project_cluster
 from axolotly.ops import commands as ops_commands
+from axolotly.ops.commands import fail as _fail
 
 ROOT_HELP = "another cluster folder (a recovered or replica cluster); default: the project's own"
 
@@ -27,9 +28,6 @@ app.add_typer(users_app, name="users")
 ops_commands.register(db_app)
 
 
-def _fail(message: str) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
 
 
 @pg_app.command("start")

@@ -20,7 +20,8 @@ def _progress(line: str) -> None:
     typer.secho(f"  {line}", fg=typer.colors.BRIGHT_BLACK, err=True)
 
 
-def _fail(message: str) -> None:
+def fail(message: str) -> None:
+    """Red on stderr, exit status 1: every command fails loudly."""
     typer.secho(message, fg=typer.colors.RED, err=True)
     raise typer.Exit(1)
 
@@ -30,7 +31,7 @@ def backup() -> None:
     try:
         made = backups.take_backup(database_url(), Path(get_settings().backup_dir), progress=_progress)
     except (ToolError, ClusterError) as error:
-        _fail(str(error))
+        fail(str(error))
     typer.echo(f"backup written: {made.path} ({made.size} bytes)")
 
 
@@ -60,7 +61,7 @@ def restore(
     try:
         backups.restore_backup(file, into, force=force, progress=_progress)
     except (ToolError, OSError) as error:
-        _fail(str(error))
+        fail(str(error))
     typer.echo(f"restored {file} into {into.split('@')[-1]}")
 
 
@@ -69,7 +70,7 @@ def basebackup() -> None:
     try:
         target = physical.take_basebackup(database_url(), Path(get_settings().basebackup_dir), progress=_progress)
     except (ToolError, ClusterError) as error:
-        _fail(str(error))
+        fail(str(error))
     typer.echo(f"base backup written: {target}")
 
 
@@ -84,7 +85,7 @@ def pitr(
         recovered = physical.recover_to_time(to, into, basebackup_dir=Path(get_settings().basebackup_dir),
                                              wal_archive=cluster.wal_archive(), source_url=cluster.url())
     except (ToolError, ClusterError) as error:
-        _fail(str(error))
+        fail(str(error))
     typer.echo(f"recovered cluster running: {recovered.url()}\n"
                f"stop it with: axolotly pg stop --root {into}")
 
@@ -98,7 +99,7 @@ def explain(sql: str = typer.Argument(..., help="the statement to analyse")) -> 
     try:
         typer.echo(explain_analyze(sql))
     except (ValueError, DBAPIError, psycopg.Error) as error:  # show PostgreSQL's own message
-        _fail(f"could not explain: {error}")
+        fail(f"could not explain: {error}")
 
 
 def register(db_app: typer.Typer) -> None:
