@@ -15,7 +15,6 @@ import subprocess
 import sys
 import time
 
-import psycopg
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
@@ -31,13 +30,7 @@ def bench_database() -> str:
     from axolotly.db import migrate
     from axolotly.db.cluster import project_cluster
 
-    cluster = project_cluster()
-    cluster.start()
-    url = cluster.url(database="axolotly_bench")
-    admin = cluster.url(database="postgres").replace("+psycopg", "")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute('DROP DATABASE IF EXISTS axolotly_bench WITH (FORCE)')
-        conn.execute('CREATE DATABASE axolotly_bench')
+    url = migrate.recreate_database(project_cluster().start(), "axolotly_bench")
     migrate.upgrade(url)
     return url
 

@@ -99,12 +99,7 @@ def size_database() -> str:
     from axolotly.db import migrate
     from axolotly.db.cluster import project_cluster
 
-    cluster = project_cluster()
-    cluster.start()
-    with connect(cluster.url(database="postgres")) as conn:
-        conn.execute("DROP DATABASE IF EXISTS axolotly_size WITH (FORCE)")
-        conn.execute("CREATE DATABASE axolotly_size")
-    url = cluster.url(database="axolotly_size")
+    url = migrate.recreate_database(project_cluster().start(), "axolotly_size")
     migrate.upgrade(url)
     return url
 

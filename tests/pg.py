@@ -8,7 +8,9 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
+from axolotly.db import migrate
 from axolotly.db.cluster import LocalCluster
+from axolotly.db.migrate import recreate_database  # noqa: F401 (tests import it from here)
 from axolotly.db.engine import normalise_url
 
 
@@ -30,16 +32,23 @@ def libpq_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def recreate_database(server_url: str, name: str) -> str:
-    """Drops and creates database `name` on the server of `server_url`; returns its URL."""
-    admin = libpq_url(make_url(server_url).set(database="postgres").render_as_string(hide_password=False))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
 def reset_public_schema(url: str) -> None:
     with psycopg.connect(libpq_url(url), autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
+
+
+def demo_database(server_url: str, name: str) -> str:
+    """A database built by the migrations with the offline catalog and the demo family (and admin)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from axolotly.seed.demo import seed_demo
+
+    url = recreate_database(server_url, name)
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    with Session(engine) as db, db.begin():
+        seed_demo(db)
+    engine.dispose()
+    return url

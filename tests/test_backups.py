@@ -4,13 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
-from axolotly.db import migrate
 from axolotly.ops.backups import list_backups, prune_backups
-from axolotly.seed.demo import seed_demo
-from tests.pg import libpq_url, recreate_database
+from tests.pg import demo_database, libpq_url, recreate_database
 from tests.processes import run_axolotly
 
 
@@ -26,13 +22,7 @@ def table_fingerprints(url: str) -> dict[str, tuple[int, str]]:
 
 @pytest.fixture
 def filled_database(server_url):
-    url = recreate_database(server_url, "axolotly_backup_source")
-    migrate.upgrade(url)
-    engine = create_engine(url)
-    with Session(engine) as db, db.begin():
-        seed_demo(db)
-    engine.dispose()
-    return url
+    return demo_database(server_url, "axolotly_backup_source")
 
 
 def test_backup_then_restore_into_a_fresh_database_gives_identical_tables(filled_database, server_url, tmp_path):

@@ -17,13 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
-from axolotly.db import migrate
 from axolotly.db.cluster import free_port
-from axolotly.seed.demo import DEMO_ADMIN, seed_demo
-from tests.pg import recreate_database
+from axolotly.seed.demo import DEMO_ADMIN
+from tests.pg import demo_database
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -32,12 +29,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 @pytest.fixture(scope="module")
 def server(server_url):
     """uvicorn on its own database: the offline catalog and the demo family (with the admin)."""
-    url = recreate_database(server_url, "axolotly_browser")
-    migrate.upgrade(url)
-    engine = create_engine(url)
-    with Session(engine) as db, db.begin():
-        seed_demo(db)
-    engine.dispose()
+    url = demo_database(server_url, "axolotly_browser")
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url, ENV="test", BCRYPT_ROUNDS="4", JWT_SECRET=secrets.token_urlsafe(48))
     process = subprocess.Popen([sys.executable, "-m", "uvicorn", "axolotly.main:create_app", "--factory",

@@ -27,10 +27,15 @@ def current_user(
     return user
 
 
-def current_admin(user: Annotated[User, Depends(current_user)]) -> User:
+def require_admin(user: User) -> User:
+    """The one admin check, for the API (Bearer) and the pages (cookie)."""
     if user.role != "admin":
         raise Forbidden("Admins only")
     return user
+
+
+def current_admin(user: Annotated[User, Depends(current_user)]) -> User:
+    return require_admin(user)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

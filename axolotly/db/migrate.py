@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+import psycopg
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -17,6 +19,16 @@ def alembic_config(url: str | None = None) -> Config:
     if url:
         config.attributes["url"] = url
     return config
+
+
+def recreate_database(server_url: str, name: str) -> str:
+    """Drops and creates database `name` on the server of `server_url` (empty); returns its URL."""
+    server = make_url(server_url)
+    admin = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return server.set(database=name).render_as_string(hide_password=False)
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:

@@ -17,9 +17,9 @@ from typing import Annotated
 import jwt
 from fastapi import Depends, Form, Request, Response
 
-from axolotly.accounts.deps import DbSession
+from axolotly.accounts.deps import DbSession, require_admin
 from axolotly.config import get_settings
-from axolotly.errors import DomainError, Forbidden
+from axolotly.errors import DomainError
 from axolotly.models import User
 
 SESSION, CSRF, DEVICE, KID = "axolotly_web", "axolotly_csrf", "axolotly_device", "axolotly_kid"
@@ -83,9 +83,7 @@ def web_user(request: Request, user: Annotated[User | None, Depends(optional_use
 
 
 def web_admin(user: Annotated[User, Depends(web_user)]) -> User:
-    if user.role != "admin":
-        raise Forbidden("Admins only")
-    return user
+    return require_admin(user)
 
 
 WebUser = Annotated[User, Depends(web_user)]
