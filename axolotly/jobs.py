@@ -9,14 +9,10 @@ from functools import lru_cache
 import procrastinate
 from sqlalchemy.orm import Session
 
-from axolotly.db.engine import database_url
+from axolotly.db.engine import database_url, libpq_conninfo
 from axolotly.tasks import blueprint
 
 LOAD_EPISODES = "load_title_episodes"
-
-
-def libpq_conninfo(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 @lru_cache

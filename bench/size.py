@@ -18,6 +18,8 @@ import time
 
 import psycopg
 
+from axolotly.db.engine import libpq_conninfo
+
 FAMILY_TABLES = ["users", "kid_profiles", "kid_profiles_titles", "devices", "streaming_service_selection",
                  "content_reports", "pairing_codes", "pairing_requests"]
 CATALOG_TABLES = ["titles", "episodes", "episode_links", "content_tags"]
@@ -92,7 +94,7 @@ HOT_QUERIES = {
 
 
 def connect(url: str) -> psycopg.Connection:
-    return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+    return psycopg.connect(libpq_conninfo(url), autocommit=True)
 
 
 def size_database() -> str:

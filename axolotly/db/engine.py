@@ -28,6 +28,11 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def libpq_conninfo(url: str) -> str:
+    """The same URL for psycopg/libpq directly (async pools, procrastinate): no SQLAlchemy driver."""
+    return normalise_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
+
+
 def build_engine(url: str) -> Engine:
     settings = get_settings()
     engine = create_engine(

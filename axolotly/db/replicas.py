@@ -26,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from axolotly.config import get_settings
-from axolotly.db.engine import normalise_url, session_factory
+from axolotly.db.engine import libpq_conninfo, normalise_url, session_factory
 
 CHECK_EVERY, DOWN_FOR, CONNECT_TIMEOUT = 2.0, 10.0, 2
 
@@ -69,7 +69,7 @@ class Replica:
     async def pool(self) -> AsyncConnectionPool:
         if self._pool is None:
             self._pool = AsyncConnectionPool(
-                normalise_url(self.url).replace("postgresql+psycopg://", "postgresql://"), min_size=1, max_size=5,
+                libpq_conninfo(self.url), min_size=1, max_size=5,
                 kwargs={"autocommit": True, "row_factory": namedtuple_row, "connect_timeout": CONNECT_TIMEOUT},
                 open=False, name=f"replica-{self.url.rsplit('@', 1)[-1]}", timeout=CONNECT_TIMEOUT)
             await self._pool.open(wait=False)

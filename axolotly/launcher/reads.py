@@ -15,13 +15,12 @@ from typing import Any, Protocol
 
 import psycopg
 from fastapi import Request
-from psycopg import AsyncConnection
 from psycopg.rows import namedtuple_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy.orm import Session
 
 from axolotly.config import get_settings
-from axolotly.db.engine import database_url
+from axolotly.db.engine import database_url, libpq_conninfo
 from axolotly.db.replicas import ReplicaSet
 from axolotly.ops import slow_queries
 
@@ -48,13 +47,12 @@ class LauncherReads(Protocol):
 class PooledLauncherReads:
     """Production: a small async pool per worker process, in autocommit."""
 
-    def __init__(self, url: str, max_size: int, connection_class: type[AsyncConnection] = AsyncConnection,
-                 replicas: ReplicaSet | None = None):
+    def __init__(self, url: str, max_size: int, replicas: ReplicaSet | None = None):
         self.replicas = replicas or ReplicaSet([])
         self.served_by_replica = 0  # launcher statements a replica answered (tests, operators)
         self.pool = AsyncConnectionPool(
-            url.replace("postgresql+psycopg://", "postgresql://"), min_size=1, max_size=max_size,
-            kwargs={"autocommit": True, "row_factory": namedtuple_row}, connection_class=connection_class,
+            libpq_conninfo(url), min_size=1, max_size=max_size,
+            kwargs={"autocommit": True, "row_factory": namedtuple_row},
             open=False, name="launcher",
         )
 
