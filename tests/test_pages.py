@@ -86,7 +86,30 @@ def test_another_familys_rows_are_not_found_from_pages(client, db):
     response = client.post(f"/family/devices/{device_row}/unpair", data={"csrf_token": csrf(client, "/")})
     assert "Device not found" in response.text
     assert db.get(Device, device_row) is not None
-    assert db.get(KidProfile, their_kid.id) is not None
+    bluey = offline_title(db, "Bluey")
+    token = csrf(client, "/")
+    assert client.get(f"/family/kids/{their_kid.id}/why/{bluey.id}").status_code == 404
+    for path, data in ((f"/family/kids/{their_kid.id}/pin", {"pin": "0000"}),
+                       (f"/family/kids/{their_kid.id}", {"name": "Renamed"}),
+                       (f"/family/kids/{their_kid.id}/delete", {}),
+                       (f"/catalog/titles/{bluey.id}/policies", {"kid": str(their_kid.id), "policy": "allow"}),
+                       (f"/family/devices/{device_row}", {"friendly_name": "Mine now"})):
+        assert "not found" in client.post(path, data={**data, "csrf_token": token}).text, path
+    db.expire_all()
+    kid = db.get(KidProfile, their_kid.id)
+    assert kid.name == "Theirs" and db.get(Device, device_row).friendly_name != "Mine now"
+    assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.family_id == other.id)) == 0
+
+
+def test_activity_api_is_the_familys_own_and_checks_its_limit(client):
+    first, second = sign_up(client), sign_up(client)
+    add_kid(client, first, "Emma")
+    assert client.get("/api/parent/activity?limit=0", headers=auth(first)).status_code == 422
+    assert client.get("/api/parent/activity?limit=501", headers=auth(first)).json()["detail"]
+    theirs = client.get("/api/parent/activity", headers=auth(second)).json()
+    assert theirs and not any("Emma" in event["summary"] for event in theirs)
+    assert any("Emma" in e["summary"] for e in client.get("/api/parent/activity", headers=auth(first)).json())
+    assert client.get("/api/parent/activity").status_code == 401
 
 
 def test_the_audit_trail_commits_with_the_change_or_not_at_all(client, db):
