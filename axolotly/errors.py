@@ -47,3 +47,12 @@ class UpstreamUnavailable(DomainError):
     """The catalog provider (TMDB) failed after retries."""
 
     status_code = 502
+
+
+class ServiceUnavailable(DomainError):
+    """The database (or another dependency) cannot answer now; the client should retry."""
+
+    status_code = 503
+
+    def __init__(self, detail: str, retry_after_seconds: int):
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_seconds))})

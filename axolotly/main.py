@@ -7,25 +7,24 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 import psycopg
-from fastapi import Depends, FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
-from fastapi.exceptions import RequestValidationError
+from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 
 from axolotly.accounts.router import router as accounts_router
 from axolotly.admin.router import router as admin_router
 from axolotly.catalog.router import router as catalog_router
+from axolotly import http_errors
 from axolotly.config import get_settings
-from axolotly.errors import DomainError, Invalid
 from axolotly.devices.router import router as devices_router
 from axolotly.families.router import router as families_router
-from axolotly.launcher.router import PAIR_PATH
 from axolotly.ops import metrics
 from axolotly.web import pages
-from axolotly.web.templating import page_error
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads, pooled_launcher_reads
+from axolotly.launcher.device_care import router as device_care_router
+from axolotly.launcher.episode_reports import router as episode_reports_router
 from axolotly.launcher.router import router as launcher_router
+from axolotly.ota.router import router as ota_router
 from axolotly.policies.router import router as policies_router
 from axolotly.reports.router import router as reports_router
 
@@ -58,23 +57,11 @@ def create_app() -> FastAPI:
     metrics.install(app)
     pages.install(app)
     for router in (accounts_router, families_router, catalog_router, policies_router, devices_router,
-                   reports_router, admin_router, launcher_router):
+                   reports_router, admin_router, launcher_router, episode_reports_router, device_care_router,
+                   ota_router):
         app.include_router(router)
 
-    @app.exception_handler(RequestValidationError)
-    async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        if request.url.path == PAIR_PATH:  # the launcher contract wants a 400 with this text
-            return JSONResponse({"detail": "Invalid pairing code format"}, status_code=400)
-        if pages.is_page(request):
-            first = error.errors()[0] if error.errors() else {"loc": ("form",), "msg": "invalid"}
-            return page_error(request, Invalid(f"{first['loc'][-1]}: {first['msg']}"))
-        return await request_validation_exception_handler(request, error)
-
-    @app.exception_handler(DomainError)
-    def _domain_error(request: Request, error: DomainError):
-        if pages.is_page(request):
-            return page_error(request, error)
-        return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+    http_errors.install(app)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz(reads: Annotated[LauncherReads, Depends(get_launcher_reads)]) -> JSONResponse:

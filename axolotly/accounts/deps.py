@@ -12,7 +12,9 @@ from axolotly.models import User
 from axolotly.security.tokens import user_id_from_token
 
 bearer = HTTPBearer(auto_error=False)
-DbSession = Annotated[Session, Depends(get_session)]
+# scope="function": the session's exit (the commit) runs when the route returns, before any byte
+# of the response is sent; the default ("request") would commit after the client has its answer.
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def current_user(

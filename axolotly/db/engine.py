@@ -58,7 +58,9 @@ def session_factory() -> sessionmaker[Session]:
 def get_session() -> Iterator[Session]:
     """FastAPI dependency: one transaction per request, committed once at the end.
 
-    Services flush when they need ids and never commit; an exception anywhere rolls back.
+    Services flush when they need ids and never commit; an exception anywhere rolls back. Used
+    with scope="function" (accounts/deps.py DbSession), so the commit happens before the response
+    is sent and a failed commit becomes an error response (http_errors.py), never a 2xx.
     """
     with session_factory()() as session, session.begin():
         yield session

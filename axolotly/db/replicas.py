@@ -159,7 +159,7 @@ def get_read_session() -> Iterator[Session]:
         yield session
 
 
-ReadSession = Annotated[Session, Depends(get_read_session)]
+ReadSession = Annotated[Session, Depends(get_read_session, scope="function")]  # ends before the response
 
 
 def replica_status() -> list[dict]:

@@ -3,7 +3,8 @@
 Same rules as policies/evaluate.py (a property test holds them together): titles the kid is
 allowed (one policy per kid and title, so "allow" means not denied), on the family's selected
 services in selection order, or on each title's own providers when nothing is selected; a title
-appears under every such service; blocked episodes are left out.
+appears under every such service; blocked episodes are left out. No string is ever null (the
+Kotlin client's fields are non-null): the fallbacks are those of the launcher contract.
 """
 
 import gzip
@@ -48,21 +49,21 @@ items AS (
             'id', pl.id::text,
             'appName', pl.title,
             'packageName', pl.package,
-            'iconUrl', %(poster_base)s::text || pl.poster_path,
-            'coverArt', %(backdrop_base)s::text || pl.backdrop_path,
+            'iconUrl', COALESCE(%(poster_base)s::text || NULLIF(pl.poster_path, ''), ''),
+            'coverArt', COALESCE(%(backdrop_base)s::text || NULLIF(pl.backdrop_path, ''), ''),
             'isEnabled', true,
-            'ageRating', pl.certification,
+            'ageRating', COALESCE(NULLIF(pl.certification, ''), 'All'),
             'mediaType', CASE pl.media_type WHEN 'tv' THEN 'TV' ELSE 'MOVIE' END,
-            'deepLink', NULL,
+            'deepLink', '',
             'episodes', COALESCE((
                 SELECT json_agg(json_build_object(
                     'id', 's' || e.season_number || 'e' || e.episode_number,
-                    'name', e.name,
-                    'deepLink', (
+                    'name', COALESCE(NULLIF(btrim(e.name), ''), 'Episode ' || e.episode_number),
+                    'deepLink', COALESCE((
                         SELECT l.url FROM episode_links l
                         WHERE l.episode_id = e.id AND l.platform = pl.service
                         ORDER BY l.verified DESC, l.reported_count DESC, l.created_at, l.id
-                        LIMIT 1)
+                        LIMIT 1), '')
                 ) ORDER BY e.season_number, e.episode_number, e.id)
                 FROM episodes e
                 WHERE e.title_id = pl.id AND NOT pl.blocked_episodes @> to_jsonb(e.id)
@@ -72,7 +73,7 @@ items AS (
 ),
 groups AS (
     SELECT group_pos, json_build_object(
-        'id', service, 'name', service_name, 'package', package, 'count', count(*),
+        'id', service, 'name', service_name, 'package', package, 'packageName', package, 'count', count(*),
         'content', json_agg(item ORDER BY title, id)) AS payload
     FROM items
     GROUP BY service, service_name, package, group_pos

@@ -7,22 +7,22 @@ from fastapi.responses import JSONResponse
 
 from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
-from axolotly.launcher import episode_links, legacy_pairing
-from axolotly.launcher.auth import CurrentDevice, LauncherDevice
+from axolotly.launcher import legacy_pairing
+from axolotly.launcher.auth import LauncherDevice
 from axolotly.launcher.query import RenderedLauncher, cached_launcher
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads
 from axolotly.launcher.schemas import (
-    DeviceValidation, EpisodeReport, EpisodeReportResult, PairingInitiate, PairingStatus, PairRequest,
+    DeviceValidation, PairingInitiate, PairingStatus, PairRequest,
     PairResponse,
 )
+from axolotly.http_errors import PAIR_PATH
 from axolotly.security.client import client_address
 
 router = APIRouter(tags=["launcher"])
 
-PAIR_PATH = "/api/pair"
 INVALID_CODE = {"detail": "Invalid or expired pairing code"}
 # Bump when the shape of /api/apps changes, so old ETags never match a new format.
-CONTENT_FORMAT = "1"
+CONTENT_FORMAT = "2"
 UNASSIGNED = RenderedLauncher.of("[]")
 
 
@@ -86,12 +86,6 @@ def _accepts_gzip(header: str | None) -> bool:
 def _etag_matches(header: str, etags: set[str]) -> bool:
     candidates = {candidate.strip().removeprefix("W/") for candidate in header.split(",")}
     return "*" in candidates or not candidates.isdisjoint(etags)
-
-
-@router.post("/api/device/episode-report", response_model=EpisodeReportResult)
-def episode_report(body: EpisodeReport, device: CurrentDevice, db: DbSession):
-    link_id, count = episode_links.record_report(db, device.kid_profile_id, body)
-    return EpisodeReportResult(link_id=link_id, reported_count=count)
 
 
 @router.post("/api/pairing/initiate", tags=["launcher (3-step pairing)"])

@@ -9,6 +9,8 @@ from axolotly.models.episode_links import EpisodeLink
 from axolotly.models.episodes import Episode
 from axolotly.models.kid_profiles import KidProfile
 from axolotly.models.kid_profiles_titles import KidProfileTitle
+from axolotly.models.link_reports import LinkReport
+from axolotly.models.ota_releases import OtaRelease
 from axolotly.models.pairing_codes import PairingCode
 from axolotly.models.pairing_requests import PairingRequest
 from axolotly.models.rate_limits import RateLimit
@@ -18,5 +20,5 @@ from axolotly.models.users import User
 
 __all__ = [
     "AuditEvent", "Base", "ContentReport", "ContentTag", "Device", "Episode", "EpisodeLink", "KidProfile",
-    "KidProfileTitle", "PairingCode", "PairingRequest", "RateLimit", "StreamingServiceSelection", "Title", "User",
+    "KidProfileTitle", "LinkReport", "OtaRelease", "PairingCode", "PairingRequest", "RateLimit", "StreamingServiceSelection", "Title", "User",
 ]

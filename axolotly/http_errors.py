@@ -1,0 +1,81 @@
+"""Every error becomes a response in one place: a clear `detail`, the right status, never a 500 for
+bad input.
+
+- Domain errors (axolotly/errors.py) carry their own status.
+- Request validation: launcher routes answer 400 with a string `detail` (the Android client shows
+  it); the parent and admin API answer 422 with pydantic's list, minus the echoed input (which may
+  hold a lone surrogate that cannot even be encoded in the response).
+- Database errors that reach here are mapped by SQLSTATE class: bad data 400, a conflicting write
+  (also a failed commit) 409, an unreachable database 503 with Retry-After. A 2xx is never sent
+  for a failed commit: the session commits before the response (db/engine.py).
+"""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DBAPIError
+
+from axolotly.errors import BadRequest, Conflict, DomainError, Invalid, ServiceUnavailable
+from axolotly.web import pages
+from axolotly.web.templating import page_error
+
+PAIR_PATH = "/api/pair"
+LAUNCHER_PREFIXES = ("/api/pair", "/api/device/", "/api/launcher/", "/api/apps", "/api/time-limits",
+                     "/api/stats", "/api/usage-logs", "/api/ota/")
+
+
+def is_launcher_route(path: str) -> bool:
+    return path.startswith(LAUNCHER_PREFIXES)
+
+
+def _error_text(error: dict) -> str:
+    location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "header"))
+    return f"{location}: {error.get('msg', 'invalid')}" if location else str(error.get("msg", "invalid"))
+
+
+def validation_failed(request: Request, error: RequestValidationError) -> Response:
+    errors = error.errors()
+    if request.url.path == PAIR_PATH:  # the launcher contract fixes this text
+        return JSONResponse({"detail": "Invalid pairing code format"}, status_code=400)
+    text = "; ".join(_error_text(e) for e in errors[:3]) or "Invalid request"
+    if is_launcher_route(request.url.path):
+        return JSONResponse({"detail": text}, status_code=400)
+    if pages.is_page(request):
+        return page_error(request, Invalid(text))
+    listed = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in errors]
+    return JSONResponse({"detail": listed}, status_code=422)
+
+
+def domain_error(request: Request, error: DomainError) -> Response:
+    if pages.is_page(request):
+        return page_error(request, error)
+    return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+
+
+def as_domain_error(error: DBAPIError) -> DomainError | None:
+    """The domain meaning of a database error, or None for a real bug (a 500)."""
+    state = getattr(error.orig, "sqlstate", None) or ""
+    if state.startswith("22"):  # data exception: out of range, NUL byte, bad encoding
+        return BadRequest("A value is out of range or not valid text")
+    if state.startswith("23") or state in ("40001", "40P01"):
+        return Conflict("This change conflicts with another one; reload and try again")
+    if state.startswith(("08", "57P")) or error.connection_invalidated or not state:
+        return ServiceUnavailable("The database is unavailable; try again shortly", retry_after_seconds=5)
+    return None
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, validation_failed)
+    app.add_exception_handler(DomainError, domain_error)
+
+    def database_error(request: Request, error: DBAPIError) -> Response:
+        mapped = as_domain_error(error)
+        if mapped is None:
+            raise error
+        return domain_error(request, mapped)
+
+    def unencodable_text(request: Request, error: UnicodeError) -> Response:
+        return domain_error(request, BadRequest("Text must be valid Unicode (no lone surrogates)"))
+
+    app.add_exception_handler(DBAPIError, database_error)
+    app.add_exception_handler(UnicodeError, unencodable_text)

@@ -1,0 +1,41 @@
+"""Input types every route shares, so bad input is a 4xx at the edge and never a 500 in the database.
+
+- Ids are PostgreSQL `integer`s: beyond 2^31-1 no row can exist (and psycopg would fail the query).
+- Text must be storable: PostgreSQL text refuses NUL, and a lone surrogate cannot be UTF-8.
+- Numbers are ASCII digits when they arrive as strings (forms): `int('²')` would be a ValueError.
+"""
+
+from typing import Annotated
+
+import annotated_types
+from pydantic import AfterValidator, BeforeValidator
+
+PG_INT_MAX = 2**31 - 1
+
+
+def storable_text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+    return value
+
+
+def ascii_number(value: object) -> object:
+    if isinstance(value, str) and value.strip() and not value.strip().lstrip("+-").isascii():
+        raise ValueError("must be written with the digits 0-9")
+    return value
+
+
+RowId = Annotated[int, BeforeValidator(ascii_number), annotated_types.Ge(1), annotated_types.Le(PG_INT_MAX)]
+"""A primary key (or a TMDB id): a positive PostgreSQL integer."""
+
+PageOffset = Annotated[int, BeforeValidator(ascii_number), annotated_types.Ge(0), annotated_types.Le(PG_INT_MAX)]
+
+SmallCount = Annotated[int, BeforeValidator(ascii_number), annotated_types.Ge(0), annotated_types.Le(PG_INT_MAX)]
+"""A non-negative integer column (seasons, episodes, version codes, minutes)."""
+
+Text = Annotated[str, AfterValidator(storable_text)]
+"""Any text the database will store: no NUL, no lone surrogates (length limits stay per field)."""
