@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     # Pairing-code guessing budget (failed redemptions per hour); see README "Pairing security".
     pair_failures_per_address_per_hour: int = Field(10, ge=1)
     pair_failures_global_per_hour: int = Field(100, ge=1)
+    # New parent accounts per client address per hour (each account has its own confirm budget).
+    sign_ups_per_address_per_hour: int = Field(20, ge=1)
+
+    # An unverified crowd-sourced episode link reaches kids once this many families reported it.
+    link_min_families: int = Field(2, ge=1)
 
     # Web pages: cookie lifetime, and `Secure` cookies when served over TLS.
     web_session_hours: int = Field(12, ge=1, le=24 * 30)

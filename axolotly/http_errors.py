@@ -13,7 +13,7 @@ bad input.
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 
 from axolotly.errors import BadRequest, Conflict, DomainError, Invalid, ServiceUnavailable
 from axolotly.web import pages
@@ -30,7 +30,8 @@ def is_launcher_route(path: str) -> bool:
 
 def _error_text(error: dict) -> str:
     location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "header"))
-    return f"{location}: {error.get('msg', 'invalid')}" if location else str(error.get("msg", "invalid"))
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"{location}: {message}" if location else message
 
 
 def validation_failed(request: Request, error: RequestValidationError) -> Response:
@@ -55,7 +56,8 @@ def domain_error(request: Request, error: DomainError) -> Response:
 def as_domain_error(error: DBAPIError) -> DomainError | None:
     """The domain meaning of a database error, or None for a real bug (a 500)."""
     state = getattr(error.orig, "sqlstate", None) or ""
-    if state.startswith("22"):  # data exception: out of range, NUL byte, bad encoding
+    # A data exception (out of range, bad encoding), or psycopg refusing a NUL byte before sending.
+    if state.startswith("22") or isinstance(error, DataError):
         return BadRequest("A value is out of range or not valid text")
     if state.startswith("23") or state in ("40001", "40P01"):
         return Conflict("This change conflicts with another one; reload and try again")

@@ -5,12 +5,14 @@
 - Numbers are ASCII digits when they arrive as strings (forms): `int('²')` would be a ValueError.
 """
 
+import re
 from typing import Annotated
 
 import annotated_types
 from pydantic import AfterValidator, BeforeValidator
 
 PG_INT_MAX = 2**31 - 1
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: [0-9], not \d
 
 
 def storable_text(value: str) -> str:
@@ -24,9 +26,13 @@ def storable_text(value: str) -> str:
 
 
 def ascii_number(value: object) -> object:
-    if isinstance(value, str) and value.strip() and not value.strip().lstrip("+-").isascii():
-        raise ValueError("must be written with the digits 0-9")
+    if isinstance(value, str) and not WHOLE_NUMBER.fullmatch(value.strip()):
+        raise ValueError("Not a whole number (write it with the digits 0-9)")
     return value
+
+
+def blank_as_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
 
 
 RowId = Annotated[int, BeforeValidator(ascii_number), annotated_types.Ge(1), annotated_types.Le(PG_INT_MAX)]
@@ -36,6 +42,9 @@ PageOffset = Annotated[int, BeforeValidator(ascii_number), annotated_types.Ge(0)
 
 SmallCount = Annotated[int, BeforeValidator(ascii_number), annotated_types.Ge(0), annotated_types.Le(PG_INT_MAX)]
 """A non-negative integer column (seasons, episodes, version codes, minutes)."""
+
+FormCount = Annotated[SmallCount | None, BeforeValidator(blank_as_none)]
+"""A form's number field that may be left blank (browsers send ""): None when blank."""
 
 Text = Annotated[str, AfterValidator(storable_text)]
 """Any text the database will store: no NUL, no lone surrogates (length limits stay per field)."""

@@ -103,9 +103,17 @@ def app(db):
 
 
 @pytest.fixture
-def client(app):
+def client(app, engine):
     with TestClient(app) as test_client:
         yield test_client
+    clear_throttles(engine)
+
+
+def clear_throttles(engine) -> None:
+    """Throttle counters commit on their own (security/rate_limits.py), outside the test's
+    rolled-back transaction: each test starts with none."""
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM rate_limits"))
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
 """Running the real CLI and waiting for things other processes do."""
 
 import os
+import secrets
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def run_axolotly(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -17,3 +20,37 @@ def wait_for(predicate, timeout: float = 60.0) -> None:
     while not predicate():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.1)
+
+
+@contextmanager
+def live_server(database_url: str, workers: int = 1, env: dict | None = None) -> Iterator[str]:
+    """A real uvicorn serving the app on `database_url` over a socket; yields its base URL.
+
+    What depends on the request's lifecycle (commit before the response, throttles under
+    concurrent bursts) is only visible here, never through the in-process TestClient.
+    """
+    import httpx
+
+    from axolotly.db.cluster import free_port
+
+    port = free_port()
+    server_env = {**os.environ, "DATABASE_URL": database_url, "ENV": "test", "BCRYPT_ROUNDS": "4",
+                  "JWT_SECRET": secrets.token_urlsafe(48), **(env or {})}
+    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "axolotly.main:create_app", "--factory",
+                                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+                                "--log-level", "warning"], env=server_env)
+    base = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        assert process.poll() is None, "server exited"
+        try:
+            return httpx.get(f"{base}/healthz").status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        wait_for(healthy, timeout=30)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

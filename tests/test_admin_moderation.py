@@ -9,16 +9,18 @@ from tests.test_launcher_contract import family_with_bluey
 
 def test_episode_links_most_reported_first_verify_and_delete(client, db):
     parent, kid, bluey, device = family_with_bluey(client, db)
+    other_device = family_with_bluey(client, db)[3]
     report = {"tmdb_show_id": 82728, "season": 1, "episode": 1, "platform": "disney_plus",
               "url": "https://www.disneyplus.com/video/one"}
     client.post("/api/device/episode-report", json=report, headers=device)
-    for _ in range(3):
+    for reporter in (device, device, other_device):  # one family's devices count once
         client.post("/api/device/episode-report", json=dict(report, episode=2, url="https://www.disneyplus.com/video/two"),
-                    headers=device)
+                    headers=reporter)
     assert client.get("/api/admin/episode-links", headers=auth(parent)).status_code == 403
     admin = admin_headers(client, db, "moderator@example.com")
     links = client.get("/api/admin/episode-links", headers=admin).json()
-    assert [(link["episode"], link["reported_count"]) for link in links[:2]] == [(2, 3), (1, 1)]
+    assert [(link["episode"], link["families"], link["visible_to_kids"]) for link in links[:2]] == \
+        [(2, 2, True), (1, 1, False)]
     assert client.post(f"/api/admin/episode-links/{links[0]['id']}/verify", headers=admin).status_code == 204
     assert db.get(EpisodeLink, links[0]["id"], populate_existing=True).verified is True
     assert client.delete(f"/api/admin/episode-links/{links[1]['id']}", headers=admin).status_code == 204

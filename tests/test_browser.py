@@ -6,21 +6,15 @@ it, the kid enters the PIN and sees exactly that show without the blocked episod
 sees nothing; an admin resolves the parent's report. Screenshots land in docs/screenshots/.
 """
 
-import os
 import re
-import secrets
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from axolotly.db.cluster import free_port
 from axolotly.seed.demo import DEMO_ADMIN
 from tests.pg import demo_database
+from tests.processes import live_server
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -29,24 +23,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 @pytest.fixture(scope="module")
 def server(server_url):
     """uvicorn on its own database: the offline catalog and the demo family (with the admin)."""
-    url = demo_database(server_url, "axolotly_browser")
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=url, ENV="test", BCRYPT_ROUNDS="4", JWT_SECRET=secrets.token_urlsafe(48))
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "axolotly.main:create_app", "--factory",
-                                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"], env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with live_server(demo_database(server_url, "axolotly_browser")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

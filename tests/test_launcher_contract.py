@@ -3,6 +3,7 @@
 from sqlalchemy import text
 
 from tests.api import add_kid, auth, episode_ids, offline_title, sign_up
+from tests.launcher_client_model import parse_apps
 from tests.launcher_helpers import device_row_id, pair_device
 
 
@@ -55,18 +56,42 @@ def test_apps_contract_fields_and_types(client, db):
     groups = response.json()
     assert [g["id"] for g in groups] == ["disney_plus", "pbs_kids"]
     group = groups[0]
-    assert set(group) == {"id", "name", "package", "count", "content"}
-    assert (group["name"], group["package"], group["count"]) == ("Disney+", "com.disney.disneyplus", 1)
+    assert set(group) == {"id", "name", "package", "packageName", "count", "content"}
+    assert (group["name"], group["package"], group["packageName"], group["count"]) == (
+        "Disney+", "com.disney.disneyplus", "com.disney.disneyplus", 1)
     item = group["content"][0]
     assert set(item) == {"id", "appName", "packageName", "iconUrl", "coverArt", "isEnabled", "ageRating",
                          "mediaType", "deepLink", "episodes"}
     assert item["id"] == str(bluey.id) and item["appName"] == "Bluey"
     assert item["packageName"] == "com.disney.disneyplus"
-    assert item["iconUrl"] == "https://image.tmdb.org/t/p/w500/p.jpg" and item["coverArt"] is None
+    assert item["iconUrl"] == "https://image.tmdb.org/t/p/w500/p.jpg" and item["coverArt"] == ""
     assert item["isEnabled"] is True and item["ageRating"] == "TV-Y" and item["mediaType"] == "TV"
-    assert item["deepLink"] is None
-    assert item["episodes"][0] == {"id": "s1e1", "name": "Magic Xylophone", "deepLink": None}
+    assert item["deepLink"] == ""
+    assert item["episodes"][0] == {"id": "s1e1", "name": "Magic Xylophone", "deepLink": ""}
     assert len(item["episodes"]) == len(episode_ids(db, bluey.id))
+
+
+def test_a_kotlin_client_parses_a_title_with_nothing_optional(client, db):
+    """No poster, no backdrop, no certification, unnamed episodes, no links: still all strings."""
+    parent, kid, bluey, device = family_with_bluey(client, db)
+    db.execute(text("UPDATE titles SET poster_path = NULL, backdrop_path = '', certification = NULL WHERE id = :id"),
+               {"id": bluey.id})
+    first, second = episode_ids(db, bluey.id)[:2]
+    db.execute(text("UPDATE episodes SET name = NULL WHERE id = :id"), {"id": first})
+    db.execute(text("UPDATE episodes SET name = '  ' WHERE id = :id"), {"id": second})
+    moana = offline_title(db, "Moana")
+    db.execute(text("UPDATE titles SET poster_path = NULL, certification = '' WHERE id = :id"), {"id": moana.id})
+    client.put(f"/api/parent/kids/{kid['id']}/policies/{moana.id}", json={"policy": "allow"}, headers=auth(parent))
+
+    for encoding in ("gzip", "identity"):
+        groups = parse_apps(client.get("/api/apps", headers={**device, "Accept-Encoding": encoding}).json())
+        items = {item.appName: item for group in groups for item in group.content}
+        show, movie = items["Bluey"], items["Moana"]
+        assert (show.iconUrl, show.coverArt, show.ageRating, show.deepLink) == ("", "", "All", "")
+        assert (movie.iconUrl, movie.ageRating, movie.mediaType, movie.episodes) == ("", "All", "MOVIE", [])
+        assert [e.name for e in show.episodes[:2]] == ["Episode 1", "Episode 2"]
+        assert all(e.deepLink == "" for e in show.episodes)
+        assert all(group.package == group.packageName and group.count == len(group.content) for group in groups)
 
 
 def test_movies_have_no_episodes_and_groups_follow_selection_order(client, db):
@@ -105,8 +130,8 @@ def test_unassigned_device_gets_an_empty_list(client, db):
     device = pair_device(client, parent)  # two kids: not assigned
     response = client.get("/api/apps", headers=device)
     assert (response.status_code, response.json()) == (200, [])
-    assert client.get("/api/device/validate", headers=device).json() == {
-        "is_paired": True, "kid_profile_id": None, "kid_name": None, "kid_age": None}
+    validate = client.get("/api/device/validate", headers=device)
+    assert (validate.status_code, validate.json()) == (404, {"detail": "Device not linked to a kid profile"})
 
 
 def test_validate_names_the_kid(client, db):
@@ -150,24 +175,3 @@ def test_last_active_is_written_at_most_once_a_minute(client, db, count_statemen
     count_statements.statements.clear()
     client.get("/api/device/validate", headers=device)
     assert not [s for s in count_statements.statements if s.lstrip().upper().startswith("UPDATE")]
-
-
-def test_episode_report_bumps_or_adds_links_only_for_existing_allowed_episodes(client, db):
-    parent, kid, bluey, device = family_with_bluey(client, db)
-    report = {"tmdb_show_id": 82728, "season": 1, "episode": 1, "platform": "disney_plus",
-              "url": "https://www.disneyplus.com/video/abc"}
-    first = client.post("/api/device/episode-report", json=report, headers=device).json()
-    again = client.post("/api/device/episode-report", json=report, headers=device).json()
-    assert first["link_id"] == again["link_id"] and (first["reported_count"], again["reported_count"]) == (1, 2)
-    by_title_id = dict(report, title_id=bluey.id, tmdb_show_id=None)
-    assert client.post("/api/device/episode-report", json=by_title_id, headers=device).json()["reported_count"] == 3
-    titles_before = db.execute(text("SELECT count(*) FROM titles")).scalar_one()
-    episodes_before = db.execute(text("SELECT count(*) FROM episodes")).scalar_one()
-    for bad, status in ((dict(report, season=99), 404), (dict(report, tmdb_show_id=123456789), 404),
-                        (dict(report, platform="myspace"), 422), (dict(report, url="javascript alert(1)"), 422),
-                        (dict(report, title_id=bluey.id), 422), ({"season": 1}, 422)):
-        response = client.post("/api/device/episode-report", json=bad, headers=device)
-        assert response.status_code == status and response.json()["detail"], bad
-    assert db.execute(text("SELECT count(*) FROM titles")).scalar_one() == titles_before
-    assert db.execute(text("SELECT count(*) FROM episodes")).scalar_one() == episodes_before
-    assert client.post("/api/device/episode-report", json=report).status_code == 401

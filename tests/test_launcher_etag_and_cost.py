@@ -62,7 +62,7 @@ def test_every_change_that_alters_the_launcher_changes_the_etag(client, db):
         "episode data": lambda: db.execute(text("UPDATE episodes SET name = 'Renamed' WHERE id = :id"), {"id": episode_ids(db, bluey.id)[1]}),
         "new episode": lambda: (db.add(Episode(tmdb_episode_id=555555501, title_id=bluey.id, season_number=9, episode_number=1)), db.flush()),
         "episode link": lambda: client.post("/api/device/episode-report", json={"title_id": bluey.id, "season": 1, "episode": 2,
-                                            "platform": "disney_plus", "url": "https://d/x"}, headers=device),
+                                            "platform": "disney_plus", "url": "https://www.disneyplus.com/video/x"}, headers=device),
         "policy removed": lambda: client.delete(f"/api/parent/kids/{emma['id']}/policies/{moana.id}", headers=auth(parent)),
     }
     for what, change in changes.items():

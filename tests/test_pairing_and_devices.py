@@ -112,8 +112,9 @@ def test_guessing_is_throttled_per_address_and_forwarded_for_is_ignored(client):
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
 
 
-def test_guessing_is_throttled_globally(client, db):
-    db.execute(text("INSERT INTO rate_limits (key, window_start, failures) VALUES ('pair:global', now(), 100)"))
+def test_guessing_is_throttled_globally(client, engine):
+    with engine.begin() as connection:  # counters are committed on their own, as the app's are
+        connection.execute(text("INSERT INTO rate_limits (key, window_start, failures) VALUES ('pair:global', now(), 100)"))
     response = client.post("/api/pair", json={"pairingCode": "123456"})
     assert response.status_code == 429 and "Retry-After" in response.headers
 
@@ -132,9 +133,43 @@ def test_three_step_pairing_for_older_launchers(client, db):
     assert client.get(f"/api/pairing/status/{device_id}").json() == {"is_paired": True, "api_key": None}
     headers = {"X-Device-ID": device_id, "X-API-Key": first["api_key"]}
     assert client.get("/api/device/validate", headers=headers).json()["is_paired"] is True
-    # Already paired: cannot be started again (no takeover into another family).
-    assert client.post("/api/pairing/initiate", json={"device_id": device_id, "pairing_code": "515151"}).status_code == 409
-    assert client.post("/api/pairing/initiate", json={"device_id": "short", "pairing_code": "515151"}).status_code == 422
+    assert client.post("/api/pairing/initiate", json={"device_id": "short", "pairing_code": "515151"}).status_code == 200
+
+
+def test_three_step_repairing_keeps_the_old_key_until_the_same_family_confirms(client, db):
+    parent, other = sign_up(client), sign_up(client)
+    add_kid(client, parent)
+    device_id = "android-7f3a"
+    client.post("/api/pairing/initiate", json={"device_id": device_id, "pairing_code": "424242"})
+    client.post("/api/parent/pairing/confirm", json={"pairing_code": "424242"}, headers=auth(parent))
+    old = {"X-Device-ID": device_id, "X-API-Key": client.get(f"/api/pairing/status/{device_id}").json()["api_key"]}
+
+    # The device lost its key and starts again: still paired with the old key until confirmed.
+    assert client.post("/api/pairing/initiate", json={"device_id": device_id, "pairing_code": "616161"}).status_code == 200
+    assert client.get(f"/api/pairing/status/{device_id}").json() == {"is_paired": False, "api_key": None}
+    assert client.get("/api/device/validate", headers=old).status_code == 200
+    # Another family cannot take it over: its confirmation finds nothing, like a wrong code.
+    assert client.post("/api/parent/pairing/confirm", json={"pairing_code": "616161"}, headers=auth(other)).status_code == 404
+    assert client.get("/api/device/validate", headers=old).status_code == 200
+
+    assert client.post("/api/parent/pairing/confirm", json={"pairing_code": "616161"}, headers=auth(parent)).status_code == 204
+    new = {"X-Device-ID": device_id, "X-API-Key": client.get(f"/api/pairing/status/{device_id}").json()["api_key"]}
+    assert client.get("/api/device/validate", headers=new).json()["kid_name"] == "Emma", "same device, same kid"
+    assert client.get("/api/device/validate", headers=old).status_code == 401
+    assert db.execute(text("SELECT count(*) FROM devices WHERE device_id = :d"), {"d": device_id}).scalar_one() == 1
+
+
+def test_three_step_inputs_are_400_with_a_string_detail(client):
+    assert client.post("/api/pairing/initiate", json={"device_id": "a" * 255, "pairing_code": "515151"}).status_code == 200
+    for body in ({}, {"device_id": "x"}, {"pairing_code": "515151"}, {"device_id": "", "pairing_code": "515151"},
+                 {"device_id": "a" * 256, "pairing_code": "515151"}, {"device_id": "x", "pairing_code": "5151"},
+                 {"device_id": "x\u0000y", "pairing_code": "515151"}):
+        response = client.post("/api/pairing/initiate", json=body)
+        assert response.status_code == 400 and isinstance(response.json()["detail"], str), body
+    assert client.post("/api/pairing/initiate", json={"device_id": "other", "pairing_code": "515151"}).status_code == 409
+    for path in ("/api/pairing/status/%00", "/api/pairing/status/" + "a" * 256):
+        response = client.get(path)
+        assert response.status_code == 400 and isinstance(response.json()["detail"], str), path
 
 
 def test_confirm_guessing_is_throttled_per_parent(client):

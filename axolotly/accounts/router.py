@@ -13,9 +13,9 @@ INVALID_LOGIN = {"detail": "Invalid email or password"}
 
 
 @router.post("/auth/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut)
-def sign_up(body: SignUp, db: DbSession):
+def sign_up(body: SignUp, request: Request, db: DbSession):
     """Create a parent account (admins are created with `axolotly users create-admin`)."""
-    return service.sign_up(db, body.email, body.password, body.family_name)
+    return service.sign_up(db, body.email, body.password, body.family_name, client_address(request))
 
 
 @router.post("/auth/login", response_model=AccessToken,
@@ -23,7 +23,7 @@ def sign_up(body: SignUp, db: DbSession):
 def log_in(body: Credentials, request: Request, db: DbSession):
     user = service.authenticate(db, body.email, body.password, client_address(request))
     if user is None:
-        # A response, not an exception: the recorded failure must be committed.
+        # A response, not an exception: the audit event of the failure must be committed.
         return JSONResponse(INVALID_LOGIN, status_code=401)
     token, expires_in = issue_access_token(user.id, user.role)
     return AccessToken(access_token=token, expires_in=expires_in)

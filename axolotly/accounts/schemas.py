@@ -3,20 +3,21 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from axolotly.security.passwords import BCRYPT_MAX_BYTES
+from axolotly.types import Text
 
 MIN_PASSWORD_LENGTH = 10
 
 
 class Credentials(BaseModel):
     email: EmailStr
-    password: str = Field(min_length=1, max_length=200)
+    password: Text = Field(min_length=1, max_length=200)
 
 
 class SignUp(BaseModel):
     email: EmailStr
-    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200,
+    password: Text = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200,
                           description=f"At least {MIN_PASSWORD_LENGTH} characters, at most {BCRYPT_MAX_BYTES} bytes")
-    family_name: str | None = Field(None, min_length=1, max_length=100)
+    family_name: Text | None = Field(None, min_length=1, max_length=100)
 
     @field_validator("password")
     @classmethod
@@ -27,7 +28,7 @@ class SignUp(BaseModel):
 
 
 class DeleteAccount(BaseModel):
-    password: str = Field(min_length=1, max_length=200)
+    password: Text = Field(min_length=1, max_length=200)
 
 
 class UserOut(BaseModel):

@@ -1,26 +1,51 @@
 """Admin moderation of crowd-sourced episode links and of the content-tag vocabulary."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from axolotly.errors import Conflict, NotFound
+from axolotly.catalog.providers import PROVIDERS_BY_ID, is_trusted_url
+from axolotly.config import get_settings
+from axolotly.errors import Conflict, Invalid, NotFound
+from axolotly.launcher.episode_links import shown_to_kids
 from axolotly.models import ContentTag, Episode, EpisodeLink, Title
 
 
-def links_to_review(db: Session, limit: int = 100, offset: int = 0) -> list[tuple[EpisodeLink, Episode, Title]]:
+@dataclass(frozen=True)
+class LinkUnderReview:
+    link: EpisodeLink
+    episode: Episode
+    title: Title
+    visible_to_kids: bool
+
+    @property
+    def families(self) -> int:
+        """How many families reported it (reported_count is kept equal to that by a trigger)."""
+        return self.link.reported_count
+
+
+def links_to_review(db: Session, limit: int = 100, offset: int = 0) -> list[LinkUnderReview]:
     """Most-reported first: those are the links launchers rely on."""
-    return list(db.execute(
+    min_families = get_settings().link_min_families
+    rows = db.execute(
         select(EpisodeLink, Episode, Title).join(Episode, Episode.id == EpisodeLink.episode_id)
         .join(Title, Title.id == Episode.title_id)
         .order_by(EpisodeLink.reported_count.desc(), EpisodeLink.id).limit(limit).offset(offset)
-    ).tuples())
+    ).tuples()
+    return [LinkUnderReview(link, episode, title, shown_to_kids(link.verified, link.reported_count, min_families))
+            for link, episode, title in rows]
 
 
 def verify_link(db: Session, link_id: int) -> EpisodeLink:
+    """A verified link reaches every kid at once, so it must still belong to its provider."""
     link = db.get(EpisodeLink, link_id)
     if link is None:
         raise NotFound("Episode link not found")
+    provider = PROVIDERS_BY_ID.get(link.platform)
+    if provider is None or not is_trusted_url(provider, link.url):
+        raise Invalid("This link is not on its service's web sites or app links; delete it instead")
     link.verified = True
     db.flush()
     return link

@@ -7,6 +7,7 @@ from axolotly.admin import moderation
 from axolotly.admin.schemas import EpisodeLinkOut, TagIn, TagOut
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import AdminReportOut
+from axolotly.types import RowId
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
@@ -31,26 +32,29 @@ def dismiss_report(report_id: int, admin: CurrentAdmin, db: DbSession):
     return reports.close_report(db, report_id, "dismissed")
 
 
-def link_out(link, episode, title) -> EpisodeLinkOut:
-    return EpisodeLinkOut(id=link.id, title=title.title, season=episode.season_number, episode=episode.episode_number,
-                          platform=link.platform, url=link.url, verified=link.verified,
-                          reported_count=link.reported_count)
+def link_out(row: moderation.LinkUnderReview) -> EpisodeLinkOut:
+    link, episode = row.link, row.episode
+    return EpisodeLinkOut(id=link.id, title=row.title.title, season=episode.season_number,
+                          episode=episode.episode_number, platform=link.platform, url=link.url, verified=link.verified,
+                          reported_count=link.reported_count, families=row.families,
+                          visible_to_kids=row.visible_to_kids)
 
 
 @router.get("/episode-links", response_model=list[EpisodeLinkOut])
 def list_links(admin: CurrentAdmin, db: DbSession, limit: Annotated[int, Query(ge=1, le=200)] = 100,
                offset: Annotated[int, Query(ge=0)] = 0):
-    """Crowd-sourced deep links, most reported first."""
-    return [link_out(*row) for row in moderation.links_to_review(db, limit, offset)]
+    """Crowd-sourced deep links, most reported first, with how many families reported each and
+    whether kids see it."""
+    return [link_out(row) for row in moderation.links_to_review(db, limit, offset)]
 
 
 @router.post("/episode-links/{link_id}/verify", status_code=204)
-def verify_link(link_id: int, admin: CurrentAdmin, db: DbSession) -> None:
+def verify_link(link_id: RowId, admin: CurrentAdmin, db: DbSession) -> None:
     moderation.verify_link(db, link_id)
 
 
 @router.delete("/episode-links/{link_id}", status_code=204)
-def delete_link(link_id: int, admin: CurrentAdmin, db: DbSession) -> None:
+def delete_link(link_id: RowId, admin: CurrentAdmin, db: DbSession) -> None:
     moderation.delete_link(db, link_id)
 
 

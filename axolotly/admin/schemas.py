@@ -9,7 +9,9 @@ class EpisodeLinkOut(BaseModel):
     platform: str
     url: str
     verified: bool
-    reported_count: int
+    reported_count: int  # = families, kept for older admin clients
+    families: int  # how many families reported it (each family's devices count once)
+    visible_to_kids: bool  # verified, or reported by LINK_MIN_FAMILIES families
 
 
 class TagIn(BaseModel):

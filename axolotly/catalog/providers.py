@@ -1,6 +1,17 @@
-"""The provider registry of the launcher contract, and TMDB's watch-provider ids onto it."""
+"""The provider registry of the launcher contract, and TMDB's watch-provider ids onto it.
 
+Each entry also says which links belong to its service, because links reported by devices are
+untrusted (docs: architecture, "What devices report is untrusted"): an https URL on one of its
+web hosts (the host itself or a subdomain), or a URL in one of its own app schemes. The lists are
+short on purpose: a host or scheme we are not sure of is left out (a missing one only refuses a
+report; a wrong one lets a stranger's page reach kids).
+
+A leaf module: it imports nothing of the project (the launcher, the pages and a migration use it).
+"""
+
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -8,27 +19,101 @@ class Provider:
     id: str
     name: str
     package: str
+    hosts: tuple[str, ...] = ()
+    schemes: tuple[str, ...] = ()
+    other_packages: tuple[str, ...] = ()  # the spec table's "also ..." packages
+    aliases: tuple[str, ...] = ()  # short names older launchers send
+
+    @property
+    def packages(self) -> tuple[str, ...]:
+        return (self.package, *self.other_packages)
 
 
 PROVIDERS: tuple[Provider, ...] = (
-    Provider("netflix", "Netflix", "com.netflix.mediaclient"),
-    Provider("disney_plus", "Disney+", "com.disney.disneyplus"),
-    Provider("hulu", "Hulu", "com.hulu.plus"),
-    Provider("prime_video", "Prime Video", "com.amazon.avod.thirdpartyclient"),
-    Provider("max", "Max", "com.hbo.hbonow"),
-    Provider("peacock", "Peacock", "com.peacocktv.peacockandroid"),
-    Provider("youtube", "YouTube", "com.google.android.youtube"),
-    Provider("apple_tv_plus", "Apple TV+", "com.apple.atve.androidtv.appletv"),
-    Provider("paramount_plus", "Paramount+", "com.cbs.ott"),
-    Provider("tubi", "Tubi", "com.tubitv"),
-    Provider("crunchyroll", "Crunchyroll", "com.crunchyroll.crunchyroid"),
-    Provider("pbs_kids", "PBS Kids", "org.pbskids.video"),
-    Provider("espn_plus", "ESPN+", "com.espn.score_center"),
-    Provider("curiosity_stream", "Curiosity Stream", "com.curiositystream.curiositystream"),
-    Provider("noggin", "Noggin", "com.nick.noggin"),
-    Provider("kidoodle_tv", "Kidoodle.TV", "com.kidoodle.kidoodle"),
+    Provider("netflix", "Netflix", "com.netflix.mediaclient", hosts=("netflix.com",), schemes=("nflx",)),
+    Provider("disney_plus", "Disney+", "com.disney.disneyplus", hosts=("disneyplus.com",), schemes=("disneyplus",),
+             aliases=("disney",)),
+    Provider("hulu", "Hulu", "com.hulu.plus", hosts=("hulu.com",), schemes=("hulu",)),
+    Provider("prime_video", "Prime Video", "com.amazon.avod.thirdpartyclient", hosts=("primevideo.com",),
+             aliases=("prime",)),
+    Provider("max", "Max", "com.hbo.hbonow", hosts=("max.com", "hbomax.com"), other_packages=("com.wbd.stream",)),
+    Provider("peacock", "Peacock", "com.peacocktv.peacockandroid", hosts=("peacocktv.com",)),
+    Provider("youtube", "YouTube", "com.google.android.youtube", hosts=("youtube.com", "youtu.be"),
+             schemes=("vnd.youtube",), other_packages=("com.google.android.youtube.tv",)),
+    Provider("apple_tv_plus", "Apple TV+", "com.apple.atve.androidtv.appletv", hosts=("tv.apple.com",),
+             other_packages=("com.apple.atve.sony.appletv",), aliases=("apple",)),
+    Provider("paramount_plus", "Paramount+", "com.cbs.ott", hosts=("paramountplus.com",), aliases=("paramount",)),
+    Provider("tubi", "Tubi", "com.tubitv", hosts=("tubitv.com",)),
+    Provider("crunchyroll", "Crunchyroll", "com.crunchyroll.crunchyroid", hosts=("crunchyroll.com",),
+             schemes=("crunchyroll",)),
+    Provider("pbs_kids", "PBS Kids", "org.pbskids.video", hosts=("pbskids.org",), aliases=("pbs",)),
+    Provider("espn_plus", "ESPN+", "com.espn.score_center", hosts=("espn.com",), aliases=("espn",)),
+    Provider("curiosity_stream", "Curiosity Stream", "com.curiositystream.curiositystream",
+             hosts=("curiositystream.com",), aliases=("curiosity",)),
+    Provider("noggin", "Noggin", "com.nick.noggin", hosts=("noggin.com",)),
+    Provider("kidoodle_tv", "Kidoodle.TV", "com.kidoodle.kidoodle", hosts=("kidoodle.tv",), aliases=("kidoodle",)),
 )
 PROVIDERS_BY_ID = {provider.id: provider for provider in PROVIDERS}
+
+_PROVIDERS_BY_NAME = {
+    name.lower(): provider
+    for provider in PROVIDERS
+    for name in (provider.id, *provider.packages, *provider.aliases)
+}
+APP_SCHEMES = frozenset(scheme for provider in PROVIDERS for scheme in provider.schemes)
+
+MAX_URL_LENGTH = 2048
+# Printable ASCII without spaces or backslashes: browsers read a backslash as "/" in web URLs, so
+# "https://evil.example\@disneyplus.com/" would pass a naive host check and open evil.example.
+_URL_CHARACTERS = re.compile(r"^[!-\[\]-~]+$")
+_DNS_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+
+
+def resolve_provider(name: str | None) -> Provider | None:
+    """The registry entry for a registry id, an Android package or a short alias (any case)."""
+    return _PROVIDERS_BY_NAME.get(name.strip().lower()) if name else None
+
+
+def _scheme(url: str) -> str | None:
+    """The URL's scheme in lower case, for a URL of plain characters with something after it."""
+    if not url or len(url) > MAX_URL_LENGTH or not _URL_CHARACTERS.match(url):
+        return None
+    scheme, colon, rest = url.partition(":")
+    return scheme.lower() if colon and rest else None
+
+
+def _https_host(url: str) -> str | None:
+    """The host of a plain https URL: no user info, no port but 443, a DNS name (not an address)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    if parts.scheme.lower() != "https" or "@" in parts.netloc or port not in (None, 443) or not _DNS_NAME.match(host):
+        return None
+    return host
+
+
+def is_trusted_url(provider: Provider, url: str) -> bool:
+    """An https URL on one of the provider's hosts (or a subdomain), or a URL in one of its app schemes."""
+    scheme = _scheme(url)
+    if scheme is None:
+        return False
+    if scheme in provider.schemes:
+        return True
+    host = _https_host(url) if scheme == "https" else None
+    return host is not None and any(host == known or host.endswith("." + known) for known in provider.hosts)
+
+
+def is_safe_link(url: str | None, provider_id: str | None = None) -> bool:
+    """May a page put this URL in an href? Trusted for its provider, else https or a registry app scheme."""
+    provider = PROVIDERS_BY_ID.get(provider_id) if provider_id else None
+    if provider is not None:
+        return is_trusted_url(provider, url or "")
+    scheme = _scheme(url or "")
+    return scheme in APP_SCHEMES or (scheme == "https" and _https_host(url) is not None)
+
 
 # TMDB watch-provider ids (several per service: regions, ad tiers, channels) -> registry id.
 TMDB_PROVIDER_IDS: dict[int, str] = {

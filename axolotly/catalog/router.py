@@ -13,6 +13,7 @@ from axolotly.config import get_settings
 from axolotly.models import Title
 from axolotly.policies.service import get_title
 from axolotly.policies.schemas import TitleSummary
+from axolotly.types import PageOffset, RowId, Text
 
 router = APIRouter(prefix="/api/parent/catalog", tags=["catalog"])
 
@@ -27,7 +28,7 @@ Provider = Annotated[CatalogProvider, Depends(get_provider)]
 @router.get("/search", response_model=list[SearchResult])
 def search(
     user: CurrentUser, db: ReadSession, provider: Provider,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Words of the title")],
+    q: Annotated[Text, Query(min_length=1, max_length=200, description="Words of the title")],
     media_type: Literal["movie", "tv"] | None = None,
 ):
     """Search TMDB (or the offline catalog) for movies and shows."""
@@ -52,9 +53,9 @@ def import_title(body: ImportTitle, user: CurrentUser, db: DbSession, provider: 
 @router.get("/titles", response_model=list[TitleSummary])
 def list_titles(
     user: CurrentUser, db: ReadSession,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[Text | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[PageOffset, Query()] = 0,
 ):
     """Titles already in Axolotly's catalog."""
     statement = select(Title).order_by(Title.title, Title.id).limit(limit).offset(offset)
@@ -64,7 +65,7 @@ def list_titles(
 
 
 @router.get("/titles/{title_id}", response_model=TitleDetail)
-def get_title_detail(title_id: int, user: CurrentUser, db: ReadSession):
+def get_title_detail(title_id: RowId, user: CurrentUser, db: ReadSession):
     title = get_title(db, title_id)
     episodes = service.episodes_of(db, title.id)
     return TitleDetail(

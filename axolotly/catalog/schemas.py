@@ -4,6 +4,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from axolotly.policies.schemas import TitleSummary
+from axolotly.types import RowId
 
 
 class SearchResult(BaseModel):
@@ -18,7 +19,7 @@ class SearchResult(BaseModel):
 
 
 class ImportTitle(BaseModel):
-    tmdb_id: int
+    tmdb_id: RowId
     media_type: Literal["movie", "tv"]
 
 

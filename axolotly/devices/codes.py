@@ -87,15 +87,14 @@ def register_device(db: Session, family_id: int, device_id: str | None = None) -
 
 
 def pair_with_code(db: Session, code: str, client: str) -> tuple[Device, str, User] | None:
-    """Throttled redemption: None (failure recorded) for unknown, used or expired codes."""
+    """Throttled redemption (the attempt counted first): None for unknown, used or expired codes."""
     limits = pairing_limits(client)
-    for limit in limits:
-        rate_limits.enforce(db, limit, TOO_MANY_GUESSES)
+    rate_limits.spend_all(db, limits, TOO_MANY_GUESSES)
     family_id = redeem(db, code)
     if family_id is None:
-        for limit in limits:
-            rate_limits.record_failure(db, limit)
         return None
+    for limit in limits:
+        rate_limits.refund(db, limit)
     device, api_key = register_device(db, family_id)
     audit.record(db, family_id, "device_paired", "A device paired with a pairing code")
     return device, api_key, db.get(User, family_id)

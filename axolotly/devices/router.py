@@ -1,10 +1,12 @@
-from fastapi import APIRouter, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, status
 
 from axolotly.accounts.deps import CurrentUser, DbSession
 from axolotly.devices import codes, service
 from axolotly.devices.schemas import ConfirmPairing, DeviceOut, DeviceUpdate, PairingCodeOut
+from axolotly.errors import NotFound
 from axolotly.launcher import legacy_pairing
+from axolotly.types import RowId
+from axolotly.security.client import client_address
 
 router = APIRouter(prefix="/api/parent", tags=["devices"])
 
@@ -21,17 +23,16 @@ def list_pairing_codes(user: CurrentUser, db: DbSession):
 
 
 @router.delete("/pairing-codes/{code_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_pairing_code(code_id: int, user: CurrentUser, db: DbSession) -> None:
+def revoke_pairing_code(code_id: RowId, user: CurrentUser, db: DbSession) -> None:
     codes.revoke_code(db, user.id, code_id)
 
 
 @router.post("/pairing/confirm", status_code=status.HTTP_204_NO_CONTENT,
              responses={404: {"description": "No device is showing this code"}})
-def confirm_device_code(body: ConfirmPairing, user: CurrentUser, db: DbSession):
+def confirm_device_code(body: ConfirmPairing, request: Request, user: CurrentUser, db: DbSession) -> None:
     """Older launchers' 3-step pairing: confirm the code a device shows, into this family."""
-    if not legacy_pairing.confirm(db, user.id, body.pairing_code):
-        return JSONResponse({"detail": "No device is waiting with this code"}, status_code=404)
-    return None
+    if not legacy_pairing.confirm(db, user.id, body.pairing_code, client_address(request)):
+        raise NotFound("No device is waiting with this code")
 
 
 @router.get("/devices", response_model=list[DeviceOut])
@@ -40,10 +41,10 @@ def list_devices(user: CurrentUser, db: DbSession):
 
 
 @router.patch("/devices/{device_id}", response_model=DeviceOut)
-def update_device(device_id: int, body: DeviceUpdate, user: CurrentUser, db: DbSession):
+def update_device(device_id: RowId, body: DeviceUpdate, user: CurrentUser, db: DbSession):
     return service.update_device(db, user.id, device_id, body.model_dump(exclude_unset=True))
 
 
 @router.delete("/devices/{device_id}", status_code=status.HTTP_204_NO_CONTENT)
-def unpair_device(device_id: int, user: CurrentUser, db: DbSession) -> None:
+def unpair_device(device_id: RowId, user: CurrentUser, db: DbSession) -> None:
     service.unpair(db, user.id, device_id)

@@ -20,6 +20,12 @@ class DeviceOut(BaseModel):
     kid_id: int | None = Field(validation_alias="kid_profile_id")
     paired_at: datetime
     last_active: datetime | None
+    online: bool
+    device_model: str | None
+    device_manufacturer: str | None
+    app_version: str | None
+    app_version_code: int | None
+    update_due: bool
 
 
 class DeviceUpdate(BaseModel):

@@ -1,19 +1,41 @@
-"""The parent's view of their devices: list, rename, assign, unpair."""
+"""The parent's view of their devices: list (with what each launcher reports), rename, assign, unpair."""
 
-from sqlalchemy import delete, select
+from datetime import timedelta
+
+from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.families.kids import get_kid
 from axolotly.families.scoping import get_owned, owned_by
 from axolotly.models import Device
+from axolotly.ota.service import newest_version_code
+
+# A launcher touches last_active at most once a minute while in use and heartbeats on its own
+# schedule; five minutes without either is what the parent sees as "offline".
+ONLINE_WINDOW = timedelta(minutes=5)
+SHOWN = (Device.id, Device.friendly_name, Device.kid_profile_id, Device.paired_at, Device.last_active,
+         Device.device_model, Device.device_manufacturer, Device.app_version, Device.app_version_code)
 
 
-def list_devices(db: Session, family_id: int) -> list[Device]:
-    return list(db.execute(owned_by(select(Device), Device, family_id).order_by(Device.id)).scalars())
+def _statuses(db: Session, family_id: int, *criteria) -> list[Row]:
+    """The family's devices as rows with attribute access (pages and DeviceOut read them alike).
+
+    `online` and `update_due` are computed by the database, on its own clock (the one that wrote
+    last_active). Update due: an active production release is newer than the reported version;
+    a device that never reported its version is not flagged.
+    """
+    online = func.coalesce(Device.last_active > func.now() - ONLINE_WINDOW, False).label("online")
+    update_due = func.coalesce(Device.app_version_code < newest_version_code("production"), False).label("update_due")
+    statement = owned_by(select(*SHOWN, online, update_due), Device, family_id).where(*criteria)
+    return list(db.execute(statement.order_by(Device.id)).all())
 
 
-def update_device(db: Session, family_id: int, device_id: int, changes: dict) -> Device:
+def list_devices(db: Session, family_id: int) -> list[Row]:
+    return _statuses(db, family_id)
+
+
+def update_device(db: Session, family_id: int, device_id: int, changes: dict) -> Row:
     device = get_owned(db, Device, device_id, family_id, "Device")
     if changes.get("friendly_name") is not None:
         device.friendly_name = changes["friendly_name"]
@@ -21,7 +43,12 @@ def update_device(db: Session, family_id: int, device_id: int, changes: dict) ->
         kid_id = changes["kid_id"]
         device.kid_profile_id = None if kid_id is None else get_kid(db, family_id, kid_id).id
     db.flush()
-    return device
+    return _statuses(db, family_id, Device.id == device.id)[0]
+
+
+def record_info(db: Session, device_id: int, info: dict) -> None:
+    """What the launcher reports about itself (launcher/device_care.py); `info` holds only what it sent."""
+    db.execute(update(Device).where(Device.id == device_id).values(**info, info_updated_at=func.now()))
 
 
 def unpair(db: Session, family_id: int, device_id: int) -> None:

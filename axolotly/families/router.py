@@ -10,6 +10,7 @@ from axolotly.families import kids, services
 from axolotly.families.schemas import (
     ActivityOut, KidCreate, KidOut, KidUpdate, PinBody, PinVerified, ServiceOut, ServiceSelection, ServiceSelectionOut,
 )
+from axolotly.types import RowId
 
 router = APIRouter(prefix="/api/parent", tags=["kids and services"])
 
@@ -25,30 +26,30 @@ def create_kid(body: KidCreate, user: CurrentUser, db: DbSession):
 
 
 @router.get("/kids/{kid_id}", response_model=KidOut)
-def get_kid(kid_id: int, user: CurrentUser, db: DbSession):
+def get_kid(kid_id: RowId, user: CurrentUser, db: DbSession):
     return kids.get_kid(db, user.id, kid_id)
 
 
 @router.patch("/kids/{kid_id}", response_model=KidOut)
-def update_kid(kid_id: int, body: KidUpdate, user: CurrentUser, db: DbSession):
+def update_kid(kid_id: RowId, body: KidUpdate, user: CurrentUser, db: DbSession):
     return kids.update_kid(db, user.id, kid_id, body.model_dump(exclude_unset=True))
 
 
 @router.delete("/kids/{kid_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_kid(kid_id: int, user: CurrentUser, db: DbSession) -> None:
+def delete_kid(kid_id: RowId, user: CurrentUser, db: DbSession) -> None:
     """Deletes the kid and their policies; their devices stay paired, unassigned."""
     kids.delete_kid(db, user.id, kid_id)
 
 
 @router.put("/kids/{kid_id}/pin", status_code=status.HTTP_204_NO_CONTENT)
-def change_pin(kid_id: int, body: PinBody, user: CurrentUser, db: DbSession) -> None:
+def change_pin(kid_id: RowId, body: PinBody, user: CurrentUser, db: DbSession) -> None:
     """Set a new PIN (parents only); also lifts a lockout."""
     kids.change_pin(db, user.id, kid_id, body.pin)
 
 
 @router.post("/kids/{kid_id}/verify-pin", response_model=PinVerified,
              responses={401: {"description": "Wrong PIN"}, 429: {"description": "Locked after 5 wrong PINs"}})
-def verify_pin(kid_id: int, body: PinBody, user: CurrentUser, db: DbSession):
+def verify_pin(kid_id: RowId, body: PinBody, user: CurrentUser, db: DbSession):
     verified, locked_for = kids.check_pin(db, user.id, kid_id, body.pin)
     # Responses, not exceptions: the failure counter must be committed.
     if locked_for:

@@ -2,15 +2,17 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from axolotly.types import SmallCount, Text
+
 PIN = Field(pattern=r"^[0-9]{4}$", description="Exactly four digits", examples=["1234"])
 
 
 class KidCreate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=100)
-    age: int | None = Field(None, ge=0, le=17)
-    pin: str = PIN
+    name: Text = Field(min_length=1, max_length=100)
+    age: SmallCount | None = Field(None, le=17)
+    pin: Text = PIN
 
 
 class KidUpdate(BaseModel):
@@ -18,12 +20,12 @@ class KidUpdate(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    name: str | None = Field(None, min_length=1, max_length=100)
-    age: int | None = Field(None, ge=0, le=17)
+    name: Text | None = Field(None, min_length=1, max_length=100)
+    age: SmallCount | None = Field(None, le=17)
 
 
 class PinBody(BaseModel):
-    pin: str = PIN
+    pin: Text = PIN
 
 
 class KidOut(BaseModel):
@@ -47,7 +49,7 @@ class ServiceOut(BaseModel):
 
 
 class ServiceSelection(BaseModel):
-    services: list[str] = Field(max_length=32, description="Registry ids, in launcher order")
+    services: list[Text] = Field(max_length=32, description="Registry ids, in launcher order")
 
 
 class ServiceSelectionOut(ServiceSelection):

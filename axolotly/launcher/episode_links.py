@@ -1,37 +1,128 @@
-"""Crowd-sourced deep links from devices: bump or add a link, never touch the catalog."""
+"""Crowd-sourced episode deep links reported by devices: untrusted input, counted per family.
+
+A report is refused (nothing stored) unless its URL belongs to its provider: an https URL on the
+provider's web hosts or one of its app schemes (catalog/providers.py). A trusted-looking report is
+then either
+- matched: it names an existing episode of a show this device's kid is allowed (and the episode
+  is not blocked for the kid); the link row is found or added, and the family's report counted
+  once per link however many of its devices send it, or
+- pending: anything else (an unassigned device, an unknown or not-allowed show, no episode
+  numbers, a movie); kept once per family and URL with what the device said, attached to nothing.
+A report never creates or edits titles or episodes. Kids see a link only once it is verified or
+reported by `link_min_families` families (`shown_to_kids`; LAUNCHER_SQL holds the same rule).
+"""
+
+from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from axolotly.errors import NotFound
+from axolotly.catalog.providers import Provider, is_trusted_url, resolve_provider
+from axolotly.config import get_settings
+from axolotly.errors import BadRequest
+from axolotly.launcher.auth import AuthenticatedDevice
 from axolotly.launcher.schemas import EpisodeReport
 
-# Only episodes of shows this device's kid is allowed: a device cannot plant links anywhere else.
-FIND_EPISODE = text("""
-    SELECT e.id FROM episodes e
+# One show only: by our title id, else TMDB's, else a name no other allowed show of the kid has.
+FIND_ALLOWED_EPISODE = text("""
+    SELECT min(e.id) FROM episodes e
     JOIN titles t ON t.id = e.title_id
     JOIN kid_profiles_titles p ON p.title_id = t.id AND p.kid_profile_id = :kid_id AND p.policy = 'allow'
-    WHERE (t.tmdb_id = :tmdb_show_id OR t.id = :title_id) AND t.media_type = 'tv'
-      AND e.season_number = :season AND e.episode_number = :episode
-    ORDER BY e.id LIMIT 1
+    WHERE t.media_type = 'tv' AND e.season_number = :season AND e.episode_number = :episode
+      AND NOT p.blocked_episodes @> to_jsonb(e.id)
+      AND CASE WHEN CAST(:title_id AS integer) IS NOT NULL THEN t.id = :title_id
+               WHEN CAST(:tmdb_id AS integer) IS NOT NULL THEN t.tmdb_id = :tmdb_id
+               ELSE lower(t.title) = lower(CAST(:title AS text)) END
+    HAVING count(DISTINCT t.id) = 1
 """)
 
-UPSERT_LINK = text("""
-    INSERT INTO episode_links AS l (episode_id, platform, url, reported_count)
-    VALUES (:episode_id, :platform, :url, 1)
-    ON CONFLICT (episode_id, platform, md5(url)) DO UPDATE SET reported_count = l.reported_count + 1
-    RETURNING l.id, l.reported_count
+# DO NOTHING, not DO UPDATE: an update of episode_links would bump every kid's launcher version.
+ADD_LINK = text("""
+    INSERT INTO episode_links (episode_id, platform, url) VALUES (:episode_id, :platform, :url)
+    ON CONFLICT (episode_id, platform, md5(url)) DO NOTHING
+    RETURNING id
+""")
+FIND_LINK = text("""
+    SELECT id FROM episode_links WHERE episode_id = :episode_id AND platform = :platform AND md5(url) = md5(:url)
+""")
+
+# A family's second report of a link returns its first (the no-op update lets RETURNING see it);
+# a new row is counted into episode_links.reported_count by trigger (migration 0015).
+ADD_FAMILY_REPORT = text("""
+    INSERT INTO link_reports AS r (link_id, family_id, platform, url, reported_title_id, reported_tmdb_id,
+                                   reported_season, reported_episode, reported_title)
+    VALUES (:link_id, :family_id, :platform, :url, :title_id, :tmdb_id, :season, :episode, :title)
+    ON CONFLICT (link_id, family_id) DO UPDATE SET link_id = r.link_id
+    RETURNING r.id
+""")
+
+ADD_PENDING_REPORT = text("""
+    INSERT INTO link_reports AS r (family_id, platform, url, reported_title_id, reported_tmdb_id,
+                                   reported_season, reported_episode, reported_title)
+    VALUES (:family_id, :platform, :url, :title_id, :tmdb_id, :season, :episode, :title)
+    ON CONFLICT (family_id, platform, md5(url)) WHERE link_id IS NULL DO UPDATE SET
+        reported_title_id = EXCLUDED.reported_title_id, reported_tmdb_id = EXCLUDED.reported_tmdb_id,
+        reported_season = EXCLUDED.reported_season, reported_episode = EXCLUDED.reported_episode,
+        reported_title = EXCLUDED.reported_title
+    RETURNING r.id
 """)
 
 
-def record_report(db: Session, kid_id: int | None, report: EpisodeReport) -> tuple[int, int]:
-    episode_id = None
-    if kid_id is not None:
-        episode_id = db.execute(FIND_EPISODE, {
-            "kid_id": kid_id, "tmdb_show_id": report.tmdb_show_id, "title_id": report.title_id,
-            "season": report.season, "episode": report.episode,
-        }).scalar_one_or_none()
+@dataclass(frozen=True)
+class ReportOutcome:
+    report_id: int
+    status: Literal["matched", "pending"]
+
+    @property
+    def message(self) -> str:
+        if self.status == "pending":
+            return "Link received; it is not matched to an episode this device's kid can watch yet"
+        families = get_settings().link_min_families
+        return (f"Link recorded for this episode; kids see it once an admin verifies it or "
+                f"{families} families report it")
+
+
+def shown_to_kids(verified: bool, families: int, min_families: int) -> bool:
+    """The launcher's rule for an episode link (LAUNCHER_SQL's deepLink filter is the same)."""
+    return verified or families >= min_families
+
+
+def trusted_provider(report: EpisodeReport) -> Provider:
+    """The report's provider, if its URL belongs to it; else a 400 before anything is written."""
+    provider = resolve_provider(report.reported_provider)
+    if provider is None:
+        raise BadRequest(f"Unknown provider {report.reported_provider[:100]!r}: send a registry id, "
+                         "an Android package or a short alias")
+    if not is_trusted_url(provider, report.reported_url):
+        raise BadRequest(f"Not a {provider.name} link: only https links on {provider.name}'s web sites "
+                         "or links of its own app are accepted")
+    return provider
+
+
+def _allowed_episode(db: Session, kid_id: int | None, report: EpisodeReport) -> int | None:
+    if kid_id is None or report.reported_season is None or report.reported_episode is None:
+        return None
+    if report.title_id is None and report.reported_tmdb_id is None and not report.title:
+        return None
+    return db.execute(FIND_ALLOWED_EPISODE, {
+        "kid_id": kid_id, "season": report.reported_season, "episode": report.reported_episode,
+        "title_id": report.title_id, "tmdb_id": report.reported_tmdb_id, "title": report.title,
+    }).scalar_one_or_none()
+
+
+def _link_id(db: Session, episode_id: int, platform: str, url: str) -> int:
+    params = {"episode_id": episode_id, "platform": platform, "url": url}
+    return db.execute(ADD_LINK, params).scalar_one_or_none() or db.execute(FIND_LINK, params).scalar_one()
+
+
+def record_report(db: Session, device: AuthenticatedDevice, report: EpisodeReport) -> ReportOutcome:
+    provider = trusted_provider(report)
+    said = {"family_id": device.family_id, "platform": provider.id, "url": report.reported_url,
+            "title_id": report.title_id, "tmdb_id": report.reported_tmdb_id, "season": report.reported_season,
+            "episode": report.reported_episode, "title": report.title}
+    episode_id = _allowed_episode(db, device.kid_profile_id, report)
     if episode_id is None:
-        raise NotFound("Unknown episode for this device")
-    row = db.execute(UPSERT_LINK, {"episode_id": episode_id, "platform": report.platform, "url": report.url}).one()
-    return row.id, row.reported_count
+        return ReportOutcome(db.execute(ADD_PENDING_REPORT, said).scalar_one(), "pending")
+    link_id = _link_id(db, episode_id, provider.id, report.reported_url)
+    return ReportOutcome(db.execute(ADD_FAMILY_REPORT, {**said, "link_id": link_id}).scalar_one(), "matched")

@@ -1,4 +1,4 @@
-"""Crowd-sourced episode links reported by devices (launcher contract), to be rewritten."""
+"""Crowd-sourced episode links reported by devices (launcher contract), at both paths launchers use."""
 
 from fastapi import APIRouter
 
@@ -11,6 +11,7 @@ router = APIRouter(tags=["launcher"])
 
 
 @router.post("/api/device/episode-report", response_model=EpisodeReportResult)
-def episode_report(body: EpisodeReport, device: CurrentDevice, db: DbSession):
-    link_id, count = episode_links.record_report(db, device.kid_profile_id, body)
-    return EpisodeReportResult(link_id=link_id, reported_count=count)
+@router.post("/api/launcher/device/episode-report", response_model=EpisodeReportResult, include_in_schema=False)
+def episode_report(body: EpisodeReport, device: CurrentDevice, db: DbSession) -> EpisodeReportResult:
+    outcome = episode_links.record_report(db, device, body)
+    return EpisodeReportResult(report_id=outcome.report_id, status=outcome.status, message=outcome.message)

@@ -1,31 +1,41 @@
 """The older launchers' 3-step pairing: the device shows its own code, a parent confirms it.
 
-Takeover protections: a device already paired cannot start again; a parent confirms only into
-their own family, and wrong confirmation codes are throttled per parent like pairing guesses.
+- A device that lost its credentials may start again with the same `device_id`; its old key
+  keeps working until a parent of the same family confirms, and the confirmation rotates the key.
+- A device paired to one family can never be confirmed into another (a confirmation there finds
+  nothing, exactly like a wrong code: no oracle).
+- Confirmations spend the same per-address and global guessing budgets as `/api/pair`, plus a
+  per-family budget, counted before the code is looked at (security/rate_limits.py).
 """
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
-from axolotly.devices.codes import CODE_LIFETIME, HOUR, register_device
+from axolotly.devices.codes import CODE_LIFETIME, HOUR, TOO_MANY_GUESSES, pairing_limits, register_device
 from axolotly.errors import Conflict
 from axolotly.models import Device, PairingRequest
-from axolotly.security import rate_limits
+from axolotly.security import api_keys, rate_limits
 from axolotly.security.rate_limits import Limit
 
-MAX_CONFIRM_FAILURES_PER_PARENT = 10
+MAX_CONFIRM_ATTEMPTS_PER_FAMILY = 10
+
+CONFIRM_SQL = text("""
+    UPDATE pairing_requests r SET family_id = :family_id
+    WHERE r.code = :code AND r.family_id IS NULL AND r.expires_at > now()
+      AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.device_id = r.device_id AND d.family_id <> :family_id)
+    RETURNING r.id
+""")
+
 
 def initiate(db: Session, device_id: str, code: str) -> None:
-    if db.execute(select(Device.id).where(Device.device_id == device_id)).first():
-        raise Conflict("This device is already paired")
     db.execute(delete(PairingRequest).where(PairingRequest.expires_at < func.now()))
     statement = insert(PairingRequest).values(device_id=device_id, code=code, expires_at=func.now() + CODE_LIFETIME)
     statement = statement.on_conflict_do_update(
         index_elements=[PairingRequest.device_id],
-        set_={"code": statement.excluded.code, "expires_at": statement.excluded.expires_at, "family_id": None},
+        set_={"code": statement.excluded.code, "expires_at": statement.excluded.expires_at},
         where=PairingRequest.family_id.is_(None),
     ).returning(PairingRequest.id)
     try:
@@ -38,35 +48,47 @@ def initiate(db: Session, device_id: str, code: str) -> None:
     if created is None:
         raise Conflict("This device's pairing was already confirmed; poll its status")
 
-def confirm_limit(family_id: int) -> Limit:
-    return Limit(f"pair-confirm:family:{family_id}", MAX_CONFIRM_FAILURES_PER_PARENT, HOUR)
 
-def confirm(db: Session, family_id: int, code: str) -> bool:
+def confirm_limit(family_id: int) -> Limit:
+    return Limit(f"pair-confirm:family:{family_id}", MAX_CONFIRM_ATTEMPTS_PER_FAMILY, HOUR)
+
+
+def confirm(db: Session, family_id: int, code: str, client: str) -> bool:
     """True when a live, unconfirmed request with this code now belongs to the family."""
-    limit = confirm_limit(family_id)
-    rate_limits.enforce(db, limit, "Too many wrong codes; try again later")
-    confirmed = db.execute(text("""
-        UPDATE pairing_requests SET family_id = :family_id
-        WHERE code = :code AND family_id IS NULL AND expires_at > now()
-          AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.device_id = pairing_requests.device_id)
-        RETURNING id
-    """), {"family_id": family_id, "code": code}).first()
-    if confirmed is None:
-        rate_limits.record_failure(db, limit)
+    limits = (*pairing_limits(client), confirm_limit(family_id))
+    rate_limits.spend_all(db, limits, TOO_MANY_GUESSES)
+    if db.execute(CONFIRM_SQL, {"family_id": family_id, "code": code}).first() is None:
         return False
+    for limit in limits:
+        rate_limits.refund(db, limit)
     audit.record(db, family_id, "device_paired", "A device paired by confirming the code it showed")
     return True
 
-def poll(db: Session, device_id: str) -> tuple[bool, str | None]:
-    """(is_paired, api_key); the key is made and returned once, on the first poll after confirmation."""
-    request = db.execute(
-        select(PairingRequest).where(PairingRequest.device_id == device_id, PairingRequest.family_id.is_not(None))
-        .with_for_update()
-    ).scalar_one_or_none()
-    if request is not None:
-        db.execute(delete(PairingRequest).where(PairingRequest.id == request.id))
-        _, api_key = register_device(db, request.family_id, device_id=device_id)
-        return True, api_key
-    paired = db.execute(select(Device.id).where(Device.device_id == device_id)).first() is not None
-    return paired, None
 
+def poll(db: Session, device_id: str) -> tuple[bool, str | None]:
+    """(is_paired, api_key); the key is made and returned once, on the first poll after confirmation.
+
+    A device waiting for a (re-)pairing is not paired yet from its own point of view.
+    """
+    request = db.execute(
+        select(PairingRequest).where(PairingRequest.device_id == device_id).with_for_update()
+    ).scalar_one_or_none()
+    if request is None:
+        return db.execute(select(Device.id).where(Device.device_id == device_id)).first() is not None, None
+    if request.family_id is None:
+        return False, None
+    db.execute(delete(PairingRequest).where(PairingRequest.id == request.id))
+    return True, _issue_key(db, request.family_id, device_id)
+
+
+def _issue_key(db: Session, family_id: int, device_id: str) -> str:
+    """A new key: the existing device of this family keeps its kid and loses its old key."""
+    api_key = api_keys.new_api_key()
+    rotated = db.execute(
+        update(Device).where(Device.device_id == device_id, Device.family_id == family_id)
+        .values(api_key_digest=api_keys.digest(api_key)).returning(Device.id)
+    ).first()
+    if rotated is not None:
+        return api_key
+    _, api_key = register_device(db, family_id, device_id=device_id)
+    return api_key

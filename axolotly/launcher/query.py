@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from threading import Lock
 
 from axolotly.catalog.providers import PROVIDERS
+from axolotly.config import get_settings
 from axolotly.launcher.reads import LauncherReads
 
 POSTER_BASE = "https://image.tmdb.org/t/p/w500"
@@ -62,6 +63,7 @@ items AS (
                     'deepLink', COALESCE((
                         SELECT l.url FROM episode_links l
                         WHERE l.episode_id = e.id AND l.platform = pl.service
+                          AND (l.verified OR l.reported_count >= %(link_min_families)s)
                         ORDER BY l.verified DESC, l.reported_count DESC, l.created_at, l.id
                         LIMIT 1), '')
                 ) ORDER BY e.season_number, e.episode_number, e.id)
@@ -154,4 +156,6 @@ def launcher_params(family_id: int, kid_id: int) -> dict:
         "registry_names": [p.name for p in PROVIDERS],
         "registry_packages": [p.package for p in PROVIDERS],
         "poster_base": POSTER_BASE, "backdrop_base": BACKDROP_BASE,
+        # Device-reported links are untrusted: verified ones, or those enough families agree on.
+        "link_min_families": get_settings().link_min_families,
     }

@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
 
 from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
+from axolotly.errors import NotFound, Unauthorized
 from axolotly.launcher import legacy_pairing
 from axolotly.launcher.auth import LauncherDevice
 from axolotly.launcher.query import RenderedLauncher, cached_launcher
@@ -17,10 +17,12 @@ from axolotly.launcher.schemas import (
 )
 from axolotly.http_errors import PAIR_PATH
 from axolotly.security.client import client_address
+from axolotly.types import Text
 
 router = APIRouter(tags=["launcher"])
 
-INVALID_CODE = {"detail": "Invalid or expired pairing code"}
+INVALID_CODE = "Invalid or expired pairing code"
+NOT_LINKED = "Device not linked to a kid profile"
 # Bump when the shape of /api/apps changes, so old ETags never match a new format.
 CONTENT_FORMAT = "2"
 UNASSIGNED = RenderedLauncher.of("[]")
@@ -33,14 +35,17 @@ def pair(body: PairRequest, request: Request, db: DbSession):
     """Redeem a parent's 6-digit code: a new device of that family, with its key shown once."""
     paired = codes.pair_with_code(db, body.pairingCode, client_address(request))
     if paired is None:
-        # A response, not an exception: the recorded failure (throttle) must be committed.
-        return JSONResponse(INVALID_CODE, status_code=401)
+        raise Unauthorized(INVALID_CODE)
     device, api_key, family = paired
     return PairResponse(deviceId=device.device_id, apiKey=api_key, familyName=family.family_name or "Family")
 
 
-@router.get("/api/device/validate", response_model=DeviceValidation)
+@router.get("/api/device/validate", response_model=DeviceValidation,
+            responses={404: {"description": NOT_LINKED}})
 async def validate(device: LauncherDevice):
+    """The device's kid; 404 while no kid is chosen (the launcher asks for a parent)."""
+    if device.kid_profile_id is None:
+        raise NotFound(NOT_LINKED)
     return DeviceValidation(is_paired=True, kid_profile_id=device.kid_profile_id,
                             kid_name=device.kid_name, kid_age=device.kid_age)
 
@@ -89,13 +94,13 @@ def _etag_matches(header: str, etags: set[str]) -> bool:
 
 
 @router.post("/api/pairing/initiate", tags=["launcher (3-step pairing)"])
-def pairing_initiate(body: PairingInitiate, db: DbSession):
+def pairing_initiate(body: PairingInitiate, db: DbSession):  # 400 on a missing field (http_errors)
     """Older launchers: the device shows its own code and waits for a parent to confirm it."""
     legacy_pairing.initiate(db, body.device_id, body.pairing_code)
     return {"status": "pending_confirmation"}
 
 
 @router.get("/api/pairing/status/{device_id}", response_model=PairingStatus, tags=["launcher (3-step pairing)"])
-def pairing_status(device_id: str, db: DbSession):
-    is_paired, api_key = legacy_pairing.poll(db, device_id[:255])
+def pairing_status(device_id: Annotated[Text, Path(min_length=1, max_length=255)], db: DbSession):
+    is_paired, api_key = legacy_pairing.poll(db, device_id)
     return PairingStatus(is_paired=is_paired, api_key=api_key)

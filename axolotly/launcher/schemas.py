@@ -1,8 +1,9 @@
+from typing import Annotated, Literal
+
 from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 
-from axolotly.catalog.providers import PROVIDERS_BY_ID
-
-DEEP_LINK_PATTERN = r"^[A-Za-z][A-Za-z0-9+.\-]*://\S+$"
+from axolotly.types import RowId, SmallCount, Text
 
 
 class PairRequest(BaseModel):
@@ -17,38 +18,76 @@ class PairResponse(BaseModel):
 
 class DeviceValidation(BaseModel):
     is_paired: bool
-    kid_profile_id: int | None
-    kid_name: str | None
-    kid_age: int | None
+    kid_profile_id: int
+    kid_name: str
+    kid_age: int | None  # the parent may give no age
+
+
+ReportedUrl = Annotated[Text, Field(max_length=2048)]
+ProviderName = Annotated[Text, Field(max_length=100)]
 
 
 class EpisodeReport(BaseModel):
-    """A deep link the launcher saw playing; the original field names are accepted."""
+    """A deep link a launcher saw playing, in any of the three bodies launchers in the field send
+    (launcher contract, "Crowd-sourced episode links"); read it through the `reported_*` properties.
 
-    tmdb_show_id: int | None = None
-    title_id: int | None = None
-    season: int = Field(ge=0, le=1000)
-    episode: int = Field(ge=0, le=100000)
-    platform: str = Field(min_length=1, max_length=50)
-    url: str = Field(max_length=2048, pattern=DEEP_LINK_PATTERN)
+    `playback_position` (first body) is accepted and ignored: undeclared, so any value passes.
+    """
+
+    url: ReportedUrl | None = None
+    deep_link_url: ReportedUrl | None = None
+    provider: ProviderName | None = None
+    streaming_service: ProviderName | None = None
+    platform: ProviderName | None = None
+    title: Annotated[Text, Field(max_length=500)] | None = None
+    title_id: RowId | None = None
+    tmdb_title_id: RowId | None = None
+    tmdb_show_id: RowId | None = None
+    season_number: SmallCount | None = None
+    season: SmallCount | None = None
+    episode_number: SmallCount | None = None
+    episode: SmallCount | None = None
 
     @model_validator(mode="after")
-    def _one_show_reference_and_a_known_platform(self) -> "EpisodeReport":
-        if (self.tmdb_show_id is None) == (self.title_id is None):
-            raise ValueError("send exactly one of tmdb_show_id or title_id")
-        if self.platform not in PROVIDERS_BY_ID:
-            raise ValueError(f"unknown platform {self.platform!r}")
+    def _names_a_url_and_a_provider(self) -> "EpisodeReport":
+        if not self.reported_url:
+            raise PydanticCustomError("missing_url", "url is required (or deep_link_url)")
+        if not self.reported_provider:
+            raise PydanticCustomError("missing_provider", "provider is required (or streaming_service, platform)")
         return self
+
+    @property
+    def reported_url(self) -> str:
+        return (self.url or self.deep_link_url or "").strip()
+
+    @property
+    def reported_provider(self) -> str:
+        return (self.provider or self.streaming_service or self.platform or "").strip()
+
+    @property
+    def reported_tmdb_id(self) -> int | None:
+        return self.tmdb_title_id or self.tmdb_show_id
+
+    @property
+    def reported_season(self) -> int | None:
+        return self.season_number if self.season_number is not None else self.season
+
+    @property
+    def reported_episode(self) -> int | None:
+        return self.episode_number if self.episode_number is not None else self.episode
 
 
 class EpisodeReportResult(BaseModel):
-    status: str = "recorded"
-    link_id: int
-    reported_count: int
+    success: bool = True
+    report_id: int
+    # matched: attached to an episode of a show this device's kid may watch; pending: kept, not attached.
+    status: Literal["matched", "pending"]
+    message: str
 
 
 class PairingInitiate(BaseModel):
-    device_id: str = Field(pattern=r"^[A-Za-z0-9._:\-]{8,255}$")
+    # Launchers in the field send any identifier they have (Android id, UUID, serial...).
+    device_id: Annotated[Text, Field(min_length=1, max_length=255)]
     pairing_code: str = Field(pattern=r"^[0-9]{6}$")
 
 

@@ -28,3 +28,12 @@ class Device(Base):
     last_active: Mapped[datetime | None]
     # HMAC-SHA256 (server secret) of the API key; the key itself is shown once and never stored.
     api_key_digest: Mapped[str | None] = mapped_column(String(64))
+    # What the launcher reports about itself (POST /api/device/info); NULL until it first does.
+    device_model: Mapped[str | None] = mapped_column(String(100))
+    device_manufacturer: Mapped[str | None] = mapped_column(String(100))
+    app_version: Mapped[str | None] = mapped_column(String(50))
+    app_version_code: Mapped[int | None]
+    # Firebase tokens are ~160 characters today; the bound only keeps a hostile client from
+    # storing megabytes.
+    fcm_token: Mapped[str | None] = mapped_column(String(4096))
+    info_updated_at: Mapped[datetime | None]

@@ -7,12 +7,15 @@ from axolotly.models.base import Base, created_at_column
 
 
 class EpisodeLink(Base):
-    """A crowd-sourced deep link that opens one episode in one streaming app."""
+    """A crowd-sourced deep link that opens one episode in one streaming app.
+
+    Kids see it once an admin verified it or enough families reported it (launcher/query.py).
+    """
 
     __tablename__ = "episode_links"
     __table_args__ = (
         Index("idx_episode_links_episode_platform", "episode_id", "platform"),
-        # Device reports bump the matching row instead of adding a duplicate.
+        # Reports of one link by several families find one row (and add a link_reports row each).
         Index("uq_episode_links_episode_platform_url", "episode_id", "platform", func.md5("url"), unique=True),
         CheckConstraint("reported_count >= 0", name="reported_count_not_negative"),
     )
@@ -22,5 +25,6 @@ class EpisodeLink(Base):
     platform: Mapped[str] = mapped_column(String(50))
     url: Mapped[str] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(server_default=false())
+    # The number of families that reported it (link_reports rows), kept by a trigger (migration 0015).
     reported_count: Mapped[int] = mapped_column(server_default="0")
     created_at: Mapped[datetime] = created_at_column()

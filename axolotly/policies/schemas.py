@@ -3,13 +3,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from axolotly.types import RowId
+
 
 class PolicySet(BaseModel):
     policy: Literal["allow", "deny"]
 
 
 class BlockedEpisodes(BaseModel):
-    episode_ids: list[int] = Field(max_length=5000, description="Episode ids of this title to block")
+    episode_ids: list[RowId] = Field(max_length=5000, description="Episode ids of this title to block")
 
 
 class TitleSummary(BaseModel):

@@ -3,6 +3,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from axolotly.types import RowId, Text
+
 ISSUE_TYPES = ("inappropriate_content", "wrong_age_rating", "wrong_episode_data",
                "broken_link", "not_on_service", "other")
 IssueType = Literal["inappropriate_content", "wrong_age_rating", "wrong_episode_data",
@@ -10,9 +12,9 @@ IssueType = Literal["inappropriate_content", "wrong_age_rating", "wrong_episode_
 
 
 class ReportCreate(BaseModel):
-    title_id: int
+    title_id: RowId
     issue_type: IssueType
-    description: str = Field("", max_length=2000)
+    description: Text = Field("", max_length=2000)
 
 
 class ReportOut(BaseModel):

@@ -1,50 +1,73 @@
-"""Durable fixed-window failure counters in PostgreSQL (table `rate_limits`).
+"""Durable fixed-window attempt counters in PostgreSQL (table `rate_limits`).
 
-Counters live in the database, not in memory, so they hold across workers and restarts. Callers
-record failures in the request's own transaction and must therefore answer a failure with a
-response rather than an exception (an exception would roll the counter back).
+Throttles count before they judge: `spend` increments a counter and returns its new value in one
+statement, committed on its own, before the guess is evaluated. Concurrent guesses queue on the
+counter's row and each sees its own count, so a burst of N gets no more than the budget
+evaluated, and an error that rolls the request back cannot undo the count. A success may
+`refund` its attempt, so legitimate use does not eat the budget. The column is still called
+`failures` (migration 0005); it counts attempts not yet refunded.
+
+Every statement here runs in a short transaction of its own (never the request's): a counter row
+locked by a long request transaction would make every other attempt on that key wait for it.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from axolotly.errors import TooManyRequests
+
+SPEND = text(
+    "INSERT INTO rate_limits AS r (key, window_start, failures) VALUES (:key, now(), 1) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "  failures = CASE WHEN r.window_start <= now() - :window THEN 1 ELSE r.failures + 1 END, "
+    "  window_start = CASE WHEN r.window_start <= now() - :window THEN now() ELSE r.window_start END "
+    "RETURNING failures, ceil(extract(epoch FROM window_start + :window - now())) AS retry_after"
+)
 
 
 @dataclass(frozen=True)
 class Limit:
     key: str
-    max_failures: int
+    max_attempts: int
     window: timedelta
 
 
-def enforce(db: Session, limit: Limit, detail: str) -> None:
-    """Raises 429 with Retry-After while `limit.key` has used up its failures in the window."""
-    row = db.execute(
-        text(
-            "SELECT failures, ceil(extract(epoch FROM window_start + :window - now())) AS retry_after "
-            "FROM rate_limits WHERE key = :key AND window_start > now() - :window"
-        ),
-        {"key": limit.key, "window": limit.window},
-    ).first()
-    if row is not None and row.failures >= limit.max_failures:
+@contextmanager
+def _own_transaction(db: Session) -> Iterator[Connection]:
+    """A transaction of its own on the session's engine (the request's database), committed at once."""
+    bind = db.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with engine.begin() as connection:
+        yield connection
+
+
+def spend(db: Session, limit: Limit, detail: str) -> None:
+    """Counts one attempt against `limit`; 429 (Retry-After) when it goes beyond the budget."""
+    with _own_transaction(db) as connection:
+        row = connection.execute(SPEND, {"key": limit.key, "window": limit.window}).one()
+    if row.failures > limit.max_attempts:
         raise TooManyRequests(detail, retry_after_seconds=int(row.retry_after))
 
 
-def record_failure(db: Session, limit: Limit) -> None:
-    db.execute(
-        text(
-            "INSERT INTO rate_limits AS r (key, window_start, failures) VALUES (:key, now(), 1) "
-            "ON CONFLICT (key) DO UPDATE SET "
-            "  failures = CASE WHEN r.window_start <= now() - :window THEN 1 ELSE r.failures + 1 END, "
-            "  window_start = CASE WHEN r.window_start <= now() - :window THEN now() ELSE r.window_start END"
-        ),
-        {"key": limit.key, "window": limit.window},
-    )
+def spend_all(db: Session, limits: tuple[Limit, ...], detail: str) -> None:
+    """Spends each limit in order, stopping at the first that refuses (a caller blocked by its
+    own address does not eat the shared, global budget)."""
+    for limit in limits:
+        spend(db, limit, detail)
+
+
+def refund(db: Session, limit: Limit) -> None:
+    """Gives back one attempt (a success)."""
+    with _own_transaction(db) as connection:
+        connection.execute(text("UPDATE rate_limits SET failures = greatest(failures - 1, 0) WHERE key = :key"),
+                           {"key": limit.key})
 
 
 def clear(db: Session, limit: Limit) -> None:
-    db.execute(text("DELETE FROM rate_limits WHERE key = :key"), {"key": limit.key})
+    with _own_transaction(db) as connection:
+        connection.execute(text("DELETE FROM rate_limits WHERE key = :key"), {"key": limit.key})

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Request
 from axolotly.accounts.deps import DbSession
 from axolotly.admin import moderation
 from axolotly.admin.schemas import TagIn
+from axolotly.config import get_settings
 from axolotly.reports import service as reports
 from axolotly.web.forms import optional_int, validated
 from axolotly.web.session import CsrfChecked, WebAdmin
@@ -20,6 +21,7 @@ CLOSE = {"resolve": "resolved", "dismiss": "dismissed"}
 def console(request: Request, user: WebAdmin, db: DbSession):
     pending = reports.reports_by_status(db, "pending", 100, 0)
     return render(request, "admin/console.html", user=user, reports=pending, links=moderation.links_to_review(db, 50),
+                  link_min_families=get_settings().link_min_families,
                   tags=moderation.list_tags(db), names=title_names(db, {report.title_id for report in pending}))
 
 

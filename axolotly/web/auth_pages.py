@@ -12,6 +12,7 @@ from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked, end_session, start_session
 from axolotly.web.templating import redirect, render
 from axolotly.security.client import client_address
+from axolotly.types import Text
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,13 +31,13 @@ def _demo_logins() -> dict | None:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/"):
+def login_page(request: Request, next: Text = "/"):
     return render(request, "login.html", next=_safe_next(next), demo=_demo_logins())
 
 
 @router.post("/login", dependencies=[CsrfChecked])
-def log_in(request: Request, db: DbSession, email: Annotated[str, Form()], password: Annotated[str, Form()],
-           next: Annotated[str, Form()] = "/"):
+def log_in(request: Request, db: DbSession, email: Annotated[Text, Form()], password: Annotated[Text, Form()],
+           next: Annotated[Text, Form()] = "/"):
     user = service.authenticate(db, email[:320], password[:200], client_address(request))
     if user is None:
         # A response, not an exception: the recorded failure (throttle, audit) must commit.
@@ -52,10 +53,10 @@ def signup_page(request: Request):
 
 
 @router.post("/signup", dependencies=[CsrfChecked])
-def sign_up(db: DbSession, email: Annotated[str, Form()], password: Annotated[str, Form()],
-            family_name: Annotated[str, Form()] = ""):
+def sign_up(request: Request, db: DbSession, email: Annotated[Text, Form()], password: Annotated[Text, Form()],
+            family_name: Annotated[Text, Form()] = ""):
     body = validated(SignUp, email=email, password=password, family_name=family_name.strip() or None)
-    user = service.sign_up(db, body.email, body.password, body.family_name)
+    user = service.sign_up(db, body.email, body.password, body.family_name, client_address(request))
     response = redirect("/", "Welcome! Add your kids to begin.")
     start_session(response, user)
     return response

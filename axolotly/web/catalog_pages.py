@@ -13,7 +13,8 @@ from axolotly.errors import Invalid
 from axolotly.families import kids
 from axolotly.models import KidProfileTitle, Title
 from axolotly.policies import service as policies
-from axolotly.web.forms import optional_int, validated
+from axolotly.types import RowId, Text
+from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked, WebUser
 from axolotly.web.templating import redirect, render
 
@@ -22,7 +23,7 @@ POLICIES = ("allow", "deny", "")
 
 
 @router.get("/catalog")
-def catalog_page(request: Request, user: WebUser, db: DbSession, provider: Provider, q: str = "",
+def catalog_page(request: Request, user: WebUser, db: DbSession, provider: Provider, q: Text = "",
                  media_type: str = ""):
     q = q.strip()[:200]
     kind = media_type if media_type in ("movie", "tv") else None
@@ -35,9 +36,9 @@ def catalog_page(request: Request, user: WebUser, db: DbSession, provider: Provi
 
 
 @router.post("/catalog/titles", dependencies=[CsrfChecked])
-def add_title(user: WebUser, db: DbSession, provider: Provider, tmdb_id: Annotated[str, Form()],
+def add_title(user: WebUser, db: DbSession, provider: Provider, tmdb_id: Annotated[Text, Form()],
               media_type: Annotated[str, Form()]):
-    body = validated(ImportTitle, tmdb_id=optional_int(tmdb_id), media_type=media_type)
+    body = validated(ImportTitle, tmdb_id=tmdb_id.strip() or None, media_type=media_type)
     title = catalog.import_title(db, provider, body.media_type, body.tmdb_id)
     return redirect(f"/catalog/titles/{title.id}", f"“{title.title}” is in your catalog")
 
@@ -50,7 +51,7 @@ def _policies_of(db, family_id: int, title_id: int) -> dict[int, KidProfileTitle
 
 
 @router.get("/catalog/titles/{title_id}")
-def title_page(title_id: int, request: Request, user: WebUser, db: DbSession, kid: int | None = None):
+def title_page(title_id: RowId, request: Request, user: WebUser, db: DbSession, kid: RowId | None = None):
     title = policies.get_title(db, title_id)
     family_kids = kids.list_kids(db, user.id)
     rules = _policies_of(db, user.id, title.id)
@@ -66,7 +67,7 @@ def title_page(title_id: int, request: Request, user: WebUser, db: DbSession, ki
 
 
 @router.post("/catalog/titles/{title_id}/policies", dependencies=[CsrfChecked])
-def save_policies(title_id: int, user: WebUser, db: DbSession, kid: Annotated[list[str] | None, Form()] = None,
+def save_policies(title_id: RowId, user: WebUser, db: DbSession, kid: Annotated[list[RowId] | None, Form()] = None,
                   policy: Annotated[list[str] | None, Form()] = None):
     """One form for every kid: allow, deny or no rule."""
     kid, policy = kid or [], policy or []
@@ -74,7 +75,7 @@ def save_policies(title_id: int, user: WebUser, db: DbSession, kid: Annotated[li
         raise Invalid("Choose allow, deny or no rule for each kid")
     rules = _policies_of(db, user.id, title_id)
     queued = False
-    for kid_id, wanted in zip(map(optional_int, kid), policy, strict=True):
+    for kid_id, wanted in zip(kid, policy, strict=True):
         current = rules.get(kid_id)
         if wanted and (current is None or current.policy != wanted):
             queued |= policies.set_policy(db, user.id, kid_id, title_id, wanted)[2]
@@ -85,15 +86,14 @@ def save_policies(title_id: int, user: WebUser, db: DbSession, kid: Annotated[li
 
 
 @router.post("/catalog/titles/{title_id}/kids/{kid_id}/blocked", dependencies=[CsrfChecked])
-def save_blocked(title_id: int, kid_id: int, user: WebUser, db: DbSession,
-                 blocked: Annotated[list[str] | None, Form()] = None):
-    episode_ids = [optional_int(value) for value in blocked or []]
-    row = policies.set_blocked_episodes(db, user.id, kid_id, title_id, [i for i in episode_ids if i is not None])
+def save_blocked(title_id: RowId, kid_id: RowId, user: WebUser, db: DbSession,
+                 blocked: Annotated[list[RowId] | None, Form()] = None):
+    row = policies.set_blocked_episodes(db, user.id, kid_id, title_id, blocked or [])
     return redirect(f"/catalog/titles/{title_id}?kid={kid_id}",
                     f"{len(row.blocked_episodes)} episode(s) blocked")
 
 
 @router.get("/family/kids/{kid_id}/why/{title_id}")
-def why_page(kid_id: int, title_id: int, request: Request, user: WebUser, db: DbSession):
+def why_page(kid_id: RowId, title_id: RowId, request: Request, user: WebUser, db: DbSession):
     kid, title, decision, episodes = policies.explain(db, user.id, kid_id, title_id)
     return render(request, "why.html", user=user, kid=kid, title=title, decision=decision, episodes=episodes)

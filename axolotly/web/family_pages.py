@@ -17,12 +17,14 @@ from axolotly.policies.service import get_title
 from axolotly.web.templating import title_names
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
-from axolotly.web.forms import optional_int, validated
+from axolotly import types
+from axolotly.types import FormCount, RowId
+from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked, WebUser
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[str, Form()]
+Text = Annotated[types.Text, Form()]
 
 
 def _selected(db, family_id: int) -> list[str]:
@@ -46,34 +48,34 @@ def kids_page(request: Request, user: WebUser, db: DbSession):
 
 @router.post("/family/kids", dependencies=[CsrfChecked])
 def add_kid(user: WebUser, db: DbSession, name: Text, pin: Text, age: Text = ""):
-    body = validated(KidCreate, name=name.strip(), pin=pin, age=optional_int(age))
+    body = validated(KidCreate, name=name.strip(), pin=pin, age=age.strip() or None)
     kid = kids.create_kid(db, user.id, body.name, body.age, body.pin)
     return redirect("/family/kids", f"Added {kid.name}")
 
 
 @router.post("/family/kids/{kid_id}", dependencies=[CsrfChecked])
-def update_kid(kid_id: int, user: WebUser, db: DbSession, name: Text, age: Text = ""):
-    body = validated(KidUpdate, name=name.strip(), age=optional_int(age))
+def update_kid(kid_id: RowId, user: WebUser, db: DbSession, name: Text, age: Text = ""):
+    body = validated(KidUpdate, name=name.strip(), age=age.strip() or None)
     kid = kids.update_kid(db, user.id, kid_id, body.model_dump(exclude_unset=True))
     return redirect("/family/kids", f"Saved {kid.name}")
 
 
 @router.post("/family/kids/{kid_id}/pin", dependencies=[CsrfChecked])
-def change_pin(kid_id: int, user: WebUser, db: DbSession, pin: Text):
+def change_pin(kid_id: RowId, user: WebUser, db: DbSession, pin: Text):
     body = validated(PinBody, pin=pin)
     kids.change_pin(db, user.id, kid_id, body.pin)
     return redirect("/family/kids", "PIN changed")
 
 
 @router.get("/family/kids/{kid_id}/delete")
-def confirm_delete_kid(kid_id: int, request: Request, user: WebUser, db: DbSession):
+def confirm_delete_kid(kid_id: RowId, request: Request, user: WebUser, db: DbSession):
     kid = kids.get_kid(db, user.id, kid_id)
     assigned = [d for d in devices.list_devices(db, user.id) if d.kid_profile_id == kid.id]
     return render(request, "kid_delete.html", user=user, kid=kid, assigned=assigned)
 
 
 @router.post("/family/kids/{kid_id}/delete", dependencies=[CsrfChecked])
-def delete_kid(kid_id: int, user: WebUser, db: DbSession):
+def delete_kid(kid_id: RowId, user: WebUser, db: DbSession):
     name = kids.get_kid(db, user.id, kid_id).name
     kids.delete_kid(db, user.id, kid_id)
     return redirect("/family/kids", f"Deleted {name}")
@@ -89,14 +91,14 @@ def services_page(request: Request, user: WebUser, db: DbSession):
 
 
 @router.post("/family/services", dependencies=[CsrfChecked])
-def save_services(user: WebUser, db: DbSession, use: Annotated[list[str] | None, Form()] = None,
-                  position: Annotated[list[str] | None, Form()] = None):
+def save_services(user: WebUser, db: DbSession, use: Annotated[list[types.Text] | None, Form()] = None,
+                  position: Annotated[list[FormCount] | None, Form()] = None):
     """Checked services, ordered by their position fields (one per registry entry, blank = last)."""
-    use, position = use or [], position or [""] * len(PROVIDERS)
+    use, position = use or [], position or [None] * len(PROVIDERS)
     if len(position) != len(PROVIDERS):
         raise Invalid("Send one position per service")
     positions = dict(zip([p.id for p in PROVIDERS], position, strict=True))
-    ranked = sorted((optional_int(positions.get(service)) or 1000, index, service) for index, service in enumerate(use))
+    ranked = sorted((positions.get(service) or 1000, index, service) for index, service in enumerate(use))
     chosen = [service for _, _, service in ranked]
     services.set_selection(db, user.id, chosen)
     return redirect("/family/services", "Services saved" if chosen else "No services selected")
@@ -117,20 +119,20 @@ def new_code(user: WebUser, db: DbSession):
 
 
 @router.post("/family/pairing-codes/{code_id}/revoke", dependencies=[CsrfChecked])
-def revoke(code_id: int, user: WebUser, db: DbSession):
+def revoke(code_id: RowId, user: WebUser, db: DbSession):
     codes.revoke_code(db, user.id, code_id)
     return redirect("/family/devices", "Code revoked")
 
 
 @router.post("/family/devices/{device_id}", dependencies=[CsrfChecked])
-def update_device(device_id: int, user: WebUser, db: DbSession, friendly_name: Text = "", kid_id: Text = ""):
-    body = validated(DeviceUpdate, friendly_name=friendly_name.strip() or None, kid_id=optional_int(kid_id))
+def update_device(device_id: RowId, user: WebUser, db: DbSession, friendly_name: Text = "", kid_id: Text = ""):
+    body = validated(DeviceUpdate, friendly_name=friendly_name.strip() or None, kid_id=kid_id.strip() or None)
     devices.update_device(db, user.id, device_id, {"friendly_name": body.friendly_name, "kid_id": body.kid_id})
     return redirect("/family/devices", "Device saved")
 
 
 @router.post("/family/devices/{device_id}/unpair", dependencies=[CsrfChecked])
-def unpair(device_id: int, user: WebUser, db: DbSession):
+def unpair(device_id: RowId, user: WebUser, db: DbSession):
     devices.unpair(db, user.id, device_id)
     return redirect("/family/devices", "Device unpaired: its key no longer works")
 
@@ -138,7 +140,7 @@ def unpair(device_id: int, user: WebUser, db: DbSession):
 # -- reports and activity -----------------------------------------------------------------------
 
 @router.get("/family/reports")
-def reports_page(request: Request, user: WebUser, db: DbSession, title_id: int | None = None):
+def reports_page(request: Request, user: WebUser, db: DbSession, title_id: RowId | None = None):
     title = get_title(db, title_id) if title_id else None
     filed = reports.family_reports(db, user.id)
     return render(request, "reports.html", user=user, reports=filed, title=title, issue_types=ISSUE_TYPES,
@@ -147,9 +149,9 @@ def reports_page(request: Request, user: WebUser, db: DbSession, title_id: int |
 
 @router.post("/family/reports", dependencies=[CsrfChecked])
 def file_report(user: WebUser, db: DbSession, title_id: Text, issue_type: Text, description: Text = ""):
-    body = validated(ReportCreate, title_id=optional_int(title_id), issue_type=issue_type, description=description)
-    if body.title_id is None:
+    if not title_id.strip():
         raise Invalid("Choose a title to report")
+    body = validated(ReportCreate, title_id=title_id, issue_type=issue_type, description=description)
     reports.file_report(db, user.id, body.title_id, body.issue_type, body.description)
     return redirect("/family/reports", "Thank you: an admin will look at it")
 

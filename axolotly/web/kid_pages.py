@@ -19,6 +19,7 @@ from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
 from axolotly.launcher.query import LAUNCHER_SQL, launcher_params
 from axolotly.models import User
 from axolotly.security.client import client_address
+from axolotly.types import RowId, Text
 from axolotly.web.session import DEVICE, KID, CsrfChecked, kid_claims, kid_token, set_cookie
 from axolotly.web.templating import redirect, render
 
@@ -52,9 +53,9 @@ def kids_home(request: Request, db: DbSession):
 
 
 @router.post("/kids/pair", dependencies=[CsrfChecked])
-def pair(request: Request, db: DbSession, code: Annotated[str, Form()]):
+def pair(request: Request, db: DbSession, code: Annotated[Text, Form()]):
     code = code.strip()
-    if not (len(code) == 6 and code.isdigit()):
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
         raise Invalid("The code has 6 digits")
     paired = codes.pair_with_code(db, code, client_address(request))
     if paired is None:
@@ -75,14 +76,14 @@ def _device_or_pairing(request: Request, db) -> AuthenticatedDevice:
 
 
 @router.get("/kids/{kid_id}/pin")
-def pin_page(kid_id: int, request: Request, db: DbSession):
+def pin_page(kid_id: RowId, request: Request, db: DbSession):
     device = _device_or_pairing(request, db)
     kid = kids.get_kid(db, device.family_id, kid_id)
     return render(request, "kids/pin.html", body_class="kid", kid=kid)
 
 
 @router.post("/kids/{kid_id}/pin", dependencies=[CsrfChecked])
-def enter_pin(kid_id: int, request: Request, db: DbSession, pin: Annotated[str, Form()]):
+def enter_pin(kid_id: RowId, request: Request, db: DbSession, pin: Annotated[Text, Form()]):
     device = _device_or_pairing(request, db)
     verified, locked_for = kids.check_pin(db, device.family_id, kid_id, pin.strip()[:4])
     if locked_for:
@@ -97,7 +98,7 @@ def enter_pin(kid_id: int, request: Request, db: DbSession, pin: Annotated[str, 
 
 
 @router.get("/kids/{kid_id}/launcher")
-def launcher(kid_id: int, request: Request, db: DbSession):
+def launcher(kid_id: RowId, request: Request, db: DbSession):
     device = _device_or_pairing(request, db)
     kid = kids.get_kid(db, device.family_id, kid_id)
     if not _signed_in_kid(request, kid.id):

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from axolotly.catalog.providers import PROVIDERS_BY_ID
+from axolotly.catalog.providers import PROVIDERS_BY_ID, is_safe_link
 from axolotly.errors import DomainError
 from axolotly.models import Title
 from axolotly.web.session import CsrfFailed, csrf_token, remember_csrf, set_cookie
@@ -29,7 +29,16 @@ def service_name(service_id: str) -> str:
     return provider.name if provider else service_id
 
 
-templates.env.globals.update(poster_url=poster_url, service_name=service_name)
+def safe_link(url: str | None, provider_id: str | None = None) -> str:
+    """The URL if a page may put it in an href, else "": every crowd-sourced link goes through it.
+
+    The second wall behind the report checks (launcher/episode_links.py): a row that got into the
+    database another way (psql, an old import) still never becomes a javascript: or data: link.
+    """
+    return url if url and is_safe_link(url, provider_id) else ""
+
+
+templates.env.globals.update(poster_url=poster_url, service_name=service_name, safe_link=safe_link)
 
 
 def title_names(db, title_ids: set[int]) -> dict[int, str]:
