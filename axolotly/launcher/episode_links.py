@@ -13,6 +13,7 @@ reported by `link_min_families` families (`shown_to_kids`; LAUNCHER_SQL holds th
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Literal
 
 from sqlalchemy import text
@@ -23,6 +24,10 @@ from axolotly.config import get_settings
 from axolotly.errors import BadRequest
 from axolotly.launcher.auth import AuthenticatedDevice
 from axolotly.launcher.schemas import EpisodeReport
+from axolotly.security import rate_limits
+from axolotly.security.rate_limits import Limit
+
+MAX_REPORTS_PER_FAMILY_PER_DAY = 500
 
 # One show only: by our title id, else TMDB's, else a name no other allowed show of the kid has.
 FIND_ALLOWED_EPISODE = text("""
@@ -116,7 +121,13 @@ def _link_id(db: Session, episode_id: int, platform: str, url: str) -> int:
     return db.execute(ADD_LINK, params).scalar_one_or_none() or db.execute(FIND_LINK, params).scalar_one()
 
 
+def report_limit(family_id: int) -> Limit:
+    # Every report may add a row: a family's devices get a generous daily budget, not an unbounded one.
+    return Limit(f"link-reports:family:{family_id}", MAX_REPORTS_PER_FAMILY_PER_DAY, timedelta(days=1))
+
+
 def record_report(db: Session, device: AuthenticatedDevice, report: EpisodeReport) -> ReportOutcome:
+    rate_limits.spend(db, report_limit(device.family_id), "Too many link reports from this family today")
     provider = trusted_provider(report)
     said = {"family_id": device.family_id, "platform": provider.id, "url": report.reported_url,
             "title_id": report.title_id, "tmdb_id": report.reported_tmdb_id, "season": report.reported_season,
