@@ -43,6 +43,9 @@ PageOffset = Annotated[int, BeforeValidator(ascii_number), annotated_types.Ge(0)
 SmallCount = Annotated[int, BeforeValidator(ascii_number), annotated_types.Ge(0), annotated_types.Le(PG_INT_MAX)]
 """A non-negative integer column (seasons, episodes, version codes, minutes)."""
 
+FormId = Annotated[RowId | None, BeforeValidator(blank_as_none)]
+"""A form's id field that may be left blank: None when blank."""
+
 FormCount = Annotated[SmallCount | None, BeforeValidator(blank_as_none)]
 """A form's number field that may be left blank (browsers send ""): None when blank."""
 

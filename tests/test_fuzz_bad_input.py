@@ -18,13 +18,14 @@ import pytest
 from fastapi import params
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import func, select, text
 
+from axolotly.catalog.providers import PROVIDERS
 from axolotly.models import EpisodeLink, KidProfile
-from tests.api import PASSWORD, add_kid, admin_headers, auth, episode_ids, offline_title, sign_up
+from tests.api import add_kid, admin_headers, auth, episode_ids, offline_title, sign_up
 from tests.launcher_helpers import pair_device
 from tests.test_pages import csrf, log_in
 
@@ -44,7 +45,7 @@ JSON_OTHER = ["\x00", "\ud800", 2**63, {"a": 1}, [None]]
 HEADER_VALUES = [b"\x00", b"\xff\xfe", b"\xed\xa0\x80", b"9" * 30, b"x" * 5000]
 CSRF_VALUES = ["\x00", "²", "ä" * 64]
 RAW_JSON_BODIES = [b"", b"null", b"[]", b'"x"', b"1", b"18446744073709551616", b"{", b"\xff\xfe\x00",
-                   b'"\\ud800"', b'{"\\ud800": "\\ud800"}', b"[" * 50000, b'{"a": ' * 5000]
+                   b'"\\ud800"', b"[" * 50000, b'{"a": ' * 5000]
 RAW_FORM_BODIES = [b"\xff\xfe%ZZ&&=", b"csrf_token=%00&%00=%00",
                    b'--zz\r\nContent-Disposition: form-data; name="\x00"\r\n\r\n\x00\xed\xa0\x80\r\n--zz--\r\n']
 
@@ -59,8 +60,8 @@ class Slot:
     name: str = ""
     kind: str = "string"  # integer, string, array or other, from the parameter's JSON schema
     item_kind: str = ""
-    model: Any = None  # the route's JSON body model
-    form_route: bool = False
+    model: Any = None  # the route's JSON body model, if it has one
+    form_route: bool = False  # the route reads a form
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.where} {self.name}]"
@@ -101,8 +102,9 @@ def _route_slots(path: str, method: str, dependant) -> list[Slot]:
                 found += [Slot(path, method, "json", name, *_kind(schema), model=model)
                           for name, schema in model.model_json_schema()["properties"].items()]
     found += [Slot(path, method, "body")] if has_body else []
+    model = next((slot.model for slot in found if slot.model), None)
     form_route = any(slot.where == "form" for slot in found)
-    return [replace(slot, form_route=form_route) for slot in found]
+    return [replace(slot, model=model, form_route=form_route) for slot in found]
 
 
 def route_slots(app) -> list[Slot]:
@@ -116,31 +118,37 @@ def route_slots(app) -> list[Slot]:
 @dataclass
 class Identity:
     name: str
-    headers: dict[str, str]
-    cookies: dict[str, str]
-    csrf: str
+    headers: dict[str, str] = field(repr=False)
+    cookies: dict[str, str] = field(repr=False)
+    csrf: str = field(repr=False)
 
 
 @dataclass
 class World:
+    slots: list[Slot]
     ids: dict[str, Any]  # real rows, by path parameter name
     json: dict[str, Any]  # well-formed JSON values, by field name
     form: dict[str, Any]  # well-formed form values, by field name
-    anonymous: Identity = None
-    parent: Identity = None
-    admin: Identity = None
+    identities_: dict[str, Identity] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
 
     def identities(self, slot: Slot) -> list[Identity]:
         admin_route = slot.path.startswith(("/api/admin", "/admin"))
-        return [self.anonymous, self.parent] + ([self.admin] if admin_route else [])
+        return [self.identities_["anonymous"], self.identities_["parent"]] + (
+            [self.identities_["admin"]] if admin_route else [])
+
+    def numeric(self, slot: Slot) -> bool:
+        """Numbers in forms arrive as text: a field whose well-formed value is digits is a number."""
+        base = self.form.get(slot.name, "")
+        base = base[0] if isinstance(base, list) else base
+        return slot.kind == "integer" or slot.item_kind == "integer" or (slot.where == "form" and base.isdigit())
 
 
-def _identity(client, name: str, headers: dict) -> Identity:
-    cookies = {k: v for k, v in client.cookies.items() if k != "axolotly_flash"}
-    token = csrf(client)
-    cookies = {k: v for k, v in client.cookies.items() if k != "axolotly_flash"}
-    return Identity(name, headers, cookies, token)
+def _remember(client, world: World, name: str, headers: dict) -> None:
+    token = csrf(client)  # also sets this browser's CSRF cookie
+    cookies = {key: value for key, value in client.cookies.items() if key != "axolotly_flash"}
+    world.identities_[name] = Identity(name, headers, cookies, token)
+    client.cookies.clear()
 
 
 @pytest.fixture
@@ -150,7 +158,7 @@ def fuzz_client(app):
 
 
 @pytest.fixture
-def world(fuzz_client, db) -> World:
+def world(app, fuzz_client, db) -> World:
     client = fuzz_client
     parent = sign_up(client)
     kid = add_kid(client, parent, "Emma", pin="1234", age=8)
@@ -183,11 +191,13 @@ def world(fuzz_client, db) -> World:
         "min_version_code": 1, "release_notes": "notes", "rollout_percentage": 50, "active": True,
         "device_model": "Fuzz", "device_manufacturer": "Fuzz", "app_version": "1.0", "app_version_code": 1,
     }
-    form_values = {key: (str(value) if not isinstance(value, list) else [str(v) for v in value])
+    form_values = {key: [str(v) for v in value] if isinstance(value, list) else str(value)
                    for key, value in json_values.items()}
     form_values.update(next="/", code="123456", kid=[str(kid["id"])], policy=["allow"], blocked=[str(episode)],
-                       use=["netflix"], position=["1"] + [""] * 40, tag_id=str(tag["id"]), active="true")
-    # The web launcher (a browser paired like a device) with the kid signed in.
+                       use=["netflix"], position=["1"] + [""] * (len(PROVIDERS) - 1), tag_id=str(tag["id"]),
+                       active="true")
+    result = World(route_slots(app), ids, json_values, form_values)
+    # The parent also has a browser paired as a kid launcher, with the kid signed in.
     client.cookies.clear()
     log_in(client, parent["email"])
     web_code = client.post("/api/parent/pairing-codes", headers=auth(parent)).json()["code"]
@@ -195,59 +205,55 @@ def world(fuzz_client, db) -> World:
                        follow_redirects=False).status_code == 303
     assert client.post(f"/kids/{kid['id']}/pin", data={"pin": "1234", "csrf_token": csrf(client)},
                        follow_redirects=False).headers["location"].endswith("/launcher")
-    result = World(ids, json_values, form_values)
-    result.parent = _identity(client, "parent", {**auth(parent), **device})
-    client.cookies.clear()
+    _remember(client, result, "parent", {**auth(parent), **device})
     log_in(client, "ops@example.com")
-    result.admin = _identity(client, "admin", admin)
-    client.cookies.clear()
-    result.anonymous = _identity(client, "anonymous", {})
+    _remember(client, result, "admin", admin)
+    _remember(client, result, "anonymous", {})
     return result
 
 
 # -- sending one spoiled request -----------------------------------------------------------------
 
-def _url_value(value: Any) -> str:
+def _in_url(value: Any) -> str:
     return quote(str(value), safe="", errors="surrogatepass")
 
 
-def _path(slot: Slot, world: World, spoiled: Any) -> str:
+def _url(slot: Slot, world: World, spoiled: Any) -> str:
     def value(match: re.Match) -> str:
         name = match[1]
-        return _url_value(spoiled) if (slot.where, slot.name) == ("path", name) else _url_value(world.ids.get(name, 1))
-    return re.sub(r"{(\w+)(?::\w+)?}", value, slot.path)
+        return _in_url(spoiled if (slot.where, slot.name) == ("path", name) else world.ids.get(name, 1))
+
+    url = re.sub(r"{(\w+)(?::\w+)?}", value, slot.path)
+    return url + (f"?{quote_plus(slot.name)}={_in_url(spoiled)}" if slot.where == "query" else "")
 
 
 def _form_body(slot: Slot, world: World, identity: Identity, spoiled: Any, names: list[str]) -> bytes:
     pairs = []
     for name in names:
-        base = identity.csrf if name == "csrf_token" else world.form.get(name, "fuzz")
+        value = identity.csrf if name == "csrf_token" else world.form.get(name, "fuzz")
         if name == slot.name:
-            base = [spoiled] + base[1:] if isinstance(base, list) else spoiled
-        pairs += [(name, item) for item in (base if isinstance(base, list) else [base])]
+            value = [spoiled, *value[1:]] if isinstance(value, list) else spoiled
+        pairs += [(name, item) for item in (value if isinstance(value, list) else [value])]
     return "&".join(f"{quote_plus(k)}={quote_plus(str(v), errors='surrogatepass')}" for k, v in pairs).encode()
 
 
-def _json_body(slot: Slot, world: World, spoiled: Any, model) -> bytes:
-    body = {name: world.json[name] for name in model.model_fields if name in world.json}
-    for name, info in model.model_fields.items():  # a required field we have no value for: the schema's type
+def _json_body(slot: Slot, world: World, spoiled: Any) -> bytes:
+    properties = slot.model.model_json_schema()["properties"]
+    body = {name: world.json[name] for name in slot.model.model_fields if name in world.json}
+    for name, info in slot.model.model_fields.items():  # a required field we have no value for
         if name not in body and info.is_required():
-            body[name] = {"integer": 1, "array": []}.get(_kind(model.model_json_schema()["properties"][name])[0], "x")
+            body[name] = {"integer": 1, "array": []}.get(_kind(properties[name])[0], "x")
     if slot.where == "json":
         body[slot.name] = spoiled
     return json.dumps(body).encode()  # ensure_ascii: a lone surrogate travels as the JSON escape \ud800
 
 
-def send(client, world: World, identity: Identity, slot: Slot, spoiled: Any, slots: list[Slot]):
-    mine = [s for s in slots if (s.path, s.method) == (slot.path, slot.method)]
-    headers = dict(identity.headers)
-    url = _path(slot, world, spoiled)
-    if slot.where == "query":
-        url += f"?{quote_plus(slot.name)}={quote_plus(str(spoiled), errors='surrogatepass')}"
+def send(client, world: World, identity: Identity, slot: Slot, spoiled: Any):
+    """One request whose only fault is `spoiled`, in `slot`."""
+    forms = [s.name for s in world.slots if (s.path, s.method, s.where) == (slot.path, slot.method, "form")]
+    headers, content = {k: v for k, v in identity.headers.items() if k.lower() != slot.name}, None
     if slot.where == "header":
         headers[slot.name] = spoiled
-    content, forms = None, [s.name for s in mine if s.where == "form"]
-    json_model = next((s.model for s in mine if s.where == "json"), None)
     if slot.where == "body":
         content = spoiled
         headers["content-type"] = ("multipart/form-data; boundary=zz" if spoiled.startswith(b"--zz")
@@ -255,112 +261,93 @@ def send(client, world: World, identity: Identity, slot: Slot, spoiled: Any, slo
     elif forms:
         content = _form_body(slot, world, identity, spoiled, forms)
         headers["content-type"] = "application/x-www-form-urlencoded"
-    elif json_model is not None:
-        content = _json_body(slot, world, spoiled, json_model)
+    elif slot.model is not None:
+        content = _json_body(slot, world, spoiled)
         headers["content-type"] = "application/json"
     client.cookies = identity.cookies
-    return client.request(slot.method, url, content=content, headers=headers, follow_redirects=False)
+    return client.request(slot.method, _url(slot, world, spoiled), content=content, headers=headers,
+                          follow_redirects=False)
 
 
 # -- what is hostile where, and what must come back -----------------------------------------------
 
-def hostile_values(slot: Slot) -> list[tuple[Any, bool]]:
-    """(value, always invalid) pairs for the slot; a non-GET request gets only always-invalid ones,
-    so that a well-formed write can never slip into the sweep."""
-    numeric = slot.kind == "integer" or (slot.kind == "array" and slot.item_kind == "integer")
+def hostile_values(world: World, slot: Slot) -> list[tuple[Any, bool]]:
+    """(value, always invalid) pairs for the slot. A write (non-GET) request gets only the always
+    invalid ones, so a well-formed change can never slip into the sweep."""
+    numeric = world.numeric(slot)
     if slot.where == "path":
         values = [(v, numeric or "\x00" in v) for v in ID_IN_URL]
     elif slot.where == "query":
         values = [(v, "\x00" in v or (numeric and v != "-1")) for v in NUMBER_IN_TEXT]
     elif slot.where == "header":
-        auth_header = slot.name in ("x-device-id", "x-api-key")
-        values = [(v, auth_header) for v in HEADER_VALUES]
-    elif slot.where == "form" and slot.name == "csrf_token":
-        values = [(v, True) for v in CSRF_VALUES]
+        values = [(v, slot.name in ("x-device-id", "x-api-key")) for v in HEADER_VALUES]
     elif slot.where == "form":
-        numeric = numeric or str(_first(slot.name)).isdigit()
-        values = [(v, True) for v in (NUMBER_IN_TEXT if numeric else NUL_TEXT)]
+        values = [(v, True) for v in (CSRF_VALUES if slot.name == "csrf_token" else
+                                      NUMBER_IN_TEXT if numeric else NUL_TEXT)]
     elif slot.where == "json":
         kind = slot.item_kind if slot.kind == "array" else slot.kind
         scalars = {"integer": JSON_NUMBER, "string": JSON_TEXT}.get(kind, JSON_OTHER)
-        values = [([v] if slot.kind == "array" else v, True) for v in scalars] + [("\x00", True), (2**63, True)]
+        values = [([v] if slot.kind == "array" else v, True) for v in scalars]
     else:
-        values = [(v, True) for v in (RAW_FORM_BODIES if _is_form(slot) else RAW_JSON_BODIES)]
-    return [(v, strict) for v, strict in values if strict or slot.method == "GET"]
+        values = [(v, True) for v in (RAW_FORM_BODIES if slot.form_route else RAW_JSON_BODIES)]
+    return [(v, invalid) for v, invalid in values if invalid or slot.method == "GET"]
 
 
-_FORM_ROUTES: set[tuple[str, str]] = set()
-_FIRST_FORM_VALUES: dict[str, Any] = {}
-
-
-def _is_form(slot: Slot) -> bool:
-    return (slot.path, slot.method) in _FORM_ROUTES
-
-
-def _first(name: str) -> Any:
-    value = _FIRST_FORM_VALUES.get(name, "")
-    return value[0] if isinstance(value, list) and value else value
-
-
-def check(world: World, identity: Identity, slot: Slot, spoiled: Any, strict: bool, response) -> None:
+def check(world: World, identity: Identity, slot: Slot, spoiled: Any, invalid: bool, response) -> None:
+    """No 500; a JSON error has a `detail`; an invalid value is refused (API: 4xx; pages: an error
+    page, or a redirect back to the form or to the log-in page)."""
     where = f"{slot} = {spoiled!r:.60} as {identity.name}: {response.status_code} {response.text[:300]!r}"
     if response.status_code >= 500:
         world.failures.append(f"server error: {where}")
         return
     if response.status_code >= 400 and response.headers.get("content-type", "").startswith("application/json"):
-        if not response.json().get("detail"):
+        body = response.json()
+        if not (isinstance(body, dict) and body.get("detail")):
             world.failures.append(f"no detail: {where}")
     lowest = 400 if slot.path.startswith("/api/") else 300
-    if strict and not lowest <= response.status_code < 500:
+    if invalid and not lowest <= response.status_code < 500:
         world.failures.append(f"accepted: {where}")
 
 
-FINGERPRINT = """
-SELECT table_name, (SELECT count(*) FROM {table}) AS rows,
-       (SELECT md5(coalesce(string_agg((to_jsonb(t) - :volatile)::text, '|' ORDER BY (to_jsonb(t) - :volatile)::text), ''))
-        FROM {table} t) AS digest
-"""
+def behind_log_in(response) -> bool:
+    return response.status_code == 401 or response.headers.get("location", "").startswith("/login?")
 
 
 def fingerprint(db) -> dict[str, tuple[int, str]]:
+    """Row count and content digest of every table (but the attempt counters)."""
     tables = db.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).all()
-    query = " UNION ALL ".join(FINGERPRINT.format(table=f'"{t}"').replace("table_name", f"'{t}'")
-                               for t in tables if t not in NOT_COMPARED)
+    query = " UNION ALL ".join(
+        f"SELECT '{table}', count(*), md5(coalesce(string_agg(r, '|' ORDER BY r), '')) "
+        f"FROM (SELECT (to_jsonb(t) - CAST(:volatile AS text[]))::text AS r FROM \"{table}\" t) AS rows"
+        for table in tables if table not in NOT_COMPARED)
     return {row[0]: (row[1], row[2]) for row in db.execute(text(query), {"volatile": list(VOLATILE_COLUMNS)})}
 
 
-def changed_tables(before: dict, after: dict) -> list[str]:
-    return [f"{t} rows {before[t][0]}→{after[t][0]}" if before[t][0] != after[t][0] else f"{t} changed"
-            for t in before if before[t] != after.get(t)]
-
-
-def _prepare(app, world: World) -> list[Slot]:
-    slots = route_slots(app)
-    _FORM_ROUTES.update((s.path, s.method) for s in slots if s.where == "form")
-    _FIRST_FORM_VALUES.update(world.form)
-    return slots
+def changes(before: dict, after: dict) -> str:
+    return ", ".join(f"{table} rows {before[table][0]}→{after[table][0]}" if before[table][0] != after[table][0]
+                     else f"{table} updated" for table in before if before[table] != after.get(table))
 
 
 # -- the sweeps ---------------------------------------------------------------------------------
 
-def test_every_route_answers_known_bad_input_with_a_4xx_and_writes_nothing(app, fuzz_client, world, db):
-    slots = _prepare(app, world)
-    assert {"/api/parent/kids/{kid_id}", "/family/kids", "/api/pair", "/admin/tags"} <= {s.path for s in slots}
+def test_every_route_answers_known_bad_input_with_a_4xx_and_writes_nothing(fuzz_client, world, db):
+    assert {"/api/parent/kids/{kid_id}", "/family/kids", "/api/pair", "/admin/tags"} <= {s.path for s in world.slots}
     baseline = fingerprint(db)
-    for route in sorted({(s.path, s.method) for s in slots}):
-        for slot in [s for s in slots if (s.path, s.method) == route]:
+    for route in sorted({(s.path, s.method) for s in world.slots}):
+        for slot in [s for s in world.slots if (s.path, s.method) == route]:
             for identity in world.identities(slot):
-                for spoiled, strict in hostile_values(slot):
-                    response = send(fuzz_client, world, identity, slot, spoiled, slots)
-                    check(world, identity, slot, spoiled, strict, response)
-        after = fingerprint(db)
-        if after != baseline:
-            world.failures.append(f"wrote: {route[1]} {route[0]}: {', '.join(changed_tables(baseline, after))}")
+                for spoiled, invalid in hostile_values(world, slot):
+                    response = send(fuzz_client, world, identity, slot, spoiled)
+                    check(world, identity, slot, spoiled, invalid, response)
+                    if identity.name == "anonymous" and behind_log_in(response):
+                        break  # authentication comes before input: every other value meets the same wall
+        if (after := fingerprint(db)) != baseline:
+            world.failures.append(f"wrote: {route[1]} {route[0]}: {changes(baseline, after)}")
             baseline = after
-    assert not world.failures, f"{len(world.failures)} failures:\n" + "\n".join(world.failures[:60])
+    assert not world.failures, f"{len(world.failures)} failures:\n" + "\n".join(world.failures)
 
 
-def _generated(slot: Slot) -> st.SearchStrategy:
+def _generated(world: World, slot: Slot) -> st.SearchStrategy:
     bad_character = st.sampled_from(["\x00", "\ud800", "\udbff", "\udc00", "\udfff"])
     nul_text = st.builds(lambda a, b: a + "\x00" + b, st.text(max_size=8), st.text(max_size=8))
     bad_text = st.builds(lambda a, c, b: a + c + b, st.text(max_size=8), bad_character, st.text(max_size=8))
@@ -368,33 +355,35 @@ def _generated(slot: Slot) -> st.SearchStrategy:
     non_ascii_digits = st.text(st.characters(categories=["Nd", "No"]).filter(lambda c: not c.isascii()),
                                min_size=1, max_size=5)
     number_text = out_of_range.map(str) | non_ascii_digits | nul_text
+    numeric = world.numeric(slot)
+    if slot.where == "path":
+        return (number_text | st.integers(max_value=0).map(str)) if numeric else nul_text
+    if slot.where in ("query", "form"):
+        return number_text if numeric else nul_text
     garbage = st.recursive(st.integers() | st.text(max_size=5) | st.none(),
                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
                                                                                       max_size=3), max_leaves=8)
-    numeric = slot.kind == "integer" or slot.item_kind == "integer"
-    if slot.where == "path":
-        return (number_text | st.integers(max_value=0).map(str)) if numeric else nul_text
-    if slot.where == "query":
-        return number_text if numeric else nul_text
-    if slot.where == "form":
-        return number_text if numeric or str(_first(slot.name)).isdigit() else nul_text
     scalar = (out_of_range | non_ascii_digits | bad_text) if numeric else (bad_text | out_of_range)
     spoiled = scalar | st.dictionaries(st.text(max_size=3), garbage, min_size=1, max_size=3)
     return st.lists(spoiled, min_size=1, max_size=3) if slot.kind == "array" else spoiled
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_generated_bad_input_never_reaches_a_500_or_a_write(app, fuzz_client, world, db, data):
-    slots = [s for s in _prepare(app, world) if s.where in ("path", "query", "form", "json")]
-    before = fingerprint(db)
-    slot = data.draw(st.sampled_from(slots), label="slot")
-    identity = data.draw(st.sampled_from(world.identities(slot)), label="identity")
-    spoiled = data.draw(_generated(slot), label="value")
-    world.failures.clear()
-    check(world, identity, slot, spoiled, True, send(fuzz_client, world, identity, slot, spoiled, slots))
-    assert not world.failures, world.failures
-    assert fingerprint(db) == before, changed_tables(before, fingerprint(db))
+def test_generated_bad_input_never_reaches_a_500_or_a_write(fuzz_client, world, db):
+    slots = [s for s in world.slots if s.where in ("path", "query", "form", "json") and s.name != "csrf_token"]
+
+    @settings(max_examples=150, deadline=None)
+    @given(data=st.data())
+    def one_request(data):
+        slot = data.draw(st.sampled_from(slots), label="slot")
+        identity = data.draw(st.sampled_from(world.identities(slot)), label="identity")
+        spoiled = data.draw(_generated(world, slot), label="value")
+        before = fingerprint(db)
+        world.failures.clear()
+        check(world, identity, slot, spoiled, True, send(fuzz_client, world, identity, slot, spoiled))
+        assert not world.failures, world.failures
+        assert fingerprint(db) == before, changes(before, fingerprint(db))
+
+    one_request()
 
 
 # -- the issue's own examples -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from axolotly.admin import moderation
 from axolotly.admin.schemas import EpisodeLinkOut, TagIn, TagOut
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import AdminReportOut
-from axolotly.types import RowId
+from axolotly.types import PageOffset, RowId
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
 
@@ -17,18 +17,18 @@ def list_reports(
     admin: CurrentAdmin, db: DbSession,
     status: Literal["pending", "resolved", "dismissed"] = "pending",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[PageOffset, Query()] = 0,
 ):
     return reports.reports_by_status(db, status, limit, offset)
 
 
 @router.post("/reports/{report_id}/resolve", response_model=AdminReportOut)
-def resolve_report(report_id: int, admin: CurrentAdmin, db: DbSession):
+def resolve_report(report_id: RowId, admin: CurrentAdmin, db: DbSession):
     return reports.close_report(db, report_id, "resolved")
 
 
 @router.post("/reports/{report_id}/dismiss", response_model=AdminReportOut)
-def dismiss_report(report_id: int, admin: CurrentAdmin, db: DbSession):
+def dismiss_report(report_id: RowId, admin: CurrentAdmin, db: DbSession):
     return reports.close_report(db, report_id, "dismissed")
 
 
@@ -42,7 +42,7 @@ def link_out(row: moderation.LinkUnderReview) -> EpisodeLinkOut:
 
 @router.get("/episode-links", response_model=list[EpisodeLinkOut])
 def list_links(admin: CurrentAdmin, db: DbSession, limit: Annotated[int, Query(ge=1, le=200)] = 100,
-               offset: Annotated[int, Query(ge=0)] = 0):
+               offset: Annotated[PageOffset, Query()] = 0):
     """Crowd-sourced deep links, most reported first, with how many families reported each and
     whether kids see it."""
     return [link_out(row) for row in moderation.links_to_review(db, limit, offset)]
@@ -69,7 +69,7 @@ def add_tag(body: TagIn, admin: CurrentAdmin, db: DbSession):
 
 
 @router.put("/tags/{tag_id}", response_model=TagOut)
-def edit_tag(tag_id: int, body: TagIn, admin: CurrentAdmin, db: DbSession):
+def edit_tag(tag_id: RowId, body: TagIn, admin: CurrentAdmin, db: DbSession):
     return moderation.save_tag(db, tag_id, body.tag, body.category, body.description)
 
 

@@ -1,5 +1,7 @@
 from pydantic import BaseModel, ConfigDict, Field
 
+from axolotly.types import Text
+
 
 class EpisodeLinkOut(BaseModel):
     id: int
@@ -18,8 +20,8 @@ class TagIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     tag: str = Field(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    category: str | None = Field(None, max_length=50)
-    description: str | None = Field(None, max_length=500)
+    category: Text | None = Field(None, max_length=50)
+    description: Text | None = Field(None, max_length=500)
 
 
 class TagOut(TagIn):

@@ -2,6 +2,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from axolotly.types import RowId, Text
+
 
 class PairingCodeOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -33,8 +35,8 @@ class DeviceUpdate(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    friendly_name: str | None = Field(None, min_length=1, max_length=100)
-    kid_id: int | None = None
+    friendly_name: Text | None = Field(None, min_length=1, max_length=100)
+    kid_id: RowId | None = None
 
 
 class ConfirmPairing(BaseModel):

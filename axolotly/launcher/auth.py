@@ -30,7 +30,9 @@ class AuthenticatedDevice:
 
 
 def _well_formed(device_id: str | None, api_key: str | None) -> bool:
-    return bool(device_id and api_key and len(device_id) <= 255 and len(api_key) <= 255)
+    # Unstorable text (NUL) can match no device: refused here rather than by the database.
+    return bool(device_id and api_key and len(device_id) <= 255 and len(api_key) <= 255
+                and "\x00" not in device_id)
 
 
 def _authenticated(row: Any, api_key: str) -> AuthenticatedDevice:

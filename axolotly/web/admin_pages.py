@@ -9,7 +9,8 @@ from axolotly.admin import moderation
 from axolotly.admin.schemas import TagIn
 from axolotly.config import get_settings
 from axolotly.reports import service as reports
-from axolotly.web.forms import optional_int, validated
+from axolotly.types import FormId, RowId, Text
+from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked, WebAdmin
 from axolotly.web.templating import redirect, render, title_names
 
@@ -26,7 +27,7 @@ def console(request: Request, user: WebAdmin, db: DbSession):
 
 
 @router.post("/reports/{report_id}/{action}", dependencies=[CsrfChecked])
-def close_report(report_id: int, action: str, user: WebAdmin, db: DbSession):
+def close_report(report_id: RowId, action: str, user: WebAdmin, db: DbSession):
     if action not in CLOSE:
         return redirect("/admin", "Unknown action", kind="error")
     reports.close_report(db, report_id, CLOSE[action])
@@ -34,22 +35,22 @@ def close_report(report_id: int, action: str, user: WebAdmin, db: DbSession):
 
 
 @router.post("/episode-links/{link_id}/verify", dependencies=[CsrfChecked])
-def verify_link(link_id: int, user: WebAdmin, db: DbSession):
+def verify_link(link_id: RowId, user: WebAdmin, db: DbSession):
     moderation.verify_link(db, link_id)
     return redirect("/admin#links", "Link verified")
 
 
 @router.post("/episode-links/{link_id}/delete", dependencies=[CsrfChecked])
-def delete_link(link_id: int, user: WebAdmin, db: DbSession):
+def delete_link(link_id: RowId, user: WebAdmin, db: DbSession):
     moderation.delete_link(db, link_id)
     return redirect("/admin#links", "Link deleted")
 
 
 @router.post("/tags", dependencies=[CsrfChecked])
-def save_tag(user: WebAdmin, db: DbSession, tag: Annotated[str, Form()], category: Annotated[str, Form()] = "",
-             description: Annotated[str, Form()] = "", tag_id: Annotated[str, Form()] = ""):
+def save_tag(user: WebAdmin, db: DbSession, tag: Annotated[Text, Form()], category: Annotated[Text, Form()] = "",
+             description: Annotated[Text, Form()] = "", tag_id: Annotated[FormId, Form()] = None):
     body = validated(TagIn, tag=tag, category=category.strip() or None, description=description.strip() or None)
-    moderation.save_tag(db, optional_int(tag_id), body.tag, body.category, body.description)
+    moderation.save_tag(db, tag_id, body.tag, body.category, body.description)
     return redirect("/admin#tags", f"Tag {body.tag} saved")
 
 

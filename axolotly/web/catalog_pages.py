@@ -24,7 +24,7 @@ POLICIES = ("allow", "deny", "")
 
 @router.get("/catalog")
 def catalog_page(request: Request, user: WebUser, db: DbSession, provider: Provider, q: Text = "",
-                 media_type: str = ""):
+                 media_type: Text = ""):
     q = q.strip()[:200]
     kind = media_type if media_type in ("movie", "tv") else None
     results = provider.search(q, kind) if q else []

@@ -12,12 +12,3 @@ def validated(schema: type[BaseModel], **fields) -> BaseModel:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
         raise Invalid(f"{field.replace('_', ' ').capitalize()}: {first['msg'].removeprefix('Value error, ')}") from None
-
-
-def optional_int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not value.lstrip("-").isdigit():
-        raise Invalid(f"Not a whole number: {value}")
-    return int(value)

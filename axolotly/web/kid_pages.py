@@ -85,7 +85,10 @@ def pin_page(kid_id: RowId, request: Request, db: DbSession):
 @router.post("/kids/{kid_id}/pin", dependencies=[CsrfChecked])
 def enter_pin(kid_id: RowId, request: Request, db: DbSession, pin: Annotated[Text, Form()]):
     device = _device_or_pairing(request, db)
-    verified, locked_for = kids.check_pin(db, device.family_id, kid_id, pin.strip()[:4])
+    pin = pin.strip()
+    if not (len(pin) == 4 and pin.isascii() and pin.isdigit()):  # not a guess: nothing to count
+        raise Invalid("A PIN is 4 digits")
+    verified, locked_for = kids.check_pin(db, device.family_id, kid_id, pin)
     if locked_for:
         minutes = (locked_for + 59) // 60
         return redirect(f"/kids/{kid_id}/pin", f"Too many wrong PINs. Try again in {minutes} minute(s).",

@@ -1,19 +1,20 @@
 """The admin's launcher releases: publish an APK, then steer its rollout (ota/service.py)."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 
 from axolotly.accounts.deps import DbSession
 from axolotly.ota import service as ota
 from axolotly.ota.schemas import CHANNELS, ReleaseCreate, ReleaseUpdate
-from axolotly.types import RowId
+from axolotly.types import RowId, Text
 from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked, WebAdmin
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(prefix="/admin/releases", include_in_schema=False)
-FormText = Annotated[str, Form()]
+FormText = Annotated[Text, Form()]
+Checkbox = Annotated[Literal["", "on"], Form()]  # sent ("on") only when ticked
 
 
 @router.get("")
@@ -25,7 +26,7 @@ def releases_page(request: Request, user: WebAdmin, db: DbSession):
 @router.post("", dependencies=[CsrfChecked])
 def publish(user: WebAdmin, db: DbSession, version_name: FormText, version_code: FormText, apk_url: FormText,
             sha256: FormText, channel: FormText = "production", min_version_code: FormText = "",
-            release_notes: FormText = "", rollout_percentage: FormText = "", active: FormText = ""):
+            release_notes: FormText = "", rollout_percentage: FormText = "", active: Checkbox = ""):
     fields = dict(version_name=version_name, version_code=version_code, apk_url=apk_url, sha256=sha256,
                   channel=channel, min_version_code=min_version_code, release_notes=release_notes,
                   rollout_percentage=rollout_percentage)
@@ -38,7 +39,7 @@ def publish(user: WebAdmin, db: DbSession, version_name: FormText, version_code:
 
 @router.post("/{release_id}", dependencies=[CsrfChecked])
 def edit(release_id: RowId, user: WebAdmin, db: DbSession, rollout_percentage: FormText,
-         min_version_code: FormText = "", release_notes: FormText = "", active: FormText = ""):
+         min_version_code: FormText = "", release_notes: FormText = "", active: Checkbox = ""):
     # The form shows every field, so each is sent: a blank minimum means none (0), blank notes none.
     body = validated(ReleaseUpdate, rollout_percentage=rollout_percentage, min_version_code=min_version_code.strip() or 0,
                      release_notes=release_notes, active=bool(active))

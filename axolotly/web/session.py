@@ -122,7 +122,8 @@ def remember_csrf(request: Request, response: Response) -> None:
 
 def check_csrf(request: Request, csrf_token_field: Annotated[str, Form(alias="csrf_token")] = "") -> None:
     cookie = request.cookies.get(CSRF)
-    if not cookie or not hmac.compare_digest(csrf_token_field, csrf_token(request)):
+    # Bytes, not str: compare_digest refuses non-ASCII strings (a TypeError, i.e. a 500).
+    if not cookie or not hmac.compare_digest(csrf_token_field.encode(errors="replace"), csrf_token(request).encode()):
         raise CsrfFailed()
 
 
