@@ -96,7 +96,8 @@ def test_health_query_runs_on_the_schema(db):
 def test_explain_prints_the_analysed_plan_and_refuses_writes_and_batches(database_url):
     shown = run_axolotly("db", "explain", "SELECT * FROM titles WHERE tmdb_id = 123456")
     assert shown.returncode == 0, shown.stderr
-    assert "Execution Time" in shown.stdout and "idx_titles_tmdb_id" in shown.stdout
+    # The plan itself depends on the table's statistics (an analysed empty table is a seq scan).
+    assert "Execution Time" in shown.stdout and "on titles" in shown.stdout and "Buffers" in shown.stdout
     write = run_axolotly("db", "explain", "DELETE FROM titles")
     assert write.returncode == 1 and "read-only transaction" in write.stderr
     batch = run_axolotly("db", "explain", "SELECT 1; DROP TABLE titles")
