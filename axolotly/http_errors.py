@@ -13,7 +13,8 @@ bad input.
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout  # the pool had no connection in time
 
 from axolotly.errors import BadRequest, Conflict, DomainError, Invalid, ServiceUnavailable
 from axolotly.web import pages
@@ -61,9 +62,12 @@ def as_domain_error(error: DBAPIError) -> DomainError | None:
         return BadRequest("A value is out of range or not valid text")
     if state.startswith("23") or state in ("40001", "40P01"):
         return Conflict("This change conflicts with another one; reload and try again")
-    if state.startswith(("08", "57P")) or error.connection_invalidated or not state:
-        return ServiceUnavailable("The database is unavailable; try again shortly", retry_after_seconds=5)
+    if state.startswith(("08", "57P")) or error.connection_invalidated or isinstance(error, OperationalError):
+        return DATABASE_UNAVAILABLE
     return None
+
+
+DATABASE_UNAVAILABLE = ServiceUnavailable("The database is unavailable; try again shortly", retry_after_seconds=5)
 
 
 def install(app: FastAPI) -> None:
@@ -79,5 +83,9 @@ def install(app: FastAPI) -> None:
     def unencodable_text(request: Request, error: UnicodeError) -> Response:
         return domain_error(request, BadRequest("Text must be valid Unicode (no lone surrogates)"))
 
+    def pool_exhausted(request: Request, error: PoolTimeout) -> Response:
+        return domain_error(request, DATABASE_UNAVAILABLE)
+
     app.add_exception_handler(DBAPIError, database_error)
+    app.add_exception_handler(PoolTimeout, pool_exhausted)
     app.add_exception_handler(UnicodeError, unencodable_text)

@@ -153,9 +153,9 @@ def test_three_step_repairing_keeps_the_old_key_until_the_same_family_confirms(c
     assert client.get("/api/device/validate", headers=old).status_code == 200
 
     assert client.post("/api/parent/pairing/confirm", json={"pairing_code": "616161"}, headers=auth(parent)).status_code == 204
+    assert client.get("/api/device/validate", headers=old).status_code == 401, "the old key stops at confirmation"
     new = {"X-Device-ID": device_id, "X-API-Key": client.get(f"/api/pairing/status/{device_id}").json()["api_key"]}
     assert client.get("/api/device/validate", headers=new).json()["kid_name"] == "Emma", "same device, same kid"
-    assert client.get("/api/device/validate", headers=old).status_code == 401
     assert db.execute(text("SELECT count(*) FROM devices WHERE device_id = :d"), {"d": device_id}).scalar_one() == 1
 
 
@@ -167,6 +167,8 @@ def test_three_step_inputs_are_400_with_a_string_detail(client):
         response = client.post("/api/pairing/initiate", json=body)
         assert response.status_code == 400 and isinstance(response.json()["detail"], str), body
     assert client.post("/api/pairing/initiate", json={"device_id": "other", "pairing_code": "515151"}).status_code == 409
+    assert client.post("/api/pairing/initiate", json={"device_id": "tv/1", "pairing_code": "525252"}).status_code == 200
+    assert client.get("/api/pairing/status/tv/1").json() == {"is_paired": False, "api_key": None}
     for path in ("/api/pairing/status/%00", "/api/pairing/status/" + "a" * 256):
         response = client.get(path)
         assert response.status_code == 400 and isinstance(response.json()["detail"], str), path
@@ -177,3 +179,26 @@ def test_confirm_guessing_is_throttled_per_parent(client):
     for n in range(10):
         client.post("/api/parent/pairing/confirm", json={"pairing_code": f"{n:06d}"}, headers=auth(parent))
     assert client.post("/api/parent/pairing/confirm", json={"pairing_code": "000100"}, headers=auth(parent)).status_code == 429
+
+
+def test_unpairing_a_device_cancels_its_confirmed_repairing(client):
+    parent = sign_up(client)
+    add_kid(client, parent)
+    device_id = "android-unpaired"
+    client.post("/api/pairing/initiate", json={"device_id": device_id, "pairing_code": "434343"})
+    client.post("/api/parent/pairing/confirm", json={"pairing_code": "434343"}, headers=auth(parent))
+    client.get(f"/api/pairing/status/{device_id}")
+    client.post("/api/pairing/initiate", json={"device_id": device_id, "pairing_code": "535353"})
+    assert client.post("/api/parent/pairing/confirm", json={"pairing_code": "535353"}, headers=auth(parent)).status_code == 204
+    row = next(d["id"] for d in client.get("/api/parent/devices", headers=auth(parent)).json())
+    assert client.delete(f"/api/parent/devices/{row}", headers=auth(parent)).status_code == 204
+    assert client.get(f"/api/pairing/status/{device_id}").json() == {"is_paired": False, "api_key": None}
+    assert client.get("/api/parent/devices", headers=auth(parent)).json() == []
+
+
+def test_initiations_are_guesses_and_spend_the_address_budget(client):
+    """A 409 tells that a code is shown: probing for live codes costs like guessing them."""
+    for n in range(10):
+        client.post("/api/pairing/initiate", json={"device_id": f"prober-{n}", "pairing_code": f"{n:06d}"})
+    response = client.post("/api/pairing/initiate", json={"device_id": "prober-x", "pairing_code": "999999"})
+    assert response.status_code == 429 and "Retry-After" in response.headers

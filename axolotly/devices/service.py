@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from axolotly.audit import service as audit
 from axolotly.families.kids import get_kid
 from axolotly.families.scoping import get_owned, owned_by
-from axolotly.models import Device
+from axolotly.models import Device, PairingRequest
 from axolotly.ota.service import newest_version_code
 
 # A launcher touches last_active at most once a minute while in use and heartbeats on its own
@@ -55,4 +55,6 @@ def unpair(db: Session, family_id: int, device_id: int) -> None:
     """Deletes the device row: its key stops working on the very next call."""
     device = get_owned(db, Device, device_id, family_id, "Device")
     db.execute(delete(Device).where(Device.id == device.id))
+    # A re-pairing confirmed but not yet collected must not bring the device back.
+    db.execute(delete(PairingRequest).where(PairingRequest.device_id == device.device_id))
     audit.record(db, family_id, "device_unpaired", f"Unpaired {device.friendly_name or 'a device'}")

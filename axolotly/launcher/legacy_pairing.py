@@ -1,11 +1,14 @@
 """The older launchers' 3-step pairing: the device shows its own code, a parent confirms it.
 
 - A device that lost its credentials may start again with the same `device_id`; its old key
-  keeps working until a parent of the same family confirms, and the confirmation rotates the key.
+  keeps working until a parent of the same family confirms: the confirmation revokes it, and
+  the device's next poll receives the new one.
 - A device paired to one family can never be confirmed into another (a confirmation there finds
   nothing, exactly like a wrong code: no oracle).
-- Confirmations spend the same per-address and global guessing budgets as `/api/pair`, plus a
-  per-family budget, counted before the code is looked at (security/rate_limits.py).
+- Guesses are budgeted like `/api/pair` (security/rate_limits.py, counted before judged): an
+  initiation is a guess too (its 409 tells that a code is shown by another device), so it spends
+  the per-address and global pairing budgets; a device that completes its pairing gives its
+  initiation back. Confirmations spend them as well, plus a per-family budget.
 """
 
 from sqlalchemy import delete, func, select, text, update
@@ -26,11 +29,12 @@ CONFIRM_SQL = text("""
     UPDATE pairing_requests r SET family_id = :family_id
     WHERE r.code = :code AND r.family_id IS NULL AND r.expires_at > now()
       AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.device_id = r.device_id AND d.family_id <> :family_id)
-    RETURNING r.id
+    RETURNING r.id, r.device_id
 """)
 
 
-def initiate(db: Session, device_id: str, code: str) -> None:
+def initiate(db: Session, device_id: str, code: str, client: str) -> None:
+    rate_limits.spend_all(db, pairing_limits(client), TOO_MANY_GUESSES)
     db.execute(delete(PairingRequest).where(PairingRequest.expires_at < func.now()))
     statement = insert(PairingRequest).values(device_id=device_id, code=code, expires_at=func.now() + CODE_LIFETIME)
     statement = statement.on_conflict_do_update(
@@ -57,27 +61,34 @@ def confirm(db: Session, family_id: int, code: str, client: str) -> bool:
     """True when a live, unconfirmed request with this code now belongs to the family."""
     limits = (*pairing_limits(client), confirm_limit(family_id))
     rate_limits.spend_all(db, limits, TOO_MANY_GUESSES)
-    if db.execute(CONFIRM_SQL, {"family_id": family_id, "code": code}).first() is None:
+    confirmed = db.execute(CONFIRM_SQL, {"family_id": family_id, "code": code}).first()
+    if confirmed is None:
         return False
+    # A device of this family starting again: its old key stops now, not at the device's next poll.
+    db.execute(update(Device).where(Device.device_id == confirmed.device_id, Device.family_id == family_id)
+               .values(api_key_digest=api_keys.digest(api_keys.new_api_key())))
     for limit in limits:
         rate_limits.refund(db, limit)
     audit.record(db, family_id, "device_paired", "A device paired by confirming the code it showed")
     return True
 
 
-def poll(db: Session, device_id: str) -> tuple[bool, str | None]:
+def poll(db: Session, device_id: str, client: str) -> tuple[bool, str | None]:
     """(is_paired, api_key); the key is made and returned once, on the first poll after confirmation.
 
     A device waiting for a (re-)pairing is not paired yet from its own point of view.
     """
     request = db.execute(
-        select(PairingRequest).where(PairingRequest.device_id == device_id).with_for_update()
+        select(PairingRequest).where(PairingRequest.device_id == device_id, PairingRequest.expires_at > func.now())
+        .with_for_update()
     ).scalar_one_or_none()
     if request is None:
         return db.execute(select(Device.id).where(Device.device_id == device_id)).first() is not None, None
     if request.family_id is None:
         return False, None
     db.execute(delete(PairingRequest).where(PairingRequest.id == request.id))
+    for limit in pairing_limits(client):  # a real device, not a prober: its initiation is given back
+        rate_limits.refund(db, limit)
     return True, _issue_key(db, request.family_id, device_id)
 
 

@@ -94,13 +94,13 @@ def _etag_matches(header: str, etags: set[str]) -> bool:
 
 
 @router.post("/api/pairing/initiate", tags=["launcher (3-step pairing)"])
-def pairing_initiate(body: PairingInitiate, db: DbSession):  # 400 on a missing field (http_errors)
+def pairing_initiate(body: PairingInitiate, request: Request, db: DbSession):  # 400 on a missing field (http_errors)
     """Older launchers: the device shows its own code and waits for a parent to confirm it."""
-    legacy_pairing.initiate(db, body.device_id, body.pairing_code)
+    legacy_pairing.initiate(db, body.device_id, body.pairing_code, client_address(request))
     return {"status": "pending_confirmation"}
 
 
-@router.get("/api/pairing/status/{device_id}", response_model=PairingStatus, tags=["launcher (3-step pairing)"])
-def pairing_status(device_id: Annotated[Text, Path(min_length=1, max_length=255)], db: DbSession):
-    is_paired, api_key = legacy_pairing.poll(db, device_id)
+@router.get("/api/pairing/status/{device_id:path}", response_model=PairingStatus, tags=["launcher (3-step pairing)"])
+def pairing_status(device_id: Annotated[Text, Path(min_length=1, max_length=255)], request: Request, db: DbSession):
+    is_paired, api_key = legacy_pairing.poll(db, device_id, client_address(request))
     return PairingStatus(is_paired=is_paired, api_key=api_key)

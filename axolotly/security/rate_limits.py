@@ -8,18 +8,23 @@ evaluated, and an error that rolls the request back cannot undo the count. A suc
 `failures` (migration 0005); it counts attempts not yet refunded.
 
 Every statement here runs in a short transaction of its own (never the request's): a counter row
-locked by a long request transaction would make every other attempt on that key wait for it.
+locked by a long request transaction would make every other attempt on that key wait for it. The
+counters have a small pool of their own: a request already holds one connection of the main pool,
+and a burst of requests each waiting for a second one from the same pool would starve it.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session
 
 from axolotly.errors import TooManyRequests
+
+COUNTER_POOL_SIZE = 4
 
 SPEND = text(
     "INSERT INTO rate_limits AS r (key, window_start, failures) VALUES (:key, now(), 1) "
@@ -37,12 +42,18 @@ class Limit:
     window: timedelta
 
 
+@lru_cache
+def _counter_engine(url: str) -> Engine:
+    # Connections are held for one statement and never while waiting on anything else.
+    return create_engine(url, pool_size=COUNTER_POOL_SIZE, max_overflow=0, pool_pre_ping=True)
+
+
 @contextmanager
 def _own_transaction(db: Session) -> Iterator[Connection]:
-    """A transaction of its own on the session's engine (the request's database), committed at once."""
+    """A transaction of its own on the request's database, committed at once."""
     bind = db.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
-    with engine.begin() as connection:
+    with _counter_engine(engine.url.render_as_string(hide_password=False)).begin() as connection:
         yield connection
 
 
