@@ -44,7 +44,8 @@ class Settings(BaseSettings):
     sign_ups_per_address_per_hour: int = Field(20, ge=1)
 
     # An unverified crowd-sourced episode link reaches kids once this many families reported it.
-    link_min_families: int = Field(2, ge=1)
+    # At most 10: launcher versions follow family counts up to 10 (migration 0015).
+    link_min_families: int = Field(2, ge=1, le=10)
 
     # Web pages: cookie lifetime, and `Secure` cookies when served over TLS.
     web_session_hours: int = Field(12, ge=1, le=24 * 30)

@@ -1,4 +1,4 @@
-"""Typed domain errors, raised by services and mapped to HTTP in one place (main.py)."""
+"""Typed domain errors, raised by services and mapped to HTTP in one place (http_errors.py)."""
 
 
 class DomainError(Exception):

@@ -344,3 +344,33 @@ def test_a_familys_reports_have_a_daily_budget(client, db):
     response = client.post("/api/device/episode-report", json=body, headers=device)
     assert response.status_code == 429 and isinstance(response.json()["detail"], str)
     assert db.execute(text("SELECT count(*) FROM link_reports")).scalar_one() == before
+
+
+def test_reports_past_ten_families_keep_every_launchers_etag(client, db):
+    """Beyond the largest possible threshold, more families change nothing a kid sees."""
+    parent, kid, bluey, (device,) = family(client, db)
+    other, other_kid, _, (other_device,) = family(client, db)
+    report(client, device)
+    db.execute(text("UPDATE episode_links SET reported_count = 10 WHERE id = :id"), {"id": link_row(db).id})
+    etag = client.get("/api/apps", headers=device).headers["ETag"]
+    assert report(client, other_device).json()["status"] == "matched"
+    assert link_row(db).reported_count == 11
+    assert client.get("/api/apps", headers={**device, "If-None-Match": etag}).status_code == 304
+
+
+def test_youtube_links_need_an_admin_however_many_families_report_them(client, db):
+    """Anyone can upload to YouTube: a link on its hosts says nothing about what it plays."""
+    parent, kid, bluey, (device,) = family(client, db)
+    other, other_kid, _, (other_device,) = family(client, db)
+    db.execute(text("""UPDATE titles SET providers = '["disney_plus", "youtube"]' WHERE id = :id"""), {"id": bluey.id})
+    video = "https://www.youtube.com/watch?v=not-really-bluey"
+    for each in (device, other_device):
+        answer = report(client, each, platform="youtube", url=video).json()
+        assert answer["status"] == "matched" and "admin" in answer["message"] and "families" not in answer["message"]
+    assert link_row(db, video).reported_count == 2
+    assert first_episode_link(client, device, "youtube") == ""
+    admin = admin_headers(client, db, "tube-moderator@example.com")
+    listed = {link["url"]: link for link in client.get("/api/admin/episode-links", headers=admin).json()}
+    assert listed[video]["families"] == 2 and listed[video]["visible_to_kids"] is False
+    assert client.post(f"/api/admin/episode-links/{link_row(db, video).id}/verify", headers=admin).status_code == 204
+    assert first_episode_link(client, device, "youtube") == video

@@ -168,3 +168,9 @@ def test_cookies_are_secure_behind_tls_when_configured(client, monkeypatch):
         get_settings.cache_clear()
     cookie = [c for c in response.headers.get_list("set-cookie") if c.startswith("axolotly_web=")][0]
     assert "Secure" in cookie
+
+
+def test_the_placeholder_poster_of_unimported_results_is_served(client):
+    response = client.get("/posters/0.svg")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg")
+    assert client.get("/posters/2147483648.svg").status_code == 422

@@ -6,10 +6,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from axolotly.catalog.providers import PROVIDERS_BY_ID, is_trusted_url
+from axolotly.catalog.providers import PROVIDERS_BY_ID, is_trusted_url, link_shown_to_kids
 from axolotly.config import get_settings
 from axolotly.errors import Conflict, Invalid, NotFound
-from axolotly.launcher.episode_links import shown_to_kids
 from axolotly.models import ContentTag, Episode, EpisodeLink, Title
 
 
@@ -34,7 +33,8 @@ def links_to_review(db: Session, limit: int = 100, offset: int = 0) -> list[Link
         .join(Title, Title.id == Episode.title_id)
         .order_by(EpisodeLink.reported_count.desc(), EpisodeLink.id).limit(limit).offset(offset)
     ).tuples()
-    return [LinkUnderReview(link, episode, title, shown_to_kids(link.verified, link.reported_count, min_families))
+    return [LinkUnderReview(link, episode, title,
+                            link_shown_to_kids(link.platform, link.verified, link.reported_count, min_families))
             for link, episode, title in rows]
 
 

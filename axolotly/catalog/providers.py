@@ -23,6 +23,9 @@ class Provider:
     schemes: tuple[str, ...] = ()
     other_packages: tuple[str, ...] = ()  # the spec table's "also ..." packages
     aliases: tuple[str, ...] = ()  # short names older launchers send
+    # Anyone can upload to this service: a link on its hosts proves nothing about what it plays,
+    # so no number of families makes it trusted; only an admin's verification does.
+    verified_only: bool = False
 
     @property
     def packages(self) -> tuple[str, ...]:
@@ -39,7 +42,7 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider("max", "Max", "com.hbo.hbonow", hosts=("max.com", "hbomax.com"), other_packages=("com.wbd.stream",)),
     Provider("peacock", "Peacock", "com.peacocktv.peacockandroid", hosts=("peacocktv.com",)),
     Provider("youtube", "YouTube", "com.google.android.youtube", hosts=("youtube.com", "youtu.be"),
-             schemes=("vnd.youtube",), other_packages=("com.google.android.youtube.tv",)),
+             schemes=("vnd.youtube",), other_packages=("com.google.android.youtube.tv",), verified_only=True),
     Provider("apple_tv_plus", "Apple TV+", "com.apple.atve.androidtv.appletv", hosts=("tv.apple.com",),
              other_packages=("com.apple.atve.sony.appletv",), aliases=("apple",)),
     Provider("paramount_plus", "Paramount+", "com.cbs.ott", hosts=("paramountplus.com",), aliases=("paramount",)),
@@ -60,7 +63,7 @@ _PROVIDERS_BY_NAME = {
     for provider in PROVIDERS
     for name in (provider.id, *provider.packages, *provider.aliases)
 }
-APP_SCHEMES = frozenset(scheme for provider in PROVIDERS for scheme in provider.schemes)
+VERIFIED_ONLY_IDS = [provider.id for provider in PROVIDERS if provider.verified_only]
 
 MAX_URL_LENGTH = 2048
 # Printable ASCII without spaces or backslashes: browsers read a backslash as "/" in web URLs, so
@@ -106,13 +109,16 @@ def is_trusted_url(provider: Provider, url: str) -> bool:
     return host is not None and any(host == known or host.endswith("." + known) for known in provider.hosts)
 
 
-def is_safe_link(url: str | None, provider_id: str | None = None) -> bool:
-    """May a page put this URL in an href? Trusted for its provider, else https or a registry app scheme."""
-    provider = PROVIDERS_BY_ID.get(provider_id) if provider_id else None
-    if provider is not None:
-        return is_trusted_url(provider, url or "")
-    scheme = _scheme(url or "")
-    return scheme in APP_SCHEMES or (scheme == "https" and _https_host(url) is not None)
+def is_safe_link(url: str | None, provider_id: str | None) -> bool:
+    """May a page put this URL in an href? Only when it is trusted for its (known) provider."""
+    provider = PROVIDERS_BY_ID.get(provider_id or "")
+    return provider is not None and is_trusted_url(provider, url or "")
+
+
+def link_shown_to_kids(provider_id: str, verified: bool, families: int, min_families: int) -> bool:
+    """The launcher's rule for an episode link (LAUNCHER_SQL's deepLink filter is the same)."""
+    provider = PROVIDERS_BY_ID.get(provider_id)
+    return verified or (provider is not None and not provider.verified_only and families >= min_families)
 
 
 # TMDB watch-provider ids (several per service: regions, ad tiers, channels) -> registry id.

@@ -9,7 +9,8 @@ then either
 - pending: anything else (an unassigned device, an unknown or not-allowed show, no episode
   numbers, a movie); kept once per family and URL with what the device said, attached to nothing.
 A report never creates or edits titles or episodes. Kids see a link only once it is verified or
-reported by `link_min_families` families (`shown_to_kids`; LAUNCHER_SQL holds the same rule).
+reported by `link_min_families` families (`link_shown_to_kids`; LAUNCHER_SQL holds the same rule);
+on services anyone can upload to (YouTube) only an admin's verification counts.
 """
 
 from dataclasses import dataclass
@@ -78,19 +79,17 @@ ADD_PENDING_REPORT = text("""
 class ReportOutcome:
     report_id: int
     status: Literal["matched", "pending"]
+    provider: Provider
 
     @property
     def message(self) -> str:
         if self.status == "pending":
             return "Link received; it is not matched to an episode this device's kid can watch yet"
+        if self.provider.verified_only:
+            return "Link recorded for this episode; kids see it once an admin verifies it"
         families = get_settings().link_min_families
         return (f"Link recorded for this episode; kids see it once an admin verifies it or "
                 f"{families} families report it")
-
-
-def shown_to_kids(verified: bool, families: int, min_families: int) -> bool:
-    """The launcher's rule for an episode link (LAUNCHER_SQL's deepLink filter is the same)."""
-    return verified or families >= min_families
 
 
 def trusted_provider(report: EpisodeReport) -> Provider:
@@ -134,6 +133,6 @@ def record_report(db: Session, device: AuthenticatedDevice, report: EpisodeRepor
             "episode": report.reported_episode, "title": report.title}
     episode_id = _allowed_episode(db, device.kid_profile_id, report)
     if episode_id is None:
-        return ReportOutcome(db.execute(ADD_PENDING_REPORT, said).scalar_one(), "pending")
+        return ReportOutcome(db.execute(ADD_PENDING_REPORT, said).scalar_one(), "pending", provider)
     link_id = _link_id(db, episode_id, provider.id, report.reported_url)
-    return ReportOutcome(db.execute(ADD_FAMILY_REPORT, {**said, "link_id": link_id}).scalar_one(), "matched")
+    return ReportOutcome(db.execute(ADD_FAMILY_REPORT, {**said, "link_id": link_id}).scalar_one(), "matched", provider)

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
 
-from axolotly.catalog.providers import PROVIDERS
+from axolotly.catalog.providers import PROVIDERS, VERIFIED_ONLY_IDS
 from axolotly.config import get_settings
 from axolotly.launcher.reads import LauncherReads
 
@@ -63,7 +63,8 @@ items AS (
                     'deepLink', COALESCE((
                         SELECT l.url FROM episode_links l
                         WHERE l.episode_id = e.id AND l.platform = pl.service
-                          AND (l.verified OR l.reported_count >= %(link_min_families)s)
+                          AND (l.verified OR (l.reported_count >= %(link_min_families)s
+                                              AND l.platform <> ALL(%(verified_only)s::text[])))
                         ORDER BY l.verified DESC, l.reported_count DESC, l.created_at, l.id
                         LIMIT 1), '')
                 ) ORDER BY e.season_number, e.episode_number, e.id)
@@ -158,4 +159,5 @@ def launcher_params(family_id: int, kid_id: int) -> dict:
         "poster_base": POSTER_BASE, "backdrop_base": BACKDROP_BASE,
         # Device-reported links are untrusted: verified ones, or those enough families agree on.
         "link_min_families": get_settings().link_min_families,
+        "verified_only": VERIFIED_ONLY_IDS,
     }

@@ -8,14 +8,15 @@ from fastapi import APIRouter, Response
 
 from axolotly.accounts.deps import DbSession
 from axolotly.models import Title
-from axolotly.types import RowId
+from axolotly.types import SmallCount
 
 router = APIRouter(include_in_schema=False)
 PALETTE = ("#2b6cb0", "#2f855a", "#b7791f", "#c05621", "#6b46c1", "#b83280", "#2c7a7b", "#4a5568")
 
 
 @router.get("/posters/{title_id}.svg")
-def poster(title_id: RowId, db: DbSession) -> Response:
+def poster(title_id: SmallCount, db: DbSession) -> Response:
+    """A title's generated poster; 0 (no such title) is the placeholder of a result not imported yet."""
     title = db.get(Title, title_id)
     name = title.title if title else "Axolotly"
     colour = PALETTE[int(hashlib.sha256(name.encode()).hexdigest(), 16) % len(PALETTE)]

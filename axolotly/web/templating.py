@@ -29,7 +29,7 @@ def service_name(service_id: str) -> str:
     return provider.name if provider else service_id
 
 
-def safe_link(url: str | None, provider_id: str | None = None) -> str:
+def safe_link(url: str | None, provider_id: str | None) -> str:
     """The URL if a page may put it in an href, else "": every crowd-sourced link goes through it.
 
     The second wall behind the report checks (launcher/episode_links.py): a row that got into the

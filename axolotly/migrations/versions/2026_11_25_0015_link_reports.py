@@ -44,6 +44,43 @@ COUNT_TRIGGERS = {
 }
 
 
+# Launcher versions (migration 0012) are bumped on episode_links changes that can change what kids
+# see. A family's report changes reported_count, and past LINK_MIN_FAMILIES (at most
+# MAX_LINK_MIN_FAMILIES, config.py) more families change nothing a kid can see but the order of
+# two trusted links: counts are compared capped, so a popular link does not rewrite the version of
+# every kid allowing its show, in every family, with every new report (nor lock their rows).
+MAX_LINK_MIN_FAMILIES = 10
+KIDS_OF_CHANGED_EPISODES = """
+    UPDATE kid_profiles SET launcher_version = nextval('launcher_version_seq')
+    WHERE id IN (SELECT p.kid_profile_id FROM kid_profiles_titles p
+                 JOIN episodes e ON e.title_id = p.title_id JOIN changed_rows c ON c.episode_id = e.id
+                 {where});"""
+VISIBLE = "WHERE c.verified OR c.reported_count > 0"
+LINK_BUMPS = {
+    "insert": KIDS_OF_CHANGED_EPISODES.format(where=VISIBLE),
+    "delete": KIDS_OF_CHANGED_EPISODES.format(where=VISIBLE),
+    "update": f"""
+    UPDATE kid_profiles SET launcher_version = nextval('launcher_version_seq')
+    WHERE id IN (SELECT p.kid_profile_id FROM kid_profiles_titles p
+                 JOIN episodes e ON e.title_id = p.title_id
+                 JOIN changed_rows c ON true JOIN old_rows o ON o.id = c.id
+                 WHERE e.id IN (c.episode_id, o.episode_id)
+                   AND (c.episode_id, c.platform, c.url, c.verified, least(c.reported_count, {MAX_LINK_MIN_FAMILIES}))
+                       IS DISTINCT FROM
+                       (o.episode_id, o.platform, o.url, o.verified, least(o.reported_count, {MAX_LINK_MIN_FAMILIES})));""",
+}
+ALL_CHANGES = KIDS_OF_CHANGED_EPISODES.format(where="")  # migration 0012's bodies, for the downgrade
+
+
+def _replace_link_bumps(bodies: dict[str, str]) -> None:
+    for event, body in bodies.items():
+        op.execute(f"""
+            CREATE OR REPLACE FUNCTION bump_launcher_on_episode_links_{event}() RETURNS trigger
+            LANGUAGE plpgsql AS $$ BEGIN {body}
+            RETURN NULL; END $$;
+        """)
+
+
 def _delete_untrusted_links() -> None:
     bind = op.get_bind()
     rows = bind.execute(sa.text("SELECT id, platform, url FROM episode_links")).all()
@@ -89,9 +126,11 @@ def upgrade() -> None:
         """)
     op.execute("UPDATE episode_links SET reported_count = 0 WHERE reported_count <> 0")
     _delete_untrusted_links()
+    _replace_link_bumps(LINK_BUMPS)
 
 
 def downgrade() -> None:
+    _replace_link_bumps({event: ALL_CHANGES for event in LINK_BUMPS})
     for event in COUNT_TRIGGERS:
         function = f"count_families_on_link_reports_{event}"
         op.execute(f"DROP TRIGGER IF EXISTS {function} ON link_reports; DROP FUNCTION IF EXISTS {function}();")
