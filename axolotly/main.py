@@ -21,8 +21,6 @@ from axolotly.families.router import router as families_router
 from axolotly.ops import metrics
 from axolotly.web import pages
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads, pooled_launcher_reads
-from axolotly.launcher.device_care import router as device_care_router
-from axolotly.launcher.episode_reports import router as episode_reports_router
 from axolotly.launcher.router import router as launcher_router
 from axolotly.ota.router import router as ota_router
 from axolotly.policies.router import router as policies_router
@@ -57,8 +55,7 @@ def create_app() -> FastAPI:
     metrics.install(app)
     pages.install(app)
     for router in (accounts_router, families_router, catalog_router, policies_router, devices_router,
-                   reports_router, admin_router, launcher_router, episode_reports_router, device_care_router,
-                   ota_router):
+                   reports_router, admin_router, launcher_router, ota_router):
         app.include_router(router)
 
     http_errors.install(app)

@@ -9,6 +9,7 @@ import re
 from typing import Annotated
 
 import annotated_types
+from fastapi import Form
 from pydantic import AfterValidator, BeforeValidator
 
 PG_INT_MAX = 2**31 - 1
@@ -51,3 +52,6 @@ FormCount = Annotated[SmallCount | None, BeforeValidator(blank_as_none)]
 
 Text = Annotated[str, AfterValidator(storable_text)]
 """Any text the database will store: no NUL, no lone surrogates (length limits stay per field)."""
+
+FormText = Annotated[Text, Form()]
+"""A text field of a page's form."""

@@ -87,7 +87,7 @@ def test_a_device_unseen_for_five_minutes_is_offline(client, db):
     assert listed(client, parent)["online"] is True
 
 
-def test_update_due_follows_the_newest_active_production_release(client, db):
+def test_update_due_is_what_the_production_manifest_offers_this_device(client, db):
     parent = sign_up(client)
     device = pair_device(client, parent)
     admin = admin_headers(client, db)
@@ -99,6 +99,8 @@ def test_update_due_follows_the_newest_active_production_release(client, db):
     newer = release(client, admin, 310, active=False)
     assert listed(client, parent)["update_due"] is False, "beta and inactive releases do not count"
     client.patch(f"/api/admin/ota/releases/{newer['id']}", json={"active": True, "rollout_percentage": 0}, headers=admin)
+    assert listed(client, parent)["update_due"] is False, "a 0 % rollout offers it to nobody"
+    client.patch(f"/api/admin/ota/releases/{newer['id']}", json={"rollout_percentage": 100}, headers=admin)
     assert listed(client, parent)["update_due"] is True
     device_row = listed(client, parent)["id"]
     renamed = client.patch(f"/api/parent/devices/{device_row}", json={"friendly_name": "Tablet"}, headers=auth(parent))

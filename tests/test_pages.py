@@ -171,6 +171,6 @@ def test_cookies_are_secure_behind_tls_when_configured(client, monkeypatch):
 
 
 def test_the_placeholder_poster_of_unimported_results_is_served(client):
-    response = client.get("/posters/0.svg")
+    response = client.get("/posters/placeholder.svg")
     assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg")
     assert client.get("/posters/2147483648.svg").status_code == 422

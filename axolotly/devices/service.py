@@ -1,41 +1,46 @@
 """The parent's view of their devices: list (with what each launcher reports), rename, assign, unpair."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.families.kids import get_kid
 from axolotly.families.scoping import get_owned, owned_by
 from axolotly.models import Device, PairingRequest
-from axolotly.ota.service import newest_version_code
+from axolotly.ota import service as ota
 
 # A launcher touches last_active at most once a minute while in use and heartbeats on its own
 # schedule; five minutes without either is what the parent sees as "offline".
 ONLINE_WINDOW = timedelta(minutes=5)
-SHOWN = (Device.id, Device.friendly_name, Device.kid_profile_id, Device.paired_at, Device.last_active,
-         Device.device_model, Device.device_manufacturer, Device.app_version, Device.app_version_code)
+SHOWN = (Device.id, Device.device_id, Device.friendly_name, Device.kid_profile_id, Device.paired_at,
+         Device.last_active, Device.device_model, Device.device_manufacturer, Device.app_version,
+         Device.app_version_code)
 
 
-def _statuses(db: Session, family_id: int, *criteria) -> list[Row]:
-    """The family's devices as rows with attribute access (pages and DeviceOut read them alike).
+def _statuses(db: Session, family_id: int, *criteria) -> list[SimpleNamespace]:
+    """The family's devices with attribute access (pages and DeviceOut read them alike).
 
-    `online` and `update_due` are computed by the database, on its own clock (the one that wrote
-    last_active). Update due: an active production release is newer than the reported version;
-    a device that never reported its version is not flagged.
+    `online` is computed by the database, on its own clock (the one that wrote last_active).
+    `update_due`: the production manifest offers this device an update now (its rollout bucket
+    and minimum versions included, ota/service.py); a device that never reported its version is
+    not flagged.
     """
     online = func.coalesce(Device.last_active > func.now() - ONLINE_WINDOW, False).label("online")
-    update_due = func.coalesce(Device.app_version_code < newest_version_code("production"), False).label("update_due")
-    statement = owned_by(select(*SHOWN, online, update_due), Device, family_id).where(*criteria)
-    return list(db.execute(statement.order_by(Device.id)).all())
+    statement = owned_by(select(*SHOWN, online), Device, family_id).where(*criteria)
+    rows = db.execute(statement.order_by(Device.id)).all()
+    releases = ota.active_releases(db, "production") if rows else []
+    return [SimpleNamespace(**row._asdict(), update_due=row.app_version_code is not None and ota.offers_update(
+        releases, row.app_version_code, row.device_id)) for row in rows]
 
 
-def list_devices(db: Session, family_id: int) -> list[Row]:
+def list_devices(db: Session, family_id: int) -> list[SimpleNamespace]:
     return _statuses(db, family_id)
 
 
-def update_device(db: Session, family_id: int, device_id: int, changes: dict) -> Row:
+def update_device(db: Session, family_id: int, device_id: int, changes: dict) -> SimpleNamespace:
     device = get_owned(db, Device, device_id, family_id, "Device")
     if changes.get("friendly_name") is not None:
         device.friendly_name = changes["friendly_name"]
@@ -47,7 +52,7 @@ def update_device(db: Session, family_id: int, device_id: int, changes: dict) ->
 
 
 def record_info(db: Session, device_id: int, info: dict) -> None:
-    """What the launcher reports about itself (launcher/device_care.py); `info` holds only what it sent."""
+    """What the launcher reports about itself (`POST /api/device/info`); `info` holds only what it sent."""
     db.execute(update(Device).where(Device.id == device_id).values(**info, info_updated_at=func.now()))
 
 

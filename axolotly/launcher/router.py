@@ -1,21 +1,28 @@
-"""The Android launcher's wire contract (shared/spec/launcher-api.md), served exactly."""
+"""The Android launcher's wire contract (shared/spec/launcher-api.md), served exactly.
 
+Pairing, validation, the kid's launcher, crowd-sourced episode links and device care. Being seen
+is the heartbeat's whole job: `CurrentDevice` refreshes `last_active` (at most once a minute),
+which is what the parent's "online" reads (devices/service.py).
+"""
+
+from datetime import datetime, timezone
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 
 from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
+from axolotly.devices import service as devices
 from axolotly.errors import NotFound, Unauthorized
-from axolotly.launcher import legacy_pairing
-from axolotly.launcher.auth import LauncherDevice
+from axolotly.launcher import episode_links, legacy_pairing
+from axolotly.launcher.auth import CurrentDevice, LauncherDevice
 from axolotly.launcher.query import RenderedLauncher, cached_launcher
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads
-from axolotly.launcher.schemas import (
-    DeviceValidation, PairingInitiate, PairingStatus, PairRequest,
-    PairResponse,
-)
 from axolotly.http_errors import PAIR_PATH
+from axolotly.launcher.schemas import (
+    DeviceInfo, DeviceValidation, EpisodeReport, EpisodeReportResult, Heartbeat, PairingInitiate, PairingStatus,
+    PairRequest, PairResponse, Stored,
+)
 from axolotly.security.client import client_address
 from axolotly.types import Text
 
@@ -104,3 +111,26 @@ def pairing_initiate(body: PairingInitiate, request: Request, db: DbSession):  #
 def pairing_status(device_id: Annotated[Text, Path(min_length=1, max_length=255)], request: Request, db: DbSession):
     is_paired, api_key = legacy_pairing.poll(db, device_id, client_address(request))
     return PairingStatus(is_paired=is_paired, api_key=api_key)
+
+
+@router.post("/api/device/episode-report", response_model=EpisodeReportResult)
+@router.post("/api/launcher/device/episode-report", response_model=EpisodeReportResult, include_in_schema=False)
+def episode_report(body: EpisodeReport, device: CurrentDevice, db: DbSession) -> EpisodeReportResult:
+    outcome = episode_links.record_report(db, device, body)
+    return EpisodeReportResult(report_id=outcome.report_id, status=outcome.status, message=outcome.message)
+
+
+def utc_now_iso() -> str:
+    # "Z", not "+00:00": older Java/Android parsers (Instant.parse before JDK 12) accept only "Z".
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@router.post("/api/device/heartbeat", response_model=Heartbeat)
+def heartbeat(device: CurrentDevice):
+    return Heartbeat(server_time=utc_now_iso())
+
+
+@router.post("/api/device/info", response_model=Stored)
+def device_info(body: DeviceInfo, device: CurrentDevice, db: DbSession):
+    devices.record_info(db, device.id, body.model_dump(exclude_none=True))
+    return Stored()

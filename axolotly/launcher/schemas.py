@@ -1,6 +1,6 @@
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from axolotly.types import RowId, SmallCount, Text
@@ -94,3 +94,25 @@ class PairingInitiate(BaseModel):
 class PairingStatus(BaseModel):
     is_paired: bool
     api_key: str | None
+
+
+class DeviceInfo(BaseModel):
+    """What a launcher says about itself. Every field is optional and a left-out (or null) field
+    keeps its stored value, so a launcher generation that does not know a field never erases it."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    device_model: Annotated[Text, Field(max_length=100)] | None = None
+    device_manufacturer: Annotated[Text, Field(max_length=100)] | None = None
+    app_version: Annotated[Text, Field(max_length=50)] | None = None
+    app_version_code: SmallCount | None = None
+    fcm_token: Annotated[Text, Field(max_length=4096)] | None = None
+
+
+class Heartbeat(BaseModel):
+    status: str = "ok"
+    server_time: str
+
+
+class Stored(BaseModel):
+    status: str = "ok"

@@ -15,7 +15,7 @@ Rollout rule (the manifest):
 
 import hashlib
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from axolotly.errors import Conflict, Invalid, NotFound
@@ -44,16 +44,23 @@ def _active(channel: str) -> Select:
             .order_by(OtaRelease.version_code.desc()))
 
 
-def newest_version_code(channel: str):
-    """SQL for the channel's newest active version code (NULL without one), to compare rows with."""
-    return (select(func.max(OtaRelease.version_code))
-            .where(OtaRelease.active, OtaRelease.channel == channel).scalar_subquery())
+def active_releases(db: Session, channel: str) -> list[OtaRelease]:
+    return list(db.scalars(_active(channel)))
+
+
+def offered_release(releases: list[OtaRelease], current_version_code: int, device_id: str | None) -> OtaRelease | None:
+    """The newest of `releases` (newest first) this device should install now, if any."""
+    device_bucket = bucket(device_id)
+    return next((release for release in releases if is_offered(release, current_version_code, device_bucket)), None)
+
+
+def offers_update(releases: list[OtaRelease], current_version_code: int, device_id: str | None) -> bool:
+    return offered_release(releases, current_version_code, device_id) is not None
 
 
 def manifest(db: Session, channel: str, current_version_code: int, device_id: str | None) -> Manifest:
     newer = db.scalars(_active(channel).where(OtaRelease.version_code > current_version_code)).all()
-    device_bucket = bucket(device_id)
-    offered = next((release for release in newer if is_offered(release, current_version_code, device_bucket)), None)
+    offered = offered_release(newer, current_version_code, device_id)
     shown = offered or (newer[0] if newer else db.scalars(_active(channel).limit(1)).first())
     if shown is None:
         return Manifest(update_available=False, channel=channel)

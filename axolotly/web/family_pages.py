@@ -14,17 +14,14 @@ from axolotly.errors import Invalid
 from axolotly.families import kids, services
 from axolotly.families.schemas import KidCreate, KidUpdate, PinBody
 from axolotly.policies.service import get_title
-from axolotly.web.templating import title_names
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
-from axolotly import types
-from axolotly.types import FormCount, RowId
+from axolotly.types import FormCount, FormText, RowId, Text
 from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked, WebUser
-from axolotly.web.templating import redirect, render
+from axolotly.web.templating import redirect, render, title_names
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[types.Text, Form()]
 
 
 def _selected(db, family_id: int) -> list[str]:
@@ -47,21 +44,21 @@ def kids_page(request: Request, user: WebUser, db: DbSession):
 
 
 @router.post("/family/kids", dependencies=[CsrfChecked])
-def add_kid(user: WebUser, db: DbSession, name: Text, pin: Text, age: Text = ""):
+def add_kid(user: WebUser, db: DbSession, name: FormText, pin: FormText, age: FormText = ""):
     body = validated(KidCreate, name=name.strip(), pin=pin, age=age.strip() or None)
     kid = kids.create_kid(db, user.id, body.name, body.age, body.pin)
     return redirect("/family/kids", f"Added {kid.name}")
 
 
 @router.post("/family/kids/{kid_id}", dependencies=[CsrfChecked])
-def update_kid(kid_id: RowId, user: WebUser, db: DbSession, name: Text, age: Text = ""):
+def update_kid(kid_id: RowId, user: WebUser, db: DbSession, name: FormText, age: FormText = ""):
     body = validated(KidUpdate, name=name.strip(), age=age.strip() or None)
     kid = kids.update_kid(db, user.id, kid_id, body.model_dump(exclude_unset=True))
     return redirect("/family/kids", f"Saved {kid.name}")
 
 
 @router.post("/family/kids/{kid_id}/pin", dependencies=[CsrfChecked])
-def change_pin(kid_id: RowId, user: WebUser, db: DbSession, pin: Text):
+def change_pin(kid_id: RowId, user: WebUser, db: DbSession, pin: FormText):
     body = validated(PinBody, pin=pin)
     kids.change_pin(db, user.id, kid_id, body.pin)
     return redirect("/family/kids", "PIN changed")
@@ -91,7 +88,7 @@ def services_page(request: Request, user: WebUser, db: DbSession):
 
 
 @router.post("/family/services", dependencies=[CsrfChecked])
-def save_services(user: WebUser, db: DbSession, use: Annotated[list[types.Text] | None, Form()] = None,
+def save_services(user: WebUser, db: DbSession, use: Annotated[list[Text] | None, Form()] = None,
                   position: Annotated[list[FormCount] | None, Form()] = None):
     """Checked services, ordered by their position fields (one per registry entry, blank = last)."""
     use, position = use or [], position or [None] * len(PROVIDERS)
@@ -125,7 +122,7 @@ def revoke(code_id: RowId, user: WebUser, db: DbSession):
 
 
 @router.post("/family/devices/{device_id}", dependencies=[CsrfChecked])
-def update_device(device_id: RowId, user: WebUser, db: DbSession, friendly_name: Text = "", kid_id: Text = ""):
+def update_device(device_id: RowId, user: WebUser, db: DbSession, friendly_name: FormText = "", kid_id: FormText = ""):
     body = validated(DeviceUpdate, friendly_name=friendly_name.strip() or None, kid_id=kid_id.strip() or None)
     devices.update_device(db, user.id, device_id, {"friendly_name": body.friendly_name, "kid_id": body.kid_id})
     return redirect("/family/devices", "Device saved")
@@ -148,7 +145,7 @@ def reports_page(request: Request, user: WebUser, db: DbSession, title_id: RowId
 
 
 @router.post("/family/reports", dependencies=[CsrfChecked])
-def file_report(user: WebUser, db: DbSession, title_id: Text, issue_type: Text, description: Text = ""):
+def file_report(user: WebUser, db: DbSession, title_id: FormText, issue_type: FormText, description: FormText = ""):
     if not title_id.strip():
         raise Invalid("Choose a title to report")
     body = validated(ReportCreate, title_id=title_id, issue_type=issue_type, description=description)

@@ -7,13 +7,12 @@ from fastapi import APIRouter, Form, Request
 from axolotly.accounts.deps import DbSession
 from axolotly.ota import service as ota
 from axolotly.ota.schemas import CHANNELS, ReleaseCreate, ReleaseUpdate
-from axolotly.types import RowId, Text
+from axolotly.types import FormText, RowId
 from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked, WebAdmin
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(prefix="/admin/releases", include_in_schema=False)
-FormText = Annotated[Text, Form()]
 Checkbox = Annotated[Literal["", "on"], Form()]  # sent ("on") only when ticked
 
 

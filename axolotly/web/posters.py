@@ -8,17 +8,28 @@ from fastapi import APIRouter, Response
 
 from axolotly.accounts.deps import DbSession
 from axolotly.models import Title
-from axolotly.types import SmallCount
+from axolotly.types import RowId
 
 router = APIRouter(include_in_schema=False)
 PALETTE = ("#2b6cb0", "#2f855a", "#b7791f", "#c05621", "#6b46c1", "#b83280", "#2c7a7b", "#4a5568")
 
 
+PLACEHOLDER = "/posters/placeholder.svg"
+
+
+@router.get(PLACEHOLDER)
+def placeholder() -> Response:
+    """The poster of a search result not imported yet."""
+    return _poster("Axolotly")
+
+
 @router.get("/posters/{title_id}.svg")
-def poster(title_id: SmallCount, db: DbSession) -> Response:
-    """A title's generated poster; 0 (no such title) is the placeholder of a result not imported yet."""
+def poster(title_id: RowId, db: DbSession) -> Response:
     title = db.get(Title, title_id)
-    name = title.title if title else "Axolotly"
+    return _poster(title.title if title else "Axolotly")
+
+
+def _poster(name: str) -> Response:
     colour = PALETTE[int(hashlib.sha256(name.encode()).hexdigest(), 16) % len(PALETTE)]
     lines = textwrap.wrap(name, 14)[:4]
     text = "".join(f'<tspan x="100" dy="{0 if i == 0 else 34}">{escape(line)}</tspan>' for i, line in enumerate(lines))
