@@ -51,7 +51,10 @@ def validation_failed(request: Request, error: RequestValidationError) -> Respon
 def domain_error(request: Request, error: DomainError) -> Response:
     if pages.is_page(request):
         return page_error(request, error)
-    return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+    status = error.status_code
+    if status == Invalid.status_code and is_launcher_route(request.url.path):
+        status = BadRequest.status_code  # the launcher contract has one status for bad input
+    return JSONResponse({"detail": error.detail}, status_code=status, headers=error.headers)
 
 
 def as_domain_error(error: DBAPIError) -> DomainError | None:
