@@ -15,6 +15,15 @@ from tests.pg import demo_database, libpq_url
 from tests.processes import live_server
 
 ROUNDS = 200
+TIMEOUT = 60  # generous: the suite may share the machine's 2 cores with a busy server
+
+
+def post(url: str, **kwargs) -> httpx.Response:
+    return httpx.post(url, timeout=TIMEOUT, **kwargs)
+
+
+def get(url: str, **kwargs) -> httpx.Response:
+    return httpx.get(url, timeout=TIMEOUT, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +64,7 @@ def slow_commits(database):
 
 
 def parent_headers(base: str, email: str = DEMO_PARENT[0], password: str = DEMO_PARENT[1]) -> dict:
-    response = httpx.post(f"{base}/api/parent/auth/login", json={"email": email, "password": password},
+    response = post(f"{base}/api/parent/auth/login", json={"email": email, "password": password},
                           headers={"X-Forwarded-For": "10.9.9.9"})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
@@ -65,7 +74,8 @@ def test_paired_credentials_work_on_the_very_next_request(server, slow_commits):
     parent = parent_headers(server)
     failures = 0
     # Two connections, as a device would have after pairing: nothing orders them but the commit.
-    with httpx.Client(base_url=server, headers=parent) as parent_side, httpx.Client(base_url=server) as device_side:
+    with (httpx.Client(base_url=server, headers=parent, timeout=TIMEOUT) as parent_side,
+          httpx.Client(base_url=server, timeout=TIMEOUT) as device_side):
         for _ in range(ROUNDS):
             code = parent_side.post("/api/parent/pairing-codes").json()["code"]
             paired = device_side.post("/api/pair", json={"pairingCode": code}).json()
@@ -77,9 +87,10 @@ def test_paired_credentials_work_on_the_very_next_request(server, slow_commits):
 
 def test_a_parents_change_reaches_the_very_next_poll(server, database, slow_commits):
     parent = parent_headers(server)
-    kid_id = next(k["id"] for k in httpx.get(f"{server}/api/parent/kids", headers=parent).json() if k["name"] == "Emma")
+    kid_id = next(k["id"] for k in get(f"{server}/api/parent/kids", headers=parent).json() if k["name"] == "Emma")
     title_id = sql(database, "SELECT id FROM titles WHERE title = 'Bluey'")[0][0]
-    with httpx.Client(base_url=server, headers=parent) as parent_side, httpx.Client(base_url=server) as device_side:
+    with (httpx.Client(base_url=server, headers=parent, timeout=TIMEOUT) as parent_side,
+          httpx.Client(base_url=server, timeout=TIMEOUT) as device_side):
         code = parent_side.post("/api/parent/pairing-codes").json()["code"]
         paired = device_side.post("/api/pair", json={"pairingCode": code}).json()
         device_row = sql(database, "SELECT id FROM devices WHERE device_id = %(d)s", {"d": paired["deviceId"]})[0][0]
@@ -107,7 +118,7 @@ def test_a_commit_that_fails_is_never_a_2xx(server, database):
             DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_doomed_kid();
     """)
     try:
-        response = httpx.post(f"{server}/api/parent/kids", json={"name": "Doomed", "pin": "1234"},
+        response = post(f"{server}/api/parent/kids", json={"name": "Doomed", "pin": "1234"},
                               headers=parent_headers(server))
         assert response.status_code == 409 and isinstance(response.json()["detail"], str)
         assert sql(database, "SELECT count(*) FROM kid_profiles WHERE name = 'Doomed'") == [(0,)]
@@ -116,7 +127,7 @@ def test_a_commit_that_fails_is_never_a_2xx(server, database):
 
 
 async def burst(base: str, count: int, method: str, path: str, **kwargs) -> list[int]:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT) as client:
         responses = await asyncio.gather(*(client.request(method, path, **kwargs) for _ in range(count)))
     return [response.status_code for response in responses]
 
@@ -130,7 +141,7 @@ def test_forty_concurrent_wrong_pairing_codes_get_ten_evaluated(server):
 
 def test_thirty_concurrent_wrong_passwords_get_five_evaluated(server):
     email = "burst@example.com"
-    assert httpx.post(f"{server}/api/parent/auth/signup", json={"email": email, "password": "right password 1"},
+    assert post(f"{server}/api/parent/auth/signup", json={"email": email, "password": "right password 1"},
                       headers={"X-Forwarded-For": "10.0.0.30"}).status_code == 201
     statuses = asyncio.run(burst(server, 30, "POST", "/api/parent/auth/login",
                                  json={"email": email, "password": "wrong password"},
@@ -141,7 +152,7 @@ def test_thirty_concurrent_wrong_passwords_get_five_evaluated(server):
 
 def test_thirty_concurrent_wrong_confirmations_get_ten_evaluated(server):
     email = "confirmer@example.com"
-    httpx.post(f"{server}/api/parent/auth/signup", json={"email": email, "password": "right password 2"},
+    post(f"{server}/api/parent/auth/signup", json={"email": email, "password": "right password 2"},
                headers={"X-Forwarded-For": "10.0.0.20"})
     parent = parent_headers(server, email, "right password 2")
     statuses = asyncio.run(burst(server, 30, "POST", "/api/parent/pairing/confirm", json={"pairing_code": "000002"},
@@ -154,18 +165,18 @@ def test_confirmations_spend_the_pairing_budget_of_the_address(server):
     """Guesses through the 3-step flow and through /api/pair share one budget per address."""
     address = {"X-Forwarded-For": "10.0.0.50"}
     email = "sharer@example.com"
-    httpx.post(f"{server}/api/parent/auth/signup", json={"email": email, "password": "right password 3"},
+    post(f"{server}/api/parent/auth/signup", json={"email": email, "password": "right password 3"},
                headers={"X-Forwarded-For": "10.0.0.51"})
     parent = parent_headers(server, email, "right password 3")
     for n in range(10):
-        assert httpx.post(f"{server}/api/parent/pairing/confirm", json={"pairing_code": f"{n:06d}"},
+        assert post(f"{server}/api/parent/pairing/confirm", json={"pairing_code": f"{n:06d}"},
                           headers={**parent, **address}).status_code == 404
-    assert httpx.post(f"{server}/api/pair", json={"pairingCode": "000003"}, headers=address).status_code == 429
+    assert post(f"{server}/api/pair", json={"pairingCode": "000003"}, headers=address).status_code == 429
 
 
 def test_sign_ups_are_throttled_per_address(server):
     address = {"X-Forwarded-For": "10.0.0.60"}
-    statuses = [httpx.post(f"{server}/api/parent/auth/signup", json={"email": f"many{n}@example.com",
+    statuses = [post(f"{server}/api/parent/auth/signup", json={"email": f"many{n}@example.com",
                                                                      "password": "right password 4"},
                            headers=address).status_code for n in range(21)]
     assert statuses == [201] * 20 + [429]
@@ -174,12 +185,12 @@ def test_sign_ups_are_throttled_per_address(server):
 def test_a_burst_of_throttled_requests_does_not_starve_the_pool(server):
     """Episode reports spend a throttle on every call: 60 at once on a pool of 4 all answer 200."""
     parent = parent_headers(server)
-    code = httpx.post(f"{server}/api/parent/pairing-codes", headers=parent).json()["code"]
-    paired = httpx.post(f"{server}/api/pair", json={"pairingCode": code}).json()
+    code = post(f"{server}/api/parent/pairing-codes", headers=parent).json()["code"]
+    paired = post(f"{server}/api/pair", json={"pairingCode": code}).json()
     device = {"X-Device-ID": paired["deviceId"], "X-API-Key": paired["apiKey"]}
 
     async def reports() -> list[int]:
-        async with httpx.AsyncClient(base_url=server, timeout=60, headers=device) as client:
+        async with httpx.AsyncClient(base_url=server, timeout=TIMEOUT, headers=device) as client:
             responses = await asyncio.gather(*(
                 client.post("/api/device/episode-report",
                             json={"url": f"https://www.disneyplus.com/video/burst-{n}", "provider": "disney_plus"})
