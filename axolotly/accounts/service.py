@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from axolotly.audit import service as audit
 from axolotly.config import get_settings
 from axolotly.errors import Conflict, Unauthorized
+from axolotly.families.context import act_for_family, family_of
 from axolotly.models import User
 from axolotly.security import rate_limits
 from axolotly.security.passwords import hash_secret, verify_secret
@@ -75,12 +76,12 @@ def authenticate(db: Session, email: str, password: str, client: str) -> User | 
     # verify_secret hashes against a dummy when the user is unknown: same time either way.
     if not verify_secret(password, user.password_hash if user else None) or user is None:
         if user is not None:
-            audit.record(db, user.id, "login_failed", f"Wrong password from {client}")
+            audit.record(db, family_of(db, user).id, "login_failed", f"Wrong password from {client}")
         return None
     account_limit, address_limit = limits
     rate_limits.clear(db, account_limit)
     rate_limits.refund(db, address_limit)
-    audit.record(db, user.id, "login", f"Logged in from {client}")
+    audit.record(db, act_for_family(db, user).id, "login", f"Logged in from {client}")
     return user
 
 

@@ -14,8 +14,9 @@ ACTIONS = {
 
 
 def record(db: Session, family_id: int, action: str, summary: str) -> None:
+    """`actor`: who acts in this session (families/context.py sets it), None for a device."""
     assert action in ACTIONS, action
-    db.add(AuditEvent(family_id=family_id, action=action, summary=summary))
+    db.add(AuditEvent(family_id=family_id, action=action, summary=summary, actor=db.info.get("actor")))
     db.flush()
 
 

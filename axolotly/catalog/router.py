@@ -3,7 +3,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, status
 from sqlalchemy import select
 
-from axolotly.accounts.deps import CurrentUser, DbSession
+from axolotly.accounts.deps import DbSession
+from axolotly.families.deps import CurrentFamily
 from axolotly.db.replicas import ReadSession
 from axolotly.catalog import service
 from axolotly.catalog.provider import CatalogProvider
@@ -27,7 +28,7 @@ Provider = Annotated[CatalogProvider, Depends(get_provider)]
 
 @router.get("/search", response_model=list[SearchResult])
 def search(
-    user: CurrentUser, db: ReadSession, provider: Provider,
+    family: CurrentFamily, db: ReadSession, provider: Provider,
     q: Annotated[Text, Query(min_length=1, max_length=200, description="Words of the title")],
     media_type: Literal["movie", "tv"] | None = None,
 ):
@@ -45,14 +46,14 @@ def search(
 
 
 @router.post("/titles", status_code=status.HTTP_201_CREATED, response_model=TitleSummary)
-def import_title(body: ImportTitle, user: CurrentUser, db: DbSession, provider: Provider):
+def import_title(body: ImportTitle, family: CurrentFamily, db: DbSession, provider: Provider):
     """Add (or refresh) a title from TMDB by its id; episodes load when a kid is allowed it."""
     return service.import_title(db, provider, body.media_type, body.tmdb_id)
 
 
 @router.get("/titles", response_model=list[TitleSummary])
 def list_titles(
-    user: CurrentUser, db: ReadSession,
+    family: CurrentFamily, db: ReadSession,
     q: Annotated[Text | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[PageOffset, Query()] = 0,
@@ -65,7 +66,7 @@ def list_titles(
 
 
 @router.get("/titles/{title_id}", response_model=TitleDetail)
-def get_title_detail(title_id: RowId, user: CurrentUser, db: ReadSession):
+def get_title_detail(title_id: RowId, family: CurrentFamily, db: ReadSession):
     title = get_title(db, title_id)
     episodes = service.episodes_of(db, title.id)
     return TitleDetail(

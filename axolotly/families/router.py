@@ -3,7 +3,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
-from axolotly.accounts.deps import CurrentUser, DbSession
+from axolotly.accounts.deps import DbSession
+from axolotly.families.deps import CurrentFamily
 from axolotly.audit import service as audit
 from axolotly.catalog.providers import PROVIDERS
 from axolotly.families import kids, services
@@ -16,41 +17,41 @@ router = APIRouter(prefix="/api/parent", tags=["kids and services"])
 
 
 @router.get("/kids", response_model=list[KidOut])
-def list_kids(user: CurrentUser, db: DbSession):
-    return kids.list_kids(db, user.id)
+def list_kids(family: CurrentFamily, db: DbSession):
+    return kids.list_kids(db, family.id)
 
 
 @router.post("/kids", status_code=status.HTTP_201_CREATED, response_model=KidOut)
-def create_kid(body: KidCreate, user: CurrentUser, db: DbSession):
-    return kids.create_kid(db, user.id, body.name, body.age, body.pin)
+def create_kid(body: KidCreate, family: CurrentFamily, db: DbSession):
+    return kids.create_kid(db, family.id, body.name, body.age, body.pin)
 
 
 @router.get("/kids/{kid_id}", response_model=KidOut)
-def get_kid(kid_id: RowId, user: CurrentUser, db: DbSession):
-    return kids.get_kid(db, user.id, kid_id)
+def get_kid(kid_id: RowId, family: CurrentFamily, db: DbSession):
+    return kids.get_kid(db, family.id, kid_id)
 
 
 @router.patch("/kids/{kid_id}", response_model=KidOut)
-def update_kid(kid_id: RowId, body: KidUpdate, user: CurrentUser, db: DbSession):
-    return kids.update_kid(db, user.id, kid_id, body.model_dump(exclude_unset=True))
+def update_kid(kid_id: RowId, body: KidUpdate, family: CurrentFamily, db: DbSession):
+    return kids.update_kid(db, family.id, kid_id, body.model_dump(exclude_unset=True))
 
 
 @router.delete("/kids/{kid_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_kid(kid_id: RowId, user: CurrentUser, db: DbSession) -> None:
+def delete_kid(kid_id: RowId, family: CurrentFamily, db: DbSession) -> None:
     """Deletes the kid and their policies; their devices stay paired, unassigned."""
-    kids.delete_kid(db, user.id, kid_id)
+    kids.delete_kid(db, family.id, kid_id)
 
 
 @router.put("/kids/{kid_id}/pin", status_code=status.HTTP_204_NO_CONTENT)
-def change_pin(kid_id: RowId, body: PinBody, user: CurrentUser, db: DbSession) -> None:
+def change_pin(kid_id: RowId, body: PinBody, family: CurrentFamily, db: DbSession) -> None:
     """Set a new PIN (parents only); also lifts a lockout."""
-    kids.change_pin(db, user.id, kid_id, body.pin)
+    kids.change_pin(db, family.id, kid_id, body.pin)
 
 
 @router.post("/kids/{kid_id}/verify-pin", response_model=PinVerified,
              responses={401: {"description": "Wrong PIN"}, 429: {"description": "Locked after 5 wrong PINs"}})
-def verify_pin(kid_id: RowId, body: PinBody, user: CurrentUser, db: DbSession):
-    verified, locked_for = kids.check_pin(db, user.id, kid_id, body.pin)
+def verify_pin(kid_id: RowId, body: PinBody, family: CurrentFamily, db: DbSession):
+    verified, locked_for = kids.check_pin(db, family.id, kid_id, body.pin)
     # Responses, not exceptions: the failure counter must be committed.
     if locked_for:
         return JSONResponse({"detail": "Too many wrong PINs; this profile is locked for a while"},
@@ -67,20 +68,20 @@ def list_services():
 
 
 @router.get("/services/selected", response_model=ServiceSelectionOut)
-def get_selected_services(user: CurrentUser, db: DbSession):
-    selection = services.get_selection(db, user.id)
+def get_selected_services(family: CurrentFamily, db: DbSession):
+    selection = services.get_selection(db, family.id)
     if selection is None:
         return ServiceSelectionOut(services=[], updated_at=None)
     return ServiceSelectionOut(services=selection.selected_services, updated_at=selection.updated_at)
 
 
 @router.put("/services/selected", response_model=ServiceSelectionOut)
-def set_selected_services(body: ServiceSelection, user: CurrentUser, db: DbSession):
-    selection = services.set_selection(db, user.id, body.services)
+def set_selected_services(body: ServiceSelection, family: CurrentFamily, db: DbSession):
+    selection = services.set_selection(db, family.id, body.services)
     return ServiceSelectionOut(services=selection.selected_services, updated_at=selection.updated_at)
 
 
 @router.get("/activity", response_model=list[ActivityOut])
-def activity(user: CurrentUser, db: DbSession, limit: Annotated[int, Query(ge=1, le=500)] = 100):
+def activity(family: CurrentFamily, db: DbSession, limit: Annotated[int, Query(ge=1, le=500)] = 100):
     """What changed in the family, newest first (pairings, policies, PINs, lockouts, logins)."""
-    return audit.recent(db, user.id, limit)
+    return audit.recent(db, family.id, limit)

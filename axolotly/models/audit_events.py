@@ -16,4 +16,6 @@ class AuditEvent(Base):
     family_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     action: Mapped[str] = mapped_column(String(50))
     summary: Mapped[str] = mapped_column(Text)
+    # Who did it (their email at the time; a parent, a co-parent), or None for a device or the system.
+    actor: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = created_at_column()

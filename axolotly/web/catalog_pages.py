@@ -15,7 +15,8 @@ from axolotly.models import KidProfileTitle, Title
 from axolotly.policies import service as policies
 from axolotly.types import RowId, Text
 from axolotly.web.forms import validated
-from axolotly.web.session import CsrfChecked, WebUser
+from axolotly.families.deps import WebFamily
+from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -23,7 +24,7 @@ POLICIES = ("allow", "deny", "")
 
 
 @router.get("/catalog")
-def catalog_page(request: Request, user: WebUser, db: DbSession, provider: Provider, q: Text = "",
+def catalog_page(request: Request, family: WebFamily, db: DbSession, provider: Provider, q: Text = "",
                  media_type: Text = ""):
     q = q.strip()[:200]
     kind = media_type if media_type in ("movie", "tv") else None
@@ -31,12 +32,12 @@ def catalog_page(request: Request, user: WebUser, db: DbSession, provider: Provi
     known = dict(db.execute(select(Title.tmdb_id, Title.id).where(
         Title.tmdb_id.in_([r.tmdb_id for r in results]))).all())
     titles = {title.id: title for title in db.scalars(select(Title).where(Title.id.in_(known.values())))}
-    return render(request, "catalog.html", user=user, q=q, media_type=kind or "", results=results,
+    return render(request, "catalog.html", user=family.user, q=q, media_type=kind or "", results=results,
                   known=known, titles=titles)
 
 
 @router.post("/catalog/titles", dependencies=[CsrfChecked])
-def add_title(user: WebUser, db: DbSession, provider: Provider, tmdb_id: Annotated[Text, Form()],
+def add_title(family: WebFamily, db: DbSession, provider: Provider, tmdb_id: Annotated[Text, Form()],
               media_type: Annotated[str, Form()]):
     body = validated(ImportTitle, tmdb_id=tmdb_id.strip() or None, media_type=media_type)
     title = catalog.import_title(db, provider, body.media_type, body.tmdb_id)
@@ -51,49 +52,49 @@ def _policies_of(db, family_id: int, title_id: int) -> dict[int, KidProfileTitle
 
 
 @router.get("/catalog/titles/{title_id}")
-def title_page(title_id: RowId, request: Request, user: WebUser, db: DbSession, kid: RowId | None = None):
+def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSession, kid: RowId | None = None):
     title = policies.get_title(db, title_id)
-    family_kids = kids.list_kids(db, user.id)
-    rules = _policies_of(db, user.id, title.id)
+    family_kids = kids.list_kids(db, family.id)
+    rules = _policies_of(db, family.id, title.id)
     episodes = catalog.episodes_of(db, title.id) if title.media_type == "tv" else []
     allowed = [k for k in family_kids if rules.get(k.id) and rules[k.id].policy == "allow"]
     chosen = next((k for k in allowed if k.id == kid), allowed[0] if allowed else None)
     seasons: dict[int, list] = {}
     for episode in episodes:
         seasons.setdefault(episode.season_number, []).append(episode)
-    return render(request, "title.html", user=user, title=title, kids=family_kids, rules=rules,
+    return render(request, "title.html", user=family.user, title=title, kids=family_kids, rules=rules,
                   seasons=seasons, allowed=allowed, chosen=chosen,
                   blocked=set(rules[chosen.id].blocked_episodes) if chosen else set())
 
 
 @router.post("/catalog/titles/{title_id}/policies", dependencies=[CsrfChecked])
-def save_policies(title_id: RowId, user: WebUser, db: DbSession, kid: Annotated[list[RowId] | None, Form()] = None,
+def save_policies(title_id: RowId, family: WebFamily, db: DbSession, kid: Annotated[list[RowId] | None, Form()] = None,
                   policy: Annotated[list[str] | None, Form()] = None):
     """One form for every kid: allow, deny or no rule."""
     kid, policy = kid or [], policy or []
     if len(kid) != len(policy) or any(p not in POLICIES for p in policy):
         raise Invalid("Choose allow, deny or no rule for each kid")
-    rules = _policies_of(db, user.id, title_id)
+    rules = _policies_of(db, family.id, title_id)
     queued = False
     for kid_id, wanted in zip(kid, policy, strict=True):
         current = rules.get(kid_id)
         if wanted and (current is None or current.policy != wanted):
-            queued |= policies.set_policy(db, user.id, kid_id, title_id, wanted)[2]
+            queued |= policies.set_policy(db, family.id, kid_id, title_id, wanted)[2]
         elif not wanted and current is not None:
-            policies.remove_policy(db, user.id, kid_id, title_id)
+            policies.remove_policy(db, family.id, kid_id, title_id)
     message = "Saved" + (": episodes are being loaded" if queued else "")
     return redirect(f"/catalog/titles/{title_id}", message)
 
 
 @router.post("/catalog/titles/{title_id}/kids/{kid_id}/blocked", dependencies=[CsrfChecked])
-def save_blocked(title_id: RowId, kid_id: RowId, user: WebUser, db: DbSession,
+def save_blocked(title_id: RowId, kid_id: RowId, family: WebFamily, db: DbSession,
                  blocked: Annotated[list[RowId] | None, Form()] = None):
-    row = policies.set_blocked_episodes(db, user.id, kid_id, title_id, blocked or [])
+    row = policies.set_blocked_episodes(db, family.id, kid_id, title_id, blocked or [])
     return redirect(f"/catalog/titles/{title_id}?kid={kid_id}",
                     f"{len(row.blocked_episodes)} episode(s) blocked")
 
 
 @router.get("/family/kids/{kid_id}/why/{title_id}")
-def why_page(kid_id: RowId, title_id: RowId, request: Request, user: WebUser, db: DbSession):
-    kid, title, decision, episodes = policies.explain(db, user.id, kid_id, title_id)
-    return render(request, "why.html", user=user, kid=kid, title=title, decision=decision, episodes=episodes)
+def why_page(kid_id: RowId, title_id: RowId, request: Request, family: WebFamily, db: DbSession):
+    kid, title, decision, episodes = policies.explain(db, family.id, kid_id, title_id)
+    return render(request, "why.html", user=family.user, kid=kid, title=title, decision=decision, episodes=episodes)

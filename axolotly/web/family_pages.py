@@ -18,7 +18,8 @@ from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
 from axolotly.types import FormCount, FormText, RowId, Text
 from axolotly.web.forms import validated
-from axolotly.web.session import CsrfChecked, WebUser
+from axolotly.families.deps import WebFamily
+from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render, title_names
 
 router = APIRouter(include_in_schema=False)
@@ -30,65 +31,65 @@ def _selected(db, family_id: int) -> list[str]:
 
 
 @router.get("/")
-def home(request: Request, user: WebUser, db: DbSession):
-    return render(request, "home.html", user=user, kids=kids.list_kids(db, user.id),
-                  selected=_selected(db, user.id), devices=devices.list_devices(db, user.id),
-                  activity=audit.recent(db, user.id, limit=5))
+def home(request: Request, family: WebFamily, db: DbSession):
+    return render(request, "home.html", user=family.user, kids=kids.list_kids(db, family.id),
+                  selected=_selected(db, family.id), devices=devices.list_devices(db, family.id),
+                  activity=audit.recent(db, family.id, limit=5))
 
 
 # -- kids ---------------------------------------------------------------------------------------
 
 @router.get("/family/kids")
-def kids_page(request: Request, user: WebUser, db: DbSession):
-    return render(request, "kids.html", user=user, kids=kids.list_kids(db, user.id))
+def kids_page(request: Request, family: WebFamily, db: DbSession):
+    return render(request, "kids.html", user=family.user, kids=kids.list_kids(db, family.id))
 
 
 @router.post("/family/kids", dependencies=[CsrfChecked])
-def add_kid(user: WebUser, db: DbSession, name: FormText, pin: FormText, age: FormText = ""):
+def add_kid(family: WebFamily, db: DbSession, name: FormText, pin: FormText, age: FormText = ""):
     body = validated(KidCreate, name=name.strip(), pin=pin, age=age.strip() or None)
-    kid = kids.create_kid(db, user.id, body.name, body.age, body.pin)
+    kid = kids.create_kid(db, family.id, body.name, body.age, body.pin)
     return redirect("/family/kids", f"Added {kid.name}")
 
 
 @router.post("/family/kids/{kid_id}", dependencies=[CsrfChecked])
-def update_kid(kid_id: RowId, user: WebUser, db: DbSession, name: FormText, age: FormText = ""):
+def update_kid(kid_id: RowId, family: WebFamily, db: DbSession, name: FormText, age: FormText = ""):
     body = validated(KidUpdate, name=name.strip(), age=age.strip() or None)
-    kid = kids.update_kid(db, user.id, kid_id, body.model_dump(exclude_unset=True))
+    kid = kids.update_kid(db, family.id, kid_id, body.model_dump(exclude_unset=True))
     return redirect("/family/kids", f"Saved {kid.name}")
 
 
 @router.post("/family/kids/{kid_id}/pin", dependencies=[CsrfChecked])
-def change_pin(kid_id: RowId, user: WebUser, db: DbSession, pin: FormText):
+def change_pin(kid_id: RowId, family: WebFamily, db: DbSession, pin: FormText):
     body = validated(PinBody, pin=pin)
-    kids.change_pin(db, user.id, kid_id, body.pin)
+    kids.change_pin(db, family.id, kid_id, body.pin)
     return redirect("/family/kids", "PIN changed")
 
 
 @router.get("/family/kids/{kid_id}/delete")
-def confirm_delete_kid(kid_id: RowId, request: Request, user: WebUser, db: DbSession):
-    kid = kids.get_kid(db, user.id, kid_id)
-    assigned = [d for d in devices.list_devices(db, user.id) if d.kid_profile_id == kid.id]
-    return render(request, "kid_delete.html", user=user, kid=kid, assigned=assigned)
+def confirm_delete_kid(kid_id: RowId, request: Request, family: WebFamily, db: DbSession):
+    kid = kids.get_kid(db, family.id, kid_id)
+    assigned = [d for d in devices.list_devices(db, family.id) if d.kid_profile_id == kid.id]
+    return render(request, "kid_delete.html", user=family.user, kid=kid, assigned=assigned)
 
 
 @router.post("/family/kids/{kid_id}/delete", dependencies=[CsrfChecked])
-def delete_kid(kid_id: RowId, user: WebUser, db: DbSession):
-    name = kids.get_kid(db, user.id, kid_id).name
-    kids.delete_kid(db, user.id, kid_id)
+def delete_kid(kid_id: RowId, family: WebFamily, db: DbSession):
+    name = kids.get_kid(db, family.id, kid_id).name
+    kids.delete_kid(db, family.id, kid_id)
     return redirect("/family/kids", f"Deleted {name}")
 
 
 # -- services -----------------------------------------------------------------------------------
 
 @router.get("/family/services")
-def services_page(request: Request, user: WebUser, db: DbSession):
-    selected = _selected(db, user.id)
+def services_page(request: Request, family: WebFamily, db: DbSession):
+    selected = _selected(db, family.id)
     order = {service: position for position, service in enumerate(selected, start=1)}
-    return render(request, "services.html", user=user, providers=PROVIDERS, order=order)
+    return render(request, "services.html", user=family.user, providers=PROVIDERS, order=order)
 
 
 @router.post("/family/services", dependencies=[CsrfChecked])
-def save_services(user: WebUser, db: DbSession, use: Annotated[list[Text] | None, Form()] = None,
+def save_services(family: WebFamily, db: DbSession, use: Annotated[list[Text] | None, Form()] = None,
                   position: Annotated[list[FormCount] | None, Form()] = None):
     """Checked services, ordered by their position fields (one per registry entry, blank = last)."""
     use, position = use or [], position or [None] * len(PROVIDERS)
@@ -97,63 +98,63 @@ def save_services(user: WebUser, db: DbSession, use: Annotated[list[Text] | None
     positions = dict(zip([p.id for p in PROVIDERS], position, strict=True))
     ranked = sorted((positions.get(service) or 1000, index, service) for index, service in enumerate(use))
     chosen = [service for _, _, service in ranked]
-    services.set_selection(db, user.id, chosen)
+    services.set_selection(db, family.id, chosen)
     return redirect("/family/services", "Services saved" if chosen else "No services selected")
 
 
 # -- devices ------------------------------------------------------------------------------------
 
 @router.get("/family/devices")
-def devices_page(request: Request, user: WebUser, db: DbSession):
-    return render(request, "devices.html", user=user, devices=devices.list_devices(db, user.id),
-                  codes=codes.live_codes(db, user.id), kids=kids.list_kids(db, user.id))
+def devices_page(request: Request, family: WebFamily, db: DbSession):
+    return render(request, "devices.html", user=family.user, devices=devices.list_devices(db, family.id),
+                  codes=codes.live_codes(db, family.id), kids=kids.list_kids(db, family.id))
 
 
 @router.post("/family/pairing-codes", dependencies=[CsrfChecked])
-def new_code(user: WebUser, db: DbSession):
-    code = codes.create_code(db, user.id)
+def new_code(family: WebFamily, db: DbSession):
+    code = codes.create_code(db, family.id)
     return redirect("/family/devices", f"New pairing code {code.code}: enter it on the kid's device")
 
 
 @router.post("/family/pairing-codes/{code_id}/revoke", dependencies=[CsrfChecked])
-def revoke(code_id: RowId, user: WebUser, db: DbSession):
-    codes.revoke_code(db, user.id, code_id)
+def revoke(code_id: RowId, family: WebFamily, db: DbSession):
+    codes.revoke_code(db, family.id, code_id)
     return redirect("/family/devices", "Code revoked")
 
 
 @router.post("/family/devices/{device_id}", dependencies=[CsrfChecked])
-def update_device(device_id: RowId, user: WebUser, db: DbSession, friendly_name: FormText = "", kid_id: FormText = ""):
+def update_device(device_id: RowId, family: WebFamily, db: DbSession, friendly_name: FormText = "", kid_id: FormText = ""):
     body = validated(DeviceUpdate, friendly_name=friendly_name.strip() or None, kid_id=kid_id.strip() or None)
-    devices.update_device(db, user.id, device_id, {"friendly_name": body.friendly_name, "kid_id": body.kid_id})
+    devices.update_device(db, family.id, device_id, {"friendly_name": body.friendly_name, "kid_id": body.kid_id})
     return redirect("/family/devices", "Device saved")
 
 
 @router.post("/family/devices/{device_id}/unpair", dependencies=[CsrfChecked])
-def unpair(device_id: RowId, user: WebUser, db: DbSession):
-    devices.unpair(db, user.id, device_id)
+def unpair(device_id: RowId, family: WebFamily, db: DbSession):
+    devices.unpair(db, family.id, device_id)
     return redirect("/family/devices", "Device unpaired: its key no longer works")
 
 
 # -- reports and activity -----------------------------------------------------------------------
 
 @router.get("/family/reports")
-def reports_page(request: Request, user: WebUser, db: DbSession, title_id: RowId | None = None):
+def reports_page(request: Request, family: WebFamily, db: DbSession, title_id: RowId | None = None):
     title = get_title(db, title_id) if title_id else None
-    filed = reports.family_reports(db, user.id)
-    return render(request, "reports.html", user=user, reports=filed, title=title, issue_types=ISSUE_TYPES,
+    filed = reports.family_reports(db, family.id)
+    return render(request, "reports.html", user=family.user, reports=filed, title=title, issue_types=ISSUE_TYPES,
                   names=title_names(db, {report.title_id for report in filed}))
 
 
 @router.post("/family/reports", dependencies=[CsrfChecked])
-def file_report(user: WebUser, db: DbSession, title_id: FormText, issue_type: FormText, description: FormText = ""):
+def file_report(family: WebFamily, db: DbSession, title_id: FormText, issue_type: FormText, description: FormText = ""):
     if not title_id.strip():
         raise Invalid("Choose a title to report")
     body = validated(ReportCreate, title_id=title_id, issue_type=issue_type, description=description)
-    reports.file_report(db, user.id, body.title_id, body.issue_type, body.description)
+    reports.file_report(db, family.id, body.title_id, body.issue_type, body.description)
     return redirect("/family/reports", "Thank you: an admin will look at it")
 
 
 @router.get("/family/activity")
-def activity_page(request: Request, user: WebUser, db: DbSession):
-    return render(request, "activity.html", user=user, events=audit.recent(db, user.id, limit=200),
+def activity_page(request: Request, family: WebFamily, db: DbSession):
+    return render(request, "activity.html", user=family.user, events=audit.recent(db, family.id, limit=200),
                   labels=audit.ACTIONS)

@@ -1,0 +1,43 @@
+"""Who acts for which family: one context for the API and the pages.
+
+A family is its owner's users row (every family_id column points at it, as the spec has it);
+co-parents are users listed in family_members and act for the owner's family with the same
+rights, except removing the owner or deleting the family.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from axolotly.models import FamilyMember, User
+
+
+class FamilyRole(StrEnum):
+    OWNER = "owner"
+    CO_PARENT = "co_parent"
+
+
+@dataclass(frozen=True)
+class FamilyContext:
+    id: int  # the family id: the owner's user id
+    user: User  # who is acting
+    role: FamilyRole
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role is FamilyRole.OWNER
+
+
+def family_of(db: Session, user: User) -> FamilyContext:
+    family_id = db.scalar(select(FamilyMember.family_id).where(FamilyMember.user_id == user.id))
+    if family_id is None:
+        return FamilyContext(user.id, user, FamilyRole.OWNER)
+    return FamilyContext(family_id, user, FamilyRole.CO_PARENT)
+
+
+def act_for_family(db: Session, user: User) -> FamilyContext:
+    """The user's family, and the session remembers who acts (the audit trail names them)."""
+    db.info["actor"] = user.email
+    return family_of(db, user)

@@ -1,0 +1,52 @@
+"""The family behind a request: `CurrentFamily` (Bearer token) and `WebFamily` (page session),
+and the owned-resource dependencies that load a family's row or answer 404."""
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from axolotly.accounts.deps import CurrentUser, DbSession
+from axolotly.errors import Forbidden
+from axolotly.families.context import FamilyContext, act_for_family
+from axolotly.families.kids import get_kid
+from axolotly.families.scoping import get_owned
+from axolotly.models import Device, KidProfile
+from axolotly.types import RowId
+from axolotly.web.session import WebUser
+
+
+def current_family(user: CurrentUser, db: DbSession) -> FamilyContext:
+    return act_for_family(db, user)
+
+
+def web_family(user: WebUser, db: DbSession) -> FamilyContext:
+    return act_for_family(db, user)
+
+
+CurrentFamily = Annotated[FamilyContext, Depends(current_family)]
+WebFamily = Annotated[FamilyContext, Depends(web_family)]
+
+
+def family_owner(family: CurrentFamily) -> FamilyContext:
+    return require_owner(family)
+
+
+def require_owner(family: FamilyContext) -> FamilyContext:
+    if not family.is_owner:
+        raise Forbidden("Only the family's owner can do this")
+    return family
+
+
+FamilyOwner = Annotated[FamilyContext, Depends(family_owner)]
+
+
+def owned_kid(kid_id: RowId, family: CurrentFamily, db: DbSession) -> KidProfile:
+    return get_kid(db, family.id, kid_id)
+
+
+def owned_device(device_id: RowId, family: CurrentFamily, db: DbSession) -> Device:
+    return get_owned(db, Device, device_id, family.id, "Device")
+
+
+OwnedKid = Annotated[KidProfile, Depends(owned_kid)]
+OwnedDevice = Annotated[Device, Depends(owned_device)]
