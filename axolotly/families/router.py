@@ -1,17 +1,18 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from axolotly.accounts.deps import DbSession
-from axolotly.families.deps import CurrentFamily
+from axolotly.accounts.deps import CurrentUser, DbSession
 from axolotly.audit import service as audit
 from axolotly.catalog.providers import PROVIDERS
-from axolotly.families import kids, services
+from axolotly.families import kids, members, services
+from axolotly.families.deps import CurrentFamily, FamilyOwner
 from axolotly.families.schemas import (
-    ActivityOut, KidCreate, KidOut, KidUpdate, PinBody, PinVerified, ServiceOut, ServiceSelection, ServiceSelectionOut,
+    ActivityOut, InvitationOut, JoinedFamily, KidCreate, KidOut, KidUpdate, MemberOut, PinBody, PinVerified, ServiceOut,
+    ServiceSelection, ServiceSelectionOut,
 )
-from axolotly.types import RowId
+from axolotly.types import RowId, Text
 
 router = APIRouter(prefix="/api/parent", tags=["kids and services"])
 
@@ -85,3 +86,31 @@ def set_selected_services(body: ServiceSelection, family: CurrentFamily, db: DbS
 def activity(family: CurrentFamily, db: DbSession, limit: Annotated[int, Query(ge=1, le=500)] = 100):
     """What changed in the family, newest first (pairings, policies, PINs, lockouts, logins)."""
     return audit.recent(db, family.id, limit)
+
+
+# -- co-parents ----------------------------------------------------------------------------------
+
+@router.post("/family/invitations", status_code=status.HTTP_201_CREATED, response_model=InvitationOut,
+             tags=["family"])
+def invite_co_parent(request: Request, family: FamilyOwner, db: DbSession):
+    """A single-use link for a co-parent, valid 7 days (owner only); share it as you like."""
+    token, expires_at = members.invite(db, family)
+    return InvitationOut(token=token, url=f"{request.base_url}join/{token}", expires_at=expires_at)
+
+
+@router.post("/family/invitations/{token}/accept", response_model=JoinedFamily, tags=["family"])
+def accept_invitation(token: Annotated[Text, Path(max_length=100)], user: CurrentUser, db: DbSession):
+    """The invitee (their own Bearer token) joins the inviting family as a co-parent."""
+    family = members.accept_invitation(db, user, token)
+    return JoinedFamily(family_id=family.id, family_name=members.family_name(db, family.id), role=family.role)
+
+
+@router.get("/family/members", response_model=list[MemberOut], tags=["family"])
+def list_members(family: CurrentFamily, db: DbSession):
+    return members.members(db, family.id)
+
+
+@router.delete("/family/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["family"])
+def remove_member(user_id: RowId, family: CurrentFamily, db: DbSession) -> None:
+    """The owner removes a co-parent; a co-parent may remove themselves (leave)."""
+    members.remove_member(db, family, user_id)

@@ -61,4 +61,26 @@ class ActivityOut(BaseModel):
 
     action: str
     summary: str
+    actor: str | None  # who did it (a parent's email), None for a device or the system
     created_at: datetime
+
+
+class InvitationOut(BaseModel):
+    token: str  # shown once: share the url with the co-parent
+    url: str
+    expires_at: datetime
+
+
+class MemberOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    user_id: int
+    email: str
+    role: str  # "owner" or "co_parent"
+    joined_at: datetime
+
+
+class JoinedFamily(BaseModel):
+    family_id: int
+    family_name: str
+    role: str

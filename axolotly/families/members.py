@@ -1,0 +1,128 @@
+"""Co-parents: the owner invites with a single-use link, the invitee joins, the owner removes.
+
+- An invitation's token is shown once (to the owner, to share as they like: no mail server is
+  needed) and stored as its SHA-256; it is valid 7 days and spent by the first acceptance.
+- A user belongs to one family: a co-parent elsewhere, or an account that already has a family
+  of its own (kids, devices, services, codes, reports or co-parents), cannot join another.
+- A co-parent acts with the owner's rights except removing the owner or deleting the family; the
+  owner removes co-parents, and a co-parent may leave.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from axolotly.audit import service as audit
+from axolotly.errors import Conflict, Forbidden, NotFound
+from axolotly.families.context import FamilyContext, FamilyRole, act_for_family, family_of
+from axolotly.models import (
+    ContentReport, Device, FamilyInvitation, FamilyMember, KidProfile, PairingCode, StreamingServiceSelection, User,
+)
+
+INVITATION_LIFETIME = timedelta(days=7)
+MAX_OPEN_INVITATIONS = 10
+INVITATION_GONE = "This invitation is unknown, used or expired; ask for a new one"
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    email: str
+    role: FamilyRole
+    joined_at: datetime
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite(db: Session, family: FamilyContext) -> tuple[str, datetime]:
+    """A new invitation of the family (owner only): the token, shown once, and when it expires."""
+    if not family.is_owner:
+        raise Forbidden("Only the family's owner can invite co-parents")
+    db.execute(select(User.id).where(User.id == family.id).with_for_update())  # one inviter at a time
+    open_invitations = db.scalar(select(func.count()).select_from(FamilyInvitation).where(
+        FamilyInvitation.family_id == family.id, FamilyInvitation.accepted_at.is_(None),
+        FamilyInvitation.expires_at > func.now()))
+    if open_invitations >= MAX_OPEN_INVITATIONS:
+        raise Conflict(f"At most {MAX_OPEN_INVITATIONS} open invitations; wait for one to be used or expire")
+    token = secrets.token_urlsafe(32)
+    invitation = FamilyInvitation(family_id=family.id, token_digest=_digest(token),
+                                  expires_at=func.now() + INVITATION_LIFETIME)
+    db.add(invitation)
+    db.flush()
+    db.refresh(invitation, ["expires_at"])
+    audit.record(db, family.id, "member_invited", "Created an invitation for a co-parent")
+    return token, invitation.expires_at
+
+
+def invitation_family(db: Session, token: str) -> User | None:
+    """The owner of the family a live invitation is for (to show "Join …"), or None."""
+    return db.scalar(select(User).join(FamilyInvitation, FamilyInvitation.family_id == User.id).where(
+        FamilyInvitation.token_digest == _digest(token), FamilyInvitation.accepted_at.is_(None),
+        FamilyInvitation.expires_at > func.now()))
+
+
+def _has_a_family_of_its_own(db: Session, user_id: int) -> bool:
+    owned = [select(1).where(model.family_id == user_id)
+             for model in (KidProfile, Device, PairingCode, StreamingServiceSelection, ContentReport, FamilyMember)]
+    return bool(db.scalar(select(or_(*(exists(query) for query in owned)))))
+
+
+def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
+    """`user` becomes a co-parent of the invitation's family; the invitation is spent."""
+    invitation = db.scalar(select(FamilyInvitation).where(
+        FamilyInvitation.token_digest == _digest(token), FamilyInvitation.accepted_at.is_(None),
+        FamilyInvitation.expires_at > func.now()).with_for_update())
+    if invitation is None:
+        raise NotFound(INVITATION_GONE)
+    if user.role != "parent":
+        raise Forbidden("Only parent accounts can join a family")
+    if invitation.family_id == user.id:
+        raise Conflict("This is your own family's invitation")
+    if family_of(db, user).role is FamilyRole.CO_PARENT:
+        raise Conflict("You already belong to a family; leave it first")
+    if _has_a_family_of_its_own(db, user.id):
+        raise Conflict("This account already has a family of its own (kids, devices or co-parents); "
+                       "sign up with another email to join")
+    db.add(FamilyMember(family_id=invitation.family_id, user_id=user.id))
+    db.execute(update(FamilyInvitation).where(FamilyInvitation.id == invitation.id)
+               .values(accepted_at=func.now(), accepted_by=user.id))
+    db.flush()
+    family = act_for_family(db, user)
+    audit.record(db, family.id, "member_joined", f"{user.email} joined as a co-parent")
+    return family
+
+
+def members(db: Session, family_id: int) -> list[Member]:
+    """The owner first, then co-parents in the order they joined."""
+    owner = db.get(User, family_id)
+    rows = db.execute(select(User, FamilyMember.created_at).join(FamilyMember, FamilyMember.user_id == User.id)
+                      .where(FamilyMember.family_id == family_id).order_by(FamilyMember.created_at, User.id)).all()
+    return [Member(owner.id, owner.email, FamilyRole.OWNER, owner.created_at),
+            *(Member(user.id, user.email, FamilyRole.CO_PARENT, joined) for user, joined in rows)]
+
+
+def remove_member(db: Session, family: FamilyContext, user_id: int) -> None:
+    """The owner removes a co-parent, or a co-parent leaves; nobody removes the owner."""
+    if user_id == family.id:
+        raise Forbidden("The family's owner cannot be removed")
+    member = db.scalar(select(FamilyMember).where(FamilyMember.family_id == family.id,
+                                                  FamilyMember.user_id == user_id).with_for_update())
+    if member is None:  # looked up first: another family's member is "not found", whoever asks
+        raise NotFound("Member not found")
+    if not family.is_owner and user_id != family.user.id:
+        raise Forbidden("Only the family's owner can remove co-parents")
+    email = db.scalar(select(User.email).where(User.id == user_id))
+    db.delete(member)
+    db.flush()
+    audit.record(db, family.id, "member_removed", f"{email} is no longer a co-parent")
+
+
+def family_name(db: Session, family_id: int) -> str:
+    owner = db.get(User, family_id)
+    return owner.family_name or f"{owner.email.split('@')[0]}'s family"

@@ -1,0 +1,120 @@
+"""Co-parents: invite, accept, act as the family, be removed; invitations are single use and expire."""
+
+from sqlalchemy import text
+
+from tests.api import PASSWORD, add_kid, auth, offline_title, sign_up
+
+
+def invite(client, owner) -> dict:
+    response = client.post("/api/parent/family/invitations", headers=auth(owner))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def join(client, owner) -> dict:
+    """A new account that accepted the owner's invitation."""
+    co_parent = sign_up(client)
+    accepted = client.post(f"/api/parent/family/invitations/{invite(client, owner)['token']}/accept",
+                           headers=auth(co_parent))
+    assert accepted.status_code == 200, accepted.text
+    return co_parent
+
+
+def test_an_invited_co_parent_acts_for_the_family_and_the_trail_names_who(client, db):
+    owner = sign_up(client)
+    emma = add_kid(client, owner, "Emma")
+    invitation = invite(client, owner)
+    assert invitation["url"].endswith(f"/join/{invitation['token']}") and len(invitation["token"]) >= 40
+    days = db.execute(text("SELECT extract(epoch FROM expires_at - created_at) / 86400 FROM family_invitations")).scalar()
+    assert round(days) == 7
+
+    co_parent = sign_up(client)
+    accepted = client.post(f"/api/parent/family/invitations/{invitation['token']}/accept", headers=auth(co_parent))
+    assert accepted.json() == {"family_id": owner["id"], "family_name": accepted.json()["family_name"], "role": "co_parent"}
+
+    assert [k["name"] for k in client.get("/api/parent/kids", headers=auth(co_parent)).json()] == ["Emma"]
+    leo = add_kid(client, co_parent, "Leo")
+    bluey = offline_title(db, "Bluey")
+    assert client.put(f"/api/parent/kids/{emma['id']}/policies/{bluey.id}", json={"policy": "allow"},
+                      headers=auth(co_parent)).status_code == 200
+    assert {k["name"] for k in client.get("/api/parent/kids", headers=auth(owner)).json()} == {"Emma", "Leo"}
+    assert client.get(f"/api/parent/kids/{leo['id']}/policies", headers=auth(owner)).status_code == 200
+
+    members = client.get("/api/parent/family/members", headers=auth(co_parent)).json()
+    assert [(m["email"], m["role"]) for m in members] == [(owner["email"], "owner"), (co_parent["email"], "co_parent")]
+    trail = {(e["action"], e["actor"]) for e in client.get("/api/parent/activity", headers=auth(owner)).json()}
+    assert ("kid_added", owner["email"]) in trail and ("kid_added", co_parent["email"]) in trail
+    assert ("policy_changed", co_parent["email"]) in trail and ("member_joined", co_parent["email"]) in trail
+
+
+def test_only_the_owner_invites_and_removes_and_nobody_removes_the_owner(client):
+    owner = sign_up(client)
+    co_parent, other_co_parent = join(client, owner), join(client, owner)
+    assert client.post("/api/parent/family/invitations", headers=auth(co_parent)).status_code == 403
+    assert client.delete(f"/api/parent/family/members/{owner['id']}", headers=auth(co_parent)).status_code == 403
+    assert client.delete(f"/api/parent/family/members/{owner['id']}", headers=auth(owner)).status_code == 403
+    assert client.delete(f"/api/parent/family/members/{other_co_parent['id']}",
+                         headers=auth(co_parent)).status_code == 403
+    assert client.delete(f"/api/parent/family/members/{other_co_parent['id']}", headers=auth(owner)).status_code == 204
+    assert client.delete(f"/api/parent/family/members/{co_parent['id']}", headers=auth(co_parent)).status_code == 204, \
+        "a co-parent may leave"
+    assert [m["role"] for m in client.get("/api/parent/family/members", headers=auth(owner)).json()] == ["owner"]
+
+
+def test_a_removed_co_parent_sees_nothing_of_the_family_any_more(client, db):
+    owner = sign_up(client)
+    kid = add_kid(client, owner)
+    co_parent = join(client, owner)
+    assert client.get(f"/api/parent/kids/{kid['id']}", headers=auth(co_parent)).status_code == 200
+    assert client.delete(f"/api/parent/family/members/{co_parent['id']}", headers=auth(owner)).status_code == 204
+    assert client.get(f"/api/parent/kids/{kid['id']}", headers=auth(co_parent)).status_code == 404
+    assert client.get("/api/parent/kids", headers=auth(co_parent)).json() == []
+    assert client.patch(f"/api/parent/kids/{kid['id']}", json={"name": "Renamed"}, headers=auth(co_parent)).status_code == 404
+
+
+def test_an_invitation_is_single_use_and_expires(client, db):
+    owner = sign_up(client)
+    used = invite(client, owner)["token"]
+    first, second = sign_up(client), sign_up(client)
+    assert client.post(f"/api/parent/family/invitations/{used}/accept", headers=auth(first)).status_code == 200
+    reused = client.post(f"/api/parent/family/invitations/{used}/accept", headers=auth(second))
+    assert reused.status_code == 404 and "used or expired" in reused.json()["detail"]
+
+    expired = invite(client, owner)["token"]
+    db.execute(text("UPDATE family_invitations SET expires_at = now() - interval '1 second' WHERE accepted_at IS NULL"))
+    assert client.post(f"/api/parent/family/invitations/{expired}/accept", headers=auth(second)).status_code == 404
+    assert client.post("/api/parent/family/invitations/not-a-token/accept", headers=auth(second)).status_code == 404
+    assert client.get("/api/parent/family/members", headers=auth(second)).json()[0]["email"] == second["email"]
+
+
+def test_one_user_belongs_to_one_family(client):
+    owner, other_owner = sign_up(client), sign_up(client)
+    co_parent = join(client, owner)
+    elsewhere = client.post(f"/api/parent/family/invitations/{invite(client, other_owner)['token']}/accept",
+                            headers=auth(co_parent))
+    assert elsewhere.status_code == 409
+    add_kid(client, other_owner)
+    has_kids = client.post(f"/api/parent/family/invitations/{invite(client, owner)['token']}/accept",
+                           headers=auth(other_owner))
+    assert has_kids.status_code == 409 and "of its own" in has_kids.json()["detail"]
+    own = client.post(f"/api/parent/family/invitations/{invite(client, owner)['token']}/accept", headers=auth(owner))
+    assert own.status_code == 409
+
+
+def test_a_co_parent_deleting_their_account_leaves_the_family_intact(client):
+    owner = sign_up(client)
+    kid = add_kid(client, owner)
+    co_parent = join(client, owner)
+    response = client.request("DELETE", "/api/parent/me", json={"password": PASSWORD}, headers=auth(co_parent))
+    assert response.status_code == 204
+    assert client.get(f"/api/parent/kids/{kid['id']}", headers=auth(owner)).status_code == 200
+    assert [m["role"] for m in client.get("/api/parent/family/members", headers=auth(owner)).json()] == ["owner"]
+
+
+def test_the_owner_deleting_the_account_deletes_the_family_for_co_parents_too(client):
+    owner = sign_up(client)
+    kid = add_kid(client, owner)
+    co_parent = join(client, owner)
+    assert client.request("DELETE", "/api/parent/me", json={"password": PASSWORD}, headers=auth(owner)).status_code == 204
+    assert client.get(f"/api/parent/kids/{kid['id']}", headers=auth(co_parent)).status_code == 404
+    assert client.get("/api/parent/family/members", headers=auth(co_parent)).json()[0]["role"] == "owner"
