@@ -4,6 +4,7 @@ change it describes, or neither does."""
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from axolotly.families.scoping import owned_by
 from axolotly.models import AuditEvent
 
 ACTIONS = {
@@ -22,5 +23,5 @@ def record(db: Session, family_id: int, action: str, summary: str) -> None:
 
 
 def recent(db: Session, family_id: int, limit: int = 100) -> list[AuditEvent]:
-    return list(db.scalars(select(AuditEvent).where(AuditEvent.family_id == family_id)
+    return list(db.scalars(owned_by(select(AuditEvent), AuditEvent, family_id)
                            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)))

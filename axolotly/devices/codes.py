@@ -50,7 +50,7 @@ def create_code(db: Session, family_id: int) -> PairingCode:
 
 def revoke_code(db: Session, family_id: int, code_id: int) -> None:
     deleted = db.execute(
-        delete(PairingCode).where(PairingCode.id == code_id, PairingCode.family_id == family_id)
+        owned_by(delete(PairingCode).where(PairingCode.id == code_id), PairingCode, family_id)
     ).rowcount
     if not deleted:
         raise NotFound("Pairing code not found")
@@ -77,7 +77,7 @@ def redeem(db: Session, code: str) -> int | None:
 
 def register_device(db: Session, family_id: int, device_id: str | None = None) -> tuple[Device, str]:
     """A new device of the family with a fresh key; assigned when the family has exactly one kid."""
-    kids = list(db.execute(select(KidProfile.id).where(KidProfile.family_id == family_id).limit(2)).scalars())
+    kids = list(db.execute(owned_by(select(KidProfile.id), KidProfile, family_id).limit(2)).scalars())
     api_key = api_keys.new_api_key()
     device = Device(device_id=device_id or api_keys.new_device_id(), family_id=family_id,
                     kid_profile_id=kids[0] if len(kids) == 1 else None, api_key_digest=api_keys.digest(api_key))

@@ -13,12 +13,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.errors import Conflict, Forbidden, NotFound
 from axolotly.families.context import FamilyContext, FamilyRole, act_for_family, family_of
+from axolotly.families.scoping import owned_by
 from axolotly.models import (
     ContentReport, Device, FamilyInvitation, FamilyMember, KidProfile, PairingCode, StreamingServiceSelection, User,
 )
@@ -45,9 +46,9 @@ def invite(db: Session, family: FamilyContext) -> tuple[str, datetime]:
     if not family.is_owner:
         raise Forbidden("Only the family's owner can invite co-parents")
     db.execute(select(User.id).where(User.id == family.id).with_for_update())  # one inviter at a time
-    open_invitations = db.scalar(select(func.count()).select_from(FamilyInvitation).where(
-        FamilyInvitation.family_id == family.id, FamilyInvitation.accepted_at.is_(None),
-        FamilyInvitation.expires_at > func.now()))
+    open_invitations = db.scalar(owned_by(select(func.count()).select_from(FamilyInvitation), FamilyInvitation,
+                                          family.id).where(FamilyInvitation.accepted_at.is_(None),
+                                                           FamilyInvitation.expires_at > func.now()))
     if open_invitations >= MAX_OPEN_INVITATIONS:
         raise Conflict(f"At most {MAX_OPEN_INVITATIONS} open invitations; wait for one to be used or expire")
     token = secrets.token_urlsafe(32)
@@ -68,7 +69,7 @@ def invitation_family(db: Session, token: str) -> User | None:
 
 
 def _has_a_family_of_its_own(db: Session, user_id: int) -> bool:
-    owned = [select(1).where(model.family_id == user_id)
+    owned = [owned_by(select(1), model, user_id)
              for model in (KidProfile, Device, PairingCode, StreamingServiceSelection, ContentReport, FamilyMember)]
     return bool(db.scalar(select(or_(*(exists(query) for query in owned)))))
 
@@ -101,8 +102,8 @@ def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
 def members(db: Session, family_id: int) -> list[Member]:
     """The owner first, then co-parents in the order they joined."""
     owner = db.get(User, family_id)
-    rows = db.execute(select(User, FamilyMember.created_at).join(FamilyMember, FamilyMember.user_id == User.id)
-                      .where(FamilyMember.family_id == family_id).order_by(FamilyMember.created_at, User.id)).all()
+    rows = db.execute(owned_by(select(User, FamilyMember.created_at).join(FamilyMember, FamilyMember.user_id == User.id),
+                               FamilyMember, family_id).order_by(FamilyMember.created_at, User.id)).all()
     return [Member(owner.id, owner.email, FamilyRole.OWNER, owner.created_at),
             *(Member(user.id, user.email, FamilyRole.CO_PARENT, joined) for user, joined in rows)]
 
@@ -111,8 +112,8 @@ def remove_member(db: Session, family: FamilyContext, user_id: int) -> None:
     """The owner removes a co-parent, or a co-parent leaves; nobody removes the owner."""
     if user_id == family.id:
         raise Forbidden("The family's owner cannot be removed")
-    member = db.scalar(select(FamilyMember).where(FamilyMember.family_id == family.id,
-                                                  FamilyMember.user_id == user_id).with_for_update())
+    member = db.scalar(owned_by(select(FamilyMember), FamilyMember, family.id)
+                       .where(FamilyMember.user_id == user_id).with_for_update())
     if member is None:  # looked up first: another family's member is "not found", whoever asks
         raise NotFound("Member not found")
     if not family.is_owner and user_id != family.user.id:

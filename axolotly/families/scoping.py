@@ -2,15 +2,17 @@
 
 from typing import TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Delete, Select, Update, select
 from sqlalchemy.orm import Session
 
 from axolotly.errors import NotFound
 
 Row = TypeVar("Row")
+Statement = TypeVar("Statement", Select, Update, Delete)
 
 
-def owned_by(statement: Select, model, family_id: int) -> Select:
+def owned_by(statement: Statement, model, family_id: int) -> Statement:
+    """The statement narrowed to the family's rows: every family-owned query goes through here."""
     return statement.where(model.family_id == family_id)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from axolotly.audit import service as audit
 from axolotly.devices.codes import CODE_LIFETIME, HOUR, TOO_MANY_GUESSES, pairing_limits, register_device
 from axolotly.errors import Conflict
+from axolotly.families.scoping import owned_by
 from axolotly.models import Device, PairingRequest
 from axolotly.security import api_keys, rate_limits
 from axolotly.security.rate_limits import Limit
@@ -65,7 +66,7 @@ def confirm(db: Session, family_id: int, code: str, client: str) -> bool:
     if confirmed is None:
         return False
     # A device of this family starting again: its old key stops now, not at the device's next poll.
-    db.execute(update(Device).where(Device.device_id == confirmed.device_id, Device.family_id == family_id)
+    db.execute(owned_by(update(Device).where(Device.device_id == confirmed.device_id), Device, family_id)
                .values(api_key_digest=api_keys.digest(api_keys.new_api_key())))
     for limit in limits:
         rate_limits.refund(db, limit)
@@ -96,7 +97,7 @@ def _issue_key(db: Session, family_id: int, device_id: str) -> str:
     """A new key: the existing device of this family keeps its kid and loses its old key."""
     api_key = api_keys.new_api_key()
     rotated = db.execute(
-        update(Device).where(Device.device_id == device_id, Device.family_id == family_id)
+        owned_by(update(Device).where(Device.device_id == device_id), Device, family_id)
         .values(api_key_digest=api_keys.digest(api_key)).returning(Device.id)
     ).first()
     if rotated is not None:
