@@ -120,8 +120,8 @@ def seed_demo() -> None:
 @app.command()
 def worker(concurrency: int = typer.Option(1, min=1, max=32)) -> None:
     """Run durable jobs (episode loading, cleanup, backups, re-sync) and defer the periodic ones."""
-    from axolotly.jobs import get_job_app
-    from axolotly.tasks import recover_stalled_jobs
+    from axolotly.jobs.registry import get_job_app
+    from axolotly.jobs.tasks import recover_stalled_jobs
 
     app = get_job_app()
 

@@ -44,7 +44,7 @@ class TooManyRequests(DomainError):
 
 
 class UpstreamUnavailable(DomainError):
-    """The catalog provider (TMDB) failed after retries."""
+    """The catalog source (TMDB) failed after retries."""
 
     status_code = 502
 

@@ -65,7 +65,7 @@ def statements_per_call(headers: dict) -> tuple[int, int, int, int]:
     """Statements of an uncached 200 call and of a 304 call, on the app's real async pool."""
     from fastapi.testclient import TestClient
 
-    from axolotly.launcher.query import rendered_launchers
+    from axolotly.launcher.service import rendered_launchers
     from axolotly.launcher.reads import CountingReads
     from axolotly.main import create_app
 

@@ -5,8 +5,8 @@ from sqlalchemy import func, select, text
 
 from axolotly.catalog import tags
 from axolotly.catalog.offline import OfflineCatalog
-from axolotly.catalog.provider import CatalogTitle
-from axolotly.catalog.router import get_provider
+from axolotly.catalog.sources import CatalogTitle
+from axolotly.catalog.deps import get_catalog_source
 from axolotly.catalog.service import load_episodes, upsert_title
 from axolotly.catalog.tmdb import TmdbClient
 from axolotly.config import Settings
@@ -72,7 +72,7 @@ def test_gives_up_after_retries_with_a_502_for_the_parent(client):
     respx.get(f"{BASE}/search/multi").mock(return_value=httpx.Response(500))
     with pytest.raises(UpstreamUnavailable):
         tmdb().search("x")
-    client.app.dependency_overrides[get_provider] = lambda: tmdb()
+    client.app.dependency_overrides[get_catalog_source] = lambda: tmdb()
     parent = sign_up(client)
     response = client.get("/api/parent/catalog/search", params={"q": "bluey"}, headers=auth(parent))
     assert response.status_code == 502 and "TMDB" in response.json()["detail"]
@@ -81,7 +81,7 @@ def test_gives_up_after_retries_with_a_502_for_the_parent(client):
 @respx.mock
 def test_import_upserts_on_tmdb_id(client, db):
     respx.get(f"{BASE}/tv/82728").mock(return_value=httpx.Response(200, json=TV_DETAIL))
-    client.app.dependency_overrides[get_provider] = lambda: tmdb()
+    client.app.dependency_overrides[get_catalog_source] = lambda: tmdb()
     parent = sign_up(client)
     first = client.post("/api/parent/catalog/titles", json={"tmdb_id": 82728, "media_type": "tv"}, headers=auth(parent))
     assert first.status_code == 201

@@ -118,3 +118,34 @@ def test_the_owner_deleting_the_account_deletes_the_family_for_co_parents_too(cl
     assert client.request("DELETE", "/api/parent/me", json={"password": PASSWORD}, headers=auth(owner)).status_code == 204
     assert client.get(f"/api/parent/kids/{kid['id']}", headers=auth(co_parent)).status_code == 404
     assert client.get("/api/parent/family/members", headers=auth(co_parent)).json()[0]["role"] == "owner"
+
+
+def test_invite_and_join_on_the_pages(client, app):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from tests.test_pages import csrf, log_in
+
+    owner = sign_up(client)
+    log_in(client, owner["email"])
+    shown = client.post("/family/invitations", data={"csrf_token": csrf(client, "/family/members")})
+    assert shown.status_code == 201
+    url = re.search(r'value="(http://[^"]+/join/[^"]+)"', shown.text)[1]
+    path = url[url.index("/join/"):]
+
+    with TestClient(app) as newcomer:
+        page = newcomer.get(path)
+        assert page.status_code == 200 and "Sign up and join" in page.text
+        joined = newcomer.post(f"{path}/signup", data={"email": "second@example.com", "password": PASSWORD,
+                                                         "csrf_token": csrf(newcomer, path)})
+        assert joined.status_code == 200 and "Welcome to" in joined.text
+        assert "Co-parent" in newcomer.get("/family/members").text
+        assert newcomer.get(path).status_code == 404, "a spent invitation is a dead link"
+
+    members_page = client.get("/family/members").text
+    assert "second@example.com" in members_page
+    co_parent_id = next(m["user_id"] for m in client.get("/api/parent/family/members", headers=auth(owner)).json()
+                        if m["role"] == "co_parent")
+    removed = client.post(f"/family/members/{co_parent_id}/remove", data={"csrf_token": csrf(client, "/family/members")})
+    assert "Co-parent removed" in removed.text and "second@example.com" not in client.get("/family/members").text

@@ -10,11 +10,11 @@ import psycopg
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from axolotly.catalog.provider import CatalogTitle
+from axolotly.catalog.sources import CatalogTitle
 from axolotly.catalog.service import upsert_title
-from axolotly.jobs import get_job_app
+from axolotly.jobs.registry import get_job_app
 from axolotly.models import Episode, PairingCode, Title
-from axolotly.tasks import cleanup_expired, resync_stale_titles
+from axolotly.jobs.tasks import cleanup_expired, resync_stale_titles
 from tests.factories import make_family
 from tests.pg import libpq_url
 from tests.processes import wait_for

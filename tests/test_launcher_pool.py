@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from axolotly.devices.codes import register_device
-from axolotly.launcher.query import rendered_launchers
+from axolotly.launcher.service import rendered_launchers
 from axolotly.launcher.reads import CountingReads
 from axolotly.main import create_app
 from axolotly.models import Device, KidProfileTitle, StreamingServiceSelection, Title, User

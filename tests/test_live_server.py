@@ -198,3 +198,16 @@ def test_a_burst_of_throttled_requests_does_not_starve_the_pool(server):
         return [response.status_code for response in responses]
 
     assert asyncio.run(reports()) == [200] * 60
+
+
+def test_thirty_concurrent_wrong_pins_get_five_evaluated(server, database):
+    """The fifth wrong PIN locks the profile (429); every guess beyond it is refused unevaluated."""
+    parent = parent_headers(server)
+    kid = post(f"{server}/api/parent/kids", json={"name": "Burst", "pin": "1234"}, headers=parent).json()
+    statuses = asyncio.run(burst(server, 30, "POST", f"/api/parent/kids/{kid['id']}/verify-pin",
+                                 json={"pin": "0000"}, headers=parent))
+    assert statuses.count(401) == 4 and statuses.count(429) == 26
+    assert sql(database, "SELECT count(*) FROM audit_events WHERE action = 'pin_locked' AND summary LIKE 'Burst%%'") \
+        == [(1,)], "one lockout: no sixth wrong PIN was compared"
+    right = post(f"{server}/api/parent/kids/{kid['id']}/verify-pin", json={"pin": "1234"}, headers=parent)
+    assert right.status_code == 429, "even the right PIN waits out the lockout"

@@ -6,7 +6,7 @@ import logging
 from sqlalchemy import text
 
 from axolotly.config import get_settings
-from axolotly.ops import slow_queries
+from axolotly.db import slow_queries
 from axolotly.ops.stats import HEALTH_SQL, database_stats
 from tests.api import admin_headers, auth, sign_up
 from tests.processes import run_axolotly

@@ -7,10 +7,10 @@ import respx
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from axolotly.catalog.provider import CatalogTitle
+from axolotly.catalog.sources import CatalogTitle
 from axolotly.catalog.service import upsert_title
 from axolotly.config import get_settings
-from axolotly.jobs import get_job_app
+from axolotly.jobs.registry import get_job_app
 from axolotly.models import Episode, KidProfile, Title, User
 from axolotly.policies.service import set_policy
 from tests.factories import TEST_PIN_HASH

@@ -1,4 +1,6 @@
-"""Who is calling: the parent or admin behind a Bearer token."""
+"""Who is calling: the parent or admin behind a Bearer token (an access token: a page session or
+kid token is refused, as is a token older than the user's last password change or sign-out
+everywhere)."""
 
 from typing import Annotated
 
@@ -6,10 +8,12 @@ from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from axolotly.accounts.service import token_user
 from axolotly.db.engine import get_session
+from axolotly.enums import UserRole
 from axolotly.errors import Forbidden, Unauthorized
 from axolotly.models import User
-from axolotly.security.tokens import user_id_from_token
+from axolotly.security.tokens import TokenType, user_claims
 
 bearer = HTTPBearer(auto_error=False)
 # scope="function": the session's exit (the commit) runs when the route returns, before any byte
@@ -22,8 +26,7 @@ def current_user(
 ) -> User:
     if credentials is None:
         raise Unauthorized("Not authenticated", headers={"WWW-Authenticate": "Bearer"})
-    user_id = user_id_from_token(credentials.credentials)
-    user = db.get(User, user_id) if user_id is not None else None
+    user = token_user(db, user_claims(credentials.credentials, TokenType.ACCESS))
     if user is None:
         raise Unauthorized("Invalid or expired token", headers={"WWW-Authenticate": "Bearer"})
     return user
@@ -31,7 +34,7 @@ def current_user(
 
 def require_admin(user: User) -> User:
     """The one admin check, for the API (Bearer) and the pages (cookie)."""
-    if user.role != "admin":
+    if user.role != UserRole.ADMIN:
         raise Forbidden("Admins only")
     return user
 

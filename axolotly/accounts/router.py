@@ -1,37 +1,52 @@
 from fastapi import APIRouter, Request, status
-from fastapi.responses import JSONResponse
 
 from axolotly.accounts import service
 from axolotly.accounts.deps import CurrentUser, DbSession
-from axolotly.accounts.schemas import AccessToken, Credentials, DeleteAccount, SignUp, UserOut
+from axolotly.accounts.schemas import AccessToken, Credentials, DeleteAccount, PasswordChange, SignUp, UserOut
 from axolotly.security.client import client_address
-from axolotly.security.tokens import issue_access_token
 
 router = APIRouter(prefix="/api/parent", tags=["accounts"])
 
-INVALID_LOGIN = {"detail": "Invalid email or password"}
+
+def _access_token(user) -> AccessToken:
+    token, expires_in = service.issue_access_token(user)
+    return AccessToken(access_token=token, expires_in=expires_in)
 
 
-@router.post("/auth/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut)
+@router.post("/auth/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut,
+             responses={404: {"description": "Unknown, used or expired invitation"},
+                        409: {"description": "Email taken, or the invitation cannot be accepted"}})
 def sign_up(body: SignUp, request: Request, db: DbSession):
-    """Create a parent account (admins are created with `axolotly users create-admin`)."""
-    return service.sign_up(db, body.email, body.password, body.family_name, client_address(request))
+    """Create a parent account (admins are created with `axolotly users create-admin`); with an
+    `invitation_token`, the account joins that family as a co-parent, or is not created."""
+    return service.sign_up(db, body.email, body.password, body.family_name, client_address(request),
+                           body.invitation_token)
 
 
 @router.post("/auth/login", response_model=AccessToken,
              responses={401: {"description": "Wrong email or password"}, 429: {"description": "Throttled"}})
 def log_in(body: Credentials, request: Request, db: DbSession):
-    user = service.authenticate(db, body.email, body.password, client_address(request))
-    if user is None:
-        # A response, not an exception: the audit event of the failure must be committed.
-        return JSONResponse(INVALID_LOGIN, status_code=401)
-    token, expires_in = issue_access_token(user.id, user.role)
-    return AccessToken(access_token=token, expires_in=expires_in)
+    return _access_token(service.authenticate(db, body.email, body.password, client_address(request)))
 
 
 @router.get("/me", response_model=UserOut)
 def me(user: CurrentUser):
     return user
+
+
+@router.put("/me/password", response_model=AccessToken,
+            responses={401: {"description": "Wrong current password"}, 429: {"description": "Throttled"}})
+def change_password(body: PasswordChange, user: CurrentUser, db: DbSession):
+    """Change the password. Every older token and page session of the account stops working; the
+    answer is a fresh access token for the client that asked, so it stays signed in."""
+    service.change_password(db, user, body.current_password, body.new_password)
+    return _access_token(user)
+
+
+@router.post("/me/sign-out-everywhere", status_code=status.HTTP_204_NO_CONTENT)
+def sign_out_everywhere(user: CurrentUser, db: DbSession) -> None:
+    """Every token and page session of the account stops working, this one included."""
+    service.sign_out_everywhere(db, user)
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)

@@ -1,11 +1,25 @@
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
+from axolotly.enums import UserRole
 from axolotly.security.passwords import BCRYPT_MAX_BYTES
-from axolotly.types import Text
+from axolotly.types import Text, storable_text
 
 MIN_PASSWORD_LENGTH = 10
+
+
+def _fits_bcrypt(password: str) -> str:
+    if len(password.encode()) > BCRYPT_MAX_BYTES:
+        raise ValueError(f"password must be at most {BCRYPT_MAX_BYTES} bytes (bcrypt's limit)")
+    return password
+
+
+NewPassword = Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=200,
+                                   description=f"At least {MIN_PASSWORD_LENGTH} characters, at most {BCRYPT_MAX_BYTES} bytes"),
+                        AfterValidator(storable_text), AfterValidator(_fits_bcrypt)]
+"""A password being chosen (sign-up, password change): long enough, and within bcrypt's limit."""
 
 
 class Credentials(BaseModel):
@@ -15,16 +29,15 @@ class Credentials(BaseModel):
 
 class SignUp(BaseModel):
     email: EmailStr
-    password: Text = Field(min_length=MIN_PASSWORD_LENGTH, max_length=200,
-                          description=f"At least {MIN_PASSWORD_LENGTH} characters, at most {BCRYPT_MAX_BYTES} bytes")
+    password: NewPassword
     family_name: Text | None = Field(None, min_length=1, max_length=100)
+    invitation_token: Text | None = Field(None, min_length=1, max_length=100,
+                                          description="Join this invitation's family as a co-parent")
 
-    @field_validator("password")
-    @classmethod
-    def _fits_bcrypt(cls, password: str) -> str:
-        if len(password.encode()) > BCRYPT_MAX_BYTES:
-            raise ValueError(f"password must be at most {BCRYPT_MAX_BYTES} bytes (bcrypt's limit)")
-        return password
+
+class PasswordChange(BaseModel):
+    current_password: Text = Field(min_length=1, max_length=200)
+    new_password: NewPassword
 
 
 class DeleteAccount(BaseModel):
@@ -36,7 +49,7 @@ class UserOut(BaseModel):
 
     id: int
     email: str
-    role: str
+    role: UserRole
     family_name: str | None
     created_at: datetime
 

@@ -1,17 +1,20 @@
-"""Sign-up, log-in with durable throttling, account deletion."""
+"""Sign-up, log-in with durable throttling, tokens' owner and validity, password change, sign-out
+everywhere, account deletion."""
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.config import get_settings
+from axolotly.enums import UserRole
 from axolotly.errors import Conflict, Unauthorized
 from axolotly.families.context import act_for_family, family_of
+from axolotly.families.members import accept_invitation
 from axolotly.models import User
-from axolotly.security import rate_limits
+from axolotly.security import rate_limits, tokens
 from axolotly.security.passwords import hash_secret, verify_secret
 from axolotly.security.rate_limits import Limit
 
@@ -21,6 +24,8 @@ MAX_FAILURES_PER_ADDRESS = 20
 SIGN_UP_WINDOW = timedelta(hours=1)
 TOO_MANY_LOGINS = "Too many failed log-ins; try again later"
 TOO_MANY_SIGN_UPS = "Too many new accounts from this address; try again later"
+TOO_MANY_WRONG_PASSWORDS = "Too many wrong passwords; try again later"
+INVALID_LOGIN = "Invalid email or password"
 
 
 def normalise_email(email: str) -> str:
@@ -32,12 +37,15 @@ def sign_up_limit(client: str) -> Limit:
     return Limit(f"signup:address:{client}", get_settings().sign_ups_per_address_per_hour, SIGN_UP_WINDOW)
 
 
-def sign_up(db: Session, email: str, password: str, family_name: str | None, client: str) -> User:
+def sign_up(db: Session, email: str, password: str, family_name: str | None, client: str,
+            invitation_token: str | None = None) -> User:
+    """A new parent account; with an invitation, a co-parent of the inviting family (a refused
+    invitation refuses the sign-up: the request's rollback takes the account with it)."""
     email = normalise_email(email)
     rate_limits.spend(db, sign_up_limit(client), TOO_MANY_SIGN_UPS)
     if db.execute(select(User.id).where(User.email == email)).first():
         raise Conflict("An account with this email already exists")
-    user = User(email=email, password_hash=hash_secret(password), role="parent",
+    user = User(email=email, password_hash=hash_secret(password), role=UserRole.PARENT,
                 family_name=family_name or f"{email.split('@')[0]}'s family")
     db.add(user)
     try:
@@ -45,6 +53,8 @@ def sign_up(db: Session, email: str, password: str, family_name: str | None, cli
             db.flush()
     except IntegrityError:  # a concurrent sign-up with the same email won the race
         raise Conflict("An account with this email already exists") from None
+    if invitation_token is not None:
+        accept_invitation(db, user, invitation_token)
     return user
 
 
@@ -52,23 +62,26 @@ def create_admin(db: Session, email: str, password: str) -> User:
     email = normalise_email(email)
     user = db.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is None:
-        user = User(email=email, password_hash=hash_secret(password), role="admin")
+        user = User(email=email, password_hash=hash_secret(password), role=UserRole.ADMIN)
         db.add(user)
     else:
-        user.role, user.password_hash = "admin", hash_secret(password)
+        user.role, user.password_hash = UserRole.ADMIN, hash_secret(password)
     db.flush()
     return user
 
 
+def account_limit(email: str) -> Limit:
+    """Password guesses at one account, through the log-in or the password change alike."""
+    return Limit(f"login:account:{email}", MAX_FAILURES_PER_ACCOUNT, LOGIN_WINDOW)
+
+
 def login_limits(email: str, client: str) -> tuple[Limit, Limit]:
-    return (
-        Limit(f"login:account:{email}", MAX_FAILURES_PER_ACCOUNT, LOGIN_WINDOW),
-        Limit(f"login:address:{client}", MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW),
-    )
+    return account_limit(email), Limit(f"login:address:{client}", MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW)
 
 
-def authenticate(db: Session, email: str, password: str, client: str) -> User | None:
-    """The user for good credentials; None (failure recorded) otherwise. 429 when throttled."""
+def authenticate(db: Session, email: str, password: str, client: str) -> User:
+    """The user for good credentials. Unauthorized otherwise (the failure and its audit event are
+    kept), TooManyRequests when throttled."""
     email = normalise_email(email)
     limits = login_limits(email, client)
     rate_limits.spend_all(db, limits, TOO_MANY_LOGINS)
@@ -77,12 +90,45 @@ def authenticate(db: Session, email: str, password: str, client: str) -> User | 
     if not verify_secret(password, user.password_hash if user else None) or user is None:
         if user is not None:
             audit.record(db, family_of(db, user).id, "login_failed", f"Wrong password from {client}")
-        return None
-    account_limit, address_limit = limits
-    rate_limits.clear(db, account_limit)
-    rate_limits.refund(db, address_limit)
+        rate_limits.refuse(db, Unauthorized(INVALID_LOGIN))
+    account, address = limits
+    rate_limits.clear(db, account)
+    rate_limits.refund(db, address)
     audit.record(db, act_for_family(db, user).id, "login", f"Logged in from {client}")
     return user
+
+
+def issue_access_token(user: User) -> tuple[str, int]:
+    """An API access token in the user's current token epoch, and its lifetime in seconds."""
+    return tokens.access_token(user.id, user.role, user.token_epoch)
+
+
+def token_user(db: Session, claims: tuple[int, int] | None) -> User | None:
+    """The user a token's (user id, token epoch) names, if that epoch is still theirs."""
+    if claims is None:
+        return None
+    user_id, epoch = claims
+    user = db.get(User, user_id)
+    return user if user is not None and user.token_epoch == epoch else None
+
+
+def sign_out_everywhere(db: Session, user: User) -> None:
+    """Every token and page session issued so far stops working; new ones carry the new epoch."""
+    # An ORM UPDATE: one atomic increment, and `user` in this session sees the new epoch.
+    db.execute(update(User).where(User.id == user.id).values(token_epoch=User.token_epoch + 1))
+
+
+def change_password(db: Session, user: User, current_password: str, new_password: str) -> None:
+    """Needs the current password (throttled like log-ins: a stolen token must not guess it);
+    ends every session of the user, so the caller issues a fresh one for the client that asked."""
+    limit = account_limit(user.email)
+    rate_limits.spend(db, limit, TOO_MANY_WRONG_PASSWORDS)
+    if not verify_secret(current_password, user.password_hash):
+        raise Unauthorized("Current password does not match")  # the attempt is counted already
+    rate_limits.clear(db, limit)
+    user.password_hash = hash_secret(new_password)
+    db.flush()
+    sign_out_everywhere(db, user)
 
 
 def delete_account(db: Session, user: User, password: str) -> None:

@@ -1,10 +1,11 @@
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from axolotly.accounts.deps import CurrentAdmin, DbSession
 from axolotly.admin import moderation
 from axolotly.admin.schemas import EpisodeLinkOut, TagIn, TagOut
+from axolotly.enums import ReportStatus
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import AdminReportOut
 from axolotly.types import PageOffset, RowId
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/api/admin", tags=["admin"])
 @router.get("/reports", response_model=list[AdminReportOut])
 def list_reports(
     admin: CurrentAdmin, db: DbSession,
-    status: Literal["pending", "resolved", "dismissed"] = "pending",
+    status: ReportStatus = ReportStatus.PENDING,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[PageOffset, Query()] = 0,
 ):
@@ -24,12 +25,12 @@ def list_reports(
 
 @router.post("/reports/{report_id}/resolve", response_model=AdminReportOut)
 def resolve_report(report_id: RowId, admin: CurrentAdmin, db: DbSession):
-    return reports.close_report(db, report_id, "resolved")
+    return reports.close_report(db, report_id, ReportStatus.RESOLVED)
 
 
 @router.post("/reports/{report_id}/dismiss", response_model=AdminReportOut)
 def dismiss_report(report_id: RowId, admin: CurrentAdmin, db: DbSession):
-    return reports.close_report(db, report_id, "dismissed")
+    return reports.close_report(db, report_id, ReportStatus.DISMISSED)
 
 
 def link_out(row: moderation.LinkUnderReview) -> EpisodeLinkOut:

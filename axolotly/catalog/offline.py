@@ -1,13 +1,12 @@
-"""The offline catalog: the shipped data file, for demos, tests and air-gapped installs."""
+"""The offline catalog source: the shipped data file, for demos, tests and air-gapped installs."""
 
 import json
 from functools import lru_cache
 from importlib import resources
 
-from axolotly.catalog.provider import (
-    CatalogEpisode, CatalogTitle, MediaType, format_rating, parse_date,
-)
 from axolotly.catalog.providers import registry_ids_for_tmdb
+from axolotly.catalog.sources import CatalogEpisode, CatalogTitle, format_rating, parse_date
+from axolotly.enums import MediaType
 
 
 @lru_cache
@@ -19,7 +18,7 @@ def _entries() -> tuple[dict, ...]:
 def _to_title(entry: dict) -> CatalogTitle:
     return CatalogTitle(
         tmdb_id=entry["tmdb_id"],
-        media_type=entry["media_type"],
+        media_type=MediaType(entry["media_type"]),
         title=entry["title"],
         overview=entry.get("overview"),
         release_date=parse_date(entry.get("release_date")),
@@ -50,7 +49,7 @@ class OfflineCatalog:
 
     def get_episodes(self, tmdb_id: int) -> list[CatalogEpisode]:
         for entry in _entries():
-            if entry["tmdb_id"] == tmdb_id and entry["media_type"] == "tv":
+            if entry["tmdb_id"] == tmdb_id and entry["media_type"] == MediaType.TV:
                 return [
                     CatalogEpisode(
                         tmdb_episode_id=episode["tmdb_episode_id"],

@@ -1,54 +1,40 @@
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
-from sqlalchemy import select
+from fastapi import APIRouter, Query, status
 
 from axolotly.accounts.deps import DbSession
 from axolotly.families.deps import CurrentFamily
 from axolotly.db.replicas import ReadSession
 from axolotly.catalog import service
-from axolotly.catalog.provider import CatalogProvider
-from axolotly.catalog.schemas import EpisodeOut, ImportTitle, SearchResult, TitleDetail
-from axolotly.catalog.tmdb import catalog_provider
-from axolotly.config import get_settings
-from axolotly.models import Title
-from axolotly.policies.service import get_title
-from axolotly.policies.schemas import TitleSummary
+from axolotly.catalog.deps import Source
+from axolotly.catalog.schemas import EpisodeOut, ImportTitle, SearchResult, TitleDetail, TitleSummary
+from axolotly.enums import MediaType
 from axolotly.types import PageOffset, RowId, Text
 
 router = APIRouter(prefix="/api/parent/catalog", tags=["catalog"])
 
 
-def get_provider() -> CatalogProvider:
-    return catalog_provider(get_settings())
-
-
-Provider = Annotated[CatalogProvider, Depends(get_provider)]
-
-
 @router.get("/search", response_model=list[SearchResult])
 def search(
-    family: CurrentFamily, db: ReadSession, provider: Provider,
+    family: CurrentFamily, db: ReadSession, source: Source,
     q: Annotated[Text, Query(min_length=1, max_length=200, description="Words of the title")],
-    media_type: Literal["movie", "tv"] | None = None,
+    media_type: MediaType | None = None,
 ):
     """Search TMDB (or the offline catalog) for movies and shows."""
-    results = provider.search(q.strip(), media_type)
-    known = dict(db.execute(
-        select(Title.tmdb_id, Title.id).where(Title.tmdb_id.in_([r.tmdb_id for r in results]))
-    ).all())
-    return [
-        SearchResult(tmdb_id=r.tmdb_id, media_type=r.media_type, title=r.title, overview=r.overview,
-                     release_date=r.release_date, rating=r.rating, poster_path=r.poster_path,
-                     title_id=known.get(r.tmdb_id))
-        for r in results
-    ]
+    return [search_result(hit) for hit in service.search(db, source, q.strip(), media_type)]
+
+
+def search_result(hit: service.SearchHit) -> SearchResult:
+    found = hit.found
+    return SearchResult(tmdb_id=found.tmdb_id, media_type=found.media_type, title=found.title,
+                        overview=found.overview, release_date=found.release_date, rating=found.rating,
+                        poster_path=found.poster_path, title_id=hit.title.id if hit.title else None)
 
 
 @router.post("/titles", status_code=status.HTTP_201_CREATED, response_model=TitleSummary)
-def import_title(body: ImportTitle, family: CurrentFamily, db: DbSession, provider: Provider):
+def import_title(body: ImportTitle, family: CurrentFamily, db: DbSession, source: Source):
     """Add (or refresh) a title from TMDB by its id; episodes load when a kid is allowed it."""
-    return service.import_title(db, provider, body.media_type, body.tmdb_id)
+    return service.import_title(db, source, body.media_type, body.tmdb_id)
 
 
 @router.get("/titles", response_model=list[TitleSummary])
@@ -59,15 +45,12 @@ def list_titles(
     offset: Annotated[PageOffset, Query()] = 0,
 ):
     """Titles already in Axolotly's catalog."""
-    statement = select(Title).order_by(Title.title, Title.id).limit(limit).offset(offset)
-    if q:
-        statement = statement.where(Title.title.ilike(f"%{q.strip()}%"))
-    return db.execute(statement).scalars().all()
+    return service.list_titles(db, q, limit, offset)
 
 
 @router.get("/titles/{title_id}", response_model=TitleDetail)
 def get_title_detail(title_id: RowId, family: CurrentFamily, db: ReadSession):
-    title = get_title(db, title_id)
+    title = service.get_title(db, title_id)
     episodes = service.episodes_of(db, title.id)
     return TitleDetail(
         **TitleSummary.model_validate(title).model_dump(), overview=title.overview,

@@ -1,15 +1,31 @@
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from axolotly.policies.schemas import TitleSummary
+from axolotly.enums import MediaType
 from axolotly.types import RowId
+
+
+class TitleSummary(BaseModel):
+    """A title as every list shows it (catalog, policies, reports)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    tmdb_id: int
+    title: str
+    media_type: MediaType
+    poster_path: str | None
+    release_date: date | None
+    rating: str | None
+    certification: str | None
+    providers: list[str]
+    tags: list[str]
 
 
 class SearchResult(BaseModel):
     tmdb_id: int
-    media_type: str
+    media_type: MediaType
     title: str
     overview: str | None
     release_date: date | None
@@ -20,7 +36,7 @@ class SearchResult(BaseModel):
 
 class ImportTitle(BaseModel):
     tmdb_id: RowId
-    media_type: Literal["movie", "tv"]
+    media_type: MediaType
 
 
 class EpisodeOut(BaseModel):

@@ -1,13 +1,70 @@
-"""Catalog writes: import titles and episodes from a provider (upsert on TMDB ids)."""
+"""The catalog owns titles: looking them up, searching a source, importing titles and episodes
+from it (upsert on TMDB ids). Other domains (policies, reports, pages) ask here for titles."""
 
-from sqlalchemy import func, select
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from axolotly.catalog.provider import CatalogEpisode, CatalogProvider, CatalogTitle, MediaType
+from axolotly.catalog.sources import CatalogEpisode, CatalogSource, CatalogTitle
 from axolotly.catalog.tags import tags_for
+from axolotly.enums import MediaType
 from axolotly.errors import Conflict, NotFound
 from axolotly.models import Episode, Title
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    found: CatalogTitle  # what the source says
+    title: Title | None  # the catalog's row, when the title is already imported
+
+
+def get_title(db: Session, title_id: int) -> Title:
+    title = db.get(Title, title_id)
+    if title is None:
+        raise NotFound("Title not found")
+    return title
+
+
+def titles_by_id(db: Session, title_ids: set[int]) -> dict[int, Title]:
+    if not title_ids:
+        return {}
+    return {title.id: title for title in db.scalars(select(Title).where(Title.id.in_(title_ids)))}
+
+
+def title_names(db: Session, title_ids: set[int]) -> dict[int, str]:
+    if not title_ids:
+        return {}
+    return dict(db.execute(select(Title.id, Title.title).where(Title.id.in_(title_ids))).all())
+
+
+def list_titles(db: Session, query: str | None, limit: int, offset: int) -> list[Title]:
+    """Titles already in the catalog, by name; `query` narrows to names containing it."""
+    statement = select(Title).order_by(Title.title, Title.id).limit(limit).offset(offset)
+    if query:
+        statement = statement.where(Title.title.ilike(f"%{query.strip()}%"))
+    return list(db.execute(statement).scalars())
+
+
+def stale_titles(db: Session, older_than_days: int, limit: int) -> list[tuple[int, MediaType, int]]:
+    """(id, media_type, tmdb_id) of the titles synced longest ago (never synced first)."""
+    return [tuple(row) for row in db.execute(
+        select(Title.id, Title.media_type, Title.tmdb_id)
+        .where(Title.last_synced.is_(None)
+               | (Title.last_synced < text(f"now() - interval '{int(older_than_days)} days'")))
+        .order_by(Title.last_synced.asc().nullsfirst(), Title.id).limit(limit)
+    )]
+
+
+def search(db: Session, source: CatalogSource, query: str, media_type: MediaType | None = None) -> list[SearchHit]:
+    """The source's titles for the query, each with its catalog row when it was imported already."""
+    found = source.search(query, media_type)
+    if not found:
+        return []
+    known = {title.tmdb_id: title for title in db.scalars(
+        select(Title).where(Title.tmdb_id.in_([item.tmdb_id for item in found])))}
+    return [SearchHit(item, known.get(item.tmdb_id)) for item in found]
 
 
 def upsert_title(db: Session, item: CatalogTitle) -> Title:
@@ -36,7 +93,7 @@ def upsert_title(db: Session, item: CatalogTitle) -> Title:
 
 
 def upsert_episodes(db: Session, title_id: int, episodes: list[CatalogEpisode]) -> int:
-    """Inserts or refreshes episodes of one title; returns how many the provider gave."""
+    """Inserts or refreshes episodes of one title; returns how many the source gave."""
     if not episodes:
         return 0
     rows = [
@@ -50,25 +107,25 @@ def upsert_episodes(db: Session, title_id: int, episodes: list[CatalogEpisode]) 
     statement = statement.on_conflict_do_update(
         index_elements=[Episode.tmdb_episode_id],
         set_={key: statement.excluded[key] for key in updated},
-        # An episode never moves to another title, whatever the provider says.
+        # An episode never moves to another title, whatever the source says.
         where=Episode.title_id == statement.excluded.title_id,
     )
     db.execute(statement)
     return len(rows)
 
 
-def import_title(db: Session, provider: CatalogProvider, media_type: MediaType, tmdb_id: int) -> Title:
-    item = provider.get_title(media_type, tmdb_id)
+def import_title(db: Session, source: CatalogSource, media_type: MediaType, tmdb_id: int) -> Title:
+    item = source.get_title(media_type, tmdb_id)
     if item is None:
         raise NotFound(f"No {media_type} with TMDB id {tmdb_id}")
     return upsert_title(db, item)
 
 
-def load_episodes(db: Session, provider: CatalogProvider, title_id: int) -> int:
+def load_episodes(db: Session, source: CatalogSource, title_id: int) -> int:
     title = db.get(Title, title_id)
-    if title is None or title.media_type != "tv":
+    if title is None or title.media_type != MediaType.TV:
         return 0
-    return upsert_episodes(db, title.id, provider.get_episodes(title.tmdb_id))
+    return upsert_episodes(db, title.id, source.get_episodes(title.tmdb_id))
 
 
 def episodes_of(db: Session, title_id: int) -> list[Episode]:
@@ -77,6 +134,13 @@ def episodes_of(db: Session, title_id: int) -> list[Episode]:
         select(Episode).where(Episode.title_id == title_id)
         .order_by(Episode.season_number, Episode.episode_number, Episode.id)
     ).scalars())
+
+
+def episode_ids_of(db: Session, title_id: int, episode_ids: set[int]) -> set[int]:
+    """Those of `episode_ids` that are episodes of the title."""
+    if not episode_ids:
+        return set()
+    return set(db.scalars(select(Episode.id).where(Episode.title_id == title_id, Episode.id.in_(episode_ids))))
 
 
 def has_episodes(db: Session, title_id: int) -> bool:

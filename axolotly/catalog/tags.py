@@ -4,7 +4,7 @@ Every tag named here exists in `content_tags` (seeded by the vocabulary migratio
 the two together).
 """
 
-from axolotly.catalog.provider import CatalogTitle
+from axolotly.catalog.sources import CatalogTitle
 
 # TMDB genre id -> tags it implies.
 GENRE_TAGS: dict[int, tuple[str, ...]] = {

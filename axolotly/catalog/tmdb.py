@@ -1,4 +1,4 @@
-"""TMDB's HTTP API behind the CatalogProvider interface.
+"""TMDB's HTTP API as a CatalogSource (sources.py).
 
 Retries with exponential backoff on 429, 5xx and transport errors (honouring Retry-After), then
 raises UpstreamUnavailable, which the API answers with 502.
@@ -9,11 +9,10 @@ from typing import Any
 
 import httpx
 
-from axolotly.catalog.provider import (
-    CatalogEpisode, CatalogTitle, MediaType, format_rating, parse_date,
-)
 from axolotly.catalog.providers import registry_ids_for_tmdb
+from axolotly.catalog.sources import CatalogEpisode, CatalogSource, CatalogTitle, format_rating, parse_date
 from axolotly.config import Settings
+from axolotly.enums import MediaType
 from axolotly.errors import UpstreamUnavailable
 
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
@@ -37,20 +36,20 @@ class TmdbClient:
         self._region = region
         self._sleep = sleep
 
-    # -- CatalogProvider ---------------------------------------------------------------------
+    # -- CatalogSource -----------------------------------------------------------------------
 
     def search(self, query: str, media_type: MediaType | None = None) -> list[CatalogTitle]:
         body = self._get("/search/multi", params={"query": query, "include_adult": "false"})
         results = []
         for item in body.get("results", []):
             kind = item.get("media_type")
-            if kind not in ("movie", "tv") or (media_type and kind != media_type):
+            if kind not in (MediaType.MOVIE, MediaType.TV) or (media_type and kind != media_type):
                 continue
-            results.append(self._title_from(item, kind))
+            results.append(self._title_from(item, MediaType(kind)))
         return results
 
     def get_title(self, media_type: MediaType, tmdb_id: int) -> CatalogTitle | None:
-        extras = "watch/providers,release_dates" if media_type == "movie" else "watch/providers,content_ratings"
+        extras = "watch/providers,release_dates" if media_type == MediaType.MOVIE else "watch/providers,content_ratings"
         body = self._get(f"/{media_type}/{tmdb_id}", params={"append_to_response": extras}, allow_404=True)
         if body is None:
             return None
@@ -103,7 +102,7 @@ class TmdbClient:
         return registry_ids_for_tmdb(ids)
 
     def _certification(self, item: dict[str, Any], media_type: MediaType) -> str | None:
-        if media_type == "tv":
+        if media_type == MediaType.TV:
             for rating in item.get("content_ratings", {}).get("results", []):
                 if rating.get("iso_3166_1") == self._region and rating.get("rating"):
                     return rating["rating"][:10]
@@ -143,7 +142,7 @@ class TmdbClient:
         return min(0.5 * 2**attempt, MAX_BACKOFF_SECONDS)
 
 
-def catalog_provider(settings: Settings):
+def catalog_source(settings: Settings) -> CatalogSource:
     """TMDB when a key is configured, else the shipped offline catalog."""
     if settings.tmdb_enabled:
         return TmdbClient(settings)

@@ -7,7 +7,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from axolotly.config import get_settings
-from axolotly.ops import slow_queries
+from axolotly.db import slow_queries
 
 
 def database_url() -> str:

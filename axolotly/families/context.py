@@ -37,6 +37,11 @@ def family_of(db: Session, user: User) -> FamilyContext:
     return FamilyContext(family_id, user, FamilyRole.CO_PARENT)
 
 
+def family_owner(db: Session, family_id: int) -> User:
+    """The users row that is the family (its name and owner), e.g. for a paired device's pages."""
+    return db.get(User, family_id)
+
+
 def act_for_family(db: Session, user: User) -> FamilyContext:
     """The user's family, and the session remembers who acts (the audit trail names them)."""
     db.info["actor"] = user.email

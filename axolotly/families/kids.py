@@ -1,4 +1,4 @@
-"""Kid profiles: CRUD, PINs and the durable PIN lockout."""
+"""Kid profiles: CRUD, PINs and the durable PIN lockout (a throttle: security/rate_limits.py)."""
 
 from datetime import timedelta
 
@@ -6,12 +6,17 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
+from axolotly.errors import TooManyRequests, Unauthorized
 from axolotly.families.scoping import get_owned, owned_by
 from axolotly.models import KidProfile
+from axolotly.security import rate_limits
 from axolotly.security.passwords import hash_pin, verify_secret
+from axolotly.security.rate_limits import Limit
 
 MAX_PIN_FAILURES = 5
 PIN_LOCKOUT = timedelta(minutes=15)
+WRONG_PIN = "Wrong PIN"
+TOO_MANY_WRONG_PINS = "Too many wrong PINs; this profile is locked for a while"
 
 
 def list_kids(db: Session, family_id: int) -> list[KidProfile]:
@@ -49,43 +54,42 @@ def delete_kid(db: Session, family_id: int, kid_id: int) -> None:
     db.execute(delete(KidProfile).where(KidProfile.id == kid.id))
 
 
+def pin_limit(kid_id: int) -> Limit:
+    return Limit(f"pin:kid:{kid_id}", MAX_PIN_FAILURES, PIN_LOCKOUT)
+
+
 def change_pin(db: Session, family_id: int, kid_id: int, pin: str) -> None:
+    """A new PIN (parents only); it also lifts a lockout."""
     kid = get_kid(db, family_id, kid_id)
     kid.pin_hash = hash_pin(pin)
-    kid.pin_failed_attempts = 0
     kid.pin_locked_until = None
     db.flush()
     audit.record(db, family_id, "pin_changed", f"Changed {kid.name}'s PIN")
+    rate_limits.clear(db, pin_limit(kid.id))
 
 
-def seconds_locked(db: Session, kid: KidProfile) -> int:
-    """Seconds until a locked profile accepts PINs again (0 when not locked)."""
-    remaining = db.execute(
-        select(func.greatest(0, func.ceil(func.extract("epoch", KidProfile.pin_locked_until - func.now()))))
-        .where(KidProfile.id == kid.id)
-    ).scalar_one()
-    return int(remaining or 0)
+def check_pin(db: Session, family_id: int, kid_id: int, pin: str) -> None:
+    """Returns for the right PIN; raises Unauthorized for a wrong one, TooManyRequests when locked.
 
-
-def check_pin(db: Session, family_id: int, kid_id: int, pin: str) -> tuple[bool, int]:
-    """(verified, seconds locked). Wrong PINs count durably; the fifth locks for 15 minutes.
-
-    The row is locked for the check so concurrent guesses cannot slip past the counter.
+    Every guess is counted (security/rate_limits.py) before the PIN is compared, so a burst of
+    concurrent guesses gets at most MAX_PIN_FAILURES compared; the last of them, when wrong, locks
+    the profile for PIN_LOCKOUT (its audit event is kept: `refuse`). A right PIN resets the count.
+    `pin_locked_until` shows parents the lock (KidOut.locked_until); `pin_failed_attempts` is no
+    longer used (the count lives in rate_limits, which commits on its own).
     """
-    kid = get_kid(db, family_id, kid_id, lock=True)
-    locked_for = seconds_locked(db, kid)
-    if locked_for:
-        return False, locked_for
+    kid = get_kid(db, family_id, kid_id)
+    limit = pin_limit(kid.id)
+    attempt = rate_limits.spend(db, limit, TOO_MANY_WRONG_PINS)
     if verify_secret(pin, kid.pin_hash):
-        db.execute(update(KidProfile).where(KidProfile.id == kid.id)
-                   .values(pin_failed_attempts=0, pin_locked_until=None))
-        return True, 0
-    failures = kid.pin_failed_attempts + 1
-    values: dict = {"pin_failed_attempts": failures}
-    if failures >= MAX_PIN_FAILURES:
-        values = {"pin_failed_attempts": 0, "pin_locked_until": func.now() + PIN_LOCKOUT}
-        audit.record(db, family_id, "pin_locked",
-                     f"{kid.name}'s profile locked for 15 minutes after {MAX_PIN_FAILURES} wrong PINs")
-    db.execute(update(KidProfile).where(KidProfile.id == kid.id).values(**values))
-    db.expire(kid)
-    return False, seconds_locked(db, kid) if failures >= MAX_PIN_FAILURES else 0
+        rate_limits.clear(db, limit)
+        if kid.pin_locked_until is not None:
+            kid.pin_locked_until = None
+            db.flush()
+        return
+    if attempt < MAX_PIN_FAILURES:
+        raise Unauthorized(WRONG_PIN)  # counted already: nothing of the request needs to stand
+    locked_for = rate_limits.lock_out(db, limit)
+    db.execute(update(KidProfile).where(KidProfile.id == kid.id).values(pin_locked_until=func.now() + PIN_LOCKOUT))
+    audit.record(db, family_id, "pin_locked",
+                 f"{kid.name}'s profile locked for 15 minutes after {MAX_PIN_FAILURES} wrong PINs")
+    rate_limits.refuse(db, TooManyRequests(TOO_MANY_WRONG_PINS, retry_after_seconds=locked_for))

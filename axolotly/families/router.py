@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 from axolotly.accounts.deps import CurrentUser, DbSession
 from axolotly.audit import service as audit
 from axolotly.catalog.providers import PROVIDERS
-from axolotly.families import kids, members, services
+from axolotly.families import kids, members, streaming
 from axolotly.families.deps import CurrentFamily, FamilyOwner
 from axolotly.families.schemas import (
     ActivityOut, InvitationOut, JoinedFamily, KidCreate, KidOut, KidUpdate, MemberOut, PinBody, PinVerified, ServiceOut,
@@ -52,13 +52,7 @@ def change_pin(kid_id: RowId, body: PinBody, family: CurrentFamily, db: DbSessio
 @router.post("/kids/{kid_id}/verify-pin", response_model=PinVerified,
              responses={401: {"description": "Wrong PIN"}, 429: {"description": "Locked after 5 wrong PINs"}})
 def verify_pin(kid_id: RowId, body: PinBody, family: CurrentFamily, db: DbSession):
-    verified, locked_for = kids.check_pin(db, family.id, kid_id, body.pin)
-    # Responses, not exceptions: the failure counter must be committed.
-    if locked_for:
-        return JSONResponse({"detail": "Too many wrong PINs; this profile is locked for a while"},
-                            status_code=429, headers={"Retry-After": str(locked_for)})
-    if not verified:
-        return JSONResponse({"detail": "Wrong PIN"}, status_code=401)
+    kids.check_pin(db, family.id, kid_id, body.pin)
     return PinVerified(verified=True)
 
 
@@ -70,7 +64,7 @@ def list_services():
 
 @router.get("/services/selected", response_model=ServiceSelectionOut)
 def get_selected_services(family: CurrentFamily, db: DbSession):
-    selection = services.get_selection(db, family.id)
+    selection = streaming.get_selection(db, family.id)
     if selection is None:
         return ServiceSelectionOut(services=[], updated_at=None)
     return ServiceSelectionOut(services=selection.selected_services, updated_at=selection.updated_at)
@@ -78,7 +72,7 @@ def get_selected_services(family: CurrentFamily, db: DbSession):
 
 @router.put("/services/selected", response_model=ServiceSelectionOut)
 def set_selected_services(body: ServiceSelection, family: CurrentFamily, db: DbSession):
-    selection = services.set_selection(db, family.id, body.services)
+    selection = streaming.set_selection(db, family.id, body.services)
     return ServiceSelectionOut(services=selection.selected_services, updated_at=selection.updated_at)
 
 

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from axolotly.catalog.providers import Provider, is_trusted_url, resolve_provider
 from axolotly.config import get_settings
 from axolotly.errors import BadRequest
-from axolotly.launcher.auth import AuthenticatedDevice
 from axolotly.launcher.schemas import EpisodeReport
 from axolotly.security import rate_limits
 from axolotly.security.rate_limits import Limit
@@ -125,13 +124,14 @@ def report_limit(family_id: int) -> Limit:
     return Limit(f"link-reports:family:{family_id}", MAX_REPORTS_PER_FAMILY_PER_DAY, timedelta(days=1))
 
 
-def record_report(db: Session, device: AuthenticatedDevice, report: EpisodeReport) -> ReportOutcome:
-    rate_limits.spend(db, report_limit(device.family_id), "Too many link reports from this family today")
+def record_report(db: Session, family_id: int, kid_id: int | None, report: EpisodeReport) -> ReportOutcome:
+    """A report from a device of `family_id`, assigned to `kid_id` (None: unassigned)."""
+    rate_limits.spend(db, report_limit(family_id), "Too many link reports from this family today")
     provider = trusted_provider(report)
-    said = {"family_id": device.family_id, "platform": provider.id, "url": report.reported_url,
+    said = {"family_id": family_id, "platform": provider.id, "url": report.reported_url,
             "title_id": report.title_id, "tmdb_id": report.reported_tmdb_id, "season": report.reported_season,
             "episode": report.reported_episode, "title": report.title}
-    episode_id = _allowed_episode(db, device.kid_profile_id, report)
+    episode_id = _allowed_episode(db, kid_id, report)
     if episode_id is None:
         return ReportOutcome(db.execute(ADD_PENDING_REPORT, said).scalar_one(), "pending", provider)
     link_id = _link_id(db, episode_id, provider.id, report.reported_url)

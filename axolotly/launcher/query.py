@@ -1,4 +1,4 @@
-"""The kid's launcher, built by PostgreSQL as JSON text in one statement.
+"""The kid's launcher, built by PostgreSQL as JSON text in one statement (run by service.py).
 
 Same rules as policies/evaluate.py (a property test holds them together): titles the kid is
 allowed (one policy per kid and title, so "allow" means not denied), on the family's selected
@@ -7,14 +7,8 @@ appears under every such service; blocked episodes are left out. No string is ev
 Kotlin client's fields are non-null): the fallbacks are those of the launcher contract.
 """
 
-import gzip
-from collections import OrderedDict
-from dataclasses import dataclass
-from threading import Lock
-
 from axolotly.catalog.providers import PROVIDERS, VERIFIED_ONLY_IDS
 from axolotly.config import get_settings
-from axolotly.launcher.reads import LauncherReads
 
 POSTER_BASE = "https://image.tmdb.org/t/p/w500"
 BACKDROP_BASE = "https://image.tmdb.org/t/p/w780"
@@ -85,69 +79,6 @@ SELECT (SELECT launcher_version FROM kid_profiles WHERE id = %(kid_id)s) AS vers
        COALESCE(json_agg(payload ORDER BY group_pos), '[]'::json)::text AS body
 FROM groups
 """
-
-
-@dataclass(frozen=True)
-class RenderedLauncher:
-    """One kid's launcher at one version, encoded once: plain JSON and gzip (OkHttp asks for it)."""
-
-    json: bytes
-    gzip: bytes
-
-    @classmethod
-    def of(cls, text: str) -> "RenderedLauncher":
-        body = text.encode()
-        return cls(body, gzip.compress(body, compresslevel=6, mtime=0))
-
-
-class RenderedLaunchers:
-    """Per-process cache of rendered launchers keyed by (kid, launcher_version).
-
-    Safe because database triggers bump launcher_version on every change that can alter a kid's
-    launcher (migration 0012): a new version is a new key, so a stale body is never served.
-    """
-
-    def __init__(self, max_entries: int = 512):
-        self.max_entries = max_entries
-        self._bodies: OrderedDict[tuple[int, int], RenderedLauncher] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key: tuple[int, int]) -> RenderedLauncher | None:
-        with self._lock:
-            body = self._bodies.get(key)
-            if body is not None:
-                self._bodies.move_to_end(key)
-            return body
-
-    def put(self, key: tuple[int, int], body: RenderedLauncher) -> None:
-        with self._lock:
-            self._bodies[key] = body
-            self._bodies.move_to_end(key)
-            while len(self._bodies) > self.max_entries:
-                self._bodies.popitem(last=False)
-
-
-rendered_launchers = RenderedLaunchers()
-
-
-async def cached_launcher(reads: LauncherReads, family_id: int, kid_id: int, version: int) -> RenderedLauncher:
-    """The kid's launcher at `version` (the primary's, from the device lookup).
-
-    Built on a read replica when one is healthy; a replica that has not replayed `version` yet is
-    not trusted, and the primary builds it. Only a body of exactly `version` is cached.
-    """
-    key = (kid_id, version)
-    rendered = rendered_launchers.get(key)
-    if rendered is not None:
-        return rendered
-    params = launcher_params(family_id, kid_id)
-    row = await reads.fetch_one_replica(LAUNCHER_SQL, params)
-    if row.version != version:
-        row = await reads.fetch_one(LAUNCHER_SQL, params)
-    rendered = RenderedLauncher.of(row.body)
-    if row.version == version:
-        rendered_launchers.put(key, rendered)
-    return rendered
 
 
 def launcher_params(family_id: int, kid_id: int) -> dict:

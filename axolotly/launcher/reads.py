@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from axolotly.config import get_settings
 from axolotly.db.engine import database_url, libpq_conninfo
 from axolotly.db.replicas import ReplicaSet
-from axolotly.ops import slow_queries
+from axolotly.db import slow_queries
 
 DEVICE_SQL = """
     SELECT d.id, d.family_id, d.api_key_digest, d.kid_profile_id,

@@ -16,7 +16,7 @@ from axolotly.devices import service as devices
 from axolotly.errors import NotFound, Unauthorized
 from axolotly.launcher import episode_links, legacy_pairing
 from axolotly.launcher.auth import CurrentDevice, LauncherDevice
-from axolotly.launcher.query import RenderedLauncher, cached_launcher
+from axolotly.launcher.service import RenderedLauncher, device_launcher
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads
 from axolotly.http_errors import PAIR_PATH
 from axolotly.launcher.schemas import (
@@ -80,7 +80,7 @@ async def apps(device: LauncherDevice, reads: Annotated[LauncherReads, Depends(g
     if if_none_match and _etag_matches(if_none_match, {etag, gzip_etag}):
         return Response(status_code=304, headers=headers)
     if rendered is None:
-        rendered = await cached_launcher(reads, device.family_id, device.kid_profile_id, device.launcher_version)
+        rendered = await device_launcher(reads, device.family_id, device.kid_profile_id, device.launcher_version)
     if use_gzip:
         headers["Content-Encoding"] = "gzip"
         return Response(content=rendered.gzip, media_type="application/json", headers=headers)
@@ -116,7 +116,7 @@ def pairing_status(device_id: Annotated[Text, Path(min_length=1, max_length=255)
 @router.post("/api/device/episode-report", response_model=EpisodeReportResult)
 @router.post("/api/launcher/device/episode-report", response_model=EpisodeReportResult, include_in_schema=False)
 def episode_report(body: EpisodeReport, device: CurrentDevice, db: DbSession) -> EpisodeReportResult:
-    outcome = episode_links.record_report(db, device, body)
+    outcome = episode_links.record_report(db, device.family_id, device.kid_profile_id, body)
     return EpisodeReportResult(report_id=outcome.report_id, status=outcome.status, message=outcome.message)
 
 

@@ -23,7 +23,7 @@ class KidProfile(Base):
     pin_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = created_at_column()
     age: Mapped[int | None] = mapped_column(SmallInteger)
-    # Durable lockout state: five wrong PINs lock the profile (see families/pins.py).
+    # Durable lockout state: five wrong PINs lock the profile (see families/kids.py).
     pin_failed_attempts: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     pin_locked_until: Mapped[datetime | None]
     # Bumped by database triggers whenever anything this kid's launcher shows changes (ETag).

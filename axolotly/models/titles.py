@@ -4,6 +4,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from axolotly.enums import MediaType, sql_values
 from axolotly.models.base import Base, json_list_column
 
 
@@ -14,13 +15,13 @@ class Title(Base):
     __table_args__ = (
         Index("idx_titles_tmdb_id", "tmdb_id", unique=True),
         Index("idx_titles_media_type", "media_type"),
-        CheckConstraint("media_type IN ('movie', 'tv')", name="media_type"),
+        CheckConstraint(f"media_type IN ({sql_values(MediaType)})", name="media_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tmdb_id: Mapped[int]
     title: Mapped[str] = mapped_column(String(500))
-    media_type: Mapped[str] = mapped_column(String(20))
+    media_type: Mapped[str] = mapped_column(String(20))  # MediaType
     overview: Mapped[str | None] = mapped_column(Text)
     poster_path: Mapped[str | None] = mapped_column(String(255))
     backdrop_path: Mapped[str | None] = mapped_column(String(255))

@@ -1,11 +1,10 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy import CheckConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from axolotly.enums import UserRole, sql_values
 from axolotly.models.base import Base, created_at_column
-
-ROLES = ("parent", "admin")
 
 
 class User(Base):
@@ -15,12 +14,15 @@ class User(Base):
     __table_args__ = (
         Index("idx_users_email", "email", unique=True),
         Index("idx_users_role", "role"),
-        CheckConstraint("role IN ('parent', 'admin')", name="role"),
+        CheckConstraint(f"role IN ({sql_values(UserRole)})", name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(255))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(50), server_default="parent")
+    role: Mapped[str] = mapped_column(String(50), server_default=UserRole.PARENT.value)  # UserRole
     created_at: Mapped[datetime] = created_at_column()
     family_name: Mapped[str | None] = mapped_column(String(100))
+    # Tokens and page sessions carry the epoch they were issued in; a password change or "sign out
+    # everywhere" bumps it, and every older one stops working (security/tokens.py).
+    token_epoch: Mapped[int] = mapped_column(Integer, server_default="0")

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from axolotly.config import get_settings
 from axolotly.db.engine import get_engine
-from axolotly.ops import slow_queries
+from axolotly.db import slow_queries
 
 HEALTH_SQL = text("""
 SELECT

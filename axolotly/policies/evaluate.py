@@ -29,7 +29,7 @@ EXPLANATIONS = {
 
 @dataclass(frozen=True)
 class Policy:
-    policy: str  # "allow" | "deny"
+    policy: str  # PolicyKind's values, "allow" | "deny", spelled out: this module imports nothing
     blocked_episodes: frozenset[int] = frozenset()
 
 

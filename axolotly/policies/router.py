@@ -1,11 +1,11 @@
 from fastapi import APIRouter, status
 
 from axolotly.accounts.deps import DbSession
+from axolotly.catalog import service as catalog
+from axolotly.catalog.schemas import TitleSummary
 from axolotly.families.deps import CurrentFamily
 from axolotly.policies import service
-from axolotly.policies.schemas import (
-    BlockedEpisodes, EpisodeExplanation, PolicyOut, PolicySet, TitleExplanation, TitleSummary,
-)
+from axolotly.policies.schemas import BlockedEpisodes, EpisodeExplanation, PolicyOut, PolicySet, TitleExplanation
 from axolotly.types import RowId
 
 router = APIRouter(prefix="/api/parent/kids/{kid_id}", tags=["policies"])
@@ -37,19 +37,19 @@ def remove_policy(kid_id: RowId, title_id: RowId, family: CurrentFamily, db: DbS
 def set_blocked_episodes(kid_id: RowId, title_id: RowId, body: BlockedEpisodes, family: CurrentFamily, db: DbSession):
     """Replace the set of blocked episodes of an allowed show."""
     row = service.set_blocked_episodes(db, family.id, kid_id, title_id, body.episode_ids)
-    return policy_out(row, service.get_title(db, title_id))
+    return policy_out(row, catalog.get_title(db, title_id))
 
 
 @router.put("/policies/{title_id}/blocked-episodes/{episode_id}", response_model=PolicyOut)
 def block_episode(kid_id: RowId, title_id: RowId, episode_id: RowId, family: CurrentFamily, db: DbSession):
     row = service.block_episode(db, family.id, kid_id, title_id, episode_id, blocked=True)
-    return policy_out(row, service.get_title(db, title_id))
+    return policy_out(row, catalog.get_title(db, title_id))
 
 
 @router.delete("/policies/{title_id}/blocked-episodes/{episode_id}", response_model=PolicyOut)
 def unblock_episode(kid_id: RowId, title_id: RowId, episode_id: RowId, family: CurrentFamily, db: DbSession):
     row = service.block_episode(db, family.id, kid_id, title_id, episode_id, blocked=False)
-    return policy_out(row, service.get_title(db, title_id))
+    return policy_out(row, catalog.get_title(db, title_id))
 
 
 @router.get("/titles/{title_id}/explain", response_model=TitleExplanation)

@@ -5,20 +5,15 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
-from axolotly.catalog.service import episodes_of, has_episodes
+from axolotly.catalog.service import episode_ids_of, episodes_of, get_title, has_episodes
+from axolotly.enums import MediaType, PolicyKind
 from axolotly.errors import Conflict, Invalid, NotFound
 from axolotly.families.kids import get_kid
-from axolotly.families.services import get_selection
-from axolotly.jobs import LOAD_EPISODES, defer_in_transaction
-from axolotly.models import Episode, KidProfile, KidProfileTitle, Title
+from axolotly.families.scoping import owned_by
+from axolotly.families.streaming import selected_services
+from axolotly.jobs.registry import LOAD_EPISODES, defer_in_transaction
+from axolotly.models import KidProfile, KidProfileTitle, Title
 from axolotly.policies.evaluate import Policy, TitleFacts, evaluate_episode, evaluate_title
-
-
-def get_title(db: Session, title_id: int) -> Title:
-    title = db.get(Title, title_id)
-    if title is None:
-        raise NotFound("Title not found")
-    return title
 
 
 def list_policies(db: Session, family_id: int, kid_id: int) -> list[tuple[KidProfileTitle, Title]]:
@@ -30,6 +25,13 @@ def list_policies(db: Session, family_id: int, kid_id: int) -> list[tuple[KidPro
     return [tuple(row) for row in rows]
 
 
+def rules_for_title(db: Session, family_id: int, title_id: int) -> dict[int, KidProfileTitle]:
+    """The policies of the family's kids on one title, by kid id (kids without one are absent)."""
+    statement = select(KidProfileTitle).join(KidProfile, KidProfile.id == KidProfileTitle.kid_profile_id)
+    rows = db.scalars(owned_by(statement, KidProfile, family_id).where(KidProfileTitle.title_id == title_id))
+    return {row.kid_profile_id: row for row in rows}
+
+
 def _policy_row(db: Session, kid_id: int, title_id: int) -> KidProfileTitle | None:
     return db.execute(
         select(KidProfileTitle).where(KidProfileTitle.kid_profile_id == kid_id, KidProfileTitle.title_id == title_id)
@@ -37,7 +39,8 @@ def _policy_row(db: Session, kid_id: int, title_id: int) -> KidProfileTitle | No
     ).scalar_one_or_none()
 
 
-def set_policy(db: Session, family_id: int, kid_id: int, title_id: int, policy: str) -> tuple[KidProfileTitle, Title, bool]:
+def set_policy(db: Session, family_id: int, kid_id: int, title_id: int,
+               policy: PolicyKind) -> tuple[KidProfileTitle, Title, bool]:
     """Upserts the policy; allowing a show without episodes queues the job that loads them."""
     kid = get_kid(db, family_id, kid_id)
     title = get_title(db, title_id)
@@ -47,9 +50,9 @@ def set_policy(db: Session, family_id: int, kid_id: int, title_id: int, policy: 
         set_={"policy": statement.excluded.policy},
     )
     db.execute(statement)
-    verb = "Allowed" if policy == "allow" else "Denied"
+    verb = "Allowed" if policy == PolicyKind.ALLOW else "Denied"
     audit.record(db, family_id, "policy_changed", f"{verb} “{title.title}” for {kid.name}")
-    queued = policy == "allow" and title.media_type == "tv" and not has_episodes(db, title.id)
+    queued = policy == PolicyKind.ALLOW and title.media_type == MediaType.TV and not has_episodes(db, title.id)
     if queued:
         defer_in_transaction(db, LOAD_EPISODES, title_id=title.id)
     return _policy_row(db, kid.id, title.id), title, queued
@@ -61,7 +64,7 @@ def remove_policy(db: Session, family_id: int, kid_id: int, title_id: int) -> No
         KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title_id))
     if result.rowcount == 0:
         raise NotFound("No policy for this title")
-    title = db.get(Title, title_id)
+    title = get_title(db, title_id)
     audit.record(db, family_id, "policy_changed", f"Removed the rule for “{title.title}” for {kid.name}")
 
 
@@ -74,20 +77,15 @@ def _allowed_show_policy(db: Session, family_id: int, kid_id: int, title_id: int
     ).scalar_one_or_none()
     if row is None:
         raise NotFound("No policy for this title")
-    if title.media_type != "tv":
+    if title.media_type != MediaType.TV:
         raise Invalid("Only shows have episodes to block")
-    if row.policy != "allow":
+    if row.policy != PolicyKind.ALLOW:
         raise Conflict("Episodes can only be blocked on an allowed show")
     return row
 
 
 def _check_episodes_of_title(db: Session, title_id: int, episode_ids: set[int]) -> None:
-    if not episode_ids:
-        return
-    found = set(db.execute(
-        select(Episode.id).where(Episode.title_id == title_id, Episode.id.in_(episode_ids))
-    ).scalars())
-    foreign = sorted(episode_ids - found)
+    foreign = sorted(episode_ids - episode_ids_of(db, title_id, episode_ids))
     if foreign:
         raise Invalid(f"Not episodes of this title: {', '.join(map(str, foreign))}")
 
@@ -113,7 +111,7 @@ def block_episode(db: Session, family_id: int, kid_id: int, title_id: int, episo
 
 
 def _record_blocked(db: Session, family_id: int, row: KidProfileTitle) -> None:
-    kid, title = db.get(KidProfile, row.kid_profile_id), db.get(Title, row.title_id)
+    kid, title = db.get(KidProfile, row.kid_profile_id), get_title(db, row.title_id)
     audit.record(db, family_id, "episodes_blocked",
                  f"{len(row.blocked_episodes)} episode(s) of “{title.title}” blocked for {kid.name}")
 
@@ -124,8 +122,7 @@ def explain(db: Session, family_id: int, kid_id: int, title_id: int):
     title = get_title(db, title_id)
     row = _policy_row(db, kid.id, title.id)
     policy = Policy(row.policy, frozenset(row.blocked_episodes)) if row else None
-    selection = get_selection(db, family_id)
-    selected = selection.selected_services if selection else []
+    selected = selected_services(db, family_id)
     facts = TitleFacts(tuple(title.providers))
     episodes = episodes_of(db, title.id)
     return (

@@ -3,6 +3,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from axolotly.enums import ReportStatus
 from axolotly.types import RowId, Text
 
 ISSUE_TYPES = ("inappropriate_content", "wrong_age_rating", "wrong_episode_data",
@@ -24,7 +25,7 @@ class ReportOut(BaseModel):
     title_id: int
     issue_type: str
     description: str | None
-    status: str
+    status: ReportStatus
     created_at: datetime
     resolved_at: datetime | None
 

@@ -1,10 +1,11 @@
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from axolotly.catalog.service import get_title
+from axolotly.enums import ReportStatus
 from axolotly.errors import Conflict, NotFound
 from axolotly.families.scoping import owned_by
 from axolotly.models import ContentReport
-from axolotly.policies.service import get_title
 
 
 def file_report(db: Session, family_id: int, title_id: int, issue_type: str, description: str) -> ContentReport:
@@ -22,18 +23,18 @@ def family_reports(db: Session, family_id: int) -> list[ContentReport]:
     return list(db.execute(statement).scalars())
 
 
-def reports_by_status(db: Session, status: str, limit: int, offset: int) -> list[ContentReport]:
+def reports_by_status(db: Session, status: ReportStatus, limit: int, offset: int) -> list[ContentReport]:
     return list(db.execute(
         select(ContentReport).where(ContentReport.status == status)
         .order_by(ContentReport.created_at, ContentReport.id).limit(limit).offset(offset)
     ).scalars())
 
 
-def close_report(db: Session, report_id: int, status: str) -> ContentReport:
+def close_report(db: Session, report_id: int, status: ReportStatus) -> ContentReport:
     """Resolves or dismisses a pending report (once: a closed report is a 409)."""
     closed = db.execute(
         update(ContentReport)
-        .where(ContentReport.id == report_id, ContentReport.status == "pending")
+        .where(ContentReport.id == report_id, ContentReport.status == ReportStatus.PENDING)
         .values(status=status, resolved_at=func.now())
         .returning(ContentReport.id)
     ).scalar_one_or_none()

@@ -1,4 +1,5 @@
-"""Durable fixed-window attempt counters in PostgreSQL (table `rate_limits`).
+"""Throttled attempts (log-ins, PINs, pairing codes, sign-ups): durable fixed-window counters in
+PostgreSQL (table `rate_limits`), and how a refused attempt is answered.
 
 Throttles count before they judge: `spend` increments a counter and returns its new value in one
 statement, committed on its own, before the guess is evaluated. Concurrent guesses queue on the
@@ -11,18 +12,24 @@ Every statement here runs in a short transaction of its own (never the request's
 locked by a long request transaction would make every other attempt on that key wait for it. The
 counters have a small pool of their own: a request already holds one connection of the main pool,
 and a burst of requests each waiting for a second one from the same pool would starve it.
+
+A refused attempt is an ordinary typed error (errors.py: 401, 429), raised through `refuse`, which
+first commits what the request recorded about the attempt (the audit event of a failed log-in or
+of a PIN lockout): an exception would otherwise roll that record back. The counters themselves
+never depend on it; they are committed already.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
+from typing import NoReturn
 
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session
 
-from axolotly.errors import TooManyRequests
+from axolotly.errors import DomainError, TooManyRequests
 
 COUNTER_POOL_SIZE = 4
 
@@ -57,12 +64,14 @@ def _own_transaction(db: Session) -> Iterator[Connection]:
         yield connection
 
 
-def spend(db: Session, limit: Limit, detail: str) -> None:
-    """Counts one attempt against `limit`; 429 (Retry-After) when it goes beyond the budget."""
+def spend(db: Session, limit: Limit, detail: str) -> int:
+    """Counts one attempt against `limit` and returns its number in the window; 429 (Retry-After)
+    when it goes beyond the budget."""
     with _own_transaction(db) as connection:
         row = connection.execute(SPEND, {"key": limit.key, "window": limit.window}).one()
     if row.failures > limit.max_attempts:
         raise TooManyRequests(detail, retry_after_seconds=int(row.retry_after))
+    return row.failures
 
 
 def spend_all(db: Session, limits: tuple[Limit, ...], detail: str) -> None:
@@ -82,3 +91,22 @@ def refund(db: Session, limit: Limit) -> None:
 def clear(db: Session, limit: Limit) -> None:
     with _own_transaction(db) as connection:
         connection.execute(text("DELETE FROM rate_limits WHERE key = :key"), {"key": limit.key})
+
+
+def lock_out(db: Session, limit: Limit) -> int:
+    """Restarts the window of a spent budget, so that the lockout lasts a whole window from now
+    (the last allowed attempt failed); returns the seconds until it ends."""
+    with _own_transaction(db) as connection:
+        connection.execute(text("UPDATE rate_limits SET window_start = now(), failures = greatest(failures, :max) "
+                                "WHERE key = :key"), {"key": limit.key, "max": limit.max_attempts})
+    return int(limit.window.total_seconds())
+
+
+def refuse(db: Session, error: DomainError) -> NoReturn:
+    """Answers a refused attempt with `error`, keeping what the request recorded about it.
+
+    The request's transaction commits first, as when these refusals were plain responses: only
+    call this before the request has written anything that should not stand on its own.
+    """
+    db.commit()
+    raise error

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from axolotly.catalog.offline import OfflineCatalog
 from axolotly.catalog.service import upsert_episodes, upsert_title
+from axolotly.enums import MediaType, PolicyKind, UserRole
 from axolotly.models import Episode, KidProfile, KidProfileTitle, StreamingServiceSelection, Title, User
 from axolotly.security.passwords import hash_pin, hash_secret
 
@@ -16,10 +17,10 @@ DEMO_KIDS = (("Emma", 8, "1234"), ("Leo", 5, "5678"))
 DEMO_SERVICES = ["disney_plus", "netflix", "pbs_kids"]
 # kid name -> (title, policy); Emma's first Bluey episode is blocked below.
 DEMO_POLICIES = {
-    "Emma": [("Bluey", "allow"), ("Wild Kratts", "allow"), ("Moana", "allow"), ("Octonauts", "allow"),
-             ("The Lion King", "deny")],
-    "Leo": [("Bluey", "allow"), ("Daniel Tiger's Neighborhood", "allow"), ("Toy Story", "allow"),
-            ("Moana", "deny")],
+    "Emma": [("Bluey", PolicyKind.ALLOW), ("Wild Kratts", PolicyKind.ALLOW), ("Moana", PolicyKind.ALLOW),
+             ("Octonauts", PolicyKind.ALLOW), ("The Lion King", PolicyKind.DENY)],
+    "Leo": [("Bluey", PolicyKind.ALLOW), ("Daniel Tiger's Neighborhood", PolicyKind.ALLOW),
+            ("Toy Story", PolicyKind.ALLOW), ("Moana", PolicyKind.DENY)],
 }
 
 
@@ -36,12 +37,13 @@ def load_offline_catalog(db: Session) -> tuple[int, int]:
     items = catalog.all_titles()
     for item in items:
         title = upsert_title(db, item)
-        if item.media_type == "tv":
+        if item.media_type == MediaType.TV:
             episodes += upsert_episodes(db, title.id, catalog.get_episodes(item.tmdb_id))
     return len(items), episodes
 
 
-def ensure_user(db: Session, email: str, password: str, role: str, family_name: str | None = None) -> tuple[User, bool]:
+def ensure_user(db: Session, email: str, password: str, role: UserRole,
+                family_name: str | None = None) -> tuple[User, bool]:
     user = db.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is not None:
         return user, False
@@ -53,8 +55,8 @@ def ensure_user(db: Session, email: str, password: str, role: str, family_name: 
 
 def seed_demo(db: Session) -> SeedReport:
     titles, episodes = load_offline_catalog(db)
-    ensure_user(db, *DEMO_ADMIN, role="admin")
-    parent, created = ensure_user(db, *DEMO_PARENT, role="parent", family_name="The Demo Family")
+    ensure_user(db, *DEMO_ADMIN, role=UserRole.ADMIN)
+    parent, created = ensure_user(db, *DEMO_PARENT, role=UserRole.PARENT, family_name="The Demo Family")
     if created:
         _build_demo_family(db, parent)
     return SeedReport(titles=titles, episodes=episodes, family_created=created)

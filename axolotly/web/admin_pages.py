@@ -7,23 +7,25 @@ from fastapi import APIRouter, Form, Request
 from axolotly.accounts.deps import DbSession
 from axolotly.admin import moderation
 from axolotly.admin.schemas import TagIn
+from axolotly.catalog import service as catalog
 from axolotly.config import get_settings
+from axolotly.enums import ReportStatus
 from axolotly.reports import service as reports
 from axolotly.types import FormId, RowId, Text
 from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked, WebAdmin
-from axolotly.web.templating import redirect, render, title_names
+from axolotly.web.templating import redirect, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-CLOSE = {"resolve": "resolved", "dismiss": "dismissed"}
+CLOSE = {"resolve": ReportStatus.RESOLVED, "dismiss": ReportStatus.DISMISSED}
 
 
 @router.get("")
 def console(request: Request, user: WebAdmin, db: DbSession):
-    pending = reports.reports_by_status(db, "pending", 100, 0)
+    pending = reports.reports_by_status(db, ReportStatus.PENDING, 100, 0)
     return render(request, "admin/console.html", user=user, reports=pending, links=moderation.links_to_review(db, 50),
-                  link_min_families=get_settings().link_min_families,
-                  tags=moderation.list_tags(db), names=title_names(db, {report.title_id for report in pending}))
+                  link_min_families=get_settings().link_min_families, tags=moderation.list_tags(db),
+                  names=catalog.title_names(db, {report.title_id for report in pending}))
 
 
 @router.post("/reports/{report_id}/{action}", dependencies=[CsrfChecked])

@@ -1,4 +1,4 @@
-"""Sign up, log in (throttled like the API), log out."""
+"""Sign up, log in (throttled like the API), log out; the account page: password, sign-out everywhere."""
 
 from typing import Annotated
 
@@ -6,13 +6,14 @@ from fastapi import APIRouter, Form, Request
 
 from axolotly.accounts import service
 from axolotly.accounts.deps import DbSession
-from axolotly.accounts.schemas import SignUp
+from axolotly.accounts.schemas import PasswordChange, SignUp
 from axolotly.config import get_settings
-from axolotly.web.forms import validated
-from axolotly.web.session import CsrfChecked, end_session, start_session
-from axolotly.web.templating import redirect, render
+from axolotly.errors import Unauthorized
 from axolotly.security.client import client_address
 from axolotly.types import Text
+from axolotly.web.forms import validated
+from axolotly.web.session import CsrfChecked, WebUser, end_session, start_session
+from axolotly.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,9 +39,9 @@ def login_page(request: Request, next: Text = "/"):
 @router.post("/login", dependencies=[CsrfChecked])
 def log_in(request: Request, db: DbSession, email: Annotated[Text, Form()], password: Annotated[Text, Form()],
            next: Annotated[Text, Form()] = "/"):
-    user = service.authenticate(db, email[:320], password[:200], client_address(request))
-    if user is None:
-        # A response, not an exception: the recorded failure (throttle, audit) must commit.
+    try:
+        user = service.authenticate(db, email[:320], password[:200], client_address(request))
+    except Unauthorized:
         return redirect(f"/login?next={_safe_next(next)}", "Wrong email or password", kind="error")
     response = redirect(_safe_next(next))
     start_session(response, user)
@@ -54,9 +55,11 @@ def signup_page(request: Request):
 
 @router.post("/signup", dependencies=[CsrfChecked])
 def sign_up(request: Request, db: DbSession, email: Annotated[Text, Form()], password: Annotated[Text, Form()],
-            family_name: Annotated[Text, Form()] = ""):
-    body = validated(SignUp, email=email, password=password, family_name=family_name.strip() or None)
-    user = service.sign_up(db, body.email, body.password, body.family_name, client_address(request))
+            family_name: Annotated[Text, Form()] = "", invitation_token: Annotated[Text, Form()] = ""):
+    body = validated(SignUp, email=email, password=password, family_name=family_name.strip() or None,
+                     invitation_token=invitation_token or None)
+    user = service.sign_up(db, body.email, body.password, body.family_name, client_address(request),
+                           body.invitation_token)
     response = redirect("/", "Welcome! Add your kids to begin.")
     start_session(response, user)
     return response
@@ -65,5 +68,29 @@ def sign_up(request: Request, db: DbSession, email: Annotated[Text, Form()], pas
 @router.post("/logout", dependencies=[CsrfChecked])
 def log_out():
     response = redirect("/login", "Logged out")
+    end_session(response)
+    return response
+
+
+@router.get("/account")
+def account_page(request: Request, user: WebUser):
+    return render(request, "account.html", user=user)
+
+
+@router.post("/account/password", dependencies=[CsrfChecked])
+def change_password(user: WebUser, db: DbSession, current_password: Annotated[Text, Form()],
+                    new_password: Annotated[Text, Form()]):
+    """Every other session ends; this browser gets a new session cookie and stays signed in."""
+    body = validated(PasswordChange, current_password=current_password, new_password=new_password)
+    service.change_password(db, user, body.current_password, body.new_password)
+    response = redirect("/account", "Password changed; every other session is signed out")
+    start_session(response, user)
+    return response
+
+
+@router.post("/account/sign-out-everywhere", dependencies=[CsrfChecked])
+def sign_out_everywhere(user: WebUser, db: DbSession):
+    service.sign_out_everywhere(db, user)
+    response = redirect("/login", "Signed out everywhere, this browser included")
     end_session(response)
     return response

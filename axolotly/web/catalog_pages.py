@@ -3,15 +3,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from sqlalchemy import select
 
 from axolotly.accounts.deps import DbSession
 from axolotly.catalog import service as catalog
-from axolotly.catalog.router import Provider
+from axolotly.catalog.deps import Source
 from axolotly.catalog.schemas import ImportTitle
+from axolotly.enums import MediaType, PolicyKind
 from axolotly.errors import Invalid
 from axolotly.families import kids
-from axolotly.models import KidProfileTitle, Title
 from axolotly.policies import service as policies
 from axolotly.types import RowId, Text
 from axolotly.web.forms import validated
@@ -20,44 +19,33 @@ from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
-POLICIES = ("allow", "deny", "")
+POLICIES = (*PolicyKind, "")  # "": no rule
 
 
 @router.get("/catalog")
-def catalog_page(request: Request, family: WebFamily, db: DbSession, provider: Provider, q: Text = "",
+def catalog_page(request: Request, family: WebFamily, db: DbSession, source: Source, q: Text = "",
                  media_type: Text = ""):
     q = q.strip()[:200]
-    kind = media_type if media_type in ("movie", "tv") else None
-    results = provider.search(q, kind) if q else []
-    known = dict(db.execute(select(Title.tmdb_id, Title.id).where(
-        Title.tmdb_id.in_([r.tmdb_id for r in results]))).all())
-    titles = {title.id: title for title in db.scalars(select(Title).where(Title.id.in_(known.values())))}
-    return render(request, "catalog.html", user=family.user, q=q, media_type=kind or "", results=results,
-                  known=known, titles=titles)
+    kind = MediaType(media_type) if media_type in (MediaType.MOVIE, MediaType.TV) else None
+    hits = catalog.search(db, source, q, kind) if q else []
+    return render(request, "catalog.html", user=family.user, q=q, media_type=kind or "", hits=hits)
 
 
 @router.post("/catalog/titles", dependencies=[CsrfChecked])
-def add_title(family: WebFamily, db: DbSession, provider: Provider, tmdb_id: Annotated[Text, Form()],
+def add_title(family: WebFamily, db: DbSession, source: Source, tmdb_id: Annotated[Text, Form()],
               media_type: Annotated[str, Form()]):
     body = validated(ImportTitle, tmdb_id=tmdb_id.strip() or None, media_type=media_type)
-    title = catalog.import_title(db, provider, body.media_type, body.tmdb_id)
+    title = catalog.import_title(db, source, body.media_type, body.tmdb_id)
     return redirect(f"/catalog/titles/{title.id}", f"“{title.title}” is in your catalog")
-
-
-def _policies_of(db, family_id: int, title_id: int) -> dict[int, KidProfileTitle]:
-    family_kids = [kid.id for kid in kids.list_kids(db, family_id)]
-    rows = db.scalars(select(KidProfileTitle).where(
-        KidProfileTitle.title_id == title_id, KidProfileTitle.kid_profile_id.in_(family_kids)))
-    return {row.kid_profile_id: row for row in rows}
 
 
 @router.get("/catalog/titles/{title_id}")
 def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSession, kid: RowId | None = None):
-    title = policies.get_title(db, title_id)
+    title = catalog.get_title(db, title_id)
     family_kids = kids.list_kids(db, family.id)
-    rules = _policies_of(db, family.id, title.id)
-    episodes = catalog.episodes_of(db, title.id) if title.media_type == "tv" else []
-    allowed = [k for k in family_kids if rules.get(k.id) and rules[k.id].policy == "allow"]
+    rules = policies.rules_for_title(db, family.id, title.id)
+    episodes = catalog.episodes_of(db, title.id) if title.media_type == MediaType.TV else []
+    allowed = [k for k in family_kids if rules.get(k.id) and rules[k.id].policy == PolicyKind.ALLOW]
     chosen = next((k for k in allowed if k.id == kid), allowed[0] if allowed else None)
     seasons: dict[int, list] = {}
     for episode in episodes:
@@ -74,12 +62,12 @@ def save_policies(title_id: RowId, family: WebFamily, db: DbSession, kid: Annota
     kid, policy = kid or [], policy or []
     if len(kid) != len(policy) or any(p not in POLICIES for p in policy):
         raise Invalid("Choose allow, deny or no rule for each kid")
-    rules = _policies_of(db, family.id, title_id)
+    rules = policies.rules_for_title(db, family.id, title_id)
     queued = False
     for kid_id, wanted in zip(kid, policy, strict=True):
         current = rules.get(kid_id)
         if wanted and (current is None or current.policy != wanted):
-            queued |= policies.set_policy(db, family.id, kid_id, title_id, wanted)[2]
+            queued |= policies.set_policy(db, family.id, kid_id, title_id, PolicyKind(wanted))[2]
         elif not wanted and current is not None:
             policies.remove_policy(db, family.id, kid_id, title_id)
     message = "Saved" + (": episodes are being loaded" if queued else "")

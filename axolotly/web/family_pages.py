@@ -6,34 +6,29 @@ from fastapi import APIRouter, Form, Request
 
 from axolotly.accounts.deps import DbSession
 from axolotly.audit import service as audit
+from axolotly.catalog import service as catalog
 from axolotly.catalog.providers import PROVIDERS
 from axolotly.devices import codes
 from axolotly.devices import service as devices
 from axolotly.devices.schemas import DeviceUpdate
 from axolotly.errors import Invalid
-from axolotly.families import kids, services
+from axolotly.families import kids, streaming
 from axolotly.families.schemas import KidCreate, KidUpdate, PinBody
-from axolotly.policies.service import get_title
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
 from axolotly.types import FormCount, FormText, RowId, Text
 from axolotly.web.forms import validated
 from axolotly.families.deps import WebFamily
 from axolotly.web.session import CsrfChecked
-from axolotly.web.templating import redirect, render, title_names
+from axolotly.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _selected(db, family_id: int) -> list[str]:
-    selection = services.get_selection(db, family_id)
-    return selection.selected_services if selection else []
 
 
 @router.get("/")
 def home(request: Request, family: WebFamily, db: DbSession):
     return render(request, "home.html", user=family.user, kids=kids.list_kids(db, family.id),
-                  selected=_selected(db, family.id), devices=devices.list_devices(db, family.id),
+                  selected=streaming.selected_services(db, family.id), devices=devices.list_devices(db, family.id),
                   activity=audit.recent(db, family.id, limit=5))
 
 
@@ -83,7 +78,7 @@ def delete_kid(kid_id: RowId, family: WebFamily, db: DbSession):
 
 @router.get("/family/services")
 def services_page(request: Request, family: WebFamily, db: DbSession):
-    selected = _selected(db, family.id)
+    selected = streaming.selected_services(db, family.id)
     order = {service: position for position, service in enumerate(selected, start=1)}
     return render(request, "services.html", user=family.user, providers=PROVIDERS, order=order)
 
@@ -98,7 +93,7 @@ def save_services(family: WebFamily, db: DbSession, use: Annotated[list[Text] | 
     positions = dict(zip([p.id for p in PROVIDERS], position, strict=True))
     ranked = sorted((positions.get(service) or 1000, index, service) for index, service in enumerate(use))
     chosen = [service for _, _, service in ranked]
-    services.set_selection(db, family.id, chosen)
+    streaming.set_selection(db, family.id, chosen)
     return redirect("/family/services", "Services saved" if chosen else "No services selected")
 
 
@@ -139,10 +134,10 @@ def unpair(device_id: RowId, family: WebFamily, db: DbSession):
 
 @router.get("/family/reports")
 def reports_page(request: Request, family: WebFamily, db: DbSession, title_id: RowId | None = None):
-    title = get_title(db, title_id) if title_id else None
+    title = catalog.get_title(db, title_id) if title_id else None
     filed = reports.family_reports(db, family.id)
     return render(request, "reports.html", user=family.user, reports=filed, title=title, issue_types=ISSUE_TYPES,
-                  names=title_names(db, {report.title_id for report in filed}))
+                  names=catalog.title_names(db, {report.title_id for report in filed}))
 
 
 @router.post("/family/reports", dependencies=[CsrfChecked])

@@ -3,24 +3,23 @@
 The browser holds a device id and key (HttpOnly cookie) from redeeming a parent's pairing code,
 exactly as the Android launcher does; unpairing the device in the parent's Devices page signs it
 out. A kid who enters the right PIN (same lockout as the API) gets a 4-hour kid cookie for this
-device; the grid is the `/api/apps` statement for that kid.
+device; the grid is the kid's launcher as `/api/apps` sends it (launcher/service.py).
 """
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 
 from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
-from axolotly.errors import DomainError, Invalid, Unauthorized
+from axolotly.errors import DomainError, Invalid, TooManyRequests, Unauthorized
 from axolotly.families import kids
+from axolotly.families.context import family_owner
 from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
-from axolotly.launcher.query import LAUNCHER_SQL, launcher_params
-from axolotly.models import User
+from axolotly.launcher.service import page_launcher
 from axolotly.security.client import client_address
 from axolotly.types import RowId, Text
-from axolotly.web.session import DEVICE, KID, CsrfChecked, kid_claims, kid_token, set_cookie
+from axolotly.web.session import DEVICE, KID, CsrfChecked, kid_claims, set_cookie, start_kid_session
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -47,7 +46,7 @@ def kids_home(request: Request, db: DbSession):
     device = paired_device(request, db)
     if device is None:
         return render(request, "kids/pair.html", body_class="kid")
-    family = db.get(User, device.family_id)
+    family = family_owner(db, device.family_id)
     return render(request, "kids/pick.html", body_class="kid", family=family,
                   kids=kids.list_kids(db, device.family_id))
 
@@ -88,15 +87,16 @@ def enter_pin(kid_id: RowId, request: Request, db: DbSession, pin: Annotated[Tex
     pin = pin.strip()
     if not (len(pin) == 4 and pin.isascii() and pin.isdigit()):  # not a guess: nothing to count
         raise Invalid("A PIN is 4 digits")
-    verified, locked_for = kids.check_pin(db, device.family_id, kid_id, pin)
-    if locked_for:
-        minutes = (locked_for + 59) // 60
+    try:
+        kids.check_pin(db, device.family_id, kid_id, pin)
+    except TooManyRequests as locked:
+        minutes = (int(locked.headers["Retry-After"]) + 59) // 60
         return redirect(f"/kids/{kid_id}/pin", f"Too many wrong PINs. Try again in {minutes} minute(s).",
                         kind="error")
-    if not verified:
+    except Unauthorized:
         return redirect(f"/kids/{kid_id}/pin", "That PIN is not right. Try again.", kind="error")
     response = redirect(f"/kids/{kid_id}/launcher")
-    set_cookie(response, KID, kid_token(request.cookies[DEVICE].partition(":")[0], kid_id), max_age=4 * 3600)
+    start_kid_session(response, request.cookies[DEVICE].partition(":")[0], kid_id)
     return response
 
 
@@ -106,8 +106,8 @@ def launcher(kid_id: RowId, request: Request, db: DbSession):
     kid = kids.get_kid(db, device.family_id, kid_id)
     if not _signed_in_kid(request, kid.id):
         return redirect(f"/kids/{kid.id}/pin")
-    body = db.connection().exec_driver_sql(LAUNCHER_SQL, launcher_params(device.family_id, kid.id)).one().body
-    return render(request, "kids/launcher.html", body_class="kid", kid=kid, groups=json.loads(body))
+    groups = page_launcher(db, device.family_id, kid.id)
+    return render(request, "kids/launcher.html", body_class="kid", kid=kid, groups=groups)
 
 
 @router.post("/kids/switch", dependencies=[CsrfChecked])

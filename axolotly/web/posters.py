@@ -7,7 +7,8 @@ from html import escape
 from fastapi import APIRouter, Response
 
 from axolotly.accounts.deps import DbSession
-from axolotly.models import Title
+from axolotly.catalog import service as catalog
+from axolotly.errors import NotFound
 from axolotly.types import RowId
 
 router = APIRouter(include_in_schema=False)
@@ -25,8 +26,11 @@ def placeholder() -> Response:
 
 @router.get("/posters/{title_id}.svg")
 def poster(title_id: RowId, db: DbSession) -> Response:
-    title = db.get(Title, title_id)
-    return _poster(title.title if title else "Axolotly")
+    try:
+        name = catalog.get_title(db, title_id).title
+    except NotFound:  # a deleted title keeps a poster: the page that links it may be old
+        name = "Axolotly"
+    return _poster(name)
 
 
 def _poster(name: str) -> Response:

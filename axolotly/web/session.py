@@ -1,9 +1,10 @@
-"""Cookie sessions and CSRF for the pages.
+"""Cookie sessions and CSRF for the pages (the tokens themselves: security/tokens.py).
 
-- Parents and admins: `axolotly_web`, a signed token (typ=web) in an HttpOnly, SameSite=Lax
-  cookie (`Secure` with COOKIE_SECURE). Log-out deletes it.
+- Parents and admins: `axolotly_web`, a page session token (typ=web) in an HttpOnly, SameSite=Lax
+  cookie (`Secure` with COOKIE_SECURE). Log-out deletes it; a password change or "sign out
+  everywhere" ends every older one (users.token_epoch).
 - Kid web launcher: `axolotly_device` holds a paired browser's device id and key (exactly what
-  an Android launcher holds), `axolotly_kid` a signed token for the kid who entered their PIN.
+  an Android launcher holds), `axolotly_kid` a kid token for the kid who entered their PIN.
 - CSRF (double submit): `axolotly_csrf` is a random HttpOnly cookie; every form carries
   HMAC(secret, that cookie), which a cross-site page can neither read nor compute.
 """
@@ -11,19 +12,19 @@
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta, timezone
 from typing import Annotated
 
-import jwt
 from fastapi import Depends, Form, Request, Response
 
+from axolotly.accounts import service as accounts
 from axolotly.accounts.deps import DbSession, require_admin
 from axolotly.config import get_settings
 from axolotly.errors import DomainError
 from axolotly.models import User
+from axolotly.security import tokens
+from axolotly.security.tokens import TokenType
 
 SESSION, CSRF, DEVICE, KID = "axolotly_web", "axolotly_csrf", "axolotly_device", "axolotly_kid"
-ALGORITHM = "HS256"
 
 
 class LoginRequired(Exception):
@@ -45,26 +46,12 @@ def set_cookie(response: Response, name: str, value: str, max_age: int | None = 
                         secure=get_settings().cookie_secure, path="/")
 
 
-def _sign(claims: dict, lifetime: timedelta) -> str:
-    now = datetime.now(timezone.utc)
-    return jwt.encode({**claims, "iat": now, "exp": now + lifetime}, get_settings().jwt_secret, algorithm=ALGORITHM)
-
-
-def _read(token: str | None, typ: str) -> dict | None:
-    if not token:
-        return None
-    try:
-        claims = jwt.decode(token, get_settings().jwt_secret, algorithms=[ALGORITHM], options={"require": ["exp"]})
-    except jwt.PyJWTError:
-        return None
-    return claims if claims.get("typ") == typ else None
-
-
 # -- parents and admins -------------------------------------------------------------------------
 
 def start_session(response: Response, user: User) -> None:
-    hours = get_settings().web_session_hours
-    set_cookie(response, SESSION, _sign({"typ": "web", "sub": str(user.id)}, timedelta(hours=hours)), hours * 3600)
+    """A page session for `user` in its current token epoch (also after a password change)."""
+    token, lifetime = tokens.web_session_token(user.id, user.token_epoch)
+    set_cookie(response, SESSION, token, lifetime)
 
 
 def end_session(response: Response) -> None:
@@ -72,8 +59,7 @@ def end_session(response: Response) -> None:
 
 
 def optional_user(request: Request, db: DbSession) -> User | None:
-    claims = _read(request.cookies.get(SESSION), "web")
-    return db.get(User, int(claims["sub"])) if claims else None
+    return accounts.token_user(db, tokens.user_claims(request.cookies.get(SESSION), TokenType.WEB))
 
 
 def web_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
@@ -92,12 +78,13 @@ WebAdmin = Annotated[User, Depends(web_admin)]
 
 # -- kid web launcher ---------------------------------------------------------------------------
 
-def kid_token(device_id: str, kid_id: int) -> str:
-    return _sign({"typ": "kid", "device": device_id, "kid": kid_id}, timedelta(hours=4))
+def start_kid_session(response: Response, device_id: str, kid_id: int) -> None:
+    token, lifetime = tokens.kid_token(device_id, kid_id)
+    set_cookie(response, KID, token, lifetime)
 
 
 def kid_claims(request: Request) -> dict | None:
-    return _read(request.cookies.get(KID), "kid")
+    return tokens.read(request.cookies.get(KID), TokenType.KID)
 
 
 # -- CSRF ---------------------------------------------------------------------------------------

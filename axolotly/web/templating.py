@@ -6,11 +6,9 @@ from urllib.parse import quote, unquote, urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
 
 from axolotly.catalog.providers import PROVIDERS_BY_ID, is_safe_link
 from axolotly.errors import DomainError
-from axolotly.models import Title
 from axolotly.web.session import CsrfFailed, csrf_token, remember_csrf, set_cookie
 
 FLASH = "axolotly_flash"
@@ -39,10 +37,6 @@ def safe_link(url: str | None, provider_id: str | None) -> str:
 
 
 templates.env.globals.update(poster_url=poster_url, service_name=service_name, safe_link=safe_link)
-
-
-def title_names(db, title_ids: set[int]) -> dict[int, str]:
-    return dict(db.execute(select(Title.id, Title.title).where(Title.id.in_(title_ids))).all()) if title_ids else {}
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:

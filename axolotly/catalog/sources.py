@@ -1,10 +1,11 @@
-"""What the catalog needs from a source of titles (TMDB online, the shipped file offline)."""
+"""What the catalog needs from a source of titles: TMDB online (tmdb.py), the shipped file offline
+(offline.py). "Source", not "provider": a provider is a streaming service (providers.py)."""
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, Protocol
+from typing import Protocol
 
-MediaType = Literal["movie", "tv"]
+from axolotly.enums import MediaType
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class CatalogEpisode:
     thumbnail_path: str | None = None
 
 
-class CatalogProvider(Protocol):
+class CatalogSource(Protocol):
     def search(self, query: str, media_type: MediaType | None = None) -> list[CatalogTitle]: ...
 
     def get_title(self, media_type: MediaType, tmdb_id: int) -> CatalogTitle | None: ...

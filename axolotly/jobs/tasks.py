@@ -1,4 +1,5 @@
-"""The jobs themselves; each opens its own transaction (a worker has no request).
+"""The jobs' bodies (named and deferred by registry.py); each opens its own transaction (a worker
+has no request).
 
 Periodic jobs (procrastinate's cron, deferred by any running `axolotly worker`, once per tick
 whatever the number of workers):
@@ -12,17 +13,19 @@ import logging
 from pathlib import Path
 
 import procrastinate
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from axolotly.catalog.service import import_title, load_episodes
-from axolotly.catalog.tmdb import catalog_provider
+from axolotly.catalog.service import import_title, load_episodes, stale_titles
+from axolotly.catalog.tmdb import catalog_source
 from axolotly.config import get_settings
 from axolotly.db.engine import database_url, session_factory
+from axolotly.enums import MediaType
 from axolotly.errors import DomainError
-from axolotly.models import Title
+from axolotly.jobs.registry import (
+    CLEANUP_EXPIRED, DAILY_BACKUP, LOAD_EPISODES, PRUNE_BACKUPS, RESYNC_STALE_TITLES, RETRY_STALLED_JOBS, blueprint,
+)
 from axolotly.ops import backups
 
-blueprint = procrastinate.Blueprint()
 logger = logging.getLogger(__name__)
 settings = get_settings()
 
@@ -35,17 +38,17 @@ def _half_an_hour_after(cron: str) -> str:
     return cron
 
 
-@blueprint.task(name="load_title_episodes", retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2))
+@blueprint.task(name=LOAD_EPISODES, retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2))
 def load_title_episodes(title_id: int) -> int:
-    """Loads (or refreshes) a show's episodes from the catalog provider."""
+    """Loads (or refreshes) a show's episodes from the catalog source (TMDB or offline)."""
     with session_factory()() as db, db.begin():
-        count = load_episodes(db, catalog_provider(get_settings()), title_id)
+        count = load_episodes(db, catalog_source(get_settings()), title_id)
     logger.info("loaded %s episodes for title %s", count, title_id)
     return count
 
 
 @blueprint.periodic(cron="* * * * *")
-@blueprint.task(name="cleanup_expired", queueing_lock="cleanup_expired")
+@blueprint.task(name=CLEANUP_EXPIRED, queueing_lock=CLEANUP_EXPIRED)
 def cleanup_expired(timestamp: int) -> dict[str, int]:
     """The spec's Cleanup: expired pairing codes go (and what else only lives for minutes)."""
     with session_factory()() as db, db.begin():
@@ -60,7 +63,7 @@ def cleanup_expired(timestamp: int) -> dict[str, int]:
 
 
 @blueprint.periodic(cron="* * * * *")
-@blueprint.task(name="retry_stalled_jobs", queueing_lock="retry_stalled_jobs", pass_context=True)
+@blueprint.task(name=RETRY_STALLED_JOBS, queueing_lock=RETRY_STALLED_JOBS, pass_context=True)
 async def retry_stalled_jobs(context: procrastinate.JobContext, timestamp: int) -> int:
     """A job whose worker died (no heartbeat for JOB_STALLED_AFTER_SECONDS) is run again."""
     return await recover_stalled_jobs(context.app)
@@ -76,7 +79,7 @@ async def recover_stalled_jobs(app: procrastinate.App) -> int:
 
 
 @blueprint.periodic(cron=settings.backup_cron)
-@blueprint.task(name="daily_backup", queueing_lock="daily_backup")
+@blueprint.task(name=DAILY_BACKUP, queueing_lock=DAILY_BACKUP)
 def daily_backup(timestamp: int) -> str:
     made = backups.take_backup(database_url(), Path(get_settings().backup_dir))
     logger.info("backup written: %s (%s bytes)", made.path, made.size)
@@ -84,7 +87,7 @@ def daily_backup(timestamp: int) -> str:
 
 
 @blueprint.periodic(cron=_half_an_hour_after(settings.backup_cron))
-@blueprint.task(name="prune_backups", queueing_lock="prune_backups")
+@blueprint.task(name=PRUNE_BACKUPS, queueing_lock=PRUNE_BACKUPS)
 def prune_backups(timestamp: int) -> int:
     current = get_settings()
     gone = backups.prune_backups(Path(current.backup_dir), current.backup_retention_days)
@@ -93,28 +96,23 @@ def prune_backups(timestamp: int) -> int:
 
 
 @blueprint.periodic(cron="15 4 * * *")
-@blueprint.task(name="resync_stale_titles", queueing_lock="resync_stale_titles")
+@blueprint.task(name=RESYNC_STALE_TITLES, queueing_lock=RESYNC_STALE_TITLES)
 def resync_stale_titles(timestamp: int) -> int:
     """Refreshes the oldest-synced titles (and a show's episodes) from TMDB or the offline catalog.
 
-    One transaction per title, so one title the provider refuses does not undo the others.
+    One transaction per title, so one title the source refuses does not undo the others.
     """
     current = get_settings()
-    provider = catalog_provider(current)
+    source = catalog_source(current)
     with session_factory()() as db:
-        stale = db.execute(
-            select(Title.id, Title.media_type, Title.tmdb_id)
-            .where((Title.last_synced.is_(None))
-                   | (Title.last_synced < text(f"now() - interval '{int(current.title_resync_days)} days'")))
-            .order_by(Title.last_synced.asc().nullsfirst(), Title.id).limit(current.title_resync_batch)
-        ).all()
+        stale = stale_titles(db, current.title_resync_days, current.title_resync_batch)
     refreshed = 0
     for title_id, media_type, tmdb_id in stale:
         try:
             with session_factory()() as db, db.begin():
-                title = import_title(db, provider, media_type, tmdb_id)
-                if media_type == "tv":
-                    load_episodes(db, provider, title.id)
+                title = import_title(db, source, media_type, tmdb_id)
+                if media_type == MediaType.TV:
+                    load_episodes(db, source, title.id)
             refreshed += 1
         except DomainError as error:  # TMDB down or the title gone: the next run tries again
             logger.warning("re-sync of title %s failed: %s", title_id, error.detail)

@@ -1,4 +1,6 @@
-"""The family's streaming services: which of the registry, in which order."""
+"""The family's streaming services: which of the registry, in which order.
+
+("Streaming", not "services": the domain logic of every package lives in its service module.)"""
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -15,6 +17,12 @@ def get_selection(db: Session, family_id: int) -> StreamingServiceSelection | No
         .where(StreamingServiceSelection.family_id == family_id)
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
+
+
+def selected_services(db: Session, family_id: int) -> list[str]:
+    """Registry ids in launcher order; empty when the family chose none (titles show under their own)."""
+    selection = get_selection(db, family_id)
+    return selection.selected_services if selection else []
 
 
 def set_selection(db: Session, family_id: int, services: list[str]) -> StreamingServiceSelection:

@@ -1,0 +1,69 @@
+"""Co-parents on the pages: the family's members, invitations (shown once) and joining by link."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+
+from axolotly.accounts import service as accounts
+from axolotly.accounts.deps import DbSession
+from axolotly.accounts.schemas import SignUp
+from axolotly.families import members
+from axolotly.families.deps import WebFamily, require_owner
+from axolotly.security.client import client_address
+from axolotly.types import FormText, RowId, Text
+from axolotly.web.forms import validated
+from axolotly.web.session import CsrfChecked, WebUser, optional_user, start_session
+from axolotly.web.templating import redirect, render
+
+router = APIRouter(include_in_schema=False)
+Token = Annotated[Text, Path(max_length=100)]
+
+
+def members_page_for(request: Request, family, db, invitation_url: str | None = None, status_code: int = 200):
+    return render(request, "members.html", status_code=status_code, user=family.user, family=family,
+                  members=members.members(db, family.id), invitation_url=invitation_url)
+
+
+@router.get("/family/members")
+def members_page(request: Request, family: WebFamily, db: DbSession):
+    return members_page_for(request, family, db)
+
+
+@router.post("/family/invitations", dependencies=[CsrfChecked])
+def invite(request: Request, family: WebFamily, db: DbSession):
+    """The link is shown once, on the page this answers (never stored in a cookie or a redirect)."""
+    token, _ = members.invite(db, require_owner(family))
+    return members_page_for(request, family, db, invitation_url=f"{request.base_url}join/{token}", status_code=201)
+
+
+@router.post("/family/members/{user_id}/remove", dependencies=[CsrfChecked])
+def remove(user_id: RowId, family: WebFamily, db: DbSession):
+    members.remove_member(db, family, user_id)
+    if user_id == family.user.id:
+        return redirect("/", "You left the family")
+    return redirect("/family/members", "Co-parent removed")
+
+
+@router.get("/join/{token}")
+def join_page(token: Token, request: Request, db: DbSession, user=Depends(optional_user)):
+    owner = members.invitation_family(db, token)
+    if owner is None:
+        return render(request, "error.html", status_code=404, user=user, detail=members.INVITATION_GONE)
+    return render(request, "join.html", user=user, token=token,
+                  family_name=members.family_name(db, owner.id))
+
+
+@router.post("/join/{token}", dependencies=[CsrfChecked])
+def join(token: Token, user: WebUser, db: DbSession):
+    family = members.accept_invitation(db, user, token)
+    return redirect("/", f"Welcome to {members.family_name(db, family.id)}!")
+
+
+@router.post("/join/{token}/signup", dependencies=[CsrfChecked])
+def sign_up_and_join(token: Token, request: Request, db: DbSession, email: FormText, password: FormText):
+    body = validated(SignUp, email=email, password=password)
+    user = accounts.sign_up(db, body.email, body.password, None, client_address(request))
+    family = members.accept_invitation(db, user, token)  # a refused invitation rolls the account back
+    response = redirect("/", f"Welcome to {members.family_name(db, family.id)}!")
+    start_session(response, user)
+    return response
