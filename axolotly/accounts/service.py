@@ -112,10 +112,15 @@ def token_user(db: Session, claims: tuple[int, int] | None) -> User | None:
     return user if user is not None and user.token_epoch == epoch else None
 
 
-def sign_out_everywhere(db: Session, user: User) -> None:
+def _end_every_session(db: Session, user: User) -> None:
     """Every token and page session issued so far stops working; new ones carry the new epoch."""
     # An ORM UPDATE: one atomic increment, and `user` in this session sees the new epoch.
     db.execute(update(User).where(User.id == user.id).values(token_epoch=User.token_epoch + 1))
+
+
+def sign_out_everywhere(db: Session, user: User) -> None:
+    _end_every_session(db, user)
+    audit.record(db, family_of(db, user).id, "signed_out_everywhere", f"{user.email} signed out everywhere")
 
 
 def change_password(db: Session, user: User, current_password: str, new_password: str) -> None:
@@ -128,7 +133,8 @@ def change_password(db: Session, user: User, current_password: str, new_password
     rate_limits.clear(db, limit)
     user.password_hash = hash_secret(new_password)
     db.flush()
-    sign_out_everywhere(db, user)
+    _end_every_session(db, user)
+    audit.record(db, family_of(db, user).id, "password_changed", f"{user.email} changed their password")
 
 
 def delete_account(db: Session, user: User, password: str) -> None:

@@ -11,6 +11,7 @@ ACTIONS = {
     "login": "Log-in", "login_failed": "Failed log-in", "device_paired": "Device paired",
     "device_unpaired": "Device unpaired", "policy_changed": "Policy changed", "episodes_blocked": "Episodes",
     "pin_changed": "PIN changed", "pin_locked": "PIN lockout", "kid_added": "Kid added", "kid_deleted": "Kid deleted",
+    "password_changed": "Password changed", "signed_out_everywhere": "Signed out everywhere",
     "member_invited": "Invitation", "member_joined": "Co-parent joined", "member_removed": "Co-parent removed",
 }
 

@@ -27,12 +27,6 @@ def get_title(db: Session, title_id: int) -> Title:
     return title
 
 
-def titles_by_id(db: Session, title_ids: set[int]) -> dict[int, Title]:
-    if not title_ids:
-        return {}
-    return {title.id: title for title in db.scalars(select(Title).where(Title.id.in_(title_ids)))}
-
-
 def title_names(db: Session, title_ids: set[int]) -> dict[int, str]:
     if not title_ids:
         return {}
@@ -47,7 +41,7 @@ def list_titles(db: Session, query: str | None, limit: int, offset: int) -> list
     return list(db.execute(statement).scalars())
 
 
-def stale_titles(db: Session, older_than_days: int, limit: int) -> list[tuple[int, MediaType, int]]:
+def stale_titles(db: Session, older_than_days: int, limit: int) -> list[tuple[int, str, int]]:
     """(id, media_type, tmdb_id) of the titles synced longest ago (never synced first)."""
     return [tuple(row) for row in db.execute(
         select(Title.id, Title.media_type, Title.tmdb_id)

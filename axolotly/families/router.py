@@ -1,7 +1,6 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, status
-from fastapi.responses import JSONResponse
 
 from axolotly.accounts.deps import CurrentUser, DbSession
 from axolotly.audit import service as audit

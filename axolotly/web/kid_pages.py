@@ -58,7 +58,7 @@ def pair(request: Request, db: DbSession, code: Annotated[Text, Form()]):
         raise Invalid("The code has 6 digits")
     paired = codes.pair_with_code(db, code, client_address(request))
     if paired is None:
-        # A response, not an exception: the failed guess must be counted (throttle).
+        # Back to the pairing form with a kid-friendly message (the guess is counted already).
         return redirect("/kids", "That code did not work. Ask a parent for a new one.", kind="error")
     device, api_key, _ = paired
     device.friendly_name = "Web launcher"
