@@ -1,10 +1,10 @@
 """Who is calling: the parent or admin behind a Bearer token (an access token: a page session or
 kid token is refused, as is a token older than the user's last password change or sign-out
-everywhere)."""
+everywhere), or behind a page session cookie (a `web` token) for the pages."""
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -14,6 +14,7 @@ from axolotly.enums import UserRole
 from axolotly.errors import Forbidden, Unauthorized
 from axolotly.models import User
 from axolotly.security.tokens import TokenType, user_claims
+from axolotly.web.session import SESSION, LoginRequired
 
 bearer = HTTPBearer(auto_error=False)
 # scope="function": the session's exit (the commit) runs when the route returns, before any byte
@@ -45,3 +46,24 @@ def current_admin(user: Annotated[User, Depends(current_user)]) -> User:
 
 CurrentUser = Annotated[User, Depends(current_user)]
 CurrentAdmin = Annotated[User, Depends(current_admin)]
+
+
+# -- the pages: the same users behind a page session cookie (web/session.py) ----------------------
+
+def optional_page_user(request: Request, db: DbSession) -> User | None:
+    return token_user(db, user_claims(request.cookies.get(SESSION), TokenType.WEB))
+
+
+def page_user(request: Request, user: Annotated[User | None, Depends(optional_page_user)]) -> User:
+    if user is None:
+        raise LoginRequired(f"/login?next={request.url.path}")
+    return user
+
+
+def page_admin(user: Annotated[User, Depends(page_user)]) -> User:
+    return require_admin(user)
+
+
+OptionalWebUser = Annotated[User | None, Depends(optional_page_user)]
+WebUser = Annotated[User, Depends(page_user)]
+WebAdmin = Annotated[User, Depends(page_admin)]

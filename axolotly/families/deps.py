@@ -5,14 +5,13 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from axolotly.accounts.deps import CurrentUser, DbSession
+from axolotly.accounts.deps import CurrentUser, DbSession, WebUser
 from axolotly.errors import Forbidden
 from axolotly.families.context import FamilyContext, act_for_family
 from axolotly.families.kids import get_kid
 from axolotly.families.scoping import get_owned
 from axolotly.models import Device, KidProfile
 from axolotly.types import RowId
-from axolotly.web.session import WebUser
 
 
 def current_family(user: CurrentUser, db: DbSession) -> FamilyContext:

@@ -17,6 +17,7 @@ from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
+from axolotly.enums import UserRole
 from axolotly.errors import Conflict, Forbidden, NotFound
 from axolotly.families.context import FamilyContext, FamilyRole, act_for_family, family_of
 from axolotly.families.scoping import owned_by
@@ -81,7 +82,7 @@ def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
         FamilyInvitation.expires_at > func.now()).with_for_update())
     if invitation is None:
         raise NotFound(INVITATION_GONE)
-    if user.role != "parent":
+    if user.role != UserRole.PARENT:
         raise Forbidden("Only parent accounts can join a family")
     if invitation.family_id == user.id:
         raise Conflict("This is your own family's invitation")

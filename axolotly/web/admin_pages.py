@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 
-from axolotly.accounts.deps import DbSession
+from axolotly.accounts.deps import DbSession, WebAdmin
 from axolotly.admin import moderation
 from axolotly.admin.schemas import TagIn
 from axolotly.catalog import service as catalog
@@ -13,7 +13,7 @@ from axolotly.enums import ReportStatus
 from axolotly.reports import service as reports
 from axolotly.types import FormId, RowId, Text
 from axolotly.web.forms import validated
-from axolotly.web.session import CsrfChecked, WebAdmin
+from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)

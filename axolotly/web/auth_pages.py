@@ -5,14 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from axolotly.accounts import service
-from axolotly.accounts.deps import DbSession
+from axolotly.accounts.deps import DbSession, WebUser
 from axolotly.accounts.schemas import PasswordChange, SignUp
 from axolotly.config import get_settings
 from axolotly.errors import Unauthorized
 from axolotly.security.client import client_address
 from axolotly.types import Text
 from axolotly.web.forms import validated
-from axolotly.web.session import CsrfChecked, WebUser, end_session, start_session
+from axolotly.web.session import CsrfChecked, end_session, start_session
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -44,7 +44,7 @@ def log_in(request: Request, db: DbSession, email: Annotated[Text, Form()], pass
     except Unauthorized:
         return redirect(f"/login?next={_safe_next(next)}", "Wrong email or password", kind="error")
     response = redirect(_safe_next(next))
-    start_session(response, user)
+    start_session(response, user.id, user.token_epoch)
     return response
 
 
@@ -61,7 +61,7 @@ def sign_up(request: Request, db: DbSession, email: Annotated[Text, Form()], pas
     user = service.sign_up(db, body.email, body.password, body.family_name, client_address(request),
                            body.invitation_token)
     response = redirect("/", "Welcome! Add your kids to begin.")
-    start_session(response, user)
+    start_session(response, user.id, user.token_epoch)
     return response
 
 
@@ -84,7 +84,7 @@ def change_password(user: WebUser, db: DbSession, current_password: Annotated[Te
     body = validated(PasswordChange, current_password=current_password, new_password=new_password)
     service.change_password(db, user, body.current_password, body.new_password)
     response = redirect("/account", "Password changed; every other session is signed out")
-    start_session(response, user)
+    start_session(response, user.id, user.token_epoch)
     return response
 
 

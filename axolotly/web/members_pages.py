@@ -2,17 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 
 from axolotly.accounts import service as accounts
-from axolotly.accounts.deps import DbSession
+from axolotly.accounts.deps import DbSession, OptionalWebUser, WebUser
 from axolotly.accounts.schemas import SignUp
 from axolotly.families import members
 from axolotly.families.deps import WebFamily, require_owner
 from axolotly.security.client import client_address
 from axolotly.types import FormText, RowId, Text
 from axolotly.web.forms import validated
-from axolotly.web.session import CsrfChecked, WebUser, optional_user, start_session
+from axolotly.web.session import CsrfChecked, start_session
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -45,7 +45,7 @@ def remove(user_id: RowId, family: WebFamily, db: DbSession):
 
 
 @router.get("/join/{token}")
-def join_page(token: Token, request: Request, db: DbSession, user=Depends(optional_user)):
+def join_page(token: Token, request: Request, db: DbSession, user: OptionalWebUser):
     owner = members.invitation_family(db, token)
     if owner is None:
         return render(request, "error.html", status_code=404, user=user, detail=members.INVITATION_GONE)
@@ -65,5 +65,5 @@ def sign_up_and_join(token: Token, request: Request, db: DbSession, email: FormT
     user = accounts.sign_up(db, body.email, body.password, None, client_address(request))
     family = members.accept_invitation(db, user, token)  # a refused invitation rolls the account back
     response = redirect("/", f"Welcome to {members.family_name(db, family.id)}!")
-    start_session(response, user)
+    start_session(response, user.id, user.token_epoch)
     return response

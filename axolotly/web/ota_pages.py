@@ -4,12 +4,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 
-from axolotly.accounts.deps import DbSession
+from axolotly.accounts.deps import DbSession, WebAdmin
 from axolotly.ota import service as ota
 from axolotly.ota.schemas import CHANNELS, ReleaseCreate, ReleaseUpdate
 from axolotly.types import FormText, RowId
 from axolotly.web.forms import validated
-from axolotly.web.session import CsrfChecked, WebAdmin
+from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(prefix="/admin/releases", include_in_schema=False)

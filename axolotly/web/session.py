@@ -16,11 +16,8 @@ from typing import Annotated
 
 from fastapi import Depends, Form, Request, Response
 
-from axolotly.accounts import service as accounts
-from axolotly.accounts.deps import DbSession, require_admin
 from axolotly.config import get_settings
 from axolotly.errors import DomainError
-from axolotly.models import User
 from axolotly.security import tokens
 from axolotly.security.tokens import TokenType
 
@@ -48,32 +45,14 @@ def set_cookie(response: Response, name: str, value: str, max_age: int | None = 
 
 # -- parents and admins -------------------------------------------------------------------------
 
-def start_session(response: Response, user: User) -> None:
-    """A page session for `user` in its current token epoch (also after a password change)."""
-    token, lifetime = tokens.web_session_token(user.id, user.token_epoch)
+def start_session(response: Response, user_id: int, token_epoch: int) -> None:
+    """A page session for the user in their current token epoch (also after a password change)."""
+    token, lifetime = tokens.web_session_token(user_id, token_epoch)
     set_cookie(response, SESSION, token, lifetime)
 
 
 def end_session(response: Response) -> None:
     response.delete_cookie(SESSION, path="/")
-
-
-def optional_user(request: Request, db: DbSession) -> User | None:
-    return accounts.token_user(db, tokens.user_claims(request.cookies.get(SESSION), TokenType.WEB))
-
-
-def web_user(request: Request, user: Annotated[User | None, Depends(optional_user)]) -> User:
-    if user is None:
-        raise LoginRequired(f"/login?next={request.url.path}")
-    return user
-
-
-def web_admin(user: Annotated[User, Depends(web_user)]) -> User:
-    return require_admin(user)
-
-
-WebUser = Annotated[User, Depends(web_user)]
-WebAdmin = Annotated[User, Depends(web_admin)]
 
 
 # -- kid web launcher ---------------------------------------------------------------------------
