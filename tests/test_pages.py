@@ -125,7 +125,7 @@ def test_the_audit_trail_commits_with_the_change_or_not_at_all(client, db):
     assert actions[-1] == "pin_locked"
 
     savepoint = db.begin_nested()
-    set_policy(db, parent["id"], emma["id"], bluey.id, "deny")
+    set_policy(db, db.get(KidProfile, emma["id"]), bluey.id, "deny")
     savepoint.rollback()
     assert db.scalar(select(func.count()).select_from(AuditEvent)
                      .where(AuditEvent.family_id == parent["id"], AuditEvent.summary.like("Denied%"))) == 0

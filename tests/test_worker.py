@@ -39,7 +39,7 @@ def test_worker_loads_episodes_of_a_newly_allowed_show(engine, committed, monkey
         db.add(kid)
         show = upsert_title(db, CatalogTitle(tmdb_id=82728, media_type="tv", title="Bluey", providers=["disney_plus"]))
         committed += [(User, family.id), (Title, show.id)]
-        _, _, queued = set_policy(db, family.id, kid.id, show.id, "allow")
+        _, _, queued = set_policy(db, kid, show.id, "allow")
         show_id = show.id
     assert queued
 
@@ -67,7 +67,7 @@ def test_rolled_back_policy_leaves_no_job(engine):
         kid = KidProfile(family_id=family.id, name="Kid", pin_hash=TEST_PIN_HASH)
         db.add(kid)
         show = upsert_title(db, CatalogTitle(tmdb_id=777001, media_type="tv", title="Show"))
-        set_policy(db, family.id, kid.id, show.id, "allow")
+        set_policy(db, kid, show.id, "allow")
         transaction.rollback()
         with db.begin():
             assert db.execute(text("SELECT count(*) FROM procrastinate_jobs")).scalar_one() == before

@@ -1,7 +1,7 @@
 from fastapi import APIRouter, Request, status
 
 from axolotly.accounts.deps import DbSession
-from axolotly.families.deps import CurrentFamily
+from axolotly.families.deps import CurrentFamily, OwnedDevice
 from axolotly.devices import codes, service
 from axolotly.devices.schemas import ConfirmPairing, DeviceOut, DeviceUpdate, PairingCodeOut
 from axolotly.errors import NotFound
@@ -42,10 +42,10 @@ def list_devices(family: CurrentFamily, db: DbSession):
 
 
 @router.patch("/devices/{device_id}", response_model=DeviceOut)
-def update_device(device_id: RowId, body: DeviceUpdate, family: CurrentFamily, db: DbSession):
-    return service.update_device(db, family.id, device_id, body.model_dump(exclude_unset=True))
+def update_device(device: OwnedDevice, body: DeviceUpdate, db: DbSession):
+    return service.update_device(db, device, body.model_dump(exclude_unset=True))
 
 
 @router.delete("/devices/{device_id}", status_code=status.HTTP_204_NO_CONTENT)
-def unpair_device(device_id: RowId, family: CurrentFamily, db: DbSession) -> None:
-    service.unpair(db, family.id, device_id)
+def unpair_device(device: OwnedDevice, db: DbSession) -> None:
+    service.unpair(db, device)

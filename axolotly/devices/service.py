@@ -40,15 +40,14 @@ def list_devices(db: Session, family_id: int) -> list[SimpleNamespace]:
     return _statuses(db, family_id)
 
 
-def update_device(db: Session, family_id: int, device_id: int, changes: dict) -> SimpleNamespace:
-    device = get_owned(db, Device, device_id, family_id, "Device")
+def update_device(db: Session, device: Device, changes: dict) -> SimpleNamespace:
     if changes.get("friendly_name") is not None:
         device.friendly_name = changes["friendly_name"]
     if "kid_id" in changes:
         kid_id = changes["kid_id"]
-        device.kid_profile_id = None if kid_id is None else get_kid(db, family_id, kid_id).id
+        device.kid_profile_id = None if kid_id is None else get_kid(db, device.family_id, kid_id).id
     db.flush()
-    return _statuses(db, family_id, Device.id == device.id)[0]
+    return _statuses(db, device.family_id, Device.id == device.id)[0]
 
 
 def record_info(db: Session, device_id: int, info: dict) -> None:
@@ -56,10 +55,14 @@ def record_info(db: Session, device_id: int, info: dict) -> None:
     db.execute(update(Device).where(Device.id == device_id).values(**info, info_updated_at=func.now()))
 
 
-def unpair(db: Session, family_id: int, device_id: int) -> None:
+def get_device(db: Session, family_id: int, device_id: int) -> Device:
+    """The family's device, or 404 (the owned-resource dependencies call this: families/deps.py)."""
+    return get_owned(db, Device, device_id, family_id, "Device")
+
+
+def unpair(db: Session, device: Device) -> None:
     """Deletes the device row: its key stops working on the very next call."""
-    device = get_owned(db, Device, device_id, family_id, "Device")
     db.execute(delete(Device).where(Device.id == device.id))
     # A re-pairing confirmed but not yet collected must not bring the device back.
     db.execute(delete(PairingRequest).where(PairingRequest.device_id == device.device_id))
-    audit.record(db, family_id, "device_unpaired", f"Unpaired {device.friendly_name or 'a device'}")
+    audit.record(db, device.family_id, "device_unpaired", f"Unpaired {device.friendly_name or 'a device'}")

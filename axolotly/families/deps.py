@@ -9,7 +9,7 @@ from axolotly.accounts.deps import CurrentUser, DbSession, WebUser
 from axolotly.errors import Forbidden
 from axolotly.families.context import FamilyContext, act_for_family
 from axolotly.families.kids import get_kid
-from axolotly.families.scoping import get_owned
+from axolotly.devices.service import get_device
 from axolotly.models import Device, KidProfile
 from axolotly.types import RowId
 
@@ -44,8 +44,19 @@ def owned_kid(kid_id: RowId, family: CurrentFamily, db: DbSession) -> KidProfile
 
 
 def owned_device(device_id: RowId, family: CurrentFamily, db: DbSession) -> Device:
-    return get_owned(db, Device, device_id, family.id, "Device")
+    return get_device(db, family.id, device_id)
 
 
+def page_owned_kid(kid_id: RowId, family: WebFamily, db: DbSession) -> KidProfile:
+    return get_kid(db, family.id, kid_id)
+
+
+def page_owned_device(device_id: RowId, family: WebFamily, db: DbSession) -> Device:
+    return get_device(db, family.id, device_id)
+
+
+# The family's row named in the path, or 404: another family's id is "not found", never "forbidden".
 OwnedKid = Annotated[KidProfile, Depends(owned_kid)]
 OwnedDevice = Annotated[Device, Depends(owned_device)]
+WebOwnedKid = Annotated[KidProfile, Depends(page_owned_kid)]
+WebOwnedDevice = Annotated[Device, Depends(page_owned_device)]

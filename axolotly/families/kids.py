@@ -24,8 +24,9 @@ def list_kids(db: Session, family_id: int) -> list[KidProfile]:
     return list(db.execute(statement).scalars())
 
 
-def get_kid(db: Session, family_id: int, kid_id: int, *, lock: bool = False) -> KidProfile:
-    return get_owned(db, KidProfile, kid_id, family_id, "Kid profile", lock=lock)
+def get_kid(db: Session, family_id: int, kid_id: int) -> KidProfile:
+    """The family's kid, or 404 (the owned-resource dependencies call this: families/deps.py)."""
+    return get_owned(db, KidProfile, kid_id, family_id, "Kid profile")
 
 
 def create_kid(db: Session, family_id: int, name: str, age: int | None, pin: str) -> KidProfile:
@@ -37,8 +38,7 @@ def create_kid(db: Session, family_id: int, name: str, age: int | None, pin: str
     return kid
 
 
-def update_kid(db: Session, family_id: int, kid_id: int, changes: dict) -> KidProfile:
-    kid = get_kid(db, family_id, kid_id)
+def update_kid(db: Session, kid: KidProfile, changes: dict) -> KidProfile:
     if changes.get("name") is not None:
         kid.name = changes["name"]
     if "age" in changes:
@@ -47,9 +47,8 @@ def update_kid(db: Session, family_id: int, kid_id: int, changes: dict) -> KidPr
     return kid
 
 
-def delete_kid(db: Session, family_id: int, kid_id: int) -> None:
-    kid = get_kid(db, family_id, kid_id)
-    audit.record(db, family_id, "kid_deleted", f"Deleted {kid.name} and their policies")
+def delete_kid(db: Session, kid: KidProfile) -> None:
+    audit.record(db, kid.family_id, "kid_deleted", f"Deleted {kid.name} and their policies")
     # Policies cascade; devices stay paired to the family, unassigned (ON DELETE SET NULL).
     db.execute(delete(KidProfile).where(KidProfile.id == kid.id))
 
@@ -58,17 +57,16 @@ def pin_limit(kid_id: int) -> Limit:
     return Limit(f"pin:kid:{kid_id}", MAX_PIN_FAILURES, PIN_LOCKOUT)
 
 
-def change_pin(db: Session, family_id: int, kid_id: int, pin: str) -> None:
+def change_pin(db: Session, kid: KidProfile, pin: str) -> None:
     """A new PIN (parents only); it also lifts a lockout."""
-    kid = get_kid(db, family_id, kid_id)
     kid.pin_hash = hash_pin(pin)
     kid.pin_locked_until = None
     db.flush()
-    audit.record(db, family_id, "pin_changed", f"Changed {kid.name}'s PIN")
+    audit.record(db, kid.family_id, "pin_changed", f"Changed {kid.name}'s PIN")
     rate_limits.clear(db, pin_limit(kid.id))
 
 
-def check_pin(db: Session, family_id: int, kid_id: int, pin: str) -> None:
+def check_pin(db: Session, kid: KidProfile, pin: str) -> None:
     """Returns for the right PIN; raises Unauthorized for a wrong one, TooManyRequests when locked.
 
     Every guess is counted (security/rate_limits.py) before the PIN is compared, so a burst of
@@ -77,7 +75,6 @@ def check_pin(db: Session, family_id: int, kid_id: int, pin: str) -> None:
     `pin_locked_until` shows parents the lock (KidOut.locked_until); `pin_failed_attempts` is no
     longer used (the count lives in rate_limits, which commits on its own).
     """
-    kid = get_kid(db, family_id, kid_id)
     limit = pin_limit(kid.id)
     attempt = rate_limits.spend(db, limit, TOO_MANY_WRONG_PINS)
     if verify_secret(pin, kid.pin_hash):
@@ -90,6 +87,6 @@ def check_pin(db: Session, family_id: int, kid_id: int, pin: str) -> None:
         raise Unauthorized(WRONG_PIN)  # counted already: nothing of the request needs to stand
     locked_for = rate_limits.lock_out(db, limit)
     db.execute(update(KidProfile).where(KidProfile.id == kid.id).values(pin_locked_until=func.now() + PIN_LOCKOUT))
-    audit.record(db, family_id, "pin_locked",
+    audit.record(db, kid.family_id, "pin_locked",
                  f"{kid.name}'s profile locked for 15 minutes after {MAX_PIN_FAILURES} wrong PINs")
     rate_limits.refuse(db, TooManyRequests(TOO_MANY_WRONG_PINS, retry_after_seconds=locked_for))

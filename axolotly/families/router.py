@@ -6,7 +6,7 @@ from axolotly.accounts.deps import CurrentUser, DbSession
 from axolotly.audit import service as audit
 from axolotly.catalog.providers import PROVIDERS
 from axolotly.families import kids, members, streaming
-from axolotly.families.deps import CurrentFamily, FamilyOwner
+from axolotly.families.deps import CurrentFamily, FamilyOwner, OwnedKid
 from axolotly.families.schemas import (
     ActivityOut, InvitationOut, JoinedFamily, KidCreate, KidOut, KidUpdate, MemberOut, PinBody, PinVerified, ServiceOut,
     ServiceSelection, ServiceSelectionOut,
@@ -27,31 +27,31 @@ def create_kid(body: KidCreate, family: CurrentFamily, db: DbSession):
 
 
 @router.get("/kids/{kid_id}", response_model=KidOut)
-def get_kid(kid_id: RowId, family: CurrentFamily, db: DbSession):
-    return kids.get_kid(db, family.id, kid_id)
+def get_kid(kid: OwnedKid):
+    return kid
 
 
 @router.patch("/kids/{kid_id}", response_model=KidOut)
-def update_kid(kid_id: RowId, body: KidUpdate, family: CurrentFamily, db: DbSession):
-    return kids.update_kid(db, family.id, kid_id, body.model_dump(exclude_unset=True))
+def update_kid(kid: OwnedKid, body: KidUpdate, db: DbSession):
+    return kids.update_kid(db, kid, body.model_dump(exclude_unset=True))
 
 
 @router.delete("/kids/{kid_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_kid(kid_id: RowId, family: CurrentFamily, db: DbSession) -> None:
+def delete_kid(kid: OwnedKid, db: DbSession) -> None:
     """Deletes the kid and their policies; their devices stay paired, unassigned."""
-    kids.delete_kid(db, family.id, kid_id)
+    kids.delete_kid(db, kid)
 
 
 @router.put("/kids/{kid_id}/pin", status_code=status.HTTP_204_NO_CONTENT)
-def change_pin(kid_id: RowId, body: PinBody, family: CurrentFamily, db: DbSession) -> None:
+def change_pin(kid: OwnedKid, body: PinBody, db: DbSession) -> None:
     """Set a new PIN (parents only); also lifts a lockout."""
-    kids.change_pin(db, family.id, kid_id, body.pin)
+    kids.change_pin(db, kid, body.pin)
 
 
 @router.post("/kids/{kid_id}/verify-pin", response_model=PinVerified,
              responses={401: {"description": "Wrong PIN"}, 429: {"description": "Locked after 5 wrong PINs"}})
-def verify_pin(kid_id: RowId, body: PinBody, family: CurrentFamily, db: DbSession):
-    kids.check_pin(db, family.id, kid_id, body.pin)
+def verify_pin(kid: OwnedKid, body: PinBody, db: DbSession):
+    kids.check_pin(db, kid, body.pin)
     return PinVerified(verified=True)
 
 

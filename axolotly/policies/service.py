@@ -8,7 +8,6 @@ from axolotly.audit import service as audit
 from axolotly.catalog.service import episode_ids_of, episodes_of, get_title, has_episodes
 from axolotly.enums import MediaType, PolicyKind
 from axolotly.errors import Conflict, Invalid, NotFound
-from axolotly.families.kids import get_kid
 from axolotly.families.scoping import owned_by
 from axolotly.families.streaming import selected_services
 from axolotly.jobs.registry import LOAD_EPISODES, defer_in_transaction
@@ -16,8 +15,7 @@ from axolotly.models import KidProfile, KidProfileTitle, Title
 from axolotly.policies.evaluate import Policy, TitleFacts, evaluate_episode, evaluate_title
 
 
-def list_policies(db: Session, family_id: int, kid_id: int) -> list[tuple[KidProfileTitle, Title]]:
-    kid = get_kid(db, family_id, kid_id)
+def list_policies(db: Session, kid: KidProfile) -> list[tuple[KidProfileTitle, Title]]:
     rows = db.execute(
         select(KidProfileTitle, Title).join(Title, Title.id == KidProfileTitle.title_id)
         .where(KidProfileTitle.kid_profile_id == kid.id).order_by(Title.title, Title.id)
@@ -39,10 +37,8 @@ def _policy_row(db: Session, kid_id: int, title_id: int) -> KidProfileTitle | No
     ).scalar_one_or_none()
 
 
-def set_policy(db: Session, family_id: int, kid_id: int, title_id: int,
-               policy: PolicyKind) -> tuple[KidProfileTitle, Title, bool]:
+def set_policy(db: Session, kid: KidProfile, title_id: int, policy: PolicyKind) -> tuple[KidProfileTitle, Title, bool]:
     """Upserts the policy; allowing a show without episodes queues the job that loads them."""
-    kid = get_kid(db, family_id, kid_id)
     title = get_title(db, title_id)
     statement = insert(KidProfileTitle).values(kid_profile_id=kid.id, title_id=title.id, policy=policy)
     statement = statement.on_conflict_do_update(
@@ -51,25 +47,23 @@ def set_policy(db: Session, family_id: int, kid_id: int, title_id: int,
     )
     db.execute(statement)
     verb = "Allowed" if policy == PolicyKind.ALLOW else "Denied"
-    audit.record(db, family_id, "policy_changed", f"{verb} “{title.title}” for {kid.name}")
+    audit.record(db, kid.family_id, "policy_changed", f"{verb} “{title.title}” for {kid.name}")
     queued = policy == PolicyKind.ALLOW and title.media_type == MediaType.TV and not has_episodes(db, title.id)
     if queued:
         defer_in_transaction(db, LOAD_EPISODES, title_id=title.id)
     return _policy_row(db, kid.id, title.id), title, queued
 
 
-def remove_policy(db: Session, family_id: int, kid_id: int, title_id: int) -> None:
-    kid = get_kid(db, family_id, kid_id)
+def remove_policy(db: Session, kid: KidProfile, title_id: int) -> None:
     result = db.execute(delete(KidProfileTitle).where(
         KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title_id))
     if result.rowcount == 0:
         raise NotFound("No policy for this title")
     title = get_title(db, title_id)
-    audit.record(db, family_id, "policy_changed", f"Removed the rule for “{title.title}” for {kid.name}")
+    audit.record(db, kid.family_id, "policy_changed", f"Removed the rule for “{title.title}” for {kid.name}")
 
 
-def _allowed_show_policy(db: Session, family_id: int, kid_id: int, title_id: int) -> KidProfileTitle:
-    kid = get_kid(db, family_id, kid_id)
+def _allowed_show_policy(db: Session, kid: KidProfile, title_id: int) -> KidProfileTitle:
     title = get_title(db, title_id)
     row = db.execute(
         select(KidProfileTitle).where(KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title.id)
@@ -90,39 +84,38 @@ def _check_episodes_of_title(db: Session, title_id: int, episode_ids: set[int]) 
         raise Invalid(f"Not episodes of this title: {', '.join(map(str, foreign))}")
 
 
-def set_blocked_episodes(db: Session, family_id: int, kid_id: int, title_id: int, episode_ids: list[int]) -> KidProfileTitle:
-    row = _allowed_show_policy(db, family_id, kid_id, title_id)
+def set_blocked_episodes(db: Session, kid: KidProfile, title_id: int, episode_ids: list[int]) -> KidProfileTitle:
+    row = _allowed_show_policy(db, kid, title_id)
     wanted = set(episode_ids)
     _check_episodes_of_title(db, title_id, wanted)
     row.blocked_episodes = sorted(wanted)
     db.flush()
-    _record_blocked(db, family_id, row)
+    _record_blocked(db, kid, row)
     return row
 
 
-def block_episode(db: Session, family_id: int, kid_id: int, title_id: int, episode_id: int, blocked: bool) -> KidProfileTitle:
-    row = _allowed_show_policy(db, family_id, kid_id, title_id)
+def block_episode(db: Session, kid: KidProfile, title_id: int, episode_id: int, blocked: bool) -> KidProfileTitle:
+    row = _allowed_show_policy(db, kid, title_id)
     _check_episodes_of_title(db, title_id, {episode_id})
     current = set(row.blocked_episodes)
     row.blocked_episodes = sorted(current | {episode_id} if blocked else current - {episode_id})
     db.flush()
-    _record_blocked(db, family_id, row)
+    _record_blocked(db, kid, row)
     return row
 
 
-def _record_blocked(db: Session, family_id: int, row: KidProfileTitle) -> None:
-    kid, title = db.get(KidProfile, row.kid_profile_id), get_title(db, row.title_id)
-    audit.record(db, family_id, "episodes_blocked",
+def _record_blocked(db: Session, kid: KidProfile, row: KidProfileTitle) -> None:
+    title = get_title(db, row.title_id)
+    audit.record(db, kid.family_id, "episodes_blocked",
                  f"{len(row.blocked_episodes)} episode(s) of “{title.title}” blocked for {kid.name}")
 
 
-def explain(db: Session, family_id: int, kid_id: int, title_id: int):
+def explain(db: Session, kid: KidProfile, title_id: int):
     """The decision for the title and each of its episodes, with reasons (evaluate.py)."""
-    kid = get_kid(db, family_id, kid_id)
     title = get_title(db, title_id)
     row = _policy_row(db, kid.id, title.id)
     policy = Policy(row.policy, frozenset(row.blocked_episodes)) if row else None
-    selected = selected_services(db, family_id)
+    selected = selected_services(db, kid.family_id)
     facts = TitleFacts(tuple(title.providers))
     episodes = episodes_of(db, title.id)
     return (

@@ -14,7 +14,7 @@ from axolotly.families import kids
 from axolotly.policies import service as policies
 from axolotly.types import RowId, Text
 from axolotly.web.forms import validated
-from axolotly.families.deps import WebFamily
+from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
 
@@ -67,22 +67,22 @@ def save_policies(title_id: RowId, family: WebFamily, db: DbSession, kid: Annota
     for kid_id, wanted in zip(kid, policy, strict=True):
         current = rules.get(kid_id)
         if wanted and (current is None or current.policy != wanted):
-            queued |= policies.set_policy(db, family.id, kid_id, title_id, PolicyKind(wanted))[2]
+            queued |= policies.set_policy(db, kids.get_kid(db, family.id, kid_id), title_id, PolicyKind(wanted))[2]
         elif not wanted and current is not None:
-            policies.remove_policy(db, family.id, kid_id, title_id)
+            policies.remove_policy(db, kids.get_kid(db, family.id, kid_id), title_id)
     message = "Saved" + (": episodes are being loaded" if queued else "")
     return redirect(f"/catalog/titles/{title_id}", message)
 
 
 @router.post("/catalog/titles/{title_id}/kids/{kid_id}/blocked", dependencies=[CsrfChecked])
-def save_blocked(title_id: RowId, kid_id: RowId, family: WebFamily, db: DbSession,
+def save_blocked(title_id: RowId, kid: WebOwnedKid, db: DbSession,
                  blocked: Annotated[list[RowId] | None, Form()] = None):
-    row = policies.set_blocked_episodes(db, family.id, kid_id, title_id, blocked or [])
-    return redirect(f"/catalog/titles/{title_id}?kid={kid_id}",
+    row = policies.set_blocked_episodes(db, kid, title_id, blocked or [])
+    return redirect(f"/catalog/titles/{title_id}?kid={kid.id}",
                     f"{len(row.blocked_episodes)} episode(s) blocked")
 
 
 @router.get("/family/kids/{kid_id}/why/{title_id}")
-def why_page(kid_id: RowId, title_id: RowId, request: Request, family: WebFamily, db: DbSession):
-    kid, title, decision, episodes = policies.explain(db, family.id, kid_id, title_id)
+def why_page(kid: WebOwnedKid, title_id: RowId, request: Request, family: WebFamily, db: DbSession):
+    kid, title, decision, episodes = policies.explain(db, kid, title_id)
     return render(request, "why.html", user=family.user, kid=kid, title=title, decision=decision, episodes=episodes)

@@ -18,7 +18,7 @@ from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
 from axolotly.types import FormCount, FormText, RowId, Text
 from axolotly.web.forms import validated
-from axolotly.families.deps import WebFamily
+from axolotly.families.deps import WebFamily, WebOwnedDevice, WebOwnedKid
 from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
 
@@ -47,30 +47,29 @@ def add_kid(family: WebFamily, db: DbSession, name: FormText, pin: FormText, age
 
 
 @router.post("/family/kids/{kid_id}", dependencies=[CsrfChecked])
-def update_kid(kid_id: RowId, family: WebFamily, db: DbSession, name: FormText, age: FormText = ""):
+def update_kid(kid: WebOwnedKid, db: DbSession, name: FormText, age: FormText = ""):
     body = validated(KidUpdate, name=name.strip(), age=age.strip() or None)
-    kid = kids.update_kid(db, family.id, kid_id, body.model_dump(exclude_unset=True))
+    kid = kids.update_kid(db, kid, body.model_dump(exclude_unset=True))
     return redirect("/family/kids", f"Saved {kid.name}")
 
 
 @router.post("/family/kids/{kid_id}/pin", dependencies=[CsrfChecked])
-def change_pin(kid_id: RowId, family: WebFamily, db: DbSession, pin: FormText):
+def change_pin(kid: WebOwnedKid, db: DbSession, pin: FormText):
     body = validated(PinBody, pin=pin)
-    kids.change_pin(db, family.id, kid_id, body.pin)
+    kids.change_pin(db, kid, body.pin)
     return redirect("/family/kids", "PIN changed")
 
 
 @router.get("/family/kids/{kid_id}/delete")
-def confirm_delete_kid(kid_id: RowId, request: Request, family: WebFamily, db: DbSession):
-    kid = kids.get_kid(db, family.id, kid_id)
+def confirm_delete_kid(kid: WebOwnedKid, request: Request, family: WebFamily, db: DbSession):
     assigned = [d for d in devices.list_devices(db, family.id) if d.kid_profile_id == kid.id]
     return render(request, "kid_delete.html", user=family.user, kid=kid, assigned=assigned)
 
 
 @router.post("/family/kids/{kid_id}/delete", dependencies=[CsrfChecked])
-def delete_kid(kid_id: RowId, family: WebFamily, db: DbSession):
-    name = kids.get_kid(db, family.id, kid_id).name
-    kids.delete_kid(db, family.id, kid_id)
+def delete_kid(kid: WebOwnedKid, db: DbSession):
+    name = kid.name
+    kids.delete_kid(db, kid)
     return redirect("/family/kids", f"Deleted {name}")
 
 
@@ -118,15 +117,15 @@ def revoke(code_id: RowId, family: WebFamily, db: DbSession):
 
 
 @router.post("/family/devices/{device_id}", dependencies=[CsrfChecked])
-def update_device(device_id: RowId, family: WebFamily, db: DbSession, friendly_name: FormText = "", kid_id: FormText = ""):
+def update_device(device: WebOwnedDevice, db: DbSession, friendly_name: FormText = "", kid_id: FormText = ""):
     body = validated(DeviceUpdate, friendly_name=friendly_name.strip() or None, kid_id=kid_id.strip() or None)
-    devices.update_device(db, family.id, device_id, {"friendly_name": body.friendly_name, "kid_id": body.kid_id})
+    devices.update_device(db, device, {"friendly_name": body.friendly_name, "kid_id": body.kid_id})
     return redirect("/family/devices", "Device saved")
 
 
 @router.post("/family/devices/{device_id}/unpair", dependencies=[CsrfChecked])
-def unpair(device_id: RowId, family: WebFamily, db: DbSession):
-    devices.unpair(db, family.id, device_id)
+def unpair(device: WebOwnedDevice, db: DbSession):
+    devices.unpair(db, device)
     return redirect("/family/devices", "Device unpaired: its key no longer works")
 
 

@@ -88,7 +88,7 @@ def enter_pin(kid_id: RowId, request: Request, db: DbSession, pin: Annotated[Tex
     if not (len(pin) == 4 and pin.isascii() and pin.isdigit()):  # not a guess: nothing to count
         raise Invalid("A PIN is 4 digits")
     try:
-        kids.check_pin(db, device.family_id, kid_id, pin)
+        kids.check_pin(db, kids.get_kid(db, device.family_id, kid_id), pin)
     except TooManyRequests as locked:
         minutes = (int(locked.headers["Retry-After"]) + 59) // 60
         return redirect(f"/kids/{kid_id}/pin", f"Too many wrong PINs. Try again in {minutes} minute(s).",
