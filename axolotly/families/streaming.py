@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 
 from axolotly.catalog.providers import PROVIDERS_BY_ID
 from axolotly.errors import Invalid
+from axolotly.families.scoping import owned_by
 from axolotly.models import StreamingServiceSelection
 
 
 def get_selection(db: Session, family_id: int) -> StreamingServiceSelection | None:
     return db.execute(
-        select(StreamingServiceSelection)
-        .where(StreamingServiceSelection.family_id == family_id)
+        owned_by(select(StreamingServiceSelection), StreamingServiceSelection, family_id)
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
 
