@@ -149,3 +149,42 @@ def test_invite_and_join_on_the_pages(client, app):
                         if m["role"] == "co_parent")
     removed = client.post(f"/family/members/{co_parent_id}/remove", data={"csrf_token": csrf(client, "/family/members")})
     assert "Co-parent removed" in removed.text and "second@example.com" not in client.get("/family/members").text
+
+
+def test_an_owner_who_joins_another_family_invites_nobody_any_more(client):
+    """B invited someone, then joined F: B's old invitation must not make a family B cannot see."""
+    b, f = sign_up(client), sign_up(client)
+    b_invitation = invite(client, b)["token"]
+    assert client.post(f"/api/parent/family/invitations/{invite(client, f)['token']}/accept",
+                       headers=auth(b)).status_code == 200
+    c = sign_up(client)
+    late = client.post(f"/api/parent/family/invitations/{b_invitation}/accept", headers=auth(c))
+    assert late.status_code == 404
+    assert [m["role"] for m in client.get("/api/parent/family/members", headers=auth(c)).json()] == ["owner"]
+
+
+def test_a_co_parent_cannot_invite_from_the_pages_and_a_logged_in_account_joins(client, app):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from tests.test_pages import csrf, log_in
+
+    owner = sign_up(client)
+    co_parent = join(client, owner)
+    log_in(client, co_parent["email"])
+    refused = client.post("/family/invitations", data={"csrf_token": csrf(client, "/family/members")})
+    assert "Only the family" in refused.text and "owner can do this" in refused.text
+    assert "Create an invitation link" not in client.get("/family/members").text
+
+    token = invite(client, owner)["token"]
+    existing = sign_up(client)
+    with TestClient(app) as browser:
+        log_in(browser, existing["email"])
+        page = browser.get(f"/join/{token}")
+        assert f"Join as {existing['email']}" in page.text
+        joined = browser.post(f"/join/{token}", data={"csrf_token": csrf(browser, f"/join/{token}")})
+        assert "Welcome to" in joined.text
+    roles = {m["email"]: m["role"] for m in client.get("/api/parent/family/members", headers=auth(owner)).json()}
+    assert roles[existing["email"]] == "co_parent"
+    assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", token)

@@ -228,3 +228,21 @@ def test_the_kid_launcher_says_wrong_pin_then_locked_and_its_kid_cookie_is_no_be
     assert "Too many wrong PINs" in page.text
     kid = client.get(f"/api/parent/kids/{emma['id']}", headers=auth(parent)).json()
     assert kid["locked_until"] is not None, "parents see the lock"
+
+
+def test_tokens_made_before_typed_tokens_are_refused(client):
+    """Tokens signed the old way (no type, no epoch) stop working on the API and on the pages."""
+    from datetime import datetime, timedelta, timezone
+
+    import jwt
+
+    from axolotly.config import get_settings
+
+    parent = sign_up(client)
+    now = datetime.now(timezone.utc)
+    secret = get_settings().jwt_secret
+    old_claims = {"sub": str(parent["id"]), "role": "parent", "iat": now, "exp": now + timedelta(minutes=30)}
+    for claims in (old_claims, {**old_claims, "typ": "access"}, {**old_claims, "typ": "web", "sub": str(parent["id"])}):
+        token = jwt.encode(claims, secret, algorithm="HS256")
+        assert client.get("/api/parent/me", headers=bearer(token)).status_code == 401, claims
+        assert not signed_in_page(client, token), claims

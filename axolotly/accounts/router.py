@@ -51,5 +51,6 @@ def sign_out_everywhere(user: CurrentUser, db: DbSession) -> None:
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
 def delete_me(body: DeleteAccount, user: CurrentUser, db: DbSession) -> None:
-    """Delete the account and everything of the family (kids, policies, devices, codes, reports)."""
+    """Delete the account. The owner's takes the family with it (kids, policies, devices, codes,
+    reports, co-parents' membership); a co-parent's removes only their own account."""
     service.delete_account(db, user, body.password)

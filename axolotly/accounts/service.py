@@ -140,5 +140,8 @@ def change_password(db: Session, user: User, current_password: str, new_password
 def delete_account(db: Session, user: User, password: str) -> None:
     if not verify_secret(password, user.password_hash):
         raise Unauthorized("Password does not match")
+    family = family_of(db, user)
+    if not family.is_owner:  # a co-parent leaves; the family stays (its trail says so)
+        audit.record(db, family.id, "member_removed", f"{user.email} deleted their account and left")
     # One statement; PostgreSQL's ON DELETE CASCADE removes everything the family owns.
     db.execute(delete(User).where(User.id == user.id))

@@ -2,7 +2,7 @@
 
 A family is its owner's users row (every family_id column points at it, as the spec has it);
 co-parents are users listed in family_members and act for the owner's family with the same
-rights, except removing the owner or deleting the family.
+rights, except inviting and removing co-parents, removing the owner or deleting the family.
 """
 
 from dataclasses import dataclass
@@ -37,7 +37,7 @@ def family_of(db: Session, user: User) -> FamilyContext:
     return FamilyContext(family_id, user, FamilyRole.CO_PARENT)
 
 
-def family_owner(db: Session, family_id: int) -> User:
+def owner_of(db: Session, family_id: int) -> User:
     """The users row that is the family (its name and owner), e.g. for a paired device's pages."""
     return db.get(User, family_id)
 

@@ -3,9 +3,12 @@
 - An invitation's token is shown once (to the owner, to share as they like: no mail server is
   needed) and stored as its SHA-256; it is valid 7 days and spent by the first acceptance.
 - A user belongs to one family: a co-parent elsewhere, or an account that already has a family
-  of its own (kids, devices, services, codes, reports or co-parents), cannot join another.
-- A co-parent acts with the owner's rights except removing the owner or deleting the family; the
-  owner removes co-parents, and a co-parent may leave.
+  of its own (kids, devices, services, codes, reports or co-parents), cannot join another; its
+  own open invitations die when it joins (and an owner who joined elsewhere invites nobody). Both
+  users rows are locked (in id order) while an invitation is accepted, so two acceptances that
+  would cross cannot both pass.
+- A co-parent acts with the owner's rights except inviting and removing co-parents, removing the
+  owner or deleting the family; a co-parent may leave.
 """
 
 import hashlib
@@ -13,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
@@ -77,10 +80,16 @@ def _has_a_family_of_its_own(db: Session, user_id: int) -> bool:
 
 def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
     """`user` becomes a co-parent of the invitation's family; the invitation is spent."""
-    invitation = db.scalar(select(FamilyInvitation).where(
-        FamilyInvitation.token_digest == _digest(token), FamilyInvitation.accepted_at.is_(None),
-        FamilyInvitation.expires_at > func.now()).with_for_update())
+    invitation = db.scalar(select(FamilyInvitation).where(FamilyInvitation.token_digest == _digest(token)))
     if invitation is None:
+        raise NotFound(INVITATION_GONE)
+    # The invitee and the inviting owner, in id order (invite() takes the owner's lock too).
+    db.execute(select(User.id).where(User.id.in_((user.id, invitation.family_id))).order_by(User.id).with_for_update())
+    db.refresh(invitation, with_for_update=True)
+    if invitation.accepted_at is not None or not db.scalar(select(func.now() < invitation.expires_at)):
+        raise NotFound(INVITATION_GONE)
+    owner = db.get(User, invitation.family_id)
+    if family_of(db, owner).role is FamilyRole.CO_PARENT:  # the owner has joined another family since
         raise NotFound(INVITATION_GONE)
     if user.role != UserRole.PARENT:
         raise Forbidden("Only parent accounts can join a family")
@@ -92,8 +101,12 @@ def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
         raise Conflict("This account already has a family of its own (kids, devices or co-parents); "
                        "sign up with another email to join")
     db.add(FamilyMember(family_id=invitation.family_id, user_id=user.id))
-    db.execute(update(FamilyInvitation).where(FamilyInvitation.id == invitation.id)
-               .values(accepted_at=func.now(), accepted_by=user.id))
+    spent = db.execute(update(FamilyInvitation).where(FamilyInvitation.id == invitation.id,
+                                                      FamilyInvitation.accepted_at.is_(None))
+                       .values(accepted_at=func.now(), accepted_by=user.id)).rowcount
+    if not spent:
+        raise NotFound(INVITATION_GONE)
+    db.execute(owned_by(delete(FamilyInvitation), FamilyInvitation, user.id).where(FamilyInvitation.accepted_at.is_(None)))
     db.flush()
     family = act_for_family(db, user)
     audit.record(db, family.id, "member_joined", f"{user.email} joined as a co-parent")

@@ -106,7 +106,9 @@ def refuse(db: Session, error: DomainError) -> NoReturn:
     """Answers a refused attempt with `error`, keeping what the request recorded about it.
 
     The request's transaction commits first, as when these refusals were plain responses: only
-    call this before the request has written anything that should not stand on its own.
+    call this before the request has written anything that should not stand on its own, and let
+    the error leave the request (the session is done: catching it and querying again fails).
+    Callers: a failed log-in (its audit event) and a PIN lockout (the lock and its audit event).
     """
     db.commit()
     raise error

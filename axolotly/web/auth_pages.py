@@ -55,11 +55,10 @@ def signup_page(request: Request):
 
 @router.post("/signup", dependencies=[CsrfChecked])
 def sign_up(request: Request, db: DbSession, email: Annotated[Text, Form()], password: Annotated[Text, Form()],
-            family_name: Annotated[Text, Form()] = "", invitation_token: Annotated[Text, Form()] = ""):
-    body = validated(SignUp, email=email, password=password, family_name=family_name.strip() or None,
-                     invitation_token=invitation_token or None)
-    user = service.sign_up(db, body.email, body.password, body.family_name, client_address(request),
-                           body.invitation_token)
+            family_name: Annotated[Text, Form()] = ""):
+    """Invited co-parents sign up on their invitation's page (/join/<token>, web/members_pages.py)."""
+    body = validated(SignUp, email=email, password=password, family_name=family_name.strip() or None)
+    user = service.sign_up(db, body.email, body.password, body.family_name, client_address(request))
     response = redirect("/", "Welcome! Add your kids to begin.")
     start_session(response, user.id, user.token_epoch)
     return response

@@ -12,7 +12,7 @@ from axolotly.devices import codes
 from axolotly.devices import service as devices
 from axolotly.devices.schemas import DeviceUpdate
 from axolotly.errors import Invalid
-from axolotly.families import kids, streaming
+from axolotly.families import kids, members, streaming
 from axolotly.families.schemas import KidCreate, KidUpdate, PinBody
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
@@ -27,7 +27,8 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def home(request: Request, family: WebFamily, db: DbSession):
-    return render(request, "home.html", user=family.user, kids=kids.list_kids(db, family.id),
+    return render(request, "home.html", user=family.user, family_name=members.family_name(db, family.id),
+                  kids=kids.list_kids(db, family.id),
                   selected=streaming.selected_services(db, family.id), devices=devices.list_devices(db, family.id),
                   activity=audit.recent(db, family.id, limit=5))
 

@@ -14,7 +14,7 @@ from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
 from axolotly.errors import DomainError, Invalid, TooManyRequests, Unauthorized
 from axolotly.families import kids
-from axolotly.families.context import family_owner
+from axolotly.families.context import owner_of
 from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
 from axolotly.launcher.service import page_launcher
 from axolotly.security.client import client_address
@@ -46,7 +46,7 @@ def kids_home(request: Request, db: DbSession):
     device = paired_device(request, db)
     if device is None:
         return render(request, "kids/pair.html", body_class="kid")
-    family = family_owner(db, device.family_id)
+    family = owner_of(db, device.family_id)
     return render(request, "kids/pick.html", body_class="kid", family=family,
                   kids=kids.list_kids(db, device.family_id))
 

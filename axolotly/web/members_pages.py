@@ -8,6 +8,7 @@ from axolotly.accounts import service as accounts
 from axolotly.accounts.deps import DbSession, OptionalWebUser, WebUser
 from axolotly.accounts.schemas import SignUp
 from axolotly.families import members
+from axolotly.families.context import family_of
 from axolotly.families.deps import WebFamily, require_owner
 from axolotly.security.client import client_address
 from axolotly.types import FormText, RowId, Text
@@ -62,8 +63,9 @@ def join(token: Token, user: WebUser, db: DbSession):
 @router.post("/join/{token}/signup", dependencies=[CsrfChecked])
 def sign_up_and_join(token: Token, request: Request, db: DbSession, email: FormText, password: FormText):
     body = validated(SignUp, email=email, password=password)
-    user = accounts.sign_up(db, body.email, body.password, None, client_address(request))
-    family = members.accept_invitation(db, user, token)  # a refused invitation rolls the account back
+    # A refused invitation refuses the sign-up: the request's rollback takes the account with it.
+    user = accounts.sign_up(db, body.email, body.password, None, client_address(request), invitation_token=token)
+    family = family_of(db, user)
     response = redirect("/", f"Welcome to {members.family_name(db, family.id)}!")
     start_session(response, user.id, user.token_epoch)
     return response
