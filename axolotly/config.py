@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # At most 10: launcher versions follow family counts up to 10 (migration 0015).
     link_min_families: int = Field(2, ge=1, le=10)
 
+    # The address parents reach us at (e.g. https://axolotly.example), for links we hand out
+    # (co-parent invitations); unset: the request's own address.
+    public_url: str | None = None
+
     # Web pages: cookie lifetime, and `Secure` cookies when served over TLS.
     web_session_hours: int = Field(12, ge=1, le=24 * 30)
     cookie_secure: bool = False

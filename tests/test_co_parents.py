@@ -188,3 +188,21 @@ def test_a_co_parent_cannot_invite_from_the_pages_and_a_logged_in_account_joins(
     roles = {m["email"]: m["role"] for m in client.get("/api/parent/family/members", headers=auth(owner)).json()}
     assert roles[existing["email"]] == "co_parent"
     assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", token)
+
+
+def test_the_owner_lists_and_revokes_open_invitations(client, monkeypatch):
+    from axolotly.config import get_settings
+
+    owner = sign_up(client)
+    monkeypatch.setattr(get_settings(), "public_url", "https://axolotly.example/")
+    kept, revoked = invite(client, owner), invite(client, owner)
+    assert kept["url"] == f"https://axolotly.example/join/{kept['token']}", "links use PUBLIC_URL when set"
+    listed = client.get("/api/parent/family/invitations", headers=auth(owner)).json()
+    assert [i["id"] for i in listed] == [kept["id"], revoked["id"]] and "token" not in listed[0]
+    co_parent = join(client, owner)
+    assert client.get("/api/parent/family/invitations", headers=auth(co_parent)).status_code == 403
+    assert client.delete(f"/api/parent/family/invitations/{revoked['id']}", headers=auth(co_parent)).status_code == 403
+    assert client.delete(f"/api/parent/family/invitations/{revoked['id']}", headers=auth(owner)).status_code == 204
+    late = client.post(f"/api/parent/family/invitations/{revoked['token']}/accept", headers=auth(sign_up(client)))
+    assert late.status_code == 404
+    assert [i["id"] for i in client.get("/api/parent/family/invitations", headers=auth(owner)).json()] == [kept["id"]]

@@ -12,9 +12,9 @@ from tests.launcher_helpers import pair_device
 from tests.test_co_parents import join
 from tests.test_pages import csrf, log_in
 
-FAMILY_IDS = ("kid_id", "device_id", "code_id", "user_id")
+FAMILY_IDS = ("kid_id", "device_id", "code_id", "user_id", "invitation_id")
 KID_LAUNCHER = "/kids/"  # the kid web launcher is a device's, not a parent's (launcher tests cover it)
-OWNED_TABLES = ("kid_profiles", "kid_profiles_titles", "devices", "pairing_codes", "family_members",
+OWNED_TABLES = ("kid_profiles", "kid_profiles_titles", "devices", "pairing_codes", "family_members", "family_invitations",
                 "streaming_service_selection", "content_reports")
 
 API_BODIES = {
@@ -54,8 +54,10 @@ def victim(client, db):
     device = pair_device(client, owner)
     code = client.post("/api/parent/pairing-codes", headers=auth(owner)).json()
     co_parent = join(client, owner)
+    invitation = client.post("/api/parent/family/invitations", headers=auth(owner)).json()
     device_row = db.execute(text("SELECT id FROM devices WHERE device_id = :d"), {"d": device["X-Device-ID"]}).scalar()
     return {"kid_id": kid["id"], "device_id": device_row, "code_id": code["id"], "user_id": co_parent["id"],
+            "invitation_id": invitation["id"],
             "title_id": bluey.id, "episode_id": episode_ids(db, bluey.id)[0]}
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
+from axolotly.config import get_settings
 from axolotly.enums import UserRole
 from axolotly.errors import Conflict, Forbidden, NotFound
 from axolotly.families.context import FamilyContext, FamilyRole, act_for_family, family_of
@@ -45,8 +46,8 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invite(db: Session, family: FamilyContext) -> tuple[str, datetime]:
-    """A new invitation of the family (owner only): the token, shown once, and when it expires."""
+def invite(db: Session, family: FamilyContext) -> tuple[FamilyInvitation, str]:
+    """A new invitation of the family (owner only) and its token, shown once."""
     if not family.is_owner:
         raise Forbidden("Only the family's owner can invite co-parents")
     db.execute(select(User.id).where(User.id == family.id).with_for_update())  # one inviter at a time
@@ -62,7 +63,12 @@ def invite(db: Session, family: FamilyContext) -> tuple[str, datetime]:
     db.flush()
     db.refresh(invitation, ["expires_at"])
     audit.record(db, family.id, "member_invited", "Created an invitation for a co-parent")
-    return token, invitation.expires_at
+    return invitation, token
+
+
+def invitation_url(base_url: str, token: str) -> str:
+    """The link to share: on PUBLIC_URL when set (behind a proxy the request's own URL may be internal)."""
+    return f"{(get_settings().public_url or base_url).rstrip('/')}/join/{token}"
 
 
 def invitation_family(db: Session, token: str) -> User | None:
@@ -141,3 +147,25 @@ def remove_member(db: Session, family: FamilyContext, user_id: int) -> None:
 def family_name(db: Session, family_id: int) -> str:
     owner = db.get(User, family_id)
     return owner.family_name or f"{owner.email.split('@')[0]}'s family"
+
+
+def open_invitations(db: Session, family: FamilyContext) -> list[FamilyInvitation]:
+    """The owner's invitations nobody has used yet (their tokens are not kept: only the link shows them)."""
+    if not family.is_owner:
+        raise Forbidden("Only the family's owner can see invitations")
+    return list(db.scalars(owned_by(select(FamilyInvitation), FamilyInvitation, family.id).where(
+        FamilyInvitation.accepted_at.is_(None), FamilyInvitation.expires_at > func.now())
+        .order_by(FamilyInvitation.created_at, FamilyInvitation.id)))
+
+
+def revoke_invitation(db: Session, family: FamilyContext, invitation_id: int) -> None:
+    """A link shared in the wrong place stops working at once."""
+    invitation = db.scalar(owned_by(select(FamilyInvitation), FamilyInvitation, family.id)
+                           .where(FamilyInvitation.id == invitation_id, FamilyInvitation.accepted_at.is_(None)))
+    if invitation is None:
+        raise NotFound("Invitation not found")
+    if not family.is_owner:
+        raise Forbidden("Only the family's owner can revoke invitations")
+    db.delete(invitation)
+    db.flush()
+    audit.record(db, family.id, "member_invited", "Revoked an invitation")

@@ -8,7 +8,8 @@ from axolotly.catalog.providers import PROVIDERS
 from axolotly.families import kids, members, streaming
 from axolotly.families.deps import CurrentFamily, FamilyOwner, OwnedKid
 from axolotly.families.schemas import (
-    ActivityOut, InvitationOut, JoinedFamily, KidCreate, KidOut, KidUpdate, MemberOut, PinBody, PinVerified, ServiceOut,
+    ActivityOut, InvitationOut, JoinedFamily, KidCreate, KidOut, KidUpdate, MemberOut, OpenInvitationOut, PinBody,
+    PinVerified, ServiceOut,
     ServiceSelection, ServiceSelectionOut,
 )
 from axolotly.types import RowId, Text
@@ -87,8 +88,20 @@ def activity(family: CurrentFamily, db: DbSession, limit: Annotated[int, Query(g
              tags=["family"])
 def invite_co_parent(request: Request, family: FamilyOwner, db: DbSession):
     """A single-use link for a co-parent, valid 7 days (owner only); share it as you like."""
-    token, expires_at = members.invite(db, family)
-    return InvitationOut(token=token, url=f"{request.base_url}join/{token}", expires_at=expires_at)
+    invitation, token = members.invite(db, family)
+    return InvitationOut(id=invitation.id, token=token, url=members.invitation_url(str(request.base_url), token),
+                         expires_at=invitation.expires_at)
+
+
+@router.get("/family/invitations", response_model=list[OpenInvitationOut], tags=["family"])
+def list_invitations(family: FamilyOwner, db: DbSession):
+    """Open invitations (owner only); their links are not shown again."""
+    return members.open_invitations(db, family)
+
+
+@router.delete("/family/invitations/{invitation_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["family"])
+def revoke_invitation(invitation_id: RowId, family: CurrentFamily, db: DbSession) -> None:
+    members.revoke_invitation(db, family, invitation_id)
 
 
 @router.post("/family/invitations/{token}/accept", response_model=JoinedFamily, tags=["family"])

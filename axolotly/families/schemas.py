@@ -66,8 +66,17 @@ class ActivityOut(BaseModel):
 
 
 class InvitationOut(BaseModel):
+    id: int
     token: str  # shown once: share the url with the co-parent
     url: str
+    expires_at: datetime
+
+
+class OpenInvitationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    created_at: datetime
     expires_at: datetime
 
 

@@ -21,8 +21,9 @@ Token = Annotated[Text, Path(max_length=100)]
 
 
 def members_page_for(request: Request, family, db, invitation_url: str | None = None, status_code: int = 200):
+    invitations = members.open_invitations(db, family) if family.is_owner else []
     return render(request, "members.html", status_code=status_code, user=family.user, family=family,
-                  members=members.members(db, family.id), invitation_url=invitation_url)
+                  members=members.members(db, family.id), invitation_url=invitation_url, invitations=invitations)
 
 
 @router.get("/family/members")
@@ -33,8 +34,15 @@ def members_page(request: Request, family: WebFamily, db: DbSession):
 @router.post("/family/invitations", dependencies=[CsrfChecked])
 def invite(request: Request, family: WebFamily, db: DbSession):
     """The link is shown once, on the page this answers (never stored in a cookie or a redirect)."""
-    token, _ = members.invite(db, require_owner(family))
-    return members_page_for(request, family, db, invitation_url=f"{request.base_url}join/{token}", status_code=201)
+    _, token = members.invite(db, require_owner(family))
+    url = members.invitation_url(str(request.base_url), token)
+    return members_page_for(request, family, db, invitation_url=url, status_code=201)
+
+
+@router.post("/family/invitations/{invitation_id}/revoke", dependencies=[CsrfChecked])
+def revoke(invitation_id: RowId, family: WebFamily, db: DbSession):
+    members.revoke_invitation(db, family, invitation_id)
+    return redirect("/family/members", "Invitation revoked: its link no longer works")
 
 
 @router.post("/family/members/{user_id}/remove", dependencies=[CsrfChecked])
