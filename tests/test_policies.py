@@ -112,3 +112,10 @@ def test_allowing_a_show_without_episodes_queues_the_loading_job_in_the_same_tra
     with_episodes = offline_title(db, "Bluey")
     again = client.put(f"/api/parent/kids/{kid['id']}/policies/{with_episodes.id}", json={"policy": "allow"}, headers=auth(parent))
     assert again.json()["episodes_job_queued"] is False
+
+
+def test_the_database_knows_the_same_rating_scales_as_the_decision():
+    from axolotly.models import kid_profiles
+    from axolotly.policies import evaluate
+
+    assert (kid_profiles.MOVIE_RATINGS, kid_profiles.TV_RATINGS) == (evaluate.MOVIE_RATINGS, evaluate.TV_RATINGS)

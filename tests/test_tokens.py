@@ -195,7 +195,7 @@ def test_a_sign_up_with_a_bad_invitation_creates_no_account(client, db, token):
 
 def test_a_sign_up_with_an_invitation_joins_the_family(client, db):
     owner = sign_up(client)
-    token, _ = invite(db, family_of(db, db.get(User, owner["id"])))
+    _, token = invite(db, family_of(db, db.get(User, owner["id"])))
     response = client.post("/api/parent/auth/signup",
                            json={"email": "invitee@example.com", "password": PASSWORD, "invitation_token": token})
     assert response.status_code == 201, response.text

@@ -1,14 +1,17 @@
 """The kid's launcher, built by PostgreSQL as JSON text in one statement (run by service.py).
 
 Same rules as policies/evaluate.py (a property test holds them together): titles the kid is
-allowed (one policy per kid and title, so "allow" means not denied), on the family's selected
-services in selection order, or on each title's own providers when nothing is selected; a title
-appears under every such service; blocked episodes are left out. No string is ever null (the
+allowed (one policy per kid and title, so "allow" means not denied) and, for a kid in `rules`
+mode, the family library's titles without a policy that the kid's rules let through; on the
+family's selected services in selection order, or on each title's own providers when nothing is
+selected; a title appears under every such service; blocked episodes, and episodes tagged with a
+tag the kid's rules block, are left out. No string is ever null (the
 Kotlin client's fields are non-null): the fallbacks are those of the launcher contract.
 """
 
 from axolotly.catalog.providers import PROVIDERS, VERIFIED_ONLY_IDS
 from axolotly.config import get_settings
+from axolotly.policies.evaluate import MOVIE_RATINGS, TV_RATINGS
 
 POSTER_BASE = "https://image.tmdb.org/t/p/w500"
 BACKDROP_BASE = "https://image.tmdb.org/t/p/w780"
@@ -24,11 +27,36 @@ selection AS (
     CROSS JOIN LATERAL jsonb_array_elements_text(ss.selected_services) WITH ORDINALITY AS s(id, pos)
     WHERE ss.family_id = %(family_id)s
 ),
+kid AS (
+    SELECT k.rules_mode, k.max_movie_rating, k.max_tv_rating, k.block_unrated,
+           ARRAY(SELECT jsonb_array_elements_text(k.blocked_tags)) AS blocked_tags
+    FROM kid_profiles k WHERE k.id = %(kid_id)s
+),
 allowed AS (
+    -- A parent's allow shows the title whatever the rules say.
     SELECT t.id, t.title, t.media_type, t.poster_path, t.backdrop_path, t.certification, t.providers,
            p.blocked_episodes
     FROM kid_profiles_titles p JOIN titles t ON t.id = p.title_id
     WHERE p.kid_profile_id = %(kid_id)s AND p.policy = 'allow'
+    UNION ALL
+    -- In rules mode, every library title without a policy for this kid that the rules let through.
+    SELECT t.id, t.title, t.media_type, t.poster_path, t.backdrop_path, t.certification, t.providers,
+           '[]'::jsonb
+    FROM kid k
+    JOIN family_titles f ON f.family_id = %(family_id)s
+    JOIN titles t ON t.id = f.title_id
+    WHERE k.rules_mode = 'rules'
+      AND NOT EXISTS (SELECT 1 FROM kid_profiles_titles p WHERE p.kid_profile_id = %(kid_id)s AND p.title_id = t.id)
+      AND CASE
+            WHEN t.certification = ANY(%(movie_ratings)s::text[]) THEN k.max_movie_rating IS NULL
+                 OR array_position(%(movie_ratings)s::text[], t.certification)
+                    <= array_position(%(movie_ratings)s::text[], k.max_movie_rating)
+            WHEN t.certification = ANY(%(tv_ratings)s::text[]) THEN k.max_tv_rating IS NULL
+                 OR array_position(%(tv_ratings)s::text[], t.certification)
+                    <= array_position(%(tv_ratings)s::text[], k.max_tv_rating)
+            ELSE NOT k.block_unrated
+          END
+      AND NOT t.tags ?| k.blocked_tags
 ),
 placed AS (
     SELECT a.*, r.id AS service, r.name AS service_name, r.package,
@@ -64,6 +92,7 @@ items AS (
                 ) ORDER BY e.season_number, e.episode_number, e.id)
                 FROM episodes e
                 WHERE e.title_id = pl.id AND NOT pl.blocked_episodes @> to_jsonb(e.id)
+                  AND NOT e.tags ?| (SELECT blocked_tags FROM kid)
             ), '[]'::json)
         ) AS item
     FROM placed pl
@@ -90,5 +119,6 @@ def launcher_params(family_id: int, kid_id: int) -> dict:
         "poster_base": POSTER_BASE, "backdrop_base": BACKDROP_BASE,
         # Device-reported links are untrusted: verified ones, or those enough families agree on.
         "link_min_families": get_settings().link_min_families,
+        "movie_ratings": list(MOVIE_RATINGS), "tv_ratings": list(TV_RATINGS),
         "verified_only": VERIFIED_ONLY_IDS,
     }

@@ -8,6 +8,7 @@ from axolotly.models.devices import Device
 from axolotly.models.episode_links import EpisodeLink
 from axolotly.models.episodes import Episode
 from axolotly.models.family_invitations import FamilyInvitation
+from axolotly.models.family_titles import FamilyTitle
 from axolotly.models.family_members import FamilyMember
 from axolotly.models.kid_profiles import KidProfile
 from axolotly.models.kid_profiles_titles import KidProfileTitle
@@ -21,6 +22,6 @@ from axolotly.models.titles import Title
 from axolotly.models.users import User
 
 __all__ = [
-    "AuditEvent", "Base", "ContentReport", "ContentTag", "Device", "Episode", "EpisodeLink", "FamilyInvitation", "FamilyMember", "KidProfile",
+    "AuditEvent", "Base", "ContentReport", "ContentTag", "Device", "Episode", "EpisodeLink", "FamilyInvitation", "FamilyMember", "FamilyTitle", "KidProfile",
     "KidProfileTitle", "LinkReport", "OtaRelease", "PairingCode", "PairingRequest", "RateLimit", "StreamingServiceSelection", "Title", "User",
 ]

@@ -1,11 +1,21 @@
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from axolotly.models.base import Base, created_at_column
+from axolotly.models.base import Base, created_at_column, json_list_column
 
 BCRYPT_HASH_PATTERN = r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$"
+
+
+# policies/evaluate.py's scales (it imports nothing, models import no policies; a test holds them equal).
+MOVIE_RATINGS = ("G", "PG", "PG-13", "R", "NC-17")
+TV_RATINGS = ("TV-Y", "TV-Y7", "TV-G", "TV-PG", "TV-14", "TV-MA")
+
+
+def _quoted(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{value}'" for value in values)
 
 
 class KidProfile(Base):
@@ -15,6 +25,9 @@ class KidProfile(Base):
         CheckConstraint(f"pin_hash ~ '{BCRYPT_HASH_PATTERN}'", name="pin_hash_is_bcrypt"),
         CheckConstraint("age BETWEEN 0 AND 17", name="age_range"),
         CheckConstraint("pin_failed_attempts >= 0", name="pin_failed_attempts_not_negative"),
+        CheckConstraint("rules_mode IN ('allow_list', 'rules')", name="rules_mode"),
+        CheckConstraint(f"max_movie_rating IN ({_quoted(MOVIE_RATINGS)})", name="max_movie_rating"),
+        CheckConstraint(f"max_tv_rating IN ({_quoted(TV_RATINGS)})", name="max_tv_rating"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,3 +41,10 @@ class KidProfile(Base):
     pin_locked_until: Mapped[datetime | None]
     # Bumped by database triggers whenever anything this kid's launcher shows changes (ETag).
     launcher_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    # Rules (policies/evaluate.py): `allow_list` shows only what a parent allowed; `rules` shows
+    # every library title within the caps (None: no cap), rated or not, without a blocked tag.
+    rules_mode: Mapped[str] = mapped_column(String(10), server_default="allow_list")
+    max_movie_rating: Mapped[str | None] = mapped_column(String(10))
+    max_tv_rating: Mapped[str | None] = mapped_column(String(10))
+    block_unrated: Mapped[bool] = mapped_column(server_default=true())
+    blocked_tags: Mapped[list[Any]] = json_list_column()

@@ -1,29 +1,54 @@
 """May this kid see this title, this episode? One pure function of plain data, with the reason.
 
 The launcher's SQL (launcher/query.py) builds the same decision in bulk; a property test holds
-the two together.
+the two together. The order of the decision:
+1. a parent's explicit deny hides; 2. a parent's explicit allow shows (over the kid's rules);
+3. otherwise, in `rules` mode, a title of the family library shows when its certification is
+   within the kid's cap (or it is unrated and unrated titles are allowed) and it carries no tag
+   the kid's rules block; in `allow_list` mode nothing shows without an allow.
+A shown title still needs a streaming service (the family's, or its own when none is chosen).
+Episodes: blocked episodes and episodes tagged with a blocked tag are hidden.
 """
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+# Strictest first (US MPAA and US TV Parental Guidelines).
+MOVIE_RATINGS = ("G", "PG", "PG-13", "R", "NC-17")
+TV_RATINGS = ("TV-Y", "TV-Y7", "TV-G", "TV-PG", "TV-14", "TV-MA")
+ALLOW_LIST, RULES = "allow_list", "rules"  # RulesMode's values, spelled out: this module imports nothing
+
 
 class Reason(StrEnum):
     VISIBLE = "visible"
+    ALLOWED_OVER_RULES = "allowed_over_rules"
+    WITHIN_RULES = "within_rules"
     NO_POLICY = "no_policy"
+    NOT_IN_LIBRARY = "not_in_library"
     DENIED = "denied"
+    ABOVE_LIMIT = "above_limit"
+    UNRATED = "unrated_blocked"
+    TAG_BLOCKED = "tag_blocked"
     NOT_STREAMING = "not_streaming_anywhere"
     NOT_ON_YOUR_SERVICES = "not_on_your_services"
     EPISODE_BLOCKED = "episode_blocked"
+    EPISODE_TAG_BLOCKED = "episode_tag_blocked"
 
 
 EXPLANATIONS = {
     Reason.VISIBLE: "Allowed, and streaming on a service the family has",
+    Reason.ALLOWED_OVER_RULES: "Allowed by you, although {detail}",
+    Reason.WITHIN_RULES: "Within {kid}'s rules ({detail}), and streaming on a service the family has",
     Reason.NO_POLICY: "Not allowed yet: nothing is visible until a parent allows it",
+    Reason.NOT_IN_LIBRARY: "Not in the family library",
     Reason.DENIED: "Denied by a parent",
+    Reason.ABOVE_LIMIT: "{detail}",
+    Reason.UNRATED: "Unrated, and {kid}'s rules block unrated titles",
+    Reason.TAG_BLOCKED: "Tagged {detail}, which {kid}'s rules block",
     Reason.NOT_STREAMING: "Allowed, but no streaming service is known to carry it",
     Reason.NOT_ON_YOUR_SERVICES: "Allowed, but not on any of the family's services",
     Reason.EPISODE_BLOCKED: "This episode is blocked by a parent",
+    Reason.EPISODE_TAG_BLOCKED: "This episode is tagged {detail}, which {kid}'s rules block",
 }
 
 
@@ -34,8 +59,23 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class Rules:
+    """A kid's rules; the default (allow_list, nothing else) is "only what a parent allowed"."""
+
+    mode: str = ALLOW_LIST
+    max_movie_rating: str | None = None  # None: no cap
+    max_tv_rating: str | None = None
+    block_unrated: bool = True
+    blocked_tags: frozenset[str] = frozenset()
+    kid_name: str = "this kid"
+
+
+@dataclass(frozen=True)
 class TitleFacts:
     providers: tuple[str, ...]  # registry ids that carry the title
+    certification: str | None = None
+    tags: frozenset[str] = frozenset()
+    in_library: bool = True
 
 
 @dataclass(frozen=True)
@@ -44,10 +84,12 @@ class Decision:
     reason: Reason
     # The launcher groups the title appears under, in the family's order.
     services: tuple[str, ...] = field(default=())
+    detail: str = ""
+    kid_name: str = "this kid"
 
     @property
     def explanation(self) -> str:
-        return EXPLANATIONS[self.reason]
+        return EXPLANATIONS[self.reason].format(detail=self.detail, kid=self.kid_name)
 
 
 def launcher_services(selected: list[str], providers: tuple[str, ...]) -> tuple[str, ...]:
@@ -58,23 +100,63 @@ def launcher_services(selected: list[str], providers: tuple[str, ...]) -> tuple[
     return tuple(service for service in selected if service in carried)
 
 
-def evaluate_title(policy: Policy | None, selected: list[str], title: TitleFacts) -> Decision:
-    if policy is None:
-        return Decision(False, Reason.NO_POLICY)
-    if policy.policy != "allow":
-        return Decision(False, Reason.DENIED)
+def rating_verdict(certification: str | None, rules: Rules) -> tuple[Reason, str] | None:
+    """Why the certification is outside the kid's rules, or None when it is within them."""
+    for scale, cap in ((MOVIE_RATINGS, rules.max_movie_rating), (TV_RATINGS, rules.max_tv_rating)):
+        if certification in scale:
+            if cap is None or scale.index(certification) <= scale.index(cap):
+                return None
+            return Reason.ABOVE_LIMIT, f"{certification} is above {rules.kid_name}'s limit, {cap}"
+    return (Reason.UNRATED, "") if rules.block_unrated else None
+
+
+def rules_verdict(title: TitleFacts, rules: Rules) -> tuple[Reason, str] | None:
+    """Why the kid's rules hide the title, or None when they let it through."""
+    rating = rating_verdict(title.certification, rules)
+    if rating is not None:
+        return rating
+    blocked = sorted(title.tags & rules.blocked_tags)
+    return (Reason.TAG_BLOCKED, ", ".join(blocked)) if blocked else None
+
+
+def _streaming(selected: list[str], title: TitleFacts, reason: Reason, detail: str, kid: str) -> Decision:
     if not title.providers:
-        return Decision(False, Reason.NOT_STREAMING)
+        return Decision(False, Reason.NOT_STREAMING, kid_name=kid)
     services = launcher_services(selected, title.providers)
     if not services:
-        return Decision(False, Reason.NOT_ON_YOUR_SERVICES)
-    return Decision(True, Reason.VISIBLE, services)
+        return Decision(False, Reason.NOT_ON_YOUR_SERVICES, kid_name=kid)
+    return Decision(True, reason, services, detail, kid)
 
 
-def evaluate_episode(policy: Policy | None, selected: list[str], title: TitleFacts, episode_id: int) -> Decision:
-    decision = evaluate_title(policy, selected, title)
+def evaluate_title(policy: Policy | None, selected: list[str], title: TitleFacts, rules: Rules = Rules()) -> Decision:
+    kid = rules.kid_name
+    if policy is not None and policy.policy != "allow":
+        return Decision(False, Reason.DENIED, kid_name=kid)
+    if policy is not None:
+        overridden = rules_verdict(title, rules) if rules.mode == RULES else None
+        if overridden is None:
+            return _streaming(selected, title, Reason.VISIBLE, "", kid)
+        reason, detail = overridden
+        words = Decision(False, reason, detail=detail, kid_name=kid).explanation
+        return _streaming(selected, title, Reason.ALLOWED_OVER_RULES, words[0].lower() + words[1:], kid)
+    if rules.mode != RULES:
+        return Decision(False, Reason.NO_POLICY, kid_name=kid)
+    if not title.in_library:
+        return Decision(False, Reason.NOT_IN_LIBRARY, kid_name=kid)
+    hidden = rules_verdict(title, rules)
+    if hidden is not None:
+        return Decision(False, hidden[0], detail=hidden[1], kid_name=kid)
+    return _streaming(selected, title, Reason.WITHIN_RULES, title.certification or "unrated", kid)
+
+
+def evaluate_episode(policy: Policy | None, selected: list[str], title: TitleFacts, episode_id: int,
+                     rules: Rules = Rules(), episode_tags: frozenset[str] = frozenset()) -> Decision:
+    decision = evaluate_title(policy, selected, title, rules)
     if not decision.visible:
         return decision
-    if episode_id in policy.blocked_episodes:
-        return Decision(False, Reason.EPISODE_BLOCKED)
+    if policy is not None and episode_id in policy.blocked_episodes:
+        return Decision(False, Reason.EPISODE_BLOCKED, kid_name=rules.kid_name)
+    blocked = sorted(episode_tags & rules.blocked_tags)
+    if blocked:
+        return Decision(False, Reason.EPISODE_TAG_BLOCKED, detail=", ".join(blocked), kid_name=rules.kid_name)
     return decision
