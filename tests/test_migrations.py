@@ -72,6 +72,7 @@ def test_foreign_keys_have_the_spec_delete_actions(database_url):
             "AND conrelid::regclass::text NOT LIKE 'procrastinate%'"
         ).fetchall()
     actions = {(table, column): action for table, column, action in rows}
-    for set_null in (("devices", "kid_profile_id"), ("family_invitations", "accepted_by"), ("family_titles", "added_by")):
+    for set_null in (("devices", "kid_profile_id"), ("family_invitations", "accepted_by"), ("family_titles", "added_by"),
+                     ("title_requests", "answered_by")):
         assert actions.pop(set_null) == "n", set_null  # SET NULL: the row outlives what it points at
     assert set(actions.values()) == {"c"}, actions  # everything else cascades

@@ -17,11 +17,15 @@ from axolotly.models.ota_releases import OtaRelease
 from axolotly.models.pairing_codes import PairingCode
 from axolotly.models.pairing_requests import PairingRequest
 from axolotly.models.rate_limits import RateLimit
+from axolotly.models.starter_packs import StarterPack, StarterPackTitle
 from axolotly.models.streaming_service_selection import StreamingServiceSelection
+from axolotly.models.title_requests import TitleRequest
 from axolotly.models.titles import Title
 from axolotly.models.users import User
 
 __all__ = [
-    "AuditEvent", "Base", "ContentReport", "ContentTag", "Device", "Episode", "EpisodeLink", "FamilyInvitation", "FamilyMember", "FamilyTitle", "KidProfile",
-    "KidProfileTitle", "LinkReport", "OtaRelease", "PairingCode", "PairingRequest", "RateLimit", "StreamingServiceSelection", "Title", "User",
+    "AuditEvent", "Base", "ContentReport", "ContentTag", "Device", "Episode", "EpisodeLink", "FamilyInvitation",
+    "FamilyMember", "FamilyTitle", "KidProfile", "KidProfileTitle", "LinkReport", "OtaRelease", "PairingCode",
+    "PairingRequest", "RateLimit", "StarterPack", "StarterPackTitle", "StreamingServiceSelection", "Title",
+    "TitleRequest", "User",
 ]
