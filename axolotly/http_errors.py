@@ -22,7 +22,7 @@ from axolotly.web.templating import page_error
 
 PAIR_PATH = "/api/pair"
 LAUNCHER_PREFIXES = ("/api/pair", "/api/device/", "/api/launcher/", "/api/apps", "/api/time-limits",
-                     "/api/stats", "/api/usage-logs", "/api/ota/")
+                     "/api/stats", "/api/usage-logs", "/api/ota/", "/api/requests")
 
 
 def is_launcher_route(path: str) -> bool:

@@ -17,6 +17,8 @@ from axolotly.catalog.router import router as catalog_router
 from axolotly import http_errors
 from axolotly.config import get_settings
 from axolotly.devices.router import router as devices_router
+from axolotly.families.packs_router import router as packs_router
+from axolotly.families.requests_router import router as requests_router
 from axolotly.families.router import router as families_router
 from axolotly.ops import metrics
 from axolotly.web import pages
@@ -55,7 +57,8 @@ def create_app() -> FastAPI:
     metrics.install(app)
     pages.install(app)
     for router in (accounts_router, families_router, catalog_router, policies_router, devices_router,
-                   reports_router, admin_router, launcher_router, ota_router):
+                   reports_router, admin_router, launcher_router, ota_router, packs_router,
+                   requests_router):
         app.include_router(router)
 
     http_errors.install(app)

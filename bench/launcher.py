@@ -1,9 +1,11 @@
-"""`make bench`: /api/apps for a kid with 200 allowed shows x 10 episodes on 3 services.
+"""`make bench`: /api/apps for a kid with 200 allowed shows x 10 episodes on 3 services, and for
+a `rules`-mode kid of the same family whose launcher comes from a 2,000-title family library.
 
 Starts the real server (uvicorn, several workers, production settings) on the embedded cluster's
 `axolotly_bench` database and drives it with wrk (16 keep-alive connections, a fixed time each):
-the 200 path, the 304 path (If-None-Match) and /healthz. Prints requests/s, p50/p99, SQL
-statements per call and the response size.
+the 200 path, the 304 path (If-None-Match) and /healthz, for both kids. Prints requests/s,
+p50/p99, SQL statements per call, the response size, and the time PostgreSQL takes to build each
+kid's launcher (the uncached render: the server caches a body per launcher version).
 """
 
 import asyncio
@@ -24,6 +26,12 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
 # Open-loop rate for the latency figure: twice the 300 req/s target, leaving the machine headroom.
 PACED_RATE = int(os.environ.get("BENCH_PACED_RATE", 600))
 SHOWS, EPISODES, SERVICES = 200, 10, ["netflix", "disney_plus", "hulu"]
+# The rules kid: a library of LIBRARY titles (movies and shows, every certification and unrated,
+# some tagged with a tag the kid blocks), LIBRARY_EPISODES per show, a few tagged too.
+LIBRARY, LIBRARY_EPISODES = 2000, 5
+CERTIFICATIONS = ("G", "PG", "PG-13", "R", "NC-17", "TV-Y", "TV-Y7", "TV-G", "TV-PG", "TV-14", "TV-MA", None)
+RULES = {"rules_mode": "rules", "max_movie_rating": "PG", "max_tv_rating": "TV-Y7", "block_unrated": True,
+         "blocked_tags": ["scary_scenes"]}
 
 
 def bench_database() -> str:
@@ -35,7 +43,8 @@ def bench_database() -> str:
     return url
 
 
-def generate_family(url: str) -> dict:
+def generate_family(url: str) -> tuple[dict, dict]:
+    """Device headers of the allow-list kid and of the rules kid (one family)."""
     from axolotly.devices.codes import register_device
     from axolotly.models import Episode, KidProfile, KidProfileTitle, StreamingServiceSelection, Title, User
     from axolotly.security.passwords import hash_pin
@@ -46,7 +55,7 @@ def generate_family(url: str) -> dict:
         db.add(family)
         db.flush()
         db.add(StreamingServiceSelection(family_id=family.id, selected_services=SERVICES))
-        kid = KidProfile(family_id=family.id, name="Kid", pin_hash=hash_pin("1234"))
+        kid = KidProfile(family_id=family.id, name="Kid", pin_hash=hash_pin("1234"), rules_mode="allow_list")
         titles = [Title(tmdb_id=1_000_000 + n, title=f"Show {n:03d}", media_type="tv", certification="TV-Y",
                         poster_path=f"/poster{n}.jpg", backdrop_path=f"/backdrop{n}.jpg",
                         providers=[SERVICES[n % 3]]) for n in range(SHOWS)]
@@ -57,16 +66,62 @@ def generate_family(url: str) -> dict:
         db.add_all([KidProfileTitle(kid_profile_id=kid.id, title_id=t.id, policy="allow") for t in titles])
         device, api_key = register_device(db, family.id)
         headers = {"X-Device-ID": device.device_id, "X-API-Key": api_key}
+        rules_headers = generate_library(db, family.id)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("ANALYZE")  # the statistics autovacuum gathers soon after a bulk load
     engine.dispose()
-    return headers
+    return headers, rules_headers
+
+
+def generate_library(db: Session, family_id: int) -> dict:
+    from axolotly.devices.codes import register_device
+    from axolotly.models import Episode, FamilyTitle, KidProfile, Title
+    from axolotly.security.passwords import hash_pin
+
+    kid = KidProfile(family_id=family_id, name="Rules", pin_hash=hash_pin("1234"), **RULES)
+    library = [Title(tmdb_id=2_000_000 + n, title=f"Library {n:04d}", media_type="tv" if n % 2 else "movie",
+                     certification=CERTIFICATIONS[n % len(CERTIFICATIONS)],
+                     tags=["scary_scenes"] if n % 7 == 0 else ["comedy"],
+                     poster_path=f"/lib{n}.jpg", backdrop_path=f"/libback{n}.jpg", providers=[SERVICES[n % 3]])
+               for n in range(LIBRARY)]
+    db.add_all([kid, *library])
+    db.flush()
+    db.add_all([FamilyTitle(family_id=family_id, title_id=t.id) for t in library])
+    db.add_all([Episode(tmdb_episode_id=60_000_000 + t.id * 10 + e, title_id=t.id, season_number=1, episode_number=e + 1,
+                        name=f"Episode {e}", tags=["scary_scenes"] if e == LIBRARY_EPISODES - 1 else [])
+                for t in library if t.media_type == "tv" for e in range(LIBRARY_EPISODES)])
+    device, api_key = register_device(db, family_id)
+    device.kid_profile_id = kid.id
+    db.flush()
+    return {"X-Device-ID": device.device_id, "X-API-Key": api_key}
+
+
+def render_times(url: str, headers: dict, runs: int = 30) -> tuple[float, float]:
+    """p50 and max of PostgreSQL building the kid's launcher (LAUNCHER_SQL), in ms."""
+    import psycopg
+
+    from axolotly.db.engine import libpq_conninfo
+    from axolotly.launcher.query import LAUNCHER_SQL, launcher_params
+
+    with psycopg.connect(libpq_conninfo(url)) as conn:
+        family_id, kid_id = conn.execute("SELECT family_id, kid_profile_id FROM devices WHERE device_id = %s",
+                                         (headers["X-Device-ID"],)).fetchone()
+        params = launcher_params(family_id, kid_id)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            conn.execute(LAUNCHER_SQL, params).fetchone()
+            times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return times[len(times) // 2], times[-1]
 
 
 def statements_per_call(headers: dict) -> tuple[int, int, int, int]:
     """Statements of an uncached 200 call and of a 304 call, on the app's real async pool."""
     from fastapi.testclient import TestClient
 
-    from axolotly.launcher.service import rendered_launchers
     from axolotly.launcher.reads import CountingReads
+    from axolotly.launcher.service import rendered_launchers
     from axolotly.main import create_app
 
     rendered_launchers.max_entries = 0
@@ -171,34 +226,49 @@ def main() -> None:
     os.environ["DEVICE_KEY_SECRET"] = secrets.token_urlsafe(48)
     url = bench_database()
     os.environ["DATABASE_URL"] = url
-    headers = generate_family(url)
+    headers, rules_headers = generate_family(url)
     statements, statements_304, size, gzip_size = statements_per_call(headers)
-    headers["Accept-Encoding"] = "gzip"  # as OkHttp sends on Android
+    rules_statements, rules_statements_304, rules_size, rules_gzip_size = statements_per_call(rules_headers)
+    renders = {"allow-list kid": render_times(url, headers), "rules kid": render_times(url, rules_headers)}
+    headers["Accept-Encoding"] = rules_headers["Accept-Encoding"] = "gzip"  # as OkHttp sends on Android
     port = free_port()
     server = start_server(url, port)
     try:
         import httpx
 
         etag = httpx.get(f"http://127.0.0.1:{port}/api/apps", headers=headers).headers["ETag"]
+        rules_response = httpx.get(f"http://127.0.0.1:{port}/api/apps", headers=rules_headers)
+        rules_etag, visible = rules_response.headers["ETag"], sum(g["count"] for g in rules_response.json())
         load(port, "/api/apps", headers, seconds=3)  # warm-up: pools filled, statements prepared
+        load(port, "/api/apps", rules_headers, seconds=2)
         runs = {
             "/api/apps (200)": load(port, "/api/apps", headers),
             "/api/apps (304)": load(port, "/api/apps", {**headers, "If-None-Match": etag}),
             "/healthz": load(port, "/healthz", {}),
             f"/api/apps (200) paced at {PACED_RATE}/s": asyncio.run(paced(port, "/api/apps", headers, PACED_RATE)),
+            "rules kid /api/apps (200)": load(port, "/api/apps", rules_headers),
+            "rules kid /api/apps (304)": load(port, "/api/apps", {**rules_headers, "If-None-Match": rules_etag}),
+            f"rules kid (200) paced at {PACED_RATE}/s": asyncio.run(paced(port, "/api/apps", rules_headers,
+                                                                          PACED_RATE)),
         }
     finally:
         server.terminate()
         server.wait(timeout=10)
     print(f"\nAxolotly launcher benchmark: {SHOWS} shows x {EPISODES} episodes on {len(SERVICES)} services, "
           f"{WORKERS} workers, {CONNECTIONS} connections, {SECONDS:.0f} s per run, {os.cpu_count()} cores")
+    print(f"Rules kid: `rules` mode ({RULES['max_movie_rating']}/{RULES['max_tv_rating']}, unrated and "
+          f"{', '.join(RULES['blocked_tags'])} blocked), a {LIBRARY:,}-title library ({LIBRARY_EPISODES} episodes "
+          f"per show), {visible} titles visible")
     for name, run in runs.items():
-        print(f"  {name:34} {run['rps']:8.1f} req/s   p50 {run['p50']:6.1f} ms   p99 {run['p99']:6.1f} ms   errors {run['errors']}")
+        print(f"  {name:38} {run['rps']:8.1f} req/s   p50 {run['p50']:6.1f} ms   p99 {run['p99']:6.1f} ms   errors {run['errors']}")
     ratio = runs["/api/apps (304)"]["rps"] / runs["/healthz"]["rps"]
     print(f"  304 path / healthz throughput: {ratio:.0%}")
     print(f"  SQL statements per /api/apps call: {statements} uncached, {statements_304} on the 304 path "
-          f"(no write)")
-    print(f"  response size: {size / 1024:.1f} KiB JSON, {gzip_size / 1024:.1f} KiB gzip (sent when accepted)")
+          f"(no write); rules kid: {rules_statements} uncached, {rules_statements_304} on the 304 path")
+    print(f"  response size: {size / 1024:.1f} KiB JSON, {gzip_size / 1024:.1f} KiB gzip (sent when accepted); "
+          f"rules kid: {rules_size / 1024:.1f} KiB JSON, {rules_gzip_size / 1024:.1f} KiB gzip")
+    for kid, (p50, slowest) in renders.items():
+        print(f"  launcher statement for the {kid} (uncached render): p50 {p50:.1f} ms, max {slowest:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 One story, as the issue tells it: a parent signs up, adds two kids, picks services, allows a show
 for one kid and blocks an episode, creates a pairing code; a browser becomes a kid launcher with
-it, the kid enters the PIN and sees exactly that show without the blocked episode; the sibling
-sees nothing; an admin resolves the parent's report. Screenshots land in docs/screenshots/.
+it, the kid enters the PIN and sees exactly that show without the blocked episode; the sibling,
+on his age's rules (a preset chosen on the kids page), sees the library's show whole; an admin
+resolves the parent's report. Screenshots land in docs/screenshots/.
 """
 
 import re
@@ -96,7 +97,7 @@ def test_parent_kid_and_admin_in_a_real_browser(server, browser):
     blocked = parent.locator("label.episode").first
     blocked_name = re.sub(r"^Block ", "", blocked.inner_text().strip())
     blocked.get_by_role("checkbox").check()
-    submit(parent, "Save blocked episodes for Emma")
+    submit(parent, "Save rules and episodes")
     expect(parent.get_by_role("status")).to_contain_text("1 episode(s) blocked")
     shot(parent, "title")
     episode_count = parent.locator("label.episode").count()
@@ -105,6 +106,17 @@ def test_parent_kid_and_admin_in_a_real_browser(server, browser):
     expect(parent.locator(".verdict")).to_contain_text("Yes")
     expect(parent.get_by_role("cell", name="This episode is blocked by a parent")).to_have_count(1)
     shot(parent, "why")
+
+    # Bluey is in the family library; Leo (5) gets the 0–4 preset, within which it shows, and why.
+    parent.get_by_role("link", name="Library", exact=True).click()
+    expect(parent.get_by_role("heading", name="Bluey")).to_be_visible()
+    shot(parent, "library")
+    parent.goto("/family/kids")
+    submit(parent, "Ages 0–4: G, TV-Y for Leo")
+    expect(parent.get_by_role("status")).to_contain_text("Saved Leo's rules")
+    parent.get_by_role("link", name="What Leo can watch").click()
+    expect(parent.get_by_role("row", name=re.compile("Bluey"))).to_contain_text("Within Leo's rules")
+    shot(parent, "kid-watch")
 
     parent.goto("/family/devices")
     submit(parent, "Create pairing code")
@@ -142,8 +154,9 @@ def test_parent_kid_and_admin_in_a_real_browser(server, browser):
     kid.get_by_label("Your PIN").fill("5678")
     submit(kid, "Go")
     expect(kid.get_by_role("heading", name="Leo's shows")).to_be_visible()
-    expect(kid.locator(".launcher-item")).to_have_count(0)
-    expect(kid.get_by_text("Nothing here yet")).to_be_visible()
+    leo_items = kid.locator(".launcher-item")
+    expect(leo_items).to_have_count(1)  # Bluey, within his rules; the blocked episode is Emma's alone
+    expect(leo_items.locator(".episode-link")).to_have_count(episode_count)
 
     # The parent sees the web launcher paired, reports a problem with Bluey.
     parent.goto("/family/devices")

@@ -4,16 +4,17 @@ import respx
 from sqlalchemy import func, select, text
 
 from axolotly.catalog import tags
-from axolotly.catalog.offline import OfflineCatalog
-from axolotly.catalog.sources import CatalogTitle
 from axolotly.catalog.deps import get_catalog_source
+from axolotly.catalog.offline import OfflineCatalog
 from axolotly.catalog.service import load_episodes, upsert_title
+from axolotly.catalog.sources import CatalogTitle
 from axolotly.catalog.tmdb import TmdbClient
 from axolotly.config import Settings
 from axolotly.errors import Conflict, UpstreamUnavailable
 from axolotly.models import Episode
 from tests.api import auth, sign_up
-from tests.tmdb_fixtures import BASE, MOVIE_DETAIL, SEARCH_MULTI, TV_DETAIL, season
+from tests.tmdb_fixtures import (BASE, MOVIE_DETAIL, MOVIE_DETAIL_WITHOUT_US, SEARCH_MULTI, TV_DETAIL,
+                                 TV_DETAIL_WITHOUT_US, season)
 
 
 def tmdb(**overrides) -> TmdbClient:
@@ -46,6 +47,20 @@ def test_title_detail_maps_providers_certification_and_rating():
     movie = tmdb().get_title("movie", 277834)
     assert movie.providers == ["disney_plus"] and movie.certification == "PG"
     assert str(movie.release_date) == "2016-11-23"
+
+
+@respx.mock
+def test_certification_is_the_us_one_and_a_title_without_one_is_unrated():
+    shows = respx.get(f"{BASE}/tv/82728").mock(side_effect=[httpx.Response(200, json=TV_DETAIL),
+                                                           httpx.Response(200, json=TV_DETAIL_WITHOUT_US)])
+    movies = respx.get(f"{BASE}/movie/277834").mock(side_effect=[httpx.Response(200, json=MOVIE_DETAIL),
+                                                                 httpx.Response(200, json=MOVIE_DETAIL_WITHOUT_US)])
+    assert tmdb().get_title("tv", 82728).certification == "TV-Y"  # the US rating, not Australia's G
+    assert tmdb().get_title("tv", 82728).certification is None
+    assert "content_ratings" in shows.calls.last.request.url.params["append_to_response"]
+    assert tmdb().get_title("movie", 277834).certification == "PG"  # the first US release with one
+    assert tmdb().get_title("movie", 277834).certification is None  # GB's U is not a US certification
+    assert "release_dates" in movies.calls.last.request.url.params["append_to_response"]
 
 
 @respx.mock

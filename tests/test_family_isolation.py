@@ -8,14 +8,15 @@ from fastapi.routing import iter_route_contexts
 from sqlalchemy import text
 
 from tests.api import add_kid, auth, episode_ids, offline_title, sign_up
+from tests.factories import make_title
 from tests.launcher_helpers import pair_device
 from tests.test_co_parents import join
 from tests.test_pages import csrf, log_in
 
-FAMILY_IDS = ("kid_id", "device_id", "code_id", "user_id", "invitation_id")
+FAMILY_IDS = ("kid_id", "device_id", "code_id", "user_id", "invitation_id", "request_id")
 KID_LAUNCHER = "/kids/"  # the kid web launcher is a device's, not a parent's (launcher tests cover it)
 OWNED_TABLES = ("kid_profiles", "kid_profiles_titles", "devices", "pairing_codes", "family_members", "family_invitations",
-                "streaming_service_selection", "content_reports")
+                "streaming_service_selection", "content_reports", "title_requests")
 
 API_BODIES = {
     ("PATCH", "/api/parent/devices/{device_id}"): {"friendly_name": "Mine now"},
@@ -51,13 +52,16 @@ def victim(client, db):
     kid = add_kid(client, owner)
     bluey = offline_title(db, "Bluey")
     client.put(f"/api/parent/kids/{kid['id']}/policies/{bluey.id}", json={"policy": "allow"}, headers=auth(owner))
-    device = pair_device(client, owner)
+    device = pair_device(client, owner)  # the only kid's device
+    asked_for = make_title(db, certification="R", providers=["netflix"])
+    client.put(f"/api/parent/library/{asked_for.id}", headers=auth(owner))
+    request = client.post("/api/requests", json={"title_id": asked_for.id}, headers=device).json()
     code = client.post("/api/parent/pairing-codes", headers=auth(owner)).json()
     co_parent = join(client, owner)
     invitation = client.post("/api/parent/family/invitations", headers=auth(owner)).json()
     device_row = db.execute(text("SELECT id FROM devices WHERE device_id = :d"), {"d": device["X-Device-ID"]}).scalar()
     return {"kid_id": kid["id"], "device_id": device_row, "code_id": code["id"], "user_id": co_parent["id"],
-            "invitation_id": invitation["id"],
+            "invitation_id": invitation["id"], "request_id": request["id"],
             "title_id": bluey.id, "episode_id": episode_ids(db, bluey.id)[0]}
 
 

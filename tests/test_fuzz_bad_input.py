@@ -176,7 +176,9 @@ def world(app, fuzz_client, db) -> World:
     db.flush()
     release = client.post("/api/admin/ota/releases", headers=admin, json={
         "version_name": "9.9.9", "version_code": 999, "apk_url": "https://example.com/a.apk", "sha256": "a" * 64})
-    ids = {"kid_id": kid["id"], "title_id": bluey.id, "episode_id": episode, "device_id": device_row,
+    pack = client.post("/api/admin/starter-packs", json={"name": "Fuzz pack", "title_ids": [bluey.id]}, headers=admin)
+    ids = {"pack_id": pack.json()["id"], "kid_id": kid["id"], "title_id": bluey.id, "episode_id": episode,
+           "device_id": device_row,
            "code_id": code["id"], "report_id": report.json()["id"], "tag_id": tag["id"], "link_id": link.id,
            "release_id": release.json()["id"] if release.status_code == 201 else 1, "action": "resolve"}
     json_values = {
@@ -189,6 +191,7 @@ def world(app, fuzz_client, db) -> World:
         "url": "https://www.netflix.com/watch/80000002", "version_name": "9.9.8", "version_code": 998,
         "apk_url": "https://example.com/b.apk", "sha256": "b" * 64, "channel": "production",
         "min_version_code": 1, "release_notes": "notes", "rollout_percentage": 50, "active": True,
+        "title_ids": [bluey.id], "kid_ids": [kid["id"]],
         "device_model": "Fuzz", "device_manufacturer": "Fuzz", "app_version": "1.0", "app_version_code": 1,
     }
     form_values = {key: [str(v) for v in value] if isinstance(value, list) else str(value)

@@ -45,3 +45,11 @@ def season(number: int, count: int) -> dict:
          "name": f"Episode {number}x{n}", "overview": "", "air_date": "2019-01-01", "still_path": f"/s{number}e{n}.jpg"}
         for n in range(1, count + 1)
     ]}
+
+
+# No US certification: other countries' only, or US releases with an empty one (TMDB sends "").
+TV_DETAIL_WITHOUT_US = TV_DETAIL | {"content_ratings": {"results": [{"iso_3166_1": "AU", "rating": "G"},
+                                                                    {"iso_3166_1": "US", "rating": ""}]}}
+MOVIE_DETAIL_WITHOUT_US = MOVIE_DETAIL | {"release_dates": {"results": [
+    {"iso_3166_1": "GB", "release_dates": [{"certification": "U", "type": 3}]},
+    {"iso_3166_1": "US", "release_dates": [{"certification": "", "type": 3}]}]}}

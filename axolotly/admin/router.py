@@ -5,6 +5,8 @@ from fastapi import APIRouter, Query
 from axolotly.accounts.deps import CurrentAdmin, DbSession
 from axolotly.admin import moderation
 from axolotly.admin.schemas import EpisodeLinkOut, TagIn, TagOut
+from axolotly.catalog import packs
+from axolotly.catalog.pack_schemas import PackIn, PackOut
 from axolotly.enums import ReportStatus
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import AdminReportOut
@@ -72,6 +74,26 @@ def add_tag(body: TagIn, admin: CurrentAdmin, db: DbSession):
 @router.put("/tags/{tag_id}", response_model=TagOut)
 def edit_tag(tag_id: RowId, body: TagIn, admin: CurrentAdmin, db: DbSession):
     return moderation.save_tag(db, tag_id, body.tag, body.category, body.description)
+
+
+@router.get("/starter-packs", response_model=list[PackOut])
+def list_starter_packs(admin: CurrentAdmin, db: DbSession):
+    return [pack.out() for pack in packs.list_packs(db)]
+
+
+@router.post("/starter-packs", response_model=PackOut, status_code=201)
+def add_starter_pack(body: PackIn, admin: CurrentAdmin, db: DbSession):
+    return packs.save_pack(db, None, body).out()
+
+
+@router.put("/starter-packs/{pack_id}", response_model=PackOut)
+def edit_starter_pack(pack_id: RowId, body: PackIn, admin: CurrentAdmin, db: DbSession):
+    return packs.save_pack(db, pack_id, body).out()
+
+
+@router.delete("/starter-packs/{pack_id}", status_code=204)
+def delete_starter_pack(pack_id: RowId, admin: CurrentAdmin, db: DbSession) -> None:
+    packs.delete_pack(db, pack_id)
 
 
 @router.get("/db-health")

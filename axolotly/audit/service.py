@@ -13,6 +13,9 @@ ACTIONS = {
     "pin_changed": "PIN changed", "pin_locked": "PIN lockout", "kid_added": "Kid added", "kid_deleted": "Kid deleted",
     "password_changed": "Password changed", "signed_out_everywhere": "Signed out everywhere",
     "member_invited": "Invitation", "member_joined": "Co-parent joined", "member_removed": "Co-parent removed",
+    "library_added": "Added to the library", "library_removed": "Removed from the library",
+    "rules_changed": "Rules changed",
+    "title_requested": "Kid asked", "request_answered": "Request answered",
 }
 
 

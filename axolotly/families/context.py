@@ -45,4 +45,5 @@ def owner_of(db: Session, family_id: int) -> User:
 def act_for_family(db: Session, user: User) -> FamilyContext:
     """The user's family, and the session remembers who acts (the audit trail names them)."""
     db.info["actor"] = user.email
+    db.info["actor_id"] = user.id  # who added a title to the library (policies/service.py)
     return family_of(db, user)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.errors import TooManyRequests, Unauthorized
+from axolotly.families.presets import apply_preset
 from axolotly.families.scoping import get_owned, owned_by
 from axolotly.models import KidProfile
 from axolotly.security import rate_limits
@@ -30,7 +31,9 @@ def get_kid(db: Session, family_id: int, kid_id: int) -> KidProfile:
 
 
 def create_kid(db: Session, family_id: int, name: str, age: int | None, pin: str) -> KidProfile:
+    """With an age, the kid starts in rules mode with that age's preset; without, on the allow list."""
     kid = KidProfile(family_id=family_id, name=name, age=age, pin_hash=hash_pin(pin))
+    apply_preset(kid)
     db.add(kid)
     db.flush()
     db.refresh(kid)

@@ -1,16 +1,17 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from axolotly.accounts.deps import CurrentUser, DbSession
 from axolotly.audit import service as audit
+from axolotly.catalog import service as catalog
 from axolotly.catalog.providers import PROVIDERS
-from axolotly.families import kids, members, streaming
+from axolotly.catalog.schemas import TitleSummary
+from axolotly.families import kids, library, members, rules, streaming
 from axolotly.families.deps import CurrentFamily, FamilyOwner, OwnedKid
 from axolotly.families.schemas import (
-    ActivityOut, InvitationOut, JoinedFamily, KidCreate, KidOut, KidUpdate, MemberOut, OpenInvitationOut, PinBody,
-    PinVerified, ServiceOut,
-    ServiceSelection, ServiceSelectionOut,
+    ActivityOut, InvitationOut, JoinedFamily, KidCreate, KidOut, KidUpdate, LibraryEntryOut, MemberOut,
+    OpenInvitationOut, PinBody, PinVerified, RulesBody, RulesOut, ServiceOut, ServiceSelection, ServiceSelectionOut,
 )
 from axolotly.types import RowId, Text
 
@@ -120,3 +121,50 @@ def list_members(family: CurrentFamily, db: DbSession):
 def remove_member(user_id: RowId, family: CurrentFamily, db: DbSession) -> None:
     """The owner removes a co-parent; a co-parent may remove themselves (leave)."""
     members.remove_member(db, family, user_id)
+
+
+# -- the family library and each kid's rules ----------------------------------------------------
+
+def library_entry(title, entry) -> LibraryEntryOut:
+    return LibraryEntryOut(title=TitleSummary.model_validate(title), added_at=entry.added_at, added_by=entry.added_by)
+
+
+@router.get("/library", response_model=list[LibraryEntryOut], tags=["library and rules"])
+def list_library(family: CurrentFamily, db: DbSession):
+    """The family's titles, newest first: kids in `rules` mode see those within their rules."""
+    return [library_entry(title, entry) for title, entry in library.list_library(db, family.id)]
+
+
+@router.put("/library/{title_id}", response_model=LibraryEntryOut, tags=["library and rules"],
+            responses={201: {"description": "Added"}, 404: {"description": "No such title in the catalog"}})
+def add_to_library(title_id: RowId, response: Response, family: CurrentFamily, db: DbSession):
+    """Adds a catalog title (imports nothing); 200 when it was there already."""
+    if not library.in_library(db, family.id, title_id):
+        response.status_code = status.HTTP_201_CREATED
+    entry = library.add_to_library(db, family, title_id)
+    return library_entry(catalog.get_title(db, title_id), entry)
+
+
+@router.delete("/library/{title_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["library and rules"])
+def remove_from_library(title_id: RowId, family: CurrentFamily, db: DbSession) -> None:
+    """Removes the title and every policy of the family's kids on it."""
+    library.remove_from_library(db, family, title_id)
+
+
+def rules_out(kid) -> RulesOut:
+    return RulesOut(kid_id=kid.id, mode=kid.rules_mode, max_movie_rating=kid.max_movie_rating,
+                    max_tv_rating=kid.max_tv_rating, block_unrated=kid.block_unrated, blocked_tags=kid.blocked_tags)
+
+
+@router.get("/kids/{kid_id}/rules", response_model=RulesOut, tags=["library and rules"])
+def get_rules(kid: OwnedKid):
+    return rules_out(kid)
+
+
+@router.put("/kids/{kid_id}/rules", response_model=RulesOut, tags=["library and rules"],
+            responses={422: {"description": "Unknown mode, rating or tag (nothing changes)"}})
+def set_rules(kid: OwnedKid, body: RulesBody, db: DbSession):
+    """Replaces the kid's rules: every field, ratings as their strings, tags by content_tags name."""
+    rules.set_rules(db, kid, body.mode, body.max_movie_rating, body.max_tv_rating, body.block_unrated,
+                    body.blocked_tags)
+    return rules_out(kid)

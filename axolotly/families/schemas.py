@@ -1,7 +1,10 @@
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from axolotly.catalog.schemas import TitleSummary
+from axolotly.policies.evaluate import MOVIE_RATINGS, TV_RATINGS
 from axolotly.types import SmallCount, Text
 
 PIN = Field(pattern=r"^[0-9]{4}$", description="Exactly four digits", examples=["1234"])
@@ -36,6 +39,35 @@ class KidOut(BaseModel):
     age: int | None
     created_at: datetime
     locked_until: datetime | None = Field(None, validation_alias="pin_locked_until")
+    rules_mode: str  # "allow_list" or "rules": GET /api/parent/kids/{id}/rules has the rules
+
+
+MovieRating = Literal[MOVIE_RATINGS]
+TvRating = Literal[TV_RATINGS]
+
+
+class RulesBody(BaseModel):
+    """A kid's rules (policies/evaluate.py); ratings cap what `rules` mode shows, null for no cap."""
+
+    mode: Literal["allow_list", "rules"] = Field(
+        description="allow_list: only titles a parent allowed; rules: every library title within the rules")
+    max_movie_rating: MovieRating | None = Field(description="G < PG < PG-13 < R < NC-17; null: no cap")
+    max_tv_rating: TvRating | None = Field(description="TV-Y < TV-Y7 < TV-G < TV-PG < TV-14 < TV-MA; null: no cap")
+    block_unrated: bool = True
+    blocked_tags: list[Text] = Field(default_factory=list, max_length=100,
+                                     description="content_tags names; titles and episodes carrying one are hidden")
+
+
+class RulesOut(RulesBody):
+    model_config = ConfigDict(from_attributes=True)
+
+    kid_id: int
+
+
+class LibraryEntryOut(BaseModel):
+    title: TitleSummary
+    added_at: datetime
+    added_by: int | None  # the parent who added it (None once they left the family)
 
 
 class PinVerified(BaseModel):

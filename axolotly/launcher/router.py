@@ -11,9 +11,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 
 from axolotly.accounts.deps import DbSession
+from axolotly.catalog import service as catalog
 from axolotly.devices import codes
 from axolotly.devices import service as devices
 from axolotly.errors import NotFound, Unauthorized
+from axolotly.families import kids
+from axolotly.families import requests as title_requests
 from axolotly.launcher import episode_links, legacy_pairing
 from axolotly.launcher.auth import CurrentDevice, LauncherDevice
 from axolotly.launcher.service import RenderedLauncher, device_launcher
@@ -21,7 +24,7 @@ from axolotly.launcher.reads import LauncherReads, get_launcher_reads
 from axolotly.http_errors import PAIR_PATH
 from axolotly.launcher.schemas import (
     DeviceInfo, DeviceValidation, EpisodeReport, EpisodeReportResult, Heartbeat, PairingInitiate, PairingStatus,
-    PairRequest, PairResponse, Stored,
+    PairRequest, PairResponse, Stored, TitleRequestCreate, TitleRequestOut,
 )
 from axolotly.security.client import client_address
 from axolotly.types import Text
@@ -134,3 +137,40 @@ def heartbeat(device: CurrentDevice):
 def device_info(body: DeviceInfo, device: CurrentDevice, db: DbSession):
     devices.record_info(db, device.id, body.model_dump(exclude_none=True))
     return Stored()
+
+
+# -- kids ask, parents answer (an extension of the launcher contract: families/requests.py) --------
+
+def _iso(moment: datetime | None) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z") if moment else ""
+
+
+def _request_out(request, title) -> TitleRequestOut:
+    return TitleRequestOut(id=request.id, status=request.status, title_id=str(request.title_id), title=title.title,
+                           note=request.note or "", message=title_requests.KID_MESSAGES[request.status],
+                           created_at=_iso(request.created_at), answered_at=_iso(request.answered_at))
+
+
+def _device_kid(device, db):
+    if device.kid_profile_id is None:
+        raise NotFound(NOT_LINKED)
+    return kids.get_kid(db, device.family_id, device.kid_profile_id)
+
+
+@router.post("/api/requests", response_model=TitleRequestOut, status_code=201, responses={
+    200: {"description": "Already asked: the same open request"},
+    404: {"description": "Not in the family library, or the device has no kid"},
+    409: {"description": "Denied by a parent, already visible, or 10 requests already open"}})
+def ask_for_title(body: TitleRequestCreate, device: CurrentDevice, db: DbSession, response: Response):
+    """The device's kid asks a parent for a library title hidden for them."""
+    request, created = title_requests.ask(db, _device_kid(device, db), body.title_id, device.id)
+    if not created:
+        response.status_code = 200
+    return _request_out(request, catalog.get_title(db, request.title_id))
+
+
+@router.get("/api/requests", response_model=list[TitleRequestOut],
+            responses={404: {"description": NOT_LINKED}})
+def my_requests(device: CurrentDevice, db: DbSession):
+    """The device's kid's requests with the parents' answers: open first, then newest answers."""
+    return [_request_out(view.request, view.title) for view in title_requests.kid_requests(db, _device_kid(device, db))]

@@ -116,3 +116,22 @@ class Heartbeat(BaseModel):
 
 class Stored(BaseModel):
     status: str = "ok"
+
+
+class TitleRequestCreate(BaseModel):
+    """A kid asks for a title: its `id` as `/api/apps` sends it (a string of digits) or a number."""
+
+    title_id: RowId
+
+
+class TitleRequestOut(BaseModel):
+    """A kid's request as the launcher shows it; no string is null ("" when there is nothing)."""
+
+    id: int
+    status: Literal["open", "approved", "declined"]
+    title_id: str  # as `/api/apps` names the title (`id`)
+    title: str = ""
+    note: str = ""  # the parent's words, if any
+    message: str = ""  # what the launcher can show the kid
+    created_at: str = ""
+    answered_at: str = ""

@@ -138,7 +138,9 @@ def evaluate_title(policy: Policy | None, selected: list[str], title: TitleFacts
             return _streaming(selected, title, Reason.VISIBLE, "", kid)
         reason, detail = overridden
         words = Decision(False, reason, detail=detail, kid_name=kid).explanation
-        return _streaming(selected, title, Reason.ALLOWED_OVER_RULES, words[0].lower() + words[1:], kid)
+        if words[1:2].islower():  # "Unrated, …" reads "although unrated, …"; "TV-14 is …" stays
+            words = words[0].lower() + words[1:]
+        return _streaming(selected, title, Reason.ALLOWED_OVER_RULES, words, kid)
     if rules.mode != RULES:
         return Decision(False, Reason.NO_POLICY, kid_name=kid)
     if not title.in_library:

@@ -8,11 +8,13 @@ from axolotly.audit import service as audit
 from axolotly.catalog.service import episode_ids_of, episodes_of, get_title, has_episodes
 from axolotly.enums import MediaType, PolicyKind
 from axolotly.errors import Conflict, Invalid, NotFound
+from axolotly.families.library import ensure_in_library, in_library, library_title_ids
+from axolotly.families.rules import kid_rules
 from axolotly.families.scoping import owned_by
 from axolotly.families.streaming import selected_services
 from axolotly.jobs.registry import LOAD_EPISODES, defer_in_transaction
 from axolotly.models import KidProfile, KidProfileTitle, Title
-from axolotly.policies.evaluate import Policy, TitleFacts, evaluate_episode, evaluate_title
+from axolotly.policies.evaluate import Decision, Policy, TitleFacts, evaluate_episode, evaluate_title
 
 
 def list_policies(db: Session, kid: KidProfile) -> list[tuple[KidProfileTitle, Title]]:
@@ -46,6 +48,7 @@ def set_policy(db: Session, kid: KidProfile, title_id: int, policy: PolicyKind) 
         set_={"policy": statement.excluded.policy},
     )
     db.execute(statement)
+    ensure_in_library(db, kid.family_id, title.id, db.info.get("actor_id"))
     verb = "Allowed" if policy == PolicyKind.ALLOW else "Denied"
     audit.record(db, kid.family_id, "policy_changed", f"{verb} “{title.title}” for {kid.name}")
     queued = policy == PolicyKind.ALLOW and title.media_type == MediaType.TV and not has_episodes(db, title.id)
@@ -110,15 +113,41 @@ def _record_blocked(db: Session, kid: KidProfile, row: KidProfileTitle) -> None:
                  f"{len(row.blocked_episodes)} episode(s) of “{title.title}” blocked for {kid.name}")
 
 
+def _facts(title: Title, in_family_library: bool) -> TitleFacts:
+    return TitleFacts(tuple(title.providers), title.certification, frozenset(title.tags), in_family_library)
+
+
 def explain(db: Session, kid: KidProfile, title_id: int):
-    """The decision for the title and each of its episodes, with reasons (evaluate.py)."""
+    """The decision for the title and each of its episodes, with reasons (evaluate.py): the
+    kid's rules, the title's certification and tags, the family library, each episode's tags."""
     title = get_title(db, title_id)
     row = _policy_row(db, kid.id, title.id)
     policy = Policy(row.policy, frozenset(row.blocked_episodes)) if row else None
     selected = selected_services(db, kid.family_id)
-    facts = TitleFacts(tuple(title.providers))
+    rules = kid_rules(kid)
+    facts = _facts(title, in_library(db, kid.family_id, title.id))
     episodes = episodes_of(db, title.id)
     return (
-        kid, title, evaluate_title(policy, selected, facts),
-        [(episode, evaluate_episode(policy, selected, facts, episode.id)) for episode in episodes],
+        kid, title, evaluate_title(policy, selected, facts, rules),
+        [(episode, evaluate_episode(policy, selected, facts, episode.id, rules, frozenset(episode.tags)))
+         for episode in episodes],
     )
+
+
+Verdicts = list[tuple[Title, Decision]]
+
+
+def what_kid_can_watch(db: Session, kid: KidProfile) -> tuple[Verdicts, Verdicts]:
+    """(visible, hidden) over the family library and the titles with a policy for the kid, by
+    name: the launcher's decision (evaluate.py), each with its reason."""
+    library = library_title_ids(db, kid.family_id)
+    policies = {row.title_id: Policy(row.policy, frozenset(row.blocked_episodes)) for row, _ in list_policies(db, kid)}
+    title_ids = library | set(policies)
+    titles = db.scalars(select(Title).where(Title.id.in_(title_ids)).order_by(Title.title, Title.id))
+    selected = selected_services(db, kid.family_id)
+    rules = kid_rules(kid)
+    visible, hidden = [], []
+    for title in titles:
+        decision = evaluate_title(policies.get(title.id), selected, _facts(title, title.id in library), rules)
+        (visible if decision.visible else hidden).append((title, decision))
+    return visible, hidden

@@ -10,6 +10,7 @@ from axolotly.catalog.service import upsert_episodes, upsert_title
 from axolotly.enums import MediaType, PolicyKind, UserRole
 from axolotly.models import Episode, KidProfile, KidProfileTitle, StreamingServiceSelection, Title, User
 from axolotly.security.passwords import hash_pin, hash_secret
+from axolotly.seed.packs import seed_starter_packs
 
 DEMO_PARENT = ("parent@axolotly.example", "axolotly-demo-parent")
 DEMO_ADMIN = ("admin@axolotly.example", "axolotly-demo-admin")
@@ -55,6 +56,7 @@ def ensure_user(db: Session, email: str, password: str, role: UserRole,
 
 def seed_demo(db: Session) -> SeedReport:
     titles, episodes = load_offline_catalog(db)
+    seed_starter_packs(db)
     ensure_user(db, *DEMO_ADMIN, role=UserRole.ADMIN)
     parent, created = ensure_user(db, *DEMO_PARENT, role=UserRole.PARENT, family_name="The Demo Family")
     if created:

@@ -1,4 +1,5 @@
-"""Catalog pages: search, add a title, allow/deny it per kid, block episodes, and "Why?"."""
+"""Catalog pages: search, add a title to the library, allow/deny it per kid with its blocked
+episodes (one form), and "Why?"."""
 
 from typing import Annotated
 
@@ -10,10 +11,11 @@ from axolotly.catalog.deps import Source
 from axolotly.catalog.schemas import ImportTitle
 from axolotly.enums import MediaType, PolicyKind
 from axolotly.errors import Invalid
-from axolotly.families import kids
+from axolotly.families import kids, library
 from axolotly.policies import service as policies
-from axolotly.types import RowId, Text
+from axolotly.types import FormId, RowId, Text
 from axolotly.web.forms import validated
+from axolotly.web.library_pages import vocabulary
 from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
@@ -28,7 +30,9 @@ def catalog_page(request: Request, family: WebFamily, db: DbSession, source: Sou
     q = q.strip()[:200]
     kind = MediaType(media_type) if media_type in (MediaType.MOVIE, MediaType.TV) else None
     hits = catalog.search(db, source, q, kind) if q else []
-    return render(request, "catalog.html", user=family.user, q=q, media_type=kind or "", hits=hits)
+    return render(request, "catalog.html", user=family.user, q=q, media_type=kind or "", hits=hits,
+                  library=library.list_library(db, family.id) if not q else [],
+                  in_library=library.library_title_ids(db, family.id), vocabulary=vocabulary(db))
 
 
 @router.post("/catalog/titles", dependencies=[CsrfChecked])
@@ -36,7 +40,8 @@ def add_title(family: WebFamily, db: DbSession, source: Source, tmdb_id: Annotat
               media_type: Annotated[str, Form()]):
     body = validated(ImportTitle, tmdb_id=tmdb_id.strip() or None, media_type=media_type)
     title = catalog.import_title(db, source, body.media_type, body.tmdb_id)
-    return redirect(f"/catalog/titles/{title.id}", f"“{title.title}” is in your catalog")
+    library.add_to_library(db, family, title.id)
+    return redirect(f"/catalog/titles/{title.id}", f"“{title.title}” is in your library")
 
 
 @router.get("/catalog/titles/{title_id}")
@@ -52,16 +57,20 @@ def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSessi
         seasons.setdefault(episode.season_number, []).append(episode)
     return render(request, "title.html", user=family.user, title=title, kids=family_kids, rules=rules,
                   seasons=seasons, allowed=allowed, chosen=chosen,
-                  blocked=set(rules[chosen.id].blocked_episodes) if chosen else set())
+                  blocked=set(rules[chosen.id].blocked_episodes) if chosen else set(),
+                  in_library=library.in_library(db, family.id, title.id), vocabulary=vocabulary(db))
 
 
 @router.post("/catalog/titles/{title_id}/policies", dependencies=[CsrfChecked])
 def save_policies(title_id: RowId, family: WebFamily, db: DbSession, kid: Annotated[list[RowId] | None, Form()] = None,
-                  policy: Annotated[list[str] | None, Form()] = None):
-    """One form for every kid: allow, deny or no rule."""
+                  policy: Annotated[list[str] | None, Form()] = None, episodes_for: Annotated[FormId, Form()] = None,
+                  blocked: Annotated[list[RowId] | None, Form()] = None):
+    """One form for the title: allow, deny or no rule for every kid, and the blocked episodes of
+    the kid whose episodes it shows (`episodes_for`), saved together so neither drops the other."""
     kid, policy = kid or [], policy or []
     if len(kid) != len(policy) or any(p not in POLICIES for p in policy):
         raise Invalid("Choose allow, deny or no rule for each kid")
+    episodes_kid = kids.get_kid(db, family.id, episodes_for) if episodes_for is not None else None
     rules = policies.rules_for_title(db, family.id, title_id)
     queued = False
     for kid_id, wanted in zip(kid, policy, strict=True):
@@ -71,15 +80,19 @@ def save_policies(title_id: RowId, family: WebFamily, db: DbSession, kid: Annota
         elif not wanted and current is not None:
             policies.remove_policy(db, kids.get_kid(db, family.id, kid_id), title_id)
     message = "Saved" + (": episodes are being loaded" if queued else "")
-    return redirect(f"/catalog/titles/{title_id}", message)
+    if episodes_kid is not None:
+        message += _save_blocked(db, family.id, title_id, episodes_kid, set(blocked or []))
+    return redirect(f"/catalog/titles/{title_id}" + (f"?kid={episodes_kid.id}" if episodes_kid else ""), message)
 
 
-@router.post("/catalog/titles/{title_id}/kids/{kid_id}/blocked", dependencies=[CsrfChecked])
-def save_blocked(title_id: RowId, kid: WebOwnedKid, db: DbSession,
-                 blocked: Annotated[list[RowId] | None, Form()] = None):
-    row = policies.set_blocked_episodes(db, kid, title_id, blocked or [])
-    return redirect(f"/catalog/titles/{title_id}?kid={kid.id}",
-                    f"{len(row.blocked_episodes)} episode(s) blocked")
+def _save_blocked(db, family_id: int, title_id: int, kid, wanted: set[int]) -> str:
+    """The kid's blocked episodes, when they changed and the kid still has the show allowed (a
+    rule changed to deny or no rule in the same form makes single episodes moot)."""
+    row = policies.rules_for_title(db, family_id, title_id).get(kid.id)
+    if row is None or row.policy != PolicyKind.ALLOW or wanted == set(row.blocked_episodes):
+        return ""
+    row = policies.set_blocked_episodes(db, kid, title_id, sorted(wanted))
+    return f": {len(row.blocked_episodes)} episode(s) blocked for {kid.name}"
 
 
 @router.get("/family/kids/{kid_id}/why/{title_id}")

@@ -13,10 +13,12 @@ from axolotly.devices import service as devices
 from axolotly.devices.schemas import DeviceUpdate
 from axolotly.errors import Invalid
 from axolotly.families import kids, members, streaming
+from axolotly.families import requests as title_requests
 from axolotly.families.schemas import KidCreate, KidUpdate, PinBody
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
 from axolotly.types import FormCount, FormText, RowId, Text
+from axolotly.web import library_pages
 from axolotly.web.forms import validated
 from axolotly.families.deps import WebFamily, WebOwnedDevice, WebOwnedKid
 from axolotly.web.session import CsrfChecked
@@ -30,14 +32,16 @@ def home(request: Request, family: WebFamily, db: DbSession):
     return render(request, "home.html", user=family.user, family_name=members.family_name(db, family.id),
                   kids=kids.list_kids(db, family.id),
                   selected=streaming.selected_services(db, family.id), devices=devices.list_devices(db, family.id),
-                  activity=audit.recent(db, family.id, limit=5))
+                  activity=audit.recent(db, family.id, limit=5),
+                  open_requests=title_requests.count_open(db, family.id))
 
 
 # -- kids ---------------------------------------------------------------------------------------
 
 @router.get("/family/kids")
 def kids_page(request: Request, family: WebFamily, db: DbSession):
-    return render(request, "kids.html", user=family.user, kids=kids.list_kids(db, family.id))
+    return render(request, "kids.html", user=family.user, kids=kids.list_kids(db, family.id),
+                  **library_pages.rules_form_context(db))
 
 
 @router.post("/family/kids", dependencies=[CsrfChecked])

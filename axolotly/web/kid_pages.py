@@ -14,6 +14,7 @@ from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
 from axolotly.errors import DomainError, Invalid, TooManyRequests, Unauthorized
 from axolotly.families import kids
+from axolotly.families import requests as title_requests
 from axolotly.families.context import owner_of
 from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
 from axolotly.launcher.service import page_launcher
@@ -107,7 +108,22 @@ def launcher(kid_id: RowId, request: Request, db: DbSession):
     if not _signed_in_kid(request, kid.id):
         return redirect(f"/kids/{kid.id}/pin")
     groups = page_launcher(db, device.family_id, kid.id)
-    return render(request, "kids/launcher.html", body_class="kid", kid=kid, groups=groups)
+    asked = title_requests.kid_requests(db, kid)
+    waiting = {view.title.id for view in asked if view.request.status == title_requests.OPEN}
+    askable = [title for title in title_requests.askable_titles(db, kid) if title.id not in waiting]
+    return render(request, "kids/launcher.html", body_class="kid", kid=kid, groups=groups, asked=asked,
+                  askable=askable, messages=title_requests.KID_MESSAGES)
+
+
+@router.post("/kids/{kid_id}/requests", dependencies=[CsrfChecked])
+def ask_a_parent(kid_id: RowId, request: Request, db: DbSession, title_id: Annotated[RowId, Form()]):
+    """The signed-in kid asks a parent for a library title hidden for them (families/requests.py)."""
+    device = _device_or_pairing(request, db)
+    kid = kids.get_kid(db, device.family_id, kid_id)
+    if not _signed_in_kid(request, kid.id):
+        return redirect(f"/kids/{kid.id}/pin")
+    title_requests.ask(db, kid, title_id, device.id)
+    return redirect(f"/kids/{kid.id}/launcher", "Asked! A parent will answer soon.")
 
 
 @router.post("/kids/switch", dependencies=[CsrfChecked])

@@ -1,0 +1,180 @@
+"""Kids ask, parents answer: a kid asks for a library title hidden for them; a parent approves
+(an explicit allow for that kid) or declines (with an optional note the kid sees).
+
+A kid may ask only for what an allow would put on their screen: a title of the family library,
+hidden for them now, not denied by a parent, and carried by a service the family has (asking for
+something an allow could not show would only disappoint). Asking again for the same title is the
+same open request. The kid's row is locked while counting, so concurrent asks keep the limit.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from axolotly.audit import service as audit
+from axolotly.catalog.service import get_title
+from axolotly.devices.service import get_device
+from axolotly.enums import PolicyKind
+from axolotly.errors import Conflict, Invalid, NotFound
+from axolotly.families.context import FamilyContext
+from axolotly.families.rules import kid_rules
+from axolotly.families.scoping import get_owned, owned_by
+from axolotly.families.streaming import selected_services
+from axolotly.models import FamilyTitle, KidProfile, KidProfileTitle, Title, TitleRequest
+from axolotly.policies.evaluate import Decision, Policy, TitleFacts, evaluate_title
+from axolotly.policies.service import set_policy
+
+OPEN, APPROVED, DECLINED = "open", "approved", "declined"
+MAX_OPEN_PER_KID = 10
+DENIED = "A parent said no to this one"
+NOT_IN_LIBRARY = "Title not found in the family library"
+ANSWERED_LIMIT = 100  # answered requests listed, newest first
+# What the kid is told, on the web launcher and in `GET /api/requests` alike.
+KID_MESSAGES = {OPEN: "Waiting for a parent", APPROVED: "Yes! Now on your screen", DECLINED: "Not this time"}
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A request with what a page or a response shows of it."""
+
+    request: TitleRequest
+    title: Title
+    kid_name: str
+    why_hidden: str = ""
+
+
+def _facts(title: Title) -> TitleFacts:
+    return TitleFacts(tuple(title.providers), title.certification, frozenset(title.tags))
+
+
+def _decide(kid: KidProfile, title: Title, policy: str | None, selected: list[str]) -> Decision:
+    return evaluate_title(Policy(policy) if policy else None, selected, _facts(title), kid_rules(kid))
+
+
+def _askable(kid: KidProfile, title: Title, policy: str | None, selected: list[str]) -> str | None:
+    """Why the kid may not ask for this library title, or None when they may."""
+    if policy == PolicyKind.DENY:
+        return DENIED
+    if policy == PolicyKind.ALLOW or _decide(kid, title, policy, selected).visible:
+        return "This one is already on your screen"
+    if not _decide(kid, title, PolicyKind.ALLOW, selected).visible:
+        return "This one is not on the family's streaming services"
+    return None
+
+
+def _library_title(db: Session, family_id: int, title_id: int) -> Title:
+    title = db.scalar(owned_by(select(Title).join(FamilyTitle, FamilyTitle.title_id == Title.id), FamilyTitle,
+                               family_id).where(Title.id == title_id))
+    if title is None:
+        raise NotFound(NOT_IN_LIBRARY)
+    return title
+
+
+def _policy(db: Session, kid_id: int, title_id: int) -> str | None:
+    return db.scalar(select(KidProfileTitle.policy).where(KidProfileTitle.kid_profile_id == kid_id,
+                                                          KidProfileTitle.title_id == title_id))
+
+
+def ask(db: Session, kid: KidProfile, title_id: int, device_id: int | None = None) -> tuple[TitleRequest, bool]:
+    """The kid's open request for the title, and whether it is new."""
+    title = _library_title(db, kid.family_id, title_id)
+    db.execute(select(KidProfile.id).where(KidProfile.id == kid.id).with_for_update())
+    existing = db.scalar(select(TitleRequest).where(
+        TitleRequest.kid_profile_id == kid.id, TitleRequest.title_id == title.id, TitleRequest.status == OPEN))
+    if existing is not None:
+        return existing, False
+    refused = _askable(kid, title, _policy(db, kid.id, title.id), selected_services(db, kid.family_id))
+    if refused:
+        raise Conflict(refused)
+    if count_open_for_kid(db, kid.id) >= MAX_OPEN_PER_KID:
+        raise Conflict(f"{kid.name} already has {MAX_OPEN_PER_KID} questions waiting for a parent")
+    request = TitleRequest(family_id=kid.family_id, kid_profile_id=kid.id, title_id=title.id, status=OPEN)
+    db.add(request)
+    db.flush()
+    where = f" on {get_device(db, kid.family_id, device_id).friendly_name or 'a device'}" if device_id else ""
+    audit.record(db, kid.family_id, "title_requested", f"{kid.name} asked for “{title.title}”{where}")
+    return request, True
+
+
+def count_open_for_kid(db: Session, kid_id: int) -> int:
+    return db.scalar(select(func.count()).where(TitleRequest.kid_profile_id == kid_id, TitleRequest.status == OPEN))
+
+
+def count_open(db: Session, family_id: int) -> int:
+    return db.scalar(owned_by(select(func.count()).select_from(TitleRequest), TitleRequest, family_id)
+                     .where(TitleRequest.status == OPEN))
+
+
+def _views(db: Session, family_id: int, statement) -> list[RequestView]:
+    """Rows of (request, title, kid, the kid's policy on it) as views, with why open ones are hidden."""
+    rows = db.execute(statement.join(Title, Title.id == TitleRequest.title_id)
+                      .join(KidProfile, KidProfile.id == TitleRequest.kid_profile_id)
+                      .outerjoin(KidProfileTitle, (KidProfileTitle.kid_profile_id == TitleRequest.kid_profile_id)
+                                 & (KidProfileTitle.title_id == TitleRequest.title_id))).all()
+    selected = selected_services(db, family_id) if rows else []
+    return [RequestView(request, title, kid.name,
+                        _decide(kid, title, policy, selected).explanation if request.status == OPEN else "")
+            for request, title, kid, policy in rows]
+
+
+def _family_requests(family_id: int):
+    return owned_by(select(TitleRequest, Title, KidProfile, KidProfileTitle.policy), TitleRequest, family_id)
+
+
+def open_requests(db: Session, family_id: int) -> list[RequestView]:
+    """The family's open requests, oldest first (a queue), each with why the kid does not see it."""
+    statement = _family_requests(family_id).where(TitleRequest.status == OPEN)
+    return _views(db, family_id, statement.order_by(TitleRequest.created_at, TitleRequest.id))
+
+
+def answered_requests(db: Session, family_id: int, status: str | None = None,
+                      limit: int = ANSWERED_LIMIT) -> list[RequestView]:
+    """The family's answered requests (approved, declined, or both), newest answer first."""
+    if status not in (APPROVED, DECLINED, None):
+        raise Invalid(f"status must be one of: {', '.join((APPROVED, DECLINED))}")
+    statement = _family_requests(family_id).where(
+        TitleRequest.status == status if status else TitleRequest.status != OPEN)
+    statement = statement.order_by(TitleRequest.answered_at.desc(), TitleRequest.id.desc()).limit(limit)
+    return _views(db, family_id, statement)
+
+
+def answer(db: Session, family: FamilyContext, request_id: int, approve: bool, note: str | None = None) -> RequestView:
+    request = get_owned(db, TitleRequest, request_id, family.id, "Request", lock=True)
+    if request.status != OPEN:
+        raise Conflict(f"This request was already {request.status}")
+    kid = db.get(KidProfile, request.kid_profile_id)
+    if approve:
+        _, title, _ = set_policy(db, kid, request.title_id, PolicyKind.ALLOW)
+    else:
+        title = get_title(db, request.title_id)
+    request.status = APPROVED if approve else DECLINED
+    request.note = (note or "").strip() or None
+    request.answered_at = datetime.now(timezone.utc)
+    request.answered_by = family.user.id
+    db.flush()
+    verb = "approved" if approve else "declined"
+    audit.record(db, family.id, "request_answered",
+                 f"{family.user.email} {verb} {kid.name}'s request for “{title.title}”")
+    return RequestView(request, title, kid.name)
+
+
+def kid_requests(db: Session, kid: KidProfile) -> list[RequestView]:
+    """What the kid sees: their requests, open first, then answers newest first."""
+    statement = select(TitleRequest, Title, KidProfile, KidProfileTitle.policy).where(
+        TitleRequest.kid_profile_id == kid.id).order_by(
+        (TitleRequest.status != OPEN), func.coalesce(TitleRequest.answered_at, TitleRequest.created_at).desc(),
+        TitleRequest.id.desc()).limit(ANSWERED_LIMIT)
+    return _views(db, kid.family_id, statement)
+
+
+def askable_titles(db: Session, kid: KidProfile) -> list[Title]:
+    """The library titles the kid may ask for (hidden now, an allow would show them), by name."""
+    rows = db.execute(
+        owned_by(select(Title, KidProfileTitle.policy).join(FamilyTitle, FamilyTitle.title_id == Title.id),
+                 FamilyTitle, kid.family_id)
+        .outerjoin(KidProfileTitle, (KidProfileTitle.title_id == Title.id) & (KidProfileTitle.kid_profile_id == kid.id))
+        .order_by(Title.title, Title.id)).all()
+    selected = selected_services(db, kid.family_id)
+    return [title for title, policy in rows if _askable(kid, title, policy, selected) is None]

@@ -1,0 +1,64 @@
+"""Parents answer their kids' requests (families/requests.py): list, approve, decline."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from axolotly.accounts.deps import DbSession
+from axolotly.families import requests as title_requests
+from axolotly.families.deps import CurrentFamily
+from axolotly.types import RowId, Text
+
+router = APIRouter(prefix="/api/parent/requests", tags=["kids' requests"])
+Note = Annotated[Text, Field(max_length=500)]
+
+
+class RequestOut(BaseModel):
+    id: int
+    kid_id: int
+    kid_name: str
+    title_id: int
+    title: str
+    certification: str | None
+    status: Literal["open", "approved", "declined"]
+    why_hidden: str  # for an open request: why the kid does not see it now ("" once answered)
+    note: str | None
+    created_at: datetime
+    answered_at: datetime | None
+
+    @classmethod
+    def of(cls, view: title_requests.RequestView) -> "RequestOut":
+        request = view.request
+        return cls(id=request.id, kid_id=request.kid_profile_id, kid_name=view.kid_name, title_id=request.title_id,
+                   title=view.title.title, certification=view.title.certification, status=request.status,
+                   why_hidden=view.why_hidden, note=request.note, created_at=request.created_at,
+                   answered_at=request.answered_at)
+
+
+class DeclineBody(BaseModel):
+    note: Note | None = None
+
+
+@router.get("", response_model=list[RequestOut])
+def list_requests(family: CurrentFamily, db: DbSession,
+                  status: Annotated[Literal["open", "approved", "declined"], Query()] = "open"):
+    """Open requests oldest first (a queue); answered ones newest first (the last 100)."""
+    views = (title_requests.open_requests(db, family.id) if status == title_requests.OPEN
+             else title_requests.answered_requests(db, family.id, status))
+    return [RequestOut.of(view) for view in views]
+
+
+@router.post("/{request_id}/approve", response_model=RequestOut,
+             responses={404: {"description": "Not this family's request"}, 409: {"description": "Already answered"}})
+def approve(request_id: RowId, family: CurrentFamily, db: DbSession):
+    """An explicit allow of the title for the kid who asked (over their rules)."""
+    return RequestOut.of(title_requests.answer(db, family, request_id, approve=True))
+
+
+@router.post("/{request_id}/decline", response_model=RequestOut,
+             responses={404: {"description": "Not this family's request"}, 409: {"description": "Already answered"}})
+def decline(request_id: RowId, family: CurrentFamily, db: DbSession, body: DeclineBody | None = None):
+    """No, with an optional note the kid sees ("After your birthday")."""
+    return RequestOut.of(title_requests.answer(db, family, request_id, approve=False, note=body.note if body else None))
