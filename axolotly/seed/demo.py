@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from axolotly.catalog.offline import OfflineCatalog
 from axolotly.catalog.service import upsert_episodes, upsert_title
 from axolotly.enums import MediaType, PolicyKind, UserRole
+from axolotly.families.library import ensure_in_library
+from axolotly.families.presets import apply_preset
 from axolotly.models import Episode, KidProfile, KidProfileTitle, StreamingServiceSelection, Title, User
 from axolotly.security.passwords import hash_pin, hash_secret
 from axolotly.seed.packs import seed_starter_packs
@@ -69,10 +71,12 @@ def _build_demo_family(db: Session, parent: User) -> None:
     titles = {t.title: t for t in db.execute(select(Title)).scalars()}
     for name, age, pin in DEMO_KIDS:
         kid = KidProfile(family_id=parent.id, name=name, age=age, pin_hash=hash_pin(pin))
+        apply_preset(kid)  # rules mode with the preset of the kid's age, as for a new kid
         db.add(kid)
         db.flush()
         for title_name, policy in DEMO_POLICIES[name]:
             title = titles[title_name]
+            ensure_in_library(db, parent.id, title.id, parent.id)
             blocked = _first_episode_ids(db, title, 1) if (name, title_name) == ("Emma", "Bluey") else []
             db.add(KidProfileTitle(kid_profile_id=kid.id, title_id=title.id, policy=policy,
                                    blocked_episodes=blocked))
