@@ -331,3 +331,18 @@ def test_what_a_kid_can_watch_covers_only_her_familys_library_and_her_policies(c
     client.put(f"/api/parent/library/{moana.id}", headers=auth(ours))
     visible, hidden = policies.what_kid_can_watch(db, kid)
     assert [(t.title, d.reason) for t, d in visible] == [("Moana", "within_rules")] and hidden == []
+
+
+def test_an_allow_list_kids_launcher_ignores_library_changes(client, db):
+    """Only rules-mode kids see library titles without a policy: nobody else loses a 304."""
+    parent = sign_up(client)
+    kid = client.post("/api/parent/kids", json={"name": "Mia", "pin": "1234"}, headers=auth(parent)).json()
+    device = pair_device(client, parent)
+    etag = client.get("/api/apps", headers=device).headers["ETag"]
+    moana = offline_title(db, "Moana")
+    assert client.put(f"/api/parent/library/{moana.id}", headers=auth(parent)).status_code in (200, 201)
+    assert client.get("/api/apps", headers={**device, "If-None-Match": etag}).status_code == 304
+    rules = {"mode": "rules", "max_movie_rating": "PG", "max_tv_rating": "TV-PG", "block_unrated": True,
+             "blocked_tags": []}
+    assert client.put(f"/api/parent/kids/{kid['id']}/rules", json=rules, headers=auth(parent)).status_code == 200
+    assert client.get("/api/apps", headers={**device, "If-None-Match": etag}).status_code == 200

@@ -24,11 +24,12 @@ depends_on = None
 MOVIE_RATINGS = ("G", "PG", "PG-13", "R", "NC-17")
 TV_RATINGS = ("TV-Y", "TV-Y7", "TV-G", "TV-PG", "TV-14", "TV-MA")
 
-# Kids who may see titles in `changed`: a policy on it, or its family has it in the library.
+# Kids who may see titles in `changed`: a policy on it, or (in rules mode) its family has it in the library.
 KIDS_OF = """
     SELECT p.kid_profile_id FROM kid_profiles_titles p JOIN {changed} c ON p.title_id = c.{title}
     UNION
-    SELECT k.id FROM kid_profiles k JOIN family_titles f ON f.family_id = k.family_id JOIN {changed} c ON f.title_id = c.{title}"""
+    SELECT k.id FROM kid_profiles k JOIN family_titles f ON f.family_id = k.family_id JOIN {changed} c ON f.title_id = c.{title}
+    WHERE k.rules_mode = 'rules'"""
 BUMP = "UPDATE kid_profiles SET launcher_version = nextval('launcher_version_seq') WHERE id IN ({kids});"
 
 TITLE_COLUMNS = "title, media_type, poster_path, backdrop_path, certification, providers, tags"
@@ -60,7 +61,9 @@ NEW_BODIES |= {
                 "(o.episode_id, o.platform, o.url, o.verified, least(o.reported_count, 10)))", title="title_id")),
 }
 
-LIBRARY_BUMP = BUMP.format(kids="SELECT k.id FROM kid_profiles k JOIN changed_rows c ON c.family_id = k.family_id")
+# Only rules-mode kids see library titles without a policy (a mode change bumps on its own).
+LIBRARY_BUMP = BUMP.format(kids="SELECT k.id FROM kid_profiles k JOIN changed_rows c ON c.family_id = k.family_id "
+                                "WHERE k.rules_mode = 'rules'")
 RULES_BUMP = """
     CREATE FUNCTION bump_launcher_on_kid_rules() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
