@@ -346,3 +346,22 @@ def test_an_allow_list_kids_launcher_ignores_library_changes(client, db):
              "blocked_tags": []}
     assert client.put(f"/api/parent/kids/{kid['id']}/rules", json=rules, headers=auth(parent)).status_code == 200
     assert client.get("/api/apps", headers={**device, "If-None-Match": etag}).status_code == 200
+
+
+def test_certifications_are_stored_as_the_rating_scales_spell_them():
+    from axolotly.catalog.service import normalised_certification
+
+    assert [normalised_certification(c) for c in ("pg-13 ", "TV-Y7-FV", "tv-ma", "", None, "  ")] == [
+        "PG-13", "TV-Y7", "TV-MA", None, None, None]
+
+
+def test_a_show_added_to_the_library_gets_its_episodes_loaded(client, db):
+    """Rules-mode kids see library shows without a policy: adding one queues its episodes."""
+    from sqlalchemy import text
+
+    parent = sign_up(client)
+    bluey = offline_title(db, "Bluey", with_episodes=False)
+    queued = "SELECT count(*) FROM procrastinate_jobs WHERE task_name LIKE '%load_title_episodes' AND args->>'title_id' = :id"
+    assert db.execute(text(queued), {"id": str(bluey.id)}).scalar() == 0
+    assert client.put(f"/api/parent/library/{bluey.id}", headers=auth(parent)).status_code == 201
+    assert db.execute(text(queued), {"id": str(bluey.id)}).scalar() == 1

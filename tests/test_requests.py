@@ -272,3 +272,29 @@ def test_the_kid_page_cannot_ask_for_another_familys_kid_or_title(client, db, fa
         answer = client.post(f"/kids/{kid_id}/requests", data={"title_id": title_id, "csrf_token": token})
         assert "not found" in answer.text.lower(), (kid_id, title_id)
     assert title_requests.count_open(db, family["parent"]["id"]) == title_requests.count_open(db, other["id"]) == 0
+
+
+def test_a_parents_direct_decision_answers_the_open_request(client, db, family):
+    """A deny on the title page is the answer (the kid cannot ask again, nobody can approve it
+    later); an allow is a yes; removing the title from the library closes its questions."""
+    parent, emma, jaws = family["parent"], family["emma"], family["jaws"]
+    request_id = ask(client, family, jaws.id).json()["id"]
+    client.put(f"/api/parent/kids/{emma['id']}/policies/{jaws.id}", json={"policy": "deny"}, headers=auth(parent))
+    mine = client.get("/api/requests", headers=family["device"]).json()
+    assert [(r["id"], r["status"]) for r in mine] == [(request_id, "declined")]
+    assert client.post(f"/api/parent/requests/{request_id}/approve", headers=auth(parent)).status_code == 409
+    assert ask(client, family, jaws.id).status_code == 409, "denied: not askable again"
+
+    shark = hidden_title(db, "Shark Tale")
+    in_library(db, family["parent"], shark)
+    asked = ask(client, family, shark.id).json()["id"]
+    client.put(f"/api/parent/kids/{emma['id']}/policies/{shark.id}", json={"policy": "allow"}, headers=auth(parent))
+    assert {r["id"]: r["status"] for r in client.get("/api/requests", headers=family["device"]).json()}[asked] \
+        == "approved"
+
+    nemo = hidden_title(db, "Finding Nemo")
+    in_library(db, family["parent"], nemo)
+    waiting = ask(client, family, nemo.id).json()["id"]
+    assert client.delete(f"/api/parent/library/{nemo.id}", headers=auth(parent)).status_code == 204
+    assert client.post(f"/api/parent/requests/{waiting}/approve", headers=auth(parent)).status_code == 409
+    assert client.get("/api/parent/requests?status=open", headers=auth(parent)).json() == []

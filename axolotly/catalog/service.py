@@ -61,6 +61,16 @@ def search(db: Session, source: CatalogSource, query: str, media_type: MediaType
     return [SearchHit(item, known.get(item.tmdb_id)) for item in found]
 
 
+# TMDB's US ratings with a content descriptor glued on: the rating is what the scales compare.
+CERTIFICATION_ALIASES = {"TV-Y7-FV": "TV-Y7"}
+
+
+def normalised_certification(certification: str | None) -> str | None:
+    """Trimmed and upper-cased ("pg-13 " is PG-13), as the kids' rating caps compare them."""
+    value = (certification or "").strip().upper()[:10]
+    return CERTIFICATION_ALIASES.get(value, value) or None
+
+
 def upsert_title(db: Session, item: CatalogTitle) -> Title:
     """Inserts or refreshes a title; a tmdb_id already held by the other media type is a 409.
 
@@ -70,7 +80,7 @@ def upsert_title(db: Session, item: CatalogTitle) -> Title:
     values = {
         "tmdb_id": item.tmdb_id, "media_type": item.media_type, "title": item.title[:500],
         "overview": item.overview, "release_date": item.release_date, "rating": item.rating,
-        "certification": item.certification, "genres": item.genres, "providers": item.providers,
+        "certification": normalised_certification(item.certification), "genres": item.genres, "providers": item.providers,
         "tags": tags_for(item), "poster_path": item.poster_path, "backdrop_path": item.backdrop_path,
         "last_synced": func.now(),
     }

@@ -146,6 +146,9 @@ def answer(db: Session, family: FamilyContext, request_id: int, approve: bool, n
         raise Conflict(f"This request was already {request.status}")
     kid = db.get(KidProfile, request.kid_profile_id)
     if approve:
+        _library_title(db, family.id, request.title_id)  # removed since: nothing to approve (404)
+        request.status = APPROVED  # answered here, not by set_policy's closing of open requests
+        db.flush()
         _, title, _ = set_policy(db, kid, request.title_id, PolicyKind.ALLOW)
     else:
         title = get_title(db, request.title_id)

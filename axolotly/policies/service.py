@@ -8,7 +8,7 @@ from axolotly.audit import service as audit
 from axolotly.catalog.service import episode_ids_of, episodes_of, get_title, has_episodes
 from axolotly.enums import MediaType, PolicyKind
 from axolotly.errors import Conflict, Invalid, NotFound
-from axolotly.families.library import ensure_in_library, in_library, library_title_ids
+from axolotly.families.library import close_open_requests, ensure_in_library, in_library, library_title_ids
 from axolotly.families.rules import kid_rules
 from axolotly.families.scoping import owned_by
 from axolotly.families.streaming import selected_services
@@ -48,11 +48,14 @@ def set_policy(db: Session, kid: KidProfile, title_id: int, policy: PolicyKind) 
         set_={"policy": statement.excluded.policy},
     )
     db.execute(statement)
-    ensure_in_library(db, kid.family_id, title.id, db.info.get("actor_id"))
+    newly_in_library = ensure_in_library(db, kid.family_id, title.id, db.info.get("actor_id"))
+    # A kid waiting for this title has their answer (a request never outlives the decision).
+    close_open_requests(db, kid.family_id, title.id, kid.id, "approved" if policy == PolicyKind.ALLOW else "declined",
+                        "A parent allowed it" if policy == PolicyKind.ALLOW else "A parent said no to this one")
     verb = "Allowed" if policy == PolicyKind.ALLOW else "Denied"
     audit.record(db, kid.family_id, "policy_changed", f"{verb} “{title.title}” for {kid.name}")
     queued = policy == PolicyKind.ALLOW and title.media_type == MediaType.TV and not has_episodes(db, title.id)
-    if queued:
+    if queued and not newly_in_library:  # a show new to the library had its episodes queued there
         defer_in_transaction(db, LOAD_EPISODES, title_id=title.id)
     return _policy_row(db, kid.id, title.id), title, queued
 
