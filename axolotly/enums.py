@@ -23,6 +23,14 @@ class MediaType(StrEnum):
     TV = "tv"
 
 
+class RequestStatus(StrEnum):
+    """Where a kid's title request stands (`title_requests.status`)."""
+
+    OPEN = "open"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
 class ReportStatus(StrEnum):
     """Where a family's content report stands (`content_reports.status`)."""
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from axolotly.families import library
 from axolotly.families.context import FamilyContext, FamilyRole
-from axolotly.families.rules import PRESETS, preset_for_age
+from axolotly.families.presets import PRESETS, preset_for_age
 from axolotly.models import FamilyTitle, KidProfile, Title, User
 from axolotly.policies import service as policies
 from axolotly.policies.evaluate import MOVIE_RATINGS, RULES, TV_RATINGS, Policy, Rules, TitleFacts, evaluate_title

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.catalog.service import get_title, has_episodes
-from axolotly.enums import MediaType
+from axolotly.enums import MediaType, RequestStatus
 from axolotly.errors import NotFound
 from axolotly.families.context import FamilyContext
 from axolotly.families.scoping import owned_by
@@ -37,8 +37,7 @@ def ensure_in_library(db: Session, family_id: int, title_id: int, added_by: int 
     True when it was added."""
     statement = insert(FamilyTitle).values(family_id=family_id, title_id=title_id, added_by=added_by)
     added = db.execute(statement.on_conflict_do_nothing().returning(FamilyTitle.title_id)).first() is not None
-    title = get_title(db, title_id)
-    if added and title.media_type == MediaType.TV and not has_episodes(db, title_id):
+    if added and get_title(db, title_id).media_type == MediaType.TV and not has_episodes(db, title_id):
         # Rules-mode kids see library shows without a policy: their episodes must come too.
         defer_in_transaction(db, LOAD_EPISODES, title_id=title_id)
     return added
@@ -72,17 +71,18 @@ def remove_from_library(db: Session, family: FamilyContext, title_id: int) -> in
     kid_ids = owned_by(select(KidProfile.id), KidProfile, family.id).scalar_subquery()
     policies = db.execute(delete(KidProfileTitle).where(
         KidProfileTitle.title_id == title_id, KidProfileTitle.kid_profile_id.in_(kid_ids))).rowcount
-    close_open_requests(db, family.id, title_id, None, "declined", "Removed from the family library")
+    close_open_requests(db, family.id, title_id, None, RequestStatus.DECLINED, "Removed from the family library")
     title = get_title(db, title_id)
     audit.record(db, family.id, "library_removed", f"Removed “{title.title}” from the library"
                  + (f" and {policies} rule(s) on it" if policies else ""))
     return policies
 
 
-def close_open_requests(db: Session, family_id: int, title_id: int, kid_id: int | None, status: str, note: str) -> None:
+def close_open_requests(db: Session, family_id: int, title_id: int, kid_id: int | None, status: RequestStatus,
+                        note: str) -> None:
     """A parent's direct decision answers the kids' open requests for the title (one kid, or all)."""
     statement = owned_by(update(TitleRequest), TitleRequest, family_id).where(
-        TitleRequest.title_id == title_id, TitleRequest.status == "open")
+        TitleRequest.title_id == title_id, TitleRequest.status == RequestStatus.OPEN)
     if kid_id is not None:
         statement = statement.where(TitleRequest.kid_profile_id == kid_id)
     db.execute(statement.values(status=status, note=note, answered_at=func.now(), answered_by=db.info.get("actor_id")))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from axolotly.audit import service as audit
 from axolotly.catalog.service import get_title
 from axolotly.devices.service import get_device
-from axolotly.enums import PolicyKind
+from axolotly.enums import PolicyKind, RequestStatus
 from axolotly.errors import Conflict, Invalid, NotFound
 from axolotly.families.context import FamilyContext
 from axolotly.families.rules import kid_rules
@@ -26,7 +26,7 @@ from axolotly.models import FamilyTitle, KidProfile, KidProfileTitle, Title, Tit
 from axolotly.policies.evaluate import Decision, Policy, TitleFacts, evaluate_title
 from axolotly.policies.service import set_policy
 
-OPEN, APPROVED, DECLINED = "open", "approved", "declined"
+OPEN, APPROVED, DECLINED = RequestStatus.OPEN, RequestStatus.APPROVED, RequestStatus.DECLINED
 MAX_OPEN_PER_KID = 10
 DENIED = "A parent said no to this one"
 NOT_IN_LIBRARY = "Title not found in the family library"

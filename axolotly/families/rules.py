@@ -1,16 +1,13 @@
 """A kid's rules (policies/evaluate.py decides with them): mode, rating caps, unrated, tags.
-The presets a new kid with an age starts from live in families/presets.py (re-exported here)."""
+The presets a new kid with an age starts from live in families/presets.py."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.errors import Invalid
-from axolotly.families.presets import PRESETS, apply_preset, preset_for_age
 from axolotly.models import ContentTag, KidProfile
 from axolotly.policies.evaluate import ALLOW_LIST, MOVIE_RATINGS, RULES, TV_RATINGS, Rules
-
-__all__ = ["PRESETS", "apply_preset", "describe", "kid_rules", "preset_for_age", "set_rules"]
 
 MODES = (ALLOW_LIST, RULES)
 

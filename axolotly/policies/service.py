@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.catalog.service import episode_ids_of, episodes_of, get_title, has_episodes
-from axolotly.enums import MediaType, PolicyKind
+from axolotly.enums import MediaType, PolicyKind, RequestStatus
 from axolotly.errors import Conflict, Invalid, NotFound
 from axolotly.families.library import close_open_requests, ensure_in_library, in_library, library_title_ids
 from axolotly.families.rules import kid_rules
@@ -50,8 +50,10 @@ def set_policy(db: Session, kid: KidProfile, title_id: int, policy: PolicyKind) 
     db.execute(statement)
     newly_in_library = ensure_in_library(db, kid.family_id, title.id, db.info.get("actor_id"))
     # A kid waiting for this title has their answer (a request never outlives the decision).
-    close_open_requests(db, kid.family_id, title.id, kid.id, "approved" if policy == PolicyKind.ALLOW else "declined",
-                        "A parent allowed it" if policy == PolicyKind.ALLOW else "A parent said no to this one")
+    allowed = policy == PolicyKind.ALLOW
+    close_open_requests(db, kid.family_id, title.id, kid.id,
+                        RequestStatus.APPROVED if allowed else RequestStatus.DECLINED,
+                        "A parent allowed it" if allowed else "A parent said no to this one")
     verb = "Allowed" if policy == PolicyKind.ALLOW else "Denied"
     audit.record(db, kid.family_id, "policy_changed", f"{verb} “{title.title}” for {kid.name}")
     queued = policy == PolicyKind.ALLOW and title.media_type == MediaType.TV and not has_episodes(db, title.id)

@@ -9,7 +9,7 @@ from axolotly.accounts.deps import DbSession
 from axolotly.admin import moderation
 from axolotly.catalog import service as catalog
 from axolotly.errors import Invalid, NotFound
-from axolotly.families import library, members, rules
+from axolotly.families import library, members, presets, rules
 from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.policies import service as policies
 from axolotly.policies.evaluate import MOVIE_RATINGS, RULES, TV_RATINGS
@@ -27,7 +27,7 @@ def vocabulary(db) -> dict:
 
 def rules_form_context(db) -> dict:
     """What the kids page needs to draw each kid's rules form."""
-    return {"movie_ratings": MOVIE_RATINGS, "tv_ratings": TV_RATINGS, "presets": rules.PRESETS,
+    return {"movie_ratings": MOVIE_RATINGS, "tv_ratings": TV_RATINGS, "presets": presets.PRESETS,
             "tags": moderation.list_tags(db), "rules_of": rules.kid_rules, "describe": rules.describe}
 
 
@@ -83,9 +83,9 @@ def save_rules(kid: WebOwnedKid, db: DbSession, mode: FormText = "", max_movie_r
     """The rules form, or one of its preset buttons (rules mode and that age's rating caps; the
     kid's blocked tags stay, since no preset knows what a family wants to avoid)."""
     if preset is not None:
-        if preset not in {lowest for lowest, _ in rules.PRESETS}:
+        if preset not in {lowest for lowest, _ in presets.PRESETS}:
             raise Invalid("Unknown preset")
-        chosen = rules.preset_for_age(preset)
+        chosen = presets.preset_for_age(preset)
         rules.set_rules(db, kid, RULES, chosen["max_movie_rating"], chosen["max_tv_rating"], True,
                         sorted(kid.blocked_tags))
     elif block_unrated not in ("", "on"):
