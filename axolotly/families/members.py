@@ -24,6 +24,7 @@ from axolotly.config import get_settings
 from axolotly.enums import UserRole
 from axolotly.errors import Conflict, Forbidden, NotFound
 from axolotly.families.context import FamilyContext, FamilyRole, act_for_family, family_of
+from axolotly.families.settings import default_name
 from axolotly.families.scoping import owned_by
 from axolotly.models import (
     ContentReport, Device, FamilyInvitation, FamilyMember, KidProfile, PairingCode, StreamingServiceSelection, User,
@@ -146,7 +147,7 @@ def remove_member(db: Session, family: FamilyContext, user_id: int) -> None:
 
 def family_name(db: Session, family_id: int) -> str:
     owner = db.get(User, family_id)
-    return owner.family_name or f"{owner.email.split('@')[0]}'s family"
+    return owner.family_name or default_name(owner.email)
 
 
 def open_invitations(db: Session, family: FamilyContext) -> list[FamilyInvitation]:

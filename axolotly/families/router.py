@@ -7,15 +7,26 @@ from axolotly.audit import service as audit
 from axolotly.catalog import service as catalog
 from axolotly.catalog.providers import PROVIDERS
 from axolotly.catalog.schemas import TitleSummary
-from axolotly.families import kids, library, members, rules, streaming
+from axolotly.families import kids, library, members, rules, settings, streaming
 from axolotly.families.deps import CurrentFamily, FamilyOwner, OwnedKid
 from axolotly.families.schemas import (
-    ActivityOut, InvitationOut, JoinedFamily, KidCreate, KidOut, KidUpdate, LibraryEntryOut, MemberOut,
+    ActivityOut, FamilySettingsBody, FamilySettingsOut, InvitationOut, JoinedFamily, KidCreate, KidOut, KidUpdate, LibraryEntryOut, MemberOut,
     OpenInvitationOut, PinBody, PinVerified, RulesBody, RulesOut, ServiceOut, ServiceSelection, ServiceSelectionOut,
 )
 from axolotly.types import RowId, Text
 
 router = APIRouter(prefix="/api/parent", tags=["kids and services"])
+
+
+@router.get("/family", response_model=FamilySettingsOut)
+def get_family(family: CurrentFamily, db: DbSession):
+    """The family's name and time zone (the clock of screen time, bedtimes and usage days)."""
+    return settings.get_settings(db, family.id)
+
+
+@router.put("/family", response_model=FamilySettingsOut, responses={422: {"description": "Unknown time zone"}})
+def update_family(body: FamilySettingsBody, family: CurrentFamily, db: DbSession):
+    return settings.update_settings(db, family, body.family_name, body.time_zone)
 
 
 @router.get("/kids", response_model=list[KidOut])

@@ -125,3 +125,17 @@ class JoinedFamily(BaseModel):
     family_id: int
     family_name: str
     role: str
+
+
+class FamilySettingsBody(BaseModel):
+    """Only the fields sent change."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    family_name: Text | None = Field(None, min_length=1, max_length=100)
+    time_zone: Text | None = Field(None, min_length=1, max_length=64, examples=["Europe/London"])
+
+
+class FamilySettingsOut(BaseModel):
+    family_name: str
+    time_zone: str

@@ -23,6 +23,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(50), server_default=UserRole.PARENT.value)  # UserRole
     created_at: Mapped[datetime] = created_at_column()
     family_name: Mapped[str | None] = mapped_column(String(100))
+    # The family's IANA time zone: "today", bedtimes and usage days are read in it (screen_time/).
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="UTC")
     # Tokens and page sessions carry the epoch they were issued in; a password change or "sign out
     # everywhere" bumps it, and every older one stops working (security/tokens.py).
     token_epoch: Mapped[int] = mapped_column(Integer, server_default="0")
