@@ -27,6 +27,7 @@ from axolotly.launcher.router import router as launcher_router
 from axolotly.ota.router import router as ota_router
 from axolotly.policies.router import router as policies_router
 from axolotly.reports.router import router as reports_router
+from axolotly.screen_time.router import router as screen_time_router
 
 
 @asynccontextmanager
@@ -58,7 +59,7 @@ def create_app() -> FastAPI:
     pages.install(app)
     for router in (accounts_router, families_router, catalog_router, policies_router, devices_router,
                    reports_router, admin_router, launcher_router, ota_router, packs_router,
-                   requests_router):
+                   requests_router, screen_time_router):
         app.include_router(router)
 
     http_errors.install(app)

@@ -24,6 +24,7 @@ RETRY_STALLED_JOBS = "retry_stalled_jobs"
 DAILY_BACKUP = "daily_backup"
 PRUNE_BACKUPS = "prune_backups"
 RESYNC_STALE_TITLES = "resync_stale_titles"
+MAINTAIN_USAGE_PARTITIONS = "maintain_usage_partitions"
 
 blueprint = procrastinate.Blueprint()
 

@@ -6,10 +6,12 @@ whatever the number of workers):
 - every minute: delete expired pairing codes and pairing requests, old throttle windows; retry
   jobs whose worker stopped sending heartbeats (killed mid-job);
 - BACKUP_CRON (daily): a pg_dump backup; half an hour later, prune backups past retention;
-- daily: re-sync titles whose `last_synced` is older than TITLE_RESYNC_DAYS.
+- daily: re-sync titles whose `last_synced` is older than TITLE_RESYNC_DAYS;
+- hourly: watch-history partitions made ahead, those past USAGE_RETENTION_DAYS dropped.
 """
 
 import logging
+from datetime import datetime, timezone
 from pathlib import Path
 
 import procrastinate
@@ -22,9 +24,11 @@ from axolotly.db.engine import database_url, session_factory
 from axolotly.enums import MediaType
 from axolotly.errors import DomainError
 from axolotly.jobs.registry import (
-    CLEANUP_EXPIRED, DAILY_BACKUP, LOAD_EPISODES, PRUNE_BACKUPS, RESYNC_STALE_TITLES, RETRY_STALLED_JOBS, blueprint,
+    CLEANUP_EXPIRED, DAILY_BACKUP, LOAD_EPISODES, MAINTAIN_USAGE_PARTITIONS, PRUNE_BACKUPS, RESYNC_STALE_TITLES,
+    RETRY_STALLED_JOBS, blueprint,
 )
 from axolotly.ops import backups
+from axolotly.screen_time import partitions
 
 logger = logging.getLogger(__name__)
 settings = get_settings()
@@ -118,3 +122,13 @@ def resync_stale_titles(timestamp: int) -> int:
             logger.warning("re-sync of title %s failed: %s", title_id, error.detail)
     logger.info("re-synced %s of %s stale titles", refreshed, len(stale))
     return refreshed
+
+
+@blueprint.periodic(cron="7 * * * *")
+@blueprint.task(name=MAINTAIN_USAGE_PARTITIONS, queueing_lock=MAINTAIN_USAGE_PARTITIONS)
+def maintain_usage_partitions(timestamp: int) -> dict[str, list[str] | int]:
+    """Watch history: next months' partitions exist before their first log; expired months go."""
+    with session_factory()() as db, db.begin():
+        done = partitions.maintain(db, datetime.now(timezone.utc), get_settings().usage_retention_days)
+    logger.info("usage partitions: %s", done)
+    return {"created": done.created, "dropped": done.dropped, "rollup_rows_deleted": done.rollup_rows_deleted}

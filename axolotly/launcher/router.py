@@ -16,16 +16,20 @@ from axolotly.devices import codes
 from axolotly.devices import service as devices
 from axolotly.errors import NotFound, Unauthorized
 from axolotly.families import kids
+from axolotly.families import settings as family_settings
 from axolotly.families import requests as title_requests
 from axolotly.launcher import episode_links, legacy_pairing
 from axolotly.launcher.auth import CurrentDevice, LauncherDevice
-from axolotly.launcher.service import RenderedLauncher, device_launcher
+from axolotly.launcher.service import RenderedLauncher, device_launcher, visible_title_count
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads
 from axolotly.http_errors import PAIR_PATH
 from axolotly.launcher.schemas import (
     DeviceInfo, DeviceValidation, EpisodeReport, EpisodeReportResult, Heartbeat, PairingInitiate, PairingStatus,
     PairRequest, PairResponse, Stored, TitleRequestCreate, TitleRequestOut,
 )
+from axolotly.screen_time import service as screen_time
+from axolotly.screen_time import usage
+from axolotly.screen_time.schemas import Stats, TimeLimits, UsageLogBody, UsageLogged
 from axolotly.security.client import client_address
 from axolotly.types import Text
 
@@ -137,6 +141,51 @@ def heartbeat(device: CurrentDevice):
 def device_info(body: DeviceInfo, device: CurrentDevice, db: DbSession):
     devices.record_info(db, device.id, body.model_dump(exclude_none=True))
     return Stored()
+
+
+# -- screen time and usage (the launcher enforces; the server decides: screen_time/) ---------------
+
+@router.get("/api/time-limits", response_model=TimeLimits)
+def time_limits(device: CurrentDevice, db: DbSession) -> TimeLimits:
+    """Today's limits for this device's kid in the family's time zone; all null and false when unassigned."""
+    if device.kid_profile_id is None:
+        return TimeLimits(dailyLimitMinutes=None, bedtimeStart=None, bedtimeEnd=None, scheduleEnabled=False,
+                          timeZone=family_settings.get_settings(db, device.family_id).time_zone, allowedNow=True,
+                          nextChangeAt=None, reason=None)
+    kid = kids.get_kid(db, device.family_id, device.kid_profile_id)
+    status = screen_time.today_for(db, kid)
+    return TimeLimits(
+        dailyLimitMinutes=status.limit_minutes,
+        bedtimeStart=f"{status.bedtime.start:%H:%M}" if status.bedtime else None,
+        bedtimeEnd=f"{status.bedtime.end:%H:%M}" if status.bedtime else None,
+        scheduleEnabled=status.enabled,
+        timeZone=family_settings.get_settings(db, device.family_id).time_zone,
+        allowedNow=status.allowed_now,
+        nextChangeAt=_iso(status.next_change_at) or None,
+        reason="bedtime" if status.in_bedtime else "limit_reached" if status.budget_spent else None,
+    )
+
+
+@router.get("/api/stats", response_model=Stats)
+def stats(device: CurrentDevice, db: DbSession) -> Stats:
+    """The kid's day so far across all of the kid's devices (the family's time zone)."""
+    if device.kid_profile_id is None:
+        return Stats(totalAppsEnabled=0, timeUsedToday=0, timeRemainingToday=None, mostUsedApp=None)
+    kid = kids.get_kid(db, device.family_id, device.kid_profile_id)
+    status = screen_time.today_for(db, kid)
+    return Stats(totalAppsEnabled=visible_title_count(db, device.family_id, kid.id),
+                 timeUsedToday=status.used_minutes, timeRemainingToday=status.remaining_minutes,
+                 mostUsedApp=usage.most_watched_today(db, kid, status.day))
+
+
+@router.post("/api/usage-logs", response_model=UsageLogged, responses={
+    400: {"description": "A missing field, bad times, end before start, a negative or over-24-hour duration, "
+                         "times in the future or more than 30 days ago"},
+    404: {"description": NOT_LINKED}})
+def usage_logs(body: UsageLogBody, device: CurrentDevice, db: DbSession) -> UsageLogged:
+    """One watching session of this device's kid; a retried identical log counts once."""
+    usage.record(db, _device_kid(device, db), device.id, body.log())
+    return UsageLogged()
 
 
 # -- kids ask, parents answer (an extension of the launcher contract: families/requests.py) --------

@@ -87,3 +87,8 @@ def page_launcher(db: Session, family_id: int, kid_id: int) -> list[dict]:
     """The kid's launcher groups (as `/api/apps` sends them), for a page to render."""
     row = db.connection().exec_driver_sql(LAUNCHER_SQL, launcher_params(family_id, kid_id)).one()
     return json.loads(row.body)
+
+
+def visible_title_count(db: Session, family_id: int, kid_id: int) -> int:
+    """How many titles the kid sees now (a title under two services counts once)."""
+    return len({item["id"] for group in page_launcher(db, family_id, kid_id) for item in group["content"]})

@@ -21,11 +21,12 @@ from axolotly.models.starter_packs import StarterPack, StarterPackTitle
 from axolotly.models.streaming_service_selection import StreamingServiceSelection
 from axolotly.models.title_requests import TitleRequest
 from axolotly.models.titles import Title
+from axolotly.models.usage import UsageDay, usage_sessions
 from axolotly.models.users import User
 
 __all__ = [
     "AuditEvent", "Base", "ContentReport", "ContentTag", "Device", "Episode", "EpisodeLink", "FamilyInvitation",
     "FamilyMember", "FamilyTitle", "KidProfile", "KidProfileTitle", "LinkReport", "OtaRelease", "PairingCode",
     "PairingRequest", "RateLimit", "StarterPack", "StarterPackTitle", "StreamingServiceSelection", "Title",
-    "TitleRequest", "User",
+    "TitleRequest", "UsageDay", "User", "usage_sessions",
 ]

@@ -1,7 +1,7 @@
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String, true
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.models.base import Base, created_at_column, json_list_column
@@ -18,6 +18,12 @@ def _quoted(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
+def _bedtime_check(day_kind: str) -> str:
+    """Both ends or neither, and never the same time (an empty or whole-day window means nothing)."""
+    start, end = f"{day_kind}_bedtime_start", f"{day_kind}_bedtime_end"
+    return f"({start} IS NULL) = ({end} IS NULL) AND ({start} IS NULL OR {start} <> {end})"
+
+
 class KidProfile(Base):
     __tablename__ = "kid_profiles"
     __table_args__ = (
@@ -28,6 +34,11 @@ class KidProfile(Base):
         CheckConstraint("rules_mode IN ('allow_list', 'rules')", name="rules_mode"),
         CheckConstraint(f"max_movie_rating IN ({_quoted(MOVIE_RATINGS)})", name="max_movie_rating"),
         CheckConstraint(f"max_tv_rating IN ({_quoted(TV_RATINGS)})", name="max_tv_rating"),
+        CheckConstraint("school_day_limit_minutes BETWEEN 0 AND 1440", name="school_day_limit_range"),
+        CheckConstraint("weekend_limit_minutes BETWEEN 0 AND 1440", name="weekend_limit_range"),
+        CheckConstraint(_bedtime_check("school_day"), name="school_day_bedtime"),
+        CheckConstraint(_bedtime_check("weekend"), name="weekend_bedtime"),
+        CheckConstraint("bonus_minutes BETWEEN 0 AND 1440", name="bonus_minutes_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,3 +59,15 @@ class KidProfile(Base):
     max_tv_rating: Mapped[str | None] = mapped_column(String(10))
     block_unrated: Mapped[bool] = mapped_column(server_default=true())
     blocked_tags: Mapped[list[Any]] = json_list_column()
+    # Screen time (screen_time/clock.py), in the family's time zone: a daily limit and a bedtime
+    # window for school days (Mon-Fri) and for weekends; None = no limit / no bedtime.
+    screen_time_enabled: Mapped[bool] = mapped_column(server_default=false())
+    school_day_limit_minutes: Mapped[int | None] = mapped_column(SmallInteger)
+    weekend_limit_minutes: Mapped[int | None] = mapped_column(SmallInteger)
+    school_day_bedtime_start: Mapped[time | None]
+    school_day_bedtime_end: Mapped[time | None]
+    weekend_bedtime_start: Mapped[time | None]
+    weekend_bedtime_end: Mapped[time | None]
+    # Extra minutes a parent granted for `bonus_day` only (another day's bonus counts for nothing).
+    bonus_minutes: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    bonus_day: Mapped[date | None]

@@ -1,0 +1,209 @@
+"""Screen-time arithmetic in the family's time zone: days, bedtimes, budgets. Pure: no database.
+
+Everything is decided on UTC instants, so DST days simply have 23 or 25 hours:
+- a local day runs from its first instant to the next day's first instant (`day_bounds`);
+- a bedtime window belongs to the day on which it starts and may cross midnight (20:00–07:00);
+  Friday's window (school-day rules) lasts until Saturday 07:00;
+- a wall-clock time that a DST change skips counts from the jump (the clock is past it); one it
+  repeats is read the stricter way: a bedtime starts at its first showing and ends at its last.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+SATURDAY = 5
+HORIZON_DAYS = 3  # how far `next_change_at` looks ahead
+
+
+@dataclass(frozen=True)
+class Bedtime:
+    start: time
+    end: time  # earlier than `start`: the window ends on the next day
+
+    def __post_init__(self) -> None:
+        if self.start == self.end:
+            raise ValueError("A bedtime must start and end at different times")
+
+    def label(self) -> str:
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class DayRules:
+    limit_minutes: int | None = None  # None: no daily limit
+    bedtime: Bedtime | None = None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    enabled: bool = False
+    school_day: DayRules = DayRules()  # Monday to Friday
+    weekend: DayRules = DayRules()
+
+    def rules_for(self, day: date) -> DayRules:
+        return self.weekend if is_weekend(day) else self.school_day
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime  # UTC
+    end: datetime  # UTC, after start
+    bedtime: Bedtime
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass(frozen=True)
+class Today:
+    """What a kid may do now, and until when the answer holds (by the clock alone)."""
+
+    day: date
+    enabled: bool
+    limit_minutes: int | None  # today's limit including bonus; None = unlimited
+    bonus_minutes: int
+    used_seconds: int
+    bedtime: Bedtime | None  # the window in force now, else today's
+    in_bedtime: bool
+    allowed_now: bool
+    next_change_at: datetime | None  # UTC
+
+    @property
+    def remaining_minutes(self) -> int | None:
+        if self.limit_minutes is None:
+            return None
+        return max(0, self.limit_minutes * 60 - self.used_seconds) // 60
+
+    @property
+    def used_minutes(self) -> int:
+        return self.used_seconds // 60
+
+    @property
+    def budget_spent(self) -> bool:
+        return self.limit_minutes is not None and self.used_seconds >= self.limit_minutes * 60
+
+
+def is_weekend(day: date) -> bool:
+    return day.weekday() >= SATURDAY
+
+
+def local_day(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def _readings(day: date, clock: time, zone: ZoneInfo) -> tuple[datetime, datetime, bool]:
+    """The UTC instants a wall-clock time may mean (two in a DST overlap), and whether a gap skips it."""
+    wall = datetime.combine(day, clock)
+    first, second = (wall.replace(tzinfo=zone, fold=fold).astimezone(timezone.utc) for fold in (0, 1))
+    skipped = first.astimezone(zone).replace(tzinfo=None) != wall
+    return first, second, skipped
+
+
+def _jump_past(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """The first instant whose wall clock reads `clock` or later, for a time a DST gap skips."""
+    wall = datetime.combine(day, clock)
+    first, second, _ = _readings(day, clock, zone)
+    before, after = min(first, second), max(first, second)  # local clock: before < wall <= after
+    while after - before > timedelta(seconds=1):
+        middle = before + (after - before) / 2
+        if middle.astimezone(zone).replace(tzinfo=None) >= wall:
+            after = middle
+        else:
+            before = middle
+    return after.replace(microsecond=0)  # transitions fall on whole seconds: this is the jump itself
+
+
+def earliest(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """When the clock first shows `clock` on `day` (a skipped time: when the clock jumps past it)."""
+    first, second, skipped = _readings(day, clock, zone)
+    return _jump_past(day, clock, zone) if skipped else min(first, second)
+
+
+def latest(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """When the clock last shows `clock` on `day` (a repeated time: its second showing)."""
+    first, second, skipped = _readings(day, clock, zone)
+    return _jump_past(day, clock, zone) if skipped else max(first, second)
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The first UTC instant whose local date is `day`: midnight, or the jump of a gap at midnight
+    (a day a zone skipped altogether, like Pacific/Apia's 2011-12-30, lasts no time at all)."""
+    return earliest(day, time(0), zone)
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    return day_start(day, zone), day_start(day + timedelta(days=1), zone)
+
+
+def window_of(day: date, bedtime: Bedtime, zone: ZoneInfo) -> Window:
+    """The bedtime window that starts on `day` (ending the next day when it crosses midnight)."""
+    end_day = day + timedelta(days=1) if bedtime.end < bedtime.start else day
+    return Window(earliest(day, bedtime.start, zone), latest(end_day, bedtime.end, zone), bedtime)
+
+
+def windows_around(moment: datetime, schedule: Schedule, zone: ZoneInfo, days_ahead: int = 0) -> list[Window]:
+    """Bedtime windows starting from the day before `moment`'s day to `days_ahead` days after it."""
+    today = local_day(moment, zone)
+    windows = []
+    for offset in range(-1, days_ahead + 1):
+        day = today + timedelta(days=offset)
+        bedtime = schedule.rules_for(day).bedtime
+        if bedtime is not None:
+            windows.append(window_of(day, bedtime, zone))
+    return windows
+
+
+def active_window(moment: datetime, schedule: Schedule, zone: ZoneInfo) -> Window | None:
+    if not schedule.enabled:
+        return None
+    return next((window for window in windows_around(moment, schedule, zone) if window.contains(moment)), None)
+
+
+def split_by_day(start: datetime, end: datetime, zone: ZoneInfo) -> list[tuple[date, int]]:
+    """Whole seconds of [start, end) on each local day it touches (a session across midnight counts
+    on both); rounded cumulatively, so the parts always add up to the session's seconds."""
+    parts = []
+    day, cursor, counted = local_day(start, zone), start, 0
+    while cursor < end:
+        chunk_end = min(end, day_start(day + timedelta(days=1), zone))
+        through = round((chunk_end - start).total_seconds())
+        parts.append((day, through - counted))
+        cursor, day, counted = chunk_end, day + timedelta(days=1), through
+    return parts
+
+
+def today(now: datetime, zone: ZoneInfo, schedule: Schedule, used_seconds: int, bonus_minutes: int) -> Today:
+    """Today's answer for a kid who has watched `used_seconds` today and has `bonus_minutes` granted today."""
+    day = local_day(now, zone)
+    if not schedule.enabled:
+        return Today(day, False, None, 0, used_seconds, None, False, True, None)
+    rules = schedule.rules_for(day)
+    limit = None if rules.limit_minutes is None else rules.limit_minutes + bonus_minutes
+    window = active_window(now, schedule, zone)
+
+    def allowed_at(moment: datetime) -> bool:
+        moment_day = local_day(moment, zone)
+        if active_window(moment, schedule, zone) is not None:
+            return False
+        if moment_day == day:
+            return limit is None or used_seconds < limit * 60
+        later_limit = schedule.rules_for(moment_day).limit_minutes
+        return later_limit is None or later_limit > 0  # a new day starts with nothing used
+
+    allowed = allowed_at(now)
+    return Today(day, True, limit, bonus_minutes if limit is not None else 0, used_seconds,
+                 window.bedtime if window else rules.bedtime, window is not None, allowed,
+                 _next_change(now, zone, schedule, allowed, allowed_at))
+
+
+def _next_change(now: datetime, zone: ZoneInfo, schedule: Schedule, allowed: bool, allowed_at) -> datetime | None:
+    """The first moment after `now` at which the answer flips by the clock alone (no more watching)."""
+    today_ = local_day(now, zone)
+    candidates = {day_start(today_ + timedelta(days=offset), zone) for offset in range(1, HORIZON_DAYS + 1)}
+    for window in windows_around(now, schedule, zone, days_ahead=HORIZON_DAYS):
+        candidates.update((window.start, window.end))
+    for moment in sorted(candidate for candidate in candidates if candidate > now):
+        if allowed_at(moment) != allowed:
+            return moment
+    return None

@@ -1,0 +1,198 @@
+from datetime import date, datetime, time, timezone
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from axolotly.screen_time.clock import Bedtime, DayRules, Schedule, Today
+from axolotly.screen_time.usage import UsageLog
+from axolotly.types import Text
+
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["19:30"],
+                                 description="Local time in the family's time zone, HH:MM (24 h)")]
+Minutes = Annotated[int, Field(ge=0, le=1440, description="Minutes a day; 0 = no watching that day")]
+
+
+def clock(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+class BedtimeBody(BaseModel):
+    start: ClockTime
+    end: ClockTime  # earlier than start: the window ends the next morning
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "BedtimeBody":
+        if self.start == self.end:
+            raise PydanticCustomError("empty_bedtime", "A bedtime must start and end at different times")
+        return self
+
+    def bedtime(self) -> Bedtime:
+        return Bedtime(clock(self.start), clock(self.end))
+
+    @classmethod
+    def of(cls, bedtime: Bedtime | None) -> "BedtimeBody | None":
+        return cls(start=f"{bedtime.start:%H:%M}", end=f"{bedtime.end:%H:%M}") if bedtime else None
+
+
+class ScreenTimeBody(BaseModel):
+    """The kid's whole screen-time settings (PUT replaces them): null = no limit / no bedtime."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool
+    school_day_limit_minutes: Minutes | None = None
+    weekend_limit_minutes: Minutes | None = None
+    school_day_bedtime: BedtimeBody | None = None
+    weekend_bedtime: BedtimeBody | None = None
+
+    def schedule(self) -> Schedule:
+        return Schedule(
+            self.enabled,
+            DayRules(self.school_day_limit_minutes, self.school_day_bedtime.bedtime() if self.school_day_bedtime else None),
+            DayRules(self.weekend_limit_minutes, self.weekend_bedtime.bedtime() if self.weekend_bedtime else None),
+        )
+
+    @classmethod
+    def of(cls, schedule: Schedule) -> "ScreenTimeBody":
+        return cls(enabled=schedule.enabled, school_day_limit_minutes=schedule.school_day.limit_minutes,
+                   weekend_limit_minutes=schedule.weekend.limit_minutes,
+                   school_day_bedtime=BedtimeBody.of(schedule.school_day.bedtime),
+                   weekend_bedtime=BedtimeBody.of(schedule.weekend.bedtime))
+
+
+class TodayOut(BaseModel):
+    day: date
+    time_zone: str
+    limit_minutes: int | None  # with today's bonus
+    bonus_minutes: int
+    used_minutes: int
+    remaining_minutes: int | None
+    in_bedtime: bool
+    allowed_now: bool
+    next_change_at: datetime | None
+    summary: str
+
+    @classmethod
+    def of(cls, status: Today, time_zone: str, summary: str) -> "TodayOut":
+        return cls(day=status.day, time_zone=time_zone, limit_minutes=status.limit_minutes,
+                   bonus_minutes=status.bonus_minutes, used_minutes=status.used_minutes,
+                   remaining_minutes=status.remaining_minutes, in_bedtime=status.in_bedtime,
+                   allowed_now=status.allowed_now, next_change_at=status.next_change_at, summary=summary)
+
+
+class ScreenTimeOut(ScreenTimeBody):
+    description: str  # the settings in words, as the pages show them
+    today: TodayOut
+
+
+class BonusBody(BaseModel):
+    minutes: int = Field(ge=1, le=720, description="Extra minutes for today only")
+
+
+class TitleUsageOut(BaseModel):
+    app_id: str
+    title_id: int | None
+    name: str
+    minutes: int
+    seconds: int
+    sessions: int
+
+
+class DayUsageOut(BaseModel):
+    day: date
+    minutes: int
+    sessions: int
+    titles: list[TitleUsageOut]
+
+
+class UsageOut(BaseModel):
+    kid_id: int
+    time_zone: str
+    days: list[DayUsageOut]
+
+
+# -- the launcher's side (launcher contract, "Screen time and usage") -----------------------------
+
+AppId = Annotated[str | int, Field(description="The title id of /api/apps (or any app id)")]
+
+
+def _app_id(value: str | int | None) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text or len(text) > 64 or "\x00" in text:
+        raise PydanticCustomError("bad_app_id", "app id must be 1 to 64 characters")
+    return text
+
+
+def _aware(moment: datetime) -> datetime:
+    # A time without a zone is read as UTC (the contract's examples all end in "Z").
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+class UsageLogBody(BaseModel):
+    """Either body of the contract: {appId, appName, startTime, endTime, durationMinutes} or
+    {app_id, duration_seconds, timestamp} (the session's start)."""
+
+    appId: AppId | None = None
+    appName: Annotated[Text, Field(max_length=200)] | None = None
+    startTime: datetime | None = None
+    endTime: datetime | None = None
+    durationMinutes: float | None = None
+    app_id: AppId | None = None
+    duration_seconds: float | None = None
+    timestamp: datetime | None = None
+
+    @model_validator(mode="after")
+    def _one_whole_body(self) -> "UsageLogBody":
+        self.log()  # raises on a missing or contradictory field
+        return self
+
+    def log(self) -> UsageLog:
+        app_id = _app_id(self.appId if self.appId is not None else self.app_id)
+        if app_id is None:
+            raise PydanticCustomError("missing_app_id", "appId is required (or app_id)")
+        name = (self.appName or "").strip()
+        if self.startTime is not None:
+            start = _aware(self.startTime)
+            if self.endTime is not None:
+                seconds = (_aware(self.endTime) - start).total_seconds()
+            elif self.durationMinutes is not None:
+                seconds = self.durationMinutes * 60
+            else:
+                raise PydanticCustomError("missing_end", "endTime is required (or durationMinutes)")
+        elif self.timestamp is not None:
+            if self.duration_seconds is None:
+                raise PydanticCustomError("missing_duration", "duration_seconds is required")
+            start, seconds = _aware(self.timestamp), self.duration_seconds
+        else:
+            raise PydanticCustomError("missing_start", "startTime is required (or timestamp)")
+        if seconds != seconds or abs(seconds) > 10**9:  # NaN or absurd: not a duration
+            raise PydanticCustomError("bad_duration", "duration is not a number of seconds")
+        return UsageLog(app_id, name, start, round(seconds))
+
+
+class UsageLogged(BaseModel):
+    success: bool = True
+    message: str = "Usage logged successfully"
+
+
+class TimeLimits(BaseModel):
+    dailyLimitMinutes: int | None
+    bedtimeStart: str | None
+    bedtimeEnd: str | None
+    scheduleEnabled: bool
+    # Extensions (clients ignore unknown keys): what the server decides, so every launcher agrees.
+    timeZone: str
+    allowedNow: bool
+    nextChangeAt: str | None
+    reason: str | None  # "bedtime" | "limit_reached" | null
+
+
+class Stats(BaseModel):
+    totalAppsEnabled: int
+    timeUsedToday: int
+    timeRemainingToday: int | None
+    mostUsedApp: str | None

@@ -1,0 +1,135 @@
+"""Screen time per kid: the parent's settings, bonus time, and today's answer for a kid.
+
+The decision itself is screen_time/clock.py (pure); this module reads and writes the kid's
+settings, the family's time zone and the usage rollup, and keeps the activity trail.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from axolotly.audit import service as audit
+from axolotly.errors import Conflict
+from axolotly.families.context import FamilyContext
+from axolotly.families.settings import family_zone
+from axolotly.models import KidProfile, UsageDay
+from axolotly.screen_time.clock import Bedtime, DayRules, Schedule, Today, local_day, today
+
+
+@dataclass(frozen=True)
+class ScreenTimeSettings:
+    enabled: bool
+    school_day: DayRules
+    weekend: DayRules
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _bedtime(start: time | None, end: time | None) -> Bedtime | None:
+    return Bedtime(start, end) if start is not None and end is not None else None
+
+
+def schedule_of(kid: KidProfile) -> Schedule:
+    return Schedule(
+        kid.screen_time_enabled,
+        DayRules(kid.school_day_limit_minutes, _bedtime(kid.school_day_bedtime_start, kid.school_day_bedtime_end)),
+        DayRules(kid.weekend_limit_minutes, _bedtime(kid.weekend_bedtime_start, kid.weekend_bedtime_end)),
+    )
+
+
+def set_schedule(db: Session, family: FamilyContext, kid: KidProfile, schedule: Schedule) -> Schedule:
+    """Replaces the kid's screen-time settings; a change is written to the activity trail in words."""
+    before = schedule_of(kid)
+    kid.screen_time_enabled = schedule.enabled
+    kid.school_day_limit_minutes = schedule.school_day.limit_minutes
+    kid.weekend_limit_minutes = schedule.weekend.limit_minutes
+    kid.school_day_bedtime_start, kid.school_day_bedtime_end = _ends(schedule.school_day.bedtime)
+    kid.weekend_bedtime_start, kid.weekend_bedtime_end = _ends(schedule.weekend.bedtime)
+    db.flush()
+    if schedule != before:
+        audit.record(db, family.id, "screen_time_changed", f"{kid.name}: {describe(kid.name, schedule)}")
+    return schedule
+
+
+def _ends(bedtime: Bedtime | None) -> tuple[time | None, time | None]:
+    return (bedtime.start, bedtime.end) if bedtime else (None, None)
+
+
+def grant_bonus(db: Session, family: FamilyContext, kid: KidProfile, minutes: int,
+                now: datetime | None = None) -> Today:
+    """Extra minutes for today only (in the family's time zone); grants on one day add up."""
+    now = now or now_utc()
+    zone = family_zone(db, family.id)
+    day = local_day(now, zone)
+    # Lock the kid's row: two parents granting at once both count.
+    db.refresh(kid, with_for_update=True)
+    rules = schedule_of(kid)
+    if not rules.enabled or rules.rules_for(day).limit_minutes is None:
+        raise Conflict(f"{kid.name} has no daily limit today: bonus time would change nothing")
+    granted = (kid.bonus_minutes if kid.bonus_day == day else 0) + minutes
+    if granted > 1440:
+        raise Conflict("Bonus time for one day cannot exceed 24 hours")
+    kid.bonus_minutes, kid.bonus_day = granted, day
+    db.flush()
+    audit.record(db, family.id, "bonus_time", f"{kid.name}: {minutes} extra minutes today ({granted} in all)")
+    return today_for(db, kid, now)
+
+
+def used_seconds(db: Session, kid_id: int, day: date) -> int:
+    return db.scalar(select(func.coalesce(func.sum(UsageDay.seconds), 0))
+                     .where(UsageDay.kid_profile_id == kid_id, UsageDay.day == day))
+
+
+def today_for(db: Session, kid: KidProfile, now: datetime | None = None) -> Today:
+    """What `kid` may do now: limits with today's bonus, bedtime, time used on every device."""
+    now = now or now_utc()
+    zone = family_zone(db, kid.family_id)
+    day = local_day(now, zone)
+    bonus = kid.bonus_minutes if kid.bonus_day == day else 0
+    return today(now, zone, schedule_of(kid), used_seconds(db, kid.id, day), bonus)
+
+
+# -- words for parents ---------------------------------------------------------------------------
+
+def duration_words(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    return f"{hours} h" if hours else f"{rest} min"
+
+
+def _day_words(name: str, days: str, rules: DayRules) -> str:
+    if rules.limit_minutes is None:
+        amount = f"{name} may watch as long as they like"
+    elif rules.limit_minutes == 0:
+        amount = f"{name} may not watch at all"
+    else:
+        amount = f"{name} may watch {duration_words(rules.limit_minutes)}"
+    if rules.bedtime and rules.limit_minutes != 0:
+        amount += f", not between {rules.bedtime.start:%H:%M} and {rules.bedtime.end:%H:%M}"
+    return f"On {days} {amount}."
+
+
+def describe(name: str, schedule: Schedule) -> str:
+    """"On school days Emma may watch 1 h 30 min, not between 19:30 and 07:00. On weekends …"."""
+    if not schedule.enabled:
+        return f"No screen-time limits for {name}."
+    return " ".join((_day_words(name, "school days", schedule.school_day),
+                     _day_words(name, "weekends", schedule.weekend)))
+
+
+def today_words(status: Today) -> str:
+    """One line for the home page: "45 min left today", "Bedtime until 07:00", "No limits"."""
+    if not status.enabled:
+        return "No screen-time limits"
+    if status.in_bedtime and status.bedtime:
+        return f"Bedtime until {status.bedtime.end:%H:%M}"
+    if status.limit_minutes is None:
+        return "No daily limit today"
+    if status.budget_spent:
+        return "Time's up for today"
+    return f"{duration_words(status.remaining_minutes or 0)} left today"

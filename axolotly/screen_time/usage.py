@@ -1,0 +1,158 @@
+"""Watch history: sessions logged by launchers (devices and the web launcher) and their daily rollup.
+
+A session is stored once (its identity is kid, device, app and start: a retried log changes
+nothing) and, only when it is new, added to `usage_daily` on each local day it touches, so the
+rollup is exactly the sum of the stored sessions. A log names a title only when the app id is a
+title of this kid's family (a policy of the kid or the family library): never another family's.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, literal, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from axolotly.errors import BadRequest
+from axolotly.families.settings import family_zone
+from axolotly.models import FamilyTitle, KidProfile, KidProfileTitle, Title, UsageDay, usage_sessions
+from axolotly.screen_time.clock import local_day, split_by_day
+from axolotly.screen_time.service import now_utc
+from axolotly.types import PG_INT_MAX
+
+MAX_SECONDS = 24 * 60 * 60
+FUTURE_SLACK = timedelta(minutes=5)  # device clocks drift a little
+MAX_AGE = timedelta(days=30)  # a device offline for weeks may still send; older logs are refused
+
+
+@dataclass(frozen=True)
+class UsageLog:
+    app_id: str
+    app_name: str
+    started_at: datetime  # aware
+    seconds: int
+
+    @property
+    def ended_at(self) -> datetime:
+        return self.started_at + timedelta(seconds=self.seconds)
+
+
+def checked(log: UsageLog, now: datetime | None = None) -> UsageLog:
+    """The launcher contract's 400s: negative or over-24-hour durations, times far in the future or past."""
+    now = now or now_utc()
+    if log.seconds < 0:
+        raise BadRequest("Duration must not be negative (endTime before startTime?)")
+    if log.seconds > MAX_SECONDS:
+        raise BadRequest("Duration must be at most 24 hours")
+    if log.ended_at > now + FUTURE_SLACK:
+        raise BadRequest("Times must not be in the future")
+    if log.started_at < now - MAX_AGE:
+        raise BadRequest("Times must be within the last 30 days")
+    return log
+
+
+def _family_title(db: Session, kid: KidProfile, app_id: str) -> tuple[int, str] | None:
+    if not app_id.isascii() or not app_id.isdigit() or not 0 < int(app_id) <= PG_INT_MAX:
+        return None
+    title_id = int(app_id)
+    of_this_kid = select(literal(1)).where(KidProfileTitle.kid_profile_id == kid.id,
+                                           KidProfileTitle.title_id == title_id).exists()
+    in_library = select(literal(1)).where(FamilyTitle.family_id == kid.family_id,
+                                          FamilyTitle.title_id == title_id).exists()
+    row = db.execute(select(Title.id, Title.title).where(Title.id == title_id, or_(of_this_kid, in_library))).first()
+    return (row.id, row.title) if row else None
+
+
+def record(db: Session, kid: KidProfile, device_id: int | None, log: UsageLog) -> bool:
+    """Stores one watching session; False when the same session was already stored (a retry)."""
+    log = checked(log)
+    title = _family_title(db, kid, log.app_id)
+    title_id, app_name = (title[0], log.app_name or title[1]) if title else (None, log.app_name)
+    stored = db.execute(insert(usage_sessions).values(
+        kid_profile_id=kid.id, device_id=device_id, title_id=title_id, app_id=log.app_id, app_name=app_name,
+        started_at=log.started_at, ended_at=log.ended_at, seconds=log.seconds,
+    ).on_conflict_do_nothing().returning(usage_sessions.c.kid_profile_id)).first()
+    if stored is None:
+        return False
+    zone = family_zone(db, kid.family_id)
+    parts = split_by_day(log.started_at, log.ended_at, zone) or [(local_day(log.started_at, zone), 0)]
+    for index, (day, seconds) in enumerate(parts):
+        sessions = 1 if index == 0 else 0  # a session counts on the day it started
+        statement = insert(UsageDay).values(kid_profile_id=kid.id, day=day, app_id=log.app_id, title_id=title_id,
+                                            app_name=app_name, seconds=seconds, sessions=sessions)
+        db.execute(statement.on_conflict_do_update(
+            index_elements=[UsageDay.kid_profile_id, UsageDay.day, UsageDay.app_id],
+            set_={"seconds": UsageDay.seconds + statement.excluded.seconds,
+                  "sessions": UsageDay.sessions + statement.excluded.sessions,
+                  "title_id": func.coalesce(statement.excluded.title_id, UsageDay.title_id),
+                  "app_name": func.coalesce(func.nullif(statement.excluded.app_name, ""), UsageDay.app_name)}))
+    return True
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+@dataclass
+class TitleUsage:
+    app_id: str
+    title_id: int | None
+    name: str
+    seconds: int
+    sessions: int
+
+    @property
+    def minutes(self) -> int:
+        return self.seconds // 60
+
+
+@dataclass
+class DayUsage:
+    day: date
+    titles: list[TitleUsage] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> int:
+        return sum(title.seconds for title in self.titles)
+
+    @property
+    def minutes(self) -> int:
+        return self.seconds // 60
+
+    @property
+    def sessions(self) -> int:
+        return sum(title.sessions for title in self.titles)
+
+
+def _name(row) -> str:
+    return row.title or row.app_name or f"App {row.app_id}"
+
+
+def days(db: Session, kid: KidProfile, first: date, last: date) -> list[DayUsage]:
+    """Every day from `first` to `last` (empty days too, for a chart), titles by minutes watched."""
+    rows = db.execute(
+        select(UsageDay.day, UsageDay.app_id, UsageDay.title_id, UsageDay.app_name, UsageDay.seconds,
+               UsageDay.sessions, Title.title)
+        .outerjoin(Title, Title.id == UsageDay.title_id)
+        .where(UsageDay.kid_profile_id == kid.id, UsageDay.day.between(first, last))
+        .order_by(UsageDay.day, UsageDay.seconds.desc(), UsageDay.app_id))
+    by_day = {first + timedelta(days=offset): DayUsage(first + timedelta(days=offset))
+              for offset in range((last - first).days + 1)}
+    for row in rows:
+        by_day[row.day].titles.append(TitleUsage(row.app_id, row.title_id, _name(row), row.seconds, row.sessions))
+    return list(by_day.values())
+
+
+def titles_between(history: list[DayUsage]) -> list[TitleUsage]:
+    """The titles watched over these days, most watched first."""
+    totals: dict[str, TitleUsage] = {}
+    for day in history:
+        for title in day.titles:
+            total = totals.setdefault(title.app_id, TitleUsage(title.app_id, title.title_id, title.name, 0, 0))
+            total.seconds += title.seconds
+            total.sessions += title.sessions
+    return sorted(totals.values(), key=lambda title: (-title.seconds, title.name))
+
+
+def most_watched_today(db: Session, kid: KidProfile, day: date) -> str | None:
+    history = days(db, kid, day, day)[0]
+    watched = [title for title in history.titles if title.seconds > 0]
+    return watched[0].name if watched else None
