@@ -1,0 +1,232 @@
+"""Screen time and usage through the API: the parent's settings and bonus time, the launcher's
+time-limits / stats / usage-logs (both bodies), idempotent logs, bad input, other families."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select, text
+
+from axolotly.models import AuditEvent, FamilyTitle, KidProfile, usage_sessions
+from tests.api import add_kid, auth, offline_title, sign_up
+from tests.launcher_helpers import assign, device_row_id, pair_device
+
+UTC = timezone.utc
+SETTINGS = {"enabled": True, "school_day_limit_minutes": 90, "weekend_limit_minutes": 120,
+            "school_day_bedtime": {"start": "19:30", "end": "07:00"},
+            "weekend_bedtime": {"start": "20:30", "end": "08:00"}}
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+@pytest.fixture
+def family(client):
+    parent = sign_up(client)
+    kid = add_kid(client, parent, "Emma", age=None)
+    device = pair_device(client, parent)
+    assign(client, parent, device_row_id(client, parent, device), kid["id"])
+    return parent, kid, device
+
+
+def put_screen_time(client, parent, kid, body=SETTINGS):
+    return client.put(f"/api/parent/kids/{kid['id']}/screen-time", json=body, headers=auth(parent))
+
+
+def log(client, device, minutes=30, start=None, app_id="123", name="Bluey"):
+    start = start or datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    return client.post("/api/usage-logs", headers=device, json={
+        "appId": app_id, "appName": name, "startTime": iso(start), "endTime": iso(start + timedelta(minutes=minutes)),
+        "durationMinutes": minutes})
+
+
+def midday_zone() -> str:
+    """A fixed-offset zone where it is about noon now: "today" has room before and after, whenever the test runs."""
+    offset = 12 - datetime.now(UTC).hour  # -11 .. +12
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"  # POSIX names: the sign is inverted
+
+
+def stored_sessions(db) -> int:
+    return db.scalar(select(func.count()).select_from(usage_sessions))
+
+
+# -- settings -------------------------------------------------------------------------------------
+
+def test_settings_round_trip_in_words_with_an_audit_entry(client, family, db):
+    parent, kid, _ = family
+    default = client.get(f"/api/parent/kids/{kid['id']}/screen-time", headers=auth(parent)).json()
+    assert default["enabled"] is False and default["description"] == "No screen-time limits for Emma."
+    response = put_screen_time(client, parent, kid)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert {key: body[key] for key in SETTINGS} == SETTINGS
+    assert body["description"].startswith("On school days Emma may watch 1 h 30 min, not between 19:30 and 07:00.")
+    assert body["today"]["time_zone"] == "UTC"
+    assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "screen_time_changed")) == 1
+
+
+@pytest.mark.parametrize("change", [
+    {"school_day_limit_minutes": 1441}, {"school_day_limit_minutes": -1},
+    {"school_day_bedtime": {"start": "24:00", "end": "07:00"}}, {"school_day_bedtime": {"start": "7:00", "end": "8:00"}},
+    {"weekend_bedtime": {"start": "20:00", "end": "20:00"}}, {"weekend_bedtime": {"start": "20:00"}},
+    {"enabled": "sometimes"}, {"bedtime": "20:00"},
+])
+def test_bad_settings_are_refused_and_change_nothing(client, family, db, change):
+    parent, kid, _ = family
+    response = put_screen_time(client, parent, kid, {**SETTINGS, **change})
+    assert response.status_code == 422 and response.json()["detail"]
+    assert db.get(KidProfile, kid["id"]).screen_time_enabled is False
+
+
+def test_another_familys_kid_is_not_found(client, family, db):
+    parent, kid, _ = family
+    stranger = sign_up(client)
+    for method, path, body in (("get", "screen-time", None), ("put", "screen-time", SETTINGS),
+                               ("post", "bonus-time", {"minutes": 30}), ("get", "usage", None)):
+        response = client.request(method, f"/api/parent/kids/{kid['id']}/{path}", json=body, headers=auth(stranger))
+        assert response.status_code == 404, (path, response.text)
+    assert db.get(KidProfile, kid["id"]).screen_time_enabled is False
+
+
+def test_family_time_zone_is_validated(client, family, db):
+    parent, _, _ = family
+    assert client.get("/api/parent/family", headers=auth(parent)).json()["time_zone"] == "UTC"
+    for bad in ("Mars/Olympus", "", "../../etc/passwd", "posixrules", "x" * 65):
+        response = client.put("/api/parent/family", json={"time_zone": bad}, headers=auth(parent))
+        assert response.status_code == 422, bad
+    response = client.put("/api/parent/family", json={"time_zone": "Europe/Berlin", "family_name": "Die Beispiels"},
+                          headers=auth(parent))
+    assert response.json() == {"family_name": "Die Beispiels", "time_zone": "Europe/Berlin"}
+
+
+# -- the launcher ---------------------------------------------------------------------------------
+
+def test_time_limits_for_an_unassigned_device_are_all_null(client):
+    parent = sign_up(client)
+    add_kid(client, parent, "Emma")
+    add_kid(client, parent, "Noah")
+    device = pair_device(client, parent)  # two kids: nobody chosen yet
+    body = client.get("/api/time-limits", headers=device).json()
+    assert body["dailyLimitMinutes"] is None and body["bedtimeStart"] is None and body["bedtimeEnd"] is None
+    assert body["scheduleEnabled"] is False
+    assert client.get("/api/stats", headers=device).json() == {
+        "totalAppsEnabled": 0, "timeUsedToday": 0, "timeRemainingToday": None, "mostUsedApp": None}
+    assert log(client, device).status_code == 404
+
+
+def test_time_limits_follow_the_settings_and_bonus_time(client, family, db):
+    parent, kid, device = family
+    body = client.get("/api/time-limits", headers=device).json()
+    assert body == {"dailyLimitMinutes": None, "bedtimeStart": None, "bedtimeEnd": None, "scheduleEnabled": False,
+                    "timeZone": "UTC", "allowedNow": True, "nextChangeAt": None, "reason": None}
+    assert client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 15},
+                       headers=auth(parent)).status_code == 409  # no limit: bonus would change nothing
+    put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 60, "weekend_limit_minutes": 60})
+    limits = client.get("/api/time-limits", headers=device).json()
+    assert limits["scheduleEnabled"] is True and limits["dailyLimitMinutes"] == 60
+    assert limits["bedtimeStart"] in ("19:30", "20:30") and limits["nextChangeAt"].endswith("Z")
+    granted = client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 30}, headers=auth(parent))
+    assert granted.status_code == 200 and granted.json()["today"]["bonus_minutes"] == 30
+    client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 15}, headers=auth(parent))
+    assert client.get("/api/time-limits", headers=device).json()["dailyLimitMinutes"] == 105
+    assert client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 0},
+                       headers=auth(parent)).status_code == 422
+    assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "bonus_time")) == 2
+
+
+def test_both_usage_bodies_are_stored_and_a_retry_counts_once(client, family, db):
+    parent, kid, device = family
+    client.put("/api/parent/family", json={"time_zone": midday_zone()}, headers=auth(parent))
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    assert log(client, device, 30, start).json() == {"success": True, "message": "Usage logged successfully"}
+    assert log(client, device, 30, start).status_code == 200  # the same log again
+    second = {"app_id": "456", "duration_seconds": 600, "timestamp": iso(start + timedelta(minutes=40))}
+    assert client.post("/api/usage-logs", json=second, headers=device).status_code == 200
+    assert client.post("/api/usage-logs", json=second, headers=device).status_code == 200
+    assert stored_sessions(db) == 2
+    stats = client.get("/api/stats", headers=device).json()
+    assert stats["timeUsedToday"] == 40
+    assert stats["timeRemainingToday"] is None
+
+
+def test_stats_sum_the_kids_day_across_devices_and_name_the_most_watched_title(client, family, db):
+    parent, kid, device = family
+    tablet = pair_device(client, parent)
+    assign(client, parent, device_row_id(client, parent, tablet), kid["id"])
+    bluey = offline_title(db, "Bluey")
+    db.add(FamilyTitle(family_id=parent["id"], title_id=bluey.id))
+    db.flush()
+    put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 100, "weekend_limit_minutes": 100,
+                                          "school_day_bedtime": None, "weekend_bedtime": None})
+    client.put("/api/parent/family", json={"time_zone": midday_zone()}, headers=auth(parent))
+    first = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=50)
+    log(client, device, 10, first, app_id=str(bluey.id), name="")
+    log(client, tablet, 10, first, app_id=str(bluey.id), name="")  # another device, same minute: its own session
+    log(client, tablet, 5, first + timedelta(minutes=12), app_id="com.example.game", name="A game")
+    stats = client.get("/api/stats", headers=device).json()
+    assert stats["timeUsedToday"] == 25 and stats["timeRemainingToday"] == 75
+    assert stats["mostUsedApp"] == "Bluey"  # named from the catalog: the log sent no name
+    assert client.get("/api/stats", headers=tablet).json() == stats
+
+
+def test_a_log_never_names_another_familys_title(client, family, db):
+    parent, kid, device = family
+    other = sign_up(client)
+    peppa = offline_title(db, "Peppa Pig")
+    db.add(FamilyTitle(family_id=other["id"], title_id=peppa.id))  # in the other family's library only
+    db.flush()
+    log(client, device, 5, app_id=str(peppa.id), name="Something")
+    assert db.scalar(select(usage_sessions.c.title_id)) is None
+
+
+@pytest.mark.parametrize("body", [
+    {}, {"appName": "Bluey"}, {"appId": "1", "startTime": "2025-01-01T10:00:00Z"},
+    {"appId": "1", "startTime": "yesterday", "endTime": "2025-01-01T10:00:00Z"},
+    {"app_id": "1", "timestamp": "2025-01-01T10:00:00Z"}, {"app_id": "1", "duration_seconds": 60},
+    {"app_id": "", "duration_seconds": 60, "timestamp": "{recent}"},
+    {"app_id": "x" * 65, "duration_seconds": 60, "timestamp": "{recent}"},
+    {"app_id": "1", "duration_seconds": -1, "timestamp": "{recent}"},
+    {"app_id": "1", "duration_seconds": 86401, "timestamp": "{recent}"},
+    {"app_id": "1", "duration_seconds": 60, "timestamp": "{future}"},
+    {"app_id": "1", "duration_seconds": 60, "timestamp": "{ancient}"},
+    {"appId": "1", "startTime": "{recent}", "endTime": "{before}"},
+    {"appId": "1", "startTime": "{recent}", "durationMinutes": "many"},
+    {"appId": "1\u0000", "startTime": "{recent}", "durationMinutes": 1},
+])
+def test_bad_logs_are_400_and_store_nothing(client, family, db, body):
+    _, _, device = family
+    now = datetime.now(UTC)
+    values = {"{recent}": iso(now - timedelta(hours=1)), "{future}": iso(now + timedelta(hours=1)),
+              "{ancient}": iso(now - timedelta(days=45)), "{before}": iso(now - timedelta(hours=2))}
+    body = {key: values.get(value, value) if isinstance(value, str) else value for key, value in body.items()}
+    response = client.post("/api/usage-logs", json=body, headers=device)
+    assert response.status_code == 400, response.text
+    assert isinstance(response.json()["detail"], str)
+    assert stored_sessions(db) == 0
+
+
+def test_parent_usage_report_per_day_and_title(client, family, db):
+    parent, kid, device = family
+    client.put("/api/parent/family", json={"time_zone": "America/New_York"}, headers=auth(parent))
+    now = datetime.now(UTC).replace(microsecond=0)
+    log(client, device, 20, now - timedelta(days=2), app_id="77", name="Tubi movie")
+    log(client, device, 10, now - timedelta(days=2, hours=1), app_id="77", name="Tubi movie")
+    report = client.get(f"/api/parent/kids/{kid['id']}/usage", headers=auth(parent)).json()
+    assert report["time_zone"] == "America/New_York" and len(report["days"]) == 7
+    watched = [day for day in report["days"] if day["minutes"]]
+    assert sum(day["minutes"] for day in watched) == 30
+    assert sum(day["sessions"] for day in watched) == 2
+    assert watched[0]["titles"][0]["name"] == "Tubi movie"
+    bad = client.get(f"/api/parent/kids/{kid['id']}/usage?from=2026-02-01&to=2026-01-01", headers=auth(parent))
+    assert bad.status_code == 422
+    assert client.get(f"/api/parent/kids/{kid['id']}/usage?from=2020-01-01&to=2026-01-01",
+                      headers=auth(parent)).status_code == 422
+    assert client.get(f"/api/parent/kids/{kid['id']}/usage?from=soon", headers=auth(parent)).status_code == 422
+
+
+def test_deleting_a_kid_takes_their_history(client, family, db):
+    parent, kid, device = family
+    log(client, device, 5)
+    assert client.delete(f"/api/parent/kids/{kid['id']}", headers=auth(parent)).status_code == 204
+    assert stored_sessions(db) == 0
+    assert db.scalar(text("SELECT count(*) FROM usage_daily")) == 0
