@@ -7,14 +7,14 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from axolotly.web import (admin_pages, auth_pages, catalog_pages, family_pages, kid_pages, library_pages, members_pages,
-                          ota_pages, pack_pages, posters, requests_pages)
+                          ota_pages, pack_pages, posters, requests_pages, screen_time_pages)
 from axolotly.web.session import LoginRequired
 
 
 def install(app: FastAPI) -> None:
     for router in (auth_pages.router, family_pages.router, members_pages.router, catalog_pages.router, library_pages.router,
                    kid_pages.router, admin_pages.router, ota_pages.router, pack_pages.router, posters.router,
-                   requests_pages.router):
+                   requests_pages.router, screen_time_pages.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 

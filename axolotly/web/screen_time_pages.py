@@ -1,0 +1,83 @@
+"""Screen time pages: one settings form per kid (limits, bedtimes, bonus) and the watch history."""
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+
+from axolotly.accounts.deps import DbSession
+from axolotly.errors import Invalid
+from axolotly.families import settings as family_settings
+from axolotly.families.deps import WebFamily, WebOwnedKid
+from axolotly.screen_time import service, usage
+from axolotly.screen_time.clock import local_day
+from axolotly.screen_time.schemas import BonusBody, ScreenTimeBody
+from axolotly.types import FormText
+from axolotly.web.forms import validated
+from axolotly.web.session import CsrfChecked
+from axolotly.web.templating import redirect, render
+from axolotly.web.usage_chart import bar_chart
+
+router = APIRouter(include_in_schema=False)
+HISTORY_DAYS = 14
+
+
+def _page(kid_id: int) -> str:
+    return f"/family/kids/{kid_id}/screen-time"
+
+
+@router.get("/family/kids/{kid_id}/screen-time")
+def screen_time_page(kid: WebOwnedKid, request: Request, family: WebFamily, db: DbSession):
+    schedule = service.schedule_of(kid)
+    status = service.today_for(db, kid)
+    return render(request, "screen_time.html", user=family.user, kid=kid, settings=ScreenTimeBody.of(schedule),
+                  described=service.describe(kid.name, schedule), today=status, today_words=service.today_words(status),
+                  time_zone=family_settings.get_settings(db, family.id).time_zone)
+
+
+def _bedtime(start: str, end: str, days: str) -> dict | None:
+    start, end = start.strip()[:5], end.strip()[:5]  # <input type=time> may send seconds
+    if not start and not end:
+        return None
+    if not start or not end:
+        raise Invalid(f"Bedtime on {days}: give both a start and an end, or leave both empty")
+    return {"start": start, "end": end}
+
+
+def _minutes(value: str, days: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None  # no limit
+    if not value.isascii() or not value.isdigit():
+        raise Invalid(f"Limit on {days}: a number of minutes (0 to 1440), or empty for no limit")
+    return int(value)
+
+
+@router.post("/family/kids/{kid_id}/screen-time", dependencies=[CsrfChecked])
+def save_screen_time(kid: WebOwnedKid, family: WebFamily, db: DbSession, enabled: FormText = "",
+                     school_day_limit: FormText = "", weekend_limit: FormText = "",
+                     school_day_bedtime_start: FormText = "", school_day_bedtime_end: FormText = "",
+                     weekend_bedtime_start: FormText = "", weekend_bedtime_end: FormText = ""):
+    body = validated(ScreenTimeBody, enabled=bool(enabled),
+                     school_day_limit_minutes=_minutes(school_day_limit, "school days"),
+                     weekend_limit_minutes=_minutes(weekend_limit, "weekends"),
+                     school_day_bedtime=_bedtime(school_day_bedtime_start, school_day_bedtime_end, "school days"),
+                     weekend_bedtime=_bedtime(weekend_bedtime_start, weekend_bedtime_end, "weekends"))
+    schedule = service.set_schedule(db, family, kid, body.schedule())
+    return redirect(_page(kid.id), service.describe(kid.name, schedule))
+
+
+@router.post("/family/kids/{kid_id}/bonus-time", dependencies=[CsrfChecked])
+def grant_bonus(kid: WebOwnedKid, family: WebFamily, db: DbSession, minutes: FormText):
+    body = validated(BonusBody, minutes=minutes)
+    status = service.grant_bonus(db, family, kid, body.minutes)
+    return redirect(_page(kid.id), f"{kid.name} has {body.minutes} extra minutes today: {service.today_words(status)}")
+
+
+@router.get("/family/kids/{kid_id}/history")
+def history_page(kid: WebOwnedKid, request: Request, family: WebFamily, db: DbSession):
+    zone = family_settings.family_zone(db, family.id)
+    last = local_day(service.now_utc(), zone)
+    days = usage.days(db, kid, last - timedelta(days=HISTORY_DAYS - 1), last)
+    return render(request, "watch_history.html", user=family.user, kid=kid, days=days, time_zone=zone.key,
+                  chart=bar_chart([(day.day, day.minutes) for day in days], f"Minutes {kid.name} watched each day"),
+                  titles=usage.titles_between(days), duration_words=service.duration_words)
