@@ -75,3 +75,21 @@ def test_another_familys_kid_pages_are_not_found(client, db):
     response = post_form(client, f"/family/kids/{kid['id']}/screen-time", FORM, "/")
     assert response.status_code in (303, 404)
     assert db.get(KidProfile, kid["id"]).screen_time_enabled is False
+
+
+def test_home_page_shows_each_kids_time_left_today(client, db):
+    parent = logged_in_parent(client)
+    emma, noah = add_kid(client, parent, "Emma"), add_kid(client, parent, "Noah")
+    limits = {"enabled": True, "school_day_limit_minutes": 45, "weekend_limit_minutes": 45}
+    client.put(f"/api/parent/kids/{emma['id']}/screen-time", json=limits, headers=auth(parent))
+    device = pair_device(client, parent)
+    assign(client, parent, device_row_id(client, parent, device), emma["id"])
+    now = datetime.now(UTC).replace(microsecond=0)
+    start = max(now - timedelta(minutes=15), now.replace(hour=0, minute=0, second=0))
+    client.post("/api/usage-logs", headers=device, json={
+        "app_id": "1", "duration_seconds": int((now - start).total_seconds()), "timestamp": start.isoformat()})
+    used = (now - start).seconds // 60
+    home = client.get("/").text
+    assert f"{45 - used} min left today" in home
+    assert "No screen-time limits" in home  # Noah
+    assert f'href="/family/kids/{noah["id"]}/screen-time"' in home

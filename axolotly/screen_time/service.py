@@ -93,6 +93,20 @@ def today_for(db: Session, kid: KidProfile, now: datetime | None = None) -> Toda
     return today(now, zone, schedule_of(kid), used_seconds(db, kid.id, day), bonus)
 
 
+def family_today(db: Session, kids: list[KidProfile], now: datetime | None = None) -> dict[int, Today]:
+    """Today's answer for each of a family's kids (the home page): one query for all their usage."""
+    if not kids:
+        return {}
+    now = now or now_utc()
+    zone = family_zone(db, kids[0].family_id)
+    day = local_day(now, zone)
+    used = dict(db.execute(select(UsageDay.kid_profile_id, func.sum(UsageDay.seconds))
+                           .where(UsageDay.kid_profile_id.in_([kid.id for kid in kids]), UsageDay.day == day)
+                           .group_by(UsageDay.kid_profile_id)).all())
+    return {kid.id: today(now, zone, schedule_of(kid), used.get(kid.id, 0),
+                          kid.bonus_minutes if kid.bonus_day == day else 0) for kid in kids}
+
+
 # -- words for parents ---------------------------------------------------------------------------
 
 def duration_words(minutes: int) -> str:

@@ -17,6 +17,7 @@ from axolotly.families import requests as title_requests
 from axolotly.families.schemas import KidCreate, KidUpdate, PinBody
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
+from axolotly.screen_time import service as screen_time
 from axolotly.types import FormCount, FormText, RowId, Text
 from axolotly.web import library_pages
 from axolotly.web.forms import validated
@@ -29,8 +30,11 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def home(request: Request, family: WebFamily, db: DbSession):
+    family_kids = kids.list_kids(db, family.id)
+    time_left = {kid_id: screen_time.today_words(status)
+                 for kid_id, status in screen_time.family_today(db, family_kids).items()}
     return render(request, "home.html", user=family.user, family_name=members.family_name(db, family.id),
-                  kids=kids.list_kids(db, family.id),
+                  kids=family_kids, time_left=time_left,
                   selected=streaming.selected_services(db, family.id), devices=devices.list_devices(db, family.id),
                   activity=audit.recent(db, family.id, limit=5),
                   open_requests=title_requests.count_open(db, family.id))
