@@ -142,7 +142,7 @@ def _top_statements(figures: dict) -> Iterator[GaugeMetricFamily]:
     calls = GaugeMetricFamily("axolotly_db_statement_calls", "Top statements: calls", labels=labels)
     for order in ("total", "mean"):
         for row in figures[f"statements_by_{order}"]:
-            key = [order, row["queryid"], " ".join(row["statement"].split())[:STATEMENT_LABEL_CHARS]]
+            key = [order, str(row["queryid"]), " ".join((row["statement"] or "").split())[:STATEMENT_LABEL_CHARS]]
             total.add_metric(key, row["total_ms"] / 1000)
             mean.add_metric(key, row["mean_ms"] / 1000)
             calls.add_metric(key, row["calls"])
