@@ -92,16 +92,26 @@ def db_current() -> None:
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
-    workers: int = 1,
+    workers: int = typer.Option(1, min=1),
     reload: bool = False,
 ) -> None:
-    """Serve the HTTP API and pages with uvicorn."""
+    """Serve the HTTP API and pages with uvicorn; /metrics counts every worker's requests."""
     import uvicorn
 
-    uvicorn.run(
-        "axolotly.main:create_app", factory=True, host=host, port=port, workers=workers,
-        reload=reload, log_level="info", access_log=False,
-    )
+    from axolotly.ops import multiproc
+
+    # Several workers share one metrics directory, prepared before uvicorn spawns (and imports
+    # into) them: prometheus-client picks file-backed values at import when the variable is set.
+    # One worker runs in this process and keeps its metrics in memory.
+    directory, made_here = multiproc.prepare_directory() if workers > 1 else (None, False)
+    try:
+        uvicorn.run(
+            "axolotly.main:create_app", factory=True, host=host, port=port, workers=workers,
+            reload=reload, log_level="info", access_log=False,
+        )
+    finally:
+        if made_here:
+            multiproc.remove_directory(directory)
 
 
 @app.command("seed-demo")

@@ -36,6 +36,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     reads = pooled_launcher_reads()
     await reads.open()
     app.state.launcher_reads = reads
+    metrics.worker_started()
     # Start-up objects (modules, routes, models) live forever: keep them out of every GC pass,
     # so full collections under load stay short (latency tail).
     gc.collect()
@@ -43,6 +44,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        metrics.worker_stopping()
         await reads.close()
 
 

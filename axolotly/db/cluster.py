@@ -114,6 +114,7 @@ class LocalCluster:
         if self.throwaway:
             # Safe only for data we throw away: the test cluster.
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        options += query_timing_options()
         self._run(
             [find_pg_binary("pg_ctl"), "start", "-w", "-t", "60", "-D", str(state.data_dir),
              "-l", str(state.log_file), "-o", " ".join(options)],
@@ -254,6 +255,19 @@ class LocalCluster:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone()
             if not exists:
                 conn.execute(f'CREATE DATABASE "{DATABASE}"')
+
+
+def query_timing_options() -> list[str]:
+    """PostgreSQL's own query timing: pg_stat_statements (when the server has the library; a
+    preload of a missing library would stop the server from starting) and the server log's slow
+    statements from SLOW_QUERY_MS, the same bound as the app's own slow-query log."""
+    from axolotly.config import get_settings
+
+    options = [f"-c log_min_duration_statement={int(get_settings().slow_query_ms)}"]
+    library_dir = Path(find_pg_binary("postgres")).resolve().parent.parent / "lib"  # Debian: .../15/lib
+    if (library_dir / "pg_stat_statements.so").exists():
+        options += ["-c shared_preload_libraries=pg_stat_statements", "-c pg_stat_statements.track=top"]
+    return options
 
 
 def project_cluster() -> LocalCluster:

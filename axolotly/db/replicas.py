@@ -34,7 +34,9 @@ HEALTH_SQL = """
     SELECT pg_is_in_recovery() AS in_recovery,
            COALESCE((SELECT status = 'streaming' FROM pg_stat_wal_receiver), false) AS streaming,
            CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-                ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END::float AS lag
+                -- behind, and nothing replayed since it started: behind since at least its start
+                ELSE EXTRACT(EPOCH FROM now() - COALESCE(pg_last_xact_replay_timestamp(), pg_postmaster_start_time()))
+           END::float AS lag
 """
 
 

@@ -1,12 +1,21 @@
 """Prometheus metrics: request latency per route and status, in-flight requests, pools, database.
 
 The middleware is plain ASGI (no BaseHTTPMiddleware task per request) and labels by route
-template (`/api/parent/kids/{kid_id}`), never by raw path, so label sets stay bounded. Pool and
-database gauges are collected at scrape time; database figures come from the cached snapshot
-of `ops.stats` (one query per DB_STATS_CACHE_SECONDS however often Prometheus scrapes).
+template (`/api/parent/kids/{kid_id}`), never by raw path, so label sets stay bounded.
+
+Every uvicorn worker is its own process. With PROMETHEUS_MULTIPROC_DIR set (`axolotly serve`
+sets a fresh one per run, see `multiproc.py`) each worker writes its figures to files there and
+any worker's scrape merges them all: counters and histograms add up, gauges add up over the live
+workers (`livesum`) or take the largest (`livemax`). Without it (tests, a single process) the
+metrics live in this process's memory as usual.
+
+Pool gauges are this worker's own, written at most once a second (a scrape in one worker cannot
+look into another's pool). Database figures are one cluster's, so the scraping worker reads them
+from the cached snapshot of `ops.stats` (stale values are marked by `axolotly_db_stats_stale`).
 """
 
 import hmac
+import os
 import time
 from collections.abc import Iterator
 
@@ -19,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from axolotly.config import get_settings
 from axolotly.db.engine import get_engine
+from axolotly.ops import multiproc
 from axolotly.ops.stats import database_stats
 
 REGISTRY = CollectorRegistry()
@@ -26,12 +36,20 @@ REQUEST_SECONDS = Histogram(
     "axolotly_http_request_duration_seconds", "HTTP request latency", ["method", "route", "status"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5), registry=REGISTRY,
 )
-IN_FLIGHT = Gauge("axolotly_http_requests_in_flight", "Requests being served", registry=REGISTRY)
+IN_FLIGHT = Gauge("axolotly_http_requests_in_flight", "Requests being served (all workers)", registry=REGISTRY,
+                  multiprocess_mode="livesum")
+LAST_REQUEST = Gauge("axolotly_http_last_request_timestamp_seconds", "When any worker last finished a request",
+                     registry=REGISTRY, multiprocess_mode="livemax")
+WORKERS = Gauge("axolotly_workers", "Live server worker processes", registry=REGISTRY, multiprocess_mode="livesum")
+POOL = Gauge("axolotly_db_pool", "Connection pools, summed over the live workers", ["pool", "figure"],
+             registry=REGISTRY, multiprocess_mode="livesum")
+POOL_REFRESH_SECONDS = 1.0
 
 
 class MetricsMiddleware:
-    def __init__(self, app: ASGIApp):
+    def __init__(self, app: ASGIApp, pools: "PoolGauges"):
         self.app = app
+        self.pools = pools
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,58 +72,98 @@ class MetricsMiddleware:
             route = scope.get("route")
             REQUEST_SECONDS.labels(scope["method"], getattr(route, "path", "unmatched"), status).observe(
                 time.perf_counter() - started)
+            LAST_REQUEST.set(time.time())
+            self.pools.refresh()
 
 
-class PoolCollector(Collector):
-    """The ORM pool (QueuePool) and the launcher's async pool of this worker process."""
+class PoolGauges:
+    """Writes this worker's pool figures (the ORM QueuePool and the launcher's async pool)."""
 
     def __init__(self, app):
         self.app = app
+        self._written = -POOL_REFRESH_SECONDS
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def refresh(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._written < POOL_REFRESH_SECONDS:
+            return  # a request's hot path pays for this at most once a second per worker
+        self._written = now
         pool = get_engine().pool
-        family = GaugeMetricFamily("axolotly_db_pool", "Connection pools of this process", labels=["pool", "figure"])
-        family.add_metric(["orm", "size"], pool.size())
-        family.add_metric(["orm", "checked_out"], pool.checkedout())
-        family.add_metric(["orm", "overflow"], max(pool.overflow(), 0))
+        POOL.labels("orm", "size").set(pool.size())
+        POOL.labels("orm", "checked_out").set(pool.checkedout())
+        POOL.labels("orm", "overflow").set(max(pool.overflow(), 0))
         launcher = getattr(getattr(self.app.state, "launcher_reads", None), "pool", None)
         if launcher is not None:
             stats = launcher.get_stats()
-            family.add_metric(["launcher", "size"], stats.get("pool_size", 0))
-            family.add_metric(["launcher", "checked_out"], stats.get("pool_size", 0) - stats.get("pool_available", 0))
-            family.add_metric(["launcher", "waiting"], stats.get("requests_waiting", 0))
-        yield family
+            POOL.labels("launcher", "size").set(stats.get("pool_size", 0))
+            POOL.labels("launcher", "checked_out").set(stats.get("pool_size", 0) - stats.get("pool_available", 0))
+            POOL.labels("launcher", "waiting").set(stats.get("requests_waiting", 0))
+
+
+DATABASE_GAUGES = (
+    ("cache_hit_ratio", "Share of block reads served from shared buffers"),
+    ("connections", "Connections to this database"),
+    ("active_connections", "Connections running a statement"),
+    ("longest_query_seconds", "Age of the longest running statement"),
+    ("lock_waits", "Backends waiting for a lock"),
+    ("replicas", "Streaming replicas connected"),
+    ("replication_lag_seconds", "Largest replay lag of a replica"),
+    ("database_bytes", "Size of the database"),
+    ("jobs_queued", "Jobs waiting for a worker"),
+    ("jobs_running", "Jobs being run"),
+    ("jobs_failed", "Jobs that failed for good"),
+)
+STATEMENT_LABEL_CHARS = 200
 
 
 class DatabaseCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         figures = database_stats.snapshot()
-        for name, help_text in (
-            ("cache_hit_ratio", "Share of block reads served from shared buffers"),
-            ("connections", "Connections to this database"),
-            ("active_connections", "Connections running a statement"),
-            ("longest_query_seconds", "Age of the longest running statement"),
-            ("lock_waits", "Backends waiting for a lock"),
-            ("replicas", "Streaming replicas connected"),
-            ("replication_lag_seconds", "Largest replay lag of a replica"),
-            ("database_bytes", "Size of the database"),
-            ("jobs_queued", "Jobs waiting for a worker"),
-            ("jobs_running", "Jobs being run"),
-            ("jobs_failed", "Jobs that failed for good"),
-        ):
-            yield GaugeMetricFamily(f"axolotly_db_{name}", help_text, value=float(figures[name] or 0))
+        yield GaugeMetricFamily("axolotly_db_stats_stale", "1: some database figures are the last good ones "
+                                "(a statistics query timed out or failed)", value=float(figures["stale"]))
+        if figures["age_seconds"] is not None:
+            yield GaugeMetricFamily("axolotly_db_stats_age_seconds", "Age of the oldest database figure shown",
+                                    value=figures["age_seconds"])
+        for name, help_text in DATABASE_GAUGES:
+            if figures[name] is not None:  # never read yet (database unreachable since start): absent, not 0
+                yield GaugeMetricFamily(f"axolotly_db_{name}", help_text, value=float(figures[name]))
         tables = GaugeMetricFamily("axolotly_db_table_bytes", "Table size with indexes and TOAST", labels=["table"])
-        for table, size in sorted((figures["table_bytes"] or {}).items()):
+        for table, size in sorted(figures["table_bytes"].items()):
             tables.add_metric([table], size)
         yield tables
+        yield from _top_statements(figures)
+
+
+def _top_statements(figures: dict) -> Iterator[GaugeMetricFamily]:
+    """pg_stat_statements' top statements by total and by mean time (PostgreSQL's own timing)."""
+    labels = ["order", "queryid", "statement"]
+    total = GaugeMetricFamily("axolotly_db_statement_total_seconds", "Top statements: total execution time", labels=labels)
+    mean = GaugeMetricFamily("axolotly_db_statement_mean_seconds", "Top statements: mean execution time", labels=labels)
+    calls = GaugeMetricFamily("axolotly_db_statement_calls", "Top statements: calls", labels=labels)
+    for order in ("total", "mean"):
+        for row in figures[f"statements_by_{order}"]:
+            key = [order, str(row["queryid"]), " ".join((row["statement"] or "").split())[:STATEMENT_LABEL_CHARS]]
+            total.add_metric(key, row["total_ms"] / 1000)
+            mean.add_metric(key, row["mean_ms"] / 1000)
+            calls.add_metric(key, row["calls"])
+    yield from (total, mean, calls)
+
+
+def scrape_registry(app) -> CollectorRegistry:
+    """What /metrics shows: every worker's request metrics, plus this database's figures."""
+    registry = CollectorRegistry()
+    if multiproc.enabled():
+        multiproc.register_collector(registry)
+    else:
+        registry.register(_Merged(REGISTRY))
+    registry.register(DatabaseCollector())
+    return registry
 
 
 def install(app) -> None:
-    app.add_middleware(MetricsMiddleware)
-    registry = CollectorRegistry()
-    registry.register(_Merged(REGISTRY))
-    registry.register(PoolCollector(app))
-    registry.register(DatabaseCollector())
+    pools = PoolGauges(app)
+    app.add_middleware(MetricsMiddleware, pools=pools)
+    registry = scrape_registry(app)
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics(request: Request) -> Response:
@@ -113,7 +171,19 @@ def install(app) -> None:
         if token and not hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}"):
             return Response('{"detail":"Metrics token required"}', status_code=401, media_type="application/json",
                             headers={"WWW-Authenticate": "Bearer"})
+        pools.refresh(force=True)
+        multiproc.forget_dead_workers()
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def worker_started() -> None:
+    WORKERS.set(1)
+
+
+def worker_stopping() -> None:
+    """A worker that ends cleanly takes its live gauges along (a killed one: `forget_dead_workers`)."""
+    WORKERS.set(0)
+    multiproc.mark_dead(os.getpid())
 
 
 class _Merged(Collector):
