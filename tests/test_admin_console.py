@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from axolotly.accounts.service import create_admin
 from axolotly.models import ContentReport, ContentTag
-from tests.api import PASSWORD, auth, offline_title, sign_up
+from tests.api import PASSWORD, admin_headers, auth, offline_title, sign_up
 from tests.test_pages import csrf, log_in
 
 
@@ -234,3 +234,33 @@ def test_every_admin_table_cell_is_named_for_the_phone_layout(client, db, admin)
     css = client.get("/static/app.css").text
     phone = css[css.index("@media (max-width: 40rem)"):]
     assert "table.reflow" in phone and "content: attr(data-label)" in phone
+
+
+# -- the same through the API ----------------------------------------------------------------------
+
+def test_the_api_lists_and_closes_report_groups(client, db):
+    bluey, moana = offline_title(db, "Bluey", with_episodes=False), offline_title(db, "Moana", with_episodes=False)
+    parrs, belchers = family(client, "The Parrs"), family(client, "The Belchers")
+    first = report(client, parrs, bluey, "wrong_age_rating", "Too scary")
+    second = report(client, belchers, bluey, "wrong_age_rating")
+    report(client, parrs, moana, "other")
+    admin = admin_headers(client, db, "api-moderator@example.com")
+    assert client.get("/api/admin/report-groups", headers=auth(parrs)).status_code == 403
+    groups = client.get("/api/admin/report-groups", headers=admin).json()
+    bluey_group = next(g for g in groups if g["title"] == "Bluey")
+    assert (bluey_group["issue_type"], bluey_group["pending"]) == ("wrong_age_rating", 2)
+    assert [(r["id"], r["family"], r["family_email"]) for r in bluey_group["reports"]] == [
+        (second, "The Belchers", belchers["email"]), (first, "The Parrs", parrs["email"])]
+
+    body = {"title_id": bluey.id, "issue_type": "wrong_age_rating"}
+    assert client.post("/api/admin/report-groups/resolve", json=body, headers=admin).json() == {"closed": 2}
+    again = client.post("/api/admin/report-groups/dismiss", json=body, headers=admin)
+    assert again.status_code == 409 and again.json()["detail"]
+    groups = client.get("/api/admin/report-groups", headers=admin).json()
+    assert [(g["title"], g["pending"]) for g in groups] == [("Moana", 1), ("Bluey", 0)]
+    assert {r["status"] for r in groups[1]["reports"]} == {"resolved"} and all(r["resolved_at"] for r in groups[1]["reports"])
+    for bad, status in (({"title_id": bluey.id, "issue_type": "other"}, 404), ({"title_id": 0, "issue_type": "x"}, 422),
+                        ({"title_id": bluey.id, "issue_type": ""}, 422), ({"title_id": bluey.id}, 422)):
+        answer = client.post("/api/admin/report-groups/resolve", json=bad, headers=admin)
+        assert answer.status_code == status and answer.json()["detail"]
+    assert client.post("/api/admin/report-groups/resolve", json=body, headers=auth(parrs)).status_code == 403
