@@ -82,9 +82,12 @@ def test_parent_kid_and_admin_in_a_real_browser(server, browser):
 
     parent.goto("/family/services")
     parent.get_by_role("checkbox", name="Disney+").check()
-    parent.get_by_label("Order of Disney+").fill("1")
+    parent.get_by_role("checkbox", name="Netflix").check()
     submit(parent, "Save services")
     expect(parent.get_by_role("status")).to_contain_text("Services saved")
+    parent.get_by_role("button", name="Move Disney+ up").click()  # registry order put Netflix first
+    expect(parent.get_by_role("status")).to_contain_text("Moved Disney+ up")
+    expect(parent.locator(".service-order li").first).to_contain_text("Disney+")
     shot(parent, "services")
 
     # Allow Bluey for Emma only, then block one of its episodes for her.

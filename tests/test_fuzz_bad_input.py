@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import func, select, text
 
-from axolotly.catalog.providers import PROVIDERS
 from axolotly.models import EpisodeLink, KidProfile
 from tests.api import add_kid, admin_headers, auth, episode_ids, offline_title, sign_up
 from tests.launcher_helpers import pair_device
@@ -197,7 +196,7 @@ def world(app, fuzz_client, db) -> World:
     form_values = {key: [str(v) for v in value] if isinstance(value, list) else str(value)
                    for key, value in json_values.items()}
     form_values.update(next="/", code="123456", kid=[str(kid["id"])], policy=["allow"], blocked=[str(episode)],
-                       use=["netflix"], position=["1"] + [""] * (len(PROVIDERS) - 1), tag_id=str(tag["id"]),
+                       use=["netflix"], service="netflix", direction="down", tag_id=str(tag["id"]),
                        active="true")
     result = World(route_slots(app), ids, json_values, form_values)
     # The parent also has a browser paired as a kid launcher, with the kid signed in.

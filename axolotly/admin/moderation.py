@@ -73,3 +73,40 @@ def save_tag(db: Session, tag_id: int | None, tag: str, category: str | None, de
     except IntegrityError:
         raise Conflict(f"The tag {tag!r} exists already") from None
     return row
+
+
+@dataclass(frozen=True)
+class TagEdit:
+    tag_id: int | None  # None: a new tag
+    tag: str
+    category: str | None
+    description: str | None
+
+
+def save_tags(db: Session, edits: list[TagEdit]) -> tuple[int, int]:
+    """The console's one tag form: every row at once, all or nothing; (added, changed)."""
+    names = [edit.tag for edit in edits]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise Invalid(f"Each tag name once: {', '.join(twice)} appears more than once")
+    ids = [edit.tag_id for edit in edits if edit.tag_id is not None]
+    if len(set(ids)) != len(ids):
+        raise Invalid("Each tag may be edited once per form")
+    rows = {row.id: row for row in db.scalars(select(ContentTag).where(ContentTag.id.in_(ids)))} if ids else {}
+    if missing := [tag_id for tag_id in ids if tag_id not in rows]:
+        raise NotFound(f"Tag {missing[0]} not found (deleted meanwhile?): reload the page")
+    added = changed = 0
+    for edit in edits:
+        row = rows.get(edit.tag_id) if edit.tag_id is not None else ContentTag()
+        if (row.tag, row.category, row.description) == (edit.tag, edit.category, edit.description):
+            continue
+        row.tag, row.category, row.description = edit.tag, edit.category, edit.description
+        added, changed = (added + 1, changed) if edit.tag_id is None else (added, changed + 1)
+        db.add(row)
+    try:
+        with db.begin_nested():
+            db.flush()
+    except IntegrityError:
+        # A new name that another tag (not renamed in this form) holds, or names swapped between rows.
+        raise Conflict("A tag with one of these names exists already (rename one tag at a time to swap names)") from None
+    return added, changed

@@ -9,7 +9,8 @@ from axolotly.catalog import packs
 from axolotly.catalog.pack_schemas import PackIn, PackOut
 from axolotly.enums import ReportStatus
 from axolotly.reports import service as reports
-from axolotly.reports.schemas import AdminReportOut
+from axolotly.reports.schemas import (AdminReportOut, GroupedReportOut, ReportGroupClose, ReportGroupClosed,
+                                       ReportGroupOut)
 from axolotly.types import PageOffset, RowId
 
 router = APIRouter(prefix="/api/admin", tags=["admin"])
@@ -33,6 +34,30 @@ def resolve_report(report_id: RowId, admin: CurrentAdmin, db: DbSession):
 @router.post("/reports/{report_id}/dismiss", response_model=AdminReportOut)
 def dismiss_report(report_id: RowId, admin: CurrentAdmin, db: DbSession):
     return reports.close_report(db, report_id, ReportStatus.DISMISSED)
+
+
+@router.get("/report-groups", response_model=list[ReportGroupOut])
+def list_report_groups(admin: CurrentAdmin, db: DbSession):
+    """Reports of the same title and issue together: groups with pending reports first (longest
+    waiting first), then the most recently closed, each report with its family and resolution."""
+    return [report_group_out(group) for group in reports.report_groups(db)]
+
+
+@router.post("/report-groups/resolve", response_model=ReportGroupClosed)
+def resolve_report_group(body: ReportGroupClose, admin: CurrentAdmin, db: DbSession):
+    return ReportGroupClosed(closed=reports.close_group(db, body.title_id, body.issue_type, ReportStatus.RESOLVED))
+
+
+@router.post("/report-groups/dismiss", response_model=ReportGroupClosed)
+def dismiss_report_group(body: ReportGroupClose, admin: CurrentAdmin, db: DbSession):
+    return ReportGroupClosed(closed=reports.close_group(db, body.title_id, body.issue_type, ReportStatus.DISMISSED))
+
+
+def report_group_out(group: reports.ReportGroup) -> ReportGroupOut:
+    return ReportGroupOut(
+        title_id=group.title_id, title=group.title, issue_type=group.issue_type, pending=len(group.pending),
+        reports=[GroupedReportOut(**AdminReportOut.model_validate(line.report).model_dump(), family=line.family,
+                                  family_email=line.family_email) for line in group.lines])
 
 
 def link_out(row: moderation.LinkUnderReview) -> EpisodeLinkOut:

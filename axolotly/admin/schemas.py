@@ -1,6 +1,8 @@
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
 
-from axolotly.types import Text
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from axolotly.types import storable_text
 
 
 class EpisodeLinkOut(BaseModel):
@@ -20,8 +22,9 @@ class TagIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     tag: str = Field(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    category: Text | None = Field(None, max_length=50)
-    description: Text | None = Field(None, max_length=500)
+    # Bounded before the storable-text check, so a long one reads "at most N characters".
+    category: Annotated[str, Field(max_length=50), AfterValidator(storable_text)] | None = None
+    description: Annotated[str, Field(max_length=500), AfterValidator(storable_text)] | None = None
 
 
 class TagOut(TagIn):

@@ -3,7 +3,7 @@ from it (upsert on TMDB ids). Other domains (policies, reports, pages) ask here 
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Numeric, case, cast, func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -11,7 +11,7 @@ from axolotly.catalog.sources import CatalogEpisode, CatalogSource, CatalogTitle
 from axolotly.catalog.tags import tags_for
 from axolotly.enums import MediaType
 from axolotly.errors import Conflict, NotFound
-from axolotly.models import Episode, Title
+from axolotly.models import Episode, FamilyTitle, Title
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,65 @@ def stale_titles(db: Session, older_than_days: int, limit: int) -> list[tuple[in
     )]
 
 
+MAX_SIMILAR = 20
+
+
+def searchable(query: str) -> bool:
+    """Whether the query has a letter or digit: pg_trgm (and TMDB) ignore everything else, so a
+    query of symbols only matches nothing rather than everything."""
+    return any(character.isalnum() for character in query)
+
+
 def search(db: Session, source: CatalogSource, query: str, media_type: MediaType | None = None) -> list[SearchHit]:
-    """The source's titles for the query, each with its catalog row when it was imported already."""
-    found = source.search(query, media_type)
-    if not found:
+    """The source's titles for the query, each with its catalog row when it was imported already,
+    then the catalog's titles that merely look like the query ("Bluy" finds "Bluey"), which the
+    source did not give. Symbols only: nothing (never a source call)."""
+    query = query.strip()
+    if not searchable(query):
         return []
+    found = source.search(query, media_type)
     known = {title.tmdb_id: title for title in db.scalars(
-        select(Title).where(Title.tmdb_id.in_([item.tmdb_id for item in found])))}
-    return [SearchHit(item, known.get(item.tmdb_id)) for item in found]
+        select(Title).where(Title.tmdb_id.in_([item.tmdb_id for item in found])))} if found else {}
+    hits = [SearchHit(item, known.get(item.tmdb_id)) for item in found]
+    seen = {item.tmdb_id for item in found}
+    hits += [hit_of(title) for title in similar_titles(db, query, media_type) if title.tmdb_id not in seen]
+    return hits
+
+
+def similar_titles(db: Session, query: str, media_type: MediaType | None = None,
+                   limit: int = MAX_SIMILAR) -> list[Title]:
+    """Catalog titles like the query, closest first, through pg_trgm (migration 0024's GIN index):
+    `%` compares whole titles ("Blueyy" ~ "Bluey"), `<%` a word of a longer one ("Pepa" ~ "Peppa Pig")."""
+    closeness = func.greatest(func.similarity(Title.title, query), func.word_similarity(query, Title.title))
+    statement = (select(Title).where(Title.title.op("%")(query) | literal(query).op("<%")(Title.title))
+                 .order_by(closeness.desc(), Title.title, Title.id).limit(limit))
+    if media_type is not None:
+        statement = statement.where(Title.media_type == media_type)
+    return list(db.scalars(statement))
+
+
+def hit_of(title: Title) -> SearchHit:
+    """A catalog row as a search hit (as if the source had found it)."""
+    return SearchHit(CatalogTitle(
+        tmdb_id=title.tmdb_id, media_type=MediaType(title.media_type), title=title.title, overview=title.overview,
+        release_date=title.release_date, rating=title.rating, certification=title.certification,
+        genres=title.genres, providers=title.providers, poster_path=title.poster_path,
+        backdrop_path=title.backdrop_path), title)
+
+
+def popular_titles(db: Session, limit: int, leave_out: set[int] | None = None) -> list[Title]:
+    """The catalog's titles most families keep in their library, then the best rated (TMDB's vote
+    average), for the catalog's landing page."""
+    families = (select(FamilyTitle.title_id, func.count().label("families"))
+                .group_by(FamilyTitle.title_id).subquery())
+    # rating is text ("7.6"); anything else sorts as unrated rather than failing the cast.
+    rating = case((Title.rating.regexp_match(r"^[0-9]+(\.[0-9]+)?$"), cast(Title.rating, Numeric)))
+    statement = (select(Title).outerjoin(families, families.c.title_id == Title.id)
+                 .order_by(func.coalesce(families.c.families, 0).desc(), rating.desc().nullslast(), Title.title, Title.id)
+                 .limit(limit))
+    if leave_out:
+        statement = statement.where(Title.id.not_in(leave_out))
+    return list(db.scalars(statement))
 
 
 # TMDB's US ratings with a content descriptor glued on: the rating is what the scales compare.

@@ -38,3 +38,39 @@ def set_selection(db: Session, family_id: int, services: list[str]) -> Streaming
     )
     db.execute(statement)
     return get_selection(db, family_id)
+
+
+def _locked_services(db: Session, family_id: int) -> list[str]:
+    """The selection, its row locked until the transaction ends: two tabs moving services at once
+    each start from the other's result instead of overwriting it."""
+    selection = db.execute(
+        owned_by(select(StreamingServiceSelection), StreamingServiceSelection, family_id)
+        .with_for_update().execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    return list(selection.selected_services) if selection else []
+
+
+def use_services(db: Session, family_id: int, wanted: list[str]) -> list[str]:
+    """Keeps the services of `wanted` in their saved order; newly wanted ones go last (in the
+    order given). Order is changed by moving a service (move_service), never by typed numbers."""
+    current = _locked_services(db, family_id)
+    if len(set(wanted)) != len(wanted):
+        raise Invalid("A service may be selected only once")
+    chosen = [s for s in current if s in wanted] + [s for s in wanted if s not in current]
+    return set_selection(db, family_id, chosen).selected_services
+
+
+def move_service(db: Session, family_id: int, service: str, steps: int) -> tuple[list[str], bool]:
+    """Moves a selected service `steps` places later (negative: earlier), stopping at either end;
+    returns the new order and whether it changed."""
+    current = _locked_services(db, family_id)
+    if service not in PROVIDERS_BY_ID:
+        raise Invalid(f"Unknown service id: {service}")
+    if service not in current:
+        raise Invalid(f"{PROVIDERS_BY_ID[service].name} is not one of your services: tick it and save first")
+    position = current.index(service)
+    wanted = max(0, min(len(current) - 1, position + steps))
+    if wanted == position:
+        return current, False
+    current.insert(wanted, current.pop(position))
+    return set_selection(db, family_id, current).selected_services, True

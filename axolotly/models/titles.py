@@ -15,6 +15,8 @@ class Title(Base):
     __table_args__ = (
         Index("idx_titles_tmdb_id", "tmdb_id", unique=True),
         Index("idx_titles_media_type", "media_type"),
+        # Typo-tolerant search (catalog/service.py): pg_trgm's % and <% operators use it.
+        Index("idx_titles_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}),
         CheckConstraint(f"media_type IN ({sql_values(MediaType)})", name="media_type"),
     )
 

@@ -32,3 +32,27 @@ class ReportOut(BaseModel):
 
 class AdminReportOut(ReportOut):
     family_id: int
+
+
+class GroupedReportOut(AdminReportOut):
+    family: str  # the family's name
+    family_email: str
+
+
+class ReportGroupOut(BaseModel):
+    """The reports of one title and issue (newest first); `pending` counts those still open."""
+
+    title_id: int
+    title: str
+    issue_type: str
+    pending: int
+    reports: list[GroupedReportOut]
+
+
+class ReportGroupClose(BaseModel):
+    title_id: RowId
+    issue_type: Text = Field(min_length=1, max_length=100)
+
+
+class ReportGroupClosed(BaseModel):
+    closed: int

@@ -1,5 +1,6 @@
 """The admin console: reports, episode links, content tags, database health."""
 
+from datetime import timezone
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -7,9 +8,9 @@ from fastapi import APIRouter, Form, Request
 from axolotly.accounts.deps import DbSession, WebAdmin
 from axolotly.admin import moderation
 from axolotly.admin.schemas import TagIn
-from axolotly.catalog import service as catalog
 from axolotly.config import get_settings
 from axolotly.enums import ReportStatus
+from axolotly.errors import Invalid
 from axolotly.reports import service as reports
 from axolotly.types import FormId, RowId, Text
 from axolotly.web.forms import validated
@@ -22,10 +23,19 @@ CLOSE = {"resolve": ReportStatus.RESOLVED, "dismiss": ReportStatus.DISMISSED}
 
 @router.get("")
 def console(request: Request, user: WebAdmin, db: DbSession):
-    pending = reports.reports_by_status(db, ReportStatus.PENDING, 100, 0)
-    return render(request, "admin/console.html", user=user, reports=pending, links=moderation.links_to_review(db, 50),
-                  link_min_families=get_settings().link_min_families, tags=moderation.list_tags(db),
-                  names=catalog.title_names(db, {report.title_id for report in pending}))
+    return render(request, "admin/console.html", user=user, groups=reports.report_groups(db),
+                  links=moderation.links_to_review(db, 50), link_min_families=get_settings().link_min_families,
+                  tags=moderation.list_tags(db), utc=timezone.utc)
+
+
+@router.post("/report-groups/{action}", dependencies=[CsrfChecked])
+def close_report_group(action: str, user: WebAdmin, db: DbSession, title_id: Annotated[RowId, Form()],
+                       issue_type: Annotated[Text, Form(max_length=100)]):
+    """Resolves or dismisses every pending report of one title and issue (the console's groups)."""
+    if action not in CLOSE:
+        return redirect("/admin", "Unknown action", kind="error")
+    count = reports.close_group(db, title_id, issue_type, CLOSE[action])
+    return redirect("/admin#reports", f"{count} report{'s' if count != 1 else ''} {CLOSE[action]}")
 
 
 @router.post("/reports/{report_id}/{action}", dependencies=[CsrfChecked])
@@ -33,7 +43,7 @@ def close_report(report_id: RowId, action: str, user: WebAdmin, db: DbSession):
     if action not in CLOSE:
         return redirect("/admin", "Unknown action", kind="error")
     reports.close_report(db, report_id, CLOSE[action])
-    return redirect("/admin", f"Report {report_id} {CLOSE[action]}")
+    return redirect("/admin#reports", f"Report {report_id} {CLOSE[action]}")
 
 
 @router.post("/episode-links/{link_id}/verify", dependencies=[CsrfChecked])
@@ -49,11 +59,26 @@ def delete_link(link_id: RowId, user: WebAdmin, db: DbSession):
 
 
 @router.post("/tags", dependencies=[CsrfChecked])
-def save_tag(user: WebAdmin, db: DbSession, tag: Annotated[Text, Form()], category: Annotated[Text, Form()] = "",
-             description: Annotated[Text, Form()] = "", tag_id: Annotated[FormId, Form()] = None):
-    body = validated(TagIn, tag=tag, category=category.strip() or None, description=description.strip() or None)
-    moderation.save_tag(db, tag_id, body.tag, body.category, body.description)
-    return redirect("/admin#tags", f"Tag {body.tag} saved")
+def save_tags(user: WebAdmin, db: DbSession, tag_id: Annotated[list[FormId] | None, Form()] = None,
+              tag: Annotated[list[Text] | None, Form()] = None, category: Annotated[list[Text] | None, Form()] = None,
+              description: Annotated[list[Text] | None, Form()] = None):
+    """The one tag form: a row per tag (tag_id set) and a row for a new tag (tag_id blank; left
+    empty, it adds nothing). Rows are saved together or not at all."""
+    tag_id, tag, category, description = tag_id or [], tag or [], category or [], description or []
+    if not len(tag_id) == len(tag) == len(category) == len(description):
+        raise Invalid("Send every row of the tag form whole (id, tag, category and description)")
+    edits = []
+    for row_id, name, group, text in zip(tag_id, tag, category, description, strict=True):
+        if row_id is None and not (name.strip() or group.strip() or text.strip()):
+            continue  # the empty "new tag" row
+        try:
+            body = validated(TagIn, tag=name, category=group.strip() or None, description=text.strip() or None)
+        except Invalid as error:
+            raise Invalid(f"{name.strip() or 'New tag'}: {error.detail}") from None
+        edits.append(moderation.TagEdit(row_id, body.tag, body.category, body.description))
+    added, changed = moderation.save_tags(db, edits)
+    saved = [f"{added} added"] * bool(added) + [f"{changed} changed"] * bool(changed)
+    return redirect("/admin#tags", f"Tags saved: {', '.join(saved)}" if saved else "No tag changed")
 
 
 @router.get("/db-health")

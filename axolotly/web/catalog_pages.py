@@ -24,15 +24,26 @@ router = APIRouter(include_in_schema=False)
 POLICIES = (*PolicyKind, "")  # "": no rule
 
 
+POPULAR_ON_LANDING = 12
+
+
 @router.get("/catalog")
 def catalog_page(request: Request, family: WebFamily, db: DbSession, source: Source, q: Text = "",
                  media_type: Text = ""):
+    """Search results for `q`; without one, the landing page: the family library and the titles
+    popular with families that the library lacks."""
     q = q.strip()[:200]
     kind = MediaType(media_type) if media_type in (MediaType.MOVIE, MediaType.TV) else None
-    hits = catalog.search(db, source, q, kind) if q else []
-    return render(request, "catalog.html", user=family.user, q=q, media_type=kind or "", hits=hits,
-                  library=library.list_library(db, family.id) if not q else [],
-                  in_library=library.library_title_ids(db, family.id), vocabulary=vocabulary(db))
+    in_library = library.library_title_ids(db, family.id)
+    context = {"hits": [], "library": [], "popular": []}
+    if q:
+        context["hits"] = catalog.search(db, source, q, kind)
+    else:
+        context["library"] = library.list_library(db, family.id)
+        context["popular"] = [catalog.hit_of(title)
+                              for title in catalog.popular_titles(db, POPULAR_ON_LANDING, leave_out=in_library)]
+    return render(request, "catalog.html", user=family.user, q=q, media_type=kind or "",
+                  searchable=catalog.searchable(q), in_library=in_library, vocabulary=vocabulary(db), **context)
 
 
 @router.post("/catalog/titles", dependencies=[CsrfChecked])

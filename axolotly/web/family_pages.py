@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Request
 from axolotly.accounts.deps import DbSession
 from axolotly.audit import service as audit
 from axolotly.catalog import service as catalog
-from axolotly.catalog.providers import PROVIDERS
+from axolotly.catalog.providers import PROVIDERS, PROVIDERS_BY_ID
 from axolotly.devices import codes
 from axolotly.devices import service as devices
 from axolotly.devices.schemas import DeviceUpdate
@@ -18,7 +18,7 @@ from axolotly.families.schemas import KidCreate, KidUpdate, PinBody
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
 from axolotly.screen_time import service as screen_time
-from axolotly.types import FormCount, FormText, RowId, Text
+from axolotly.types import FormText, RowId, Text
 from axolotly.web import library_pages
 from axolotly.web.forms import validated
 from axolotly.families.deps import WebFamily, WebOwnedDevice, WebOwnedKid
@@ -86,23 +86,31 @@ def delete_kid(kid: WebOwnedKid, db: DbSession):
 
 @router.get("/family/services")
 def services_page(request: Request, family: WebFamily, db: DbSession):
-    selected = streaming.selected_services(db, family.id)
-    order = {service: position for position, service in enumerate(selected, start=1)}
-    return render(request, "services.html", user=family.user, providers=PROVIDERS, order=order)
+    selected = [PROVIDERS_BY_ID[service] for service in streaming.selected_services(db, family.id)
+                if service in PROVIDERS_BY_ID]
+    return render(request, "services.html", user=family.user, providers=PROVIDERS, selected=selected,
+                  chosen={p.id for p in selected})
 
 
 @router.post("/family/services", dependencies=[CsrfChecked])
-def save_services(family: WebFamily, db: DbSession, use: Annotated[list[Text] | None, Form()] = None,
-                  position: Annotated[list[FormCount] | None, Form()] = None):
-    """Checked services, ordered by their position fields (one per registry entry, blank = last)."""
-    use, position = use or [], position or [None] * len(PROVIDERS)
-    if len(position) != len(PROVIDERS):
-        raise Invalid("Send one position per service")
-    positions = dict(zip([p.id for p in PROVIDERS], position, strict=True))
-    ranked = sorted((positions.get(service) or 1000, index, service) for index, service in enumerate(use))
-    chosen = [service for _, _, service in ranked]
-    streaming.set_selection(db, family.id, chosen)
+def save_services(family: WebFamily, db: DbSession, use: Annotated[list[Text] | None, Form()] = None):
+    """The ticked services; those chosen before keep their place, new ones join at the end."""
+    chosen = streaming.use_services(db, family.id, use or [])
     return redirect("/family/services", "Services saved" if chosen else "No services selected")
+
+
+MOVES = {"up": -1, "down": 1}
+
+
+@router.post("/family/services/move", dependencies=[CsrfChecked])
+def move_service(family: WebFamily, db: DbSession, service: FormText, direction: FormText):
+    """One place earlier or later on the launcher: each arrow button is its own small form."""
+    if direction not in MOVES:
+        raise Invalid("Move a service up or down")
+    _, moved = streaming.move_service(db, family.id, service, MOVES[direction])
+    name = PROVIDERS_BY_ID[service].name
+    where = "first" if direction == "up" else "last"
+    return redirect("/family/services#order", f"Moved {name} {direction}" if moved else f"{name} is {where} already")
 
 
 # -- devices ------------------------------------------------------------------------------------
