@@ -2,58 +2,30 @@
 works once within the hour, and nothing tells whether an address has an account."""
 
 import logging
-import re
 import time
-from email import message_from_bytes, policy
 from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy import select
 
 from axolotly import mail
 from axolotly.accounts.password_reset import reset_token
 from axolotly.config import get_settings
-from axolotly.db.cluster import free_port
 from axolotly.models import AuditEvent, User
 from tests.api import PASSWORD, auth, sign_up
 from tests.conftest import clear_throttles
+from tests.mailbox import SMTP_USER, local_smtp_server, reset_link
 from tests.processes import live_server, wait_for
 from tests.test_pages import csrf
 
 NEW_PASSWORD = "a brand new passphrase"
-SMTP_USER, SMTP_PASSWORD = "axolotly", "s3cret/pass word"
-
-
-class Inbox:
-    """An SMTP server's handler that keeps every message (and who logged in to send it)."""
-
-    def __init__(self):
-        self.messages = []
-        self.logins = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def authenticate(self, server, session, envelope, mechanism, auth_data):
-        ok = isinstance(auth_data, LoginPassword) and auth_data == (SMTP_USER.encode(), SMTP_PASSWORD.encode())
-        if ok:
-            self.logins.append(auth_data.login.decode())
-        return AuthResult(success=ok)
 
 
 @pytest.fixture
 def smtp():
-    """A real SMTP server on 127.0.0.1 that wants a log-in (no TLS: it is local)."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=inbox.authenticate,
-                            auth_require_tls=False)
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    with local_smtp_server() as inbox:
+        yield inbox
 
 
 def set_env(monkeypatch, **values):
@@ -72,18 +44,13 @@ def settings_env(monkeypatch):
 
 @pytest.fixture
 def inbox(smtp, settings_env):
-    controller, inbox = smtp
-    settings_env(MAIL_URL=f"smtp://{SMTP_USER}:{quote(SMTP_PASSWORD, safe='')}@127.0.0.1:{controller.port}")
-    return inbox
+    settings_env(MAIL_URL=smtp.mail_url)
+    return smtp
 
 
 def ask_for_reset(client, email: str):
     return client.post("/forgot-password", data={"email": email, "csrf_token": csrf(client, "/forgot-password")},
                        follow_redirects=False)
-
-
-def reset_link(message) -> str:
-    return re.search(r"https?://\S+/reset-password/\S+", message.get_content())[0]
 
 
 def can_log_in(client, email: str, password: str) -> bool:
@@ -224,9 +191,8 @@ def live_throttles(engine):
 
 def test_a_reset_over_a_real_server_mails_after_answering(database_url, committed, smtp, live_throttles):
     """Over a socket: the mail leaves after the response (a background task), once committed."""
-    controller, inbox = smtp
-    url = f"smtp://{SMTP_USER}:{quote(SMTP_PASSWORD, safe='')}@127.0.0.1:{controller.port}"
-    with live_server(database_url, env={"MAIL_URL": url}) as base, httpx.Client(base_url=base) as http:
+    inbox = smtp
+    with live_server(database_url, env={"MAIL_URL": inbox.mail_url}) as base, httpx.Client(base_url=base) as http:
         signed_up = http.post("/api/parent/auth/signup", json={"email": "live-reset@example.com", "password": PASSWORD})
         assert signed_up.status_code == 201
         committed.append((User, signed_up.json()["id"]))
