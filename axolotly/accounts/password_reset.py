@@ -24,7 +24,7 @@ from axolotly.accounts.service import account_limit, end_every_session, normalis
 from axolotly.audit import service as audit
 from axolotly.config import get_settings
 from axolotly.errors import BadRequest, DomainError
-from axolotly.families.context import family_of
+from axolotly.families.context import act_for_family
 from axolotly.mail import Mail
 from axolotly.models import User
 from axolotly.security import rate_limits
@@ -127,6 +127,6 @@ def reset_password(db: Session, token: str, new_password: str) -> User:
     db.flush()
     end_every_session(db, user)
     rate_limits.clear(db, account_limit(user.email))
-    audit.record(db, family_of(db, user).id, "password_changed",
+    audit.record(db, act_for_family(db, user).id, "password_changed",
                  f"{user.email} set a new password through an emailed reset link")
     return user

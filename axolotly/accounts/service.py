@@ -124,7 +124,7 @@ def end_every_session(db: Session, user: User) -> None:
 
 def sign_out_everywhere(db: Session, user: User) -> None:
     end_every_session(db, user)
-    audit.record(db, family_of(db, user).id, "signed_out_everywhere", f"{user.email} signed out everywhere")
+    audit.record(db, act_for_family(db, user).id, "signed_out_everywhere", f"{user.email} signed out everywhere")
 
 
 def check_password(db: Session, user: User, password: str, wrong: str = "Current password does not match") -> None:
@@ -144,7 +144,7 @@ def change_password(db: Session, user: User, current_password: str, new_password
     user.password_hash = hash_secret(new_password)
     db.flush()
     end_every_session(db, user)
-    audit.record(db, family_of(db, user).id, "password_changed", f"{user.email} changed their password")
+    audit.record(db, act_for_family(db, user).id, "password_changed", f"{user.email} changed their password")
 
 
 def change_email(db: Session, user: User, password: str, new_email: str) -> str:
@@ -163,13 +163,13 @@ def change_email(db: Session, user: User, password: str, new_email: str) -> str:
             db.flush()
     except IntegrityError:  # a concurrent sign-up or change took the address
         raise Conflict(EMAIL_TAKEN) from None
-    audit.record(db, family_of(db, user).id, "email_changed", f"{old_email} changed their email to {new_email}")
+    audit.record(db, act_for_family(db, user).id, "email_changed", f"{old_email} changed their email to {new_email}")
     return old_email
 
 
 def delete_account(db: Session, user: User, password: str) -> None:
     check_password(db, user, password, wrong="Password does not match")
-    family = family_of(db, user)
+    family = act_for_family(db, user)
     if not family.is_owner:  # a co-parent leaves; the family stays (its trail says so)
         audit.record(db, family.id, "account_deleted", f"{user.email} deleted their account and left the family")
     else:  # the family's trail goes with it: the server log keeps the fact (no address: it is gone)
