@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     # (co-parent invitations); unset: the request's own address.
     public_url: str | None = None
 
+    # Outgoing mail (password resets): smtp://user:pass@host:port, smtp+starttls://…, smtps://…
+    # (axolotly/mail.py); unset: each mail is printed to the server log instead.
+    mail_url: str | None = None
+
     # Web pages: cookie lifetime, and `Secure` cookies when served over TLS.
     web_session_hours: int = Field(12, ge=1, le=24 * 30)
     cookie_secure: bool = False

@@ -1,8 +1,11 @@
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, BackgroundTasks, Request, status
 
-from axolotly.accounts import service
+from axolotly import mail
+from axolotly.accounts import password_reset, service
 from axolotly.accounts.deps import CurrentUser, DbSession
-from axolotly.accounts.schemas import AccessToken, Credentials, DeleteAccount, PasswordChange, SignUp, UserOut
+from axolotly.accounts.notices import email_changed_notice
+from axolotly.accounts.schemas import (AccessToken, Credentials, DeleteAccount, EmailChange, Message, PasswordChange,
+                                       PasswordReset, PasswordResetRequest, SignUp, UserOut)
 from axolotly.security.client import client_address
 
 router = APIRouter(prefix="/api/parent", tags=["accounts"])
@@ -29,6 +32,25 @@ def log_in(body: Credentials, request: Request, db: DbSession):
     return _access_token(service.authenticate(db, body.email, body.password, client_address(request)))
 
 
+@router.post("/auth/password-reset", status_code=status.HTTP_202_ACCEPTED, response_model=Message,
+             responses={429: {"description": "Throttled (per address and per email)"},
+                        503: {"description": "Production without PUBLIC_URL"}})
+def request_password_reset(body: PasswordResetRequest, request: Request, db: DbSession, mails: BackgroundTasks):
+    """Mails a single-use link valid one hour, if the address has an account; the answer is the
+    same either way (it never tells whether an account exists)."""
+    reset = password_reset.request_reset(db, body.email, client_address(request), str(request.base_url))
+    if reset is not None:
+        mails.add_task(mail.send_quietly, reset.mail)
+    return Message(detail=password_reset.SENT)
+
+
+@router.post("/auth/password-reset/confirm", status_code=status.HTTP_204_NO_CONTENT,
+             responses={400: {"description": "Expired, used or unknown link"}})
+def reset_password(body: PasswordReset, db: DbSession) -> None:
+    """Sets the new password from the emailed link's token; every session of the account ends."""
+    password_reset.reset_password(db, body.token, body.new_password)
+
+
 @router.get("/me", response_model=UserOut)
 def me(user: CurrentUser):
     return user
@@ -41,6 +63,17 @@ def change_password(body: PasswordChange, user: CurrentUser, db: DbSession):
     answer is a fresh access token for the client that asked, so it stays signed in."""
     service.change_password(db, user, body.current_password, body.new_password)
     return _access_token(user)
+
+
+@router.put("/me/email", response_model=UserOut,
+            responses={401: {"description": "Wrong password"}, 409: {"description": "Email taken"},
+                       429: {"description": "Throttled"}})
+def change_email(body: EmailChange, user: CurrentUser, db: DbSession, mails: BackgroundTasks):
+    """Change the sign-in email (the password confirms it); the old address is told."""
+    old_email = service.change_email(db, user, body.password, body.email)
+    if old_email != user.email:
+        mails.add_task(mail.send_quietly, email_changed_notice(old_email, user.email))
+    return user
 
 
 @router.post("/me/sign-out-everywhere", status_code=status.HTTP_204_NO_CONTENT)

@@ -44,6 +44,24 @@ class DeleteAccount(BaseModel):
     password: Text = Field(min_length=1, max_length=200)
 
 
+class EmailChange(BaseModel):
+    password: Text = Field(min_length=1, max_length=200)
+    email: EmailStr
+
+
+class PasswordResetRequest(BaseModel):
+    email: EmailStr
+
+
+class PasswordReset(BaseModel):
+    token: Text = Field(min_length=1, max_length=200, description="From the emailed link: /reset-password/<token>")
+    new_password: NewPassword
+
+
+class Message(BaseModel):
+    detail: str
+
+
 class UserOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

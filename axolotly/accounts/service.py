@@ -1,6 +1,7 @@
-"""Sign-up, log-in with durable throttling, tokens' owner and validity, password change, sign-out
-everywhere, account deletion."""
+"""Sign-up, log-in with durable throttling, tokens' owner and validity, password and email change,
+sign-out everywhere, account deletion (password reset: password_reset.py)."""
 
+import logging
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
@@ -26,6 +27,9 @@ TOO_MANY_LOGINS = "Too many failed log-ins; try again later"
 TOO_MANY_SIGN_UPS = "Too many new accounts from this address; try again later"
 TOO_MANY_WRONG_PASSWORDS = "Too many wrong passwords; try again later"
 INVALID_LOGIN = "Invalid email or password"
+EMAIL_TAKEN = "An account with this email already exists"
+
+logger = logging.getLogger("axolotly.accounts")
 
 
 def normalise_email(email: str) -> str:
@@ -44,7 +48,7 @@ def sign_up(db: Session, email: str, password: str, family_name: str | None, cli
     email = normalise_email(email)
     rate_limits.spend(db, sign_up_limit(client), TOO_MANY_SIGN_UPS)
     if db.execute(select(User.id).where(User.email == email)).first():
-        raise Conflict("An account with this email already exists")
+        raise Conflict(EMAIL_TAKEN)
     user = User(email=email, password_hash=hash_secret(password), role=UserRole.PARENT,
                 family_name=family_name or f"{email.split('@')[0]}'s family")
     db.add(user)
@@ -52,7 +56,7 @@ def sign_up(db: Session, email: str, password: str, family_name: str | None, cli
         with db.begin_nested():
             db.flush()
     except IntegrityError:  # a concurrent sign-up with the same email won the race
-        raise Conflict("An account with this email already exists") from None
+        raise Conflict(EMAIL_TAKEN) from None
     if invitation_token is not None:
         accept_invitation(db, user, invitation_token)
     return user
@@ -112,36 +116,63 @@ def token_user(db: Session, claims: tuple[int, int] | None) -> User | None:
     return user if user is not None and user.token_epoch == epoch else None
 
 
-def _end_every_session(db: Session, user: User) -> None:
+def end_every_session(db: Session, user: User) -> None:
     """Every token and page session issued so far stops working; new ones carry the new epoch."""
     # An ORM UPDATE: one atomic increment, and `user` in this session sees the new epoch.
     db.execute(update(User).where(User.id == user.id).values(token_epoch=User.token_epoch + 1))
 
 
 def sign_out_everywhere(db: Session, user: User) -> None:
-    _end_every_session(db, user)
-    audit.record(db, family_of(db, user).id, "signed_out_everywhere", f"{user.email} signed out everywhere")
+    end_every_session(db, user)
+    audit.record(db, act_for_family(db, user).id, "signed_out_everywhere", f"{user.email} signed out everywhere")
+
+
+def check_password(db: Session, user: User, password: str, wrong: str = "Current password does not match") -> None:
+    """Confirms a signed-in user's password before a change that needs it, throttled like
+    log-ins (a stolen session must not guess it)."""
+    limit = account_limit(user.email)
+    rate_limits.spend(db, limit, TOO_MANY_WRONG_PASSWORDS)
+    if not verify_secret(password, user.password_hash):
+        raise Unauthorized(wrong)  # the attempt is counted already
+    rate_limits.clear(db, limit)
 
 
 def change_password(db: Session, user: User, current_password: str, new_password: str) -> None:
-    """Needs the current password (throttled like log-ins: a stolen token must not guess it);
-    ends every session of the user, so the caller issues a fresh one for the client that asked."""
-    limit = account_limit(user.email)
-    rate_limits.spend(db, limit, TOO_MANY_WRONG_PASSWORDS)
-    if not verify_secret(current_password, user.password_hash):
-        raise Unauthorized("Current password does not match")  # the attempt is counted already
-    rate_limits.clear(db, limit)
+    """Needs the current password; ends every session of the user, so the caller issues a fresh
+    one for the client that asked."""
+    check_password(db, user, current_password)
     user.password_hash = hash_secret(new_password)
     db.flush()
-    _end_every_session(db, user)
-    audit.record(db, family_of(db, user).id, "password_changed", f"{user.email} changed their password")
+    end_every_session(db, user)
+    audit.record(db, act_for_family(db, user).id, "password_changed", f"{user.email} changed their password")
+
+
+def change_email(db: Session, user: User, password: str, new_email: str) -> str:
+    """Needs the password; returns the old address (the caller tells it about the change).
+    Sessions stay: the same person, only the address changes."""
+    new_email = normalise_email(new_email)
+    check_password(db, user, password, wrong="Password does not match")
+    old_email = user.email
+    if new_email == old_email:
+        return old_email
+    if db.execute(select(User.id).where(User.email == new_email)).first():
+        raise Conflict(EMAIL_TAKEN)
+    user.email = new_email
+    try:
+        with db.begin_nested():
+            db.flush()
+    except IntegrityError:  # a concurrent sign-up or change took the address
+        raise Conflict(EMAIL_TAKEN) from None
+    audit.record(db, act_for_family(db, user).id, "email_changed", f"{old_email} changed their email to {new_email}")
+    return old_email
 
 
 def delete_account(db: Session, user: User, password: str) -> None:
-    if not verify_secret(password, user.password_hash):
-        raise Unauthorized("Password does not match")
-    family = family_of(db, user)
+    check_password(db, user, password, wrong="Password does not match")
+    family = act_for_family(db, user)
     if not family.is_owner:  # a co-parent leaves; the family stays (its trail says so)
-        audit.record(db, family.id, "member_removed", f"{user.email} deleted their account and left")
+        audit.record(db, family.id, "account_deleted", f"{user.email} deleted their account and left the family")
+    else:  # the family's trail goes with it: the server log keeps the fact (no address: it is gone)
+        logger.warning("Account %s deleted by its owner, with its family", user.id)
     # One statement; PostgreSQL's ON DELETE CASCADE removes everything the family owns.
     db.execute(delete(User).where(User.id == user.id))

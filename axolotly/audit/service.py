@@ -12,6 +12,7 @@ ACTIONS = {
     "device_unpaired": "Device unpaired", "policy_changed": "Policy changed", "episodes_blocked": "Episodes",
     "pin_changed": "PIN changed", "pin_locked": "PIN lockout", "kid_added": "Kid added", "kid_deleted": "Kid deleted",
     "password_changed": "Password changed", "signed_out_everywhere": "Signed out everywhere",
+    "email_changed": "Email changed", "account_deleted": "Account deleted",
     "member_invited": "Invitation", "member_joined": "Co-parent joined", "member_removed": "Co-parent removed",
     "library_added": "Added to the library", "library_removed": "Removed from the library",
     "rules_changed": "Rules changed",

@@ -1,21 +1,27 @@
-"""Sign up, log in (throttled like the API), log out; the account page: password, sign-out everywhere."""
+"""Sign up, log in (throttled like the API), log out, and "Forgot password?" (the emailed
+single-use link: accounts/password_reset.py). The account page: account_pages.py."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Path, Request
 
-from axolotly.accounts import service
-from axolotly.accounts.deps import DbSession, WebUser
-from axolotly.accounts.schemas import PasswordChange, SignUp
+from axolotly import mail
+from axolotly.accounts import password_reset, service
+from axolotly.accounts.deps import DbSession
+from axolotly.accounts.schemas import PasswordReset, PasswordResetRequest, SignUp
 from axolotly.config import get_settings
-from axolotly.errors import Unauthorized
+from axolotly.errors import DomainError, Unauthorized
 from axolotly.security.client import client_address
 from axolotly.types import Text
+from axolotly.web import account_pages
 from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked, end_session, start_session
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
+# The account pages ride on this router: pages.install() mounts it already.
+router.include_router(account_pages.router)
+ResetToken = Annotated[Text, Path(max_length=200)]
 
 
 def _safe_next(target: str | None) -> str:
@@ -57,8 +63,12 @@ def signup_page(request: Request):
 def sign_up(request: Request, db: DbSession, email: Annotated[Text, Form()], password: Annotated[Text, Form()],
             family_name: Annotated[Text, Form()] = ""):
     """Invited co-parents sign up on their invitation's page (/join/<token>, web/members_pages.py)."""
-    body = validated(SignUp, email=email, password=password, family_name=family_name.strip() or None)
-    user = service.sign_up(db, body.email, body.password, body.family_name, client_address(request))
+    try:
+        body = validated(SignUp, email=email, password=password, family_name=family_name.strip() or None)
+        user = service.sign_up(db, body.email, body.password, body.family_name, client_address(request))
+    except DomainError as error:  # the form again, as typed (but the password), with the reason
+        return render(request, "signup.html", status_code=error.status_code, email=email[:320],
+                      family_name=family_name[:100], flash=error.detail, flash_kind="error")
     response = redirect("/", "Welcome! Add your kids to begin.")
     start_session(response, user.id, user.token_epoch)
     return response
@@ -71,25 +81,39 @@ def log_out():
     return response
 
 
-@router.get("/account")
-def account_page(request: Request, user: WebUser):
-    return render(request, "account.html", user=user)
+def _mail_note() -> str | None:
+    """Development without MAIL_URL: where the mail went instead."""
+    if get_settings().env == "development" and mail.is_console():
+        return "Development server without MAIL_URL: the mail is printed to the server log, not sent."
+    return None
 
 
-@router.post("/account/password", dependencies=[CsrfChecked])
-def change_password(user: WebUser, db: DbSession, current_password: Annotated[Text, Form()],
-                    new_password: Annotated[Text, Form()]):
-    """Every other session ends; this browser gets a new session cookie and stays signed in."""
-    body = validated(PasswordChange, current_password=current_password, new_password=new_password)
-    service.change_password(db, user, body.current_password, body.new_password)
-    response = redirect("/account", "Password changed; every other session is signed out")
-    start_session(response, user.id, user.token_epoch)
-    return response
+@router.get("/forgot-password")
+def forgot_password_page(request: Request):
+    return render(request, "forgot_password.html", mail_note=_mail_note())
 
 
-@router.post("/account/sign-out-everywhere", dependencies=[CsrfChecked])
-def sign_out_everywhere(user: WebUser, db: DbSession):
-    service.sign_out_everywhere(db, user)
-    response = redirect("/login", "Signed out everywhere, this browser included")
-    end_session(response)
+@router.post("/forgot-password", dependencies=[CsrfChecked])
+def forgot_password(request: Request, db: DbSession, mails: BackgroundTasks, email: Annotated[Text, Form()]):
+    """The same page whether or not the address has an account (the mail leaves afterwards)."""
+    body = validated(PasswordResetRequest, email=email.strip()[:320])
+    reset = password_reset.request_reset(db, body.email, client_address(request), str(request.base_url))
+    if reset is not None:
+        mails.add_task(mail.send_quietly, reset.mail)
+    return render(request, "forgot_password.html", sent=password_reset.SENT, mail_note=_mail_note())
+
+
+@router.get("/reset-password/{token}")
+def reset_password_page(request: Request, db: DbSession, token: ResetToken):
+    if password_reset.token_user(db, token) is None:
+        return render(request, "reset_password.html", status_code=400, dead=password_reset.DEAD_LINK)
+    return render(request, "reset_password.html", token=token)
+
+
+@router.post("/reset-password/{token}", dependencies=[CsrfChecked])
+def reset_password(db: DbSession, token: ResetToken, new_password: Annotated[Text, Form()]):
+    body = validated(PasswordReset, token=token, new_password=new_password)
+    password_reset.reset_password(db, body.token, body.new_password)
+    response = redirect("/login", "Password changed: log in with the new one")
+    end_session(response)  # whoever was signed in on this browser before, it is over
     return response
