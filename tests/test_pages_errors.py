@@ -173,3 +173,10 @@ def test_an_expired_log_in_keeps_the_email_but_not_the_password(client):
     assert response.status_code == 403 and f'value="{parent["email"]}"' in response.text
     assert "correct horse battery" not in response.text and 'name="next" value="/family/kids"' in response.text
     assert MENU not in response.text
+
+
+def test_an_expired_kid_form_keeps_the_kid_look_and_the_typed_code(client):
+    logged_in_parent(client)  # a parent signed in on this browser too: still no parents' menu
+    response = client.post("/kids/pair", data={"code": "123456", "csrf_token": ""})
+    assert response.status_code == 403 and 'class="kid"' in response.text and MENU not in response.text
+    assert 'name="code" value="123456"' in response.text and 'action="/kids/pair"' in response.text

@@ -121,13 +121,18 @@ ERROR_HEADINGS = {400: "That did not work", 401: "Please log in", 403: "Not allo
                   503: "Please try again in a moment"}
 
 
+def is_kid_page(request: Request) -> bool:
+    """The kid launcher's pages: their errors keep the kid look and never show the parents' menu."""
+    return request.url.path == "/kids" or request.url.path.startswith("/kids/")
+
+
 def error_page(request: Request, status_code: int, detail: str, headers: dict[str, str] | None = None) -> HTMLResponse:
     """An error as a page with the menu and a way back, never raw JSON.
 
     It reads no database (a 500 may be the database's fault): the menu shows when the session
     cookie is a valid signed token. Kid launcher pages get the kid look and a way back to /kids.
     """
-    kid = request.url.path == "/kids" or request.url.path.startswith("/kids/")
+    kid = is_kid_page(request)
     home = "/kids" if kid else "/"
     back = same_site_path(request, home)
     response = render(request, "error.html", status_code=status_code,
@@ -142,9 +147,11 @@ def error_page(request: Request, status_code: int, detail: str, headers: dict[st
 def stale_form(request: Request, error: CsrfFailed) -> HTMLResponse:
     """The form's own fields again, with a fresh token: what was typed is kept (secrets retyped)."""
     fields, repeated, secrets = resubmittable(error.fields)
+    kid = is_kid_page(request)
     return render(request, "stale_form.html", status_code=error.status_code, detail=error.detail,
-                  action=request.url.path, fields=fields, repeated=repeated, secrets=secrets,
-                  signed_in=signed_in(request), back=same_site_path(request, "/"))
+                  action=request.url.path, fields=fields, repeated=repeated, secrets=secrets, kid=kid,
+                  signed_in=not kid and signed_in(request), back=same_site_path(request, "/kids" if kid else "/"),
+                  body_class="kid" if kid else "")
 
 
 def page_error(request: Request, error: DomainError):
