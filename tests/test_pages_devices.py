@@ -112,8 +112,11 @@ def test_the_status_of_another_familys_code_is_not_found(client, db):
 def test_the_status_needs_a_log_in(client, db):
     other = make_family(db)
     theirs = codes.create_code(db, other.id)
-    response = client.get(f"/family/pairing-codes/{theirs.id}/status", headers=JSON, follow_redirects=False)
+    response = client.get(f"/family/pairing-codes/{theirs.id}/status", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    # The page's poll (JSON) is told plainly, so the script reloads into the log-in page.
+    response = client.get(f"/family/pairing-codes/{theirs.id}/status", headers=JSON, follow_redirects=False)
+    assert response.status_code == 401 and response.json() == {"detail": "Log in again"}
 
 
 def test_the_poll_is_cheap(client, count_statements):

@@ -34,7 +34,9 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.exception_handler(LoginRequired)
-    def _login(request: Request, error: LoginRequired) -> RedirectResponse:
+    def _login(request: Request, error: LoginRequired) -> Response:
+        if not is_page(request):  # a script's poll (JSON) cannot follow a redirect to a form
+            return JSONResponse({"detail": "Log in again"}, status_code=401)
         return RedirectResponse(error.target, status_code=303)
 
     @app.exception_handler(StarletteHTTPException)

@@ -8,7 +8,8 @@ document.querySelectorAll(".pairing-code[data-status-url]").forEach((box) => {
     let answer;
     try {
       const response = await fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, cache: "no-store" });
-      if (response.status === 404) { window.location.reload(); return; }  // revoked or cleaned up
+      // Revoked or cleaned up (404), or the session ended (401): the page itself says what now.
+      if (response.status === 404 || response.status === 401) { window.location.reload(); return; }
       if (!response.ok) throw new Error(String(response.status));
       answer = await response.json();
     } catch (error) {
