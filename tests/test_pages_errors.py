@@ -144,6 +144,7 @@ def test_an_expired_form_is_shown_again_with_what_was_typed(client, db):
     assert 'name="name" value="Émilie &lt;3"' in page and 'name="age" value="7"' in page
     # The PIN is a secret: asked again, never echoed.
     assert "1234" not in page and re.search(r'<input id="secret-1" name="pin" type="password"', page)
+    assert "type your PIN again" in page and '<label for="secret-1">PIN</label>' in page
     assert db.scalar(select(func.count()).select_from(KidProfile).where(KidProfile.family_id == parent["id"])) == 0
 
     # The page carries a fresh token (and set its cookie): sending it again works.
@@ -172,6 +173,7 @@ def test_an_expired_log_in_keeps_the_email_but_not_the_password(client):
                                            "next": "/family/kids", "csrf_token": ""})
     assert response.status_code == 403 and f'value="{parent["email"]}"' in response.text
     assert "correct horse battery" not in response.text and 'name="next" value="/family/kids"' in response.text
+    assert "type your password again" in response.text
     assert MENU not in response.text
 
 
