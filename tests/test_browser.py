@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from axolotly.seed.demo import DEMO_ADMIN
+from axolotly.seed.demo import DEMO_ADMIN, DEMO_PARENT
 from tests.pg import demo_database
 from tests.processes import live_server
 
@@ -196,4 +196,43 @@ def test_parent_kid_and_admin_in_a_real_browser(server, browser):
     parent.goto("/")
     shot(parent, "home")
 
+    assert outside == [], f"pages called outside hosts: {outside}"
+
+
+def test_the_pairing_page_notices_the_device_and_asks_who_uses_it(server, browser):
+    """Issue 15: the pairing page notices the redemption within two seconds (it polls) and asks at
+    once "Who uses this device?"; unpairing asks first; the skip link is the first Tab stop."""
+    import httpx
+
+    outside: list[str] = []
+    parent = new_page(browser, server, outside)
+    parent.goto("/login")
+    parent.get_by_label("Email").fill(DEMO_PARENT[0])
+    parent.get_by_label("Password").fill(DEMO_PARENT[1])
+    submit(parent, "Log in")
+    parent.goto("/family/devices")
+    expect(parent.get_by_role("link", name="Devices")).to_have_attribute("aria-current", "page")
+    parent.keyboard.press("Tab")
+    expect(parent.get_by_role("link", name="Skip to content")).to_be_focused()
+    submit(parent, "Create pairing code")
+    code = parent.locator(".pairing-code .code").last.inner_text().strip()
+
+    paired = httpx.post(f"{server}/api/pair", json={"pairingCode": code})  # what the Android launcher does
+    assert paired.status_code == 200, paired.text
+    # The bound the issue sets: the page moves on by itself within two seconds.
+    parent.wait_for_url(re.compile(r"/family/devices/\d+/setup$"), timeout=2000, wait_until="commit")
+    expect(parent.get_by_role("heading", name="Who uses this device?")).to_be_visible()
+    parent.get_by_label("Device name").fill("Hall tablet")
+    parent.get_by_role("radio", name="Leo").check()
+    submit(parent, "Save")
+    expect(parent.get_by_role("status")).to_contain_text("Hall tablet shows Leo's launcher")
+
+    parent.get_by_role("link", name="Unpair Hall tablet…").click()
+    expect(parent.get_by_role("heading", name="Unpair Hall tablet?")).to_be_visible()
+    submit(parent, "Unpair Hall tablet")
+    expect(parent.get_by_role("status")).to_contain_text("Unpaired Hall tablet")
+
+    parent.goto("/no-such-page")
+    expect(parent.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(parent.get_by_role("navigation", name="Main")).to_be_visible()
     assert outside == [], f"pages called outside hosts: {outside}"

@@ -51,6 +51,19 @@ def verify_link(db: Session, link_id: int) -> EpisodeLink:
     return link
 
 
+def link_under_review(db: Session, link_id: int) -> LinkUnderReview:
+    """One link with its episode and title (the delete confirmation names them), or 404."""
+    row = db.execute(
+        select(EpisodeLink, Episode, Title).join(Episode, Episode.id == EpisodeLink.episode_id)
+        .join(Title, Title.id == Episode.title_id).where(EpisodeLink.id == link_id)
+    ).tuples().one_or_none()
+    if row is None:
+        raise NotFound("Episode link not found")
+    link, episode, title = row
+    return LinkUnderReview(link, episode, title, link_shown_to_kids(
+        link.platform, link.verified, link.reported_count, get_settings().link_min_families))
+
+
 def delete_link(db: Session, link_id: int) -> None:
     if db.execute(delete(EpisodeLink).where(EpisodeLink.id == link_id)).rowcount == 0:
         raise NotFound("Episode link not found")

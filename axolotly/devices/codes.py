@@ -1,9 +1,14 @@
-"""Pairing codes: parents create them, devices redeem them once (POST /api/pair)."""
+"""Pairing codes: parents create them, devices redeem them once (POST /api/pair).
+
+A redeemed code remembers the device it made without a column of its own: its `expires_at` is set
+to that device's `paired_at` (the code did expire at that moment), so the pairing page's poll
+(`code_status`) can ask "Who uses this device?" about exactly that device.
+"""
 
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -56,6 +61,22 @@ def revoke_code(db: Session, family_id: int, code_id: int) -> None:
         raise NotFound("Pairing code not found")
 
 
+def code_status(db: Session, family_id: int, code_id: int) -> tuple[str, int | None]:
+    """("waiting" | "expired" | "paired", the id of the device it paired): one indexed statement,
+    cheap enough for a poll every second. Another family's code is not found."""
+    paired = and_(PairingCode.used, Device.family_id == PairingCode.family_id,
+                  Device.paired_at == PairingCode.expires_at)
+    statement = (owned_by(select(PairingCode.used, PairingCode.expires_at > func.now(), Device.id), PairingCode, family_id)
+                 .outerjoin(Device, paired).where(PairingCode.id == code_id).order_by(Device.id.desc()).limit(1))
+    row = db.execute(statement).one_or_none()
+    if row is None:
+        raise NotFound("Pairing code not found")
+    used, live, device_id = row
+    if used:
+        return "paired", device_id  # None if the device was unpaired since
+    return ("waiting" if live else "expired"), None
+
+
 def pairing_limits(client: str) -> tuple[Limit, Limit]:
     settings = get_settings()
     return (
@@ -79,8 +100,10 @@ def register_device(db: Session, family_id: int, device_id: str | None = None) -
     """A new device of the family with a fresh key; assigned when the family has exactly one kid."""
     kids = list(db.execute(owned_by(select(KidProfile.id), KidProfile, family_id).limit(2)).scalars())
     api_key = api_keys.new_api_key()
+    # clock_timestamp(), not now(): two pairings in one transaction still get distinct moments.
     device = Device(device_id=device_id or api_keys.new_device_id(), family_id=family_id,
-                    kid_profile_id=kids[0] if len(kids) == 1 else None, api_key_digest=api_keys.digest(api_key))
+                    kid_profile_id=kids[0] if len(kids) == 1 else None, api_key_digest=api_keys.digest(api_key),
+                    paired_at=func.clock_timestamp())
     db.add(device)
     db.flush()
     return device, api_key
@@ -96,6 +119,8 @@ def pair_with_code(db: Session, code: str, client: str) -> tuple[Device, str, Us
     for limit in limits:
         rate_limits.refund(db, limit)
     device, api_key = register_device(db, family_id)
+    db.execute(update(PairingCode).where(PairingCode.code == code, PairingCode.family_id == family_id)
+               .values(expires_at=select(Device.paired_at).where(Device.id == device.id).scalar_subquery()))
     audit.record(db, family_id, "device_paired", "A device paired with a pairing code")
     return device, api_key, db.get(User, family_id)
 

@@ -3,12 +3,13 @@ and the owned-resource dependencies that load a family's row or answer 404."""
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from axolotly.accounts.deps import CurrentUser, DbSession, WebUser
 from axolotly.errors import Forbidden
 from axolotly.families.context import FamilyContext, act_for_family
 from axolotly.families.kids import get_kid
+from axolotly.families.settings import family_zone
 from axolotly.devices.service import get_device
 from axolotly.models import Device, KidProfile
 from axolotly.types import RowId
@@ -18,8 +19,11 @@ def current_family(user: CurrentUser, db: DbSession) -> FamilyContext:
     return act_for_family(db, user)
 
 
-def web_family(user: WebUser, db: DbSession) -> FamilyContext:
-    return act_for_family(db, user)
+def web_family(request: Request, user: WebUser, db: DbSession) -> FamilyContext:
+    family = act_for_family(db, user)
+    # Pages show times on the family's clock (web/templating.py local_time).
+    request.state.family_zone = family_zone(db, family.id)
+    return family
 
 
 CurrentFamily = Annotated[FamilyContext, Depends(current_family)]

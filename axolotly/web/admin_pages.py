@@ -53,7 +53,12 @@ def verify_link(link_id: RowId, user: WebAdmin, db: DbSession):
 
 
 @router.post("/episode-links/{link_id}/delete", dependencies=[CsrfChecked])
-def delete_link(link_id: RowId, user: WebAdmin, db: DbSession):
+def delete_link(link_id: RowId, request: Request, user: WebAdmin, db: DbSession,
+                confirm: Annotated[Text, Form()] = ""):
+    """The console's Delete button lands on a confirmation naming the link; its own button
+    (confirm=yes) deletes. Works without JavaScript."""
+    if confirm != "yes":
+        return render(request, "admin/link_delete.html", user=user, review=moderation.link_under_review(db, link_id))
     moderation.delete_link(db, link_id)
     return redirect("/admin#links", "Link deleted")
 

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse
 
 from axolotly.accounts.deps import DbSession
 from axolotly.audit import service as audit
@@ -127,23 +128,47 @@ def new_code(family: WebFamily, db: DbSession):
     return redirect("/family/devices", f"New pairing code {code.code}: enter it on the kid's device")
 
 
+@router.get("/family/pairing-codes/{code_id}/status")
+def code_status(code_id: RowId, family: WebFamily, db: DbSession) -> JSONResponse:
+    """The pairing page's poll (every second, static/pairing.js): has the code been used yet?
+    When it has, `next` is the page asking who uses the new device."""
+    state, device_id = codes.code_status(db, family.id, code_id)
+    next_page = f"/family/devices/{device_id}/setup" if device_id else "/family/devices"
+    return JSONResponse({"state": state, "device_id": device_id, "next": next_page if state == "paired" else None},
+                        headers={"Cache-Control": "no-store"})
+
+
 @router.post("/family/pairing-codes/{code_id}/revoke", dependencies=[CsrfChecked])
 def revoke(code_id: RowId, family: WebFamily, db: DbSession):
     codes.revoke_code(db, family.id, code_id)
     return redirect("/family/devices", "Code revoked")
 
 
+@router.get("/family/devices/{device_id}/setup")
+def device_setup(device: WebOwnedDevice, request: Request, family: WebFamily, db: DbSession):
+    """"Who uses this device?": its name and its kid in one form (posted to update_device)."""
+    return render(request, "device_setup.html", user=family.user, device=device, kids=kids.list_kids(db, family.id))
+
+
 @router.post("/family/devices/{device_id}", dependencies=[CsrfChecked])
 def update_device(device: WebOwnedDevice, db: DbSession, friendly_name: FormText = "", kid_id: FormText = ""):
     body = validated(DeviceUpdate, friendly_name=friendly_name.strip() or None, kid_id=kid_id.strip() or None)
-    devices.update_device(db, device, {"friendly_name": body.friendly_name, "kid_id": body.kid_id})
-    return redirect("/family/devices", "Device saved")
+    saved = devices.update_device(db, device, {"friendly_name": body.friendly_name, "kid_id": body.kid_id})
+    kid = kids.get_kid(db, device.family_id, saved.kid_profile_id) if saved.kid_profile_id else None
+    name = saved.friendly_name or "The device"
+    return redirect("/family/devices", f"Saved: {name} shows {kid.name}'s launcher" if kid
+                    else f"Saved: {name} shows nothing until you choose a kid")
+
+
+@router.get("/family/devices/{device_id}/unpair")
+def confirm_unpair(device: WebOwnedDevice, request: Request, family: WebFamily):
+    return render(request, "device_unpair.html", user=family.user, device=device)
 
 
 @router.post("/family/devices/{device_id}/unpair", dependencies=[CsrfChecked])
 def unpair(device: WebOwnedDevice, db: DbSession):
     devices.unpair(db, device)
-    return redirect("/family/devices", "Device unpaired: its key no longer works")
+    return redirect("/family/devices", f"Unpaired {device.friendly_name or 'the device'}: its key no longer works")
 
 
 # -- reports and activity -----------------------------------------------------------------------

@@ -1,14 +1,29 @@
-"""Mounts the pages on the app: routers, static files, log-in redirects, page errors."""
+"""Mounts the pages on the app: routers, static files, log-in redirects, page errors.
+
+Errors: a browser route answers 404/405/422/500 with a page (menu, a way back), the JSON API and
+ops endpoints keep JSON (`is_page`). Domain and validation errors reach pages through
+http_errors.py -> templating.page_error; here are the two that do not: Starlette's HTTP errors
+(unknown path, wrong method) and the unexpected exception (a 500).
+"""
 
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from axolotly.web import (admin_pages, auth_pages, catalog_pages, family_pages, kid_pages, library_pages, members_pages,
                           ota_pages, pack_pages, posters, requests_pages, screen_time_pages)
 from axolotly.web.session import LoginRequired
+from axolotly.web.templating import error_page
+
+HTTP_ERROR_TEXT = {
+    404: "There is no page at this address. It may have moved, or the link was mistyped.",
+    405: "This page cannot be used that way. Go back and use its buttons.",
+}
+SERVER_ERROR_TEXT = "Something went wrong on our side and nothing was changed. Try again, or go back."
 
 
 def install(app: FastAPI) -> None:
@@ -19,11 +34,32 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.exception_handler(LoginRequired)
-    def _login(request: Request, error: LoginRequired) -> RedirectResponse:
+    def _login(request: Request, error: LoginRequired) -> Response:
+        if not is_page(request):  # a script's poll (JSON) cannot follow a redirect to a form
+            return JSONResponse({"detail": "Log in again"}, status_code=401)
         return RedirectResponse(error.target, status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if not is_page(request):
+            return await http_exception_handler(request, error)
+        text = HTTP_ERROR_TEXT.get(error.status_code) or str(error.detail)
+        return error_page(request, error.status_code, text, dict(error.headers or {}))
+
+    # Starlette hands this to its outermost middleware: it answers, then re-raises, so the
+    # traceback is still logged by the server.
+    @app.exception_handler(Exception)
+    def _server_error(request: Request, error: Exception) -> Response:
+        if not is_page(request):
+            return JSONResponse({"detail": "Internal server error"}, status_code=500)
+        return error_page(request, 500, SERVER_ERROR_TEXT)
 
 
 def is_page(request: Request) -> bool:
-    """Everything that is not the JSON API (or ops endpoints) is a page."""
+    """Everything that is not the JSON API (or ops endpoints) is a page, unless the caller asks for
+    JSON only (the pairing page's poll: `Accept: application/json`)."""
     path = request.url.path
-    return not (path.startswith("/api/") or path in ("/healthz", "/metrics", "/openapi.json"))
+    if path.startswith("/api/") or path in ("/healthz", "/metrics", "/openapi.json"):
+        return False
+    accept = request.headers.get("accept", "")
+    return not ("application/json" in accept and "text/html" not in accept)

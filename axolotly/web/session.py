@@ -32,10 +32,13 @@ class LoginRequired(Exception):
 
 
 class CsrfFailed(DomainError):
+    """`fields`: what the refused form sent (its text fields), so the page can offer it again."""
+
     status_code = 403
 
-    def __init__(self):
-        super().__init__("The form expired or came from another site; reload the page and try again")
+    def __init__(self, fields: list[tuple[str, str]] | None = None):
+        super().__init__("The form expired or came from another site: check what you typed and send it again")
+        self.fields = fields or []
 
 
 def set_cookie(response: Response, name: str, value: str, max_age: int | None = None) -> None:
@@ -66,6 +69,12 @@ def kid_claims(request: Request) -> dict | None:
     return tokens.read(request.cookies.get(KID), TokenType.KID)
 
 
+def signed_in(request: Request) -> bool:
+    """A valid page-session token (signature and expiry only, no database): enough to show the
+    menu on an error page, never to grant anything."""
+    return tokens.user_claims(request.cookies.get(SESSION), TokenType.WEB) is not None
+
+
 # -- CSRF ---------------------------------------------------------------------------------------
 
 def csrf_secret(request: Request) -> str:
@@ -86,11 +95,13 @@ def remember_csrf(request: Request, response: Response) -> None:
         set_cookie(response, CSRF, request.state.new_csrf)
 
 
-def check_csrf(request: Request, csrf_token_field: Annotated[str, Form(alias="csrf_token")] = "") -> None:
+async def check_csrf(request: Request, csrf_token_field: Annotated[str, Form(alias="csrf_token")] = "") -> None:
     cookie = request.cookies.get(CSRF)
     # Bytes, not str: compare_digest refuses non-ASCII strings (a TypeError, i.e. a 500).
     if not cookie or not hmac.compare_digest(csrf_token_field.encode(errors="replace"), csrf_token(request).encode()):
-        raise CsrfFailed()
+        form = await request.form()  # already parsed for the route: this reads no more of the body
+        raise CsrfFailed([(name, value) for name, value in form.multi_items()
+                          if isinstance(value, str) and name != "csrf_token"])
 
 
 CsrfChecked = Depends(check_csrf)
