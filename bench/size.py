@@ -90,6 +90,21 @@ WITH fam AS (
 SELECT count(*) FROM fam
 """
 
+# What the app writes beside those policies, which the generated families above leave out (the
+# budget's family shape predates them): each policy's title in the family library (set_policy's
+# ensure_in_library) and one activity event per policy change. Measured after the budget, not gated.
+APP_ROWS_SQL = """
+INSERT INTO family_titles (family_id, title_id, added_at, added_by)
+SELECT k.family_id, p.title_id, min(p.created_at), k.family_id
+FROM kid_profiles_titles p JOIN kid_profiles k ON k.id = p.kid_profile_id
+GROUP BY k.family_id, p.title_id;
+INSERT INTO audit_events (family_id, action, summary, actor, created_at)
+SELECT k.family_id, 'policy_changed',
+       CASE p.policy WHEN 'allow' THEN 'Allowed' ELSE 'Denied' END || ' “Generated title ' || p.title_id
+       || '” for ' || k.name, 'family' || k.family_id || '@example.com', p.created_at
+FROM kid_profiles_titles p JOIN kid_profiles k ON k.id = p.kid_profile_id;
+"""
+
 HOT_QUERIES = {
     "device lookup (every launcher call)": """
         SELECT d.id, d.family_id, d.api_key_digest, d.kid_profile_id, k.launcher_version
@@ -157,14 +172,17 @@ def generate(url: str, families: int) -> None:
         conn.execute("VACUUM ANALYZE")
 
 
+def table_sizes(conn: psycopg.Connection) -> tuple[dict[str, int], dict[str, int]]:
+    """(bytes with indexes and TOAST, live rows) by table."""
+    stats = conn.execute("SELECT relname, pg_total_relation_size(relid), n_live_tup FROM pg_stat_user_tables "
+                         "WHERE schemaname = 'public'").fetchall()
+    return {name: size for name, size, _ in stats}, {name: rows for name, _, rows in stats}
+
+
 def report(url: str, families: int) -> float:
     with connect(url) as conn:
         counted, history = family_tables(conn)
-        sizes = dict(conn.execute(
-            "SELECT relname, pg_total_relation_size(relid) FROM pg_stat_user_tables WHERE schemaname = 'public'"
-        ).fetchall())
-        rows = dict(conn.execute(
-            "SELECT relname, n_live_tup FROM pg_stat_user_tables WHERE schemaname = 'public'").fetchall())
+        sizes, rows = table_sizes(conn)
         print(f"\n{'table':32} {'rows':>12} {'bytes':>15} {'per family':>11}")
         for table in counted + history + CATALOG_TABLES:
             note = "  (history: not counted)" if table in history else "  (shared)" if table in CATALOG_TABLES else ""
@@ -190,12 +208,31 @@ def report(url: str, families: int) -> float:
     return per_family
 
 
+def report_app_rows(url: str, families: int, budgeted: float) -> None:
+    with connect(url) as conn:
+        before, _ = table_sizes(conn)
+        conn.execute("SET session_replication_role = replica")
+        conn.execute(APP_ROWS_SQL)
+        conn.execute("VACUUM ANALYZE family_titles, audit_events")
+        after, rows = table_sizes(conn)
+    print("\nWith what the app also writes for these policies (not gated): the library row of each title,")
+    print("one activity event per policy:")
+    for table in ("family_titles", "audit_events"):
+        added = after[table] - before[table]
+        print(f"  {table:30} {rows[table]:>12,} rows {added / families:>9,.0f} bytes per family "
+              f"({added / max(rows[table], 1):,.0f} per row)")
+    library = (after["family_titles"] - before["family_titles"]) / families
+    print(f"  bytes per family with the library: {budgeted + library:,.0f}; with the activity trail too: "
+          f"{budgeted + library + (after['audit_events'] - before['audit_events']) / families:,.0f}")
+
+
 def main() -> None:
     families = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     url = size_database()
     print(f"Generating {families:,} families in axolotly_size ...")
     generate(url, families)
     per_family = report(url, families)
+    report_app_rows(url, families, per_family)
     if per_family > BUDGET_BYTES_PER_FAMILY:
         print(f"\nFAIL: {per_family:,.0f} bytes per family is over the budget of {BUDGET_BYTES_PER_FAMILY:,}")
         sys.exit(1)
