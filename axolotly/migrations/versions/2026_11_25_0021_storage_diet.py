@@ -3,7 +3,7 @@
 Revision ID: 0021
 Revises: 0020
 
-Policies are ~90% of a family's bytes (80 rows in `make bench-size`), so most of the diet is there:
+Policies are ~85% of a family's bytes (80 rows in `make bench-size`), so most of the diet is there:
 - `kid_profiles_titles.id` goes: nothing refers to it, and (kid_profile_id, title_id) was already
   unique. That pair becomes the primary key, under the spec's index name `idx_kpt_profile_title`,
   so the table keeps two indexes instead of three.
@@ -15,9 +15,10 @@ Policies are ~90% of a family's bytes (80 rows in `make bench-size`), so most of
 - `devices.api_key_digest` is the 32-byte HMAC itself (`bytea`), not its 64 hex characters.
 
 The ALTER ... TYPE ... USING of the two rewritten tables rebuilds them (and their indexes), so an
-existing database does not keep the dropped columns' bytes in its old rows.
+existing database does not keep the dropped columns' bytes in its old rows. The rebuild holds an
+ACCESS EXCLUSIVE lock on those tables while it runs (it reads and writes every policy): upgrade a
+large database in a maintenance window.
 """
-import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
