@@ -75,7 +75,7 @@ def test_blocking_foreign_or_unknown_episodes_is_422_and_changes_nothing(client,
     assert client.put(f"{base}/blocked-episodes/{peppa_episode}", headers=auth(parent)).status_code == 422
     stored = db.execute(text("SELECT blocked_episodes FROM kid_profiles_titles WHERE kid_profile_id = :k"),
                         {"k": kid["id"]}).scalar_one()
-    assert stored == []
+    assert stored is None  # nothing blocked: NULL, never [] (migration 0021)
 
 
 def test_blocking_needs_an_allowed_show(client, db):

@@ -35,7 +35,7 @@ FIND_ALLOWED_EPISODE = text("""
     JOIN titles t ON t.id = e.title_id
     JOIN kid_profiles_titles p ON p.title_id = t.id AND p.kid_profile_id = :kid_id AND p.policy = 'allow'
     WHERE t.media_type = 'tv' AND e.season_number = :season AND e.episode_number = :episode
-      AND NOT p.blocked_episodes @> to_jsonb(e.id)
+      AND NOT COALESCE(p.blocked_episodes, '[]') @> to_jsonb(e.id)  -- NULL: none blocked
       AND CASE WHEN CAST(:title_id AS integer) IS NOT NULL THEN t.id = :title_id
                WHEN CAST(:tmdb_id AS integer) IS NOT NULL THEN t.tmdb_id = :tmdb_id
                ELSE lower(t.title) = lower(CAST(:title AS text)) END

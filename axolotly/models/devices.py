@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, func
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, LargeBinary, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.models.base import Base
@@ -13,6 +13,7 @@ class Device(Base):
         Index("idx_devices_family_id", "family_id"),
         # Kid deletion sets this column to NULL through the foreign key.
         Index("idx_devices_kid_profile_id", "kid_profile_id"),
+        CheckConstraint("octet_length(api_key_digest) = 32", name="api_key_digest_sha256"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,8 +27,9 @@ class Device(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     last_active: Mapped[datetime | None]
-    # HMAC-SHA256 (server secret) of the API key; the key itself is shown once and never stored.
-    api_key_digest: Mapped[str | None] = mapped_column(String(64))
+    # HMAC-SHA256 (server secret) of the API key, the 32 bytes (not hex: migration 0021); the key
+    # itself is shown once and never stored.
+    api_key_digest: Mapped[bytes | None] = mapped_column(LargeBinary)
     # What the launcher reports about itself (POST /api/device/info); NULL until it first does.
     device_model: Mapped[str | None] = mapped_column(String(100))
     device_manufacturer: Mapped[str | None] = mapped_column(String(100))

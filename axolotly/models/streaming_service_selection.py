@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, func
+from sqlalchemy import DateTime, ForeignKey, PrimaryKeyConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.models.base import Base, json_list_column
@@ -11,9 +11,10 @@ class StreamingServiceSelection(Base):
     """The family's services, in the order the launcher shows them."""
 
     __tablename__ = "streaming_service_selection"
-    __table_args__ = (Index("idx_streaming_family_id", "family_id", unique=True),)
+    # One selection per family: family_id is the key (no surrogate id, migration 0021), named as the
+    # spec's unique index.
+    __table_args__ = (PrimaryKeyConstraint("family_id", name="idx_streaming_family_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     selected_services: Mapped[list[Any]] = json_list_column()
     updated_at: Mapped[datetime] = mapped_column(

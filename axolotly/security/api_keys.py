@@ -16,11 +16,12 @@ def new_api_key() -> str:
     return secrets.token_urlsafe(32)
 
 
-def digest(api_key: str) -> str:
-    return hmac.new(get_settings().device_hmac_secret, api_key.encode(), hashlib.sha256).hexdigest()
+def digest(api_key: str) -> bytes:
+    """The 32 bytes stored in devices.api_key_digest (bytea: half the size of its hex)."""
+    return hmac.new(get_settings().device_hmac_secret, api_key.encode(), hashlib.sha256).digest()
 
 
-def matches(api_key: str, stored_digest: str | None) -> bool:
+def matches(api_key: str, stored_digest: bytes | None) -> bool:
     """Constant-time; the stored digest itself is not a key (its own HMAC differs)."""
     if not stored_digest:
         return False
