@@ -172,6 +172,24 @@ def test_parent_kid_and_admin_in_a_real_browser(server, browser):
     leo_posters.get_by_role("link").click()
     expect(kid.locator(".episode-card")).to_have_count(episode_count)
 
+    # A sibling guesses Leo's PIN on this browser: Leo is locked here, the parent sees where and unlocks.
+    kid.get_by_role("link", name="All my shows").click()
+    submit(kid, "Switch kid")
+    kid.get_by_role("link", name="Leo").click()
+    for _ in range(5):
+        kid.get_by_label("Your PIN").fill("0000")
+        submit(kid, "Go")
+    expect(kid.get_by_role("heading", name="Too many tries!")).to_be_visible()
+    expect(kid.get_by_text("Ask a grown-up, or try again in 15 minutes.")).to_be_visible()
+    shot(kid, "kid-locked")
+    parent.goto("/family/kids")
+    expect(parent.locator(".pin-lock")).to_contain_text("Leo is locked out")
+    expect(parent.locator(".pin-lock")).to_contain_text("Web launcher, until")
+    submit(parent, "Unlock Leo")
+    expect(parent.get_by_role("status")).to_contain_text("Unlocked Leo")
+    kid.reload()
+    expect(kid.get_by_role("group", name="Number pad")).to_be_visible()
+
     # The parent sees the web launcher paired, reports a problem with Bluey.
     parent.goto("/family/devices")
     expect(parent.get_by_label("Name")).to_have_value("Web launcher")
