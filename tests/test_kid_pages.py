@@ -135,7 +135,7 @@ def test_a_title_the_kid_may_not_see_is_not_found(client, family):
     browser = signed_in(client, family, "leo", "5678")
     for title_id in (show.id, 2**31 - 1):
         page = browser.get(f"/kids/{leo['id']}/titles/{title_id}")
-        assert page.status_code == 404 and "could not find that show" in page.text
+        assert page.status_code == 404 and "could not find that show" in page.text and "All my shows" in page.text
         assert "<html" in page.text  # a page, not JSON
     assert browser.get(f"/kids/{leo['id']}/titles/{family['bluey'].id}").status_code == 200
 

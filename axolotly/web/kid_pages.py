@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Request
 
 from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
-from axolotly.errors import DomainError, Invalid, NotFound, TooManyRequests, Unauthorized
+from axolotly.errors import DomainError, Invalid, TooManyRequests, Unauthorized
 from axolotly.families import kids
 from axolotly.families import requests as title_requests
 from axolotly.families.context import owner_of
@@ -131,7 +131,7 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
     if title_id is not None:
         title = kid_shelf.find(titles, title_id)
         if title is None:  # not (or no longer) allowed for this kid: same answer as never allowed
-            raise NotFound("We could not find that show. Go back and pick another one!")
+            return render(request, "kids/not_found.html", status_code=404, body_class="kid", kid=kid)
         return render(request, "kids/title.html", body_class="kid", kid=kid, title=title)
     asked = title_requests.kid_requests(db, kid)
     waiting = {view.title.id for view in asked if view.request.status == title_requests.OPEN}
@@ -159,9 +159,8 @@ def title_page(kid_id: RowId, title_id: RowId, request: Request, db: DbSession):
 @router.post("/kids/{kid_id}/requests", dependencies=[CsrfChecked])
 def ask_a_parent(kid_id: RowId, request: Request, db: DbSession, title_id: Annotated[RowId, Form()]):
     """The signed-in kid asks a parent for a library title hidden for them (families/requests.py)."""
-    device = _device_or_pairing(request, db)
-    kid = kids.get_kid(db, device.family_id, kid_id)
-    if not _signed_in_kid(request, kid.id):
+    device, kid = _signed_in(request, db, kid_id)
+    if device is None:
         return redirect(f"/kids/{kid.id}/pin")
     title_requests.ask(db, kid, title_id, device.id)
     return redirect(f"/kids/{kid.id}/launcher", "Asked! A parent will answer soon.")
