@@ -25,7 +25,7 @@ from axolotly.security.rate_limits import Limit
 MAX_PIN_FAILURES = 5
 PIN_LOCKOUT = timedelta(minutes=15)
 WRONG_PIN = "Wrong PIN"
-TOO_MANY_WRONG_PINS = "Too many wrong PINs; this profile is locked on this device for a while"
+TOO_MANY_WRONG_PINS = "Too many wrong PINs; the kid is locked here (this device, or this parent check) for a while"
 PARENT_API = "the parent app"  # where a lock with no device was made: POST .../verify-pin
 
 
