@@ -42,6 +42,7 @@ bench: setup
 FAMILIES ?= 20000
 bench-size: setup
 	$(BIN)/python bench/size.py $(FAMILIES)
+	$(BIN)/python bench/usage_size.py $(FAMILIES)
 
 clean-db:
 	-$(BIN)/axolotly pg stop

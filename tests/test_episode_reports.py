@@ -286,24 +286,27 @@ def test_pages_never_render_a_link_with_another_scheme(client, db):
     for episode_id, url in planted.items():
         db.execute(text("INSERT INTO episode_links (episode_id, platform, url, verified) "
                         "VALUES (:e, 'disney_plus', :u, true)"), {"e": episode_id, "u": url})
-    page = kid_launcher(client, parent, kid)
-    hrefs = re.findall(r'class="episode-link" href="([^"]*)"', page)
+    page = kid_launcher(client, parent, kid, bluey.id)
+    hrefs = re.findall(r'class="episode-card plays" href="([^"]*)"', page)
     assert hrefs == ["https://www.disneyplus.com/video/fine"], hrefs
+    # The others open the service's own site instead (a card without a link never does nothing).
+    assert set(re.findall(r'class="episode-card opens-app" href="([^"]*)"', page)) == {"https://disneyplus.com/"}
     assert "javascript:" not in page and "data:text" not in page
     console = admin_console(client, db)
     assert not re.search(r'href="(javascript:|data:|https://example\.com)', console)
     assert 'href="https://www.disneyplus.com/video/fine"' in console
 
 
-def kid_launcher(client, parent, kid) -> str:
-    """The kid web launcher's HTML, in a browser paired with a new code and signed in with the PIN."""
+def kid_launcher(client, parent, kid, title_id: int) -> str:
+    """The kid web launcher's page of a title (its episodes), in a browser paired with a new code
+    and signed in with the PIN."""
     with TestClient(client.app) as browser:
         code = client.post("/api/parent/pairing-codes", headers=auth(parent)).json()["code"]
         token = csrf(browser, "/kids")
         browser.post("/kids/pair", data={"code": code, "csrf_token": token})
         page = browser.post(f"/kids/{kid['id']}/pin", data={"pin": "1234", "csrf_token": token})
         assert f"{kid['name']}'s shows" in page.text
-        return page.text
+        return browser.get(f"/kids/{kid['id']}/titles/{title_id}").text
 
 
 def test_the_migration_keeps_only_trusted_links_and_counts_families_from_zero(database_url):

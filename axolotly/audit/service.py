@@ -17,6 +17,7 @@ ACTIONS = {
     "library_added": "Added to the library", "library_removed": "Removed from the library",
     "rules_changed": "Rules changed",
     "title_requested": "Kid asked", "request_answered": "Request answered",
+    "pin_unlocked": "PIN unlocked",
     "family_changed": "Family settings", "screen_time_changed": "Screen time", "bonus_time": "Bonus time",
 }
 

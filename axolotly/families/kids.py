@@ -1,15 +1,23 @@
-"""Kid profiles: CRUD, PINs and the durable PIN lockout (a throttle: security/rate_limits.py)."""
+"""Kid profiles: CRUD, PINs and the durable PIN lockout per kid AND device.
 
-from datetime import timedelta
+Five wrong PINs for a kid on one device lock that kid on that device for 15 minutes; the same kid
+on another device is untouched (a sibling guessing on the tablet cannot lock Emma out of the TV).
+The guesses are counted by a throttle (security/rate_limits.py, keyed by kid and device); the lock
+itself is a `pin_lockouts` row, which parents see on the kids page and can lift. The parent API's
+own check (POST /api/parent/kids/{id}/verify-pin) is a place of its own (device None).
+"""
 
-from sqlalchemy import delete, func, select, update
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.errors import TooManyRequests, Unauthorized
 from axolotly.families.presets import apply_preset
 from axolotly.families.scoping import get_owned, owned_by
-from axolotly.models import KidProfile
+from axolotly.models import Device, KidProfile, PinLockout
 from axolotly.security import rate_limits
 from axolotly.security.passwords import hash_pin, verify_secret
 from axolotly.security.rate_limits import Limit
@@ -17,7 +25,8 @@ from axolotly.security.rate_limits import Limit
 MAX_PIN_FAILURES = 5
 PIN_LOCKOUT = timedelta(minutes=15)
 WRONG_PIN = "Wrong PIN"
-TOO_MANY_WRONG_PINS = "Too many wrong PINs; this profile is locked for a while"
+TOO_MANY_WRONG_PINS = "Too many wrong PINs; the kid is locked here (this device, or this parent check) for a while"
+PARENT_API = "the parent app"  # where a lock with no device was made: POST .../verify-pin
 
 
 def list_kids(db: Session, family_id: int) -> list[KidProfile]:
@@ -56,40 +65,114 @@ def delete_kid(db: Session, kid: KidProfile) -> None:
     db.execute(delete(KidProfile).where(KidProfile.id == kid.id))
 
 
-def pin_limit(kid_id: int) -> Limit:
-    return Limit(f"pin:kid:{kid_id}", MAX_PIN_FAILURES, PIN_LOCKOUT)
+class WrongPin(Unauthorized):
+    """A wrong PIN, counted; `tries_left` before this kid is locked on this device."""
+
+    def __init__(self, tries_left: int):
+        super().__init__(WRONG_PIN)
+        self.tries_left = tries_left
 
 
-def change_pin(db: Session, kid: KidProfile, pin: str) -> None:
-    """A new PIN (parents only); it also lifts a lockout."""
-    kid.pin_hash = hash_pin(pin)
-    kid.pin_locked_until = None
-    db.flush()
-    audit.record(db, kid.family_id, "pin_changed", f"Changed {kid.name}'s PIN")
-    rate_limits.clear(db, pin_limit(kid.id))
+@dataclass(frozen=True)
+class PinLock:
+    """A current lock, as parents see it."""
+
+    kid_id: int
+    device_id: int | None  # devices.id; None: the parent API's check
+    place: str  # the device's name, or PARENT_API
+    locked_until: datetime
 
 
-def check_pin(db: Session, kid: KidProfile, pin: str) -> None:
-    """Returns for the right PIN; raises Unauthorized for a wrong one, TooManyRequests when locked.
+def pin_limit(kid_id: int, device_id: int | None) -> Limit:
+    place = "parent" if device_id is None else f"device:{device_id}"
+    return Limit(f"pin:kid:{kid_id}:{place}", MAX_PIN_FAILURES, PIN_LOCKOUT)
+
+
+def _same_place(device_id: int | None):
+    return PinLockout.device_id.is_(None) if device_id is None else PinLockout.device_id == device_id
+
+
+def _place_name(db: Session, device_id: int | None) -> str:
+    if device_id is None:
+        return PARENT_API
+    return db.scalar(select(Device.friendly_name).where(Device.id == device_id)) or "a device"
+
+
+def check_pin(db: Session, kid: KidProfile, pin: str, device_id: int | None) -> None:
+    """Returns for the right PIN; raises WrongPin (401) for a wrong one, TooManyRequests (429) when
+    the kid is locked on this device (`device_id`, devices.id; None for the parent API).
 
     Every guess is counted (security/rate_limits.py) before the PIN is compared, so a burst of
     concurrent guesses gets at most MAX_PIN_FAILURES compared; the last of them, when wrong, locks
-    the profile for PIN_LOCKOUT (its audit event is kept: `refuse`). A right PIN resets the count.
-    `pin_locked_until` shows parents the lock (KidOut.locked_until); `pin_failed_attempts` is no
-    longer used (the count lives in rate_limits, which commits on its own).
+    the kid on this device for PIN_LOCKOUT (the lock row and its audit event are kept: `refuse`).
+    A right PIN resets this device's count.
     """
-    limit = pin_limit(kid.id)
+    limit = pin_limit(kid.id, device_id)
     attempt = rate_limits.spend(db, limit, TOO_MANY_WRONG_PINS)
     if verify_secret(pin, kid.pin_hash):
         rate_limits.clear(db, limit)
-        if kid.pin_locked_until is not None:
-            kid.pin_locked_until = None
-            db.flush()
+        # Only a lock that has run out can be here; it means nothing any more.
+        db.execute(delete(PinLockout).where(PinLockout.kid_profile_id == kid.id, _same_place(device_id)))
         return
     if attempt < MAX_PIN_FAILURES:
-        raise Unauthorized(WRONG_PIN)  # counted already: nothing of the request needs to stand
+        raise WrongPin(MAX_PIN_FAILURES - attempt)  # counted already: nothing of the request needs to stand
     locked_for = rate_limits.lock_out(db, limit)
-    db.execute(update(KidProfile).where(KidProfile.id == kid.id).values(pin_locked_until=func.now() + PIN_LOCKOUT))
+    db.execute(delete(PinLockout).where(PinLockout.kid_profile_id == kid.id, _same_place(device_id)))
+    db.execute(insert(PinLockout).values(family_id=kid.family_id, kid_profile_id=kid.id, device_id=device_id,
+                                         locked_until=func.now() + PIN_LOCKOUT))
     audit.record(db, kid.family_id, "pin_locked",
-                 f"{kid.name}'s profile locked for 15 minutes after {MAX_PIN_FAILURES} wrong PINs")
+                 f"{kid.name}'s profile locked on {_place_name(db, device_id)} for 15 minutes "
+                 f"after {MAX_PIN_FAILURES} wrong PINs")
     rate_limits.refuse(db, TooManyRequests(TOO_MANY_WRONG_PINS, retry_after_seconds=locked_for))
+
+
+def locked_for_seconds(db: Session, kid: KidProfile, device_id: int | None) -> int | None:
+    """Seconds left of this kid's lock on this device, or None when not locked (the PIN page asks
+    before offering the number pad)."""
+    left = db.scalar(select(func.ceil(func.extract("epoch", PinLockout.locked_until - func.now())))
+                     .where(PinLockout.kid_profile_id == kid.id, _same_place(device_id),
+                            PinLockout.locked_until > func.now()))
+    return int(left) if left is not None else None
+
+
+def current_locks(db: Session, family_id: int) -> dict[int, list[PinLock]]:
+    """The family's kids locked now, by kid id, each lock with where it was made."""
+    statement = (owned_by(select(PinLockout.kid_profile_id, PinLockout.device_id, Device.friendly_name,
+                                 PinLockout.locked_until), PinLockout, family_id)
+                 .outerjoin(Device, Device.id == PinLockout.device_id)
+                 .where(PinLockout.locked_until > func.now())
+                 .order_by(PinLockout.kid_profile_id, PinLockout.locked_until, PinLockout.id))
+    locks: dict[int, list[PinLock]] = {}
+    for kid_id, device_id, name, until in db.execute(statement):
+        place = PARENT_API if device_id is None else (name or "a device")
+        locks.setdefault(kid_id, []).append(PinLock(kid_id, device_id, place, until))
+    return locks
+
+
+def _lift_locks(db: Session, kid: KidProfile) -> list[PinLock]:
+    """Ends every lock and every count of wrong PINs of the kid, on every device; returns the locks
+    that were running."""
+    lifted = current_locks(db, kid.family_id).get(kid.id, [])
+    db.execute(delete(PinLockout).where(PinLockout.kid_profile_id == kid.id))
+    # Counts live under keys naming the place: every device of the family, and the parent API.
+    devices = db.scalars(owned_by(select(Device.id), Device, kid.family_id)).all()
+    for device_id in (None, *devices):
+        rate_limits.clear(db, pin_limit(kid.id, device_id))
+    return lifted
+
+
+def unlock(db: Session, kid: KidProfile) -> list[PinLock]:
+    """A parent lifts the kid's locks (and wrong-PIN counts) everywhere; audited when one was running."""
+    lifted = _lift_locks(db, kid)
+    if lifted:
+        places = ", ".join(lock.place for lock in lifted)
+        audit.record(db, kid.family_id, "pin_unlocked", f"Unlocked {kid.name}'s profile on {places}")
+    return lifted
+
+
+def change_pin(db: Session, kid: KidProfile, pin: str) -> None:
+    """A new PIN (parents only); it also lifts every lockout of the kid."""
+    kid.pin_hash = hash_pin(pin)
+    db.flush()
+    audit.record(db, kid.family_id, "pin_changed", f"Changed {kid.name}'s PIN")
+    _lift_locks(db, kid)

@@ -29,9 +29,14 @@ def update_family(body: FamilySettingsBody, family: CurrentFamily, db: DbSession
     return settings.update_settings(db, family, body.family_name, body.time_zone)
 
 
+def _kids_out(db, family_id: int, kid_list) -> list[KidOut]:
+    locks = kids.current_locks(db, family_id)
+    return [KidOut.of(kid, locks.get(kid.id, [])) for kid in kid_list]
+
+
 @router.get("/kids", response_model=list[KidOut])
 def list_kids(family: CurrentFamily, db: DbSession):
-    return kids.list_kids(db, family.id)
+    return _kids_out(db, family.id, kids.list_kids(db, family.id))
 
 
 @router.post("/kids", status_code=status.HTTP_201_CREATED, response_model=KidOut)
@@ -40,13 +45,13 @@ def create_kid(body: KidCreate, family: CurrentFamily, db: DbSession):
 
 
 @router.get("/kids/{kid_id}", response_model=KidOut)
-def get_kid(kid: OwnedKid):
-    return kid
+def get_kid(kid: OwnedKid, db: DbSession):
+    return _kids_out(db, kid.family_id, [kid])[0]
 
 
 @router.patch("/kids/{kid_id}", response_model=KidOut)
 def update_kid(kid: OwnedKid, body: KidUpdate, db: DbSession):
-    return kids.update_kid(db, kid, body.model_dump(exclude_unset=True))
+    return _kids_out(db, kid.family_id, [kids.update_kid(db, kid, body.model_dump(exclude_unset=True))])[0]
 
 
 @router.delete("/kids/{kid_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -64,8 +69,17 @@ def change_pin(kid: OwnedKid, body: PinBody, db: DbSession) -> None:
 @router.post("/kids/{kid_id}/verify-pin", response_model=PinVerified,
              responses={401: {"description": "Wrong PIN"}, 429: {"description": "Locked after 5 wrong PINs"}})
 def verify_pin(kid: OwnedKid, body: PinBody, db: DbSession):
-    kids.check_pin(db, kid, body.pin)
+    """Checks a kid's PIN for a parent's app. Its wrong PINs lock only this check (no device):
+    never a kid's own device."""
+    kids.check_pin(db, kid, body.pin, device_id=None)
     return PinVerified(verified=True)
+
+
+@router.post("/kids/{kid_id}/unlock", response_model=KidOut)
+def unlock_kid(kid: OwnedKid, db: DbSession):
+    """Lifts the kid's PIN lockouts (and wrong-PIN counts) on every device; audited."""
+    kids.unlock(db, kid)
+    return _kids_out(db, kid.family_id, [kid])[0]
 
 
 @router.get("/services", response_model=list[ServiceOut], tags=["kids and services"])

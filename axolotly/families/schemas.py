@@ -31,6 +31,17 @@ class PinBody(BaseModel):
     pin: Text = PIN
 
 
+class PinLockOut(BaseModel):
+    """Where the kid is locked after 5 wrong PINs: a device (`device_id`, its name in `place`), or
+    the parent API's own check (`device_id` null)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    device_id: int | None
+    place: str
+    locked_until: datetime
+
+
 class KidOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -38,8 +49,15 @@ class KidOut(BaseModel):
     name: str
     age: int | None
     created_at: datetime
-    locked_until: datetime | None = Field(None, validation_alias="pin_locked_until")
     rules_mode: str  # "allow_list" or "rules": GET /api/parent/kids/{id}/rules has the rules
+    locks: list[PinLockOut] = Field(default_factory=list, description="Current PIN lockouts, one per device")
+    locked_until: datetime | None = Field(None, description="The latest end of a current lockout (any device)")
+
+    @classmethod
+    def of(cls, kid, locks: list) -> "KidOut":
+        shown = [PinLockOut.model_validate(lock) for lock in locks]
+        return cls.model_validate(kid).model_copy(update={
+            "locks": shown, "locked_until": max((lock.locked_until for lock in shown), default=None)})
 
 
 MovieRating = Literal[MOVIE_RATINGS]

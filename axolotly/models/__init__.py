@@ -16,6 +16,7 @@ from axolotly.models.link_reports import LinkReport
 from axolotly.models.ota_releases import OtaRelease
 from axolotly.models.pairing_codes import PairingCode
 from axolotly.models.pairing_requests import PairingRequest
+from axolotly.models.pin_lockouts import PinLockout
 from axolotly.models.rate_limits import RateLimit
 from axolotly.models.starter_packs import StarterPack, StarterPackTitle
 from axolotly.models.streaming_service_selection import StreamingServiceSelection
@@ -27,6 +28,6 @@ from axolotly.models.users import User
 __all__ = [
     "AuditEvent", "Base", "ContentReport", "ContentTag", "Device", "Episode", "EpisodeLink", "FamilyInvitation",
     "FamilyMember", "FamilyTitle", "KidProfile", "KidProfileTitle", "LinkReport", "OtaRelease", "PairingCode",
-    "PairingRequest", "RateLimit", "StarterPack", "StarterPackTitle", "StreamingServiceSelection", "Title",
-    "TitleRequest", "UsageDay", "User", "usage_sessions",
+    "PairingRequest", "PinLockout", "RateLimit", "StarterPack", "StarterPackTitle", "StreamingServiceSelection",
+    "Title", "TitleRequest", "UsageDay", "User", "usage_sessions",
 ]

@@ -30,7 +30,6 @@ class KidProfile(Base):
         Index("idx_kid_profiles_family_id", "family_id"),
         CheckConstraint(f"pin_hash ~ '{BCRYPT_HASH_PATTERN}'", name="pin_hash_is_bcrypt"),
         CheckConstraint("age BETWEEN 0 AND 17", name="age_range"),
-        CheckConstraint("pin_failed_attempts >= 0", name="pin_failed_attempts_not_negative"),
         CheckConstraint("rules_mode IN ('allow_list', 'rules')", name="rules_mode"),
         CheckConstraint(f"max_movie_rating IN ({_quoted(MOVIE_RATINGS)})", name="max_movie_rating"),
         CheckConstraint(f"max_tv_rating IN ({_quoted(TV_RATINGS)})", name="max_tv_rating"),
@@ -47,9 +46,7 @@ class KidProfile(Base):
     pin_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = created_at_column()
     age: Mapped[int | None] = mapped_column(SmallInteger)
-    # Durable lockout state: five wrong PINs lock the profile (see families/kids.py).
-    pin_failed_attempts: Mapped[int] = mapped_column(SmallInteger, server_default="0")
-    pin_locked_until: Mapped[datetime | None]
+    # PIN lockouts are per kid and device: pin_lockouts (migration 0023 moved them off this table).
     # Bumped by database triggers whenever anything this kid's launcher shows changes (ETag).
     launcher_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
     # Rules (policies/evaluate.py): `allow_list` shows only what a parent allowed; `rules` shows

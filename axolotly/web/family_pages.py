@@ -46,7 +46,7 @@ def home(request: Request, family: WebFamily, db: DbSession):
 @router.get("/family/kids")
 def kids_page(request: Request, family: WebFamily, db: DbSession):
     return render(request, "kids.html", user=family.user, kids=kids.list_kids(db, family.id),
-                  **library_pages.rules_form_context(db))
+                  locks=kids.current_locks(db, family.id), **library_pages.rules_form_context(db))
 
 
 @router.post("/family/kids", dependencies=[CsrfChecked])
@@ -68,6 +68,13 @@ def change_pin(kid: WebOwnedKid, db: DbSession, pin: FormText):
     body = validated(PinBody, pin=pin)
     kids.change_pin(db, kid, body.pin)
     return redirect("/family/kids", "PIN changed")
+
+
+@router.post("/family/kids/{kid_id}/unlock", dependencies=[CsrfChecked])
+def unlock_kid(kid: WebOwnedKid, db: DbSession):
+    """Lifts the kid's PIN lockouts on every device (kids.unlock audits it)."""
+    lifted = kids.unlock(db, kid)
+    return redirect("/family/kids", f"Unlocked {kid.name}" if lifted else f"{kid.name} was not locked")
 
 
 @router.get("/family/kids/{kid_id}/delete")

@@ -2,8 +2,10 @@
 
 The browser holds a device id and key (HttpOnly cookie) from redeeming a parent's pairing code,
 exactly as the Android launcher does; unpairing the device in the parent's Devices page signs it
-out. A kid who enters the right PIN (same lockout as the API) gets a 4-hour kid cookie for this
-device; the grid is the kid's launcher as `/api/apps` sends it (launcher/service.py).
+out. A kid who enters the right PIN on a number pad gets a 4-hour kid cookie for this device; five
+wrong PINs lock that kid on this device only (families/kids.py). What the signed-in kid sees is
+decided in one place, `kid_home`: a poster grid of the kid's launcher (as `/api/apps` sends it,
+launcher/service.py, regrouped by title in web/kid_shelf.py) or one title's episodes.
 """
 
 from typing import Annotated
@@ -20,6 +22,7 @@ from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
 from axolotly.launcher.service import page_launcher
 from axolotly.security.client import client_address
 from axolotly.types import RowId, Text
+from axolotly.web import kid_shelf
 from axolotly.web.session import DEVICE, KID, CsrfChecked, kid_claims, set_cookie, start_kid_session
 from axolotly.web.templating import redirect, render
 
@@ -75,11 +78,23 @@ def _device_or_pairing(request: Request, db) -> AuthenticatedDevice:
     return device
 
 
+def minutes(seconds: int) -> str:
+    count = max(1, (seconds + 59) // 60)
+    return f"{count} minute" if count == 1 else f"{count} minutes"
+
+
+def tries(count: int) -> str:
+    return "1 try left" if count == 1 else f"{count} tries left"
+
+
 @router.get("/kids/{kid_id}/pin")
 def pin_page(kid_id: RowId, request: Request, db: DbSession):
+    """The number pad, or, when this kid is locked on this device, why and for how long."""
     device = _device_or_pairing(request, db)
     kid = kids.get_kid(db, device.family_id, kid_id)
-    return render(request, "kids/pin.html", body_class="kid", kid=kid)
+    locked_for = kids.locked_for_seconds(db, kid, device.id)
+    return render(request, "kids/pin.html", body_class="kid", kid=kid,
+                  locked_for=minutes(locked_for) if locked_for is not None else None)
 
 
 @router.post("/kids/{kid_id}/pin", dependencies=[CsrfChecked])
@@ -87,40 +102,65 @@ def enter_pin(kid_id: RowId, request: Request, db: DbSession, pin: Annotated[Tex
     device = _device_or_pairing(request, db)
     pin = pin.strip()
     if not (len(pin) == 4 and pin.isascii() and pin.isdigit()):  # not a guess: nothing to count
-        raise Invalid("A PIN is 4 digits")
+        raise Invalid("A PIN is 4 numbers")
     try:
-        kids.check_pin(db, kids.get_kid(db, device.family_id, kid_id), pin)
-    except TooManyRequests as locked:
-        minutes = (int(locked.headers["Retry-After"]) + 59) // 60
-        return redirect(f"/kids/{kid_id}/pin", f"Too many wrong PINs. Try again in {minutes} minute(s).",
-                        kind="error")
-    except Unauthorized:
-        return redirect(f"/kids/{kid_id}/pin", "That PIN is not right. Try again.", kind="error")
+        kids.check_pin(db, kids.get_kid(db, device.family_id, kid_id), pin, device.id)
+    except TooManyRequests:
+        return redirect(f"/kids/{kid_id}/pin")  # the page explains the lock (the request is done: no query)
+    except kids.WrongPin as wrong:
+        return redirect(f"/kids/{kid_id}/pin", f"That PIN is not right. {tries(wrong.tries_left)}.", kind="error")
     response = redirect(f"/kids/{kid_id}/launcher")
     start_kid_session(response, request.cookies[DEVICE].partition(":")[0], kid_id)
     return response
 
 
-@router.get("/kids/{kid_id}/launcher")
-def launcher(kid_id: RowId, request: Request, db: DbSession):
+def _signed_in(request: Request, db, kid_id: int):
+    """(device, kid) for a kid signed in on this browser; None when the kid must enter the PIN."""
     device = _device_or_pairing(request, db)
     kid = kids.get_kid(db, device.family_id, kid_id)
-    if not _signed_in_kid(request, kid.id):
-        return redirect(f"/kids/{kid.id}/pin")
-    groups = page_launcher(db, device.family_id, kid.id)
+    return (device, kid) if _signed_in_kid(request, kid.id) else (None, kid)
+
+
+def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: int | None = None):
+    """What the signed-in kid sees on this device: the poster grid, or one title's page.
+
+    The one place that decides it: a screen that replaces the launcher (e.g. "time's up" from
+    screen time) goes first here and covers the grid and every title page alike.
+    """
+    titles = kid_shelf.titles_of(page_launcher(db, device.family_id, kid.id))
+    if title_id is not None:
+        title = kid_shelf.find(titles, title_id)
+        if title is None:  # not (or no longer) allowed for this kid: same answer as never allowed
+            return render(request, "kids/not_found.html", status_code=404, body_class="kid", kid=kid)
+        return render(request, "kids/title.html", body_class="kid", kid=kid, title=title)
     asked = title_requests.kid_requests(db, kid)
     waiting = {view.title.id for view in asked if view.request.status == title_requests.OPEN}
     askable = [title for title in title_requests.askable_titles(db, kid) if title.id not in waiting]
-    return render(request, "kids/launcher.html", body_class="kid", kid=kid, groups=groups, asked=asked,
+    return render(request, "kids/launcher.html", body_class="kid", kid=kid, titles=titles, asked=asked,
                   askable=askable, messages=title_requests.KID_MESSAGES)
+
+
+@router.get("/kids/{kid_id}/launcher")
+def launcher(kid_id: RowId, request: Request, db: DbSession):
+    device, kid = _signed_in(request, db, kid_id)
+    if device is None:
+        return redirect(f"/kids/{kid.id}/pin")
+    return kid_home(request, db, device, kid)
+
+
+@router.get("/kids/{kid_id}/titles/{title_id}")
+def title_page(kid_id: RowId, title_id: RowId, request: Request, db: DbSession):
+    device, kid = _signed_in(request, db, kid_id)
+    if device is None:
+        return redirect(f"/kids/{kid.id}/pin")
+    return kid_home(request, db, device, kid, title_id)
 
 
 @router.post("/kids/{kid_id}/requests", dependencies=[CsrfChecked])
 def ask_a_parent(kid_id: RowId, request: Request, db: DbSession, title_id: Annotated[RowId, Form()]):
     """The signed-in kid asks a parent for a library title hidden for them (families/requests.py)."""
-    device = _device_or_pairing(request, db)
-    kid = kids.get_kid(db, device.family_id, kid_id)
-    if not _signed_in_kid(request, kid.id):
+    device, kid = _signed_in(request, db, kid_id)
+    if device is None:
         return redirect(f"/kids/{kid.id}/pin")
     title_requests.ask(db, kid, title_id, device.id)
     return redirect(f"/kids/{kid.id}/launcher", "Asked! A parent will answer soon.")
