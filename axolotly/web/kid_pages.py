@@ -8,18 +8,24 @@ decided in one place, `kid_home`: a poster grid of the kid's launcher (as `/api/
 launcher/service.py, regrouped by title in web/kid_shelf.py) or one title's episodes.
 """
 
+from datetime import time
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Request, Response
+from pydantic import ValidationError
 
 from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
-from axolotly.errors import DomainError, Invalid, TooManyRequests, Unauthorized
+from axolotly.errors import BadRequest, DomainError, Invalid, TooManyRequests, Unauthorized
 from axolotly.families import kids
 from axolotly.families import requests as title_requests
+from axolotly.families import settings as family_settings
 from axolotly.families.context import owner_of
 from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
 from axolotly.launcher.service import page_launcher
+from axolotly.screen_time import service as screen_time
+from axolotly.screen_time import usage
+from axolotly.screen_time.schemas import UsageLogBody
 from axolotly.security.client import client_address
 from axolotly.types import RowId, Text
 from axolotly.web import kid_shelf
@@ -127,6 +133,10 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
     The one place that decides it: a screen that replaces the launcher (e.g. "time's up" from
     screen time) goes first here and covers the grid and every title page alike.
     """
+    today = screen_time.today_for(db, kid)
+    if not today.allowed_now:
+        return render(request, "kids/times_up.html", body_class="kid", kid=kid, today=today,
+                      back_at=_back_at(today, family_settings.family_zone(db, kid.family_id)))
     titles = kid_shelf.titles_of(page_launcher(db, device.family_id, kid.id))
     if title_id is not None:
         title = kid_shelf.find(titles, title_id)
@@ -138,6 +148,32 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
     askable = [title for title in title_requests.askable_titles(db, kid) if title.id not in waiting]
     return render(request, "kids/launcher.html", body_class="kid", kid=kid, titles=titles, asked=asked,
                   askable=askable, messages=title_requests.KID_MESSAGES)
+
+
+def _back_at(today, zone) -> str:
+    """When the shows come back, in kid words: "at 07:00", "tomorrow", "tomorrow at 07:00"."""
+    if today.next_change_at is None:
+        return "tomorrow"
+    local = today.next_change_at.astimezone(zone)
+    if local.date() == today.day:
+        return f"at {local:%H:%M}"
+    return "tomorrow" if local.time() == time(0) else f"tomorrow at {local:%H:%M}"
+
+
+@router.post("/kids/{kid_id}/usage", dependencies=[CsrfChecked], status_code=204)
+def log_viewing(kid_id: RowId, request: Request, db: DbSession, app_id: Annotated[Text, Form(max_length=64)],
+                started_at: Annotated[Text, Form(max_length=40)], seconds: Annotated[Text, Form(max_length=10)],
+                app_name: Annotated[Text, Form(max_length=200)] = ""):
+    """The web launcher's own viewing time (static/kid_usage.js), checked like any launcher's log."""
+    device, kid = _signed_in(request, db, kid_id)
+    if device is None:
+        raise Unauthorized("Sign in with your PIN first")
+    try:
+        body = UsageLogBody(app_id=app_id, appName=app_name or None, timestamp=started_at, duration_seconds=seconds)
+    except ValidationError as error:
+        raise BadRequest(error.errors()[0]["msg"]) from None
+    usage.record(db, kid, device.id, body.log())
+    return Response(status_code=204)
 
 
 @router.get("/kids/{kid_id}/launcher")

@@ -1,0 +1,72 @@
+"""The kid web launcher enforces screen time like any launcher: a friendly "time's up" or
+"bedtime" screen instead of titles, and it logs its own viewing time."""
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from axolotly.models import usage_sessions
+from tests.api import auth
+from tests.test_kid_pages import family, signed_in  # noqa: F401 (fixture)
+from tests.test_pages import csrf
+from tests.test_screen_time_api import midday_zone
+
+UTC = timezone.utc
+
+
+def limits(client, family, **settings):
+    body = {"enabled": True, "school_day_limit_minutes": None, "weekend_limit_minutes": None,
+            "school_day_bedtime": None, "weekend_bedtime": None, **settings}
+    response = client.put(f"/api/parent/kids/{family['emma']['id']}/screen-time", json=body,
+                          headers=auth(family["parent"]))
+    assert response.status_code == 200, response.text
+
+
+def test_no_time_left_shows_times_up_instead_of_titles(client, db, family):
+    browser = signed_in(client, family)
+    launcher = f"/kids/{family['emma']['id']}/launcher"
+    assert "Sunny Days" in browser.get(launcher).text
+    limits(client, family, school_day_limit_minutes=0, weekend_limit_minutes=0)
+    for path in (launcher, f"/kids/{family['emma']['id']}/titles/{family['show'].id}"):
+        page = browser.get(path).text
+        assert "That's all for today, Emma!" in page and "See you tomorrow" in page, path
+        assert "Sunny Days" not in page and "poster-card" not in page
+    client.post(f"/api/parent/kids/{family['emma']['id']}/bonus-time", json={"minutes": 20},
+                headers=auth(family["parent"]))
+    assert "Sunny Days" in browser.get(launcher).text  # a parent's bonus opens it again at once
+
+
+def test_bedtime_shows_when_the_shows_come_back(client, db, family):
+    browser = signed_in(client, family)
+    zone = midday_zone()  # about noon there: a window of now ± 1 hour stays within the day
+    client.put("/api/parent/family", json={"time_zone": zone}, headers=auth(family["parent"]))
+    now = datetime.now(ZoneInfo(zone))
+    start, end = (now - timedelta(hours=1)).strftime("%H:%M"), (now + timedelta(hours=1)).strftime("%H:%M")
+    window = {"start": start, "end": end}
+    limits(client, family, school_day_bedtime=window, weekend_bedtime=window)
+    page = browser.get(f"/kids/{family['emma']['id']}/launcher").text
+    assert "bedtime, Emma!" in page and f"be back at {end}" in page and "Sunny Days" not in page
+
+
+def test_the_web_launcher_logs_its_own_viewing_time(client, db, family):
+    browser = signed_in(client, family)
+    kid, show = family["emma"], family["show"]
+    page = browser.get(f"/kids/{kid['id']}/titles/{show.id}").text
+    assert f'data-usage-url="/kids/{kid["id"]}/usage"' in page and f'data-app-id="{show.id}"' in page
+    started = (datetime.now(UTC) - timedelta(minutes=20)).replace(microsecond=0).isoformat()
+    form = {"app_id": str(show.id), "app_name": "Sunny Days", "started_at": started, "seconds": "900",
+            "csrf_token": csrf(browser, f"/kids/{kid['id']}/launcher")}
+    assert browser.post(f"/kids/{kid['id']}/usage", data=form).status_code == 204
+    assert browser.post(f"/kids/{kid['id']}/usage", data=form).status_code == 204  # a retry counts once
+    row = db.execute(select(usage_sessions)).one()
+    assert (row.title_id, row.seconds) == (show.id, 900) and row.device_id is not None
+    stats = client.get(f"/api/parent/kids/{kid['id']}/usage", headers=auth(family["parent"])).json()
+    assert sum(day["minutes"] for day in stats["days"]) == 15
+
+    bad = browser.post(f"/kids/{kid['id']}/usage", data={**form, "seconds": "-5"}, follow_redirects=False)
+    assert bad.status_code in (303, 400)
+    nobody = TestClient(client.app)  # a browser no kid signed in on
+    assert nobody.post(f"/kids/{kid['id']}/usage", data=form, follow_redirects=False).status_code != 204
+    assert db.scalar(select(func.count()).select_from(usage_sessions)) == 1
