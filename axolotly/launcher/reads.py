@@ -32,7 +32,12 @@ DEVICE_SQL = """
     WHERE d.device_id = %(device_id)s
 """
 
-TOUCH_SQL = "UPDATE devices SET last_active = now() WHERE id = %(id)s"
+# SKIP LOCKED: when another request of this device is touching the row already, this one need not
+# wait for it (a burst of one device's calls would otherwise queue on the row lock, one commit each).
+TOUCH_SQL = """
+UPDATE devices SET last_active = now()
+WHERE id = (SELECT id FROM devices WHERE id = %(id)s FOR UPDATE SKIP LOCKED)
+"""
 
 
 class LauncherReads(Protocol):
