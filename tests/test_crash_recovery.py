@@ -17,8 +17,11 @@ from pathlib import Path
 
 import httpx
 import psycopg
+import psycopg_pool
 import pytest
 
+from axolotly import http_errors
+from axolotly.db.async_pool import connection_lost
 from axolotly.db.cluster import LocalCluster, port_is_free
 from tests.live_app import (TIMEOUT, defer_job, job_status, job_worker, own_cluster, paired_launcher,
                             parent_headers, sql)
@@ -219,3 +222,21 @@ def test_a_port_whose_old_connections_linger_in_time_wait_counts_as_free():
     client.close()
     listener.close()
     assert port_is_free(port)
+
+
+@pytest.mark.parametrize("error", [
+    psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
+    psycopg.errors.CrashShutdown("terminating connection because of crash of another server process"),
+    psycopg.errors.CannotConnectNow("the database system is starting up"),
+    psycopg.OperationalError("server closed the connection unexpectedly"),
+    psycopg_pool.PoolTimeout("couldn't get a connection after 30.00 sec"),
+])
+def test_a_lost_or_refused_connection_of_the_async_pool_is_a_503(error):
+    assert http_errors.as_domain_error(error) is http_errors.DATABASE_UNAVAILABLE
+    assert connection_lost(error) or isinstance(error, psycopg_pool.PoolTimeout)
+
+
+def test_a_statements_own_error_is_not_taken_for_a_lost_connection():
+    assert not connection_lost(psycopg.errors.QueryCanceled("canceling statement due to statement timeout"))
+    assert not connection_lost(psycopg.errors.UniqueViolation("duplicate key"))
+    assert http_errors.as_domain_error(psycopg.errors.UniqueViolation("duplicate key")).status_code == 409
