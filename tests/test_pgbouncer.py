@@ -50,6 +50,7 @@ pidfile = {folder}/pgbouncer.pid
 @contextmanager
 def pgbouncer(database_url: str) -> Iterator[str]:
     """PgBouncer in transaction mode in front of `database_url`; yields the URL through it."""
+    assert Path(PGBOUNCER).exists(), "PgBouncer is missing: `make test` installs Debian's pgbouncer package"
     url = make_url(database_url)
     folder = Path(tempfile.mkdtemp(prefix="axolotly-pgbouncer-"))
     listen_port = free_port()
