@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from axolotly.db.cluster import RUN_AS, free_port
 from tests.live_app import (TIMEOUT, job_status, job_worker, own_cluster, paired_launcher, parent_headers,
                             sql)
-from tests.processes import live_server, wait_for
+from tests.processes import live_server, run_axolotly, wait_for
 
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"  # Debian's package (make test installs it)
 
@@ -139,3 +139,11 @@ def test_pairing_launcher_parent_changes_and_jobs_all_work_through_pgbouncer(thr
     # The worker's LISTEN is on a connection of its own to PostgreSQL, not through the pooler.
     listening = sql(direct, "SELECT query FROM pg_stat_activity WHERE application_name = 'axolotly-worker-listen'")
     assert [query for (query,) in listening if query.startswith(("LISTEN", "SELECT 1"))]
+
+
+def test_migrations_bypass_the_pooler(database_url):
+    """`axolotly db ...` connects to DATABASE_DIRECT_URL: here DATABASE_URL leads nowhere."""
+    nowhere = f"postgresql://axolotly:unused@127.0.0.1:{free_port()}/nowhere"
+    result = run_axolotly("db", "current", env={"DATABASE_URL": nowhere, "DATABASE_DIRECT_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    assert "(head)" in result.stdout
