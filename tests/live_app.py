@@ -21,8 +21,12 @@ TIMEOUT = 60  # generous: the machine's cores are shared with a busy server
 
 @contextmanager
 def own_cluster() -> Iterator[tuple[LocalCluster, str]]:
-    """A throw-away cluster (the test may crash it) with the demo database; yields it and its URL."""
-    cluster = LocalCluster(Path(tempfile.mkdtemp(prefix="axolotly-own-")), throwaway=True)
+    """A cluster of the test's own (which it may crash) with the demo database; yields it and its URL.
+
+    With the durable settings, not the suite's `throwaway` ones (synchronous_commit=off would let
+    a kill -9 lose the last commits, such as the device assignment the test relies on).
+    """
+    cluster = LocalCluster(Path(tempfile.mkdtemp(prefix="axolotly-own-")))
     try:
         yield cluster, demo_database(cluster.start(), "axolotly")
     finally:
