@@ -119,14 +119,15 @@ def alive(pid: int) -> bool:
     return True
 
 
-READY = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) UTC .*database system is ready to accept connections")
+READY = "database system is ready to accept connections"
+STAMP = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) UTC")
 
 
 def ready_at(cluster: LocalCluster) -> float:
     """When PostgreSQL said it accepts connections (its log, to the millisecond), as a
     time.monotonic() value: a probe of our own could be scheduled late on a busy machine."""
     log = Path(cluster.status()["log_file"]).read_text(errors="replace").splitlines()
-    stamps = [match.group(1) for line in log if (match := READY.match(line))]
+    stamps = [match.group(1) for line in log if READY in line and (match := STAMP.search(line))]
     assert stamps, "PostgreSQL's log names the moment it accepted connections (log_line_prefix '%m ...')"
     wall = datetime.strptime(stamps[-1], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp()
     return wall - (time.time() - time.monotonic())
