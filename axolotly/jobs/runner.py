@@ -14,7 +14,7 @@ import procrastinate
 import psycopg
 
 from axolotly.config import get_settings
-from axolotly.db.engine import database_url, libpq_conninfo
+from axolotly.db.engine import connection_options, database_url, libpq_conninfo
 from axolotly.jobs.tasks import recover_stalled_jobs
 
 logger = logging.getLogger(__name__)
@@ -39,13 +39,14 @@ async def _database_answers() -> None:
     back off exponentially and start the worker many seconds after PostgreSQL is back."""
     while True:
         try:
-            connection = await psycopg.AsyncConnection.connect(
-                libpq_conninfo(database_url()), connect_timeout=get_settings().db_connect_timeout_seconds)
+            # A statement, not only a connection: a pooler (PgBouncer) accepts clients while
+            # PostgreSQL behind it is still down.
+            async with await psycopg.AsyncConnection.connect(
+                    libpq_conninfo(database_url()), **connection_options()) as connection:
+                await connection.execute("SELECT 1")
+            return
         except psycopg.OperationalError:
             await asyncio.sleep(RETRY_EVERY_SECONDS)
-            continue
-        await connection.close()
-        return
 
 
 async def supervise_worker(app: procrastinate.App, *, concurrency: int = 1,
