@@ -29,9 +29,11 @@ run: db
 	$(BIN)/axolotly serve --host $(HOST) --port $(PORT)
 
 # The suite starts its own throw-away cluster (or uses TEST_DATABASE_URL, which it wipes).
-# Browser tests drive Debian's Chromium (no browser download): installed here when missing.
+# Browser tests drive Debian's Chromium (no browser download): installed here when missing;
+# tests/test_pgbouncer.py runs the app through Debian's PgBouncer.
 test: setup
 	@scripts/ensure-apt.sh chromium /usr/bin/chromium
+	@scripts/ensure-apt.sh pgbouncer /usr/sbin/pgbouncer
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup

@@ -131,18 +131,11 @@ def seed_demo() -> None:
 def worker(concurrency: int = typer.Option(1, min=1, max=32)) -> None:
     """Run durable jobs (episode loading, cleanup, backups, re-sync) and defer the periodic ones."""
     from axolotly.jobs.registry import get_job_app
-    from axolotly.jobs.tasks import recover_stalled_jobs
-
-    app = get_job_app()
+    from axolotly.jobs.runner import supervise_worker
 
     async def run() -> None:
-        async with app.open_async():
-            # Jobs left `doing` by a worker that died are picked up at once, not at the next minute.
-            await recover_stalled_jobs(app)
-            stalled_after = get_settings().job_stalled_after_seconds
-            await app.run_worker_async(concurrency=concurrency, install_signal_handlers=True,
-                                       update_heartbeat_interval=min(10.0, stalled_after / 3),
-                                       stalled_worker_timeout=stalled_after)
+        # Restarted on new connections whenever the database fails it (jobs/runner.py).
+        await supervise_worker(get_job_app(), concurrency=concurrency)
 
     asyncio.run(run())
 

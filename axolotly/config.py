@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(20, ge=1)
     db_max_overflow: int = Field(10, ge=0)
     db_pool_pre_ping: bool = True
+    # Set when DATABASE_URL goes through a transaction-mode pooler (PgBouncer): the worker's
+    # LISTEN and the migrations connect here directly, and no connection prepares statements
+    # on the server (a pooler hands each transaction to any server connection).
+    database_direct_url: str | None = None
+    # How long a new connection may take before the request answers 503 (libpq's minimum: 2).
+    db_connect_timeout_seconds: int = Field(5, ge=2)
 
     # bcrypt cost for passwords (PINs use two less); tests lower it for speed.
     bcrypt_rounds: int = Field(12, ge=4, le=16)
@@ -96,6 +102,10 @@ class Settings(BaseSettings):
     @property
     def device_hmac_secret(self) -> bytes:
         return (self.device_key_secret or self.jwt_secret).encode()
+
+    @property
+    def behind_pooler(self) -> bool:
+        return bool(self.database_direct_url)
 
     @property
     def replica_urls(self) -> list[str]:

@@ -8,12 +8,16 @@ bad input.
 - Database errors that reach here are mapped by SQLSTATE class: bad data 400, a conflicting write
   (also a failed commit) 409, an unreachable database 503 with Retry-After. A 2xx is never sent
   for a failed commit: the session commits before the response (db/engine.py).
+- The same for psycopg's own errors (the launcher's async pool, launcher/reads.py): a lost or
+  refused connection (AdminShutdown, OperationalError) and either pool's timeout are a 503 too.
 """
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from psycopg_pool import PoolTimeout as AsyncPoolTimeout
 from sqlalchemy.exc import TimeoutError as PoolTimeout  # the pool had no connection in time
 
 from axolotly.errors import BadRequest, Conflict, DomainError, Invalid, ServiceUnavailable
@@ -50,22 +54,27 @@ def validation_failed(request: Request, error: RequestValidationError) -> Respon
 
 def domain_error(request: Request, error: DomainError) -> Response:
     if pages.is_page(request):
-        return page_error(request, error)
+        response = page_error(request, error)
+        response.headers.update(error.headers or {})  # a page's 503 or 429 says when to retry too
+        return response
     status = error.status_code
     if status == Invalid.status_code and is_launcher_route(request.url.path):
         status = BadRequest.status_code  # the launcher contract has one status for bad input
     return JSONResponse({"detail": error.detail}, status_code=status, headers=error.headers)
 
 
-def as_domain_error(error: DBAPIError) -> DomainError | None:
-    """The domain meaning of a database error, or None for a real bug (a 500)."""
-    state = getattr(error.orig, "sqlstate", None) or ""
+def as_domain_error(error: DBAPIError | psycopg.Error) -> DomainError | None:
+    """The domain meaning of a database error (SQLAlchemy's or psycopg's), or None for a real bug (a 500)."""
+    driver_error = error.orig if isinstance(error, DBAPIError) else error
+    state = getattr(driver_error, "sqlstate", None) or ""
     # A data exception (out of range, bad encoding), or psycopg refusing a NUL byte before sending.
-    if state.startswith("22") or isinstance(error, DataError):
+    if state.startswith("22") or isinstance(error, (DataError, psycopg.DataError)):
         return BadRequest("A value is out of range or not valid text")
     if state.startswith("23") or state in ("40001", "40P01"):
         return Conflict("This change conflicts with another one; reload and try again")
-    if state.startswith(("08", "57P")) or error.connection_invalidated or isinstance(error, OperationalError):
+    unavailable = state.startswith(("08", "57P")) or isinstance(
+        driver_error, psycopg.OperationalError) or isinstance(error, OperationalError)
+    if unavailable or (isinstance(error, DBAPIError) and error.connection_invalidated):
         return DATABASE_UNAVAILABLE
     return None
 
@@ -77,7 +86,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_failed)
     app.add_exception_handler(DomainError, domain_error)
 
-    def database_error(request: Request, error: DBAPIError) -> Response:
+    def database_error(request: Request, error: DBAPIError | psycopg.Error) -> Response:
         mapped = as_domain_error(error)
         if mapped is None:
             raise error
@@ -90,5 +99,7 @@ def install(app: FastAPI) -> None:
         return domain_error(request, DATABASE_UNAVAILABLE)
 
     app.add_exception_handler(DBAPIError, database_error)
+    app.add_exception_handler(psycopg.Error, database_error)
     app.add_exception_handler(PoolTimeout, pool_exhausted)
+    app.add_exception_handler(AsyncPoolTimeout, pool_exhausted)
     app.add_exception_handler(UnicodeError, unencodable_text)

@@ -73,7 +73,8 @@ def create_app() -> FastAPI:
             async with asyncio.timeout(2):
                 await reads.fetch_one("SELECT 1", {})
         except (psycopg.Error, PoolTimeout, TimeoutError):
-            return JSONResponse({"status": "degraded", "database": "unreachable"}, status_code=503)
+            return JSONResponse({"status": "degraded", "database": "unreachable"}, status_code=503,
+                                headers=http_errors.DATABASE_UNAVAILABLE.headers)
         return JSONResponse({"status": "ok", "database": "ok"})
 
     return app

@@ -56,7 +56,12 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """True unless something listens on the port. Like PostgreSQL's own listener, the probe sets
+    SO_REUSEADDR: connections of a server that just died linger in TIME-WAIT on its port for a
+    minute, and without it they would make the cluster move to another port on restart (and the
+    running app, which knows the old one, would never reach it again)."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +19,27 @@ def database_url() -> str:
     from axolotly.db.cluster import project_cluster
 
     return project_cluster().url()
+
+
+def direct_database_url() -> str:
+    """PostgreSQL itself, bypassing a transaction pooler: for LISTEN and migrations
+    (DATABASE_DIRECT_URL when DATABASE_URL is a PgBouncer; else DATABASE_URL)."""
+    direct = get_settings().database_direct_url
+    return normalise_url(direct) if direct else database_url()
+
+
+def connection_options() -> dict[str, Any]:
+    """psycopg options of every app connection (ORM, launcher pool, job worker).
+
+    Behind a transaction pooler a connection may reach another server connection on each
+    transaction, so psycopg must never prepare statements on the server (its default after 5
+    executions); `prepare_threshold=None` sends every statement unprepared.
+    """
+    settings = get_settings()
+    options: dict[str, Any] = {"connect_timeout": settings.db_connect_timeout_seconds}
+    if settings.behind_pooler:
+        options["prepare_threshold"] = None
+    return options
 
 
 def normalise_url(url: str) -> str:
@@ -39,7 +61,11 @@ def build_engine(url: str) -> Engine:
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        # A connection the database dropped (restart, terminated backend) is noticed by the ping
+        # at check-out and replaced by a fresh one before the request's statements run; the
+        # first disconnect seen also drops every older pooled connection (SQLAlchemy).
         pool_pre_ping=settings.db_pool_pre_ping,
+        connect_args=connection_options(),
     )
     slow_queries.watch(engine)
     return engine

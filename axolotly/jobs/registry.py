@@ -8,12 +8,16 @@ turn. The bodies register on `blueprint` when the app is first built, loaded by 
 (procrastinate's `import_paths`), so no service → registry → bodies → service cycle can form.
 """
 
+import contextlib
+from collections.abc import AsyncIterator
 from functools import lru_cache
 
 import procrastinate
+import psycopg
 from sqlalchemy.orm import Session
 
-from axolotly.db.engine import database_url, libpq_conninfo
+from axolotly.config import get_settings
+from axolotly.db.engine import connection_options, database_url, direct_database_url, libpq_conninfo
 
 NAMESPACE = "axolotly"
 TASK_MODULES = ["axolotly.jobs.tasks"]
@@ -29,12 +33,39 @@ MAINTAIN_USAGE_PARTITIONS = "maintain_usage_partitions"
 blueprint = procrastinate.Blueprint()
 
 
+class PoolerConnector(procrastinate.PsycopgConnector):
+    """Jobs are fetched and updated through the transaction pooler (PgBouncer), but the worker's
+    LISTEN connection goes to PostgreSQL directly: a LISTEN belongs to one server session, which
+    a transaction pooler hands to other clients after each transaction.
+
+    procrastinate opens that connection (and only that one) with `_get_standalone_connection`.
+    """
+
+    def __init__(self, *, direct_conninfo: str, **kwargs):
+        super().__init__(**kwargs)
+        self.direct_conninfo = direct_conninfo
+
+    @contextlib.asynccontextmanager
+    async def _get_standalone_connection(self) -> AsyncIterator[psycopg.AsyncConnection]:
+        async with await psycopg.AsyncConnection.connect(
+                self.direct_conninfo, autocommit=True, application_name="axolotly-worker-listen",
+                connect_timeout=get_settings().db_connect_timeout_seconds) as connection:
+            yield connection
+
+
+def job_connector() -> procrastinate.PsycopgConnector:
+    """The worker's connections: a pool whose check-out tests each connection (procrastinate's
+    default), so one broken by a restart is replaced; through a pooler, no server-side prepared
+    statements and LISTEN on a direct connection."""
+    options = {"conninfo": libpq_conninfo(database_url()), "kwargs": connection_options()}
+    if get_settings().behind_pooler:
+        return PoolerConnector(direct_conninfo=libpq_conninfo(direct_database_url()), **options)
+    return procrastinate.PsycopgConnector(**options)
+
+
 @lru_cache
 def get_job_app() -> procrastinate.App:
-    app = procrastinate.App(
-        connector=procrastinate.PsycopgConnector(conninfo=libpq_conninfo(database_url())),
-        import_paths=TASK_MODULES,
-    )
+    app = procrastinate.App(connector=job_connector(), import_paths=TASK_MODULES)
     app.perform_import_paths()  # the bodies register on `blueprint`
     app.add_tasks_from(blueprint, namespace=NAMESPACE)
     return app

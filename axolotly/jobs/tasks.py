@@ -20,7 +20,7 @@ from sqlalchemy import text
 from axolotly.catalog.service import import_title, load_episodes, stale_titles
 from axolotly.catalog.tmdb import catalog_source
 from axolotly.config import get_settings
-from axolotly.db.engine import database_url, session_factory
+from axolotly.db.engine import direct_database_url, session_factory
 from axolotly.enums import MediaType
 from axolotly.errors import DomainError
 from axolotly.jobs.registry import (
@@ -85,7 +85,7 @@ async def recover_stalled_jobs(app: procrastinate.App) -> int:
 @blueprint.periodic(cron=settings.backup_cron)
 @blueprint.task(name=DAILY_BACKUP, queueing_lock=DAILY_BACKUP)
 def daily_backup(timestamp: int) -> str:
-    made = backups.take_backup(database_url(), Path(get_settings().backup_dir))
+    made = backups.take_backup(direct_database_url(), Path(get_settings().backup_dir))
     logger.info("backup written: %s (%s bytes)", made.path, made.size)
     return str(made.path)
 

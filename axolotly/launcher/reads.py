@@ -6,6 +6,10 @@ to authenticate the device, one to touch `last_active` at most once a minute, on
 launcher JSON when the per-process cache misses. Autocommit: single statements need no
 BEGIN/COMMIT round trips.
 
+A statement that meets a lost connection (PostgreSQL restarted, backend terminated) is run
+once more on a fresh connection: these statements are reads, or the idempotent touch, so a
+second run is safe. While PostgreSQL is down the error reaches http_errors.py: 503.
+
 Tests swap in `SessionLauncherReads`, which runs the same SQL through the test's rolled-back
 session; a test with committed data drives `PooledLauncherReads` itself.
 """
@@ -16,11 +20,12 @@ from typing import Any, Protocol
 import psycopg
 from fastapi import Request
 from psycopg.rows import namedtuple_row
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import PoolTimeout
 from sqlalchemy.orm import Session
 
 from axolotly.config import get_settings
-from axolotly.db.engine import database_url, libpq_conninfo
+from axolotly.db.async_pool import AsyncPool, connection_lost
+from axolotly.db.engine import connection_options, database_url, libpq_conninfo
 from axolotly.db.replicas import ReplicaSet
 from axolotly.db import slow_queries
 
@@ -55,14 +60,13 @@ class PooledLauncherReads:
     def __init__(self, url: str, max_size: int, replicas: ReplicaSet | None = None):
         self.replicas = replicas or ReplicaSet([])
         self.served_by_replica = 0  # launcher statements a replica answered (tests, operators)
-        self.pool = AsyncConnectionPool(
-            libpq_conninfo(url), min_size=1, max_size=max_size,
-            kwargs={"autocommit": True, "row_factory": namedtuple_row},
-            open=False, name="launcher",
+        self.pool = AsyncPool(
+            libpq_conninfo(url), max_size=max_size, name="launcher",
+            kwargs={"autocommit": True, "row_factory": namedtuple_row, **connection_options()},
         )
 
     async def open(self) -> None:
-        await self.pool.open(wait=False)
+        await self.pool.open()
 
     async def close(self) -> None:
         await self.pool.close()
@@ -83,19 +87,36 @@ class PooledLauncherReads:
         return await self.fetch_one(sql, params)
 
     async def execute(self, sql: str, params: dict[str, Any]) -> None:
+        """Only the idempotent touch of `last_active` comes here: safe to run twice."""
         started = time.perf_counter()
-        async with self.pool.connection() as connection:
-            await connection.execute(sql, params)
+        try:
+            async with self.pool.connection() as connection:
+                await connection.execute(sql, params)
+        except psycopg.OperationalError as error:
+            if not connection_lost(error):
+                raise
+            async with self.pool.connection(fresh=True) as connection:
+                await connection.execute(sql, params)
         slow_queries.record(sql, time.perf_counter() - started)
 
     @staticmethod
-    async def _fetch_one(pool: AsyncConnectionPool, sql: str, params: dict[str, Any]) -> Any:
+    async def _fetch_one(pool: Any, sql: str, params: dict[str, Any]) -> Any:
+        """One read on `pool` (ours, or a replica's psycopg_pool); once more after a lost connection."""
         started = time.perf_counter()
-        async with pool.connection() as connection:
-            cursor = await connection.execute(sql, params)
-            row = await cursor.fetchone()
+        try:
+            row = await _read(pool.connection(), sql, params)
+        except psycopg.OperationalError as error:
+            if not (connection_lost(error) and isinstance(pool, AsyncPool)):
+                raise
+            row = await _read(pool.connection(fresh=True), sql, params)
         slow_queries.record(sql, time.perf_counter() - started)
         return row
+
+
+async def _read(connecting: Any, sql: str, params: dict[str, Any]) -> Any:
+    async with connecting as connection:
+        cursor = await connection.execute(sql, params)
+        return await cursor.fetchone()
 
 
 class SessionLauncherReads:

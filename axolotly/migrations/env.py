@@ -1,7 +1,7 @@
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from axolotly.db.engine import database_url
+from axolotly.db.engine import direct_database_url
 from axolotly.models import Base
 
 config = context.config
@@ -9,7 +9,7 @@ target_metadata = Base.metadata
 
 
 def _url() -> str:
-    return config.attributes.get("url") or database_url()
+    return config.attributes.get("url") or direct_database_url()  # never through PgBouncer
 
 
 def include_object(obj, name, type_, reflected, compare_to):

@@ -11,7 +11,7 @@ import typer
 
 from axolotly.config import get_settings
 from axolotly.db.cluster import ClusterError, project_cluster
-from axolotly.db.engine import database_url
+from axolotly.db.engine import direct_database_url
 from axolotly.ops import backups, physical
 from axolotly.ops.pgtools import ToolError
 
@@ -29,7 +29,7 @@ def fail(message: str) -> None:
 def backup() -> None:
     """pg_dump (custom format) into BACKUP_DIR, with a .sha256 beside it."""
     try:
-        made = backups.take_backup(database_url(), Path(get_settings().backup_dir), progress=_progress)
+        made = backups.take_backup(direct_database_url(), Path(get_settings().backup_dir), progress=_progress)
     except (ToolError, ClusterError) as error:
         fail(str(error))
     typer.echo(f"backup written: {made.path} ({made.size} bytes)")
@@ -68,7 +68,7 @@ def restore(
 def basebackup() -> None:
     """Base backup of the embedded cluster into BASEBACKUP_DIR (the start of PITR)."""
     try:
-        target = physical.take_basebackup(database_url(), Path(get_settings().basebackup_dir), progress=_progress)
+        target = physical.take_basebackup(direct_database_url(), Path(get_settings().basebackup_dir), progress=_progress)
     except (ToolError, ClusterError) as error:
         fail(str(error))
     typer.echo(f"base backup written: {target}")
