@@ -337,8 +337,9 @@ def test_the_pairing_page_notices_the_device_and_asks_who_uses_it(server, browse
 
 
 def test_axe_finds_nothing_on_any_page_type_at_both_sizes(server, browser, mailbox):
-    """Issue 15: axe-core reports zero violations on every page type at 1280×800 and 390×844 (on
-    the demo family); the main pages are photographed at both sizes for the README."""
+    """Issue 15: axe-core reports zero violations on every page type at 1280×800 and 390×844 (the
+    demo family, with a pending report, a kid's request and a paired device so that lists and
+    tables have rows); the main pages are photographed at both sizes for the README."""
     outside: list[str] = []
     audit = Audit(shoot=screen)
 
@@ -350,8 +351,10 @@ def test_axe_finds_nothing_on_any_page_type_at_both_sizes(server, browser, mailb
     mailed = len(mailbox.messages)
     submit(visitor, "Send the link")
     expect(visitor.get_by_role("status")).to_be_visible()
-    wait_for(lambda: len(mailbox.messages) > mailed, timeout=10)
-    audit.page(visitor, urlsplit(reset_link(mailbox.messages[-1])).path, "reset-password")
+    audit.page(visitor, None)
+    wait_for(lambda: any(m["To"] == DEMO_PARENT[0] for m in mailbox.messages[mailed:]), timeout=10)
+    mail = next(m for m in mailbox.messages[mailed:] if m["To"] == DEMO_PARENT[0])
+    audit.page(visitor, urlsplit(reset_link(mail)).path, "reset-password")
 
     parent = new_page(browser, server, outside)
     log_in(parent, *DEMO_PARENT)
@@ -359,41 +362,33 @@ def test_axe_finds_nothing_on_any_page_type_at_both_sizes(server, browser, mailb
     emma, leo = (int(re.search(r"/family/kids/(\d+)/", parent.get_by_role(
         "link", name=f"What {name} can watch").get_attribute("href"))[1]) for name in ("Emma", "Leo"))
     parent.goto("/catalog?q=Bluey")
-    bluey = int(re.search(r"/catalog/titles/(\d+)", parent.get_by_role(
-        "link", name="Allow or deny “Bluey”").get_attribute("href"))[1])
+    parent.get_by_role("link", name="Allow or deny “Bluey”").click()
+    bluey = int(re.search(r"/catalog/titles/(\d+)", parent.url)[1])
+    parent.get_by_role("link", name="Report a problem").click()
+    parent.get_by_label("What is wrong?").select_option("wrong_age_rating")
+    submit(parent, "Send report")
+    expect(parent.locator("td.status-pending")).not_to_have_count(0)
+    parent.goto("/family/kids")
+    submit(parent, "Ages 0–4: G, TV-Y for Leo")  # Wild Kratts (TV-Y7), in the library, hides for Leo
 
-    audit.page(parent, "/", "home")
-    audit.page(parent, "/family/kids", "kids")
-    audit.page(parent, f"/family/kids/{emma}/screen-time", "screen-time")
-    audit.page(parent, f"/family/kids/{emma}/history", "history")
-    audit.page(parent, f"/family/kids/{emma}/watch", "kid-watch")
-    audit.page(parent, f"/family/kids/{emma}/why/{bluey}", "why")
-    audit.page(parent, "/family/services", "services")
-    audit.page(parent, "/family/library", "library")
-    audit.page(parent, "/catalog", "catalog")
-    audit.page(parent, "/catalog?q=Bluy", "catalog-search")
-    audit.page(parent, f"/catalog/titles/{bluey}", "title")
-    audit.page(parent, "/catalog/packs", "packs")
-    audit.page(parent, "/family/members")
-    audit.page(parent, "/family/requests")
-    audit.page(parent, "/family/reports")
-    audit.page(parent, "/family/activity", "activity")
-    audit.page(parent, "/account", "account")
-    audit.page(parent, "/account/delete")
-    audit.page(parent, "/no-such-page", "error-404")
-    audit.page(parent, "/family/kids/abc/delete")  # 422
-
+    # Pairing: the code, then "Who uses this device?" once the kid browser redeems it.
     parent.goto("/family/devices")
     submit(parent, "Create pairing code")
     code = parent.locator(".pairing-code .code").last.inner_text().strip()
     audit.page(parent, None, "devices")
-
     kid = new_page(browser, server, outside)
     audit.page(kid, "/kids", "kid-pair")
     kid.get_by_label("Ask a parent for the 6-digit code").fill(code)
     submit(kid, "Connect")
     expect(parent.get_by_role("heading", name="Who uses this device?")).to_be_visible()  # it polls
     audit.page(parent, None, "device-setup")
+    parent.get_by_label("Device name").fill("Hall laptop")
+    parent.get_by_role("radio", name="Emma").check()
+    submit(parent, "Save")
+    audit.page(parent, "/family/devices")
+    audit.page(parent, parent.get_by_role("link", name="Unpair Hall laptop…").get_attribute("href"))
+
+    # The kid: pick, PIN pad (and a wrong PIN), the poster grid, a title, a question to a parent.
     audit.page(kid, "/kids", "kid-pick")
     audit.page(kid, f"/kids/{emma}/pin", "kid-pin")
     kid.get_by_label("Your PIN").fill("9999")
@@ -403,9 +398,40 @@ def test_axe_finds_nothing_on_any_page_type_at_both_sizes(server, browser, mailb
     kid.get_by_label("Your PIN").fill("1234")
     submit(kid, "Go")
     expect(kid.get_by_role("heading", name="Emma's shows")).to_be_visible()
-    audit.page(kid, f"/kids/{emma}/launcher", "kid-launcher")
+    audit.page(kid, None, "kid-launcher")
     audit.page(kid, f"/kids/{emma}/titles/{bluey}", "kid-title")
     audit.page(kid, f"/kids/{emma}/titles/999999999")  # the kid look's "not here" page
+    kid.goto(f"/kids/{emma}/launcher")
+    submit(kid, "Switch kid")
+    kid.get_by_role("link", name="Leo").click()
+    kid.get_by_label("Your PIN").fill("5678")
+    submit(kid, "Go")
+    submit(kid, "Ask for Wild Kratts")
+    expect(kid.get_by_role("status")).to_contain_text("Asked! A parent will answer soon.")
+    audit.page(kid, None)  # Leo's grid with his question
+
+    audit.page(parent, "/", "home")
+    audit.page(parent, "/family/kids", "kids")
+    audit.page(parent, f"/family/kids/{leo}/delete")
+    audit.page(parent, f"/family/kids/{emma}/screen-time", "screen-time")
+    audit.page(parent, f"/family/kids/{emma}/history", "history")
+    audit.page(parent, f"/family/kids/{emma}/watch", "kid-watch")
+    audit.page(parent, f"/family/kids/{emma}/why/{bluey}", "why")
+    audit.page(parent, "/family/services", "services")
+    audit.page(parent, "/family/library", "library")
+    audit.page(parent, f"/family/library/{bluey}/remove")
+    audit.page(parent, "/catalog", "catalog")
+    audit.page(parent, "/catalog?q=Bluy", "catalog-search")
+    audit.page(parent, f"/catalog/titles/{bluey}", "title")
+    audit.page(parent, "/catalog/packs", "packs")
+    audit.page(parent, "/family/members", "members")
+    audit.page(parent, "/family/requests", "requests")
+    audit.page(parent, "/family/reports", "reports")
+    audit.page(parent, "/family/activity", "activity")
+    audit.page(parent, "/account", "account")
+    audit.page(parent, "/account/delete")
+    audit.page(parent, "/no-such-page", "error-404")
+    audit.page(parent, "/family/kids/abc/delete")  # 422
 
     # No minutes for Leo today: his launcher is the time's-up screen.
     parent.goto(f"/family/kids/{leo}/screen-time")
@@ -414,12 +440,22 @@ def test_axe_finds_nothing_on_any_page_type_at_both_sizes(server, browser, mailb
         limit.fill("0")
     submit(parent, "Save screen time")
     expect(parent.get_by_role("status")).to_be_visible()
-    kid.goto("/kids")
+    submit(kid, "Switch kid")
     kid.get_by_role("link", name="Leo").click()
     kid.get_by_label("Your PIN").fill("5678")
     submit(kid, "Go")
     expect(kid.get_by_role("heading", name="Leo's shows")).to_have_count(0)
+    expect(kid.get_by_role("heading", level=1)).to_contain_text("Leo")
     audit.page(kid, None, "kid-times-up")
+
+    # Too many wrong PINs: Emma is locked on this browser, said in kid words.
+    submit(kid, "Switch kid")
+    kid.get_by_role("link", name="Emma").click()
+    for _ in range(5):
+        kid.get_by_label("Your PIN").fill("0000")
+        submit(kid, "Go")
+    expect(kid.get_by_role("heading", name="Too many tries!")).to_be_visible()
+    audit.page(kid, None, "kid-locked")
 
     admin = new_page(browser, server, outside)
     log_in(admin, *DEMO_ADMIN)
