@@ -10,15 +10,15 @@ are photographed for the README (docs/screenshots/).
 """
 
 import re
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from axolotly.seed.demo import DEMO_ADMIN, DEMO_PARENT
 from tests.axe_audit import Audit
-from tests.mailbox import local_smtp_server, reset_link
+from tests.mailbox import Inbox, local_smtp_server, reset_link
 from tests.pg import demo_database
 from tests.processes import live_server, wait_for
 
@@ -26,18 +26,23 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def mailbox():
-    """A real SMTP server the browser tests' app mails through (password reset links)."""
-    with local_smtp_server() as inbox:
-        yield inbox
+INBOXES: dict[str, Inbox] = {}  # base URL -> its mail server's inbox
 
 
 @pytest.fixture(scope="module")
-def server(server_url, mailbox):
-    """uvicorn on its own database: the offline catalog and the demo family (with the admin)."""
-    with live_server(demo_database(server_url, "axolotly_browser"), env={"MAIL_URL": mailbox.mail_url}) as base:
+def server(server_url):
+    """uvicorn on its own database (the offline catalog, the demo family with the admin), mailing
+    through a real local SMTP server (password reset links)."""
+    with local_smtp_server() as inbox, live_server(demo_database(server_url, "axolotly_browser"),
+                                                   env={"MAIL_URL": inbox.mail_url}) as base:
+        INBOXES[base] = inbox  # so that modules importing only `server` need no other fixture
         yield base
+        del INBOXES[base]
+
+
+@pytest.fixture(scope="module")
+def mailbox(server) -> Inbox:
+    return INBOXES[server]
 
 
 @pytest.fixture(scope="module")
