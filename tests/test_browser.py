@@ -86,6 +86,8 @@ def log_in(page: Page, email: str, password: str) -> None:
 
 
 def test_a_new_parent_from_sign_up_to_deleting_the_account(server, browser, mailbox):
+    """Issue 15's journey: sign up → kids → services → library → pair → assign → kid launcher with
+    the PIN pad → account change → password reset through the local SMTP server → delete account."""
     outside: list[str] = []
     parent = new_page(browser, server, outside)
 
@@ -115,6 +117,14 @@ def test_a_new_parent_from_sign_up_to_deleting_the_account(server, browser, mail
     parent.get_by_role("button", name="Move Disney+ up").click()  # registry order put Netflix first
     expect(parent.get_by_role("status")).to_contain_text("Moved Disney+ up")
     expect(parent.locator(".service-order li").first).to_contain_text("Disney+")
+
+    # The library: the catalog's landing page suggests titles; search forgives a typo.
+    parent.get_by_role("link", name="Catalog", exact=True).click()
+    expect(parent.get_by_role("heading", name=re.compile("Popular"))).to_be_visible()
+    parent.get_by_role("searchbox").fill("Toy Stroy")
+    parent.get_by_role("searchbox").press("Enter")
+    submit(parent, "Add “Toy Story” to our library")
+    expect(parent.get_by_role("status")).to_contain_text("“Toy Story” is in your library")
 
     # Allow Bluey for Emma only, then block one of its episodes for her.
     parent.goto("/catalog?q=Bluey")
@@ -175,10 +185,10 @@ def test_a_new_parent_from_sign_up_to_deleting_the_account(server, browser, mail
     submit(kid, "Go")
     expect(kid.get_by_role("heading", name="Emma's shows")).to_be_visible()
     posters = kid.locator(".poster-card")
-    expect(posters).to_have_count(1)
-    expect(posters.get_by_role("heading")).to_have_text("Bluey")
-    expect(posters.locator(".service-badge")).to_have_text(["Disney+"])
-    posters.get_by_role("link").click()
+    expect(posters.get_by_role("heading")).to_have_text(["Bluey", "Toy Story"])  # allowed; in her rules
+    bluey_poster = posters.filter(has=kid.get_by_role("heading", name="Bluey"))
+    expect(bluey_poster.locator(".service-badge")).to_have_text(["Disney+"])
+    bluey_poster.get_by_role("link").click()
     expect(kid.get_by_role("heading", name="Bluey", level=1)).to_be_visible()
     expect(kid.get_by_role("heading", name="Season 1")).to_be_visible()
     episodes = kid.locator(".episode-card")
@@ -193,8 +203,9 @@ def test_a_new_parent_from_sign_up_to_deleting_the_account(server, browser, mail
     submit(kid, "Go")
     expect(kid.get_by_role("heading", name="Leo's shows")).to_be_visible()
     leo_posters = kid.locator(".poster-card")
-    expect(leo_posters).to_have_count(1)  # Bluey, within his rules; the blocked episode is Emma's alone
-    leo_posters.get_by_role("link").click()
+    # Both within his rules; the blocked episode is Emma's alone.
+    expect(leo_posters.get_by_role("heading")).to_have_text(["Bluey", "Toy Story"])
+    leo_posters.filter(has=kid.get_by_role("heading", name="Bluey")).get_by_role("link").click()
     expect(kid.locator(".episode-card")).to_have_count(episode_count)
 
     # A sibling guesses Leo's PIN on this browser: Leo is locked here, the parent sees where and unlocks.
