@@ -91,7 +91,7 @@ def test_a_new_parent_from_sign_up_to_deleting_the_account(server, browser, mail
     outside: list[str] = []
     parent = new_page(browser, server, outside)
 
-    # Sign up (logged in at once), two kids, one service.
+    # Sign up (logged in at once), two kids, two services in the order the family wants.
     parent.goto("/signup")
     parent.get_by_label("Family name").fill("The Browsers")
     parent.get_by_label("Email").fill("browser-parent@example.com")
