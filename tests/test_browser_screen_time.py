@@ -5,7 +5,7 @@ moment a parent grants bonus time; the parent's screen-time page says the rules 
 import httpx
 from playwright.sync_api import expect
 
-from tests.test_browser import browser, new_page, server, shot, submit  # noqa: F401 (fixtures)
+from tests.test_browser import browser, new_page, server, submit  # noqa: F401 (fixtures)
 
 PASSWORD = "a long enough password"
 
@@ -31,7 +31,6 @@ def test_times_up_screen_and_bonus_time_in_a_real_browser(server, browser):
     expect(tablet.get_by_role("heading", name="That's all for today, Mia!")).to_be_visible()
     expect(tablet.get_by_text("See you tomorrow!")).to_be_visible()
     expect(tablet.locator(".poster-card")).to_have_count(0)
-    shot(tablet, "kid-times-up")
 
     assert api.post(f"/kids/{kid['id']}/bonus-time", json={"minutes": 30}).status_code == 200
     tablet.reload()
