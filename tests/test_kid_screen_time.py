@@ -1,13 +1,15 @@
 """The kid web launcher enforces screen time like any launcher: a friendly "time's up" or
 "bedtime" screen instead of titles, and it logs its own viewing time."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from axolotly.models import usage_sessions
+from axolotly.screen_time.clock import Bedtime, DayRules, Schedule, today
+from axolotly.web.kid_pages import _back_at
 from tests.api import auth
 from tests.test_kid_pages import family, signed_in  # noqa: F401 (fixture)
 from tests.test_pages import csrf
@@ -31,7 +33,7 @@ def test_no_time_left_shows_times_up_instead_of_titles(client, db, family):
     limits(client, family, school_day_limit_minutes=0, weekend_limit_minutes=0)
     for path in (launcher, f"/kids/{family['emma']['id']}/titles/{family['show'].id}"):
         page = browser.get(path).text
-        assert "That's all for today, Emma!" in page and "See you tomorrow" in page, path
+        assert "That's all for today, Emma!" in page and "See you another day" in page, path  # no day has time
         assert "Sunny Days" not in page and "poster-card" not in page
     client.post(f"/api/parent/kids/{family['emma']['id']}/bonus-time", json={"minutes": 20},
                 headers=auth(family["parent"]))
@@ -70,3 +72,17 @@ def test_the_web_launcher_logs_its_own_viewing_time(client, db, family):
     nobody = TestClient(client.app)  # a browser no kid signed in on
     assert nobody.post(f"/kids/{kid['id']}/usage", data=form, follow_redirects=False).status_code != 204
     assert db.scalar(select(func.count()).select_from(usage_sessions)) == 1
+
+
+def test_when_the_shows_come_back_in_kid_words():
+    zone = ZoneInfo("Europe/London")
+    friday_evening = datetime(2026, 11, 27, 18, 0, tzinfo=zone)
+    weekend_off = Schedule(True, DayRules(60), DayRules(0))  # Friday's hour is used; no weekend watching
+    assert date(2026, 11, 27).weekday() == 4
+    assert _back_at(today(friday_evening, zone, weekend_off, 3600, 0), zone) == "on Monday"
+    every_day = Schedule(True, DayRules(60), DayRules(60))
+    assert _back_at(today(friday_evening, zone, every_day, 3600, 0), zone) == "tomorrow"
+    bedtime = Schedule(True, DayRules(None, Bedtime(time(17), time(19, 30))), DayRules(None))
+    assert _back_at(today(friday_evening, zone, bedtime, 0, 0), zone) == "at 19:30"
+    never = Schedule(True, DayRules(0), DayRules(0))
+    assert _back_at(today(friday_evening, zone, never, 0, 0), zone) == "another day"

@@ -230,3 +230,72 @@ def test_deleting_a_kid_takes_their_history(client, family, db):
     assert client.delete(f"/api/parent/kids/{kid['id']}", headers=auth(parent)).status_code == 204
     assert stored_sessions(db) == 0
     assert db.scalar(text("SELECT count(*) FROM usage_daily")) == 0
+
+
+# -- what a review found ---------------------------------------------------------------------------
+
+def test_a_far_future_or_ancient_date_is_a_400_not_a_crash(client, family, db):
+    _, kid, device = family
+    for body in ({"app_id": "1", "duration_seconds": 3600, "timestamp": "9999-12-31T23:30:00Z"},
+                 {"appId": "1", "startTime": "9999-12-31T23:30:00Z", "durationMinutes": 60},
+                 {"appId": "1", "startTime": "0001-01-01T00:00:00Z", "endTime": "0001-01-01T00:10:00Z"}):
+        assert client.post("/api/usage-logs", json=body, headers=device).status_code == 400, body
+    parent = family[0]
+    assert client.get(f"/api/parent/kids/{kid['id']}/usage?to=0001-01-03", headers=auth(parent)).status_code == 422
+    assert stored_sessions(db) == 0
+
+
+def test_a_long_title_name_is_cut_to_fit_never_refused(client, family, db):
+    parent, kid, device = family
+    title = offline_title(db, "Bluey")
+    title.title = "B" * 300
+    db.add(FamilyTitle(family_id=parent["id"], title_id=title.id))
+    db.flush()
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    response = client.post("/api/usage-logs", headers=device,
+                           json={"app_id": str(title.id), "duration_seconds": 60, "timestamp": iso(start)})
+    assert response.status_code == 200
+    assert db.scalar(select(usage_sessions.c.app_name)) == "B" * 200
+
+
+def test_a_session_resent_longer_grows_and_the_rollup_follows(client, family, db):
+    parent, kid, device = family
+    client.put("/api/parent/family", json={"time_zone": midday_zone()}, headers=auth(parent))
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    body = {"app_id": "9", "duration_seconds": 60, "timestamp": iso(start)}
+    for seconds in (60, 1800, 600):  # a launcher reporting as it goes, then a stale retry
+        assert client.post("/api/usage-logs", json={**body, "duration_seconds": seconds},
+                           headers=device).status_code == 200
+    assert db.execute(select(usage_sessions.c.seconds)).scalars().all() == [1800]
+    assert db.scalar(text("SELECT sum(seconds) FROM usage_daily")) == 1800
+    assert db.scalar(text("SELECT sum(sessions) FROM usage_daily")) == 1
+    assert client.get("/api/stats", headers=device).json()["timeUsedToday"] == 30
+
+
+def test_a_month_without_a_partition_is_a_503_and_stores_nothing(client, family, db):
+    _, _, device = family
+    now = datetime.now(UTC)
+    db.execute(text(f"DROP TABLE usage_sessions_y{now:%Y}m{now:%m}"))  # rolled back with the test
+    db.flush()
+    response = log(client, device, 5, now.replace(microsecond=0) - timedelta(minutes=30))
+    assert response.status_code == 503 and "Retry-After" in response.headers
+
+
+def test_today_follows_the_familys_zone_now_even_after_a_change(client, family, db):
+    from axolotly.screen_time import service
+
+    parent, kid, device = family
+    put_screen_time(client, parent, kid, {**SETTINGS, "school_day_bedtime": None, "weekend_bedtime": None})
+    # 22:00-22:45 UTC on a Wednesday: Wednesday in London, already Thursday in Auckland.
+    start = datetime(2026, 11, 25, 22, 0, tzinfo=UTC)
+    db.execute(usage_sessions.insert().values(kid_profile_id=kid["id"], device_id=None, app_id="5", app_name="Five",
+                                              started_at=start, ended_at=start + timedelta(minutes=45), seconds=2700))
+    db.flush()
+    kid_row = db.get(KidProfile, kid["id"])
+    now = datetime(2026, 11, 25, 23, 0, tzinfo=UTC)
+    client.put("/api/parent/family", json={"time_zone": "Europe/London"}, headers=auth(parent))
+    assert service.today_for(db, kid_row, now).used_seconds == 2700
+    client.put("/api/parent/family", json={"time_zone": "Pacific/Auckland"}, headers=auth(parent))
+    auckland = service.today_for(db, kid_row, now)
+    assert auckland.day == datetime(2026, 11, 26).date() and auckland.used_seconds == 2700
+    assert service.today_for(db, kid_row, now + timedelta(days=1)).used_seconds == 0

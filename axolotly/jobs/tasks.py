@@ -127,8 +127,20 @@ def resync_stale_titles(timestamp: int) -> int:
 @blueprint.periodic(cron="7 * * * *")
 @blueprint.task(name=MAINTAIN_USAGE_PARTITIONS, queueing_lock=MAINTAIN_USAGE_PARTITIONS)
 def maintain_usage_partitions(timestamp: int) -> dict[str, list[str] | int]:
-    """Watch history: next months' partitions exist before their first log; expired months go."""
+    """Watch history: next months' partitions exist before their first log; expired months go.
+
+    Each step in a short transaction of its own: a partition change locks `usage_sessions`, so
+    it commits at once instead of waiting behind the rollup's batched deletes.
+    """
+    now, retention = datetime.now(timezone.utc), get_settings().usage_retention_days
     with session_factory()() as db, db.begin():
-        done = partitions.maintain(db, datetime.now(timezone.utc), get_settings().usage_retention_days)
-    logger.info("usage partitions: %s", done)
-    return {"created": done.created, "dropped": done.dropped, "rollup_rows_deleted": done.rollup_rows_deleted}
+        created = partitions.make_ahead(db, now)
+    with session_factory()() as db, db.begin():
+        dropped = partitions.drop_expired(db, now, retention)
+    deleted, total = 1, 0
+    while deleted:
+        with session_factory()() as db, db.begin():
+            deleted = partitions.prune_rollup(db, now, retention)
+        total += deleted
+    logger.info("usage partitions: created %s, dropped %s, %s rollup rows pruned", created, dropped, total)
+    return {"created": created, "dropped": dropped, "rollup_rows_deleted": total}

@@ -175,7 +175,7 @@ def stats(device: CurrentDevice, db: DbSession) -> Stats:
     status = screen_time.today_for(db, kid)
     return Stats(totalAppsEnabled=visible_title_count(db, device.family_id, kid.id),
                  timeUsedToday=status.used_minutes, timeRemainingToday=status.remaining_minutes,
-                 mostUsedApp=usage.most_watched_today(db, kid, status.day))
+                 mostUsedApp=screen_time.most_watched_today(db, kid, status.day))
 
 
 @router.post("/api/usage-logs", response_model=UsageLogged, responses={

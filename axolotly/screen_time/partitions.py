@@ -1,15 +1,17 @@
 """Monthly partitions of `usage_sessions`: made ahead of time, dropped past the retention period.
 
-Run daily by the periodic job (jobs/tasks.py). Dropping a whole month is one catalog change
-instead of millions of DELETEs (no bloat, no vacuum debt). A month goes only when all of it is
-older than USAGE_RETENTION_DAYS; the daily rollup follows the same cut-off, day by day.
+Run hourly by the periodic job (jobs/tasks.py), each step in a short transaction of its own (a
+partition change locks the parent table: it must not wait behind a long DELETE). Dropping a
+whole month is one catalog change instead of millions of DELETEs (no bloat, no vacuum debt). A
+month goes only when all of it is older than USAGE_RETENTION_DAYS; the much smaller daily
+rollup follows the same cut-off, day by day, deleted in batches.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, text
+from sqlalchemy import delete, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from axolotly.models import UsageDay
@@ -17,6 +19,7 @@ from axolotly.models import UsageDay
 PARTITION_NAME = re.compile(r"^usage_sessions_y(\d{4})m(\d{2})$")
 MONTHS_BEHIND = timedelta(days=31)  # logs may arrive up to 30 days late (screen_time/usage.py)
 MONTHS_AHEAD = timedelta(days=62)
+ROLLUP_BATCH = 10_000  # rows per transaction: short locks, bounded WAL per commit
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,8 @@ def _utc(month: date) -> str:
     return f"'{month.isoformat()} 00:00:00+00'"
 
 
-def maintain(db: Session, now: datetime, retention_days: int) -> Maintenance:
-    """Partitions from last month to two months ahead exist; months wholly past retention are gone."""
+def make_ahead(db: Session, now: datetime) -> list[str]:
+    """Partitions from last month to two months ahead exist (creating one locks the parent briefly)."""
     # Creating or dropping a partition locks the parent: wait briefly, else try again next hour.
     db.execute(text("SET LOCAL lock_timeout = '5s'"))
     present = set(existing(db))
@@ -64,12 +67,40 @@ def maintain(db: Session, now: datetime, retention_days: int) -> Maintenance:
                             f"FOR VALUES FROM ({_utc(month)}) TO ({_utc(next_month(month))})"))
             created.append(name)
         month = next_month(month)
-    cutoff = (now - timedelta(days=retention_days)).date()
+    return created
+
+
+def retention_cutoff(now: datetime, retention_days: int) -> date:
+    return (now - timedelta(days=retention_days)).date()
+
+
+def drop_expired(db: Session, now: datetime, retention_days: int) -> list[str]:
+    """Months wholly older than the retention period go: one catalog change each, no DELETE."""
+    db.execute(text("SET LOCAL lock_timeout = '5s'"))
+    cutoff = retention_cutoff(now, retention_days)
     dropped = []
-    for name in sorted(present):
+    for name in existing(db):
         match = PARTITION_NAME.match(name)
         if match and next_month(date(int(match[1]), int(match[2]), 1)) <= cutoff:
             db.execute(text(f"DROP TABLE {name}"))
             dropped.append(name)
-    deleted = db.execute(delete(UsageDay).where(UsageDay.day < cutoff)).rowcount
-    return Maintenance(created, dropped, deleted)
+    return dropped
+
+
+def prune_rollup(db: Session, now: datetime, retention_days: int, batch: int = ROLLUP_BATCH) -> int:
+    """Up to `batch` rollup rows older than the retention period (the job repeats, a transaction each)."""
+    expired = select(UsageDay.kid_profile_id, UsageDay.day, UsageDay.app_id).where(
+        UsageDay.day < retention_cutoff(now, retention_days)).limit(batch)
+    return db.execute(delete(UsageDay).where(
+        tuple_(UsageDay.kid_profile_id, UsageDay.day, UsageDay.app_id).in_(expired))).rowcount
+
+
+def maintain(db: Session, now: datetime, retention_days: int) -> Maintenance:
+    """All three in one transaction (tests, a shell); the job runs them in short transactions of their own."""
+    created = make_ahead(db, now)
+    dropped = drop_expired(db, now, retention_days)
+    deleted = total = prune_rollup(db, now, retention_days)
+    while deleted:
+        deleted = prune_rollup(db, now, retention_days)
+        total += deleted
+    return Maintenance(created, dropped, total)

@@ -54,7 +54,10 @@ def kid_usage(kid: OwnedKid, db: DbSession,
     """Per day of the family's time zone: minutes and sessions per title."""
     zone = family_settings.family_zone(db, kid.family_id)
     last = last or local_day(service.now_utc(), zone)
-    first = first or last - timedelta(days=6)
+    try:
+        first = first or last - timedelta(days=6)
+    except OverflowError:  # ?to=0001-01-03: there is no week before it
+        raise Invalid("'to' is too early to count a week back from; give 'from' too") from None
     if first > last:
         raise Invalid("'from' must not be after 'to'")
     if (last - first).days >= MAX_RANGE_DAYS:

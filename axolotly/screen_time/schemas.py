@@ -134,7 +134,8 @@ def _aware(moment: datetime) -> datetime:
 
 class UsageLogBody(BaseModel):
     """Either body of the contract: {appId, appName, startTime, endTime, durationMinutes} or
-    {app_id, duration_seconds, timestamp} (the session's start)."""
+    {app_id, duration_seconds, timestamp} (the session's start). With both endTime and
+    durationMinutes, endTime decides (durationMinutes is a rounded figure)."""
 
     appId: AppId | None = None
     appName: Annotated[Text, Field(max_length=200)] | None = None

@@ -5,7 +5,7 @@ settings, the family's time zone and the usage rollup, and keeps the activity tr
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,8 +14,8 @@ from axolotly.audit import service as audit
 from axolotly.errors import Conflict
 from axolotly.families.context import FamilyContext
 from axolotly.families.settings import family_zone
-from axolotly.models import KidProfile, UsageDay
-from axolotly.screen_time.clock import Bedtime, DayRules, Schedule, Today, local_day, today
+from axolotly.models import KidProfile, usage_sessions
+from axolotly.screen_time.clock import Bedtime, DayRules, Schedule, Today, day_bounds, local_day, today
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,39 @@ def grant_bonus(db: Session, family: FamilyContext, kid: KidProfile, minutes: in
     return today_for(db, kid, now)
 
 
-def used_seconds(db: Session, kid_id: int, day: date) -> int:
-    return db.scalar(select(func.coalesce(func.sum(UsageDay.seconds), 0))
-                     .where(UsageDay.kid_profile_id == kid_id, UsageDay.day == day))
+@dataclass(frozen=True)
+class AppToday:
+    app_id: str
+    name: str
+    seconds: int
+
+
+def watched_today(db: Session, kid_ids: list[int], day: date, zone) -> dict[int, list[AppToday]]:
+    """What each kid watched on `day` of the family's zone, per app, most first, from the sessions.
+
+    Enforcement reads the sessions, not the rollup: the rollup's days are those of the zone a
+    log arrived in, and "today" must follow the family's zone now (a changed zone too).
+    """
+    start, end = day_bounds(day, zone)
+    columns = usage_sessions.c
+    overlap = func.extract("epoch", func.least(columns.ended_at, end) - func.greatest(columns.started_at, start))
+    rows = db.execute(
+        select(columns.kid_profile_id, columns.app_id, func.max(columns.app_name), func.sum(overlap))
+        .where(columns.kid_profile_id.in_(kid_ids),
+               columns.started_at >= start - timedelta(days=1),  # sessions last a day at most: partition pruning
+               columns.started_at < end, columns.ended_at > start)
+        .group_by(columns.kid_profile_id, columns.app_id))
+    watched: dict[int, list[AppToday]] = {kid_id: [] for kid_id in kid_ids}
+    for kid_id, app_id, name, seconds in rows:
+        watched[kid_id].append(AppToday(app_id, name or f"App {app_id}", round(seconds)))
+    for apps in watched.values():
+        apps.sort(key=lambda app: (-app.seconds, app.name))
+    return watched
+
+
+def _answer(now: datetime, zone, kid: KidProfile, day: date, apps: list[AppToday]) -> Today:
+    bonus = kid.bonus_minutes if kid.bonus_day == day else 0
+    return today(now, zone, schedule_of(kid), sum(app.seconds for app in apps), bonus)
 
 
 def today_for(db: Session, kid: KidProfile, now: datetime | None = None) -> Today:
@@ -89,8 +119,12 @@ def today_for(db: Session, kid: KidProfile, now: datetime | None = None) -> Toda
     now = now or now_utc()
     zone = family_zone(db, kid.family_id)
     day = local_day(now, zone)
-    bonus = kid.bonus_minutes if kid.bonus_day == day else 0
-    return today(now, zone, schedule_of(kid), used_seconds(db, kid.id, day), bonus)
+    return _answer(now, zone, kid, day, watched_today(db, [kid.id], day, zone)[kid.id])
+
+
+def most_watched_today(db: Session, kid: KidProfile, day: date) -> str | None:
+    apps = [app for app in watched_today(db, [kid.id], day, family_zone(db, kid.family_id))[kid.id] if app.seconds]
+    return apps[0].name if apps else None
 
 
 def family_today(db: Session, kids: list[KidProfile], now: datetime | None = None) -> dict[int, Today]:
@@ -100,11 +134,8 @@ def family_today(db: Session, kids: list[KidProfile], now: datetime | None = Non
     now = now or now_utc()
     zone = family_zone(db, kids[0].family_id)
     day = local_day(now, zone)
-    used = dict(db.execute(select(UsageDay.kid_profile_id, func.sum(UsageDay.seconds))
-                           .where(UsageDay.kid_profile_id.in_([kid.id for kid in kids]), UsageDay.day == day)
-                           .group_by(UsageDay.kid_profile_id)).all())
-    return {kid.id: today(now, zone, schedule_of(kid), used.get(kid.id, 0),
-                          kid.bonus_minutes if kid.bonus_day == day else 0) for kid in kids}
+    watched = watched_today(db, [kid.id for kid in kids], day, zone)
+    return {kid.id: _answer(now, zone, kid, day, watched[kid.id]) for kid in kids}
 
 
 # -- words for parents ---------------------------------------------------------------------------

@@ -6,21 +6,26 @@ rollup is exactly the sum of the stored sessions. A log names a title only when 
 title of this kid's family (a policy of the kid or the family library): never another family's.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from axolotly.errors import BadRequest
+from axolotly.errors import BadRequest, ServiceUnavailable
 from axolotly.families.settings import family_zone
 from axolotly.models import FamilyTitle, KidProfile, KidProfileTitle, Title, UsageDay, usage_sessions
 from axolotly.screen_time.clock import local_day, split_by_day
 from axolotly.screen_time.service import now_utc
 from axolotly.types import PG_INT_MAX
 
+logger = logging.getLogger(__name__)
+
 MAX_SECONDS = 24 * 60 * 60
+APP_NAME_MAX = 200  # usage_sessions.app_name (a title's name may be longer: cut, never refused)
 FUTURE_SLACK = timedelta(minutes=5)  # device clocks drift a little
 MAX_AGE = timedelta(days=30)  # a device offline for weeks may still send; older logs are refused
 
@@ -44,7 +49,8 @@ def checked(log: UsageLog, now: datetime | None = None) -> UsageLog:
         raise BadRequest("Duration must not be negative (endTime before startTime?)")
     if log.seconds > MAX_SECONDS:
         raise BadRequest("Duration must be at most 24 hours")
-    if log.ended_at > now + FUTURE_SLACK:
+    # The start first: year 9999 plus a duration would not even be a date.
+    if log.started_at > now + FUTURE_SLACK or log.ended_at > now + FUTURE_SLACK:
         raise BadRequest("Times must not be in the future")
     if log.started_at < now - MAX_AGE:
         raise BadRequest("Times must be within the last 30 days")
@@ -63,21 +69,52 @@ def _family_title(db: Session, kid: KidProfile, app_id: str) -> tuple[int, str] 
     return (row.id, row.title) if row else None
 
 
+def _same_session(kid_id: int, device_id: int | None, log: UsageLog):
+    columns = usage_sessions.c
+    return (columns.kid_profile_id == kid_id, columns.device_id.is_not_distinct_from(device_id),
+            columns.app_id == log.app_id, columns.started_at == log.started_at)
+
+
 def record(db: Session, kid: KidProfile, device_id: int | None, log: UsageLog) -> bool:
-    """Stores one watching session; False when the same session was already stored (a retry)."""
+    """Stores one watching session; False when nothing changed (a retry of a stored session).
+
+    A session is (kid, device, app, start): re-sent with a longer duration (a launcher reporting
+    as it goes), it grows to the longer one; re-sent equal or shorter, it stays as it is.
+    """
     log = checked(log)
     title = _family_title(db, kid, log.app_id)
-    title_id, app_name = (title[0], log.app_name or title[1]) if title else (None, log.app_name)
-    stored = db.execute(insert(usage_sessions).values(
-        kid_profile_id=kid.id, device_id=device_id, title_id=title_id, app_id=log.app_id, app_name=app_name,
-        started_at=log.started_at, ended_at=log.ended_at, seconds=log.seconds,
-    ).on_conflict_do_nothing().returning(usage_sessions.c.kid_profile_id)).first()
-    if stored is None:
+    app_name = (log.app_name or (title[1] if title else ""))[:APP_NAME_MAX]
+    title_id = title[0] if title else None
+    try:
+        stored = db.execute(insert(usage_sessions).values(
+            kid_profile_id=kid.id, device_id=device_id, title_id=title_id, app_id=log.app_id, app_name=app_name,
+            started_at=log.started_at, ended_at=log.ended_at, seconds=log.seconds,
+        ).on_conflict_do_nothing().returning(usage_sessions.c.kid_profile_id)).first()
+    except IntegrityError as error:
+        if "no partition" in str(error.orig):  # the job that makes months ahead has not run for weeks
+            logger.error("usage_sessions has no partition for %s: is `axolotly worker` running?", log.started_at)
+            raise ServiceUnavailable("Watch history cannot be stored right now; try again later", 600) from None
+        raise
+    if stored is not None:
+        _add_to_rollup(db, kid, log.started_at, log.ended_at, log, title_id, app_name, new_session=True)
+        return True
+    earlier = db.execute(select(usage_sessions.c.ended_at).where(*_same_session(kid.id, device_id, log))
+                         .with_for_update()).scalar_one()
+    if log.ended_at <= earlier:
         return False
+    db.execute(usage_sessions.update().where(*_same_session(kid.id, device_id, log))
+               .values(ended_at=log.ended_at, seconds=log.seconds))
+    _add_to_rollup(db, kid, earlier, log.ended_at, log, title_id, app_name, new_session=False)
+    return True
+
+
+def _add_to_rollup(db: Session, kid: KidProfile, start: datetime, end: datetime, log: UsageLog,
+                   title_id: int | None, app_name: str, new_session: bool) -> None:
+    """Adds [start, end) of a session to the kid's days (a new session counts once, on its first day)."""
     zone = family_zone(db, kid.family_id)
-    parts = split_by_day(log.started_at, log.ended_at, zone) or [(local_day(log.started_at, zone), 0)]
+    parts = split_by_day(start, end, zone) or [(local_day(start, zone), 0)]
     for index, (day, seconds) in enumerate(parts):
-        sessions = 1 if index == 0 else 0  # a session counts on the day it started
+        sessions = 1 if new_session and index == 0 else 0
         statement = insert(UsageDay).values(kid_profile_id=kid.id, day=day, app_id=log.app_id, title_id=title_id,
                                             app_name=app_name, seconds=seconds, sessions=sessions)
         db.execute(statement.on_conflict_do_update(
@@ -86,7 +123,6 @@ def record(db: Session, kid: KidProfile, device_id: int | None, log: UsageLog) -
                   "sessions": UsageDay.sessions + statement.excluded.sessions,
                   "title_id": func.coalesce(statement.excluded.title_id, UsageDay.title_id),
                   "app_name": func.coalesce(func.nullif(statement.excluded.app_name, ""), UsageDay.app_name)}))
-    return True
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -150,9 +186,3 @@ def titles_between(history: list[DayUsage]) -> list[TitleUsage]:
             total.seconds += title.seconds
             total.sessions += title.sessions
     return sorted(totals.values(), key=lambda title: (-title.seconds, title.name))
-
-
-def most_watched_today(db: Session, kid: KidProfile, day: date) -> str | None:
-    history = days(db, kid, day, day)[0]
-    watched = [title for title in history.titles if title.seconds > 0]
-    return watched[0].name if watched else None

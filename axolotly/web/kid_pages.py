@@ -8,7 +8,7 @@ decided in one place, `kid_home`: a poster grid of the kid's launcher (as `/api/
 launcher/service.py, regrouped by title in web/kid_shelf.py) or one title's episodes.
 """
 
-from datetime import time
+from datetime import time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
@@ -151,25 +151,34 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
 
 
 def _back_at(today, zone) -> str:
-    """When the shows come back, in kid words: "at 07:00", "tomorrow", "tomorrow at 07:00"."""
+    """When the shows come back, in kid words: "at 07:00", "tomorrow", "on Monday", "another day"."""
     if today.next_change_at is None:
-        return "tomorrow"
+        return "another day"  # nothing changes by the clock alone: a grown-up decides
     local = today.next_change_at.astimezone(zone)
-    if local.date() == today.day:
+    days_away = (local.date() - today.day).days
+    if days_away == 0:
         return f"at {local:%H:%M}"
-    return "tomorrow" if local.time() == time(0) else f"tomorrow at {local:%H:%M}"
+    when = "tomorrow" if days_away == 1 else f"on {local:%A}"
+    return when if local.time() == time(0) else f"{when} at {local:%H:%M}"
 
 
 @router.post("/kids/{kid_id}/usage", dependencies=[CsrfChecked], status_code=204)
 def log_viewing(kid_id: RowId, request: Request, db: DbSession, app_id: Annotated[Text, Form(max_length=64)],
-                started_at: Annotated[Text, Form(max_length=40)], seconds: Annotated[Text, Form(max_length=10)],
-                app_name: Annotated[Text, Form(max_length=200)] = ""):
-    """The web launcher's own viewing time (static/kid_usage.js), checked like any launcher's log."""
+                seconds: Annotated[Text, Form(max_length=6)], app_name: Annotated[Text, Form(max_length=500)] = ""):
+    """The web launcher's own viewing time (static/kid_usage.js): the last `seconds` until now.
+
+    The server's clock places the session (a kid's computer may be minutes off); the log is
+    checked like any launcher's. Stored under the browser's device row, like any device's.
+    """
     device, kid = _signed_in(request, db, kid_id)
     if device is None:
         raise Unauthorized("Sign in with your PIN first")
+    if not seconds.isascii() or not seconds.isdigit():
+        raise BadRequest("seconds: a whole number")
+    started_at = screen_time.now_utc().replace(microsecond=0) - timedelta(seconds=int(seconds))
     try:
-        body = UsageLogBody(app_id=app_id, appName=app_name or None, timestamp=started_at, duration_seconds=seconds)
+        body = UsageLogBody(app_id=app_id, appName=app_name[:200] or None, timestamp=started_at,
+                            duration_seconds=int(seconds))
     except ValidationError as error:
         raise BadRequest(error.errors()[0]["msg"]) from None
     usage.record(db, kid, device.id, body.log())

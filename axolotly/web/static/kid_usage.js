@@ -1,6 +1,6 @@
 // The kid web launcher logs its own viewing time: from opening a title (a link that leaves for the
-// service's site or app) until the kid comes back to the launcher. The server clamps and checks it
-// like any launcher's log (POST /kids/<kid>/usage); without this script nothing is logged.
+// service's site or app) until the kid comes back to the launcher. Only the duration is sent: the
+// server places it on its own clock (POST /kids/<kid>/usage); without this script nothing is logged.
 (() => {
   const page = document.querySelector("[data-usage-url]");
   if (!page) return;
@@ -19,7 +19,6 @@
     form.append("csrf_token", page.dataset.csrf);
     form.append("app_id", watching.app);
     form.append("app_name", watching.name);
-    form.append("started_at", new Date(watching.start).toISOString());
     form.append("seconds", String(Math.min(seconds, 24 * 3600)));
     fetch(page.dataset.usageUrl, { method: "POST", body: form, credentials: "same-origin" })
       .then(() => { if (page.dataset.reload) location.reload(); });  // the time left may have run out
