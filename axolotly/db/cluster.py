@@ -20,6 +20,8 @@ from pathlib import Path
 
 import psycopg
 
+MAX_CONNECTIONS = 300  # ~10 MB of shared memory more than 100: nothing next to the room it buys
+
 SUPERUSER = "axolotly"
 DATABASE = "axolotly"
 RUN_AS = "postgres"
@@ -109,6 +111,9 @@ class LocalCluster:
             f"-p {state.port}",
             "-c listen_addresses=127.0.0.1",
             "-c unix_socket_directories=''",
+            # Two workers at the default pools (ORM 20 + 10, launcher 20, throttles 4, each) may
+            # open 108 connections, beyond PostgreSQL's default of 100 ("too many clients" = 503s).
+            f"-c max_connections={MAX_CONNECTIONS}",
         ]
         if self.archive_wal:
             archive = self.wal_archive(state)
