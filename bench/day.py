@@ -1,0 +1,408 @@
+"""`make bench-day`: a day of a real fleet, in minutes.
+
+1. Builds `axolotly_fleet` in the embedded cluster from the migrations (the demo database stays),
+   loads the offline catalog, and generates FAMILIES families in set-based INSERT ... SELECT
+   batches: 1-2 kids each (allow-list mode, 12 policies from the offline catalog: 9 allowed, 3
+   denied; the family library holds them), 3 selected services, and one paired launcher per kid.
+   Device keys are derived from a per-run seed (bench/fleet.py); only their digests are stored, as
+   pairing stores them, and the launchers derive their keys from the same seed.
+2. Starts the app as an operator would: `axolotly serve --workers WORKERS`, production settings.
+3. Counts what one request of each kind costs PostgreSQL (sequential calls, nothing else running).
+4. Runs Locust headless (bench/locustfile.py): DEVICES launchers polling /api/apps with
+   If-None-Match every POLL_SECONDS and posting heartbeats, PARENTS parents flipping titles
+   meanwhile, for DURATION seconds after the fleet is up (statistics reset then).
+5. Prints requests/s, p50/p99 and errors per endpoint, SQL per request, and the time from a
+   parent's change to the kid's device seeing it.
+
+Parameters (environment, or make variables): FAMILIES (default 2,000), DEVICES (default: 1,000,
+at most one per kid), POLL_SECONDS (10), HEARTBEAT_SECONDS (60), DURATION (30), PARENTS (default
+1% of the simulated families, at least 1), PARENT_EDIT_SECONDS (15), WORKERS (2).
+The load generator runs on the same machine as the server and PostgreSQL: its CPU is reported.
+"""
+
+import csv
+import json
+import os
+import resource
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from fleet import api_key, device_id
+
+HERE = Path(__file__).resolve().parent
+DATABASE = "axolotly_fleet"
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(float(os.environ.get(name) or default))
+
+
+FAMILIES = _env_int("FAMILIES", 2_000)
+DEVICES = _env_int("DEVICES", 1_000)
+POLL_SECONDS = float(os.environ.get("POLL_SECONDS") or 10)
+HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS") or 60)
+DURATION = _env_int("DURATION", 30)
+PARENT_EDIT_SECONDS = float(os.environ.get("PARENT_EDIT_SECONDS") or 15)
+WORKERS = _env_int("WORKERS", 2)
+BATCH = 10_000
+SERVICES = '["disney_plus", "netflix", "pbs_kids"]'
+POLICIES, ALLOWED = 12, 9  # per kid, of the offline catalog's 24 titles
+CALIBRATION_CALLS = 40
+
+FAMILIES_SQL = """
+WITH fam AS (
+    INSERT INTO users (email, password_hash, family_name)
+    SELECT 'parent' || n || '@fleet.example', %(password_hash)s, 'Fleet family ' || n
+    FROM generate_series(%(lo)s::int, %(hi)s::int) n
+    RETURNING id
+), kids AS (
+    INSERT INTO kid_profiles (family_id, name, pin_hash, age)
+    SELECT fam.id, (ARRAY['Mia', 'Leo'])[k], %(pin_hash)s, 3 + mod(fam.id * 7 + k, 10)
+    FROM fam CROSS JOIN generate_series(1, 2) k
+    WHERE k = 1 OR mod(fam.id, 2) = 0
+    RETURNING id, family_id
+), choices AS (
+    -- 12 distinct titles per kid (j < 24), a different rotation for each kid.
+    SELECT kids.id AS kid_id, kids.family_id,
+           (%(title_ids)s::int[])[1 + mod(kids.id * 5 + j, cardinality(%(title_ids)s::int[]))] AS title_id,
+           CASE WHEN j < %(allowed)s THEN 'allow' ELSE 'deny' END AS policy
+    FROM kids CROSS JOIN generate_series(0, %(policies)s - 1) j
+), policies AS (
+    INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy)
+    SELECT kid_id, title_id, policy FROM choices
+), library AS (
+    INSERT INTO family_titles (family_id, title_id, added_by)
+    SELECT DISTINCT family_id, title_id, family_id FROM choices
+), selections AS (
+    INSERT INTO streaming_service_selection (family_id, selected_services)
+    SELECT fam.id, %(services)s::jsonb FROM fam
+)
+SELECT count(*) FROM fam
+"""
+
+
+def conninfo(url: str) -> str:
+    from axolotly.db.engine import libpq_conninfo
+
+    return libpq_conninfo(url)
+
+
+def fleet_database() -> str:
+    from axolotly.db import migrate
+    from axolotly.db.cluster import project_cluster
+
+    url = migrate.recreate_database(project_cluster().start(), DATABASE)
+    migrate.upgrade(url)
+    return url
+
+
+def load_catalog(url: str) -> list[int]:
+    """The offline catalog (titles and episodes, as `seed-demo` loads it): allowing a show never
+    waits for episodes to be fetched."""
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import Session
+
+    from axolotly.models import Title
+    from axolotly.seed.demo import load_offline_catalog
+
+    engine = create_engine(url)
+    with Session(engine) as db, db.begin():
+        load_offline_catalog(db)
+        title_ids = list(db.execute(select(Title.id).order_by(Title.id)).scalars())
+    engine.dispose()
+    return title_ids
+
+
+def generate(url: str, title_ids: list[int], password: str, key_seed: str) -> None:
+    from axolotly.security import api_keys
+    from axolotly.security.passwords import hash_pin, hash_secret
+
+    # One hash for every parent (and one for every PIN): bcrypt at the production cost once, not 100K times.
+    params = {"password_hash": hash_secret(password), "pin_hash": hash_pin("1234"), "title_ids": title_ids,
+              "policies": POLICIES, "allowed": ALLOWED, "services": SERVICES}
+    started = time.monotonic()
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        # Triggers off during the load, as pg_restore does: launcher-version bumps would only add dead rows.
+        conn.execute("SET session_replication_role = replica")
+        for lo in range(1, FAMILIES + 1, BATCH):
+            hi = min(lo + BATCH - 1, FAMILIES)
+            conn.execute(FAMILIES_SQL, {**params, "lo": lo, "hi": hi})
+            print(f"\r  families {hi:>9,} / {FAMILIES:,}  ({hi / (time.monotonic() - started):,.0f}/s)",
+                  end="", flush=True)
+        print()
+        kids = conn.execute("SELECT id, family_id FROM kid_profiles ORDER BY id").fetchall()
+        with conn.cursor().copy("COPY devices (device_id, family_id, kid_profile_id, friendly_name, "
+                                "api_key_digest) FROM STDIN") as copy:
+            for kid_id, family_id in kids:
+                copy.write_row((device_id(kid_id), family_id, kid_id, "Tablet",
+                                api_keys.digest(api_key(key_seed, kid_id))))
+        print(f"  {len(kids):,} kids, one paired launcher each; VACUUM ANALYZE ...", flush=True)
+        conn.execute("VACUUM ANALYZE")
+    print(f"  generated in {time.monotonic() - started:.0f} s")
+
+
+def fleet_plan(url: str, password: str, key_seed: str) -> dict:
+    """The simulated devices (the first DEVICES kids) and the parents (families all of whose kids'
+    devices are simulated, spread over them)."""
+    with psycopg.connect(conninfo(url)) as conn:
+        kids = [row[0] for row in conn.execute("SELECT id FROM kid_profiles ORDER BY id LIMIT %s", (DEVICES,))]
+        emails = [row[0] for row in conn.execute("""
+            SELECT u.email FROM users u JOIN kid_profiles k ON k.family_id = u.id
+            GROUP BY u.id HAVING max(k.id) <= %s ORDER BY u.id""", (kids[-1],))]
+    parents = _env_int("PARENTS", max(1, round(len(emails) / 100)))
+    step = max(1, len(emails) // parents)
+    return {"kids": kids, "parents": emails[::step][:parents], "password": password, "key_seed": key_seed,
+            "poll_seconds": POLL_SECONDS, "heartbeat_seconds": HEARTBEAT_SECONDS,
+            "parent_edit_seconds": PARENT_EDIT_SECONDS}
+
+
+class SqlCounter:
+    """What the server's requests ran in the fleet database, read from PostgreSQL itself.
+
+    Statements (pg_stat_statements calls; BEGIN/COMMIT not counted) when the cluster preloads it;
+    otherwise transactions (pg_stat_database commits + rollbacks), which idle backends report up to
+    10 s late (PostgreSQL 15 batches statistics): each reading then waits 11 s. The launcher's
+    reads are autocommit, one statement per transaction; an ORM request is one transaction of
+    several statements, so there transactions undercount statements: the label says which it is.
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        with psycopg.connect(conninfo(url), autocommit=True) as conn:
+            preload = conn.execute("SHOW shared_preload_libraries").fetchone()[0]
+            self.statements = "pg_stat_statements" in preload
+            if self.statements:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        self.label = ("SQL statements (pg_stat_statements, BEGIN/COMMIT not counted)" if self.statements else
+                      "SQL transactions (pg_stat_database; pg_stat_statements not preloaded)")
+
+    def read(self) -> int:
+        if self.statements:
+            with psycopg.connect(conninfo(self.url), autocommit=True) as conn:
+                return int(conn.execute("""
+                    SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
+                    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      AND query !~* '^\\s*(begin|commit|rollback)\\M' AND query !~* 'pg_stat_statements'
+                """).fetchone()[0])
+        time.sleep(11)
+        # Read from another database, so this connection's own transactions are not counted.
+        from sqlalchemy.engine import make_url
+
+        admin = make_url(self.url).set(database="postgres").render_as_string(hide_password=False)
+        with psycopg.connect(conninfo(admin), autocommit=True) as conn:
+            return int(conn.execute(
+                "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", (DATABASE,)
+            ).fetchone()[0])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(url: str, port: int, device_key_secret: str, log) -> subprocess.Popen:
+    env = dict(os.environ, DATABASE_URL=url, ENV="production", JWT_SECRET=secrets.token_urlsafe(48),
+               DEVICE_KEY_SECRET=device_key_secret)
+    server = subprocess.Popen([sys.executable, "-m", "axolotly", "serve", "--host", "127.0.0.1",
+                               "--port", str(port), "--workers", str(WORKERS)],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    server.kill()
+    raise SystemExit("the server did not start (see the log above)")
+
+
+def calibrate(base: str, plan: dict, counter: SqlCounter) -> dict[str, float]:
+    """SQL per request of each kind, one kind at a time, with nothing else running."""
+    kids = plan["kids"][-CALIBRATION_CALLS:]
+    devices = [{"X-Device-ID": device_id(k), "X-API-Key": api_key(plan["key_seed"], k), "Accept-Encoding": "gzip"}
+               for k in kids]
+    costs: dict[str, float] = {}
+    etags: list[str] = []
+    with httpx.Client(base_url=base, timeout=30) as client:
+        def measure(name: str, calls) -> None:
+            before = counter.read()
+            count = calls()
+            costs[name] = (counter.read() - before) / count
+
+        def first_polls() -> int:
+            for headers in devices:
+                etags.append(client.get("/api/apps", headers=headers).raise_for_status().headers["ETag"])
+            return len(devices)
+
+        def polls_304() -> int:
+            for headers, etag in zip(devices, etags):
+                assert client.get("/api/apps", headers={**headers, "If-None-Match": etag}).status_code == 304
+            return len(devices)
+
+        def heartbeats() -> int:
+            for headers in devices:
+                client.post("/api/device/heartbeat", headers=headers).raise_for_status()
+            return len(devices)
+
+        auth: dict[str, str] = {}
+
+        def login() -> int:
+            token = client.post("/api/parent/auth/login", json={"email": plan["parents"][0],
+                                                                "password": plan["password"]})
+            auth["Authorization"] = f"Bearer {token.raise_for_status().json()['access_token']}"
+            return 1
+
+        target: dict[str, object] = {}
+
+        def policy_flips() -> int:
+            policy = target["policy"]
+            for _ in range(CALIBRATION_CALLS // 2):
+                policy = "deny" if policy == "allow" else "allow"
+                client.put(f"/api/parent/kids/{target['kid']}/policies/{target['title']}", headers=auth,
+                           json={"policy": policy}).raise_for_status()
+            return CALIBRATION_CALLS // 2
+
+        measure("/api/apps (first poll: 200, render, last_active)", first_polls)
+        measure("/api/apps (304)", polls_304)
+        measure("/api/device/heartbeat", heartbeats)
+        measure("/api/parent/auth/login", login)
+        kid = client.get("/api/parent/kids", headers=auth).json()[0]["id"]
+        policy = client.get(f"/api/parent/kids/{kid}/policies", headers=auth).json()[0]
+        target.update(kid=kid, title=policy["title"]["id"], policy=policy["policy"])
+        measure("/api/parent/kids/[kid]/policies/[title]", policy_flips)
+    return costs
+
+
+def run_locust(base: str, plan: dict, workdir: Path) -> tuple[dict, dict, str]:
+    """Locust's per-endpoint statistics (after the fleet is up), the fleet's own results, its log."""
+    plan_path, results_path = workdir / "plan.json", workdir / "results.json"
+    plan_path.write_text(json.dumps(plan))
+    users = len(plan["kids"]) + len(plan["parents"])
+    spawn_rate = max(1.0, len(plan["kids"]) / POLL_SECONDS)  # polls spread evenly over one interval
+    ramp = users / spawn_rate
+    env = dict(os.environ, FLEET_PLAN=str(plan_path), FLEET_RESULTS=str(results_path))
+    command = [str(Path(sys.executable).with_name("locust")), "-f", str(HERE / "locustfile.py"), "--headless",
+               "--host", base, "-u", str(users), "-r", f"{spawn_rate:.2f}", "-t", f"{ramp + DURATION:.0f}s",
+               "--reset-stats", "--csv", str(workdir / "fleet"), "--only-summary", "--loglevel", "WARNING",
+               "--stop-timeout", f"{max(POLL_SECONDS, PARENT_EDIT_SECONDS) + 5:.0f}"]
+    completed = subprocess.run(command, env=env, capture_output=True, text=True)
+    log = completed.stdout + completed.stderr
+    stats_path = workdir / "fleet_stats.csv"
+    if not stats_path.exists() or not results_path.exists():
+        print(log)
+        raise SystemExit(f"locust did not finish (exit {completed.returncode})")
+    with stats_path.open(newline="") as stats_file:
+        stats = {row["Name"]: row for row in csv.DictReader(stats_file)}
+    return stats, json.loads(results_path.read_text()), log
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children so far (Linux /proc; uvicorn's workers are children)."""
+    try:
+        import psutil  # installed with Locust (the `bench` extra)
+    except ImportError:
+        return float("nan")
+    try:
+        process = psutil.Process(pid)
+        total = sum(process.cpu_times()[:2])
+        for child in process.children(recursive=True):
+            total += sum(child.cpu_times()[:2])
+        return total
+    except psutil.Error:
+        return float("nan")
+
+
+def _children_cpu() -> float:
+    """CPU time of the finished children (Locust, once it exited)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def report(stats: dict, results: dict, costs: dict, label: str, run_sql: float, plan: dict,
+           server_cpu: float, seconds: float, locust_log: str) -> None:
+    aggregated = stats.pop("Aggregated", None)
+    print(f"\nAxolotly: a day of a fleet, {FAMILIES:,} families, {len(plan['kids']):,} launchers polling every "
+          f"{POLL_SECONDS:g} s (heartbeat every {HEARTBEAT_SECONDS:g} s), {len(plan['parents'])} parents editing "
+          f"every {PARENT_EDIT_SECONDS:g} s; {WORKERS} server workers; {DURATION} s measured after the ramp; "
+          f"{os.cpu_count()} cores shared by server, PostgreSQL and Locust")
+    print(f"  {'endpoint':44} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}")
+    for name, row in sorted(stats.items()):
+        print(f"  {name:44} {int(row['Request Count']):>9,} {float(row['Requests/s']):>8.1f} {row['50%']:>7} "
+              f"{row['99%']:>7} {float(row['Max Response Time']):>7.0f} {int(row['Failure Count']):>6}")
+    if aggregated:
+        print(f"  {'all':44} {int(aggregated['Request Count']):>9,} {float(aggregated['Requests/s']):>8.1f} "
+              f"{aggregated['50%']:>7} {aggregated['99%']:>7} {float(aggregated['Max Response Time']):>7.0f} "
+              f"{int(aggregated['Failure Count']):>6}")
+    statuses = results["apps_status"]
+    print(f"  /api/apps answers over the whole run (ramp included): "
+          + ", ".join(f"{count:,} x {status}" for status, count in sorted(statuses.items())))
+    if results["login_ms"]:
+        print(f"  parent log-in (bcrypt at the production cost): p50 {percentile(results['login_ms'], .5):.0f} ms, "
+              f"max {max(results['login_ms']):.0f} ms over {len(results['login_ms'])} log-ins")
+    print(f"  {label} per request, each kind alone:")
+    for name, cost in costs.items():
+        print(f"    {name:52} {cost:5.2f}")
+    print(f"    {'the fleet run (ramp included), all requests together':52} {run_sql:5.2f}")
+    seen = results["seen_seconds"]
+    print(f"  parent's change -> the kid's launcher sees it: {len(seen)} of {results['changes']} changes seen, "
+          f"p50 {percentile(seen, .5):.2f} s, p99 {percentile(seen, .99):.2f} s, max {max(seen, default=float('nan')):.2f} s "
+          f"(poll every {POLL_SECONDS:g} s); polls needed: max {max(results['polls_to_see'], default=0)} "
+          f"(must be 1), stale polls {results['stale_polls']} (must be 0); "
+          f"{results['unseen_at_end']} not yet polled at the end, {results['superseded']} superseded")
+    print(f"  CPU: server (both workers) {server_cpu / seconds:.0%} of one core, Locust {results.get('locust_cpu', 0):.0%}; "
+          "PostgreSQL and the other processes of the machine take the rest")
+    warnings = [line for line in locust_log.splitlines() if "CPU usage" in line]
+    if warnings:
+        print(f"  Locust warned: {warnings[0].strip()} (the client was short of CPU: figures are pessimistic)")
+
+
+def main() -> None:
+    device_key_secret, key_seed, password = (secrets.token_urlsafe(32) for _ in range(3))
+    # The generator and the server must key device digests with the same secret.
+    os.environ["DEVICE_KEY_SECRET"] = device_key_secret
+    url = fleet_database()
+    print(f"Generating {FAMILIES:,} families in {DATABASE} ...", flush=True)
+    generate(url, load_catalog(url), password, key_seed)
+    plan = fleet_plan(url, password, key_seed)
+    counter = SqlCounter(url)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="axolotly-fleet-") as workdir:
+        with open(Path(workdir) / "server.log", "w") as server_log:
+            server = start_server(url, port, device_key_secret, server_log)
+            try:
+                print(f"Counting SQL per request ({counter.label}) ...", flush=True)
+                costs = calibrate(base, plan, counter)
+                print(f"Running the fleet: {len(plan['kids']):,} launchers, {len(plan['parents'])} parents, "
+                      f"{len(plan['kids']) / POLL_SECONDS:,.0f} polls/s expected ...", flush=True)
+                before_sql, before_cpu, started = counter.read(), cpu_seconds(server.pid), time.monotonic()
+                locust_before = _children_cpu()
+                stats, results, log = run_locust(base, plan, Path(workdir))
+                seconds = time.monotonic() - started
+                server_cpu = cpu_seconds(server.pid) - before_cpu
+                results["locust_cpu"] = (_children_cpu() - locust_before) / seconds
+                run_sql = (counter.read() - before_sql) / max(1, results["requests"])
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        report(stats, results, costs, counter.label, run_sql, plan, server_cpu, seconds, log)
+
+
+if __name__ == "__main__":
+    main()
