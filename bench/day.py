@@ -16,7 +16,9 @@
 
 Parameters (environment, or make variables): FAMILIES (default 2,000), DEVICES (default: 1,000,
 at most one per kid), POLL_SECONDS (10), HEARTBEAT_SECONDS (60), DURATION (30), PARENTS (default
-1% of the simulated families, at least 1), PARENT_EDIT_SECONDS (15), WORKERS (2).
+1% of the simulated families, at least 1), PARENT_EDIT_SECONDS (15), WORKERS (2); REUSE=1 keeps
+the families already generated in axolotly_fleet when FAMILIES matches (runs of several fleet
+sizes over the same 100K families).
 The load generator runs on the same machine as the server and PostgreSQL: its CPU is reported.
 """
 
@@ -95,13 +97,34 @@ def conninfo(url: str) -> str:
     return libpq_conninfo(url)
 
 
-def fleet_database() -> str:
+def fleet_database() -> tuple[str, dict | None]:
+    """The database URL, and the secrets of the fleet already in it when REUSE=1 finds one of the
+    same size (generating 100K families again takes minutes); otherwise a new, empty database."""
+    from sqlalchemy.engine import make_url
+
     from axolotly.db import migrate
     from axolotly.db.cluster import project_cluster
 
-    url = migrate.recreate_database(project_cluster().start(), DATABASE)
+    server = project_cluster().start()
+    url = make_url(server).set(database=DATABASE).render_as_string(hide_password=False)
+    if os.environ.get("REUSE") == "1":
+        try:
+            with psycopg.connect(conninfo(url)) as conn:
+                row = conn.execute("SELECT families, secrets FROM fleet_run").fetchone()
+            if row and row[0] == FAMILIES:
+                return url, row[1]
+        except psycopg.Error:
+            pass  # no such database or no fleet in it: generate one
+    url = migrate.recreate_database(server, DATABASE)
     migrate.upgrade(url)
-    return url
+    return url, None
+
+
+def remember(url: str, fleet_secrets: dict) -> None:
+    """The run's secrets, kept in the bench database itself (for REUSE=1; bench-only values)."""
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        conn.execute("CREATE TABLE fleet_run (families int NOT NULL, secrets jsonb NOT NULL)")
+        conn.execute("INSERT INTO fleet_run VALUES (%s, %s::jsonb)", (FAMILIES, json.dumps(fleet_secrets)))
 
 
 def load_catalog(url: str) -> list[int]:
@@ -235,10 +258,12 @@ def calibrate(base: str, plan: dict, counter: SqlCounter) -> dict[str, float]:
     costs: dict[str, float] = {}
     etags: list[str] = []
     with httpx.Client(base_url=base, timeout=30) as client:
+        last = [counter.read()]
+
         def measure(name: str, calls) -> None:
-            before = counter.read()
             count = calls()
-            costs[name] = (counter.read() - before) / count
+            last.append(counter.read())  # the reading after one kind is the one before the next
+            costs[name] = (last[-1] - last[-2]) / count
 
         def first_polls() -> int:
             for headers in devices:
@@ -277,9 +302,14 @@ def calibrate(base: str, plan: dict, counter: SqlCounter) -> dict[str, float]:
         measure("/api/apps (304)", polls_304)
         measure("/api/device/heartbeat", heartbeats)
         measure("/api/parent/auth/login", login)
-        kid = client.get("/api/parent/kids", headers=auth).json()[0]["id"]
-        policy = client.get(f"/api/parent/kids/{kid}/policies", headers=auth).json()[0]
-        target.update(kid=kid, title=policy["title"]["id"], policy=policy["policy"])
+
+        def parent_reads() -> int:
+            kid = client.get("/api/parent/kids", headers=auth).raise_for_status().json()[0]["id"]
+            policy = client.get(f"/api/parent/kids/{kid}/policies", headers=auth).raise_for_status().json()[0]
+            target.update(kid=kid, title=policy["title"]["id"], policy=policy["policy"])
+            return 2
+
+        measure("/api/parent/kids, /api/parent/kids/[kid]/policies", parent_reads)
         measure("/api/parent/kids/[kid]/policies/[title]", policy_flips)
     return costs
 
@@ -373,12 +403,19 @@ def report(stats: dict, results: dict, costs: dict, label: str, run_sql: float, 
 
 
 def main() -> None:
-    device_key_secret, key_seed, password = (secrets.token_urlsafe(32) for _ in range(3))
+    url, fleet_secrets = fleet_database()
+    if fleet_secrets is None:
+        fleet_secrets = {name: secrets.token_urlsafe(32) for name in ("device_key_secret", "key_seed", "password")}
+    device_key_secret, key_seed, password = (fleet_secrets[name] for name in ("device_key_secret", "key_seed",
+                                                                               "password"))
     # The generator and the server must key device digests with the same secret.
     os.environ["DEVICE_KEY_SECRET"] = device_key_secret
-    url = fleet_database()
-    print(f"Generating {FAMILIES:,} families in {DATABASE} ...", flush=True)
-    generate(url, load_catalog(url), password, key_seed)
+    if "generated" in fleet_secrets:
+        print(f"Reusing the {FAMILIES:,} families of {DATABASE} (REUSE=1)", flush=True)
+    else:
+        print(f"Generating {FAMILIES:,} families in {DATABASE} ...", flush=True)
+        generate(url, load_catalog(url), password, key_seed)
+        remember(url, {**fleet_secrets, "generated": True})
     plan = fleet_plan(url, password, key_seed)
     counter = SqlCounter(url)
     port = free_port()
