@@ -16,7 +16,7 @@
 
 Parameters (environment, or make variables): FAMILIES (default 2,000), DEVICES (default: 1,000,
 at most one per kid), POLL_SECONDS (10), HEARTBEAT_SECONDS (60), DURATION (30), PARENTS (default
-1% of the simulated families, at least 1), PARENT_EDIT_SECONDS (15), WORKERS (2); REUSE=1 keeps
+1% of the simulated families, at least 1), PARENT_EDIT_SECONDS (2 x POLL_SECONDS), WORKERS (2); REUSE=1 keeps
 the families already generated in axolotly_fleet when FAMILIES matches (runs of several fleet
 sizes over the same 100K families).
 The load generator runs on the same machine as the server and PostgreSQL: its CPU is reported.
@@ -52,7 +52,8 @@ DEVICES = _env_int("DEVICES", 1_000)
 POLL_SECONDS = float(os.environ.get("POLL_SECONDS") or 10)
 HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS") or 60)
 DURATION = _env_int("DURATION", 30)
-PARENT_EDIT_SECONDS = float(os.environ.get("PARENT_EDIT_SECONDS") or 15)
+# Twice the poll interval by default: a kid's device mostly polls between two edits of its family.
+PARENT_EDIT_SECONDS = float(os.environ.get("PARENT_EDIT_SECONDS") or 2 * POLL_SECONDS)
 WORKERS = _env_int("WORKERS", 2)
 BATCH = 10_000
 SERVICES = '["disney_plus", "netflix", "pbs_kids"]'
@@ -298,7 +299,7 @@ def calibrate(base: str, plan: dict, counter: SqlCounter) -> dict[str, float]:
                            json={"policy": policy}).raise_for_status()
             return CALIBRATION_CALLS // 2
 
-        measure("/api/apps (first poll: 200, render, last_active)", first_polls)
+        measure("/api/apps (a device's first poll: 200, render)", first_polls)
         measure("/api/apps (304)", polls_304)
         measure("/api/device/heartbeat", heartbeats)
         measure("/api/parent/auth/login", login)
@@ -334,7 +335,11 @@ def run_locust(base: str, plan: dict, workdir: Path) -> tuple[dict, dict, str]:
         raise SystemExit(f"locust did not finish (exit {completed.returncode})")
     with stats_path.open(newline="") as stats_file:
         stats = {row["Name"]: row for row in csv.DictReader(stats_file)}
-    return stats, json.loads(results_path.read_text()), log
+    results = json.loads(results_path.read_text())
+    with (workdir / "fleet_failures.csv").open(newline="") as failures_file:
+        results["failures"] = [f"{row['Occurrences']} x {row['Method']} {row['Name']}: {row['Error']}"
+                               for row in csv.DictReader(failures_file)]
+    return stats, results, log
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -343,19 +348,29 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time of a process and its children so far (Linux /proc; uvicorn's workers are children)."""
-    try:
-        import psutil  # installed with Locust (the `bench` extra)
-    except ImportError:
-        return float("nan")
+    """CPU time of a process and all its descendants so far, living or exited (uvicorn's workers,
+    PostgreSQL's backends): psutil is installed with Locust (the `bench` extra)."""
+    import psutil
+
     try:
         process = psutil.Process(pid)
-        total = sum(process.cpu_times()[:2])
+        times = process.cpu_times()
+        total = times.user + times.system + times.children_user + times.children_system
         for child in process.children(recursive=True):
-            total += sum(child.cpu_times()[:2])
+            try:
+                total += sum(child.cpu_times()[:2])
+            except psutil.NoSuchProcess:
+                pass
         return total
     except psutil.Error:
         return float("nan")
+
+
+def postmaster_pid() -> int:
+    from axolotly.db.cluster import project_cluster
+
+    data_dir = Path(project_cluster().status()["data_dir"])
+    return int((data_dir / "postmaster.pid").read_text().split()[0])
 
 
 def _children_cpu() -> float:
@@ -365,7 +380,7 @@ def _children_cpu() -> float:
 
 
 def report(stats: dict, results: dict, costs: dict, label: str, run_sql: float, plan: dict,
-           server_cpu: float, seconds: float, locust_log: str) -> None:
+           cpu: dict[str, float], seconds: float, locust_log: str) -> None:
     aggregated = stats.pop("Aggregated", None)
     print(f"\nAxolotly: a day of a fleet, {FAMILIES:,} families, {len(plan['kids']):,} launchers polling every "
           f"{POLL_SECONDS:g} s (heartbeat every {HEARTBEAT_SECONDS:g} s), {len(plan['parents'])} parents editing "
@@ -379,6 +394,8 @@ def report(stats: dict, results: dict, costs: dict, label: str, run_sql: float, 
         print(f"  {'all':44} {int(aggregated['Request Count']):>9,} {float(aggregated['Requests/s']):>8.1f} "
               f"{aggregated['50%']:>7} {aggregated['99%']:>7} {float(aggregated['Max Response Time']):>7.0f} "
               f"{int(aggregated['Failure Count']):>6}")
+    for failure in results["failures"]:
+        print(f"    error: {failure}")
     statuses = results["apps_status"]
     print(f"  /api/apps answers over the whole run (ramp included): "
           + ", ".join(f"{count:,} x {status}" for status, count in sorted(statuses.items())))
@@ -395,8 +412,11 @@ def report(stats: dict, results: dict, costs: dict, label: str, run_sql: float, 
           f"(poll every {POLL_SECONDS:g} s); polls needed: max {max(results['polls_to_see'], default=0)} "
           f"(must be 1), stale polls {results['stale_polls']} (must be 0); "
           f"{results['unseen_at_end']} not yet polled at the end, {results['superseded']} superseded")
-    print(f"  CPU: server (both workers) {server_cpu / seconds:.0%} of one core, Locust {results.get('locust_cpu', 0):.0%}; "
-          "PostgreSQL and the other processes of the machine take the rest")
+    shares = ", ".join(f"{name} {used / seconds:.0%}" for name, used in cpu.items())
+    print(f"  CPU over the run, ramp included, in shares of one core: {shares}")
+    serving = (cpu["server"] + cpu["PostgreSQL"]) / max(1, results["requests"])
+    print(f"  server + PostgreSQL CPU per request: {serving * 1000:.2f} ms; 2 cores would be spent at "
+          f"~{2 / serving:,.0f} req/s with nothing else on the machine (a projection, not a measurement)")
     warnings = [line for line in locust_log.splitlines() if "CPU usage" in line]
     if warnings:
         print(f"  Locust warned: {warnings[0].strip()} (the client was short of CPU: figures are pessimistic)")
@@ -428,17 +448,25 @@ def main() -> None:
                 costs = calibrate(base, plan, counter)
                 print(f"Running the fleet: {len(plan['kids']):,} launchers, {len(plan['parents'])} parents, "
                       f"{len(plan['kids']) / POLL_SECONDS:,.0f} polls/s expected ...", flush=True)
-                before_sql, before_cpu, started = counter.read(), cpu_seconds(server.pid), time.monotonic()
-                locust_before = _children_cpu()
+                postgres = postmaster_pid()
+                before_sql = counter.read()
+                before_cpu = {"server": cpu_seconds(server.pid), "PostgreSQL": cpu_seconds(postgres),
+                              "Locust": _children_cpu()}
+                started = time.monotonic()
                 stats, results, log = run_locust(base, plan, Path(workdir))
                 seconds = time.monotonic() - started
-                server_cpu = cpu_seconds(server.pid) - before_cpu
-                results["locust_cpu"] = (_children_cpu() - locust_before) / seconds
+                cpu = {"server": cpu_seconds(server.pid) - before_cpu["server"],
+                       "PostgreSQL": cpu_seconds(postgres) - before_cpu["PostgreSQL"],
+                       "Locust": _children_cpu() - before_cpu["Locust"]}
                 run_sql = (counter.read() - before_sql) / max(1, results["requests"])
             finally:
                 server.terminate()
                 server.wait(timeout=30)
-        report(stats, results, costs, counter.label, run_sql, plan, server_cpu, seconds, log)
+        report(stats, results, costs, counter.label, run_sql, plan, cpu, seconds, log)
+        server_errors = [line for line in (Path(workdir) / "server.log").read_text().splitlines()
+                         if "Traceback" in line or "ERROR" in line or "Error" in line]
+        if server_errors:
+            print(f"  the server logged {len(server_errors)} error lines, the first: {server_errors[0][:200]}")
 
 
 if __name__ == "__main__":
