@@ -15,7 +15,8 @@
    parent's change to the kid's device seeing it.
 
 Parameters (environment, or make variables): FAMILIES (default 2,000), DEVICES (default: 1,000,
-at most one per kid), POLL_SECONDS (10), HEARTBEAT_SECONDS (60), DURATION (30), PARENTS (default
+at most one per kid; several sizes, "5000 10000 20000", run one after the other against the same
+server and end with the largest that kept the launchers' p99 under 100 ms), POLL_SECONDS (10), HEARTBEAT_SECONDS (60), DURATION (30), PARENTS (default
 1% of the simulated families, at least 1), PARENT_EDIT_SECONDS (2 x POLL_SECONDS), WORKERS (2); REUSE=1 keeps
 the families already generated in axolotly_fleet when FAMILIES matches (runs of several fleet
 sizes over the same 100K families).
@@ -48,7 +49,6 @@ def _env_int(name: str, default: int) -> int:
 
 
 FAMILIES = _env_int("FAMILIES", 2_000)
-DEVICES = _env_int("DEVICES", 1_000)
 POLL_SECONDS = float(os.environ.get("POLL_SECONDS") or 10)
 HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS") or 60)
 DURATION = _env_int("DURATION", 30)
@@ -173,11 +173,11 @@ def generate(url: str, title_ids: list[int], password: str, key_seed: str) -> No
     print(f"  generated in {time.monotonic() - started:.0f} s")
 
 
-def fleet_plan(url: str, password: str, key_seed: str) -> dict:
-    """The simulated devices (the first DEVICES kids) and the parents (families all of whose kids'
-    devices are simulated, spread over them)."""
+def fleet_plan(url: str, password: str, key_seed: str, devices: int) -> dict:
+    """The simulated devices (the first `devices` kids') and the parents (families all of whose
+    kids' devices are simulated, spread over them)."""
     with psycopg.connect(conninfo(url)) as conn:
-        kids = [row[0] for row in conn.execute("SELECT id FROM kid_profiles ORDER BY id LIMIT %s", (DEVICES,))]
+        kids = [row[0] for row in conn.execute("SELECT id FROM kid_profiles ORDER BY id LIMIT %s", (devices,))]
         emails = [row[0] for row in conn.execute("""
             SELECT u.email FROM users u JOIN kid_profiles k ON k.family_id = u.id
             GROUP BY u.id HAVING max(k.id) <= %s ORDER BY u.id""", (kids[-1],))]
@@ -379,38 +379,43 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def report(stats: dict, results: dict, costs: dict, label: str, run_sql: float, plan: dict,
-           cpu: dict[str, float], seconds: float, locust_log: str) -> None:
+LAUNCHER_ENDPOINTS = ("/api/apps", "/api/device/heartbeat")
+P99_BUDGET_MS = 100
+
+
+def report_costs(costs: dict, label: str) -> None:
+    print(f"\n{label} per request, each kind alone:")
+    for name, cost in costs.items():
+        print(f"  {name:52} {cost:5.2f}")
+
+
+def report_run(stats: dict, results: dict, label: str, run_sql: float, plan: dict,
+               cpu: dict[str, float], seconds: float, locust_log: str) -> dict:
+    """Prints one fleet run; returns its summary row."""
     aggregated = stats.pop("Aggregated", None)
-    print(f"\nAxolotly: a day of a fleet, {FAMILIES:,} families, {len(plan['kids']):,} launchers polling every "
-          f"{POLL_SECONDS:g} s (heartbeat every {HEARTBEAT_SECONDS:g} s), {len(plan['parents'])} parents editing "
+    launchers = len(plan["kids"])
+    print(f"\nAxolotly: a day of a fleet, {FAMILIES:,} families, {launchers:,} launchers polling every "
+          f"{POLL_SECONDS:g} s (heartbeat every {HEARTBEAT_SECONDS:g} s), {len(plan['parents'])} parent(s) editing "
           f"every {PARENT_EDIT_SECONDS:g} s; {WORKERS} server workers; {DURATION} s measured after the ramp; "
-          f"{os.cpu_count()} cores shared by server, PostgreSQL and Locust")
+          f"{os.cpu_count()} cores shared by server, PostgreSQL, Locust and whatever else runs on the machine")
     print(f"  {'endpoint':44} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}")
-    for name, row in sorted(stats.items()):
+    rows = sorted(stats.items()) + ([("all", aggregated)] if aggregated else [])
+    for name, row in rows:
         print(f"  {name:44} {int(row['Request Count']):>9,} {float(row['Requests/s']):>8.1f} {row['50%']:>7} "
               f"{row['99%']:>7} {float(row['Max Response Time']):>7.0f} {int(row['Failure Count']):>6}")
-    if aggregated:
-        print(f"  {'all':44} {int(aggregated['Request Count']):>9,} {float(aggregated['Requests/s']):>8.1f} "
-              f"{aggregated['50%']:>7} {aggregated['99%']:>7} {float(aggregated['Max Response Time']):>7.0f} "
-              f"{int(aggregated['Failure Count']):>6}")
     for failure in results["failures"]:
         print(f"    error: {failure}")
-    statuses = results["apps_status"]
-    print(f"  /api/apps answers over the whole run (ramp included): "
-          + ", ".join(f"{count:,} x {status}" for status, count in sorted(statuses.items())))
+    print("  /api/apps answers over the whole run (ramp included): "
+          + ", ".join(f"{count:,} x {status}" for status, count in sorted(results["apps_status"].items())))
     if results["login_ms"]:
         print(f"  parent log-in (bcrypt at the production cost): p50 {percentile(results['login_ms'], .5):.0f} ms, "
               f"max {max(results['login_ms']):.0f} ms over {len(results['login_ms'])} log-ins")
-    print(f"  {label} per request, each kind alone:")
-    for name, cost in costs.items():
-        print(f"    {name:52} {cost:5.2f}")
-    print(f"    {'the fleet run (ramp included), all requests together':52} {run_sql:5.2f}")
+    print(f"  {label} per request over the run (ramp included), all kinds together: {run_sql:.2f}")
     seen = results["seen_seconds"]
     print(f"  parent's change -> the kid's launcher sees it: {len(seen)} of {results['changes']} changes seen, "
           f"p50 {percentile(seen, .5):.2f} s, p99 {percentile(seen, .99):.2f} s, max {max(seen, default=float('nan')):.2f} s "
-          f"(poll every {POLL_SECONDS:g} s); polls needed: max {max(results['polls_to_see'], default=0)} "
-          f"(must be 1), stale polls {results['stale_polls']} (must be 0); "
+          f"(poll every {POLL_SECONDS:g} s); polls needed after the change: max {max(results['polls_to_see'], default=0)} "
+          f"(must be <= 1), stale polls {results['stale_polls']} (must be 0); "
           f"{results['unseen_at_end']} not yet polled at the end, {results['superseded']} superseded")
     shares = ", ".join(f"{name} {used / seconds:.0%}" for name, used in cpu.items())
     print(f"  CPU over the run, ramp included, in shares of one core: {shares}")
@@ -420,6 +425,26 @@ def report(stats: dict, results: dict, costs: dict, label: str, run_sql: float, 
     warnings = [line for line in locust_log.splitlines() if "CPU usage" in line]
     if warnings:
         print(f"  Locust warned: {warnings[0].strip()} (the client was short of CPU: figures are pessimistic)")
+    launcher_rows = [stats[name] for name in LAUNCHER_ENDPOINTS if name in stats]
+    return {"launchers": launchers, "rps": float(aggregated["Requests/s"]) if aggregated else 0.0,
+            "p99": max((float(row["99%"]) for row in launcher_rows), default=float("nan")),
+            "errors": int(aggregated["Failure Count"]) if aggregated else 0,
+            "stale": results["stale_polls"], "seen_max": max(seen, default=float("nan"))}
+
+
+def report_sizes(rows: list[dict]) -> None:
+    print(f"\nFleet sizes (polls every {POLL_SECONDS:g} s, heartbeats every {HEARTBEAT_SECONDS:g} s):")
+    print(f"  {'launchers':>10} {'req/s':>8} {'launcher p99 ms':>16} {'errors':>7} {'stale polls':>12} {'change seen within':>19}")
+    for row in rows:
+        print(f"  {row['launchers']:>10,} {row['rps']:>8.1f} {row['p99']:>16.0f} {row['errors']:>7} {row['stale']:>12} "
+              f"{row['seen_max']:>17.1f} s")
+    good = [row["launchers"] for row in rows if row["p99"] < P99_BUDGET_MS and row["errors"] == 0]
+    print(f"  largest fleet with launcher p99 < {P99_BUDGET_MS} ms and no errors: "
+          f"{f'{max(good):,} launchers' if good else 'none of these sizes'} (on this machine, at this moment)")
+
+
+def _sizes() -> list[int]:
+    return [int(float(size)) for size in (os.environ.get("DEVICES") or "1000").replace(",", " ").split()]
 
 
 def main() -> None:
@@ -436,37 +461,44 @@ def main() -> None:
         print(f"Generating {FAMILIES:,} families in {DATABASE} ...", flush=True)
         generate(url, load_catalog(url), password, key_seed)
         remember(url, {**fleet_secrets, "generated": True})
-    plan = fleet_plan(url, password, key_seed)
+    plans = [fleet_plan(url, password, key_seed, size) for size in _sizes()]
     counter = SqlCounter(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    rows = []
     with tempfile.TemporaryDirectory(prefix="axolotly-fleet-") as workdir:
         with open(Path(workdir) / "server.log", "w") as server_log:
             server = start_server(url, port, device_key_secret, server_log)
             try:
                 print(f"Counting SQL per request ({counter.label}) ...", flush=True)
-                costs = calibrate(base, plan, counter)
-                print(f"Running the fleet: {len(plan['kids']):,} launchers, {len(plan['parents'])} parents, "
-                      f"{len(plan['kids']) / POLL_SECONDS:,.0f} polls/s expected ...", flush=True)
-                postgres = postmaster_pid()
-                before_sql = counter.read()
-                before_cpu = {"server": cpu_seconds(server.pid), "PostgreSQL": cpu_seconds(postgres),
-                              "Locust": _children_cpu()}
-                started = time.monotonic()
-                stats, results, log = run_locust(base, plan, Path(workdir))
-                seconds = time.monotonic() - started
-                cpu = {"server": cpu_seconds(server.pid) - before_cpu["server"],
-                       "PostgreSQL": cpu_seconds(postgres) - before_cpu["PostgreSQL"],
-                       "Locust": _children_cpu() - before_cpu["Locust"]}
-                run_sql = (counter.read() - before_sql) / max(1, results["requests"])
+                report_costs(calibrate(base, plans[-1], counter), counter.label)
+                for plan in plans:
+                    rows.append(run_fleet(base, plan, Path(workdir), counter, server.pid))
             finally:
                 server.terminate()
                 server.wait(timeout=30)
-        report(stats, results, costs, counter.label, run_sql, plan, cpu, seconds, log)
+        if len(rows) > 1:
+            report_sizes(rows)
         server_errors = [line for line in (Path(workdir) / "server.log").read_text().splitlines()
                          if "Traceback" in line or "ERROR" in line or "Error" in line]
         if server_errors:
             print(f"  the server logged {len(server_errors)} error lines, the first: {server_errors[0][:200]}")
+
+
+def run_fleet(base: str, plan: dict, workdir: Path, counter: SqlCounter, server_pid: int) -> dict:
+    print(f"\nRunning the fleet: {len(plan['kids']):,} launchers, {len(plan['parents'])} parent(s), "
+          f"{len(plan['kids']) / POLL_SECONDS:,.0f} polls/s expected ...", flush=True)
+    postgres = postmaster_pid()
+    before_sql = counter.read()
+    before_cpu = {"server": cpu_seconds(server_pid), "PostgreSQL": cpu_seconds(postgres), "Locust": _children_cpu()}
+    started = time.monotonic()
+    stats, results, log = run_locust(base, plan, workdir)
+    seconds = time.monotonic() - started
+    cpu = {"server": cpu_seconds(server_pid) - before_cpu["server"],
+           "PostgreSQL": cpu_seconds(postgres) - before_cpu["PostgreSQL"],
+           "Locust": _children_cpu() - before_cpu["Locust"]}
+    run_sql = (counter.read() - before_sql) / max(1, results["requests"])
+    return report_run(stats, results, counter.label, run_sql, plan, cpu, seconds, log)
 
 
 if __name__ == "__main__":
