@@ -12,7 +12,8 @@ the time from a parent's change to the kid's device seeing it.
   the server pays the TCP set-up it would pay in the field, and 100K launchers do not need 100K
   open sockets in this one process.
 - Parent: once the fleet is up, logs in, lists the family's kids and their policies, then every
-  PARENT_EDIT_SECONDS flips one title (allow <-> deny) for one kid. The 2xx means stored (the
+  PARENT_EDIT_SECONDS flips one title (allow <-> deny) for one kid, until one poll interval before
+  the end (a later change could not be polled in time to be timed). The 2xx means stored (the
   transaction committed before the answer), so the change is noted with the time of that answer.
 - The change reaches the kid's device on its next poll: a poll that *started* after the 2xx and
   still got a 304 is a stale poll (must be 0); the first 200 with a new ETag is the change seen.
@@ -61,16 +62,27 @@ class Change:
 # Shared by all users: one Locust process, gevent greenlets, no locking needed between yields.
 pending: dict[str, Change] = {}
 outcome = {"changes": 0, "seen_seconds": [], "polls_to_see": [], "stale_polls": 0, "superseded": 0,
-           "login_ms": [], "apps_status": {}, "requests": 0}
+           "login_ms": [], "apps_status": {}, "requests": 0, "window": {}, "window_seconds": 0.0}
 
 
 @events.request.add_listener
-def _on_request(**_kwargs) -> None:
+def _on_request(name: str, **_kwargs) -> None:
     outcome["requests"] += 1  # the whole run, ramp included (Locust's statistics restart after it)
+    if fleet_up.is_set():
+        # Requests/s of our own: Locust's divides by a span that runs on while stopping users.
+        window = outcome["window"]
+        window[name] = window.get(name, 0) + 1
+        outcome["window_seconds"] = time.monotonic() - edit_window["fleet_up_at"]
+
+
+# Changes are made only while each can still be polled before the end (it is then timed or stale).
+edit_window = {"until": float("inf")}
 
 
 @events.spawning_complete.add_listener
 def _on_spawned(user_count: int, **_kwargs) -> None:
+    edit_window["fleet_up_at"] = time.monotonic()
+    edit_window["until"] = time.monotonic() + max(0.0, float(PLAN["duration"]) - POLL_SECONDS - 1)
     fleet_up.set()
 
 
@@ -94,6 +106,8 @@ class Launcher(FastHttpUser):
             self.headers["Connection"] = "close"
         self.etag: str | None = None
         self.next_heartbeat = time.monotonic() + random.uniform(0, HEARTBEAT_SECONDS)
+        # Locust starts users in batches once a second; real devices are not in step with each other.
+        gevent.sleep(random.uniform(0, 1))
 
     @task
     def poll(self) -> None:
@@ -142,7 +156,7 @@ class Parent(FastHttpUser):
     def on_start(self) -> None:
         fleet_up.wait()
         # Parents open the app at different moments, not all in the same second.
-        gevent.sleep(random.uniform(0, PARENT_EDIT_SECONDS))
+        gevent.sleep(random.uniform(0, min(PARENT_EDIT_SECONDS, max(0.0, edit_window["until"] - time.monotonic()) / 2)))
         started = time.perf_counter()
         with self.client.post("/api/parent/auth/login", name="/api/parent/auth/login", catch_response=True,
                               json={"email": next(_parents), "password": PLAN["password"]}) as login:
@@ -163,7 +177,7 @@ class Parent(FastHttpUser):
     @task
     def flip_a_title(self) -> None:
         self.task_started = time.monotonic()
-        if not self.kids:
+        if not self.kids or self.task_started > edit_window["until"]:
             return
         kid_id = random.choice(list(self.kids))
         title_id, policy = random.choice(list(self.kids[kid_id].items()))
