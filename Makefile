@@ -41,16 +41,16 @@ bench: setup
 bench-size: setup
 	$(BIN)/python bench/size.py $(FAMILIES)
 
-# A day of a fleet: FAMILIES, DEVICES, POLL_SECONDS, DURATION, PARENTS... (bench/day.py); small by default.
+# A day of a fleet: FAMILIES, DEVICES, POLL_SECONDS, DURATION, PARENTS, REUSE... (bench/day.py); small by default.
 BENCH_INSTALLED := $(VENV)/.installed-bench
 $(BENCH_INSTALLED): pyproject.toml $(INSTALLED)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
 	@touch $(BENCH_INSTALLED)
 
 bench-day: setup $(BENCH_INSTALLED)
-	FAMILIES=$(FAMILIES) DEVICES=$(DEVICES) POLL_SECONDS=$(POLL_SECONDS) DURATION=$(DURATION) \
-	PARENTS=$(PARENTS) PARENT_EDIT_SECONDS=$(PARENT_EDIT_SECONDS) HEARTBEAT_SECONDS=$(HEARTBEAT_SECONDS) \
-	$(BIN)/python bench/day.py
+	FAMILIES="$(FAMILIES)" DEVICES="$(DEVICES)" POLL_SECONDS="$(POLL_SECONDS)" DURATION="$(DURATION)" \
+	PARENTS="$(PARENTS)" PARENT_EDIT_SECONDS="$(PARENT_EDIT_SECONDS)" HEARTBEAT_SECONDS="$(HEARTBEAT_SECONDS)" \
+	REUSE="$(REUSE)" WORKERS="$(WORKERS)" $(BIN)/python bench/day.py
 
 clean-db:
 	-$(BIN)/axolotly pg stop

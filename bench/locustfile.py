@@ -41,7 +41,7 @@ KEEP_ALIVE_SECONDS = 5.0  # uvicorn's default timeout_keep_alive (axolotly serve
 APPS, HEARTBEAT = "/api/apps", "/api/device/heartbeat"
 
 _kids = itertools.cycle(PLAN["kids"])
-_parents = itertools.cycle(PLAN["parents"])
+_parents = itertools.cycle(enumerate(PLAN["parents"]))
 fleet_up = Event()  # set when every user has been spawned (and Locust reset its statistics)
 
 
@@ -129,7 +129,8 @@ class Launcher(FastHttpUser):
         if new_etag:
             self.etag = new_etag
         if done >= self.next_heartbeat:
-            self.next_heartbeat = done + HEARTBEAT_SECONDS
+            # On its own cadence (not "a minute after this poll", which drifts to every other poll).
+            self.next_heartbeat += HEARTBEAT_SECONDS
             with self.client.post(HEARTBEAT, headers=self.headers, name=HEARTBEAT,
                                   catch_response=True) as beat:
                 if beat.status_code != 200:
@@ -154,25 +155,36 @@ class Parent(FastHttpUser):
     wait_time = every(PARENT_EDIT_SECONDS)
 
     def on_start(self) -> None:
+        self.kids: dict[int, dict[int, str]] = {}  # kid id -> title id -> policy; empty: no edits
         fleet_up.wait()
         # Parents open the app at different moments, not all in the same second.
         gevent.sleep(random.uniform(0, min(PARENT_EDIT_SECONDS, max(0.0, edit_window["until"] - time.monotonic()) / 2)))
+        number, email = next(_parents)
+        # Each parent from an address of its own (the server trusts this host as its proxy).
+        address = {"X-Forwarded-For": f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"}
         started = time.perf_counter()
-        with self.client.post("/api/parent/auth/login", name="/api/parent/auth/login", catch_response=True,
-                              json={"email": next(_parents), "password": PLAN["password"]}) as login:
-            if login.status_code != 200:
-                login.failure(f"status {login.status_code}")
+        login = self._call("post", "/api/parent/auth/login", headers=address,
+                           json={"email": email, "password": PLAN["password"]})
+        if login is None:
+            return
+        outcome["login_ms"].append((time.perf_counter() - started) * 1000)
+        self.auth = {"Authorization": f"Bearer {login['access_token']}", **address}
+        kids = self._call("get", "/api/parent/kids", headers=self.auth) or []
+        for kid in kids:
+            rows = self._call("get", f"/api/parent/kids/{kid['id']}/policies", headers=self.auth,
+                              name="/api/parent/kids/[kid]/policies")
+            if rows is None:
                 self.kids = {}
                 return
-        outcome["login_ms"].append((time.perf_counter() - started) * 1000)
-        self.auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
-        kids = self.client.get("/api/parent/kids", headers=self.auth, name="/api/parent/kids").json()
-        self.kids = {kid["id"]: self._policies(kid["id"]) for kid in kids}
+            self.kids[kid["id"]] = {row["title"]["id"]: row["policy"] for row in rows}
 
-    def _policies(self, kid_id: int) -> dict[int, str]:
-        rows = self.client.get(f"/api/parent/kids/{kid_id}/policies", headers=self.auth,
-                               name="/api/parent/kids/[kid]/policies").json()
-        return {row["title"]["id"]: row["policy"] for row in rows}
+    def _call(self, method: str, path: str, name: str | None = None, **kwargs):
+        """The JSON of a 200, or None (counted as a failure: an overloaded server times out)."""
+        with self.client.request(method.upper(), path, name=name or path, catch_response=True, **kwargs) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+                return None
+            return response.json()
 
     @task
     def flip_a_title(self) -> None:
