@@ -445,7 +445,8 @@ def report_run(stats: dict, results: dict, label: str, run_sql: float, plan: dic
           f"(must be <= 1), stale polls {results['stale_polls']} (must be 0); "
           f"{results['unseen_at_end']} not yet polled at the end, {results['superseded']} superseded")
     shares = ", ".join(f"{name} {used / seconds:.0%}" for name, used in cpu.items())
-    print(f"  CPU over the run, ramp included, in shares of one core: {shares}")
+    print(f"  CPU over the run, ramp included, in shares of one core: {shares}; the machine's load average "
+          f"at the end: {os.getloadavg()[0]:.1f} (this run included; the rest is other work on the same 2 cores)")
     serving = (cpu["server"] + cpu["PostgreSQL"]) / max(1, results["requests"])
     print(f"  server + PostgreSQL CPU per request: {serving * 1000:.2f} ms; 2 cores would be spent at "
           f"~{2 / serving:,.0f} req/s with nothing else on the machine (a projection, not a measurement)")
