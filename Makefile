@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test bench bench-size db clean-db
+.PHONY: setup run test bench bench-size bench-day db clean-db
 
 setup: $(INSTALLED)
 	@scripts/ensure-postgres.sh
@@ -45,6 +45,17 @@ FAMILIES ?= 20000
 bench-size: setup
 	$(BIN)/python bench/size.py $(FAMILIES)
 	$(BIN)/python bench/usage_size.py $(FAMILIES)
+
+# A day of a fleet: FAMILIES, DEVICES, POLL_SECONDS, DURATION, PARENTS, REUSE... (bench/day.py); small by default.
+BENCH_INSTALLED := $(VENV)/.installed-bench
+$(BENCH_INSTALLED): pyproject.toml $(INSTALLED)
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	@touch $(BENCH_INSTALLED)
+
+bench-day: setup $(BENCH_INSTALLED)
+	FAMILIES="$(FAMILIES)" DEVICES="$(DEVICES)" POLL_SECONDS="$(POLL_SECONDS)" DURATION="$(DURATION)" \
+	PARENTS="$(PARENTS)" PARENT_EDIT_SECONDS="$(PARENT_EDIT_SECONDS)" HEARTBEAT_SECONDS="$(HEARTBEAT_SECONDS)" \
+	REUSE="$(REUSE)" WORKERS="$(WORKERS)" $(BIN)/python bench/day.py
 
 clean-db:
 	-$(BIN)/axolotly pg stop
