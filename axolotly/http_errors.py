@@ -12,6 +12,7 @@ bad input.
   refused connection (AdminShutdown, OperationalError) and either pool's timeout are a 503 too.
 """
 
+import logging
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +24,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout  # the pool had no connec
 from axolotly.errors import BadRequest, Conflict, DomainError, Invalid, ServiceUnavailable
 from axolotly.web import pages
 from axolotly.web.templating import page_error
+
+logger = logging.getLogger(__name__)
 
 PAIR_PATH = "/api/pair"
 LAUNCHER_PREFIXES = ("/api/pair", "/api/device/", "/api/launcher/", "/api/apps", "/api/time-limits",
@@ -75,6 +78,8 @@ def as_domain_error(error: DBAPIError | psycopg.Error) -> DomainError | None:
     unavailable = state.startswith(("08", "57P")) or isinstance(
         driver_error, psycopg.OperationalError) or isinstance(error, OperationalError)
     if unavailable or (isinstance(error, DBAPIError) and error.connection_invalidated):
+        # The client only hears "try again"; the operator needs to know why.
+        logger.warning("database unavailable (503): %s: %s", type(driver_error).__name__, driver_error)
         return DATABASE_UNAVAILABLE
     return None
 
