@@ -101,6 +101,7 @@ def install(app: FastAPI) -> None:
         return domain_error(request, BadRequest("Text must be valid Unicode (no lone surrogates)"))
 
     def pool_exhausted(request: Request, error: PoolTimeout) -> Response:
+        logger.warning("database unavailable (503): no pooled connection in time: %s", error)
         return domain_error(request, DATABASE_UNAVAILABLE)
 
     app.add_exception_handler(DBAPIError, database_error)
