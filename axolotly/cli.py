@@ -7,7 +7,6 @@ import typer
 
 from pathlib import Path
 
-from axolotly.config import get_settings
 from axolotly.db.cluster import ClusterError, LocalCluster, project_cluster
 from axolotly.ops import commands as ops_commands
 from axolotly.ops.commands import fail as _fail
