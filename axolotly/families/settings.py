@@ -1,6 +1,7 @@
 """The family's own settings: its name and its time zone (the clock of screen time and usage days)."""
 
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy.orm import Session
@@ -33,14 +34,9 @@ def valid_time_zone(name: str) -> str:
     return name
 
 
-_ZONES: frozenset[str] | None = None
-
-
+@cache
 def _zone_names() -> frozenset[str]:
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = frozenset(available_timezones())
-    return _ZONES
+    return frozenset(available_timezones())  # reads the tz database once per process
 
 
 def zone_names() -> list[str]:

@@ -172,10 +172,11 @@ def stats(device: CurrentDevice, db: DbSession) -> Stats:
     if device.kid_profile_id is None:
         return Stats(totalAppsEnabled=0, timeUsedToday=0, timeRemainingToday=None, mostUsedApp=None)
     kid = kids.get_kid(db, device.family_id, device.kid_profile_id)
-    status = screen_time.today_for(db, kid)
+    status, apps = screen_time.today_with_apps(db, kid)
+    watched = [app for app in apps if app.seconds]
     return Stats(totalAppsEnabled=visible_title_count(db, device.family_id, kid.id),
                  timeUsedToday=status.used_minutes, timeRemainingToday=status.remaining_minutes,
-                 mostUsedApp=screen_time.most_watched_today(db, kid, status.day))
+                 mostUsedApp=watched[0].name if watched else None)
 
 
 @router.post("/api/usage-logs", response_model=UsageLogged, responses={

@@ -116,15 +116,16 @@ def _answer(now: datetime, zone, kid: KidProfile, day: date, apps: list[AppToday
 
 def today_for(db: Session, kid: KidProfile, now: datetime | None = None) -> Today:
     """What `kid` may do now: limits with today's bonus, bedtime, time used on every device."""
+    return today_with_apps(db, kid, now)[0]
+
+
+def today_with_apps(db: Session, kid: KidProfile, now: datetime | None = None) -> tuple[Today, list[AppToday]]:
+    """Today's answer and what the kid watched today, most first (one read of the sessions)."""
     now = now or now_utc()
     zone = family_zone(db, kid.family_id)
     day = local_day(now, zone)
-    return _answer(now, zone, kid, day, watched_today(db, [kid.id], day, zone)[kid.id])
-
-
-def most_watched_today(db: Session, kid: KidProfile, day: date) -> str | None:
-    apps = [app for app in watched_today(db, [kid.id], day, family_zone(db, kid.family_id))[kid.id] if app.seconds]
-    return apps[0].name if apps else None
+    apps = watched_today(db, [kid.id], day, zone)[kid.id]
+    return _answer(now, zone, kid, day, apps), apps
 
 
 def family_today(db: Session, kids: list[KidProfile], now: datetime | None = None) -> dict[int, Today]:
