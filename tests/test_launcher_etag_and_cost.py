@@ -170,7 +170,7 @@ def shown(response) -> dict[str, list[str]]:
 
 
 def test_every_change_of_rules_library_or_title_facts_changes_the_etag_and_the_launcher(client, db):
-    parent, emma, _leo, device = setup_rules_family(client, db)
+    parent, emma, leo, device = setup_rules_family(client, db)
     calm = made_title(db, "Calm Show", "tv", "TV-Y", episodes=3)
     library = [calm, made_title(db, "Y7 Show", "tv", "TV-Y7"), made_title(db, "PG Film", "movie", "PG"),
                made_title(db, "Unrated Film", "movie", None), made_title(db, "Funny Film", "movie", "G", ("comedy",))]
@@ -179,6 +179,7 @@ def test_every_change_of_rules_library_or_title_facts_changes_the_etag_and_the_l
                                            providers=["disney_plus"]))
     to_library(db, parent["id"], synced)
     outside = made_title(db, "Not Yet Added", "movie", "G")
+    leos = made_title(db, "Leo's Film", "movie", "G")  # in the library through Leo's policy alone
     first_episode = episode_ids(db, calm.id)[0]
     assert set(shown(client.get("/api/apps", headers=device))) == {
         "Calm Show", "Y7 Show", "PG Film", "Funny Film", "Synced Film"}
@@ -199,6 +200,14 @@ def test_every_change_of_rules_library_or_title_facts_changes_the_etag_and_the_l
                                            {"id": first_episode}),
         "title tags": lambda: db.execute(text("UPDATE titles SET tags = '[\"scary_scenes\"]' WHERE id = :id"),
                                          {"id": calm.id}),
+        "a sibling's policy (a deny) puts a title in the library": lambda: db.execute(text(
+            "INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy) VALUES (:k, :t, 'deny')"),
+            {"k": leo["id"], "t": leos.id}),
+        "re-rating a title held by a sibling's policy": lambda: db.execute(text(
+            "UPDATE titles SET certification = 'PG' WHERE id = :id"), {"id": leos.id}),
+        "and back": lambda: db.execute(text("UPDATE titles SET certification = 'G' WHERE id = :id"), {"id": leos.id}),
+        "the sibling's policy goes with the title's last hold on the library": lambda: db.execute(text(
+            "DELETE FROM kid_profiles_titles WHERE kid_profile_id = :k AND title_id = :t"), {"k": leo["id"], "t": leos.id}),
     }
     for what, change in changes.items():
         before = client.get("/api/apps", headers=device)

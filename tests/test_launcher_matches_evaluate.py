@@ -119,7 +119,9 @@ def test_launcher_equals_the_pure_decision(client, db, spec):
         db.commit()  # release into the test transaction; rolled back with it
         codes = {str(t.id): {f"s{e.season_number}e{e.episode_number}": e.id for e in eps} for t, eps in titles}
         selection = spec["selection"] or []
+        # The library: titles added by hand, and every title a kid of the family has a policy on.
         library = {title.id for (title, _), t in zip(titles, spec["titles"]) if t["in_library"]}
+        library |= {title_id for _, policies, _ in kids for title_id in policies}
         for device, policies, rules in kids:
             response = client.get("/api/apps", headers=device)
             assert response.status_code == 200

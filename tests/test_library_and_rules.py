@@ -11,7 +11,7 @@ from axolotly.policies import service as policies
 from axolotly.policies.evaluate import MOVIE_RATINGS, RULES, TV_RATINGS, Policy, Rules, TitleFacts, evaluate_title
 from tests.api import add_kid, auth, offline_title, sign_up
 from tests.factories import make_episode, make_title
-from tests.launcher_helpers import pair_device
+from tests.launcher_helpers import assign, device_row_id, pair_device
 from tests.test_co_parents import join
 
 RULES_OFF = {"mode": "allow_list", "max_movie_rating": None, "max_tv_rating": None, "block_unrated": True,
@@ -91,15 +91,73 @@ def test_adding_an_unknown_title_is_404_and_imports_nothing(client, db):
     assert db.scalar(select(Title.id).order_by(Title.id.desc()).limit(1)) == (before or None)
 
 
-def test_allowing_or_denying_a_title_puts_it_in_the_library(client, db):
+def family_title_rows(db, family_id: int) -> set[int]:
+    db.expire_all()
+    return set(db.scalars(select(FamilyTitle.title_id).where(FamilyTitle.family_id == family_id)))
+
+
+def test_allowing_or_denying_a_title_puts_it_in_the_library_without_a_second_row(client, db):
     parent = sign_up(client)
     emma = add_kid(client, parent, "Emma", age=None)
     moana, nemo = offline_title(db, "Moana"), offline_title(db, "Finding Nemo")
     allow(client, parent, emma, moana.id)
     allow(client, parent, emma, nemo.id, "deny")
     assert sorted(library_ids(client, parent)) == sorted([moana.id, nemo.id])
-    entry = db.get(FamilyTitle, (parent["id"], moana.id))
-    assert entry.added_by == parent["id"]
+    assert family_title_rows(db, parent["id"]) == set(), "the policy is the library entry"
+    again = client.put(f"/api/parent/library/{moana.id}", headers=auth(parent))
+    assert again.status_code == 200 and again.json()["added_by"] is None
+    assert family_title_rows(db, parent["id"]) == set()
+
+
+def test_a_policy_takes_over_a_library_row_and_gives_it_back_when_removed(client, db):
+    parent = sign_up(client)
+    emma, leo = add_kid(client, parent, "Emma", age=None), add_kid(client, parent, "Leo", age=None)
+    moana, nemo = offline_title(db, "Moana"), offline_title(db, "Finding Nemo")
+    assert client.put(f"/api/parent/library/{moana.id}", headers=auth(parent)).status_code == 201
+    allow(client, parent, emma, moana.id)
+    allow(client, parent, leo, moana.id, "deny")
+    allow(client, parent, leo, nemo.id)
+    assert family_title_rows(db, parent["id"]) == set()
+    assert sorted(library_ids(client, parent)) == sorted([moana.id, nemo.id])
+
+    # The rules go, the titles stay: a removed policy, a deleted kid.
+    assert client.delete(f"/api/parent/kids/{emma['id']}/policies/{moana.id}", headers=auth(parent)).status_code == 204
+    assert client.delete(f"/api/parent/kids/{leo['id']}", headers=auth(parent)).status_code == 204
+    assert sorted(library_ids(client, parent)) == sorted([moana.id, nemo.id])
+    assert family_title_rows(db, parent["id"]) == {moana.id, nemo.id}
+    assert client.delete(f"/api/parent/library/{nemo.id}", headers=auth(parent)).status_code == 204
+    assert library_ids(client, parent) == [moana.id]
+
+
+def test_a_title_held_only_by_a_policy_is_removed_from_the_library_with_it(client, db):
+    parent = sign_up(client)
+    emma = add_kid(client, parent, "Emma", age=None)
+    moana = offline_title(db, "Moana")
+    allow(client, parent, emma, moana.id)
+    assert client.delete(f"/api/parent/library/{moana.id}", headers=auth(parent)).status_code == 204
+    assert library_ids(client, parent) == []
+    assert client.get(f"/api/parent/kids/{emma['id']}/policies", headers=auth(parent)).json() == []
+    assert client.delete(f"/api/parent/library/{moana.id}", headers=auth(parent)).status_code == 404
+
+
+def test_a_siblings_policy_puts_the_title_in_a_rules_mode_kids_library_and_moves_her_launcher(client, db):
+    parent = sign_up(client)
+    emma, leo = add_kid(client, parent, "Emma", age=None), add_kid(client, parent, "Leo", age=None)
+    rules = {**RULES_OFF, "mode": "rules", "block_unrated": False}
+    assert client.put(f"/api/parent/kids/{emma['id']}/rules", json=rules, headers=auth(parent)).status_code == 200
+    device = pair_device(client, parent)
+    assign(client, parent, device_row_id(client, parent, device), emma["id"])
+    moana = offline_title(db, "Moana")
+    etag = client.get("/api/apps", headers=device).headers["ETag"]
+    allow(client, parent, leo, moana.id, "deny")  # Leo may not; Moana is in the library all the same
+    fresh = client.get("/api/apps", headers={**device, "If-None-Match": etag})
+    assert fresh.status_code == 200
+    assert launcher_titles(client, device) == {"Moana"}
+    assert explain(client, parent, emma, moana.id)["reason"] == "within_rules"
+    etag = fresh.headers["ETag"]
+    assert client.delete(f"/api/parent/library/{moana.id}", headers=auth(parent)).status_code == 204
+    assert client.get("/api/apps", headers={**device, "If-None-Match": etag}).status_code == 200
+    assert launcher_titles(client, device) == set()
 
 
 def test_another_familys_library_and_policies_are_untouched(client, db):

@@ -10,7 +10,6 @@ import pytest
 
 from axolotly.config import get_settings
 from axolotly.ops import stats
-from axolotly.ops.stats import database_stats
 from tests.api import admin_headers
 from tests.test_pages import log_in
 from tests.pg import libpq_url

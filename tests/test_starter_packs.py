@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 
 from axolotly.catalog.packs import get_pack, list_packs
 from axolotly.enums import PolicyKind
-from axolotly.models import AuditEvent, FamilyTitle, KidProfileTitle, StarterPack
+from axolotly.families import library as family_library
+from axolotly.models import AuditEvent, KidProfileTitle, StarterPack
 from axolotly.seed.demo import seed_demo
 from axolotly.seed.packs import OFFLINE_PACKS, seed_starter_packs
 from tests.api import add_kid, admin_headers, auth, offline_title, sign_up
@@ -21,7 +22,9 @@ def make_pack(client, db, admin, name="Tiny tots", titles=("Bluey", "Peppa Pig",
 
 
 def library(db, family_id: int) -> set[int]:
-    return set(db.scalars(select(FamilyTitle.title_id).where(FamilyTitle.family_id == family_id)))
+    """Titles added by hand and titles with a policy (families/library_rows.py)."""
+    db.expire_all()
+    return family_library.library_title_ids(db, family_id)
 
 
 def policies(db, kid_id: int) -> dict[int, str]:

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from axolotly.families.context import family_of, owner_of
+from axolotly.families.library_rows import library_rows
 from axolotly.families.scoping import owned_by
-from axolotly.models import (AuditEvent, ContentReport, Device, FamilyMember, FamilyTitle, KidProfile, KidProfileTitle,
+from axolotly.models import (AuditEvent, ContentReport, Device, FamilyMember, KidProfile, KidProfileTitle,
                              TitleRequest, User)
 
 
@@ -35,6 +36,10 @@ def _count(db: Session, model, family_id: int) -> int:
     return db.scalar(owned_by(select(func.count()).select_from(model), model, family_id)) or 0
 
 
+def _library_size(db: Session, family_id: int) -> int:
+    return db.scalar(select(func.count(library_rows(family_id).c.title_id.distinct()))) or 0
+
+
 def deletion_summary(db: Session, user: User) -> DeletionSummary:
     family = family_of(db, user)
     owner = owner_of(db, family.id)
@@ -45,7 +50,7 @@ def deletion_summary(db: Session, user: User) -> DeletionSummary:
                                           FamilyMember, family.id).order_by(User.email)))
     return DeletionSummary(
         is_owner=family.is_owner, family_name=owner.family_name or f"{owner.email.split('@')[0]}'s family",
-        kids=kids, devices=_count(db, Device, family.id), library_titles=_count(db, FamilyTitle, family.id),
+        kids=kids, devices=_count(db, Device, family.id), library_titles=_library_size(db, family.id),
         kid_rules=kid_rules, requests=_count(db, TitleRequest, family.id),
         reports=_count(db, ContentReport, family.id), activity_events=_count(db, AuditEvent, family.id),
         co_parents=co_parents, owner_email=owner.email,

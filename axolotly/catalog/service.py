@@ -11,7 +11,8 @@ from axolotly.catalog.sources import CatalogEpisode, CatalogSource, CatalogTitle
 from axolotly.catalog.tags import tags_for
 from axolotly.enums import MediaType
 from axolotly.errors import Conflict, NotFound
-from axolotly.models import Episode, FamilyTitle, Title
+from axolotly.families.library_rows import library_rows
+from axolotly.models import Episode, Title
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,9 @@ def hit_of(title: Title) -> SearchHit:
 def popular_titles(db: Session, limit: int, leave_out: set[int] | None = None) -> list[Title]:
     """The catalog's titles most families keep in their library, then the best rated (TMDB's vote
     average), for the catalog's landing page."""
-    families = (select(FamilyTitle.title_id, func.count().label("families"))
-                .group_by(FamilyTitle.title_id).subquery())
+    rows = library_rows()
+    families = (select(rows.c.title_id, func.count(rows.c.family_id.distinct()).label("families"))
+                .group_by(rows.c.title_id).subquery())
     # rating is text ("7.6"); anything else sorts as unrated rather than failing the cast.
     rating = case((Title.rating.regexp_match(r"^[0-9]+(\.[0-9]+)?$"), cast(Title.rating, Numeric)))
     statement = (select(Title).outerjoin(families, families.c.title_id == Title.id)

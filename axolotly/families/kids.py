@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.errors import TooManyRequests, Unauthorized
+from axolotly.families.library import keep_in_library
 from axolotly.families.presets import apply_preset
 from axolotly.families.scoping import get_owned, owned_by
-from axolotly.models import Device, KidProfile, PinLockout
+from axolotly.models import Device, KidProfile, KidProfileTitle, PinLockout
 from axolotly.security import rate_limits
 from axolotly.security.passwords import hash_pin, verify_secret
 from axolotly.security.rate_limits import Limit
@@ -61,7 +62,9 @@ def update_kid(db: Session, kid: KidProfile, changes: dict) -> KidProfile:
 
 def delete_kid(db: Session, kid: KidProfile) -> None:
     audit.record(db, kid.family_id, "kid_deleted", f"Deleted {kid.name} and their policies")
-    # Policies cascade; devices stay paired to the family, unassigned (ON DELETE SET NULL).
+    # Policies cascade, their titles stay in the library; devices stay paired to the family,
+    # unassigned (ON DELETE SET NULL).
+    keep_in_library(db, kid.family_id, select(KidProfileTitle).where(KidProfileTitle.kid_profile_id == kid.id))
     db.execute(delete(KidProfile).where(KidProfile.id == kid.id))
 
 

@@ -1,7 +1,15 @@
-"""The family library: the titles a family's parents added; kids in `rules` mode choose from
-these (policies/evaluate.py). A title with a policy for one of the family's kids is always in it."""
+"""The family library: the titles a family's parents added, and every title one of its kids has a
+policy on (library_rows.py); kids in `rules` mode choose from these (policies/evaluate.py).
 
-from sqlalchemy import delete, func, select, update
+A title is stored at most once per family: `family_titles` holds the titles without a policy, a
+policy holds the rest. Setting a policy takes over the title's row (claim_for_policy); removing a
+kid's policy, or the kid, writes the row back (keep_in_library), so a title never leaves the
+library unless a parent removes it."""
+
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import Integer, Select, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -10,32 +18,64 @@ from axolotly.catalog.service import get_title, has_episodes
 from axolotly.enums import MediaType, RequestStatus
 from axolotly.errors import NotFound
 from axolotly.families.context import FamilyContext
+from axolotly.families.library_rows import library_rows
 from axolotly.families.scoping import owned_by
 from axolotly.jobs.registry import LOAD_EPISODES, defer_in_transaction
 from axolotly.models import FamilyTitle, KidProfile, KidProfileTitle, Title, TitleRequest
 
 
-def list_library(db: Session, family_id: int) -> list[tuple[Title, FamilyTitle]]:
+class LibraryEntry(NamedTuple):
+    added_at: datetime  # when a parent added it, or the first policy on it was set
+    added_by: int | None  # the parent who added it by hand (None through a policy, or once they left)
+
+
+def library_entries(family_id: int):
+    """The family library as a subquery: (title_id, added_at, added_by), one row per title."""
+    rows = library_rows(family_id)
+    return (select(rows.c.title_id, func.min(rows.c.added_at).label("added_at"),
+                   func.max(rows.c.added_by).label("added_by"))
+            .group_by(rows.c.title_id).subquery("library"))
+
+
+def in_library_titles(statement: Select, family_id: int) -> Select:
+    """The statement (over Title) narrowed to the family library's titles."""
+    return statement.where(Title.id.in_(select(library_rows(family_id).c.title_id)))
+
+
+def list_library(db: Session, family_id: int) -> list[tuple[Title, LibraryEntry]]:
     """The family's titles, newest first."""
-    statement = select(Title, FamilyTitle).join(Title, Title.id == FamilyTitle.title_id)
-    statement = owned_by(statement, FamilyTitle, family_id).order_by(FamilyTitle.added_at.desc(), Title.title,
-                                                                     Title.id)
-    return [tuple(row) for row in db.execute(statement)]
+    entries = library_entries(family_id)
+    statement = (select(Title, entries.c.added_at, entries.c.added_by).join(entries, entries.c.title_id == Title.id)
+                 .order_by(entries.c.added_at.desc(), Title.title, Title.id))
+    return [(title, LibraryEntry(added_at, added_by)) for title, added_at, added_by in db.execute(statement)]
 
 
 def library_title_ids(db: Session, family_id: int) -> set[int]:
-    return set(db.scalars(owned_by(select(FamilyTitle.title_id), FamilyTitle, family_id)))
+    return set(db.scalars(select(library_rows(family_id).c.title_id)))
 
 
-def _entry(db: Session, family_id: int, title_id: int) -> FamilyTitle | None:
-    statement = owned_by(select(FamilyTitle), FamilyTitle, family_id).where(FamilyTitle.title_id == title_id)
-    return db.execute(statement.execution_options(populate_existing=True)).scalar_one_or_none()
+def _entry(db: Session, family_id: int, title_id: int) -> LibraryEntry | None:
+    entries = library_entries(family_id)
+    row = db.execute(select(entries.c.added_at, entries.c.added_by).where(entries.c.title_id == title_id)).first()
+    return LibraryEntry(*row) if row else None
+
+
+def in_library(db: Session, family_id: int, title_id: int) -> bool:
+    return _entry(db, family_id, title_id) is not None
+
+
+def _has_family_policy(family_id: int, title_id: int):
+    kid_ids = owned_by(select(KidProfile.id), KidProfile, family_id)
+    return select(literal(1)).where(KidProfileTitle.title_id == title_id,
+                                    KidProfileTitle.kid_profile_id.in_(kid_ids)).exists()
 
 
 def ensure_in_library(db: Session, family_id: int, title_id: int, added_by: int | None) -> bool:
-    """Adds the title unless it is there already (one statement, safe under concurrency);
-    True when it was added."""
-    statement = insert(FamilyTitle).values(family_id=family_id, title_id=title_id, added_by=added_by)
+    """Adds the title unless it is there already, by hand or through a policy (one statement,
+    safe under concurrency); True when it was added."""
+    missing = select(literal(family_id, Integer), literal(title_id, Integer), literal(added_by, Integer)).where(
+        ~_has_family_policy(family_id, title_id))
+    statement = insert(FamilyTitle).from_select(["family_id", "title_id", "added_by"], missing)
     added = db.execute(statement.on_conflict_do_nothing().returning(FamilyTitle.title_id)).first() is not None
     if added and get_title(db, title_id).media_type == MediaType.TV and not has_episodes(db, title_id):
         # Rules-mode kids see library shows without a policy: their episodes must come too.
@@ -43,11 +83,20 @@ def ensure_in_library(db: Session, family_id: int, title_id: int, added_by: int 
     return added
 
 
-def in_library(db: Session, family_id: int, title_id: int) -> bool:
-    return _entry(db, family_id, title_id) is not None
+def claim_for_policy(db: Session, family_id: int, title_id: int) -> None:
+    """A policy now keeps the title in the library: its own row goes (called after the policy is written)."""
+    db.execute(owned_by(delete(FamilyTitle), FamilyTitle, family_id).where(FamilyTitle.title_id == title_id))
 
 
-def add_to_library(db: Session, family: FamilyContext, title_id: int) -> FamilyTitle:
+def keep_in_library(db: Session, family_id: int, policies: Select) -> None:
+    """Writes back the library rows of the titles of `policies` (a select of KidProfileTitle rows
+    about to be deleted). Always, even when another kid's policy still holds the title: two
+    removals at once could each count on the other's policy."""
+    rows = policies.with_only_columns(literal(family_id, Integer), KidProfileTitle.title_id, KidProfileTitle.created_at)
+    db.execute(insert(FamilyTitle).from_select(["family_id", "title_id", "added_at"], rows).on_conflict_do_nothing())
+
+
+def add_to_library(db: Session, family: FamilyContext, title_id: int) -> LibraryEntry:
     """Adds a catalog title (imports nothing: an unknown title is 404); idempotent."""
     title = get_title(db, title_id)
     if ensure_in_library(db, family.id, title.id, family.user.id):
@@ -66,11 +115,11 @@ def remove_from_library(db: Session, family: FamilyContext, title_id: int) -> in
     """Removes the title and the policies of the family's kids on it; returns how many policies."""
     removed = db.execute(owned_by(delete(FamilyTitle), FamilyTitle, family.id)
                          .where(FamilyTitle.title_id == title_id).returning(FamilyTitle.title_id)).first()
-    if removed is None:
-        raise NotFound("Title not in the family library")
     kid_ids = owned_by(select(KidProfile.id), KidProfile, family.id).scalar_subquery()
     policies = db.execute(delete(KidProfileTitle).where(
         KidProfileTitle.title_id == title_id, KidProfileTitle.kid_profile_id.in_(kid_ids))).rowcount
+    if removed is None and not policies:
+        raise NotFound("Title not in the family library")
     close_open_requests(db, family.id, title_id, None, RequestStatus.DECLINED, "Removed from the family library")
     title = get_title(db, title_id)
     audit.record(db, family.id, "library_removed", f"Removed “{title.title}” from the library"

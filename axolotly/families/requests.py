@@ -19,10 +19,11 @@ from axolotly.devices.service import get_device
 from axolotly.enums import PolicyKind, RequestStatus
 from axolotly.errors import Conflict, Invalid, NotFound
 from axolotly.families.context import FamilyContext
+from axolotly.families.library import in_library_titles
 from axolotly.families.rules import kid_rules
 from axolotly.families.scoping import get_owned, owned_by
 from axolotly.families.streaming import selected_services
-from axolotly.models import FamilyTitle, KidProfile, KidProfileTitle, Title, TitleRequest
+from axolotly.models import KidProfile, KidProfileTitle, Title, TitleRequest
 from axolotly.policies.evaluate import Decision, Policy, TitleFacts, evaluate_title
 from axolotly.policies.service import set_policy
 
@@ -65,8 +66,7 @@ def _askable(kid: KidProfile, title: Title, policy: str | None, selected: list[s
 
 
 def _library_title(db: Session, family_id: int, title_id: int) -> Title:
-    title = db.scalar(owned_by(select(Title).join(FamilyTitle, FamilyTitle.title_id == Title.id), FamilyTitle,
-                               family_id).where(Title.id == title_id))
+    title = db.scalar(in_library_titles(select(Title), family_id).where(Title.id == title_id))
     if title is None:
         raise NotFound(NOT_IN_LIBRARY)
     return title
@@ -175,8 +175,7 @@ def kid_requests(db: Session, kid: KidProfile) -> list[RequestView]:
 def askable_titles(db: Session, kid: KidProfile) -> list[Title]:
     """The library titles the kid may ask for (hidden now, an allow would show them), by name."""
     rows = db.execute(
-        owned_by(select(Title, KidProfileTitle.policy).join(FamilyTitle, FamilyTitle.title_id == Title.id),
-                 FamilyTitle, kid.family_id)
+        in_library_titles(select(Title, KidProfileTitle.policy), kid.family_id)
         .outerjoin(KidProfileTitle, (KidProfileTitle.title_id == Title.id) & (KidProfileTitle.kid_profile_id == kid.id))
         .order_by(Title.title, Title.id)).all()
     selected = selected_services(db, kid.family_id)

@@ -2,7 +2,8 @@
 
 Same rules as policies/evaluate.py (a property test holds them together): titles the kid is
 allowed (one policy per kid and title, so "allow" means not denied) and, for a kid in `rules`
-mode, the family library's titles without a policy that the kid's rules let through; on the
+mode, the family library's titles (families/library_rows.py) without a policy for the kid that the
+kid's rules let through; on the
 family's selected services in selection order, or on each title's own providers when nothing is
 selected; a title appears under every such service; blocked episodes, and episodes tagged with a
 tag the kid's rules block, are left out. No string is ever null (the
@@ -43,8 +44,13 @@ allowed AS (
     SELECT t.id, t.title, t.media_type, t.poster_path, t.backdrop_path, t.certification, t.providers,
            '[]'::jsonb
     FROM kid k
-    JOIN family_titles f ON f.family_id = %(family_id)s
-    JOIN titles t ON t.id = f.title_id
+    JOIN (  -- the family library: titles added by hand, and titles with a policy for another kid
+        SELECT f.title_id FROM family_titles f WHERE f.family_id = %(family_id)s
+        UNION
+        SELECT p.title_id FROM kid_profiles sibling JOIN kid_profiles_titles p ON p.kid_profile_id = sibling.id
+        WHERE sibling.family_id = %(family_id)s AND sibling.id <> %(kid_id)s
+    ) library ON true
+    JOIN titles t ON t.id = library.title_id
     WHERE k.rules_mode = 'rules'
       AND NOT EXISTS (SELECT 1 FROM kid_profiles_titles p WHERE p.kid_profile_id = %(kid_id)s AND p.title_id = t.id)
       AND CASE

@@ -8,7 +8,9 @@ from axolotly.audit import service as audit
 from axolotly.catalog.service import episode_ids_of, episodes_of, get_title, has_episodes
 from axolotly.enums import MediaType, PolicyKind, RequestStatus
 from axolotly.errors import Conflict, Invalid, NotFound
-from axolotly.families.library import close_open_requests, ensure_in_library, in_library, library_title_ids
+from axolotly.families.library import (
+    claim_for_policy, close_open_requests, in_library, keep_in_library, library_title_ids,
+)
 from axolotly.families.rules import kid_rules
 from axolotly.families.scoping import owned_by
 from axolotly.families.streaming import selected_services
@@ -40,15 +42,18 @@ def _policy_row(db: Session, kid_id: int, title_id: int) -> KidProfileTitle | No
 
 
 def set_policy(db: Session, kid: KidProfile, title_id: int, policy: PolicyKind) -> tuple[KidProfileTitle, Title, bool]:
-    """Upserts the policy; allowing a show without episodes queues the job that loads them."""
+    """Upserts the policy (which puts the title in the family library); allowing a show without
+    episodes queues the job that loads them, as does a show new to the library (rules-mode kids)."""
     title = get_title(db, title_id)
+    needs_episodes = title.media_type == MediaType.TV and not has_episodes(db, title.id)
+    new_to_library = needs_episodes and not in_library(db, kid.family_id, title.id)
     statement = insert(KidProfileTitle).values(kid_profile_id=kid.id, title_id=title.id, policy=policy)
     statement = statement.on_conflict_do_update(
         index_elements=[KidProfileTitle.kid_profile_id, KidProfileTitle.title_id],
         set_={"policy": statement.excluded.policy},
     )
     db.execute(statement)
-    newly_in_library = ensure_in_library(db, kid.family_id, title.id, db.info.get("actor_id"))
+    claim_for_policy(db, kid.family_id, title.id)
     # A kid waiting for this title has their answer (a request never outlives the decision).
     allowed = policy == PolicyKind.ALLOW
     close_open_requests(db, kid.family_id, title.id, kid.id,
@@ -56,13 +61,16 @@ def set_policy(db: Session, kid: KidProfile, title_id: int, policy: PolicyKind) 
                         "A parent allowed it" if allowed else "A parent said no to this one")
     verb = "Allowed" if policy == PolicyKind.ALLOW else "Denied"
     audit.record(db, kid.family_id, "policy_changed", f"{verb} “{title.title}” for {kid.name}")
-    queued = policy == PolicyKind.ALLOW and title.media_type == MediaType.TV and not has_episodes(db, title.id)
-    if queued and not newly_in_library:  # a show new to the library had its episodes queued there
+    queued = needs_episodes and allowed
+    if queued or new_to_library:
         defer_in_transaction(db, LOAD_EPISODES, title_id=title.id)
     return _policy_row(db, kid.id, title.id), title, queued
 
 
 def remove_policy(db: Session, kid: KidProfile, title_id: int) -> None:
+    """The title stays in the family library (for rules-mode kids), as a parent expects."""
+    policy = select(KidProfileTitle).where(KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title_id)
+    keep_in_library(db, kid.family_id, policy)
     result = db.execute(delete(KidProfileTitle).where(
         KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title_id))
     if result.rowcount == 0:

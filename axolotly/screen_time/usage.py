@@ -10,14 +10,15 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from axolotly.errors import BadRequest, ServiceUnavailable
+from axolotly.families.library_rows import library_rows
 from axolotly.families.settings import family_zone
-from axolotly.models import FamilyTitle, KidProfile, KidProfileTitle, Title, UsageDay, usage_sessions
+from axolotly.models import KidProfile, Title, UsageDay, usage_sessions
 from axolotly.screen_time.clock import local_day, split_by_day
 from axolotly.screen_time.service import now_utc
 from axolotly.types import PG_INT_MAX
@@ -61,11 +62,8 @@ def _family_title(db: Session, kid: KidProfile, app_id: str) -> tuple[int, str] 
     if not app_id.isascii() or not app_id.isdigit() or not 0 < int(app_id) <= PG_INT_MAX:
         return None
     title_id = int(app_id)
-    of_this_kid = select(literal(1)).where(KidProfileTitle.kid_profile_id == kid.id,
-                                           KidProfileTitle.title_id == title_id).exists()
-    in_library = select(literal(1)).where(FamilyTitle.family_id == kid.family_id,
-                                          FamilyTitle.title_id == title_id).exists()
-    row = db.execute(select(Title.id, Title.title).where(Title.id == title_id, or_(of_this_kid, in_library))).first()
+    in_library = Title.id.in_(select(library_rows(kid.family_id).c.title_id))  # the kid's policies among them
+    row = db.execute(select(Title.id, Title.title).where(Title.id == title_id, in_library)).first()
     return (row.id, row.title) if row else None
 
 
