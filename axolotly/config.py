@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     backup_retention_days: int = Field(30, ge=1)
     # Watch history is kept this long (whole months of sessions are dropped; the rollup by day).
     usage_retention_days: int = Field(400, ge=31, le=3660)
+    # The activity trail (audit_events) is kept this long; older events are deleted daily.
+    audit_retention_days: int = Field(365, ge=30, le=3660)
     backup_cron: str = "0 3 * * *"  # daily backup job (UTC); prune runs half an hour later
     basebackup_dir: str = ".axolotly/basebackups"
     title_resync_days: int = Field(7, ge=1)

@@ -1,7 +1,9 @@
 """A family's activity trail. `record` joins the caller's transaction: the event commits with the
 change it describes, or neither does."""
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from axolotly.families.scoping import owned_by
@@ -32,3 +34,14 @@ def record(db: Session, family_id: int, action: str, summary: str) -> None:
 def recent(db: Session, family_id: int, limit: int = 100) -> list[AuditEvent]:
     return list(db.scalars(owned_by(select(AuditEvent), AuditEvent, family_id)
                            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)))
+
+
+PRUNE_BATCH = 10_000
+
+
+def prune(db: Session, before: datetime, batch: int = PRUNE_BATCH) -> int:
+    """Deletes up to `batch` events older than `before` (the job repeats, a transaction each).
+    The BRIN index on `created_at` (migration 0026, a few pages for millions of rows: the trail is
+    appended in time order) leads to the old rows without scanning the table."""
+    expired = select(AuditEvent.id).where(AuditEvent.created_at < before).limit(batch)
+    return db.execute(delete(AuditEvent).where(AuditEvent.id.in_(expired))).rowcount

@@ -29,6 +29,7 @@ DAILY_BACKUP = "daily_backup"
 PRUNE_BACKUPS = "prune_backups"
 RESYNC_STALE_TITLES = "resync_stale_titles"
 MAINTAIN_USAGE_PARTITIONS = "maintain_usage_partitions"
+PRUNE_ACTIVITY_TRAIL = "prune_activity_trail"
 
 blueprint = procrastinate.Blueprint()
 

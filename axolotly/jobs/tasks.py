@@ -7,16 +7,18 @@ whatever the number of workers):
   jobs whose worker stopped sending heartbeats (killed mid-job);
 - BACKUP_CRON (daily): a pg_dump backup; half an hour later, prune backups past retention;
 - daily: re-sync titles whose `last_synced` is older than TITLE_RESYNC_DAYS;
-- hourly: watch-history partitions made ahead, those past USAGE_RETENTION_DAYS dropped.
+- hourly: watch-history partitions made ahead, those past USAGE_RETENTION_DAYS dropped;
+- daily: activity-trail events past AUDIT_RETENTION_DAYS deleted.
 """
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import procrastinate
 from sqlalchemy import text
 
+from axolotly.audit import service as audit
 from axolotly.catalog.service import import_title, load_episodes, stale_titles
 from axolotly.catalog.tmdb import catalog_source
 from axolotly.config import get_settings
@@ -24,8 +26,8 @@ from axolotly.db.engine import direct_database_url, session_factory
 from axolotly.enums import MediaType
 from axolotly.errors import DomainError
 from axolotly.jobs.registry import (
-    CLEANUP_EXPIRED, DAILY_BACKUP, LOAD_EPISODES, MAINTAIN_USAGE_PARTITIONS, PRUNE_BACKUPS, RESYNC_STALE_TITLES,
-    RETRY_STALLED_JOBS, blueprint,
+    CLEANUP_EXPIRED, DAILY_BACKUP, LOAD_EPISODES, MAINTAIN_USAGE_PARTITIONS, PRUNE_ACTIVITY_TRAIL, PRUNE_BACKUPS,
+    RESYNC_STALE_TITLES, RETRY_STALLED_JOBS, blueprint,
 )
 from axolotly.ops import backups
 from axolotly.screen_time import partitions
@@ -144,3 +146,17 @@ def maintain_usage_partitions(timestamp: int) -> dict[str, list[str] | int]:
         total += deleted
     logger.info("usage partitions: created %s, dropped %s, %s rollup rows pruned", created, dropped, total)
     return {"created": created, "dropped": dropped, "rollup_rows_deleted": total}
+
+
+@blueprint.periodic(cron="45 4 * * *")
+@blueprint.task(name=PRUNE_ACTIVITY_TRAIL, queueing_lock=PRUNE_ACTIVITY_TRAIL)
+def prune_activity_trail(timestamp: int) -> int:
+    """Activity events past AUDIT_RETENTION_DAYS go, in short transactions of 10,000."""
+    before = datetime.now(timezone.utc) - timedelta(days=get_settings().audit_retention_days)
+    deleted, total = 1, 0
+    while deleted:
+        with session_factory()() as db, db.begin():
+            deleted = audit.prune(db, before)
+        total += deleted
+    logger.info("activity trail: %s events older than %s deleted", total, before.date())
+    return total

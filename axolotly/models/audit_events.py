@@ -10,7 +10,11 @@ class AuditEvent(Base):
     """What changed in a family, written in the same transaction as the change (Activity page)."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("idx_audit_events_family_created", "family_id", "created_at"),)
+    __table_args__ = (
+        Index("idx_audit_events_family_created", "family_id", "created_at"),
+        # Retention (audit/service.py prune): a BRIN summary of each block range, tiny for an append-only trail.
+        Index("idx_audit_events_created_brin", "created_at", postgresql_using="brin"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
