@@ -3,7 +3,7 @@
 1. Builds `axolotly_fleet` in the embedded cluster from the migrations (the demo database stays),
    loads the offline catalog, and generates FAMILIES families in set-based INSERT ... SELECT
    batches: 1-2 kids each (allow-list mode, 12 policies from the offline catalog: 9 allowed, 3
-   denied; the family library holds them), 3 selected services, and one paired launcher per kid.
+   denied; the policies put them in the family library), 3 selected services, and one paired launcher per kid.
    Device keys are derived from a per-run seed (bench/fleet.py); only their digests are stored, as
    pairing stores them, and the launchers derive their keys from the same seed.
 2. Starts the app as an operator would: `axolotly serve --workers WORKERS`, production settings.
@@ -82,9 +82,6 @@ WITH fam AS (
 ), policies AS (
     INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy)
     SELECT kid_id, title_id, policy FROM choices
-), library AS (
-    INSERT INTO family_titles (family_id, title_id, added_by)
-    SELECT DISTINCT family_id, title_id, family_id FROM choices
 ), selections AS (
     INSERT INTO streaming_service_selection (family_id, selected_services)
     SELECT fam.id, %(services)s::jsonb FROM fam

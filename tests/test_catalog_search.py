@@ -10,7 +10,7 @@ import respx
 from sqlalchemy import text
 
 from axolotly.catalog.deps import get_catalog_source
-from axolotly.catalog.service import search
+from axolotly.catalog.service import popular_ranking, search
 from axolotly.catalog.offline import OfflineCatalog
 from tests.api import auth, offline_title, sign_up
 from tests.pg import libpq_url
@@ -108,6 +108,7 @@ def test_tmdb_results_come_first_and_catalog_look_alikes_follow_once(client, db)
 
 
 def test_the_landing_page_shows_the_library_and_popular_titles(client, db):
+    popular_ranking.clear()  # counted every 10 minutes: this test's families must count now
     bluey, moana, nemo = (offline_title(db, name, with_episodes=False) for name in ("Bluey", "Moana", "Finding Nemo"))
     frozen = offline_title(db, "Frozen", with_episodes=False)
     other, another = sign_up(client), sign_up(client)

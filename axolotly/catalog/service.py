@@ -1,10 +1,11 @@
 """The catalog owns titles: looking them up, searching a source, importing titles and episodes
 from it (upsert on TMDB ids). Other domains (policies, reports, pages) ask here for titles."""
 
+import time
 from dataclasses import dataclass
 
-from sqlalchemy import Numeric, case, cast, func, literal, select, text
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Integer, Numeric, bindparam, case, cast, func, literal, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
 
 from axolotly.catalog.sources import CatalogEpisode, CatalogSource, CatalogTitle
@@ -98,17 +99,51 @@ def hit_of(title: Title) -> SearchHit:
         backdrop_path=title.backdrop_path), title)
 
 
-def popular_titles(db: Session, limit: int, leave_out: set[int] | None = None) -> list[Title]:
-    """The catalog's titles most families keep in their library, then the best rated (TMDB's vote
-    average), for the catalog's landing page."""
+class _Recomputed:
+    """A value worked out at most every `seconds`, per process (two requests at once may both compute it)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._value, self._at = None, None
+
+    def get(self, compute):
+        now = time.monotonic()
+        if self._at is None or now - self._at >= self.seconds:
+            self._value, self._at = compute(), now
+        return self._value
+
+    def clear(self) -> None:
+        self._at = None
+
+
+# Counting the families of every title reads every library and policy (a second at 20,000
+# families): the ranking is counted every 10 minutes, enough of it to fill a page after leaving
+# out a family's own library.
+popular_ranking = _Recomputed(seconds=600)
+RANKED_TITLES = 500
+
+
+def _vote_average():
+    # rating is text ("7.6"); anything else sorts as unrated rather than failing the cast.
+    return case((Title.rating.regexp_match(r"^[0-9]+(\.[0-9]+)?$"), cast(Title.rating, Numeric)))
+
+
+def _rank_by_families(db: Session) -> list[int]:
     rows = library_rows()
     families = (select(rows.c.title_id, func.count(rows.c.family_id.distinct()).label("families"))
                 .group_by(rows.c.title_id).subquery())
-    # rating is text ("7.6"); anything else sorts as unrated rather than failing the cast.
-    rating = case((Title.rating.regexp_match(r"^[0-9]+(\.[0-9]+)?$"), cast(Title.rating, Numeric)))
-    statement = (select(Title).outerjoin(families, families.c.title_id == Title.id)
-                 .order_by(func.coalesce(families.c.families, 0).desc(), rating.desc().nullslast(), Title.title, Title.id)
-                 .limit(limit))
+    return list(db.scalars(select(families.c.title_id).join(Title, Title.id == families.c.title_id)
+                           .order_by(families.c.families.desc(), _vote_average().desc().nullslast(), Title.title,
+                                     Title.id).limit(RANKED_TITLES)))
+
+
+def popular_titles(db: Session, limit: int, leave_out: set[int] | None = None) -> list[Title]:
+    """The catalog's titles most families keep in their library, then the best rated (TMDB's vote
+    average), for the catalog's landing page."""
+    ranked = popular_ranking.get(lambda: _rank_by_families(db))
+    position = func.array_position(bindparam("ranked", ranked, type_=ARRAY(Integer)), Title.id)
+    statement = (select(Title).order_by(position.asc().nullslast(), _vote_average().desc().nullslast(), Title.title,
+                                        Title.id).limit(limit))
     if leave_out:
         statement = statement.where(Title.id.not_in(leave_out))
     return list(db.scalars(statement))

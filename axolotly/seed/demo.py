@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from axolotly.catalog.offline import OfflineCatalog
 from axolotly.catalog.service import upsert_episodes, upsert_title
 from axolotly.enums import MediaType, PolicyKind, UserRole
-from axolotly.families.library import ensure_in_library
 from axolotly.families.presets import apply_preset
 from axolotly.models import Episode, KidProfile, KidProfileTitle, StreamingServiceSelection, Title, User
 from axolotly.security.passwords import hash_pin, hash_secret
@@ -74,9 +73,8 @@ def _build_demo_family(db: Session, parent: User) -> None:
         apply_preset(kid)  # rules mode with the preset of the kid's age, as for a new kid
         db.add(kid)
         db.flush()
-        for title_name, policy in DEMO_POLICIES[name]:
+        for title_name, policy in DEMO_POLICIES[name]:  # each puts its title in the family library
             title = titles[title_name]
-            ensure_in_library(db, parent.id, title.id, parent.id)
             blocked = _first_episode_ids(db, title, 1) if (name, title_name) == ("Emma", "Bluey") else []
             db.add(KidProfileTitle(kid_profile_id=kid.id, title_id=title.id, policy=policy,
                                    blocked_episodes=blocked))
