@@ -1,5 +1,6 @@
 """`make bench`: /api/apps for a kid with 200 allowed shows x 10 episodes on 3 services, and for
-a `rules`-mode kid of the same family whose launcher comes from a 2,000-title family library.
+a `rules`-mode kid of the same family whose launcher comes from the family library: 2,000 titles
+added by hand, and the first kid's 200 shows (a sibling's policy puts its title in the library).
 
 Starts the real server (uvicorn, several workers, production settings) on the embedded cluster's
 `axolotly_bench` database and drives it with wrk (16 keep-alive connections, a fixed time each):

@@ -109,8 +109,10 @@ TRAIL_SQL = """
 INSERT INTO audit_events (family_id, action, summary, actor, created_at)
 SELECT k.family_id, 'policy_changed',
        CASE p.policy WHEN 'allow' THEN 'Allowed' ELSE 'Denied' END || ' “Generated title ' || p.title_id
-       || '” for ' || k.name, 'family' || k.family_id || '@example.com', p.created_at
-FROM kid_profiles_titles p JOIN kid_profiles k ON k.id = p.kid_profile_id;
+       || '” for ' || k.name, 'family' || k.family_id || '@example.com',
+       p.created_at - random() * interval '365 days'  -- events happen over time, each its own instant
+FROM kid_profiles_titles p JOIN kid_profiles k ON k.id = p.kid_profile_id
+ORDER BY 5;
 """
 
 HOT_QUERIES = {

@@ -180,6 +180,7 @@ def test_every_change_of_rules_library_or_title_facts_changes_the_etag_and_the_l
     to_library(db, parent["id"], synced)
     outside = made_title(db, "Not Yet Added", "movie", "G")
     leos = made_title(db, "Leo's Film", "movie", "G")  # in the library through Leo's policy alone
+    leos_other = made_title(db, "Leo's Other Film", "movie", "G")
     first_episode = episode_ids(db, calm.id)[0]
     assert set(shown(client.get("/api/apps", headers=device))) == {
         "Calm Show", "Y7 Show", "PG Film", "Funny Film", "Synced Film"}
@@ -208,6 +209,11 @@ def test_every_change_of_rules_library_or_title_facts_changes_the_etag_and_the_l
         "and back": lambda: db.execute(text("UPDATE titles SET certification = 'G' WHERE id = :id"), {"id": leos.id}),
         "the sibling's policy goes with the title's last hold on the library": lambda: db.execute(text(
             "DELETE FROM kid_profiles_titles WHERE kid_profile_id = :k AND title_id = :t"), {"k": leo["id"], "t": leos.id}),
+        "another policy of the sibling": lambda: db.execute(text(
+            "INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy) VALUES (:k, :t, 'allow')"),
+            {"k": leo["id"], "t": leos_other.id}),
+        "the sibling deleted outside the app (his titles leave the library)": lambda: db.execute(text(
+            "DELETE FROM kid_profiles WHERE id = :k"), {"k": leo["id"]}),
     }
     for what, change in changes.items():
         before = client.get("/api/apps", headers=device)

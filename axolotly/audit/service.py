@@ -40,8 +40,7 @@ PRUNE_BATCH = 10_000
 
 
 def prune(db: Session, before: datetime, batch: int = PRUNE_BATCH) -> int:
-    """Deletes up to `batch` events older than `before` (the job repeats, a transaction each).
-    The BRIN index on `created_at` (migration 0026, a few pages for millions of rows: the trail is
-    appended in time order) leads to the old rows without scanning the table."""
-    expired = select(AuditEvent.id).where(AuditEvent.created_at < before).limit(batch)
+    """Deletes up to `batch` events older than `before`, oldest first, found through the index on
+    `created_at` (the job repeats, a transaction each)."""
+    expired = select(AuditEvent.id).where(AuditEvent.created_at < before).order_by(AuditEvent.created_at).limit(batch)
     return db.execute(delete(AuditEvent).where(AuditEvent.id.in_(expired))).rowcount

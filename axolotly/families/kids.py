@@ -63,7 +63,9 @@ def update_kid(db: Session, kid: KidProfile, changes: dict) -> KidProfile:
 def delete_kid(db: Session, kid: KidProfile) -> None:
     audit.record(db, kid.family_id, "kid_deleted", f"Deleted {kid.name} and their policies")
     # Policies cascade, their titles stay in the library; devices stay paired to the family,
-    # unassigned (ON DELETE SET NULL).
+    # unassigned (ON DELETE SET NULL). The lock first: a policy being set for the kid commits
+    # before the titles are read (a new one waits, then fails its foreign key).
+    db.execute(select(KidProfile.id).where(KidProfile.id == kid.id).with_for_update())
     keep_in_library(db, kid.family_id, select(KidProfileTitle).where(KidProfileTitle.kid_profile_id == kid.id))
     db.execute(delete(KidProfile).where(KidProfile.id == kid.id))
 

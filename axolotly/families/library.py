@@ -1,10 +1,9 @@
 """The family library: the titles a family's parents added, and every title one of its kids has a
 policy on (library_rows.py); kids in `rules` mode choose from these (policies/evaluate.py).
 
-A title is stored at most once per family: `family_titles` holds the titles without a policy, a
-policy holds the rest. Setting a policy takes over the title's row (claim_for_policy); removing a
-kid's policy, or the kid, writes the row back (keep_in_library), so a title never leaves the
-library unless a parent removes it."""
+`family_titles` holds the titles without a policy, a policy holds the rest. Setting a policy takes
+over the title's row (claim_for_policy); removing a kid's policy, or the kid, writes the row back
+(keep_in_library), so a title never leaves the library unless a parent removes it."""
 
 from datetime import datetime
 from typing import NamedTuple
@@ -112,12 +111,14 @@ def titles_losing_rules(db: Session, family_id: int, title_id: int) -> list[str]
 
 
 def remove_from_library(db: Session, family: FamilyContext, title_id: int) -> int:
-    """Removes the title and the policies of the family's kids on it; returns how many policies."""
-    removed = db.execute(owned_by(delete(FamilyTitle), FamilyTitle, family.id)
-                         .where(FamilyTitle.title_id == title_id).returning(FamilyTitle.title_id)).first()
+    """Removes the title and the policies of the family's kids on it; returns how many policies.
+    Policies first: a policy removal writing the title back waits on them, and the library row's
+    DELETE, a later statement, then sees what it wrote."""
     kid_ids = owned_by(select(KidProfile.id), KidProfile, family.id).scalar_subquery()
     policies = db.execute(delete(KidProfileTitle).where(
         KidProfileTitle.title_id == title_id, KidProfileTitle.kid_profile_id.in_(kid_ids))).rowcount
+    removed = db.execute(owned_by(delete(FamilyTitle), FamilyTitle, family.id)
+                         .where(FamilyTitle.title_id == title_id).returning(FamilyTitle.title_id)).first()
     if removed is None and not policies:
         raise NotFound("Title not in the family library")
     close_open_requests(db, family.id, title_id, None, RequestStatus.DECLINED, "Removed from the family library")

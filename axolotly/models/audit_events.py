@@ -12,8 +12,8 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("idx_audit_events_family_created", "family_id", "created_at"),
-        # Retention (audit/service.py prune): a BRIN summary of each block range, tiny for an append-only trail.
-        Index("idx_audit_events_created_brin", "created_at", postgresql_using="brin"),
+        # Retention (audit/service.py prune) deletes the oldest first (migration 0026 says why not BRIN).
+        Index("idx_audit_events_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,8 +9,9 @@ now `family_titles` plus the titles the family's kids have a policy on (families
 - The rows of titles with a policy in the family go (their triggers off: nothing a launcher shows
   changes, so no version moves).
 - Launcher versions: a policy added or removed for one kid also moves the versions of the family's
-  rules-mode kids (their library changed), and a catalog change to a title moves those of the
-  rules-mode kids of every family with a policy on it.
+  rules-mode kids (their library changed), as does a kid deleted (the app writes the kid's titles
+  back to the library first; a deletion in psql does not), and a catalog change to a title moves
+  those of the rules-mode kids of every family with a policy on it.
 Downgrade writes the rows back (added when the first policy on the title was set).
 """
 from alembic import op
@@ -72,6 +73,18 @@ POLICY_KIDS = POLICY_KIDS_0012 + """
     JOIN changed_rows c ON c.kid_profile_id = s.id WHERE k.rules_mode = 'rules'"""
 
 
+KID_DELETED = """
+    CREATE FUNCTION bump_launcher_on_kid_profiles_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE kid_profiles SET launcher_version = nextval('launcher_version_seq')
+        WHERE rules_mode = 'rules' AND family_id IN (SELECT family_id FROM deleted_kids);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER bump_launcher_on_kid_profiles_delete AFTER DELETE ON kid_profiles
+    REFERENCING OLD TABLE AS deleted_kids FOR EACH STATEMENT EXECUTE FUNCTION bump_launcher_on_kid_profiles_delete();
+"""
+
+
 def _replace(function: str, body: str) -> None:
     op.execute(f"""CREATE OR REPLACE FUNCTION bump_launcher_on_{function}() RETURNS trigger
                    LANGUAGE plpgsql AS $$ BEGIN {body}
@@ -93,9 +106,12 @@ def upgrade() -> None:
         ALTER TABLE family_titles ENABLE TRIGGER bump_launcher_on_family_titles_delete;
     """)
     _replace_all(KIDS_OF, POLICY_KIDS)
+    op.execute(KID_DELETED)
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER bump_launcher_on_kid_profiles_delete ON kid_profiles; "
+               "DROP FUNCTION bump_launcher_on_kid_profiles_delete();")
     _replace_all(KIDS_OF_0018, POLICY_KIDS_0012)
     op.execute("""
         ALTER TABLE family_titles DISABLE TRIGGER bump_launcher_on_family_titles_insert;
