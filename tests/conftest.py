@@ -13,6 +13,7 @@ from axolotly.db import engine as engine_module
 from axolotly.db import migrate
 from axolotly.db.replicas import get_read_session
 from axolotly.launcher.reads import SessionLauncherReads, get_launcher_reads
+from axolotly.ops import stats
 from tests.pg import reset_public_schema, test_server
 
 
@@ -130,3 +131,16 @@ def committed(engine):
         for model, row_id in reversed(made):
             db.execute(delete(model).where(model.id == row_id))
         db.execute(text("DELETE FROM procrastinate_jobs"))
+
+
+@pytest.fixture
+def uncached(monkeypatch):
+    """Database statistics read afresh on every call (no DB_STATS_CACHE_SECONDS cache); yields
+    the fresh `DatabaseStats` that /metrics and db-health use."""
+    monkeypatch.setenv("DB_STATS_CACHE_SECONDS", "0")
+    get_settings.cache_clear()
+    fresh = stats.DatabaseStats()
+    monkeypatch.setattr(stats, "database_stats", fresh)
+    monkeypatch.setattr("axolotly.ops.metrics.database_stats", fresh)
+    yield fresh
+    get_settings.cache_clear()

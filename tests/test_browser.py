@@ -78,6 +78,15 @@ def submit(page: Page, button: str) -> None:
     page.wait_for_load_state()
 
 
+def guess_wrong_pins(kid: Page, name: str) -> None:
+    """From a kid's page: switch to `name` and type a wrong PIN until the lock (5 tries)."""
+    submit(kid, "Switch kid")
+    kid.get_by_role("link", name=name).click()
+    for _ in range(5):
+        kid.get_by_label("Your PIN").fill("0000")
+        submit(kid, "Go")
+
+
 def log_in(page: Page, email: str, password: str) -> None:
     page.goto("/login")
     page.get_by_label("Email").fill(email)
@@ -210,11 +219,7 @@ def test_a_new_parent_from_sign_up_to_deleting_the_account(server, browser, mail
 
     # A sibling guesses Leo's PIN on this browser: Leo is locked here, the parent sees where and unlocks.
     kid.get_by_role("link", name="All my shows").click()
-    submit(kid, "Switch kid")
-    kid.get_by_role("link", name="Leo").click()
-    for _ in range(5):
-        kid.get_by_label("Your PIN").fill("0000")
-        submit(kid, "Go")
+    guess_wrong_pins(kid, "Leo")
     expect(kid.get_by_role("heading", name="Too many tries!")).to_be_visible()
     expect(kid.get_by_text("Ask a grown-up, or try again in 15 minutes.")).to_be_visible()
     parent.goto("/family/kids")
@@ -465,11 +470,7 @@ def test_axe_finds_nothing_on_any_page_type_at_both_sizes(server, browser, mailb
     audit.page(kid, None, "kid-times-up")
 
     # Too many wrong PINs: Emma is locked on this browser, said in kid words.
-    submit(kid, "Switch kid")
-    kid.get_by_role("link", name="Emma").click()
-    for _ in range(5):
-        kid.get_by_label("Your PIN").fill("0000")
-        submit(kid, "Go")
+    guess_wrong_pins(kid, "Emma")
     expect(kid.get_by_role("heading", name="Too many tries!")).to_be_visible()
     audit.page(kid, None, "kid-locked")
 

@@ -15,7 +15,7 @@ import httpx
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from axolotly.db.cluster import free_port
-from tests.processes import wait_for
+from tests.processes import serving, wait_for
 
 COUNTED_ROUTE = "/api/parent/me"  # 401 without a token: no database work, its own label set
 COUNT = re.compile(r'^axolotly_http_request_duration_seconds_count\{method="GET",route="/api/parent/me",'
@@ -30,28 +30,10 @@ def served(database_url: str, metrics_dir: Path | None, workers: int = 2) -> Ite
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     if metrics_dir is not None:  # else `axolotly serve` makes its own
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    process = subprocess.Popen([sys.executable, "-m", "axolotly", "serve", "--port", str(port),
-                                "--workers", str(workers)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-
-    def healthy() -> bool:
-        assert process.poll() is None, "server exited"
-        try:
-            return httpx.get(f"{base}/healthz").status_code == 200
-        except httpx.TransportError:
-            return False
-
-    try:
-        wait_for(healthy, timeout=60)
-        yield base, process
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    command = [sys.executable, "-m", "axolotly", "serve", "--port", str(port), "--workers", str(workers)]
+    # SIGINT, as Ctrl-C in a terminal: `axolotly serve` stops its workers and cleans up.
+    with serving(command, env, port, start_timeout=60, stop_signal=signal.SIGINT) as process:
+        yield f"http://127.0.0.1:{port}", process
 
 
 def served_by_worker(metrics_dir: Path) -> dict[int, float]:

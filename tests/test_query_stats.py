@@ -3,7 +3,6 @@ by total and by mean time on db-health and /metrics, the server's own slow-state
 
 import re
 
-import pytest
 from sqlalchemy import text
 
 from axolotly.config import get_settings
@@ -12,17 +11,6 @@ from tests.api import admin_headers
 from tests.test_pages import log_in
 
 PROBE = "SELECT pg_sleep(:seconds) AS axolotly_probe_statement"
-
-
-@pytest.fixture
-def uncached(monkeypatch):
-    monkeypatch.setenv("DB_STATS_CACHE_SECONDS", "0")
-    get_settings.cache_clear()
-    fresh = stats.DatabaseStats()
-    monkeypatch.setattr(stats, "database_stats", fresh)
-    monkeypatch.setattr("axolotly.ops.metrics.database_stats", fresh)
-    yield fresh
-    get_settings.cache_clear()
 
 
 def test_the_embedded_cluster_preloads_pg_stat_statements_and_logs_slow_statements(engine):

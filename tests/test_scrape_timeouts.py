@@ -6,10 +6,7 @@ from contextlib import contextmanager
 
 import httpx
 import psycopg
-import pytest
 
-from axolotly.config import get_settings
-from axolotly.ops import stats
 from tests.api import admin_headers
 from tests.test_pages import log_in
 from tests.pg import libpq_url
@@ -54,17 +51,6 @@ def test_a_scrape_answers_within_a_second_while_a_table_is_locked(database_url):
 
         after = httpx.get(f"{base}/metrics").text
         assert metric(after, "axolotly_db_stats_stale") == 0
-
-
-@pytest.fixture
-def uncached(monkeypatch):
-    monkeypatch.setenv("DB_STATS_CACHE_SECONDS", "0")
-    get_settings.cache_clear()
-    fresh = stats.DatabaseStats()
-    monkeypatch.setattr(stats, "database_stats", fresh)
-    monkeypatch.setattr("axolotly.ops.metrics.database_stats", fresh)
-    yield fresh
-    get_settings.cache_clear()
 
 
 def test_db_health_says_which_figures_are_stale(client, db, database_url, uncached):
