@@ -134,6 +134,21 @@ def test_time_limits_follow_the_settings_and_bonus_time(client, family, db):
     assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "bonus_time")) == 2
 
 
+def test_time_limits_read_the_sessions_only_under_a_daily_limit(client, family, db, count_statements):
+    """The launcher polls /api/time-limits: without a limit today its answer cannot depend on time used."""
+    parent, kid, device = family
+    log(client, device, minutes=50)
+    reads_sessions = lambda: any("usage_sessions" in statement for statement in count_statements.statements)  # noqa: E731
+    count_statements.statements.clear()
+    assert client.get("/api/time-limits", headers=device).json()["allowedNow"] is True
+    assert not reads_sessions()
+    put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 30, "weekend_limit_minutes": 30,
+                                          "school_day_bedtime": None, "weekend_bedtime": None})
+    count_statements.statements.clear()
+    limits = client.get("/api/time-limits", headers=device).json()
+    assert reads_sessions() and limits["allowedNow"] is False and limits["reason"] == "limit_reached"
+
+
 def test_both_usage_bodies_are_stored_and_a_retry_counts_once(client, family, db):
     parent, kid, device = family
     client.put("/api/parent/family", json={"time_zone": midday_zone()}, headers=auth(parent))

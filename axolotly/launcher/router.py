@@ -153,7 +153,7 @@ def time_limits(device: CurrentDevice, db: DbSession) -> TimeLimits:
                           timeZone=family_settings.get_settings(db, device.family_id).time_zone, allowedNow=True,
                           nextChangeAt=None, reason=None)
     kid = kids.get_kid(db, device.family_id, device.kid_profile_id)
-    status = screen_time.today_for(db, kid)
+    status = screen_time.allowed_now(db, kid)
     return TimeLimits(
         dailyLimitMinutes=status.limit_minutes,
         bedtimeStart=f"{status.bedtime.start:%H:%M}" if status.bedtime else None,

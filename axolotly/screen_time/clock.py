@@ -25,9 +25,6 @@ class Bedtime:
         if self.start == self.end:
             raise ValueError("A bedtime must start and end at different times")
 
-    def label(self) -> str:
-        return f"{self.start:%H:%M}–{self.end:%H:%M}"
-
 
 @dataclass(frozen=True)
 class DayRules:

@@ -10,7 +10,7 @@ from axolotly.errors import Invalid
 from axolotly.families import settings as family_settings
 from axolotly.families.deps import CurrentFamily, OwnedKid
 from axolotly.screen_time import service, usage
-from axolotly.screen_time.clock import local_day
+from axolotly.screen_time.clock import Today, local_day
 from axolotly.screen_time.schemas import (
     BonusBody, DayUsageOut, ScreenTimeBody, ScreenTimeOut, TitleUsageOut, TodayOut, UsageOut,
 )
@@ -19,9 +19,10 @@ router = APIRouter(prefix="/api/parent/kids/{kid_id}", tags=["screen time"])
 MAX_RANGE_DAYS = 366
 
 
-def screen_time_out(db, kid) -> ScreenTimeOut:
+def screen_time_out(db, kid, status: Today | None = None) -> ScreenTimeOut:
+    """`status`: today's answer when the caller has it already (one read of the sessions)."""
     schedule = service.schedule_of(kid)
-    status = service.today_for(db, kid)
+    status = status or service.today_for(db, kid)
     zone = family_settings.get_settings(db, kid.family_id).time_zone
     return ScreenTimeOut(**ScreenTimeBody.of(schedule).model_dump(), description=service.describe(kid.name, schedule),
                          today=TodayOut.of(status, zone, service.today_words(status)))
@@ -43,8 +44,7 @@ def set_screen_time(kid: OwnedKid, body: ScreenTimeBody, family: CurrentFamily, 
              responses={409: {"description": "No daily limit today, or over 24 hours of bonus"}})
 def grant_bonus_time(kid: OwnedKid, body: BonusBody, family: CurrentFamily, db: DbSession):
     """Extra minutes for today only (the family's day); shown to the launcher as a higher daily limit."""
-    service.grant_bonus(db, family, kid, body.minutes)
-    return screen_time_out(db, kid)
+    return screen_time_out(db, kid, service.grant_bonus(db, family, kid, body.minutes))
 
 
 @router.get("/usage", response_model=UsageOut, responses={422: {"description": "A bad or too long date range"}})

@@ -18,13 +18,6 @@ from axolotly.models import KidProfile, usage_sessions
 from axolotly.screen_time.clock import Bedtime, DayRules, Schedule, Today, day_bounds, local_day, today
 
 
-@dataclass(frozen=True)
-class ScreenTimeSettings:
-    enabled: bool
-    school_day: DayRules
-    weekend: DayRules
-
-
 def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -128,15 +121,28 @@ def today_with_apps(db: Session, kid: KidProfile, now: datetime | None = None) -
     return _answer(now, zone, kid, day, apps), apps
 
 
+def _limited(kid: KidProfile, day: date) -> bool:
+    rules = schedule_of(kid)
+    return rules.enabled and rules.rules_for(day).limit_minutes is not None
+
+
 def family_today(db: Session, kids: list[KidProfile], now: datetime | None = None) -> dict[int, Today]:
-    """Today's answer for each of a family's kids (the home page): one query for all their usage."""
+    """Whether each of a family's kids may watch now, and until when (the launcher's time limits,
+    the kid pages, the home page). The sessions are read only for kids with a daily limit today,
+    in one query: without one the answer does not depend on them (their `used_seconds` is 0)."""
     if not kids:
         return {}
     now = now or now_utc()
     zone = family_zone(db, kids[0].family_id)
     day = local_day(now, zone)
-    watched = watched_today(db, [kid.id for kid in kids], day, zone)
-    return {kid.id: _answer(now, zone, kid, day, watched[kid.id]) for kid in kids}
+    limited = [kid.id for kid in kids if _limited(kid, day)]
+    watched = watched_today(db, limited, day, zone) if limited else {}
+    return {kid.id: _answer(now, zone, kid, day, watched.get(kid.id, [])) for kid in kids}
+
+
+def allowed_now(db: Session, kid: KidProfile, now: datetime | None = None) -> Today:
+    """One kid's family_today: what a device enforces (time used is read only under a limit)."""
+    return family_today(db, [kid], now)[kid.id]
 
 
 # -- words for parents ---------------------------------------------------------------------------

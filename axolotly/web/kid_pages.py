@@ -133,7 +133,7 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
     The one place that decides it: a screen that replaces the launcher (e.g. "time's up" from
     screen time) goes first here and covers the grid and every title page alike.
     """
-    today = screen_time.today_for(db, kid)
+    today = screen_time.allowed_now(db, kid)
     if not today.allowed_now:
         return render(request, "kids/times_up.html", body_class="kid", kid=kid, today=today,
                       back_at=_back_at(today, family_settings.family_zone(db, kid.family_id)))
