@@ -164,6 +164,20 @@ def test_both_usage_bodies_are_stored_and_a_retry_counts_once(client, family, db
     assert stats["timeRemainingToday"] is None
 
 
+def test_stats_count_the_titles_of_the_launcher_this_process_rendered(client, family, db, count_statements):
+    parent, kid, device = family
+    moana, bluey = offline_title(db, "Moana"), offline_title(db, "Bluey")
+    client.put(f"/api/parent/kids/{kid['id']}/policies/{moana.id}", json={"policy": "allow"}, headers=auth(parent))
+    shown = client.get("/api/apps", headers=device).json()  # rendered and kept for this launcher version
+    assert shown
+    count_statements.statements.clear()
+    assert client.get("/api/stats", headers=device).json()["totalAppsEnabled"] == 1
+    assert not [statement for statement in count_statements.statements if "WITH registry" in statement]
+    # A new version (a parent's change) is not in the cache yet: the count is built, and current.
+    client.put(f"/api/parent/kids/{kid['id']}/policies/{bluey.id}", json={"policy": "allow"}, headers=auth(parent))
+    assert client.get("/api/stats", headers=device).json()["totalAppsEnabled"] == 2
+
+
 def test_stats_sum_the_kids_day_across_devices_and_name_the_most_watched_title(client, family, db):
     parent, kid, device = family
     tablet = pair_device(client, parent)

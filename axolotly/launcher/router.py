@@ -174,7 +174,7 @@ def stats(device: CurrentDevice, db: DbSession) -> Stats:
     kid = kids.get_kid(db, device.family_id, device.kid_profile_id)
     status, apps = screen_time.today_with_apps(db, kid)
     watched = [app for app in apps if app.seconds]
-    return Stats(totalAppsEnabled=visible_title_count(db, device.family_id, kid.id),
+    return Stats(totalAppsEnabled=visible_title_count(db, device.family_id, kid.id, device.launcher_version),
                  timeUsedToday=status.used_minutes, timeRemainingToday=status.remaining_minutes,
                  mostUsedApp=watched[0].name if watched else None)
 

@@ -89,6 +89,10 @@ def page_launcher(db: Session, family_id: int, kid_id: int) -> list[dict]:
     return json.loads(row.body)
 
 
-def visible_title_count(db: Session, family_id: int, kid_id: int) -> int:
-    """How many titles the kid sees now (a title under two services counts once)."""
-    return len({item["id"] for group in page_launcher(db, family_id, kid_id) for item in group["content"]})
+def visible_title_count(db: Session, family_id: int, kid_id: int, version: int) -> int:
+    """How many titles the kid sees now (a title under two services counts once). `version`: the
+    kid's launcher version read in this request, before it wrote anything; the body this process
+    rendered for it is the same launcher, so the statement runs only when there is none."""
+    rendered = rendered_launchers.get((kid_id, version))
+    groups = json.loads(rendered.json) if rendered else page_launcher(db, family_id, kid_id)
+    return len({item["id"] for group in groups for item in group["content"]})
