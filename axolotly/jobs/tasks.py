@@ -126,6 +126,20 @@ def resync_stale_titles(timestamp: int) -> int:
     return refreshed
 
 
+def _in_own_transaction(step):
+    with session_factory()() as db, db.begin():
+        return step(db)
+
+
+def _batches_until_none_left(delete_batch) -> int:
+    """Repeats a batched delete, each batch in a short transaction of its own (locks held briefly,
+    progress kept if the job stops), until a batch deletes nothing; returns the total."""
+    total = 0
+    while deleted := _in_own_transaction(delete_batch):
+        total += deleted
+    return total
+
+
 @blueprint.periodic(cron="7 * * * *")
 @blueprint.task(name=MAINTAIN_USAGE_PARTITIONS, queueing_lock=MAINTAIN_USAGE_PARTITIONS)
 def maintain_usage_partitions(timestamp: int) -> dict[str, list[str] | int]:
@@ -135,15 +149,9 @@ def maintain_usage_partitions(timestamp: int) -> dict[str, list[str] | int]:
     it commits at once instead of waiting behind the rollup's batched deletes.
     """
     now, retention = datetime.now(timezone.utc), get_settings().usage_retention_days
-    with session_factory()() as db, db.begin():
-        created = partitions.make_ahead(db, now)
-    with session_factory()() as db, db.begin():
-        dropped = partitions.drop_expired(db, now, retention)
-    deleted, total = 1, 0
-    while deleted:
-        with session_factory()() as db, db.begin():
-            deleted = partitions.prune_rollup(db, now, retention)
-        total += deleted
+    created = _in_own_transaction(lambda db: partitions.make_ahead(db, now))
+    dropped = _in_own_transaction(lambda db: partitions.drop_expired(db, now, retention))
+    total = _batches_until_none_left(lambda db: partitions.prune_rollup(db, now, retention))
     logger.info("usage partitions: created %s, dropped %s, %s rollup rows pruned", created, dropped, total)
     return {"created": created, "dropped": dropped, "rollup_rows_deleted": total}
 
@@ -153,10 +161,6 @@ def maintain_usage_partitions(timestamp: int) -> dict[str, list[str] | int]:
 def prune_activity_trail(timestamp: int) -> int:
     """Activity events past AUDIT_RETENTION_DAYS go, in short transactions of 10,000."""
     before = datetime.now(timezone.utc) - timedelta(days=get_settings().audit_retention_days)
-    deleted, total = 1, 0
-    while deleted:
-        with session_factory()() as db, db.begin():
-            deleted = audit.prune(db, before)
-        total += deleted
+    total = _batches_until_none_left(lambda db: audit.prune(db, before))
     logger.info("activity trail: %s events older than %s deleted", total, before.date())
     return total
