@@ -14,6 +14,7 @@ from axolotly.enums import UserRole
 from axolotly.errors import Conflict, Unauthorized
 from axolotly.families.context import act_for_family, family_of
 from axolotly.families.members import accept_invitation
+from axolotly.families.settings import default_name
 from axolotly.models import User
 from axolotly.security import rate_limits, tokens
 from axolotly.security.passwords import hash_secret, verify_secret
@@ -50,7 +51,7 @@ def sign_up(db: Session, email: str, password: str, family_name: str | None, cli
     if db.execute(select(User.id).where(User.email == email)).first():
         raise Conflict(EMAIL_TAKEN)
     user = User(email=email, password_hash=hash_secret(password), role=UserRole.PARENT,
-                family_name=family_name or f"{email.split('@')[0]}'s family")
+                family_name=family_name or default_name(email))
     db.add(user)
     try:
         with db.begin_nested():

@@ -12,17 +12,18 @@ from axolotly.families.scoping import owned_by
 from axolotly.models import StreamingServiceSelection
 
 
-def get_selection(db: Session, family_id: int) -> StreamingServiceSelection | None:
-    return db.execute(
-        owned_by(select(StreamingServiceSelection), StreamingServiceSelection, family_id)
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+def get_selection(db: Session, family_id: int, lock: bool = False) -> StreamingServiceSelection | None:
+    """`lock`: the row stays locked until the transaction ends."""
+    statement = owned_by(select(StreamingServiceSelection), StreamingServiceSelection, family_id)
+    if lock:
+        statement = statement.with_for_update()
+    return db.execute(statement.execution_options(populate_existing=True)).scalar_one_or_none()
 
 
-def selected_services(db: Session, family_id: int) -> list[str]:
+def selected_services(db: Session, family_id: int, lock: bool = False) -> list[str]:
     """Registry ids in launcher order; empty when the family chose none (titles show under their own)."""
-    selection = get_selection(db, family_id)
-    return selection.selected_services if selection else []
+    selection = get_selection(db, family_id, lock)
+    return list(selection.selected_services) if selection else []
 
 
 def set_selection(db: Session, family_id: int, services: list[str]) -> StreamingServiceSelection:
@@ -40,20 +41,10 @@ def set_selection(db: Session, family_id: int, services: list[str]) -> Streaming
     return get_selection(db, family_id)
 
 
-def _locked_services(db: Session, family_id: int) -> list[str]:
-    """The selection, its row locked until the transaction ends: two tabs moving services at once
-    each start from the other's result instead of overwriting it."""
-    selection = db.execute(
-        owned_by(select(StreamingServiceSelection), StreamingServiceSelection, family_id)
-        .with_for_update().execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    return list(selection.selected_services) if selection else []
-
-
 def use_services(db: Session, family_id: int, wanted: list[str]) -> list[str]:
     """Keeps the services of `wanted` in their saved order; newly wanted ones go last (in the
     order given). Order is changed by moving a service (move_service), never by typed numbers."""
-    current = _locked_services(db, family_id)
+    current = selected_services(db, family_id, lock=True)  # two tabs at once: each starts from the other's result
     if len(set(wanted)) != len(wanted):
         raise Invalid("A service may be selected only once")
     chosen = [s for s in current if s in wanted] + [s for s in wanted if s not in current]
@@ -63,7 +54,7 @@ def use_services(db: Session, family_id: int, wanted: list[str]) -> list[str]:
 def move_service(db: Session, family_id: int, service: str, steps: int) -> tuple[list[str], bool]:
     """Moves a selected service `steps` places later (negative: earlier), stopping at either end;
     returns the new order and whether it changed."""
-    current = _locked_services(db, family_id)
+    current = selected_services(db, family_id, lock=True)  # two tabs at once: each starts from the other's result
     if service not in PROVIDERS_BY_ID:
         raise Invalid(f"Unknown service id: {service}")
     if service not in current:
