@@ -14,7 +14,6 @@ import base64
 import hashlib
 import hmac
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -48,12 +47,6 @@ class ResetNotConfigured(DomainError):
     status_code = 503
 
 
-@dataclass(frozen=True)
-class ResetMail:
-    user_id: int
-    mail: Mail
-
-
 def _mac(user: User, payload: str) -> str:
     key = get_settings().jwt_secret.encode()
     message = f"password-reset:{payload}:{user.email}:{user.password_hash}".encode()
@@ -85,44 +78,38 @@ def token_user(db: Session, token: str, lock: bool = False) -> User | None:
     return user if hmac.compare_digest(mac.encode(errors="replace"), _mac(user, f"{user_id}.{expires}").encode()) else None
 
 
-def reset_url(token: str, request_base_url: str) -> str:
+def _link_base(request_base_url: str) -> str:
+    """Where reset links point: PUBLIC_URL, else (outside production) the request's own address."""
     settings = get_settings()
     if settings.public_url:
-        base = settings.public_url
-    elif settings.env == "production":
+        return settings.public_url.rstrip("/")
+    if settings.env == "production":
         raise ResetNotConfigured("Password reset needs PUBLIC_URL to be set on the server")
-    else:
-        base = request_base_url
-    return f"{base.rstrip('/')}/reset-password/{token}"
+    return request_base_url.rstrip("/")
 
 
-def request_reset(db: Session, email: str, client: str, request_base_url: str) -> ResetMail | None:
+def request_reset(db: Session, email: str, client: str, request_base_url: str) -> Mail | None:
     """The mail to send if the address has an account, else None; the caller answers the same."""
     email = normalise_email(email)
     rate_limits.spend_all(db, (Limit(f"reset:address:{client}", REQUESTS_PER_ADDRESS, WINDOW),
                                Limit(f"reset:email:{email}", REQUESTS_PER_EMAIL, WINDOW)), TOO_MANY)
-    reset_url("", request_base_url)  # refuse an unconfigured production for every address alike
+    base = _link_base(request_base_url)  # before the lookup: an unconfigured production refuses every address alike
     user = db.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is None:
         return None
-    url = reset_url(reset_token(user), request_base_url)
+    url = f"{base}/reset-password/{reset_token(user)}"
     body = (f"Someone (hopefully you) asked to reset the password of the Axolotly account {user.email}.\n\n"
             f"Choose a new password here (the link works once, within one hour):\n{url}\n\n"
             "If it was not you, ignore this mail: your password stays as it is.\n")
-    return ResetMail(user.id, Mail(user.email, "Reset your Axolotly password", body))
-
-
-def check_token(db: Session, token: str, lock: bool = False) -> User:
-    user = token_user(db, token, lock)
-    if user is None:
-        raise BadRequest(DEAD_LINK)
-    return user
+    return Mail(user.email, "Reset your Axolotly password", body)
 
 
 def reset_password(db: Session, token: str, new_password: str) -> User:
     """Sets the new password; every session of the account ends (a thief's too), the log-in
     lockout is lifted, and the link dies with the old hash."""
-    user = check_token(db, token, lock=True)
+    user = token_user(db, token, lock=True)
+    if user is None:
+        raise BadRequest(DEAD_LINK)
     user.password_hash = hash_secret(new_password)
     db.flush()
     end_every_session(db, user)

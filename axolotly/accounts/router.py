@@ -40,7 +40,7 @@ def request_password_reset(body: PasswordResetRequest, request: Request, db: DbS
     same either way (it never tells whether an account exists)."""
     reset = password_reset.request_reset(db, body.email, client_address(request), str(request.base_url))
     if reset is not None:
-        mails.add_task(mail.send_quietly, reset.mail)
+        mails.add_task(mail.send_quietly, reset)
     return Message(detail=password_reset.SENT)
 
 

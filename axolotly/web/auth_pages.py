@@ -99,7 +99,7 @@ def forgot_password(request: Request, db: DbSession, mails: BackgroundTasks, ema
     body = validated(PasswordResetRequest, email=email.strip()[:320])
     reset = password_reset.request_reset(db, body.email, client_address(request), str(request.base_url))
     if reset is not None:
-        mails.add_task(mail.send_quietly, reset.mail)
+        mails.add_task(mail.send_quietly, reset)
     return render(request, "forgot_password.html", sent=password_reset.SENT, mail_note=_mail_note())
 
 
