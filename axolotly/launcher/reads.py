@@ -73,13 +73,15 @@ class PooledLauncherReads:
         await self.replicas.close()
 
     async def fetch_one(self, sql: str, params: dict[str, Any]) -> Any:
-        return await self._fetch_one(self.pool, sql, params)
+        return await self._on_primary(sql, lambda connecting: _read(connecting, sql, params))
 
     async def fetch_one_replica(self, sql: str, params: dict[str, Any]) -> Any:
         replica = await self.replicas.pick_pool()
         if replica is not None:
             try:
-                row = await self._fetch_one(replica, sql, params)
+                started = time.perf_counter()
+                row = await _read(replica.connection(), sql, params)
+                slow_queries.record(sql, time.perf_counter() - started)
                 self.served_by_replica += 1
                 return row
             except (psycopg.OperationalError, PoolTimeout) as error:  # went down since its check
@@ -88,29 +90,24 @@ class PooledLauncherReads:
 
     async def execute(self, sql: str, params: dict[str, Any]) -> None:
         """Only the idempotent touch of `last_active` comes here: safe to run twice."""
+        await self._on_primary(sql, lambda connecting: _execute(connecting, sql, params))
+
+    async def _on_primary(self, sql: str, run) -> Any:
+        """`run(connecting)` on our pool; once more on a fresh connection after a lost one."""
         started = time.perf_counter()
         try:
-            async with self.pool.connection() as connection:
-                await connection.execute(sql, params)
+            result = await run(self.pool.connection())
         except psycopg.OperationalError as error:
             if not connection_lost(error):
                 raise
-            async with self.pool.connection(fresh=True) as connection:
-                await connection.execute(sql, params)
+            result = await run(self.pool.connection(fresh=True))
         slow_queries.record(sql, time.perf_counter() - started)
+        return result
 
-    @staticmethod
-    async def _fetch_one(pool: Any, sql: str, params: dict[str, Any]) -> Any:
-        """One read on `pool` (ours, or a replica's psycopg_pool); once more after a lost connection."""
-        started = time.perf_counter()
-        try:
-            row = await _read(pool.connection(), sql, params)
-        except psycopg.OperationalError as error:
-            if not (connection_lost(error) and isinstance(pool, AsyncPool)):
-                raise
-            row = await _read(pool.connection(fresh=True), sql, params)
-        slow_queries.record(sql, time.perf_counter() - started)
-        return row
+
+async def _execute(connecting: Any, sql: str, params: dict[str, Any]) -> None:
+    async with connecting as connection:
+        await connection.execute(sql, params)
 
 
 async def _read(connecting: Any, sql: str, params: dict[str, Any]) -> Any:

@@ -149,7 +149,7 @@ def _top_statements(figures: dict) -> Iterator[GaugeMetricFamily]:
     yield from (total, mean, calls)
 
 
-def scrape_registry(app) -> CollectorRegistry:
+def scrape_registry() -> CollectorRegistry:
     """What /metrics shows: every worker's request metrics, plus this database's figures."""
     registry = CollectorRegistry()
     if multiproc.enabled():
@@ -163,7 +163,7 @@ def scrape_registry(app) -> CollectorRegistry:
 def install(app) -> None:
     pools = PoolGauges(app)
     app.add_middleware(MetricsMiddleware, pools=pools)
-    registry = scrape_registry(app)
+    registry = scrape_registry()
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics(request: Request) -> Response:

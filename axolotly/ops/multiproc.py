@@ -56,20 +56,16 @@ def mark_dead(pid: int) -> None:
         multiprocess.mark_process_dead(pid)
 
 
-def forget_dead_workers() -> list[int]:
+def forget_dead_workers() -> None:
     """Drops the live gauges of workers that are gone (uvicorn restarts a killed worker under a new
     pid; its in-flight and pool figures must not count forever). Counters and histograms stay:
     what a dead worker served was still served."""
     if not enabled():
-        return []
-    gone = []
-    for name in os.listdir(os.environ[ENV]):
-        match = _LIVE_FILE.match(name)
-        if match and not _alive(int(match.group(1))):
-            gone.append(int(match.group(1)))
-    for pid in set(gone):
-        mark_dead(pid)
-    return sorted(set(gone))
+        return
+    live_pids = {int(match.group(1)) for match in map(_LIVE_FILE.match, os.listdir(os.environ[ENV])) if match}
+    for pid in live_pids:
+        if not _alive(pid):
+            mark_dead(pid)
 
 
 def _alive(pid: int) -> bool:
