@@ -57,9 +57,7 @@ def validation_failed(request: Request, error: RequestValidationError) -> Respon
 
 def domain_error(request: Request, error: DomainError) -> Response:
     if pages.is_page(request):
-        response = page_error(request, error)
-        response.headers.update(error.headers or {})  # a page's 503 or 429 says when to retry too
-        return response
+        return page_error(request, error)
     status = error.status_code
     if status == Invalid.status_code and is_launcher_route(request.url.path):
         status = BadRequest.status_code  # the launcher contract has one status for bad input

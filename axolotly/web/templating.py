@@ -157,8 +157,11 @@ def stale_form(request: Request, error: CsrfFailed) -> HTMLResponse:
 def page_error(request: Request, error: DomainError):
     """A refused form goes back to its page with the reason, an expired one is shown again to submit
     once more; a page that cannot be shown says why."""
-    if request.method == "POST" and isinstance(error, CsrfFailed):
-        return stale_form(request, error)
-    if request.method == "POST":
-        return redirect(same_site_path(request), error.detail, kind="error")
-    return error_page(request, error.status_code, error.detail, error.headers)
+    if request.method != "POST":
+        return error_page(request, error.status_code, error.detail, error.headers)
+    if isinstance(error, CsrfFailed):
+        response = stale_form(request, error)
+    else:
+        response = redirect(same_site_path(request), error.detail, kind="error")
+    response.headers.update(error.headers or {})  # a 503 or 429 says when to retry on every answer
+    return response
