@@ -21,6 +21,9 @@ import time
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+from axolotly.db.cluster import free_port
+from axolotly.db.migrate import fresh_project_database
+
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 10))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
@@ -33,15 +36,6 @@ LIBRARY, LIBRARY_EPISODES = 2000, 5
 CERTIFICATIONS = ("G", "PG", "PG-13", "R", "NC-17", "TV-Y", "TV-Y7", "TV-G", "TV-PG", "TV-14", "TV-MA", None)
 RULES = {"rules_mode": "rules", "max_movie_rating": "PG", "max_tv_rating": "TV-Y7", "block_unrated": True,
          "blocked_tags": ["scary_scenes"]}
-
-
-def bench_database() -> str:
-    from axolotly.db import migrate
-    from axolotly.db.cluster import project_cluster
-
-    url = migrate.recreate_database(project_cluster().start(), "axolotly_bench")
-    migrate.upgrade(url)
-    return url
 
 
 def generate_family(url: str) -> tuple[dict, dict]:
@@ -138,12 +132,6 @@ def statements_per_call(headers: dict) -> tuple[int, int, int, int]:
     return uncached, not_modified, len(response.content), int(response.headers["Content-Length"])
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(url: str, port: int) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=url, ENV="production", JWT_SECRET=secrets.token_urlsafe(48),
                DB_POOL_SIZE="10", DB_MAX_OVERFLOW="5")
@@ -225,7 +213,7 @@ def _milliseconds(figure: str) -> float:
 def main() -> None:
     # The generator and the server must key device digests with the same secret.
     os.environ["DEVICE_KEY_SECRET"] = secrets.token_urlsafe(48)
-    url = bench_database()
+    url = fresh_project_database("axolotly_bench")
     os.environ["DATABASE_URL"] = url
     headers, rules_headers = generate_family(url)
     statements, statements_304, size, gzip_size = statements_per_call(headers)

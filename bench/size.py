@@ -31,6 +31,7 @@ import time
 import psycopg
 
 from axolotly.db.engine import libpq_conninfo
+from axolotly.db.migrate import fresh_project_database
 
 CATALOG_TABLES = ["titles", "episodes", "episode_links", "content_tags"]
 # Tables (and their partitions) kept apart from the budget: usage history grows with days kept,
@@ -158,15 +159,6 @@ def connect(url: str) -> psycopg.Connection:
     return psycopg.connect(libpq_conninfo(url), autocommit=True)
 
 
-def size_database() -> str:
-    from axolotly.db import migrate
-    from axolotly.db.cluster import project_cluster
-
-    url = migrate.recreate_database(project_cluster().start(), "axolotly_size")
-    migrate.upgrade(url)
-    return url
-
-
 def generate(url: str, families: int) -> None:
     with connect(url) as conn:
         conn.execute("SET session_replication_role = replica")
@@ -238,7 +230,7 @@ def report_activity_trail(url: str, families: int) -> None:
 
 def main() -> None:
     families = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    url = size_database()
+    url = fresh_project_database("axolotly_size")
     print(f"Generating {families:,} families in axolotly_size ...")
     generate(url, families)
     per_family = report(url, families)

@@ -17,6 +17,7 @@ import psycopg
 
 from axolotly.config import get_settings
 from axolotly.db.engine import libpq_conninfo
+from axolotly.db.migrate import fresh_project_database
 
 KIDS_PER_FAMILY = 2
 TITLES_PER_KID_DAY = 4
@@ -93,20 +94,10 @@ def report(figures: dict[str, float], families: int, retention_days: int) -> str
     ))
 
 
-def usage_database() -> str:
-    """`axolotly_usage_size` in the project's embedded cluster, built by the migrations."""
-    from axolotly.db import migrate
-    from axolotly.db.cluster import project_cluster
-
-    url = migrate.recreate_database(project_cluster().start(), "axolotly_usage_size")
-    migrate.upgrade(url)
-    return url
-
-
 def main() -> None:
     families = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     sessions = int(sys.argv[2]) if len(sys.argv) > 2 else 6
-    url = usage_database()
+    url = fresh_project_database("axolotly_usage_size")
     figures = measure(libpq_conninfo(url), families, sessions)
     print(report(figures, families, get_settings().usage_retention_days))
 

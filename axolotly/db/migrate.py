@@ -31,6 +31,16 @@ def recreate_database(server_url: str, name: str) -> str:
     return server.set(database=name).render_as_string(hide_password=False)
 
 
+def fresh_project_database(name: str) -> str:
+    """The database `name` in this project's embedded cluster, dropped, created and built by the
+    migrations (the benchmarks' own databases; the demo's stays as it is)."""
+    from axolotly.db.cluster import project_cluster
+
+    url = recreate_database(project_cluster().start(), name)
+    upgrade(url)
+    return url
+
+
 def upgrade(url: str | None = None, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
