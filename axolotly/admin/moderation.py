@@ -25,17 +25,21 @@ class LinkUnderReview:
         return self.link.reported_count
 
 
-def links_to_review(db: Session, limit: int = 100, offset: int = 0) -> list[LinkUnderReview]:
-    """Most-reported first: those are the links launchers rely on."""
+_LINKS_WITH_TITLES = (select(EpisodeLink, Episode, Title).join(Episode, Episode.id == EpisodeLink.episode_id)
+                      .join(Title, Title.id == Episode.title_id))
+
+
+def _under_review(rows) -> list[LinkUnderReview]:
     min_families = get_settings().link_min_families
-    rows = db.execute(
-        select(EpisodeLink, Episode, Title).join(Episode, Episode.id == EpisodeLink.episode_id)
-        .join(Title, Title.id == Episode.title_id)
-        .order_by(EpisodeLink.reported_count.desc(), EpisodeLink.id).limit(limit).offset(offset)
-    ).tuples()
     return [LinkUnderReview(link, episode, title,
                             link_shown_to_kids(link.platform, link.verified, link.reported_count, min_families))
             for link, episode, title in rows]
+
+
+def links_to_review(db: Session, limit: int = 100, offset: int = 0) -> list[LinkUnderReview]:
+    """Most-reported first: those are the links launchers rely on."""
+    statement = _LINKS_WITH_TITLES.order_by(EpisodeLink.reported_count.desc(), EpisodeLink.id).limit(limit).offset(offset)
+    return _under_review(db.execute(statement).tuples())
 
 
 def verify_link(db: Session, link_id: int) -> EpisodeLink:
@@ -53,15 +57,10 @@ def verify_link(db: Session, link_id: int) -> EpisodeLink:
 
 def link_under_review(db: Session, link_id: int) -> LinkUnderReview:
     """One link with its episode and title (the delete confirmation names them), or 404."""
-    row = db.execute(
-        select(EpisodeLink, Episode, Title).join(Episode, Episode.id == EpisodeLink.episode_id)
-        .join(Title, Title.id == Episode.title_id).where(EpisodeLink.id == link_id)
-    ).tuples().one_or_none()
-    if row is None:
+    found = _under_review(db.execute(_LINKS_WITH_TITLES.where(EpisodeLink.id == link_id)).tuples())
+    if not found:
         raise NotFound("Episode link not found")
-    link, episode, title = row
-    return LinkUnderReview(link, episode, title, link_shown_to_kids(
-        link.platform, link.verified, link.reported_count, get_settings().link_min_families))
+    return found[0]
 
 
 def delete_link(db: Session, link_id: int) -> None:
