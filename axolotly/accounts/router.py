@@ -3,7 +3,6 @@ from fastapi import APIRouter, BackgroundTasks, Request, status
 from axolotly import mail
 from axolotly.accounts import password_reset, service
 from axolotly.accounts.deps import CurrentUser, DbSession
-from axolotly.accounts.notices import email_changed_notice
 from axolotly.accounts.schemas import (AccessToken, Credentials, DeleteAccount, EmailChange, Message, PasswordChange,
                                        PasswordReset, PasswordResetRequest, SignUp, UserOut)
 from axolotly.security.client import client_address
@@ -70,9 +69,9 @@ def change_password(body: PasswordChange, user: CurrentUser, db: DbSession):
                        429: {"description": "Throttled"}})
 def change_email(body: EmailChange, user: CurrentUser, db: DbSession, mails: BackgroundTasks):
     """Change the sign-in email (the password confirms it); the old address is told."""
-    old_email = service.change_email(db, user, body.password, body.email)
-    if old_email != user.email:
-        mails.add_task(mail.send_quietly, email_changed_notice(old_email, user.email))
+    notice = service.change_email(db, user, body.password, body.email)
+    if notice is not None:
+        mails.add_task(mail.send_quietly, notice)
     return user
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from axolotly.accounts.notices import email_changed_notice
 from axolotly.audit import service as audit
 from axolotly.config import get_settings
 from axolotly.enums import UserRole
@@ -15,6 +16,7 @@ from axolotly.errors import Conflict, Unauthorized
 from axolotly.families.context import act_for_family, family_of
 from axolotly.families.members import accept_invitation
 from axolotly.families.settings import default_name
+from axolotly.mail import Mail
 from axolotly.models import User
 from axolotly.security import rate_limits, tokens
 from axolotly.security.passwords import hash_secret, verify_secret
@@ -148,14 +150,15 @@ def change_password(db: Session, user: User, current_password: str, new_password
     audit.record(db, act_for_family(db, user).id, "password_changed", f"{user.email} changed their password")
 
 
-def change_email(db: Session, user: User, password: str, new_email: str) -> str:
-    """Needs the password; returns the old address (the caller tells it about the change).
-    Sessions stay: the same person, only the address changes."""
+def change_email(db: Session, user: User, password: str, new_email: str) -> Mail | None:
+    """Needs the password; returns the notice for the old address (the caller sends it after
+    the commit), None when the address is the same. Sessions stay: the same person, only the
+    address changes."""
     new_email = normalise_email(new_email)
     check_password(db, user, password, wrong="Password does not match")
     old_email = user.email
     if new_email == old_email:
-        return old_email
+        return None
     if db.execute(select(User.id).where(User.email == new_email)).first():
         raise Conflict(EMAIL_TAKEN)
     user.email = new_email
@@ -165,7 +168,7 @@ def change_email(db: Session, user: User, password: str, new_email: str) -> str:
     except IntegrityError:  # a concurrent sign-up or change took the address
         raise Conflict(EMAIL_TAKEN) from None
     audit.record(db, act_for_family(db, user).id, "email_changed", f"{old_email} changed their email to {new_email}")
-    return old_email
+    return email_changed_notice(old_email, new_email)
 
 
 def delete_account(db: Session, user: User, password: str) -> None:

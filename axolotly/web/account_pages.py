@@ -9,7 +9,6 @@ from axolotly import mail
 from axolotly.accounts import service
 from axolotly.accounts.deletion import deletion_summary
 from axolotly.accounts.deps import DbSession, WebUser
-from axolotly.accounts.notices import email_changed_notice
 from axolotly.accounts.schemas import DeleteAccount, EmailChange, PasswordChange
 from axolotly.families import settings
 from axolotly.families.deps import WebFamily
@@ -32,10 +31,10 @@ def account_page(request: Request, family: WebFamily, db: DbSession):
 def change_email(user: WebUser, db: DbSession, mails: BackgroundTasks, email: Annotated[Text, Form()],
                  password: Annotated[Text, Form()]):
     body = validated(EmailChange, email=email.strip()[:320], password=password[:200])
-    old_email = service.change_email(db, user, body.password, body.email)
-    if old_email == user.email:
+    notice = service.change_email(db, user, body.password, body.email)
+    if notice is None:
         return redirect("/account", "That is already your email")
-    mails.add_task(mail.send_quietly, email_changed_notice(old_email, user.email))
+    mails.add_task(mail.send_quietly, notice)
     return redirect("/account", f"Email changed: you now log in as {user.email}")
 
 
