@@ -6,7 +6,6 @@ from fastapi import APIRouter, Request
 
 from axolotly.accounts.deps import DbSession
 from axolotly.errors import Invalid
-from axolotly.families import settings as family_settings
 from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.screen_time import service, usage
 from axolotly.screen_time.clock import local_day
@@ -14,7 +13,7 @@ from axolotly.screen_time.schemas import BonusBody, ScreenTimeBody
 from axolotly.types import FormText
 from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked
-from axolotly.web.templating import redirect, render
+from axolotly.web.templating import page_zone, redirect, render
 from axolotly.web.usage_chart import bar_chart
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +30,7 @@ def screen_time_page(kid: WebOwnedKid, request: Request, family: WebFamily, db: 
     status = service.today_for(db, kid)
     return render(request, "screen_time.html", user=family.user, kid=kid, settings=ScreenTimeBody.of(schedule),
                   described=service.describe(kid.name, schedule), today=status, today_words=service.today_words(status),
-                  time_zone=family_settings.get_settings(db, family.id).time_zone)
+                  time_zone=page_zone(request).key)
 
 
 def _bedtime(start: str, end: str, days: str) -> dict | None:
@@ -75,7 +74,7 @@ def grant_bonus(kid: WebOwnedKid, family: WebFamily, db: DbSession, minutes: For
 
 @router.get("/family/kids/{kid_id}/history")
 def history_page(kid: WebOwnedKid, request: Request, family: WebFamily, db: DbSession):
-    zone = family_settings.family_zone(db, family.id)
+    zone = page_zone(request)  # the family's, put there by WebFamily
     last = local_day(service.now_utc(), zone)
     days = usage.days(db, kid, last - timedelta(days=HISTORY_DAYS - 1), last)
     return render(request, "watch_history.html", user=family.user, kid=kid, days=days, time_zone=zone.key,
