@@ -56,9 +56,6 @@ SELECT
     (SELECT count(*) FROM procrastinate_jobs WHERE status = 'failed') AS jobs_failed
 """)
 
-# The whole figure set as one statement (tests run it against the migrated schema).
-HEALTH_SQL = text(f"SELECT * FROM ({ACTIVITY_SQL.text}) AS activity, ({TABLES_SQL.text}) AS tables")
-
 _STATEMENTS = """
 SELECT queryid::text AS queryid, query AS statement, calls,
        round(total_exec_time::numeric, 1)::float AS total_ms, round(mean_exec_time::numeric, 2)::float AS mean_ms,
