@@ -115,9 +115,15 @@ def serve(
 
 @app.command("seed-demo")
 def seed_demo() -> None:
-    """Load the offline catalog (titles, episodes, tags) and a demo family. Safe to re-run."""
+    """Load the offline catalog (titles, episodes, tags) and a demo family. Safe to re-run.
+    Refused with ENV=production: the demo admin's password is published in the README."""
+    from axolotly.config import get_settings
     from axolotly.db.engine import session_factory
     from axolotly.seed.demo import demo_logins, seed_demo as run_seed
+
+    if get_settings().env == "production":
+        _fail("seed-demo is refused with ENV=production: it creates a demo admin and parent whose passwords "
+              "are published. Create real accounts with `axolotly users create-admin`.")
 
     with session_factory()() as session, session.begin():
         report = run_seed(session)

@@ -1,13 +1,18 @@
 """Settings from the environment (and an optional `.env`), validated once at start-up."""
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_PLACEHOLDER_SECRET = "dev-only-insecure-secret-change-me"
-PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", DEV_PLACEHOLDER_SECRET}
+from axolotly.security.installation_key import installation_key
+
+# Values people copy from examples (and the placeholder earlier versions shipped as the default):
+# refused in every environment, since anyone can sign with them.
+PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "dev-only-insecure-secret-change-me"}
+MIN_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -29,7 +34,12 @@ class Settings(BaseSettings):
     # bcrypt cost for passwords (PINs use two less); tests lower it for speed.
     bcrypt_rounds: int = Field(12, ge=4, le=16)
 
-    jwt_secret: str = DEV_PLACEHOLDER_SECRET
+    # The installation's home (also where the embedded cluster is recorded: axolotly.db.cluster).
+    axolotly_home: str = ".axolotly"
+
+    # Signs every token, CSRF value and reset link. Unset (development, tests): a random key made
+    # on first start and kept in <AXOLOTLY_HOME>/secret-key (security/installation_key.py).
+    jwt_secret: str = ""
     jwt_ttl_minutes: int = Field(30, ge=1, le=24 * 60)
     # Keys the HMAC that stores device API keys; falls back to JWT_SECRET when unset.
     device_key_secret: str | None = None
@@ -39,6 +49,9 @@ class Settings(BaseSettings):
     tmdb_base_url: str = "https://api.themoviedb.org/3"
     tmdb_timeout_seconds: float = Field(10.0, gt=0)
     tmdb_max_retries: int = Field(3, ge=0, le=10)
+    # The whole of one TMDB request, its retries and their backoff included: a parent waits at
+    # most this long for a search or an import before a 502 (TMDB_TIMEOUT_SECONDS bounds each try).
+    tmdb_deadline_seconds: float = Field(8.0, gt=0, le=120)
 
     # Client addresses of reverse proxies whose X-Forwarded-For we believe (comma separated).
     trusted_proxies: str = ""
@@ -84,17 +97,22 @@ class Settings(BaseSettings):
     replica_max_lag_seconds: float = Field(10, ge=0)
     # Database gauges of /metrics and /api/admin/db-health are read at most this often.
     db_stats_cache_seconds: float = Field(5, ge=0)
-    # When set, /metrics wants `Authorization: Bearer <token>` (else keep it off the internet).
+    # When set, /metrics wants `Authorization: Bearer <token>`. Production wants it, or
+    # METRICS_PUBLIC=true to say the endpoint is kept off the internet some other way.
     metrics_token: str | None = None
+    metrics_public: bool = False
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secret_outside_development(self) -> "Settings":
+    def _refuse_insecure_settings(self) -> "Settings":
+        for name in ("jwt_secret", "device_key_secret"):
+            if getattr(self, name) in PLACEHOLDER_SECRETS:
+                raise ValueError(f"{name.upper()} is a published placeholder: anyone could sign with it. {HOW_TO_SECRET}")
         if self.env == "production":
-            if self.jwt_secret in PLACEHOLDER_SECRETS or len(self.jwt_secret) < 32:
-                raise ValueError(
-                    "JWT_SECRET must be set to a random value of at least 32 characters "
-                    "when ENV=production (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
-                )
+            problems = production_problems(self)
+            if problems:
+                raise ValueError("ENV=production refuses these settings:\n- " + "\n- ".join(problems))
+        elif not self.jwt_secret:
+            self.jwt_secret = installation_key(Path(self.axolotly_home))
         return self
 
     @property
@@ -116,6 +134,28 @@ class Settings(BaseSettings):
     @property
     def trusted_proxy_set(self) -> frozenset[str]:
         return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
+
+
+HOW_TO_SECRET = "Set a random value, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What production refuses, each naming its setting and why (README "Security")."""
+    problems = []
+    if len(settings.jwt_secret) < MIN_SECRET_LENGTH:
+        problems.append(f"JWT_SECRET must be set to at least {MIN_SECRET_LENGTH} random characters "
+                        f"(production never makes one of its own). {HOW_TO_SECRET}")
+    if settings.device_key_secret is not None and len(settings.device_key_secret) < MIN_SECRET_LENGTH:
+        problems.append(f"DEVICE_KEY_SECRET, when set, must hold at least {MIN_SECRET_LENGTH} random characters. "
+                        f"{HOW_TO_SECRET}")
+    if not settings.cookie_secure:
+        problems.append("COOKIE_SECURE must be true: log-in cookies must never travel over plain HTTP")
+    if not settings.mail_url:
+        problems.append("MAIL_URL must be set: without it, password-reset links are printed to the server log")
+    if not settings.metrics_token and not settings.metrics_public:
+        problems.append("METRICS_TOKEN must be set (or METRICS_PUBLIC=true when /metrics is kept off the "
+                        "internet some other way): its figures describe the service, its database and its load")
+    return problems
 
 
 @lru_cache

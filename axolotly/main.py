@@ -13,7 +13,9 @@ from psycopg_pool import PoolTimeout
 
 from axolotly.accounts.router import router as accounts_router
 from axolotly.admin.router import router as admin_router
+from axolotly.admin.router import unpublish_admin_api_in_production
 from axolotly.catalog.router import router as catalog_router
+from axolotly.catalog import tmdb
 from axolotly import http_errors
 from axolotly.config import get_settings
 from axolotly.devices.router import router as devices_router
@@ -21,7 +23,7 @@ from axolotly.families.packs_router import router as packs_router
 from axolotly.families.requests_router import router as requests_router
 from axolotly.families.router import router as families_router
 from axolotly.ops import metrics
-from axolotly.web import pages
+from axolotly.web import pages, security_headers
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads, pooled_launcher_reads
 from axolotly.launcher.router import router as launcher_router
 from axolotly.ota.router import router as ota_router
@@ -32,7 +34,8 @@ from axolotly.screen_time.router import router as screen_time_router
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """One async pool per worker process for the launcher's hot path (launcher/reads.py)."""
+    """One async pool per worker process for the launcher's hot path (launcher/reads.py); the
+    process's TMDB clients are made on first use and closed here."""
     reads = pooled_launcher_reads()
     await reads.open()
     app.state.launcher_reads = reads
@@ -46,6 +49,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         metrics.worker_stopping()
         await reads.close()
+        await tmdb.process_clients.aclose()
 
 
 def create_app() -> FastAPI:
@@ -63,8 +67,10 @@ def create_app() -> FastAPI:
                    reports_router, admin_router, launcher_router, ota_router, packs_router,
                    requests_router, screen_time_router):
         app.include_router(router)
+    unpublish_admin_api_in_production(app)
 
     http_errors.install(app)
+    security_headers.install(app)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz(reads: Annotated[LauncherReads, Depends(get_launcher_reads)]) -> JSONResponse:

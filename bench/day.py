@@ -227,6 +227,11 @@ class SqlCounter:
             ).fetchone()[0])
 
 
+# What production wants besides its secret (README "Security"), as a bench on this host has it:
+# the fleet talks to the API only (no cookies, no mail), and /metrics stays on localhost.
+PRODUCTION_ON_LOCALHOST = {"COOKIE_SECURE": "true", "MAIL_URL": "smtp://127.0.0.1:25", "METRICS_PUBLIC": "true"}
+
+
 def start_server(url: str, port: int, device_key_secret: str, log) -> subprocess.Popen:
     # Pools per worker: ORM pool + overflow, the launcher's async pool (DB_POOL_SIZE) and 4 for the
     # throttles: 10 + 5 + 10 + 4 here, as the fleet figures in the README were measured (the
@@ -235,7 +240,7 @@ def start_server(url: str, port: int, device_key_secret: str, log) -> subprocess
     # (X-Forwarded-For), not all from 127.0.0.1, whose log-in throttle would refuse them.
     env = {"DB_POOL_SIZE": "10", "DB_MAX_OVERFLOW": "5", **os.environ, "DATABASE_URL": url, "ENV": "production",
            "JWT_SECRET": secrets.token_urlsafe(48), "DEVICE_KEY_SECRET": device_key_secret,
-           "TRUSTED_PROXIES": "127.0.0.1"}
+           "TRUSTED_PROXIES": "127.0.0.1", **PRODUCTION_ON_LOCALHOST}
     server = subprocess.Popen([sys.executable, "-m", "axolotly", "serve", "--host", "127.0.0.1",
                                "--port", str(port), "--workers", str(WORKERS)],
                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -133,8 +133,11 @@ def statements_per_call(headers: dict) -> tuple[int, int, int, int]:
 
 
 def start_server(url: str, port: int) -> subprocess.Popen:
+    # Production's other refusals (README "Security"), as a bench on this host has them: API only
+    # (no cookies, no mail), /metrics on localhost.
     env = dict(os.environ, DATABASE_URL=url, ENV="production", JWT_SECRET=secrets.token_urlsafe(48),
-               DB_POOL_SIZE="10", DB_MAX_OVERFLOW="5")
+               DB_POOL_SIZE="10", DB_MAX_OVERFLOW="5", COOKIE_SECURE="true", MAIL_URL="smtp://127.0.0.1:25",
+               METRICS_PUBLIC="true")
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "axolotly.main:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(WORKERS), "--no-access-log", "--log-level", "warning"],

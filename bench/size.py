@@ -1,4 +1,4 @@
-"""`make bench-size`: bytes per family on N generated families (default 20,000); fails above the budget.
+"""`make bench-size`: bytes per family on N generated families (default 20,000), table by table.
 
 Builds `axolotly_size` in the embedded cluster from the migrations, then generates, in batches
 of set-based INSERT ... SELECT (PostgreSQL does the work; a progress line per batch):
@@ -9,8 +9,10 @@ of set-based INSERT ... SELECT (PostgreSQL does the work; a progress line per ba
   title is in the library through the policy alone (migration 0025), as the app writes it.
 Triggers are off during the load (session_replication_role = replica, as pg_restore does): the
 launcher-version bumps would only add dead rows. Then VACUUM ANALYZE, and it prints the size of
-every table (with indexes and TOAST), bytes per family, the projection for 1M families next to
-the spec's ~10 GB, and EXPLAIN of the per-family hot queries on this data.
+every table (heap with TOAST, indexes, bytes per row and per family), bytes per family, the
+projection for 1M families next to the spec's ~10 GB, and EXPLAIN of the per-family hot queries.
+The schema is the spec's (every column it lists, `id`s included: migration 0027), as the
+migrations build it; "nothing blocked" is NULL, as the app writes it.
 
 The family-owned tables are found in the catalog, not listed here: every table whose foreign keys
 lead to `users` (the family), so a table a later feature adds counts as soon as it exists. Usage
@@ -19,8 +21,9 @@ name or their parent's) and the activity trail (`audit_events`, kept AUDIT_RETEN
 reported apart and not counted against the budget: their size depends on days kept and changes
 made, not on what a family is. The trail is priced per event after the budget.
 
-Exit status 1 when the family-owned bytes per family exceed BUDGET_BYTES_PER_FAMILY (10 GB per
-million families).
+BUDGET_BYTES_PER_FAMILY (10 GB per million families) is a target, not a gate: the spec's schema
+outranks it (issue 21). Above it the bench says so plainly (OVER BUDGET, by how much, where the
+bytes are) and still exits 0.
 
 Usage: python bench/size.py [FAMILIES]
 """
@@ -50,7 +53,7 @@ INSERT INTO titles (tmdb_id, title, media_type, overview, poster_path, backdrop_
 SELECT 5000000 + n, 'Generated title ' || n, CASE WHEN mod(n, 2) = 0 THEN 'tv' ELSE 'movie' END,
        repeat('A family-friendly story about friendship and adventure. ', 4),
        '/p' || md5(n::text) || '.jpg', '/b' || md5(n::text) || '.jpg', date '2015-01-01' + n, '7.5',
-       '["Animation", "Family"]'::jsonb,
+       '[{"id": 16, "name": "Animation"}, {"id": 10751, "name": "Family"}]'::jsonb,  -- the spec's genre objects
        jsonb_build_array((ARRAY['netflix','disney_plus','hulu','prime_video','max'])[1 + mod(n, 5)]),
        'TV-Y', now()
 FROM generate_series(1, %(titles)s::int) n
@@ -184,15 +187,45 @@ def table_sizes(conn: psycopg.Connection) -> tuple[dict[str, int], dict[str, int
     return {name: size for name, size, _ in stats}, {name: rows for name, _, rows in stats}
 
 
+def index_sizes(conn: psycopg.Connection) -> dict[str, int]:
+    """Bytes of all indexes by table (the rest of table_sizes' figure is heap and TOAST)."""
+    stats = conn.execute("SELECT relname, pg_indexes_size(relid) FROM pg_stat_user_tables "
+                         "WHERE schemaname = 'public'").fetchall()
+    return dict(stats)
+
+
+def print_breakdown(conn: psycopg.Connection, tables: list[str], families: int, notes: dict[str, str]) -> None:
+    sizes, rows = table_sizes(conn)
+    indexes = index_sizes(conn)
+    print(f"\n{'table':32} {'rows':>12} {'heap B/fam':>11} {'index B/fam':>12} {'B/row':>7} {'B/family':>9}")
+    for table in tables:
+        total, index = sizes.get(table, 0), indexes.get(table, 0)
+        per_row = total / rows[table] if rows.get(table) else 0
+        print(f"{table:32} {rows.get(table, 0):>12,} {(total - index) / families:>11,.0f} {index / families:>12,.0f} "
+              f"{per_row:>7,.0f} {total / families:>9,.0f}{notes.get(table, '')}")
+
+
+def print_index_breakdown(conn: psycopg.Connection, table: str) -> None:
+    """Where the biggest table's bytes are, per row: its heap and each of its indexes."""
+    rows = max(conn.execute("SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = %s", (table,)).fetchone()[0], 1)
+    parts = conn.execute("""
+        SELECT 'heap (with TOAST)', pg_table_size(%(table)s::regclass)
+        UNION ALL
+        SELECT i.indexrelid::regclass::text, pg_relation_size(i.indexrelid)
+        FROM pg_index i WHERE i.indrelid = %(table)s::regclass
+    """, {"table": table}).fetchall()
+    print(f"\n{table}, bytes per row: " + ", ".join(f"{name} {size / rows:,.0f}" for name, size in parts))
+
+
 def report(url: str, families: int) -> float:
     with connect(url) as conn:
         counted, history = family_tables(conn)
-        sizes, rows = table_sizes(conn)
-        print(f"\n{'table':32} {'rows':>12} {'bytes':>15} {'per family':>11}")
-        for table in counted + history + CATALOG_TABLES:
-            note = "  (history: not counted)" if table in history else "  (shared)" if table in CATALOG_TABLES else ""
-            print(f"{table:32} {rows.get(table, 0):>12,} {sizes.get(table, 0):>15,} "
-                  f"{sizes.get(table, 0) / families:>11,.0f}{note}")
+        sizes, _ = table_sizes(conn)
+        notes = {table: "  (history: not counted)" for table in history}
+        notes.update({table: "  (shared)" for table in CATALOG_TABLES})
+        counted.sort(key=lambda table: -sizes.get(table, 0))
+        print_breakdown(conn, counted + history + CATALOG_TABLES, families, notes)
+        print_index_breakdown(conn, counted[0])
         family_bytes = sum(sizes.get(table, 0) for table in counted)
         catalog_bytes = sum(sizes.get(table, 0) for table in CATALOG_TABLES)
         per_family = family_bytes / families
@@ -236,8 +269,10 @@ def main() -> None:
     per_family = report(url, families)
     report_activity_trail(url, families)
     if per_family > BUDGET_BYTES_PER_FAMILY:
-        print(f"\nFAIL: {per_family:,.0f} bytes per family is over the budget of {BUDGET_BYTES_PER_FAMILY:,}")
-        sys.exit(1)
+        # The spec's columns are not ours to drop (README, "Scale"): say it, do not fail the bench.
+        print(f"\nOVER BUDGET: {per_family:,.0f} bytes per family, {per_family - BUDGET_BYTES_PER_FAMILY:,.0f} over "
+              f"the target of {BUDGET_BYTES_PER_FAMILY:,} (the spec's schema outranks it; breakdown above)")
+        return
     print(f"\nOK: {per_family:,.0f} bytes per family, within the budget of {BUDGET_BYTES_PER_FAMILY:,}")
 
 

@@ -1,9 +1,14 @@
 import os
+import secrets
 
 os.environ.setdefault("ENV", "test")
 os.environ.setdefault("BCRYPT_ROUNDS", "4")
+# A key of this run only (the processes the tests start inherit it): nothing signs with a value
+# written in the repository, and the checkout's own .axolotly/secret-key is left alone.
+os.environ.setdefault("JWT_SECRET", secrets.token_urlsafe(48))
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, event, text
 from sqlalchemy.orm import Session
@@ -14,7 +19,9 @@ from axolotly.db import migrate
 from axolotly.db.replicas import get_read_session
 from axolotly.launcher.reads import SessionLauncherReads, get_launcher_reads
 from axolotly.ops import stats
+from axolotly.screen_time import partitions
 from tests.pg import reset_public_schema, test_server
+from tests.pinned_days import EVERY_KIND_OF_DAY, Clock
 
 
 @pytest.fixture(scope="session")
@@ -144,3 +151,26 @@ def uncached(monkeypatch):
     monkeypatch.setattr("axolotly.ops.metrics.database_stats", fresh)
     yield fresh
     get_settings.cache_clear()
+
+
+@pytest.fixture(params=EVERY_KIND_OF_DAY, ids=lambda day: day.name)
+def clock(request, db):
+    """Time is a fixture: the test runs at noon on a school day, a weekend day and a DST change
+    (tests/pinned_days.py; narrow it with `@pytest.mark.parametrize("clock", [...], indirect=True)`).
+
+    time-machine moves Python's clock only, not PostgreSQL's now(): screen time hands Python's
+    time to its queries, and what SQL times itself (pairing codes, throttles) is measured against
+    now() on both ends. The pinned month's watch-history partition is made in the test's
+    transaction (the migration made those around the real date).
+    """
+    with time_machine.travel(request.param.noon, tick=False) as traveller:
+        partitions.make_ahead(db, request.param.noon)
+        yield Clock(request.param, traveller)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock_first(request):
+    """A test on a pinned clock has it from its first fixture on: a token signed at the real time
+    would be "not yet valid" at a pinned instant in the past, whatever order the test names them."""
+    if "clock" in request.fixturenames:
+        request.getfixturevalue("clock")

@@ -1,5 +1,7 @@
 """Backups through the real CLI: pg_dump, list, restore into a fresh database, identical tables."""
 
+import os
+import stat
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -61,6 +63,36 @@ def test_a_corrupted_backup_is_refused(filled_database, server_url, tmp_path):
     refused = run_axolotly("db", "restore", str(backup.path), "--into", target, env=env)
     assert refused.returncode == 1 and "checksum" in refused.stderr
     assert "CHECKSUM MISMATCH" in run_axolotly("db", "backups", env=env).stdout
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_backups_are_readable_by_their_owner_only(filled_database, tmp_path):
+    directory = tmp_path / "backups"
+    previous = os.umask(0o022)  # an ordinary umask: left alone, files come out world-readable
+    try:
+        made = run_axolotly("db", "backup", env={"DATABASE_URL": filled_database, "BACKUP_DIR": str(directory)})
+    finally:
+        os.umask(previous)
+    assert made.returncode == 0, made.stderr
+    [backup] = list_backups(directory)
+    assert (mode(directory), mode(backup.path), mode(backup.checksum_file)) == (0o700, 0o600, 0o600)
+
+
+def test_a_backup_without_its_checksum_file_is_restored_only_with_no_verify(filled_database, server_url, tmp_path):
+    env = {"DATABASE_URL": filled_database, "BACKUP_DIR": str(tmp_path)}
+    assert run_axolotly("db", "backup", env=env).returncode == 0
+    [backup] = list_backups(tmp_path)
+    backup.checksum_file.unlink()
+    target = recreate_database(server_url, "axolotly_backup_target")
+    refused = run_axolotly("db", "restore", str(backup.path), "--into", target, env=env)
+    assert refused.returncode == 1 and "no checksum file" in refused.stderr and "--no-verify" in refused.stderr
+    assert table_fingerprints(target) == {}, "nothing restored"
+    restored = run_axolotly("db", "restore", str(backup.path), "--into", target, "--no-verify", env=env)
+    assert restored.returncode == 0, restored.stderr
+    assert table_fingerprints(target) == table_fingerprints(filled_database)
 
 
 def test_a_failing_backup_exits_non_zero_with_the_reason(tmp_path):

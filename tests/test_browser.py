@@ -57,9 +57,14 @@ def browser():
 
 
 def new_page(browser, base: str, outside: list[str]) -> Page:
+    """A fresh browser tab; `outside` collects every request to another host and every
+    Content-Security-Policy violation (the browser reports those on the console), which the
+    tests expect to stay empty."""
     context = browser.new_context(base_url=base, viewport={"width": 1200, "height": 900})
     page = context.new_page()
     page.on("request", lambda request: None if request.url.startswith(base) else outside.append(request.url))
+    page.on("console", lambda message: outside.append(f"CSP violation: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text else None)
     return page
 
 

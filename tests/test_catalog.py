@@ -6,9 +6,9 @@ from sqlalchemy import func, select, text
 from axolotly.catalog import tags
 from axolotly.catalog.deps import get_catalog_source
 from axolotly.catalog.offline import OfflineCatalog
-from axolotly.catalog.service import load_episodes, upsert_title
+from axolotly.catalog.service import show_tmdb_id, upsert_episodes, upsert_title
 from axolotly.catalog.sources import CatalogTitle
-from axolotly.catalog.tmdb import TmdbClient
+from axolotly.catalog.tmdb import AsyncTmdbClient, TmdbClient
 from axolotly.config import Settings
 from axolotly.errors import Conflict, UpstreamUnavailable
 from axolotly.models import Episode
@@ -19,6 +19,14 @@ from tests.tmdb_fixtures import (BASE, MOVIE_DETAIL, MOVIE_DETAIL_WITHOUT_US, SE
 
 def tmdb(**overrides) -> TmdbClient:
     return TmdbClient(Settings(tmdb_api_key="test-key", **overrides), sleep=lambda seconds: None)
+
+
+def async_tmdb(**overrides) -> AsyncTmdbClient:
+    """What the routes ask (awaited), for `dependency_overrides[get_catalog_source]`."""
+    async def no_wait(seconds):
+        return None
+
+    return AsyncTmdbClient(Settings(tmdb_api_key="test-key", **overrides), sleep=no_wait)
 
 
 @respx.mock
@@ -87,7 +95,7 @@ def test_gives_up_after_retries_with_a_502_for_the_parent(client):
     respx.get(f"{BASE}/search/multi").mock(return_value=httpx.Response(500))
     with pytest.raises(UpstreamUnavailable):
         tmdb().search("x")
-    client.app.dependency_overrides[get_catalog_source] = lambda: tmdb()
+    client.app.dependency_overrides[get_catalog_source] = lambda: async_tmdb()
     parent = sign_up(client)
     response = client.get("/api/parent/catalog/search", params={"q": "bluey"}, headers=auth(parent))
     assert response.status_code == 502 and "TMDB" in response.json()["detail"]
@@ -96,7 +104,7 @@ def test_gives_up_after_retries_with_a_502_for_the_parent(client):
 @respx.mock
 def test_import_upserts_on_tmdb_id(client, db):
     respx.get(f"{BASE}/tv/82728").mock(return_value=httpx.Response(200, json=TV_DETAIL))
-    client.app.dependency_overrides[get_catalog_source] = lambda: tmdb()
+    client.app.dependency_overrides[get_catalog_source] = lambda: async_tmdb()
     parent = sign_up(client)
     first = client.post("/api/parent/catalog/titles", json={"tmdb_id": 82728, "media_type": "tv"}, headers=auth(parent))
     assert first.status_code == 201
@@ -119,8 +127,8 @@ def test_offline_search_and_episode_upsert(client, db):
     assert [r["title"] for r in results] == ["Peppa Pig"] and results[0]["title_id"] is None
     imported = client.post("/api/parent/catalog/titles", json={"tmdb_id": results[0]["tmdb_id"], "media_type": "tv"},
                            headers=auth(parent)).json()
-    loaded = load_episodes(db, OfflineCatalog(), imported["id"])
-    assert loaded == 10 and load_episodes(db, OfflineCatalog(), imported["id"]) == 10
+    episodes = OfflineCatalog().get_episodes(show_tmdb_id(db, imported["id"]))
+    assert upsert_episodes(db, imported["id"], episodes) == 10 and upsert_episodes(db, imported["id"], episodes) == 10
     count = db.execute(select(func.count()).select_from(Episode).where(Episode.title_id == imported["id"])).scalar_one()
     assert count == 10
     detail = client.get(f"/api/parent/catalog/titles/{imported['id']}", headers=auth(parent)).json()

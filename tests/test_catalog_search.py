@@ -1,6 +1,7 @@
 """The catalog's typo-tolerant search (pg_trgm, migration 0024) through the API and the page, on
 the offline source and on TMDB (faked), and the catalog's landing page: the library and popular titles."""
 
+import asyncio
 import html
 
 import httpx
@@ -10,11 +11,12 @@ import respx
 from sqlalchemy import text
 
 from axolotly.catalog.deps import get_catalog_source
-from axolotly.catalog.service import popular_ranking, search
+from axolotly.catalog.service import ask_source, popular_ranking, search_hits
 from axolotly.catalog.offline import OfflineCatalog
+from axolotly.catalog.sources import AwaitableSource
 from tests.api import auth, offline_title, sign_up
 from tests.pg import libpq_url
-from tests.test_catalog import tmdb
+from tests.test_catalog import async_tmdb
 from tests.test_library_pages import logged_in_parent
 from tests.test_pages import csrf
 from tests.tmdb_fixtures import BASE, SEARCH_MULTI
@@ -87,13 +89,14 @@ def test_symbols_only_never_reach_the_source(db):
         def search(self, query, media_type=None):
             raise AssertionError(f"the source was asked for {query!r}")
 
-    assert search(db, Refusing(), "%_%") == []
+    assert asyncio.run(ask_source(AwaitableSource(Refusing()), "%_%")) == []
+    assert search_hits(db, "%_%", []) == []
 
 
 @respx.mock
 def test_tmdb_results_come_first_and_catalog_look_alikes_follow_once(client, db):
     route = respx.get(f"{BASE}/search/multi").mock(return_value=httpx.Response(200, json=SEARCH_MULTI))
-    client.app.dependency_overrides[get_catalog_source] = lambda: tmdb()
+    client.app.dependency_overrides[get_catalog_source] = lambda: async_tmdb()
     bluey = offline_title(db, "Bluey", with_episodes=False)  # tmdb 82728: TMDB's Bluey is this row
     toy_story = offline_title(db, "Toy Story", with_episodes=False)  # TMDB did not answer it
     parent = sign_up(client)

@@ -21,6 +21,8 @@ def test_production_refuses_placeholder_jwt_secret(monkeypatch):
     from axolotly.config import Settings
 
     monkeypatch.setenv("ENV", "production")
+    for name, value in {"COOKIE_SECURE": "true", "MAIL_URL": "smtp://mail.example", "METRICS_PUBLIC": "true"}.items():
+        monkeypatch.setenv(name, value)  # production's other refusals: tests/test_secure_defaults.py
     monkeypatch.delenv("JWT_SECRET", raising=False)
     with pytest.raises(ValidationError, match="JWT_SECRET"):
         Settings()

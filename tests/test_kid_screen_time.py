@@ -1,7 +1,8 @@
 """The kid web launcher enforces screen time like any launcher: a friendly "time's up" or
-"bedtime" screen instead of titles, and it logs its own viewing time."""
+"bedtime" screen instead of titles, and it logs its own viewing time. What depends on the day
+runs on a pinned clock (`clock`: a school day, a weekend, a DST change)."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
@@ -13,9 +14,7 @@ from axolotly.web.kid_pages import _back_at
 from tests.api import auth
 from tests.test_kid_pages import family, signed_in  # noqa: F401 (fixture)
 from tests.test_pages import csrf
-from tests.test_screen_time_api import midday_zone
-
-UTC = timezone.utc
+from tests.test_screen_time_api import use_zone
 
 
 def limits(client, family, **settings):
@@ -26,7 +25,7 @@ def limits(client, family, **settings):
     assert response.status_code == 200, response.text
 
 
-def test_no_time_left_shows_times_up_instead_of_titles(client, db, family):
+def test_no_time_left_shows_times_up_instead_of_titles(client, db, family, clock):
     browser = signed_in(client, family)
     launcher = f"/kids/{family['emma']['id']}/launcher"
     assert "Sunny Days" in browser.get(launcher).text
@@ -40,30 +39,28 @@ def test_no_time_left_shows_times_up_instead_of_titles(client, db, family):
     assert "Sunny Days" in browser.get(launcher).text  # a parent's bonus opens it again at once
 
 
-def test_bedtime_shows_when_the_shows_come_back(client, db, family):
+def test_bedtime_shows_when_the_shows_come_back(client, db, family, clock):
     browser = signed_in(client, family)
-    zone = midday_zone()  # about noon there: a window of now ± 1 hour stays within the day
-    client.put("/api/parent/family", json={"time_zone": zone}, headers=auth(family["parent"]))
-    now = datetime.now(ZoneInfo(zone))
-    start, end = (now - timedelta(hours=1)).strftime("%H:%M"), (now + timedelta(hours=1)).strftime("%H:%M")
-    window = {"start": start, "end": end}
+    use_zone(client, family["parent"], clock.zone)
+    window = {"start": "11:00", "end": "13:15"}  # around the pinned noon, on the family's clock
     limits(client, family, school_day_bedtime=window, weekend_bedtime=window)
     page = browser.get(f"/kids/{family['emma']['id']}/launcher").text
-    assert "bedtime, Emma!" in page and f"be back at {end}" in page and "Sunny Days" not in page
+    assert "bedtime, Emma!" in page and "be back at 13:15" in page and "Sunny Days" not in page
 
 
-def test_the_web_launcher_logs_its_own_viewing_time(client, db, family):
+def test_the_web_launcher_logs_its_own_viewing_time(client, db, family, clock):
     browser = signed_in(client, family)
+    use_zone(client, family["parent"], clock.zone)
     kid, show = family["emma"], family["show"]
     page = browser.get(f"/kids/{kid['id']}/titles/{show.id}").text
     assert f'data-usage-url="/kids/{kid["id"]}/usage"' in page and f'data-app-id="{show.id}"' in page
-    started = (datetime.now(UTC) - timedelta(minutes=20)).replace(microsecond=0).isoformat()
-    form = {"app_id": str(show.id), "app_name": "Sunny Days", "started_at": started, "seconds": "900",
+    form = {"app_id": str(show.id), "app_name": "Sunny Days", "seconds": "900",
             "csrf_token": csrf(browser, f"/kids/{kid['id']}/launcher")}
     assert browser.post(f"/kids/{kid['id']}/usage", data=form).status_code == 204
     assert browser.post(f"/kids/{kid['id']}/usage", data=form).status_code == 204  # a retry counts once
     row = db.execute(select(usage_sessions)).one()
     assert (row.title_id, row.seconds) == (show.id, 900) and row.device_id is not None
+    assert (row.started_at, row.ended_at) == (clock.now - timedelta(seconds=900), clock.now)  # the last 900 s
     stats = client.get(f"/api/parent/kids/{kid['id']}/usage", headers=auth(family["parent"])).json()
     assert sum(day["minutes"] for day in stats["days"]) == 15
 

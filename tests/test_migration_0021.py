@@ -1,10 +1,10 @@
 """Migration 0021 (storage diet) keeps every launcher, every device key and every constraint's meaning.
 
 A database at revision 0020 gets a family as 0020 stored it (policies with and without blocked
-episodes, a selection, a paired device with its hex key digest). After `upgrade head` the launcher
+episodes, a selection, a paired device with its hex key digest). After `upgrade 0021` the launcher
 renders the same JSON with the same version, the device's key still matches, "nothing blocked"
 is NULL, and the slimmer tables refuse what the old ones refused. `downgrade 0020` gives the old
-shapes back.
+shapes back. (Migration 0027 gives the spec's ids and '[]' back: tests/test_migration_0027.py.)
 """
 
 import psycopg
@@ -64,7 +64,7 @@ def test_upgrade_keeps_launchers_and_device_keys(at_0020):
     with psycopg.connect(libpq_url(at_0020), autocommit=True) as conn:
         ids = populate(conn)
         before = launcher(conn, ids)
-    migrate.upgrade(at_0020)
+    migrate.upgrade(at_0020, "0021")
     with psycopg.connect(libpq_url(at_0020), autocommit=True) as conn:
         assert launcher(conn, ids) == before
         assert "Bluey 1" in before[1] and "Bluey 2" not in before[1] and "Moana" in before[1]
@@ -92,7 +92,7 @@ def test_upgrade_keeps_launchers_and_device_keys(at_0020):
 def test_the_slimmer_tables_refuse_what_the_old_ones_did(at_0020, statement, error):
     with psycopg.connect(libpq_url(at_0020), autocommit=True) as conn:
         ids = populate(conn)
-    migrate.upgrade(at_0020)
+    migrate.upgrade(at_0020, "0021")
     with psycopg.connect(libpq_url(at_0020), autocommit=True) as conn:
         with pytest.raises(error):
             conn.execute(statement, ids)
@@ -101,7 +101,7 @@ def test_the_slimmer_tables_refuse_what_the_old_ones_did(at_0020, statement, err
 def test_downgrade_gives_the_old_shapes_back(at_0020):
     with psycopg.connect(libpq_url(at_0020), autocommit=True) as conn:
         ids = populate(conn)
-    migrate.upgrade(at_0020)
+    migrate.upgrade(at_0020, "0021")
     migrate.downgrade(at_0020, "0020")
     with psycopg.connect(libpq_url(at_0020), autocommit=True) as conn:
         blocked = dict(conn.execute("SELECT title_id, blocked_episodes FROM kid_profiles_titles").fetchall())

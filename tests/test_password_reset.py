@@ -149,7 +149,7 @@ def test_reset_requests_are_throttled_for_known_and_unknown_addresses_alike(clie
 
 def test_production_builds_links_only_from_public_url(client, inbox, settings_env):
     parent = sign_up(client)
-    settings_env(ENV="production", JWT_SECRET="p" * 40)
+    settings_env(ENV="production", JWT_SECRET="p" * 40, COOKIE_SECURE="true", METRICS_PUBLIC="true")
     for email in (parent["email"], "nobody-here@example.com"):
         refused = client.post("/api/parent/auth/password-reset", json={"email": email})
         assert refused.status_code == 503 and "PUBLIC_URL" in refused.json()["detail"]

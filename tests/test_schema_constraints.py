@@ -8,7 +8,15 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from axolotly.models import (
-    ContentReport, Device, EpisodeLink, KidProfile, KidProfileTitle, PairingCode, Title, User,
+    ContentReport,
+    Device,
+    EpisodeLink,
+    KidProfile,
+    KidProfileTitle,
+    PairingCode,
+    StreamingServiceSelection,
+    Title,
+    User,
 )
 from tests.factories import make_episode, make_family, make_kid, make_title
 
@@ -26,7 +34,7 @@ def assert_refused(db, row):
 def assert_accepted(db, row):
     db.add(row)
     db.flush()
-    assert inspect(row).identity is not None  # stored, whatever its key (policies have no id)
+    assert inspect(row).identity is not None
 
 
 @pytest.mark.parametrize(
@@ -103,6 +111,39 @@ def test_second_policy_for_same_kid_and_title_is_refused(db):
     assert_refused(db, KidProfileTitle(kid_profile_id=kid.id, title_id=title.id, policy="deny"))
 
 
+@pytest.mark.parametrize("blocked,ok", [
+    ("NULL", True), ("'[]'", True), ("'[12, 13]'", True), ("'null'", True),  # the spec's shape and the app's
+    ("'{}'", False), ("'12'", False), ("'\"12\"'", False),  # SQL's @> and Python would read these apart
+])
+def test_blocked_episodes_is_an_array_or_nothing(db, blocked, ok):
+    kid = make_kid(db, make_family(db))
+    title = make_title(db, media_type="tv")
+    statement = text("INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy, blocked_episodes) "
+                     f"VALUES (:kid, :title, 'allow', {blocked}) RETURNING id")
+    savepoint = db.begin_nested()
+    if ok:
+        assert db.execute(statement, {"kid": kid.id, "title": title.id}).scalar_one() > 0  # the spec's SERIAL id
+    else:
+        with pytest.raises(IntegrityError):
+            db.execute(statement, {"kid": kid.id, "title": title.id})
+    savepoint.rollback()
+
+
+def test_policies_and_selections_have_the_spec_serial_ids(db):
+    family = make_family(db)
+    kid, title = make_kid(db, family), make_title(db)
+    first = db.execute(text("INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy) "
+                            "VALUES (:kid, :title, 'allow') RETURNING id"), {"kid": kid.id, "title": title.id}).scalar_one()
+    second = db.execute(text("INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy) "
+                             "VALUES (:kid, :title, 'deny') RETURNING id"),
+                        {"kid": make_kid(db, family).id, "title": title.id}).scalar_one()
+    assert second > first
+    selection = db.execute(text("INSERT INTO streaming_service_selection (family_id, selected_services) "
+                                "VALUES (:family, '[\"netflix\"]') RETURNING id"), {"family": family.id}).scalar_one()
+    assert isinstance(selection, int)
+    assert_refused(db, StreamingServiceSelection(family_id=family.id, selected_services=["hulu"]))
+
+
 def test_duplicate_device_id_is_refused(db):
     family = make_family(db)
     db.add(Device(device_id="dev-1", family_id=family.id))
@@ -127,3 +168,22 @@ def test_timestamps_are_stored_with_time_zone(db):
         "WHERE table_name = 'users' AND column_name = 'created_at'"
     )).scalar_one()
     assert column_type == "timestamp with time zone"
+
+
+# Foreign keys without an index leading with their columns: deleting the row they point at scans the
+# whole table (ON DELETE CASCADE / SET NULL). Known and left for their owners: both are per-family
+# tables written rarely (invitations accepted, kids' requests answered).
+UNINDEXED_FOREIGN_KEYS_ALLOWED = {("family_invitations", "accepted_by"), ("title_requests", "answered_by")}
+
+
+def test_foreign_keys_have_an_index_for_their_delete_action(db):
+    unindexed = set(db.execute(text("""
+        SELECT c.conrelid::regclass::text, a.attname
+        FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
+          AND c.conrelid::regclass::text NOT LIKE 'procrastinate%'
+          AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid
+                          AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] = c.conkey)
+    """)).all())
+    assert ("family_titles", "added_by") not in unindexed  # deleting a co-parent's account scanned the library
+    assert unindexed <= UNINDEXED_FOREIGN_KEYS_ALLOWED, unindexed - UNINDEXED_FOREIGN_KEYS_ALLOWED

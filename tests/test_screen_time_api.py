@@ -1,7 +1,8 @@
 """Screen time and usage through the API: the parent's settings and bonus time, the launcher's
-time-limits / stats / usage-logs (both bodies), idempotent logs, bad input, other families."""
+time-limits / stats / usage-logs (both bodies), idempotent logs, bad input, other families.
+What depends on the day runs on a pinned clock (`clock`: a school day, a weekend, a DST change)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select, text
@@ -9,15 +10,12 @@ from sqlalchemy import func, select, text
 from axolotly.models import AuditEvent, FamilyTitle, KidProfile, usage_sessions
 from tests.api import add_kid, auth, offline_title, sign_up
 from tests.launcher_helpers import assign, device_row_id, pair_device
+from tests.pinned_days import DST_CHANGE_DAY, SCHOOL_DAY, iso
 
 UTC = timezone.utc
 SETTINGS = {"enabled": True, "school_day_limit_minutes": 90, "weekend_limit_minutes": 120,
             "school_day_bedtime": {"start": "19:30", "end": "07:00"},
             "weekend_bedtime": {"start": "20:30", "end": "08:00"}}
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 @pytest.fixture
@@ -40,10 +38,9 @@ def log(client, device, minutes=30, start=None, app_id="123", name="Bluey"):
         "durationMinutes": minutes})
 
 
-def midday_zone() -> str:
-    """A fixed-offset zone where it is about noon now: "today" has room before and after, whenever the test runs."""
-    offset = 12 - datetime.now(UTC).hour  # -11 .. +12
-    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"  # POSIX names: the sign is inverted
+def use_zone(client, parent, zone: str) -> None:
+    response = client.put("/api/parent/family", json={"time_zone": zone}, headers=auth(parent))
+    assert response.status_code == 200, response.text
 
 
 def stored_sessions(db) -> int:
@@ -114,29 +111,35 @@ def test_time_limits_for_an_unassigned_device_are_all_null(client):
     assert log(client, device).status_code == 404
 
 
-def test_time_limits_follow_the_settings_and_bonus_time(client, family, db):
+def test_time_limits_follow_the_settings_and_bonus_time(client, family, db, clock):
     parent, kid, device = family
+    use_zone(client, parent, clock.zone)
     body = client.get("/api/time-limits", headers=device).json()
     assert body == {"dailyLimitMinutes": None, "bedtimeStart": None, "bedtimeEnd": None, "scheduleEnabled": False,
-                    "timeZone": "UTC", "allowedNow": True, "nextChangeAt": None, "reason": None}
+                    "timeZone": clock.zone, "allowedNow": True, "nextChangeAt": None, "reason": None}
     assert client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 15},
                        headers=auth(parent)).status_code == 409  # no limit: bonus would change nothing
-    put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 60, "weekend_limit_minutes": 60})
+    put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 60, "weekend_limit_minutes": 75})
     limits = client.get("/api/time-limits", headers=device).json()
-    assert limits["scheduleEnabled"] is True and limits["dailyLimitMinutes"] == 60
-    assert limits["bedtimeStart"] in ("19:30", "20:30") and limits["nextChangeAt"].endswith("Z")
+    bedtime = SETTINGS["weekend_bedtime" if clock.is_weekend else "school_day_bedtime"]
+    assert limits["scheduleEnabled"] is True and limits["dailyLimitMinutes"] == (75 if clock.is_weekend else 60)
+    assert (limits["bedtimeStart"], limits["bedtimeEnd"]) == (bedtime["start"], bedtime["end"])
+    # Bedtime at the family's wall-clock time: on the DST day Berlin's 20:30 is 18:30Z, not 19:30Z.
+    assert limits["nextChangeAt"] == iso(clock.at(time.fromisoformat(bedtime["start"])))
     granted = client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 30}, headers=auth(parent))
     assert granted.status_code == 200 and granted.json()["today"]["bonus_minutes"] == 30
     client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 15}, headers=auth(parent))
-    assert client.get("/api/time-limits", headers=device).json()["dailyLimitMinutes"] == 105
+    with_bonus = client.get("/api/time-limits", headers=device).json()
+    assert with_bonus["dailyLimitMinutes"] == limits["dailyLimitMinutes"] + 45
     assert client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 0},
                        headers=auth(parent)).status_code == 422
     assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "bonus_time")) == 2
 
 
-def test_time_limits_read_the_sessions_only_under_a_daily_limit(client, family, db, count_statements):
+def test_time_limits_read_the_sessions_only_under_a_daily_limit(client, family, db, count_statements, clock):
     """The launcher polls /api/time-limits: without a limit today its answer cannot depend on time used."""
     parent, kid, device = family
+    use_zone(client, parent, clock.zone)
     log(client, device, minutes=50)
     reads_sessions = lambda: any("usage_sessions" in statement for statement in count_statements.statements)  # noqa: E731
     count_statements.statements.clear()
@@ -149,12 +152,13 @@ def test_time_limits_read_the_sessions_only_under_a_daily_limit(client, family, 
     assert reads_sessions() and limits["allowedNow"] is False and limits["reason"] == "limit_reached"
 
 
-def test_both_usage_bodies_are_stored_and_a_retry_counts_once(client, family, db):
+def test_both_usage_bodies_are_stored_and_a_retry_counts_once(client, family, db, clock):
     parent, kid, device = family
-    client.put("/api/parent/family", json={"time_zone": midday_zone()}, headers=auth(parent))
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    use_zone(client, parent, clock.zone)
+    start = clock.now - timedelta(hours=2)
     assert log(client, device, 30, start).json() == {"success": True, "message": "Usage logged successfully"}
     assert log(client, device, 30, start).status_code == 200  # the same log again
+    # The short body's timestamp is when the session ended: this one ran 10 minutes before it.
     second = {"app_id": "456", "duration_seconds": 600, "timestamp": iso(start + timedelta(minutes=40))}
     assert client.post("/api/usage-logs", json=second, headers=device).status_code == 200
     assert client.post("/api/usage-logs", json=second, headers=device).status_code == 200
@@ -162,6 +166,44 @@ def test_both_usage_bodies_are_stored_and_a_retry_counts_once(client, family, db
     stats = client.get("/api/stats", headers=device).json()
     assert stats["timeUsedToday"] == 40
     assert stats["timeRemainingToday"] is None
+    ends = db.execute(select(usage_sessions.c.started_at, usage_sessions.c.ended_at)
+                      .where(usage_sessions.c.app_id == "456")).one()
+    assert tuple(ends) == (start + timedelta(minutes=30), start + timedelta(minutes=40))
+
+
+def test_the_field_launchers_log_sent_as_the_kid_stops_is_the_session_before_it(client, family, db, clock):
+    """Launcher contract 2.1: the field's launcher sends `Instant.now()` when the kid stops watching."""
+    parent, kid, device = family
+    use_zone(client, parent, clock.zone)
+    put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 60, "weekend_limit_minutes": 60,
+                                          "school_day_bedtime": None, "weekend_bedtime": None})
+    clock.shift(timedelta(milliseconds=250))
+    sent = clock.now
+    as_java_sends_it = sent.isoformat(timespec="milliseconds").replace("+00:00", "Z")  # Instant.toString()
+    body = {"app_id": "123", "duration_seconds": 1800, "timestamp": as_java_sends_it}
+    response = client.post("/api/usage-logs", json=body, headers=device)
+    assert (response.status_code, response.json()) == (200, {"success": True, "message": "Usage logged successfully"})
+    assert client.post("/api/usage-logs", json=body, headers=device).status_code == 200  # a retry counts once
+    session = db.execute(select(usage_sessions.c.started_at, usage_sessions.c.ended_at, usage_sessions.c.seconds)).one()
+    assert tuple(session) == (sent - timedelta(seconds=1800), sent, 1800)
+    stats = client.get("/api/stats", headers=device).json()
+    assert (stats["timeUsedToday"], stats["timeRemainingToday"]) == (30, 30)
+
+
+def test_todays_time_counts_from_the_familys_midnight_even_on_a_dst_day(client, family, db, clock):
+    """A session from 23:00 yesterday to 03:00 on the family's clock counts its part after midnight:
+    three hours, but two on the day Berlin's clocks skip from 02:00 to 03:00."""
+    parent, kid, device = family
+    use_zone(client, parent, clock.zone)
+    put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 240, "weekend_limit_minutes": 240,
+                                          "school_day_bedtime": None, "weekend_bedtime": None})
+    yesterday = clock.today - timedelta(days=1)
+    start, end = clock.at(time(23), yesterday), clock.at(time(3))
+    assert client.post("/api/usage-logs", headers=device, json={
+        "appId": "7", "startTime": iso(start), "endTime": iso(end)}).status_code == 200
+    counted = 120 if clock.day is DST_CHANGE_DAY else 180
+    stats = client.get("/api/stats", headers=device).json()
+    assert (stats["timeUsedToday"], stats["timeRemainingToday"]) == (counted, 240 - counted)
 
 
 def test_stats_count_the_titles_of_the_launcher_this_process_rendered(client, family, db, count_statements):
@@ -178,7 +220,7 @@ def test_stats_count_the_titles_of_the_launcher_this_process_rendered(client, fa
     assert client.get("/api/stats", headers=device).json()["totalAppsEnabled"] == 2
 
 
-def test_stats_sum_the_kids_day_across_devices_and_name_the_most_watched_title(client, family, db):
+def test_stats_sum_the_kids_day_across_devices_and_name_the_most_watched_title(client, family, db, clock):
     parent, kid, device = family
     tablet = pair_device(client, parent)
     assign(client, parent, device_row_id(client, parent, tablet), kid["id"])
@@ -187,8 +229,8 @@ def test_stats_sum_the_kids_day_across_devices_and_name_the_most_watched_title(c
     db.flush()
     put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 100, "weekend_limit_minutes": 100,
                                           "school_day_bedtime": None, "weekend_bedtime": None})
-    client.put("/api/parent/family", json={"time_zone": midday_zone()}, headers=auth(parent))
-    first = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=50)
+    use_zone(client, parent, clock.zone)
+    first = clock.now - timedelta(minutes=50)
     log(client, device, 10, first, app_id=str(bluey.id), name="")
     log(client, tablet, 10, first, app_id=str(bluey.id), name="")  # another device, same minute: its own session
     log(client, tablet, 5, first + timedelta(minutes=12), app_id="com.example.game", name="A game")
@@ -234,15 +276,17 @@ def test_bad_logs_are_400_and_store_nothing(client, family, db, body):
     assert stored_sessions(db) == 0
 
 
-def test_parent_usage_report_per_day_and_title(client, family, db):
+def test_parent_usage_report_per_day_and_title(client, family, db, clock):
     parent, kid, device = family
-    client.put("/api/parent/family", json={"time_zone": "America/New_York"}, headers=auth(parent))
-    now = datetime.now(UTC).replace(microsecond=0)
+    use_zone(client, parent, clock.zone)
+    now = clock.now
     log(client, device, 20, now - timedelta(days=2), app_id="77", name="Tubi movie")
     log(client, device, 10, now - timedelta(days=2, hours=1), app_id="77", name="Tubi movie")
     report = client.get(f"/api/parent/kids/{kid['id']}/usage", headers=auth(parent)).json()
-    assert report["time_zone"] == "America/New_York" and len(report["days"]) == 7
+    assert report["time_zone"] == clock.zone and len(report["days"]) == 7
+    assert report["days"][-1]["day"] == clock.today.isoformat()
     watched = [day for day in report["days"] if day["minutes"]]
+    assert [day["day"] for day in watched] == [(clock.today - timedelta(days=2)).isoformat()]
     assert sum(day["minutes"] for day in watched) == 30
     assert sum(day["sessions"] for day in watched) == 2
     assert watched[0]["titles"][0]["name"] == "Tubi movie"
@@ -266,6 +310,7 @@ def test_deleting_a_kid_takes_their_history(client, family, db):
 def test_a_far_future_or_ancient_date_is_a_400_not_a_crash(client, family, db):
     _, kid, device = family
     for body in ({"app_id": "1", "duration_seconds": 3600, "timestamp": "9999-12-31T23:30:00Z"},
+                 {"app_id": "1", "duration_seconds": 3600, "timestamp": "0001-01-01T00:10:00Z"},
                  {"appId": "1", "startTime": "9999-12-31T23:30:00Z", "durationMinutes": 60},
                  {"appId": "1", "startTime": "0001-01-01T00:00:00Z", "endTime": "0001-01-01T00:10:00Z"}):
         assert client.post("/api/usage-logs", json=body, headers=device).status_code == 400, body
@@ -287,14 +332,13 @@ def test_a_long_title_name_is_cut_to_fit_never_refused(client, family, db):
     assert db.scalar(select(usage_sessions.c.app_name)) == "B" * 200
 
 
-def test_a_session_resent_longer_grows_and_the_rollup_follows(client, family, db):
+def test_a_session_resent_longer_grows_and_the_rollup_follows(client, family, db, clock):
     parent, kid, device = family
-    client.put("/api/parent/family", json={"time_zone": midday_zone()}, headers=auth(parent))
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
-    body = {"app_id": "9", "duration_seconds": 60, "timestamp": iso(start)}
-    for seconds in (60, 1800, 600):  # a launcher reporting as it goes, then a stale retry
-        assert client.post("/api/usage-logs", json={**body, "duration_seconds": seconds},
-                           headers=device).status_code == 200
+    use_zone(client, parent, clock.zone)
+    start = clock.now - timedelta(hours=1)
+    for seconds in (60, 1800, 600):  # a launcher reporting as it goes (same start), then a stale retry
+        body = {"app_id": "9", "duration_seconds": seconds, "timestamp": iso(start + timedelta(seconds=seconds))}
+        assert client.post("/api/usage-logs", json=body, headers=device).status_code == 200
     assert db.execute(select(usage_sessions.c.seconds)).scalars().all() == [1800]
     assert db.scalar(text("SELECT sum(seconds) FROM usage_daily")) == 1800
     assert db.scalar(text("SELECT sum(sessions) FROM usage_daily")) == 1
@@ -310,7 +354,8 @@ def test_a_month_without_a_partition_is_a_503_and_stores_nothing(client, family,
     assert response.status_code == 503 and "Retry-After" in response.headers
 
 
-def test_today_follows_the_familys_zone_now_even_after_a_change(client, family, db):
+@pytest.mark.parametrize("clock", [SCHOOL_DAY], indirect=True)  # its month's partition, for the rows below
+def test_today_follows_the_familys_zone_now_even_after_a_change(client, family, db, clock):
     from axolotly.screen_time import service
 
     parent, kid, device = family

@@ -1,15 +1,17 @@
 """Screen time as pages: one settings form in clear words, bonus buttons, the watch history with
-its server-drawn chart; refused forms write nothing; another family's kid is not found."""
+its server-drawn chart; refused forms write nothing; another family's kid is not found. What
+depends on the day runs on a pinned clock (`clock`: a school day, a weekend, a DST change)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from axolotly.models import KidProfile
 from tests.api import add_kid, auth
 from tests.launcher_helpers import assign, device_row_id, pair_device
+from tests.pinned_days import iso
 from tests.test_library_pages import logged_in_parent
 from tests.test_pages import csrf
+from tests.test_screen_time_api import use_zone
 
-UTC = timezone.utc
 FORM = {"enabled": "1", "school_day_limit": "90", "weekend_limit": "",
         "school_day_bedtime_start": "19:30", "school_day_bedtime_end": "07:00",
         "weekend_bedtime_start": "", "weekend_bedtime_end": ""}
@@ -20,8 +22,9 @@ def post_form(client, path, data, page):
                        headers={"referer": f"http://testserver{page}"}, follow_redirects=False)
 
 
-def test_settings_form_says_the_rules_in_words(client, db):
+def test_settings_form_says_the_rules_in_words(client, db, clock):
     parent = logged_in_parent(client)
+    use_zone(client, parent, clock.zone)
     kid = add_kid(client, parent, "Emma")
     page = f"/family/kids/{kid['id']}/screen-time"
     assert "No screen-time limits for Emma." in client.get(page).text
@@ -30,8 +33,10 @@ def test_settings_form_says_the_rules_in_words(client, db):
     text = client.get(page).text
     assert "On school days Emma may watch 1 h 30 min, not between 19:30 and 07:00." in text
     assert "On weekends Emma may watch as long as they like." in text
+    assert f"Times are in {clock.zone}" in text and 'value="19:30"' in text
+    assert ("+30 min" in text) == (not clock.is_weekend)  # bonus buttons only under a limit today
     post_form(client, page, {**FORM, "weekend_limit": "120"}, page)
-    assert 'value="19:30"' in text and "+30 min" in text  # bonus buttons once a limit exists
+    assert "+30 min" in client.get(page).text  # a limit every day now: bonus buttons on any day
     assert post_form(client, f"/family/kids/{kid['id']}/bonus-time", {"minutes": "30"}, page).status_code == 303
     assert db.get(KidProfile, kid["id"]).bonus_minutes == 30
 
@@ -48,21 +53,22 @@ def test_refused_forms_change_nothing(client, db):
         assert db.get(KidProfile, kid["id"]).screen_time_enabled is False, bad
 
 
-def test_watch_history_draws_fourteen_days_and_lists_titles(client, db):
+def test_watch_history_draws_fourteen_days_and_lists_titles(client, db, clock):
     parent = logged_in_parent(client)
+    use_zone(client, parent, clock.zone)
     kid = add_kid(client, parent, "Emma")
     device = pair_device(client, parent)
     assign(client, parent, device_row_id(client, parent, device), kid["id"])
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
-    client.post("/api/usage-logs", headers=device, json={
-        "app_id": "999", "duration_seconds": 45 * 60, "timestamp": start.isoformat()})
-    client.post("/api/usage-logs", headers=device, json={
-        "appId": "999", "appName": "<b>Space Cats</b>", "startTime": (start - timedelta(hours=2)).isoformat(),
-        "endTime": (start - timedelta(hours=1, minutes=45)).isoformat()})
+    noon_three_days_ago = clock.now - timedelta(days=3)
+    assert client.post("/api/usage-logs", headers=device, json={  # the 45 minutes before noon
+        "app_id": "999", "duration_seconds": 45 * 60, "timestamp": iso(noon_three_days_ago)}).status_code == 200
+    assert client.post("/api/usage-logs", headers=device, json={
+        "appId": "999", "appName": "<b>Space Cats</b>", "startTime": iso(noon_three_days_ago - timedelta(hours=2)),
+        "endTime": iso(noon_three_days_ago - timedelta(hours=1, minutes=45))}).status_code == 200
     text = client.get(f"/family/kids/{kid['id']}/history").text
     assert text.count('class="bar"') == 14 and 'role="img"' in text
     assert "&lt;b&gt;Space Cats&lt;/b&gt;" in text and "<b>Space" not in text  # names are escaped
-    assert "1 h" in text and "by day in UTC" in text
+    assert "1 h" in text and f"by day in {clock.zone}" in text
 
 
 def test_another_familys_kid_pages_are_not_found(client, db):
@@ -77,19 +83,17 @@ def test_another_familys_kid_pages_are_not_found(client, db):
     assert db.get(KidProfile, kid["id"]).screen_time_enabled is False
 
 
-def test_home_page_shows_each_kids_time_left_today(client, db):
+def test_home_page_shows_each_kids_time_left_today(client, db, clock):
     parent = logged_in_parent(client)
+    use_zone(client, parent, clock.zone)
     emma, noah = add_kid(client, parent, "Emma"), add_kid(client, parent, "Noah")
     limits = {"enabled": True, "school_day_limit_minutes": 45, "weekend_limit_minutes": 45}
     client.put(f"/api/parent/kids/{emma['id']}/screen-time", json=limits, headers=auth(parent))
     device = pair_device(client, parent)
     assign(client, parent, device_row_id(client, parent, device), emma["id"])
-    now = datetime.now(UTC).replace(microsecond=0)
-    start = max(now - timedelta(minutes=15), now.replace(hour=0, minute=0, second=0))
-    client.post("/api/usage-logs", headers=device, json={
-        "app_id": "1", "duration_seconds": int((now - start).total_seconds()), "timestamp": start.isoformat()})
-    used = (now - start).seconds // 60
+    assert client.post("/api/usage-logs", headers=device, json={  # sent as Emma stops, after 15 minutes
+        "app_id": "1", "duration_seconds": 15 * 60, "timestamp": iso(clock.now)}).status_code == 200
     home = client.get("/").text
-    assert f"{45 - used} min left today" in home
+    assert "30 min left today" in home
     assert "No screen-time limits" in home  # Noah
     assert f'href="/family/kids/{noah["id"]}/screen-time"' in home

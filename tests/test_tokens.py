@@ -43,7 +43,7 @@ def test_each_kind_of_token_reads_only_as_its_own_kind():
     issued = {
         TokenType.ACCESS: tokens.access_token(1, "parent", 0)[0],
         TokenType.WEB: tokens.web_session_token(1, 0)[0],
-        TokenType.KID: tokens.kid_token("device", 1)[0],
+        TokenType.KID: tokens.kid_token("device", 1, "pin-hash")[0],
     }
     for made_as, token in issued.items():
         for read_as in TokenType:
@@ -68,7 +68,7 @@ def test_an_access_token_is_not_a_page_session(client):
 
 def test_a_kid_token_is_neither_a_bearer_token_nor_a_page_session(client):
     parent = sign_up(client)
-    kid_token, _ = tokens.kid_token("some-device", 1)
+    kid_token, _ = tokens.kid_token("some-device", 1, "pin-hash")
     assert client.get("/api/parent/me", headers=bearer(kid_token)).status_code == 401
     assert not signed_in_page(client, kid_token)
     assert signed_in_page(client, page_session(client, parent))

@@ -46,6 +46,8 @@ def test_worker_loads_episodes_of_a_newly_allowed_show(engine, committed, monkey
     try:
         asyncio.run(run_worker_until_queue_is_empty())
     finally:
+        # The key goes before the cache: a connection opened in between would cache it again.
+        monkeypatch.undo()
         get_settings.cache_clear()
 
     with Session(engine) as db:

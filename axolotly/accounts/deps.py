@@ -1,6 +1,7 @@
 """Who is calling: the parent or admin behind a Bearer token (an access token: a page session or
 kid token is refused, as is a token older than the user's last password change or sign-out
-everywhere), or behind a page session cookie (a `web` token) for the pages."""
+everywhere), or behind a page session cookie (a `web` token whose session was not logged out:
+accounts/web_sessions.py) for the pages."""
 
 from typing import Annotated
 
@@ -9,11 +10,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from axolotly.accounts.service import token_user
+from axolotly.accounts.web_sessions import session_user
 from axolotly.db.engine import get_session
 from axolotly.enums import UserRole
 from axolotly.errors import Forbidden, Unauthorized
 from axolotly.models import User
-from axolotly.security.tokens import TokenType, user_claims
+from axolotly.security.tokens import TokenType, user_claims, web_session
 from axolotly.web.session import SESSION, LoginRequired
 
 bearer = HTTPBearer(auto_error=False)
@@ -51,7 +53,7 @@ CurrentAdmin = Annotated[User, Depends(current_admin)]
 # -- the pages: the same users behind a page session cookie (web/session.py) ----------------------
 
 def optional_page_user(request: Request, db: DbSession) -> User | None:
-    return token_user(db, user_claims(request.cookies.get(SESSION), TokenType.WEB))
+    return session_user(db, web_session(request.cookies.get(SESSION)))
 
 
 def page_user(request: Request, user: Annotated[User | None, Depends(optional_page_user)]) -> User:

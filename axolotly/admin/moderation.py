@@ -1,12 +1,15 @@
 """Admin moderation of crowd-sourced episode links and of the content-tag vocabulary."""
 
+import json
 from dataclasses import dataclass
+from itertools import groupby
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from axolotly.catalog.providers import PROVIDERS_BY_ID, is_trusted_url, link_shown_to_kids
+from axolotly.catalog.tags import all_mapped_tags
 from axolotly.config import get_settings
 from axolotly.errors import Conflict, Invalid, NotFound
 from axolotly.models import ContentTag, Episode, EpisodeLink, Title
@@ -72,18 +75,63 @@ def list_tags(db: Session) -> list[ContentTag]:
     return list(db.scalars(select(ContentTag).order_by(ContentTag.category, ContentTag.tag)))
 
 
+def tags_by_category(db: Session) -> list[tuple[str | None, list[ContentTag]]]:
+    """The vocabulary in groups for the kids' rules forms, by category; the tags an admin left
+    without one (NULL or blank) last, under None (the page names that group in words)."""
+    def category(tag: ContentTag) -> str | None:
+        return tag.category or None
+
+    ordered = sorted(list_tags(db), key=lambda tag: (category(tag) is None, category(tag) or "", tag.tag))
+    return [(name, list(tags)) for name, tags in groupby(ordered, key=category)]
+
+
+# Where tag names are used: a JSON array of names in each of these columns. A rename maps every
+# element at once (so names moved along a chain in one form land right), sorted and once each.
+TAG_USES = (("titles", "tags"), ("episodes", "tags"), ("kid_profiles", "blocked_tags"))
+RENAME_IN = """
+    UPDATE {table} SET {column} = (
+        SELECT jsonb_agg(DISTINCT renamed ORDER BY renamed)
+        FROM (SELECT coalesce(CAST(:renames AS jsonb) ->> used.tag_name, used.tag_name) AS renamed
+              FROM jsonb_array_elements_text({column}) AS used(tag_name)) AS names)
+    WHERE jsonb_typeof({column}) = 'array' AND {column} ?| CAST(:old_names AS text[])
+"""
+
+
+def _refuse_renaming_automatic_tags(renames: dict[str, str]) -> None:
+    """The catalog derives these from TMDB at every sync (catalog/tags.py): renamed, the old name
+    would come back on titles at the next sync, outside every kid's rules."""
+    if automatic := sorted(set(renames) & all_mapped_tags()):
+        raise Conflict(f"{', '.join(automatic)} {'is' if len(automatic) == 1 else 'are'} given to titles "
+                       "automatically from TMDB's genres and ratings, so the name stays; "
+                       "edit the category or description instead")
+
+
+def _rename_where_used(db: Session, renames: dict[str, str]) -> None:
+    """Titles, episodes and kids' blocked tags follow a rename in the same transaction (their
+    triggers move the launcher versions of the kids concerned)."""
+    if not renames:
+        return
+    params = {"renames": json.dumps(renames), "old_names": list(renames)}
+    for table, column in TAG_USES:
+        db.execute(text(RENAME_IN.format(table=table, column=column)), params)
+
+
 def save_tag(db: Session, tag_id: int | None, tag: str, category: str | None, description: str | None) -> ContentTag:
-    """Adds a tag (tag_id None) or edits one; tag names are unique."""
+    """Adds a tag (tag_id None) or edits one; tag names are unique, and a new name replaces the
+    old one wherever it is used."""
     row = ContentTag() if tag_id is None else db.get(ContentTag, tag_id)
     if row is None:
         raise NotFound("Tag not found")
+    renames = {row.tag: tag} if tag_id is not None and row.tag != tag else {}
     row.tag, row.category, row.description = tag, category, description
     try:
         with db.begin_nested():
             db.add(row)
             db.flush()
+            _refuse_renaming_automatic_tags(renames)  # after the flush: a name taken is said first
     except IntegrityError:
         raise Conflict(f"The tag {tag!r} exists already") from None
+    _rename_where_used(db, renames)
     return row
 
 
@@ -107,6 +155,8 @@ def save_tags(db: Session, edits: list[TagEdit]) -> tuple[int, int]:
     rows = {row.id: row for row in db.scalars(select(ContentTag).where(ContentTag.id.in_(ids)))} if ids else {}
     if missing := [tag_id for tag_id in ids if tag_id not in rows]:
         raise NotFound(f"Tag {missing[0]} not found (deleted meanwhile?): reload the page")
+    renames = {rows[edit.tag_id].tag: edit.tag for edit in edits
+               if edit.tag_id is not None and rows[edit.tag_id].tag != edit.tag}
     added = changed = 0
     for edit in edits:
         row = rows.get(edit.tag_id) if edit.tag_id is not None else ContentTag()
@@ -118,7 +168,9 @@ def save_tags(db: Session, edits: list[TagEdit]) -> tuple[int, int]:
     try:
         with db.begin_nested():
             db.flush()
+            _refuse_renaming_automatic_tags(renames)
     except IntegrityError:
         # A new name that another tag (not renamed in this form) holds, or names swapped between rows.
         raise Conflict("A tag with one of these names exists already (rename one tag at a time to swap names)") from None
+    _rename_where_used(db, renames)
     return added, changed

@@ -1,19 +1,63 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, FastAPI, Query
 
 from axolotly.accounts.deps import CurrentAdmin, DbSession
 from axolotly.admin import moderation
 from axolotly.admin.schemas import EpisodeLinkOut, TagIn, TagOut
 from axolotly.catalog import packs
 from axolotly.catalog.pack_schemas import PackIn, PackOut
+from axolotly.config import get_settings
 from axolotly.enums import ReportStatus
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import (AdminReportOut, GroupedReportOut, ReportGroupClose, ReportGroupClosed,
                                        ReportGroupOut)
 from axolotly.types import PageOffset, RowId
 
-router = APIRouter(prefix="/api/admin", tags=["admin"])
+ADMIN_API = "/api/admin"
+router = APIRouter(prefix=ADMIN_API, tags=["admin"])
+
+
+def unpublish_admin_api_in_production(app: FastAPI) -> None:
+    """In production /docs and /openapi.json describe the launcher and parent APIs only: the admin
+    API (every route under /api/admin, this router's and e.g. OTA releases) still answers its
+    admins, but its map is not handed to whoever asks, nor the schemas only it uses.
+
+    The published document is filtered rather than the routes marked: routers are module-level
+    objects shared by every app made in the process."""
+    if get_settings().env != "production":
+        return
+    full_schema = app.openapi
+
+    def public_schema() -> dict:
+        return without_admin_api(full_schema())
+
+    app.openapi = public_schema  # type: ignore[method-assign]
+
+
+def without_admin_api(schema: dict) -> dict:
+    """A copy of an OpenAPI document without the /api/admin paths and the schemas only they use."""
+    paths = {path: item for path, item in schema["paths"].items() if not path.startswith(ADMIN_API + "/")}
+    components = schema.get("components", {})
+    schemas = components.get("schemas", {})
+    used: set[str] = set()
+    pending = _schema_refs(paths)
+    while pending:
+        name = pending.pop()
+        if name not in used and name in schemas:
+            used.add(name)
+            pending |= _schema_refs(schemas[name])
+    kept = {name: body for name, body in schemas.items() if name in used}
+    return {**schema, "paths": paths, "components": {**components, "schemas": kept}}
+
+
+def _schema_refs(node) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"].rpartition("/")[2]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_schema_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_schema_refs(value) for value in node))
+    return set()
 
 
 @router.get("/reports", response_model=list[AdminReportOut])

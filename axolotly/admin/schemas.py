@@ -27,7 +27,12 @@ class TagIn(BaseModel):
     description: Annotated[str, Field(max_length=500), AfterValidator(storable_text)] | None = None
 
 
-class TagOut(TagIn):
+class TagOut(BaseModel):
+    """A stored tag as it is: one written by hand ("Violence", "mild peril") lists without TagIn's rules."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    tag: str
+    category: str | None
+    description: str | None

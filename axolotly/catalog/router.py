@@ -2,11 +2,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from axolotly.accounts.deps import DbSession
 from axolotly.families.deps import CurrentFamily
 from axolotly.db.replicas import ReadSession
 from axolotly.catalog import service
-from axolotly.catalog.deps import Source
+from axolotly.catalog.deps import FamilyBeforeTmdb, Source, Transactions
 from axolotly.catalog.schemas import EpisodeOut, ImportTitle, SearchResult, TitleDetail, TitleSummary
 from axolotly.enums import MediaType
 from axolotly.types import PageOffset, RowId, Text
@@ -15,13 +14,15 @@ router = APIRouter(prefix="/api/parent/catalog", tags=["catalog"])
 
 
 @router.get("/search", response_model=list[SearchResult])
-def search(
-    family: CurrentFamily, db: ReadSession, source: Source,
+async def search(
+    family: FamilyBeforeTmdb, transactions: Transactions, source: Source,
     q: Annotated[Text, Query(min_length=1, max_length=200, description="Words of the title")],
     media_type: MediaType | None = None,
 ):
-    """Search TMDB (or the offline catalog) for movies and shows."""
-    return [search_result(hit) for hit in service.search(db, source, q.strip(), media_type)]
+    """Search TMDB (or the offline catalog) for movies and shows, then the catalog for look-alikes."""
+    found = await service.ask_source(source, q, media_type)  # no transaction open: TMDB may be slow
+    return await transactions.run_read_only(
+        lambda db: [search_result(hit) for hit in service.search_hits(db, q, found, media_type)])
 
 
 def search_result(hit: service.SearchHit) -> SearchResult:
@@ -32,9 +33,11 @@ def search_result(hit: service.SearchHit) -> SearchResult:
 
 
 @router.post("/titles", status_code=status.HTTP_201_CREATED, response_model=TitleSummary)
-def import_title(body: ImportTitle, family: CurrentFamily, db: DbSession, source: Source):
+async def import_title(body: ImportTitle, family: FamilyBeforeTmdb, transactions: Transactions, source: Source):
     """Add (or refresh) a title from TMDB by its id; episodes load when a kid is allowed it."""
-    return service.import_title(db, source, body.media_type, body.tmdb_id)
+    item = await service.ask_source_for_title(source, body.media_type, body.tmdb_id)  # before the transaction
+    return await transactions.run(lambda db: TitleSummary.model_validate(service.upsert_title(db, item)),
+                                  acting_for=family)
 
 
 @router.get("/titles", response_model=list[TitleSummary])

@@ -1,9 +1,27 @@
 from datetime import date
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from axolotly.enums import MediaType
 from axolotly.types import RowId
+
+
+# Output reads stored arrays as they are, never through input rules: a row written by an older
+# backend or by hand (providers as TMDB numbers, genres as plain names) must not turn a list into
+# a 500. The database guarantees an array (migration 0029); its items are taken as they come.
+def _names(stored: list[Any]) -> list[str]:
+    """Text items as they are, numbers spelled out; null and objects name nothing."""
+    return [str(item) for item in stored if isinstance(item, str | int | float) and not isinstance(item, bool)]
+
+
+def _genres(stored: list[Any]) -> list[dict]:
+    """TMDB's genre objects as they are; a plain name (an older backend's) as {"name": ...}."""
+    return [item if isinstance(item, dict) else {"name": item} for item in stored if isinstance(item, dict | str)]
+
+
+StoredNames = Annotated[list[str], BeforeValidator(_names)]
+StoredGenres = Annotated[list[dict], BeforeValidator(_genres)]
 
 
 class TitleSummary(BaseModel):
@@ -19,8 +37,8 @@ class TitleSummary(BaseModel):
     release_date: date | None
     rating: str | None
     certification: str | None
-    providers: list[str]
-    tags: list[str]
+    providers: StoredNames  # registry ids (an older row may hold names no registry knows)
+    tags: StoredNames
 
 
 class SearchResult(BaseModel):
@@ -53,5 +71,5 @@ class EpisodeOut(BaseModel):
 class TitleDetail(TitleSummary):
     overview: str | None
     backdrop_path: str | None
-    genres: list[dict]
+    genres: StoredGenres  # [{"id": 16, "name": "Animation"}]
     episodes: list[EpisodeOut]

@@ -1,5 +1,8 @@
 """The catalog owns titles: looking them up, searching a source, importing titles and episodes
-from it (upsert on TMDB ids). Other domains (policies, reports, pages) ask here for titles."""
+from it (upsert on TMDB ids). Other domains (policies, reports, pages) ask here for titles.
+
+A source (TMDB) is asked apart from the database work (`ask_source*`, then `search_hits` or
+`upsert_*` in a short transaction): a slow TMDB must never hold a transaction open."""
 
 import time
 from dataclasses import dataclass
@@ -8,7 +11,7 @@ from sqlalchemy import Integer, Numeric, bindparam, case, cast, func, literal, s
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
 
-from axolotly.catalog.sources import CatalogEpisode, CatalogSource, CatalogTitle
+from axolotly.catalog.sources import AsyncCatalogSource, CatalogEpisode, CatalogSource, CatalogTitle
 from axolotly.catalog.tags import tags_for
 from axolotly.enums import MediaType
 from axolotly.errors import Conflict, NotFound
@@ -62,14 +65,20 @@ def searchable(query: str) -> bool:
     return any(character.isalnum() for character in query)
 
 
-def search(db: Session, source: CatalogSource, query: str, media_type: MediaType | None = None) -> list[SearchHit]:
-    """The source's titles for the query, each with its catalog row when it was imported already,
-    then the catalog's titles that merely look like the query ("Bluy" finds "Bluey"), which the
-    source did not give. Symbols only: nothing (never a source call)."""
+async def ask_source(source: AsyncCatalogSource, query: str, media_type: MediaType | None = None) -> list[CatalogTitle]:
+    """The source's titles for the query; symbols only: none (never a source call). Called outside
+    any transaction: TMDB may take seconds, which no pooled connection should wait out."""
+    query = query.strip()
+    return await source.search(query, media_type) if searchable(query) else []
+
+
+def search_hits(db: Session, query: str, found: list[CatalogTitle], media_type: MediaType | None = None) -> list[SearchHit]:
+    """The source's titles (`found`), each with its catalog row when it was imported already, then
+    the catalog's titles that merely look like the query ("Bluy" finds "Bluey"), which the source
+    did not give."""
     query = query.strip()
     if not searchable(query):
         return []
-    found = source.search(query, media_type)
     known = {title.tmdb_id: title for title in db.scalars(
         select(Title).where(Title.tmdb_id.in_([item.tmdb_id for item in found])))} if found else {}
     hits = [SearchHit(item, known.get(item.tmdb_id)) for item in found]
@@ -206,18 +215,26 @@ def upsert_episodes(db: Session, title_id: int, episodes: list[CatalogEpisode]) 
     return len(rows)
 
 
-def import_title(db: Session, source: CatalogSource, media_type: MediaType, tmdb_id: int) -> Title:
-    item = source.get_title(media_type, tmdb_id)
+def _found(item: CatalogTitle | None, media_type: MediaType, tmdb_id: int) -> CatalogTitle:
     if item is None:
         raise NotFound(f"No {media_type} with TMDB id {tmdb_id}")
-    return upsert_title(db, item)
+    return item
 
 
-def load_episodes(db: Session, source: CatalogSource, title_id: int) -> int:
+async def ask_source_for_title(source: AsyncCatalogSource, media_type: MediaType, tmdb_id: int) -> CatalogTitle:
+    """A title to import (upsert_title), asked outside any transaction; unknown: 404."""
+    return _found(await source.get_title(media_type, tmdb_id), media_type, tmdb_id)
+
+
+def title_from_source(source: CatalogSource, media_type: MediaType, tmdb_id: int) -> CatalogTitle:
+    """The same for jobs, blocking their thread (still outside their transactions)."""
+    return _found(source.get_title(media_type, tmdb_id), media_type, tmdb_id)
+
+
+def show_tmdb_id(db: Session, title_id: int) -> int | None:
+    """The TMDB id to ask a title's episodes by; None for a movie or a title that is gone."""
     title = db.get(Title, title_id)
-    if title is None or title.media_type != MediaType.TV:
-        return 0
-    return upsert_episodes(db, title.id, source.get_episodes(title.tmdb_id))
+    return title.tmdb_id if title is not None and title.media_type == MediaType.TV else None
 
 
 def episodes_of(db: Session, title_id: int) -> list[Episode]:

@@ -1,5 +1,6 @@
 """What the catalog needs from a source of titles: TMDB online (tmdb.py), the shipped file offline
-(offline.py). "Source", not "provider": a provider is a streaming service (providers.py)."""
+(offline.py); jobs ask it blocking (CatalogSource), requests awaited (AsyncCatalogSource). "Source",
+not "provider": a provider is a streaming service (providers.py)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +41,27 @@ class CatalogSource(Protocol):
     def get_title(self, media_type: MediaType, tmdb_id: int) -> CatalogTitle | None: ...
 
     def get_episodes(self, tmdb_id: int) -> list[CatalogEpisode]: ...
+
+
+class AsyncCatalogSource(Protocol):
+    """What requests ask a source, awaited: a slow source must hold no thread (tmdb.py)."""
+
+    async def search(self, query: str, media_type: MediaType | None = None) -> list[CatalogTitle]: ...
+
+    async def get_title(self, media_type: MediaType, tmdb_id: int) -> CatalogTitle | None: ...
+
+
+class AwaitableSource:
+    """A source that answers at once (the offline file, in memory) behind the awaited interface."""
+
+    def __init__(self, source: CatalogSource):
+        self.source = source
+
+    async def search(self, query: str, media_type: MediaType | None = None) -> list[CatalogTitle]:
+        return self.source.search(query, media_type)
+
+    async def get_title(self, media_type: MediaType, tmdb_id: int) -> CatalogTitle | None:
+        return self.source.get_title(media_type, tmdb_id)
 
 
 def parse_date(value: str | None) -> date | None:

@@ -176,7 +176,9 @@ def unlock(db: Session, kid: KidProfile) -> list[PinLock]:
 
 
 def change_pin(db: Session, kid: KidProfile, pin: str) -> None:
-    """A new PIN (parents only); it also lifts every lockout of the kid."""
+    """A new PIN (parents only); it also lifts every lockout of the kid. Every kid session on the
+    web launchers ends with the old hash: a kid token is only good under the PIN hash it was
+    earned with (security/tokens.py), and a new hash has a new salt even for the same digits."""
     kid.pin_hash = hash_pin(pin)
     db.flush()
     audit.record(db, kid.family_id, "pin_changed", f"Changed {kid.name}'s PIN")

@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from axolotly.catalog.schemas import TitleSummary
+from axolotly.catalog.schemas import StoredNames, TitleSummary
 from axolotly.policies.evaluate import MOVIE_RATINGS, TV_RATINGS
 from axolotly.types import SmallCount, Text
 
@@ -80,6 +80,8 @@ class RulesOut(RulesBody):
     model_config = ConfigDict(from_attributes=True)
 
     kid_id: int
+    # As stored, not through the input's bounds: a hand-written row may hold any names, any number.
+    blocked_tags: StoredNames = Field(description="content_tags names; titles and episodes carrying one are hidden")
 
 
 class LibraryEntryOut(BaseModel):
@@ -102,7 +104,8 @@ class ServiceSelection(BaseModel):
     services: list[Text] = Field(max_length=32, description="Registry ids, in launcher order")
 
 
-class ServiceSelectionOut(ServiceSelection):
+class ServiceSelectionOut(BaseModel):
+    services: StoredNames = Field(description="Registry ids, in launcher order (an older row may hold unknown ones)")
     updated_at: datetime | None
 
 

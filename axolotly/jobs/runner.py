@@ -13,6 +13,7 @@ import signal
 import procrastinate
 import psycopg
 
+from axolotly.catalog.tmdb import process_clients
 from axolotly.config import get_settings
 from axolotly.db.engine import connection_options, database_url, libpq_conninfo
 from axolotly.jobs.tasks import recover_stalled_jobs
@@ -72,3 +73,4 @@ async def supervise_worker(app: procrastinate.App, *, concurrency: int = 1,
             await asyncio.wait({stopping}, timeout=RETRY_EVERY_SECONDS)
     finally:
         stopping.cancel()
+        process_clients.close()  # the TMDB client jobs used (made on first use, catalog/tmdb.py)

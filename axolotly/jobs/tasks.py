@@ -19,7 +19,7 @@ import procrastinate
 from sqlalchemy import text
 
 from axolotly.audit import service as audit
-from axolotly.catalog.service import import_title, load_episodes, stale_titles
+from axolotly.catalog.service import show_tmdb_id, stale_titles, title_from_source, upsert_episodes, upsert_title
 from axolotly.catalog.tmdb import catalog_source
 from axolotly.config import get_settings
 from axolotly.db.engine import direct_database_url, session_factory
@@ -29,6 +29,7 @@ from axolotly.jobs.registry import (
     CLEANUP_EXPIRED, DAILY_BACKUP, LOAD_EPISODES, MAINTAIN_USAGE_PARTITIONS, PRUNE_ACTIVITY_TRAIL, PRUNE_BACKUPS,
     RESYNC_STALE_TITLES, RETRY_STALLED_JOBS, blueprint,
 )
+from axolotly.launcher.episode_links import match_pending_reports
 from axolotly.ops import backups
 from axolotly.screen_time import partitions
 
@@ -46,10 +47,15 @@ def _half_an_hour_after(cron: str) -> str:
 
 @blueprint.task(name=LOAD_EPISODES, retry=procrastinate.RetryStrategy(max_attempts=5, exponential_wait=2))
 def load_title_episodes(title_id: int) -> int:
-    """Loads (or refreshes) a show's episodes from the catalog source (TMDB or offline)."""
+    """Loads (or refreshes) a show's episodes from the catalog source (TMDB or offline), then
+    matches the link reports that named them before they were here."""
+    tmdb_id = _in_own_transaction(lambda db: show_tmdb_id(db, title_id))
+    # Asked between transactions: a slow TMDB holds no connection (nor a transaction's locks).
+    episodes = catalog_source(get_settings()).get_episodes(tmdb_id) if tmdb_id is not None else []
     with session_factory()() as db, db.begin():
-        count = load_episodes(db, catalog_source(get_settings()), title_id)
-    logger.info("loaded %s episodes for title %s", count, title_id)
+        count = upsert_episodes(db, title_id, episodes)
+        matched = match_pending_reports(db, title_id) if count else 0
+    logger.info("loaded %s episodes for title %s (%s waiting link reports matched)", count, title_id, matched)
     return count
 
 
@@ -61,6 +67,9 @@ def cleanup_expired(timestamp: int) -> dict[str, int]:
         removed = {
             "pairing_codes": db.execute(text("DELETE FROM pairing_codes WHERE expires_at < now()")).rowcount,
             "pairing_requests": db.execute(text("DELETE FROM pairing_requests WHERE expires_at < now()")).rowcount,
+            # A logged-out session's token has expired by now: the row has nothing left to refuse.
+            "ended_web_sessions": db.execute(
+                text("DELETE FROM ended_web_sessions WHERE expires_at < now()")).rowcount,
             "rate_limits": db.execute(
                 text("DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'")).rowcount,
         }
@@ -115,10 +124,12 @@ def resync_stale_titles(timestamp: int) -> int:
     refreshed = 0
     for title_id, media_type, tmdb_id in stale:
         try:
+            item = title_from_source(source, media_type, tmdb_id)  # TMDB first, outside the transaction
+            episodes = source.get_episodes(tmdb_id) if media_type == MediaType.TV else []
             with session_factory()() as db, db.begin():
-                title = import_title(db, source, media_type, tmdb_id)
-                if media_type == MediaType.TV:
-                    load_episodes(db, source, title.id)
+                title = upsert_title(db, item)
+                if upsert_episodes(db, title.id, episodes):
+                    match_pending_reports(db, title.id)
             refreshed += 1
         except DomainError as error:  # TMDB down or the title gone: the next run tries again
             logger.warning("re-sync of title %s failed: %s", title_id, error.detail)

@@ -8,19 +8,22 @@ then either
   once per link however many of its devices send it, or
 - pending: anything else (an unassigned device, an unknown or not-allowed show, no episode
   numbers, a movie); kept once per family and URL with what the device said, attached to nothing.
+  When a show's episodes arrive (the episode-loading job), its pending reports are matched as
+  above, for any kid of the reporting family allowed the show (a pending row names no kid).
 A report never creates or edits titles or episodes. Kids see a link only once it is verified or
 reported by `link_min_families` families (`link_shown_to_kids`; LAUNCHER_SQL holds the same rule);
 on services anyone can upload to (YouTube) only an admin's verification counts.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from axolotly.catalog.providers import Provider, is_trusted_url, resolve_provider
+from axolotly.catalog.providers import PROVIDERS_BY_ID, Provider, is_trusted_url, resolve_provider
 from axolotly.config import get_settings
 from axolotly.errors import BadRequest
 from axolotly.launcher.schemas import EpisodeReport
@@ -103,15 +106,39 @@ def trusted_provider(report: EpisodeReport) -> Provider:
     return provider
 
 
-def _allowed_episode(db: Session, kid_id: int | None, report: EpisodeReport) -> int | None:
-    if kid_id is None or report.reported_season is None or report.reported_episode is None:
+# Pending reports naming the show (as FIND_ALLOWED_EPISODE reads them), each with every kid of its
+# family allowed the show; found through the show's policies and the pending rows' family index.
+PENDING_FOR_SHOW = text("""
+    SELECT r.id, r.family_id, r.platform, r.url, r.reported_title_id AS title_id, r.reported_tmdb_id AS tmdb_id,
+           r.reported_season AS season, r.reported_episode AS episode, r.reported_title AS title, k.id AS kid_id
+    FROM titles t
+    JOIN kid_profiles_titles p ON p.title_id = t.id AND p.policy = 'allow'
+    JOIN kid_profiles k ON k.id = p.kid_profile_id
+    JOIN link_reports r ON r.family_id = k.family_id AND r.link_id IS NULL
+    WHERE t.id = :title_id AND t.media_type = 'tv'
+      AND r.reported_season IS NOT NULL AND r.reported_episode IS NOT NULL
+      AND CASE WHEN r.reported_title_id IS NOT NULL THEN r.reported_title_id = t.id
+               WHEN r.reported_tmdb_id IS NOT NULL THEN r.reported_tmdb_id = t.tmdb_id
+               ELSE lower(r.reported_title) = lower(t.title) END
+    ORDER BY r.id, k.id
+""")
+# The update moves reported_count by trigger (migration 0015); a family counted already keeps its row.
+ATTACH_PENDING = text("""
+    UPDATE link_reports r SET link_id = :link_id
+    WHERE r.id = :report_id AND r.link_id IS NULL
+      AND NOT EXISTS (SELECT 1 FROM link_reports m WHERE m.link_id = :link_id AND m.family_id = r.family_id)
+""")
+DROP_PENDING = text("DELETE FROM link_reports WHERE id = :report_id AND link_id IS NULL")
+
+
+def _allowed_episode(db: Session, kid_id: int | None, said: Mapping[str, Any]) -> int | None:
+    """`said`: the report's title_id, tmdb_id, title, season and episode."""
+    if kid_id is None or said["season"] is None or said["episode"] is None:
         return None
-    if report.title_id is None and report.reported_tmdb_id is None and not report.title:
+    if said["title_id"] is None and said["tmdb_id"] is None and not said["title"]:
         return None
-    return db.execute(FIND_ALLOWED_EPISODE, {
-        "kid_id": kid_id, "season": report.reported_season, "episode": report.reported_episode,
-        "title_id": report.title_id, "tmdb_id": report.reported_tmdb_id, "title": report.title,
-    }).scalar_one_or_none()
+    names = {key: said[key] for key in ("title_id", "tmdb_id", "title", "season", "episode")}
+    return db.execute(FIND_ALLOWED_EPISODE, {**names, "kid_id": kid_id}).scalar_one_or_none()
 
 
 def _link_id(db: Session, episode_id: int, platform: str, url: str) -> int:
@@ -131,8 +158,26 @@ def record_report(db: Session, family_id: int, kid_id: int | None, report: Episo
     said = {"family_id": family_id, "platform": provider.id, "url": report.reported_url,
             "title_id": report.title_id, "tmdb_id": report.reported_tmdb_id, "season": report.reported_season,
             "episode": report.reported_episode, "title": report.title}
-    episode_id = _allowed_episode(db, kid_id, report)
+    episode_id = _allowed_episode(db, kid_id, said)
     if episode_id is None:
         return ReportOutcome(db.execute(ADD_PENDING_REPORT, said).scalar_one(), "pending", provider)
     link_id = _link_id(db, episode_id, provider.id, report.reported_url)
     return ReportOutcome(db.execute(ADD_FAMILY_REPORT, {**said, "link_id": link_id}).scalar_one(), "matched", provider)
+
+
+def match_pending_reports(db: Session, show_id: int) -> int:
+    """Pending reports that name this show, matched now that its episodes are loaded (a report
+    sent before them would otherwise wait forever); returns how many were matched."""
+    matched: set[int] = set()
+    for pending in db.execute(PENDING_FOR_SHOW, {"title_id": show_id}).mappings():
+        provider = PROVIDERS_BY_ID.get(pending["platform"])
+        if pending["id"] in matched or provider is None or not is_trusted_url(provider, pending["url"]):
+            continue
+        episode_id = _allowed_episode(db, pending["kid_id"], pending)
+        if episode_id is None:
+            continue
+        params = {"report_id": pending["id"], "link_id": _link_id(db, episode_id, provider.id, pending["url"])}
+        if db.execute(ATTACH_PENDING, params).rowcount == 0:
+            db.execute(DROP_PENDING, params)  # the family's other report of this link counts already
+        matched.add(pending["id"])
+    return len(matched)

@@ -36,7 +36,7 @@ kid AS (
 allowed AS (
     -- A parent's allow shows the title whatever the rules say.
     SELECT t.id, t.title, t.media_type, t.poster_path, t.backdrop_path, t.certification, t.providers,
-           COALESCE(p.blocked_episodes, '[]'::jsonb) AS blocked_episodes  -- NULL: none blocked
+           COALESCE(p.blocked_episodes, '[]'::jsonb) AS blocked_episodes  -- NULL, like [], blocks none
     FROM kid_profiles_titles p JOIN titles t ON t.id = p.title_id
     WHERE p.kid_profile_id = %(kid_id)s AND p.policy = 'allow'
     UNION ALL

@@ -5,6 +5,7 @@ from axolotly.models.base import Base
 from axolotly.models.content_reports import ContentReport
 from axolotly.models.content_tags import ContentTag
 from axolotly.models.devices import Device
+from axolotly.models.ended_web_sessions import EndedWebSession
 from axolotly.models.episode_links import EpisodeLink
 from axolotly.models.episodes import Episode
 from axolotly.models.family_invitations import FamilyInvitation
@@ -26,7 +27,7 @@ from axolotly.models.usage import UsageDay, usage_sessions
 from axolotly.models.users import User
 
 __all__ = [
-    "AuditEvent", "Base", "ContentReport", "ContentTag", "Device", "Episode", "EpisodeLink", "FamilyInvitation",
+    "AuditEvent", "Base", "ContentReport", "ContentTag", "Device", "EndedWebSession", "Episode", "EpisodeLink", "FamilyInvitation",
     "FamilyMember", "FamilyTitle", "KidProfile", "KidProfileTitle", "LinkReport", "OtaRelease", "PairingCode",
     "PairingRequest", "PinLockout", "RateLimit", "StarterPack", "StarterPackTitle", "StreamingServiceSelection",
     "Title", "TitleRequest", "UsageDay", "User", "usage_sessions",

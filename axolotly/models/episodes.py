@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.models.base import Base, json_list_column
@@ -12,6 +12,7 @@ class Episode(Base):
     __table_args__ = (
         Index("idx_episodes_title_id", "title_id"),
         Index("idx_episodes_season_episode", "title_id", "season_number", "episode_number"),
+        CheckConstraint("jsonb_typeof(tags) = 'array'", name="tags_array"),  # migration 0029
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

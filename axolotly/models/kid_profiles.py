@@ -38,6 +38,7 @@ class KidProfile(Base):
         CheckConstraint(_bedtime_check("school_day"), name="school_day_bedtime"),
         CheckConstraint(_bedtime_check("weekend"), name="weekend_bedtime"),
         CheckConstraint("bonus_minutes BETWEEN 0 AND 1440", name="bonus_minutes_range"),
+        CheckConstraint("jsonb_typeof(blocked_tags) = 'array'", name="blocked_tags_array"),  # migration 0029
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, PrimaryKeyConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.enums import PolicyKind, sql_values
@@ -13,16 +13,19 @@ class KidProfileTitle(Base):
 
     __tablename__ = "kid_profiles_titles"
     __table_args__ = (
-        # One policy per kid and title; the pair is the key (no surrogate id: 80 rows a family, migration 0021),
-        # named as the spec's unique index.
-        PrimaryKeyConstraint("kid_profile_id", "title_id", name="idx_kpt_profile_title"),
+        # One policy per kid and title: the spec's unique index (and what the API addresses a policy by).
+        Index("idx_kpt_profile_title", "kid_profile_id", "title_id", unique=True),
         # Title deletion cascades through this column, and catalog changes look up who allows a title.
         Index("idx_kpt_title_id", "title_id"),
         CheckConstraint(f"policy IN ({sql_values(PolicyKind)})", name="policy"),
-        # Nothing blocked is NULL, never '[]' (one spelling; read back as []).
-        CheckConstraint("blocked_episodes IS NULL OR (jsonb_typeof(blocked_episodes) = 'array' "
-                        "AND blocked_episodes <> '[]')", name="blocked_episodes_not_empty"),
+        # Nothing blocked: NULL (what the app writes), '[]' (the spec's rows) or JSON null (an older
+        # backend's None) all mean the same; anything else would read differently in SQL and Python.
+        CheckConstraint("blocked_episodes IS NULL OR jsonb_typeof(blocked_episodes) IN ('array', 'null')",
+                        name="blocked_episodes_array"),
     )
+
+    # The spec's SERIAL PRIMARY KEY (migration 0027 put it back, so in the table it comes last).
+    id: Mapped[int] = mapped_column(primary_key=True)
 
     kid_profile_id: Mapped[int] = mapped_column(ForeignKey("kid_profiles.id", ondelete="CASCADE"))
     title_id: Mapped[int] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"))

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, PrimaryKeyConstraint, func
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.models.base import Base, json_list_column
@@ -11,10 +11,13 @@ class StreamingServiceSelection(Base):
     """The family's services, in the order the launcher shows them."""
 
     __tablename__ = "streaming_service_selection"
-    # One selection per family: family_id is the key (no surrogate id, migration 0021), named as the
-    # spec's unique index.
-    __table_args__ = (PrimaryKeyConstraint("family_id", name="idx_streaming_family_id"),)
+    # One selection per family: the spec's unique index.
+    __table_args__ = (
+        Index("idx_streaming_family_id", "family_id", unique=True),
+        CheckConstraint("jsonb_typeof(selected_services) = 'array'", name="selected_services_array"),  # migration 0029
+    )
 
+    id: Mapped[int] = mapped_column(primary_key=True)  # the spec's SERIAL PRIMARY KEY (migration 0027)
     family_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     selected_services: Mapped[list[Any]] = json_list_column()
     updated_at: Mapped[datetime] = mapped_column(

@@ -18,6 +18,10 @@ class Title(Base):
         # Typo-tolerant search (catalog/service.py): pg_trgm's % and <% operators use it.
         Index("idx_titles_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}),
         CheckConstraint(f"media_type IN ({sql_values(MediaType)})", name="media_type"),
+        # The spec's "Array of ...": pages and the launcher read them as arrays (migration 0029).
+        CheckConstraint("jsonb_typeof(genres) = 'array'", name="genres_array"),
+        CheckConstraint("jsonb_typeof(providers) = 'array'", name="providers_array"),
+        CheckConstraint("jsonb_typeof(tags) = 'array'", name="tags_array"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

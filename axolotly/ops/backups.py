@@ -2,9 +2,12 @@
 
 File names carry the UTC time (`axolotly-20261125T030000Z.dump`), so listing and pruning need
 nothing but the directory. A dump is written as `.partial` and renamed when complete.
+A dump holds every family's data (password hashes included): its files are the owner's alone
+(0600, the directory 0700), created so from the first byte, whatever the umask.
 """
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,15 +45,31 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def private_directory(directory: Path) -> None:
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if directory.stat().st_uid == os.getuid():  # a shared folder of someone else's stays as it is
+        directory.chmod(0o700)
+
+
+def private_file(path: Path) -> None:
+    """An empty file only its owner can read (pg_dump then writes into it, keeping the mode)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)  # the mode of os.open applies only to a file it creates
+    finally:
+        os.close(descriptor)
+
+
 def take_backup(url: str, directory: Path, *, now: datetime | None = None,
                 progress: Callable[[str], None] | None = None) -> Backup:
-    directory.mkdir(parents=True, exist_ok=True)
+    private_directory(directory)
     taken_at = (now or datetime.now(UTC)).replace(microsecond=0)
     final = directory / f"{PREFIX}{taken_at.strftime(STAMP)}{SUFFIX}"
     if final.exists():
         raise ToolError(f"{final} already exists (one backup per second)")
     partial = final.with_name(final.name + ".partial")
     uri, env = libpq_target(url)
+    private_file(partial)
     try:
         run_tool(["pg_dump", "--format=custom", "--no-owner", "--verbose", f"--file={partial}", f"--dbname={uri}"],
                  env, what="dump the database", progress=progress)
@@ -59,6 +78,7 @@ def take_backup(url: str, directory: Path, *, now: datetime | None = None,
         raise
     partial.rename(final)
     backup = Backup(final, taken_at, final.stat().st_size)
+    private_file(backup.checksum_file)
     backup.checksum_file.write_text(f"{sha256_of(final)}  {final.name}\n")
     return backup
 
@@ -96,14 +116,22 @@ def user_table_count(url: str) -> int:
         """).fetchone()[0]
 
 
-def restore_backup(path: Path, into_url: str, *, force: bool = False,
+def restore_backup(path: Path, into_url: str, *, force: bool = False, verify: bool = True,
                    progress: Callable[[str], None] | None = None) -> None:
-    """Restores into an empty database; a non-empty one only with `force` (its objects are replaced)."""
+    """Restores into an empty database; a non-empty one only with `force` (its objects are replaced).
+
+    The dump must match its checksum file, which must be there: a restore replaces data, so an
+    unverifiable file is refused unless the operator says `verify=False` (`--no-verify`).
+    """
     if not path.exists():
         raise ToolError(f"{path}: no such backup")
     backup = Backup(path, datetime.now(UTC), path.stat().st_size)
-    if backup.checksum_file.exists() and not backup.checksum_ok():
-        raise ToolError(f"{path}: checksum does not match {backup.checksum_file.name}; refusing to restore")
+    if verify and not backup.checksum_file.exists():
+        raise ToolError(f"{path}: no checksum file ({backup.checksum_file.name}) to verify it against; "
+                        "refusing to restore (--no-verify restores it unverified)")
+    if verify and not backup.checksum_ok():
+        raise ToolError(f"{path}: checksum does not match {backup.checksum_file.name}; refusing to restore "
+                        "(--no-verify restores it anyway)")
     tables = user_table_count(into_url)
     if tables and not force:
         raise ToolError(f"the target database is not empty ({tables} tables); use --force to replace its objects")

@@ -56,10 +56,12 @@ def restore(
     file: Path = typer.Argument(..., help="a .dump written by `axolotly db backup`"),
     into: str = typer.Option(..., "--into", help="URL of the database to restore into"),
     force: bool = typer.Option(False, "--force", help="replace the objects of a non-empty database"),
+    no_verify: bool = typer.Option(False, "--no-verify",
+                                   help="restore without (or against) the .sha256 file beside the dump"),
 ) -> None:
-    """Restore a backup into an (empty) database."""
+    """Restore a backup into an (empty) database, after checking it against its .sha256 file."""
     try:
-        backups.restore_backup(file, into, force=force, progress=_progress)
+        backups.restore_backup(file, into, force=force, verify=not no_verify, progress=_progress)
     except (ToolError, OSError) as error:
         fail(str(error))
     typer.echo(f"restored {file} into {into.split('@')[-1]}")

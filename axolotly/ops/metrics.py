@@ -168,7 +168,9 @@ def install(app) -> None:
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics(request: Request) -> Response:
         token = get_settings().metrics_token
-        if token and not hmac.compare_digest(request.headers.get("authorization", ""), f"Bearer {token}"):
+        # Bytes, not str: compare_digest refuses non-ASCII strings (a TypeError, i.e. a 500).
+        sent = request.headers.get("authorization", "").encode(errors="replace")
+        if token and not hmac.compare_digest(sent, f"Bearer {token}".encode()):
             return Response('{"detail":"Metrics token required"}', status_code=401, media_type="application/json",
                             headers={"WWW-Authenticate": "Bearer"})
         pools.refresh(force=True)

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -132,10 +132,17 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def _whole_seconds(value: float) -> int:
+    if value != value or abs(value) > 10**9:  # NaN or absurd: not a duration
+        raise PydanticCustomError("bad_duration", "duration is not a number of seconds")
+    return round(value)
+
+
 class UsageLogBody(BaseModel):
     """Either body of the contract: {appId, appName, startTime, endTime, durationMinutes} or
-    {app_id, duration_seconds, timestamp} (the session's start). With both endTime and
-    durationMinutes, endTime decides (durationMinutes is a rounded figure)."""
+    {app_id, duration_seconds, timestamp}. With both endTime and durationMinutes, endTime decides
+    (durationMinutes is a rounded figure). In the short body `timestamp` is when the launcher sent
+    the log, after the kid stopped watching (contract 2.1): the session ends there."""
 
     appId: AppId | None = None
     appName: Annotated[Text, Field(max_length=200)] | None = None
@@ -155,24 +162,26 @@ class UsageLogBody(BaseModel):
         app_id = _app_id(self.appId if self.appId is not None else self.app_id)
         if app_id is None:
             raise PydanticCustomError("missing_app_id", "appId is required (or app_id)")
-        name = (self.appName or "").strip()
+        start, seconds = self._start_and_seconds()
+        return UsageLog(app_id, (self.appName or "").strip(), start, seconds)
+
+    def _start_and_seconds(self) -> tuple[datetime, int]:
         if self.startTime is not None:
             start = _aware(self.startTime)
             if self.endTime is not None:
-                seconds = (_aware(self.endTime) - start).total_seconds()
-            elif self.durationMinutes is not None:
-                seconds = self.durationMinutes * 60
-            else:
-                raise PydanticCustomError("missing_end", "endTime is required (or durationMinutes)")
-        elif self.timestamp is not None:
+                return start, _whole_seconds((_aware(self.endTime) - start).total_seconds())
+            if self.durationMinutes is not None:
+                return start, _whole_seconds(self.durationMinutes * 60)
+            raise PydanticCustomError("missing_end", "endTime is required (or durationMinutes)")
+        if self.timestamp is not None:
             if self.duration_seconds is None:
                 raise PydanticCustomError("missing_duration", "duration_seconds is required")
-            start, seconds = _aware(self.timestamp), self.duration_seconds
-        else:
-            raise PydanticCustomError("missing_start", "startTime is required (or timestamp)")
-        if seconds != seconds or abs(seconds) > 10**9:  # NaN or absurd: not a duration
-            raise PydanticCustomError("bad_duration", "duration is not a number of seconds")
-        return UsageLog(app_id, name, start, round(seconds))
+            seconds = _whole_seconds(self.duration_seconds)
+            try:
+                return _aware(self.timestamp) - timedelta(seconds=seconds), seconds
+            except OverflowError:  # e.g. year 1 minus an hour: not a date
+                raise PydanticCustomError("bad_timestamp", "timestamp is out of range") from None
+        raise PydanticCustomError("missing_start", "startTime is required (or timestamp)")
 
 
 class UsageLogged(BaseModel):

@@ -4,13 +4,23 @@ Each token names its type (`typ`) and is read only as that type, so one kind nev
 another (a page session cookie is not a Bearer token, nor an access token a page session):
 - `access`: the API's Bearer token for parents and admins (`sub` = user id, `role`), short-lived;
 - `web`: a parent's or admin's page session (the `axolotly_web` cookie);
-- `kid`: a kid signed in with their PIN on a paired kid web launcher (`device`, `kid`).
+- `kid`: a kid signed in with their PIN on a paired kid web launcher (`device`, `kid`, `pin`).
+
+A kid token also carries a mark of the PIN it was earned with (`pin`: a keyed digest of the
+stored PIN hash, which tells nothing about the PIN): a new PIN (a new hash, even for the same
+digits) ends every kid session at once, with no extra query, since the page loads the kid anyway.
 
 Parent and admin tokens also carry the user's token epoch (`ep`, users.token_epoch) from when they
 were issued; a password change or "sign out everywhere" bumps the epoch, so every older token stops
 working at once. A counter, not a timestamp: no clock, and no "same second" ambiguity.
+A page session also carries a random session id (`sid`): logging out records it as ended
+(accounts/web_sessions.py), so that one session stops at once while the others go on.
 """
 
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 
@@ -54,9 +64,31 @@ def access_token(user_id: int, role: str, epoch: int) -> tuple[str, int]:
 
 
 def web_session_token(user_id: int, epoch: int) -> tuple[str, int]:
-    """A page session token and its lifetime in seconds."""
+    """A page session token (with a new session id) and its lifetime in seconds."""
     lifetime = timedelta(hours=get_settings().web_session_hours)
-    return _sign(TokenType.WEB, {"sub": str(user_id), "ep": epoch}, lifetime), int(lifetime.total_seconds())
+    claims = {"sub": str(user_id), "ep": epoch, "sid": secrets.token_urlsafe(16)}
+    return _sign(TokenType.WEB, claims, lifetime), int(lifetime.total_seconds())
+
+
+@dataclass(frozen=True)
+class WebSession:
+    user_id: int
+    epoch: int
+    sid: str
+    expires_at: datetime
+
+
+def web_session(token: str | None) -> WebSession | None:
+    """The page session a valid `web` token names. A token without a session id (issued before
+    log-out could end one) is refused: it could never be logged out."""
+    claims = read(token, TokenType.WEB)
+    if claims is None or not isinstance(claims.get("sid"), str) or not 0 < len(claims["sid"]) <= 64:
+        return None
+    try:
+        return WebSession(int(claims["sub"]), int(claims["ep"]), claims["sid"],
+                          datetime.fromtimestamp(claims["exp"], timezone.utc))
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
 
 
 def user_claims(token: str | None, typ: TokenType) -> tuple[int, int] | None:
@@ -70,6 +102,22 @@ def user_claims(token: str | None, typ: TokenType) -> tuple[int, int] | None:
         return None
 
 
-def kid_token(device_id: str, kid_id: int) -> tuple[str, int]:
-    """A kid's session on one paired kid web launcher and its lifetime in seconds."""
-    return _sign(TokenType.KID, {"device": device_id, "kid": kid_id}, KID_SESSION), int(KID_SESSION.total_seconds())
+def _pin_mark(pin_hash: str) -> str:
+    key = get_settings().jwt_secret.encode()
+    return hmac.new(key, b"kid-pin:" + pin_hash.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def kid_token(device_id: str, kid_id: int, pin_hash: str) -> tuple[str, int]:
+    """A kid's session on one paired kid web launcher, under the kid's current PIN (`pin_hash`,
+    kid_profiles.pin_hash), and its lifetime in seconds."""
+    claims = {"device": device_id, "kid": kid_id, "pin": _pin_mark(pin_hash)}
+    return _sign(TokenType.KID, claims, KID_SESSION), int(KID_SESSION.total_seconds())
+
+
+def kid_claims(token: str | None, pin_hash: str) -> dict | None:
+    """The claims of a valid kid token earned with the PIN whose hash is `pin_hash`, else None."""
+    claims = read(token, TokenType.KID)
+    mark = claims.get("pin") if claims else None
+    if not isinstance(mark, str) or not hmac.compare_digest(mark.encode(), _pin_mark(pin_hash).encode()):
+        return None
+    return claims

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Form, Path, Request
 
 from axolotly import mail
-from axolotly.accounts import password_reset, service
+from axolotly.accounts import password_reset, service, web_sessions
 from axolotly.accounts.deps import DbSession
 from axolotly.accounts.schemas import PasswordReset, PasswordResetRequest, SignUp
 from axolotly.config import get_settings
@@ -15,7 +15,7 @@ from axolotly.security.client import client_address
 from axolotly.types import Text
 from axolotly.web import account_pages
 from axolotly.web.forms import validated
-from axolotly.web.session import CsrfChecked, end_session, start_session
+from axolotly.web.session import CsrfChecked, end_session, page_session, start_session
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -75,7 +75,9 @@ def sign_up(request: Request, db: DbSession, email: Annotated[Text, Form()], pas
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def log_out():
+def log_out(request: Request, db: DbSession):
+    """Ends the session on the server, not only the cookie here: a copy of it stops working too."""
+    web_sessions.end(db, page_session(request))
     response = redirect("/login", "Logged out")
     end_session(response)
     return response

@@ -4,14 +4,17 @@ episodes (one form), and "Why?"."""
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from axolotly.accounts.deps import DbSession
 from axolotly.catalog import service as catalog
-from axolotly.catalog.deps import Source
+from axolotly.catalog.deps import PageFamilyBeforeTmdb, Source, Transactions
 from axolotly.catalog.schemas import ImportTitle
+from axolotly.catalog.sources import CatalogTitle
 from axolotly.enums import MediaType, PolicyKind
 from axolotly.errors import Invalid
 from axolotly.families import kids, library
+from axolotly.families.context import FamilyContext
 from axolotly.policies import service as policies
 from axolotly.types import FormId, RowId, Text
 from axolotly.web.forms import validated
@@ -28,16 +31,22 @@ POPULAR_ON_LANDING = 12
 
 
 @router.get("/catalog")
-def catalog_page(request: Request, family: WebFamily, db: DbSession, source: Source, q: Text = "",
-                 media_type: Text = ""):
+async def catalog_page(request: Request, family: PageFamilyBeforeTmdb, transactions: Transactions, source: Source,
+                       q: Text = "", media_type: Text = ""):
     """Search results for `q`; without one, the landing page: the family library and the titles
-    popular with families that the library lacks."""
+    popular with families that the library lacks. TMDB is asked before the page's transaction."""
     q = q.strip()[:200]
     kind = MediaType(media_type) if media_type in (MediaType.MOVIE, MediaType.TV) else None
+    found = await catalog.ask_source(source, q, kind) if q else []
+    return await transactions.run(lambda db: _catalog_page(request, family, db, q, kind, found))
+
+
+def _catalog_page(request: Request, family: FamilyContext, db, q: str, kind: MediaType | None,
+                  found: list[CatalogTitle]) -> HTMLResponse:
     in_library = library.library_title_ids(db, family.id)
     context = {"hits": [], "library": [], "popular": []}
     if q:
-        context["hits"] = catalog.search(db, source, q, kind)
+        context["hits"] = catalog.search_hits(db, q, found, kind)
     else:
         context["library"] = library.list_library(db, family.id)
         context["popular"] = [catalog.hit_of(title)
@@ -47,12 +56,17 @@ def catalog_page(request: Request, family: WebFamily, db: DbSession, source: Sou
 
 
 @router.post("/catalog/titles", dependencies=[CsrfChecked])
-def add_title(family: WebFamily, db: DbSession, source: Source, tmdb_id: Annotated[Text, Form()],
-              media_type: Annotated[str, Form()]):
+async def add_title(family: PageFamilyBeforeTmdb, transactions: Transactions, source: Source,
+                    tmdb_id: Annotated[Text, Form()], media_type: Annotated[str, Form()]):
     body = validated(ImportTitle, tmdb_id=tmdb_id.strip() or None, media_type=media_type)
-    title = catalog.import_title(db, source, body.media_type, body.tmdb_id)
-    library.add_to_library(db, family, title.id)
-    return redirect(f"/catalog/titles/{title.id}", f"“{title.title}” is in your library")
+    item = await catalog.ask_source_for_title(source, body.media_type, body.tmdb_id)  # before the transaction
+
+    def store(db) -> RedirectResponse:
+        title = catalog.upsert_title(db, item)
+        library.add_to_library(db, family, title.id)
+        return redirect(f"/catalog/titles/{title.id}", f"“{title.title}” is in your library")
+
+    return await transactions.run(store, acting_for=family)
 
 
 @router.get("/catalog/titles/{title_id}")

@@ -8,7 +8,7 @@ decided in one place, `kid_home`: a poster grid of the kid's launcher (as `/api/
 launcher/service.py, regrouped by title in web/kid_shelf.py) or one title's episodes.
 """
 
-from datetime import time, timedelta
+from datetime import time
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
@@ -44,10 +44,10 @@ def paired_device(request: Request, db) -> AuthenticatedDevice | None:
         return None
 
 
-def _signed_in_kid(request: Request, kid_id: int) -> bool:
-    """The kid cookie names this kid and was made for this paired browser."""
-    claims = kid_claims(request)
-    return bool(claims and claims.get("kid") == kid_id and claims.get("device") ==
+def _signed_in_kid(request: Request, kid) -> bool:
+    """The kid cookie names this kid, was made for this paired browser, under the kid's current PIN."""
+    claims = kid_claims(request, kid.pin_hash)
+    return bool(claims and claims.get("kid") == kid.id and claims.get("device") ==
                 request.cookies.get(DEVICE, "").partition(":")[0])
 
 
@@ -109,14 +109,15 @@ def enter_pin(kid_id: RowId, request: Request, db: DbSession, pin: Annotated[Tex
     pin = pin.strip()
     if not (len(pin) == 4 and pin.isascii() and pin.isdigit()):  # not a guess: nothing to count
         raise Invalid("A PIN is 4 numbers")
+    kid = kids.get_kid(db, device.family_id, kid_id)
     try:
-        kids.check_pin(db, kids.get_kid(db, device.family_id, kid_id), pin, device.id)
+        kids.check_pin(db, kid, pin, device.id)
     except TooManyRequests:
         return redirect(f"/kids/{kid_id}/pin")  # the page explains the lock (the request is done: no query)
     except kids.WrongPin as wrong:
         return redirect(f"/kids/{kid_id}/pin", f"That PIN is not right. {tries(wrong.tries_left)}.", kind="error")
     response = redirect(f"/kids/{kid_id}/launcher")
-    start_kid_session(response, request.cookies[DEVICE].partition(":")[0], kid_id)
+    start_kid_session(response, request.cookies[DEVICE].partition(":")[0], kid.id, kid.pin_hash)
     return response
 
 
@@ -124,7 +125,7 @@ def _signed_in(request: Request, db, kid_id: int):
     """(device, kid) for a kid signed in on this browser; None when the kid must enter the PIN."""
     device = _device_or_pairing(request, db)
     kid = kids.get_kid(db, device.family_id, kid_id)
-    return (device, kid) if _signed_in_kid(request, kid.id) else (None, kid)
+    return (device, kid) if _signed_in_kid(request, kid) else (None, kid)
 
 
 def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: int | None = None):
@@ -175,10 +176,9 @@ def log_viewing(kid_id: RowId, request: Request, db: DbSession, app_id: Annotate
         raise Unauthorized("Sign in with your PIN first")
     if not seconds.isascii() or not seconds.isdigit():
         raise BadRequest("seconds: a whole number")
-    started_at = screen_time.now_utc().replace(microsecond=0) - timedelta(seconds=int(seconds))
-    try:
-        body = UsageLogBody(app_id=app_id, appName=app_name[:200] or None, timestamp=started_at,
-                            duration_seconds=int(seconds))
+    try:  # the launcher contract's short body: `timestamp` is when the session ended (now)
+        body = UsageLogBody(app_id=app_id, appName=app_name[:200] or None,
+                            timestamp=screen_time.now_utc().replace(microsecond=0), duration_seconds=int(seconds))
     except ValidationError as error:
         raise BadRequest(error.errors()[0]["msg"]) from None
     usage.record(db, kid, device.id, body.log())

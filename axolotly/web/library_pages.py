@@ -28,7 +28,7 @@ def vocabulary(db) -> dict:
 def rules_form_context(db) -> dict:
     """What the kids page needs to draw each kid's rules form."""
     return {"movie_ratings": MOVIE_RATINGS, "tv_ratings": TV_RATINGS, "presets": presets.PRESETS,
-            "tags": moderation.list_tags(db), "rules_of": rules.kid_rules, "describe": rules.describe}
+            "tag_groups": moderation.tags_by_category(db), "rules_of": rules.kid_rules, "describe": rules.describe}
 
 
 def spoken_list(names: list[str]) -> str:

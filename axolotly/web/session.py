@@ -1,25 +1,29 @@
 """Cookie sessions and CSRF for the pages (the tokens themselves: security/tokens.py).
 
 - Parents and admins: `axolotly_web`, a page session token (typ=web) in an HttpOnly, SameSite=Lax
-  cookie (`Secure` with COOKIE_SECURE). Log-out deletes it; a password change or "sign out
-  everywhere" ends every older one (users.token_epoch).
+  cookie (`Secure` with COOKIE_SECURE). Log-out ends that session on the server too
+  (accounts/web_sessions.py); a password change or "sign out everywhere" ends every older one
+  (users.token_epoch).
 - Kid web launcher: `axolotly_device` holds a paired browser's device id and key (exactly what
   an Android launcher holds), `axolotly_kid` a kid token for the kid who entered their PIN.
 - CSRF (double submit): `axolotly_csrf` is a random HttpOnly cookie; every form carries
-  HMAC(secret, that cookie), which a cross-site page can neither read nor compute.
+  HMAC(secret, that cookie), which a cross-site page can neither read nor compute. A POST that
+  says it comes from another site (Origin, Referer, Sec-Fetch-Site) is refused before that, with
+  a plain 403: only a same-site form that went stale is offered again, ready to send.
 """
 
 import hashlib
 import hmac
 import secrets
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from fastapi import Depends, Form, Request, Response
+from fastapi import Depends, Form, HTTPException, Request, Response
 
 from axolotly.config import get_settings
 from axolotly.errors import DomainError
 from axolotly.security import tokens
-from axolotly.security.tokens import TokenType
+from axolotly.security.tokens import WebSession
 
 SESSION, CSRF, DEVICE, KID = "axolotly_web", "axolotly_csrf", "axolotly_device", "axolotly_kid"
 
@@ -41,6 +45,16 @@ class CsrfFailed(DomainError):
         self.fields = fields or []
 
 
+class CrossSitePost(HTTPException):
+    """A form sent from another site: a plain 403 page, nothing of it shown again. An HTTP error,
+    not a DomainError, on purpose: page_error would offer a refused form back with a fresh token,
+    turning a cross-site auto-submit into one click on our own page."""
+
+    def __init__(self):
+        super().__init__(403, "This form was sent from another site, so nothing was done. "
+                              "If you meant to do this, open Axolotly yourself and do it there.")
+
+
 def set_cookie(response: Response, name: str, value: str, max_age: int | None = None) -> None:
     response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax",
                         secure=get_settings().cookie_secure, path="/")
@@ -55,24 +69,32 @@ def start_session(response: Response, user_id: int, token_epoch: int) -> None:
 
 
 def end_session(response: Response) -> None:
+    """Forgets the cookie on this browser (log-out also ends the session itself: `page_session`)."""
     response.delete_cookie(SESSION, path="/")
+
+
+def page_session(request: Request) -> WebSession | None:
+    """The page session this browser's cookie names (signature and expiry checked, not the database)."""
+    return tokens.web_session(request.cookies.get(SESSION))
 
 
 # -- kid web launcher ---------------------------------------------------------------------------
 
-def start_kid_session(response: Response, device_id: str, kid_id: int) -> None:
-    token, lifetime = tokens.kid_token(device_id, kid_id)
+def start_kid_session(response: Response, device_id: str, kid_id: int, pin_hash: str) -> None:
+    token, lifetime = tokens.kid_token(device_id, kid_id, pin_hash)
     set_cookie(response, KID, token, lifetime)
 
 
-def kid_claims(request: Request) -> dict | None:
-    return tokens.read(request.cookies.get(KID), TokenType.KID)
+def kid_claims(request: Request, pin_hash: str) -> dict | None:
+    """The kid cookie's claims while the kid's PIN is still the one it was earned with
+    (`pin_hash`: the kid's current kid_profiles.pin_hash); a new PIN ends it."""
+    return tokens.kid_claims(request.cookies.get(KID), pin_hash)
 
 
 def signed_in(request: Request) -> bool:
     """A valid page-session token (signature and expiry only, no database): enough to show the
     menu on an error page, never to grant anything."""
-    return tokens.user_claims(request.cookies.get(SESSION), TokenType.WEB) is not None
+    return page_session(request) is not None
 
 
 # -- CSRF ---------------------------------------------------------------------------------------
@@ -95,7 +117,32 @@ def remember_csrf(request: Request, response: Response) -> None:
         set_cookie(response, CSRF, request.state.new_csrf)
 
 
+def from_another_site(request: Request) -> bool:
+    """The browser says this request comes from a page of another site (or an opaque origin,
+    `Origin: null`, such as a sandboxed frame). A request that says nothing (an old browser, a
+    script) is judged by its CSRF token alone."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return True
+    # Our address as the request names it, and as PUBLIC_URL does (behind a proxy that rewrites Host).
+    ours = {request.url.netloc, _host(get_settings().public_url or "")} - {"", None}
+    for header in ("origin", "referer"):
+        sender = request.headers.get(header)
+        if sender and _host(sender) not in ours:
+            return True
+    return False
+
+
+def _host(url: str) -> str | None:
+    """host[:port] of a URL; None when it cannot be read ("http://[::1": urlsplit raises)."""
+    try:
+        return urlsplit(url).netloc
+    except ValueError:
+        return None
+
+
 async def check_csrf(request: Request, csrf_token_field: Annotated[str, Form(alias="csrf_token")] = "") -> None:
+    if from_another_site(request):
+        raise CrossSitePost()
     cookie = request.cookies.get(CSRF)
     # Bytes, not str: compare_digest refuses non-ASCII strings (a TypeError, i.e. a 500).
     if not cookie or not hmac.compare_digest(csrf_token_field.encode(errors="replace"), csrf_token(request).encode()):

@@ -108,7 +108,10 @@ def redirect(url: str, message: str | None = None, kind: str = "ok") -> Redirect
 
 def same_site_path(request: Request, fallback: str = "/") -> str:
     """Where the form was (Referer), if it is one of our pages; never another host."""
-    referer = urlsplit(request.headers.get("referer", ""))
+    try:
+        referer = urlsplit(request.headers.get("referer", ""))
+    except ValueError:  # "http://[::1": unreadable, so not one of our pages (and never a 500)
+        return fallback
     if referer.netloc and referer.netloc != request.url.netloc:
         return fallback
     path = referer.path or fallback
