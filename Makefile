@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test bench bench-size bench-day db clean-db
+.PHONY: setup run test lint bench bench-size bench-day db clean-db screenshots
 
 setup: $(INSTALLED)
 	@scripts/ensure-postgres.sh
@@ -35,6 +35,18 @@ test: setup
 	@scripts/ensure-apt.sh chromium /usr/bin/chromium
 	@scripts/ensure-apt.sh pgbouncer /usr/sbin/pgbouncer
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Refreshes the README's pictures on purpose (the suite itself photographs into .axolotly/screenshots/).
+screenshots: setup
+	@scripts/ensure-apt.sh chromium /usr/bin/chromium
+	SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" $(BIN)/python -m pytest -q tests -k axe_finds_nothing_on_any_page_type
+
+# ruff (lint + format), mypy and the import contracts, without the database (pyproject.toml).
+lint: $(INSTALLED)
+	$(BIN)/ruff check axolotly tests bench scripts
+	$(BIN)/ruff format --check axolotly tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: setup
 	@scripts/ensure-apt.sh wrk wrk

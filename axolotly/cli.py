@@ -109,7 +109,7 @@ def serve(
             reload=reload, log_level="info", access_log=False,
         )
     finally:
-        if made_here:
+        if made_here and directory is not None:
             multiproc.remove_directory(directory)
 
 

@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     # Client addresses of reverse proxies whose X-Forwarded-For we believe (comma separated).
     trusted_proxies: str = ""
 
-    # Pairing-code guessing budget (failed redemptions per hour); see README "Pairing security".
+    # Pairing-code guessing budget (failed redemptions per hour); see docs/launcher-api.md (pairing security).
     pair_failures_per_address_per_hour: int = Field(10, ge=1)
     pair_failures_global_per_hour: int = Field(100, ge=1)
     # New parent accounts per client address per hour (each account has its own confirm budget).
@@ -78,7 +78,7 @@ class Settings(BaseSettings):
     web_session_hours: int = Field(12, ge=1, le=24 * 30)
     cookie_secure: bool = False
 
-    # Operations (README "Operations"). Relative paths are under the working directory.
+    # Operations (docs/operations.md). Relative paths are under the working directory.
     backup_dir: str = ".axolotly/backups"
     backup_retention_days: int = Field(30, ge=1)
     # Watch history is kept this long (whole months of sessions are dropped; the rollup by day).

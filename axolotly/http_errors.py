@@ -10,9 +10,14 @@ bad input.
   for a failed commit: the session commits before the response (db/engine.py).
 - The same for psycopg's own errors (the launcher's async pool, launcher/reads.py): a lost or
   refused connection (AdminShutdown, OperationalError) and either pool's timeout are a 503 too.
+- A browser page gets its error as a page: the pages hand in how (`install(app, page_error=...)`),
+  so this module, below the pages and the routers, imports neither.
 """
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
+
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,8 +27,8 @@ from psycopg_pool import PoolTimeout as AsyncPoolTimeout
 from sqlalchemy.exc import TimeoutError as PoolTimeout  # the pool had no connection in time
 
 from axolotly.errors import BadRequest, Conflict, DomainError, Invalid, ServiceUnavailable
-from axolotly.web import pages
-from axolotly.web.templating import page_error
+
+PageError = Callable[[Request, DomainError], Response]
 
 logger = logging.getLogger(__name__)
 
@@ -36,27 +41,37 @@ def is_launcher_route(path: str) -> bool:
     return path.startswith(LAUNCHER_PREFIXES)
 
 
+def is_page(request: Request) -> bool:
+    """Everything that is not the JSON API (or ops endpoints) is a page, unless the caller asks for
+    JSON only (the pairing page's poll: `Accept: application/json`)."""
+    path = request.url.path
+    if path.startswith("/api/") or path in ("/healthz", "/metrics", "/openapi.json"):
+        return False
+    accept = request.headers.get("accept", "")
+    return not ("application/json" in accept and "text/html" not in accept)
+
+
 def _error_text(error: dict) -> str:
     location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "header"))
     message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     return f"{location}: {message}" if location else message
 
 
-def validation_failed(request: Request, error: RequestValidationError) -> Response:
+def validation_failed(request: Request, error: RequestValidationError, page_error: PageError) -> Response:
     errors = error.errors()
     if request.url.path == PAIR_PATH:  # the launcher contract fixes this text
         return JSONResponse({"detail": "Invalid pairing code format"}, status_code=400)
     text = "; ".join(_error_text(e) for e in errors[:3]) or "Invalid request"
     if is_launcher_route(request.url.path):
         return JSONResponse({"detail": text}, status_code=400)
-    if pages.is_page(request):
+    if is_page(request):
         return page_error(request, Invalid(text))
     listed = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in errors]
     return JSONResponse({"detail": listed}, status_code=422)
 
 
-def domain_error(request: Request, error: DomainError) -> Response:
-    if pages.is_page(request):
+def domain_error(request: Request, error: DomainError, page_error: PageError) -> Response:
+    if is_page(request):
         return page_error(request, error)
     status = error.status_code
     if status == Invalid.status_code and is_launcher_route(request.url.path):
@@ -85,25 +100,41 @@ def as_domain_error(error: DBAPIError | psycopg.Error) -> DomainError | None:
 DATABASE_UNAVAILABLE = ServiceUnavailable("The database is unavailable; try again shortly", retry_after_seconds=5)
 
 
-def install(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, validation_failed)
-    app.add_exception_handler(DomainError, domain_error)
+Caught = TypeVar("Caught", bound=Exception)
+
+
+def _handle(app: FastAPI, kind: type[Caught], handler: Callable[[Request, Caught], Response]) -> None:
+    """Register a handler typed by what it catches (Starlette types every handler by Exception)."""
+    app.add_exception_handler(kind, handler)  # type: ignore[arg-type]  # only `kind` ever reaches it
+
+
+def install(app: FastAPI, page_error: PageError) -> None:
+    """`page_error`: how a browser page shows a refused request (web/templating.py)."""
+
+    def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        return validation_failed(request, error, page_error)
+
+    def refused(request: Request, error: DomainError) -> Response:
+        return domain_error(request, error, page_error)
+
+    _handle(app, RequestValidationError, invalid_request)
+    _handle(app, DomainError, refused)
 
     def database_error(request: Request, error: DBAPIError | psycopg.Error) -> Response:
         mapped = as_domain_error(error)
         if mapped is None:
             raise error
-        return domain_error(request, mapped)
+        return refused(request, mapped)
 
     def unencodable_text(request: Request, error: UnicodeError) -> Response:
-        return domain_error(request, BadRequest("Text must be valid Unicode (no lone surrogates)"))
+        return refused(request, BadRequest("Text must be valid Unicode (no lone surrogates)"))
 
-    def pool_exhausted(request: Request, error: PoolTimeout) -> Response:
+    def pool_exhausted(request: Request, error: PoolTimeout | AsyncPoolTimeout) -> Response:
         logger.warning("database unavailable (503): no pooled connection in time: %s", error)
-        return domain_error(request, DATABASE_UNAVAILABLE)
+        return refused(request, DATABASE_UNAVAILABLE)
 
-    app.add_exception_handler(DBAPIError, database_error)
-    app.add_exception_handler(psycopg.Error, database_error)
-    app.add_exception_handler(PoolTimeout, pool_exhausted)
-    app.add_exception_handler(AsyncPoolTimeout, pool_exhausted)
-    app.add_exception_handler(UnicodeError, unencodable_text)
+    _handle(app, DBAPIError, database_error)
+    _handle(app, psycopg.Error, database_error)
+    _handle(app, PoolTimeout, pool_exhausted)
+    _handle(app, AsyncPoolTimeout, pool_exhausted)
+    _handle(app, UnicodeError, unencodable_text)

@@ -82,6 +82,7 @@ def send(mail: Mail) -> None:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = config.sender, mail.to, mail.subject
     message.set_content(mail.body)
+    smtp: smtplib.SMTP
     if config.scheme == "smtps":
         smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS,
                                 context=ssl.create_default_context())

@@ -23,19 +23,20 @@ from axolotly.families.packs_router import router as packs_router
 from axolotly.families.requests_router import router as requests_router
 from axolotly.families.router import router as families_router
 from axolotly.ops import metrics
-from axolotly.web import pages, security_headers
+from axolotly.web import pages, security_headers, templating
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads, pooled_launcher_reads
 from axolotly.launcher.router import router as launcher_router
 from axolotly.ota.router import router as ota_router
 from axolotly.policies.router import router as policies_router
 from axolotly.reports.router import router as reports_router
 from axolotly.screen_time.router import router as screen_time_router
+from axolotly.security import rate_limits
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """One async pool per worker process for the launcher's hot path (launcher/reads.py); the
-    process's TMDB clients are made on first use and closed here."""
+    process's TMDB clients and throttle counters' pool are made on first use and closed here."""
     reads = pooled_launcher_reads()
     await reads.open()
     app.state.launcher_reads = reads
@@ -50,6 +51,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         metrics.worker_stopping()
         await reads.close()
         await tmdb.process_clients.aclose()
+        rate_limits.dispose_counter_pool()
 
 
 def create_app() -> FastAPI:
@@ -69,7 +71,7 @@ def create_app() -> FastAPI:
         app.include_router(router)
     unpublish_admin_api_in_production(app)
 
-    http_errors.install(app)
+    http_errors.install(app, page_error=templating.page_error)
     security_headers.install(app)
 
     @app.get("/healthz", tags=["ops"])

@@ -8,9 +8,8 @@
 import re
 from typing import Annotated
 
-import annotated_types
 from fastapi import Form
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, Field
 
 PG_INT_MAX = 2**31 - 1
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: [0-9], not \d
@@ -36,12 +35,14 @@ def blank_as_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-RowId = Annotated[int, BeforeValidator(ascii_number), annotated_types.Ge(1), annotated_types.Le(PG_INT_MAX)]
+# The bounds come before the digits check: pydantic publishes them (minimum/maximum in
+# /openapi.json) only when they sit directly on the integer; the check still runs first.
+RowId = Annotated[int, Field(ge=1, le=PG_INT_MAX), BeforeValidator(ascii_number)]
 """A primary key (or a TMDB id): a positive PostgreSQL integer."""
 
-PageOffset = Annotated[int, BeforeValidator(ascii_number), annotated_types.Ge(0), annotated_types.Le(PG_INT_MAX)]
+PageOffset = Annotated[int, Field(ge=0, le=PG_INT_MAX), BeforeValidator(ascii_number)]
 
-SmallCount = Annotated[int, BeforeValidator(ascii_number), annotated_types.Ge(0), annotated_types.Le(PG_INT_MAX)]
+SmallCount = Annotated[int, Field(ge=0, le=PG_INT_MAX), BeforeValidator(ascii_number)]
 """A non-negative integer column (seasons, episodes, version codes, minutes)."""
 
 FormId = Annotated[RowId | None, BeforeValidator(blank_as_none)]

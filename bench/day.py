@@ -234,7 +234,7 @@ PRODUCTION_ON_LOCALHOST = {"COOKIE_SECURE": "true", "MAIL_URL": "smtp://127.0.0.
 
 def start_server(url: str, port: int, device_key_secret: str, log) -> subprocess.Popen:
     # Pools per worker: ORM pool + overflow, the launcher's async pool (DB_POOL_SIZE) and 4 for the
-    # throttles: 10 + 5 + 10 + 4 here, as the fleet figures in the README were measured (the
+    # throttles: 10 + 5 + 10 + 4 here, as docs/benchmarks.md's fleet figures were measured (the
     # embedded cluster allows 300 connections since, enough for the defaults too).
     # As behind a reverse proxy on this host: parents log in from addresses of their own
     # (X-Forwarded-For), not all from 127.0.0.1, whose log-in throttle would refuse them.

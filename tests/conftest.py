@@ -17,9 +17,10 @@ from axolotly.config import get_settings
 from axolotly.db import engine as engine_module
 from axolotly.db import migrate
 from axolotly.db.replicas import get_read_session
-from axolotly.launcher.reads import SessionLauncherReads, get_launcher_reads
+from axolotly.launcher.reads import get_launcher_reads
 from axolotly.ops import stats
 from axolotly.screen_time import partitions
+from tests.launcher_reads import SessionLauncherReads
 from tests.pg import reset_public_schema, test_server
 from tests.pinned_days import EVERY_KIND_OF_DAY, Clock
 
@@ -102,8 +103,8 @@ def app(db):
         try:
             yield db
             db.commit()
-        except BaseException:
-            db.rollback()
+        except BaseException as error:
+            engine_module.end_request(db, error)
             raise
 
     application.dependency_overrides[engine_module.get_session] = test_session

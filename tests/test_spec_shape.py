@@ -1,7 +1,7 @@
 """Rows in the spec's shape, written by plain SQL, read back through the parent API, the admin API
 and the launcher (issue 21: "the spec's schema is the floor").
 
-One row per table of `shared/spec/database-schema.md`, every column the spec lists and only those
+One row per table of the spec (`docs/schema.md`), every column the spec lists and only those
 (plus `devices.api_key_digest`, without which no device can authenticate: the spec leaves device
 authentication out), JSON as the spec describes it: genres as objects, providers and selections
 as provider ids, tags as names, `blocked_episodes` as `'[]'` or an array of episode ids.

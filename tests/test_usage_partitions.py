@@ -1,6 +1,7 @@
 """Watch history's monthly partitions on a real database: made ahead, dropped past retention,
 by the periodic job; and a day's rollup that always equals the stored sessions."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select, text
@@ -13,6 +14,24 @@ from axolotly.screen_time.partitions import month_of, next_month, partition_name
 from tests.factories import make_family, make_kid
 
 UTC = timezone.utc
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    created: list[str]
+    dropped: list[str]
+    rollup_rows_deleted: int
+
+
+def maintain(db, now: datetime, retention_days: int) -> Maintenance:
+    """The job's three steps in the test's one transaction (the job gives each its own)."""
+    created = partitions.make_ahead(db, now)
+    dropped = partitions.drop_expired(db, now, retention_days)
+    deleted = total = partitions.prune_rollup(db, now, retention_days)
+    while deleted:
+        deleted = partitions.prune_rollup(db, now, retention_days)
+        total += deleted
+    return Maintenance(created, dropped, total)
 
 
 def months_from(first: date, count: int) -> list[date]:
@@ -32,7 +51,7 @@ def test_maintenance_makes_months_ahead_and_drops_expired_ones(db):
     family = make_family(db)
     kid = make_kid(db, family)
     later = datetime(2031, 5, 15, tzinfo=UTC)
-    done = partitions.maintain(db, later, retention_days=400)
+    done = maintain(db, later, retention_days=400)
     assert {partition_name(date(2031, 4, 1)), partition_name(date(2031, 7, 1))} <= set(done.created)
     assert partition_name(date(2031, 8, 1)) not in partitions.existing(db)
     # A row lands in its month's partition; the rollup row of an old day goes with retention.
@@ -45,7 +64,7 @@ def test_maintenance_makes_months_ahead_and_drops_expired_ones(db):
     assert stored_in == partition_name(date(2031, 5, 1))
 
     much_later = datetime(2032, 7, 20, tzinfo=UTC)  # 400 days back: 2031-06-16
-    done = partitions.maintain(db, much_later, retention_days=400)
+    done = maintain(db, much_later, retention_days=400)
     assert partition_name(date(2031, 5, 1)) in done.dropped  # all of May 2031 is older than the cut-off
     assert partition_name(date(2031, 6, 1)) not in done.dropped  # partly inside retention: kept
     assert done.rollup_rows_deleted == 2

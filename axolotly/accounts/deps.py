@@ -15,8 +15,8 @@ from axolotly.db.engine import get_session
 from axolotly.enums import UserRole
 from axolotly.errors import Forbidden, Unauthorized
 from axolotly.models import User
-from axolotly.security.tokens import TokenType, user_claims, web_session
-from axolotly.web.session import SESSION, LoginRequired
+from axolotly.security.cookies import LoginRequired, page_session
+from axolotly.security.tokens import TokenType, user_claims
 
 bearer = HTTPBearer(auto_error=False)
 # scope="function": the session's exit (the commit) runs when the route returns, before any byte
@@ -50,10 +50,10 @@ CurrentUser = Annotated[User, Depends(current_user)]
 CurrentAdmin = Annotated[User, Depends(current_admin)]
 
 
-# -- the pages: the same users behind a page session cookie (web/session.py) ----------------------
+# -- the pages: the same users behind a page session cookie (security/cookies.py) ----------------
 
 def optional_page_user(request: Request, db: DbSession) -> User | None:
-    return session_user(db, web_session(request.cookies.get(SESSION)))
+    return session_user(db, page_session(request))
 
 
 def page_user(request: Request, user: Annotated[User | None, Depends(optional_page_user)]) -> User:

@@ -60,7 +60,7 @@ def reset_token(user: User, now: float | None = None) -> str:
     return f"{payload}.{_mac(user, payload)}"
 
 
-def token_user(db: Session, token: str, lock: bool = False) -> User | None:
+def reset_link_user(db: Session, token: str, lock: bool = False) -> User | None:
     """The account a live token belongs to, else None (malformed, expired, used, or stale).
 
     `lock`: the row is locked and re-read, so of two concurrent uses of one link the second
@@ -91,7 +91,7 @@ def _link_base(request_base_url: str) -> str:
 def request_reset(db: Session, email: str, client: str, request_base_url: str) -> Mail | None:
     """The mail to send if the address has an account, else None; the caller answers the same."""
     email = normalise_email(email)
-    rate_limits.spend_all(db, (Limit(f"reset:address:{client}", REQUESTS_PER_ADDRESS, WINDOW),
+    rate_limits.spend_all((Limit(f"reset:address:{client}", REQUESTS_PER_ADDRESS, WINDOW),
                                Limit(f"reset:email:{email}", REQUESTS_PER_EMAIL, WINDOW)), TOO_MANY)
     base = _link_base(request_base_url)  # before the lookup: an unconfigured production refuses every address alike
     user = db.execute(select(User).where(User.email == email)).scalar_one_or_none()
@@ -107,13 +107,13 @@ def request_reset(db: Session, email: str, client: str, request_base_url: str) -
 def reset_password(db: Session, token: str, new_password: str) -> User:
     """Sets the new password; every session of the account ends (a thief's too), the log-in
     lockout is lifted, and the link dies with the old hash."""
-    user = token_user(db, token, lock=True)
+    user = reset_link_user(db, token, lock=True)
     if user is None:
         raise BadRequest(DEAD_LINK)
     user.password_hash = hash_secret(new_password)
     db.flush()
     end_every_session(db, user)
-    rate_limits.clear(db, account_limit(user.email))
+    rate_limits.clear(account_limit(user.email))
     audit.record(db, act_for_family(db, user).id, "password_changed",
                  f"{user.email} set a new password through an emailed reset link")
     return user

@@ -49,7 +49,7 @@ def sign_up(db: Session, email: str, password: str, family_name: str | None, cli
     """A new parent account; with an invitation, a co-parent of the inviting family (a refused
     invitation refuses the sign-up: the request's rollback takes the account with it)."""
     email = normalise_email(email)
-    rate_limits.spend(db, sign_up_limit(client), TOO_MANY_SIGN_UPS)
+    rate_limits.spend(sign_up_limit(client), TOO_MANY_SIGN_UPS)
     if db.execute(select(User.id).where(User.email == email)).first():
         raise Conflict(EMAIL_TAKEN)
     user = User(email=email, password_hash=hash_secret(password), role=UserRole.PARENT,
@@ -91,7 +91,7 @@ def authenticate(db: Session, email: str, password: str, client: str) -> User:
     kept), TooManyRequests when throttled."""
     email = normalise_email(email)
     limits = login_limits(email, client)
-    rate_limits.spend_all(db, limits, TOO_MANY_LOGINS)
+    rate_limits.spend_all(limits, TOO_MANY_LOGINS)
     user = db.execute(select(User).where(User.email == email)).scalar_one_or_none()
     # verify_secret hashes against a dummy when the user is unknown: same time either way.
     if not verify_secret(password, user.password_hash if user else None) or user is None:
@@ -99,8 +99,8 @@ def authenticate(db: Session, email: str, password: str, client: str) -> User:
             audit.record(db, family_of(db, user).id, "login_failed", f"Wrong password from {client}")
         rate_limits.refuse(db, Unauthorized(INVALID_LOGIN))
     account, address = limits
-    rate_limits.clear(db, account)
-    rate_limits.refund(db, address)
+    rate_limits.clear(account)
+    rate_limits.refund(address)
     audit.record(db, act_for_family(db, user).id, "login", f"Logged in from {client}")
     return user
 
@@ -134,10 +134,10 @@ def check_password(db: Session, user: User, password: str, wrong: str = "Current
     """Confirms a signed-in user's password before a change that needs it, throttled like
     log-ins (a stolen session must not guess it)."""
     limit = account_limit(user.email)
-    rate_limits.spend(db, limit, TOO_MANY_WRONG_PASSWORDS)
+    rate_limits.spend(limit, TOO_MANY_WRONG_PASSWORDS)
     if not verify_secret(password, user.password_hash):
         raise Unauthorized(wrong)  # the attempt is counted already
-    rate_limits.clear(db, limit)
+    rate_limits.clear(limit)
 
 
 def change_password(db: Session, user: User, current_password: str, new_password: str) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from axolotly.catalog.providers import PROVIDERS_BY_ID, is_trusted_url, link_shown_to_kids
 from axolotly.catalog.tags import all_mapped_tags
 from axolotly.config import get_settings
+from axolotly.db.results import affected_rows
 from axolotly.errors import Conflict, Invalid, NotFound
 from axolotly.models import ContentTag, Episode, EpisodeLink, Title
 
@@ -67,7 +68,7 @@ def link_under_review(db: Session, link_id: int) -> LinkUnderReview:
 
 
 def delete_link(db: Session, link_id: int) -> None:
-    if db.execute(delete(EpisodeLink).where(EpisodeLink.id == link_id)).rowcount == 0:
+    if affected_rows(db.execute(delete(EpisodeLink).where(EpisodeLink.id == link_id))) == 0:
         raise NotFound("Episode link not found")
 
 
@@ -159,7 +160,7 @@ def save_tags(db: Session, edits: list[TagEdit]) -> tuple[int, int]:
                if edit.tag_id is not None and rows[edit.tag_id].tag != edit.tag}
     added = changed = 0
     for edit in edits:
-        row = rows.get(edit.tag_id) if edit.tag_id is not None else ContentTag()
+        row = rows[edit.tag_id] if edit.tag_id is not None else ContentTag()
         if (row.tag, row.category, row.description) == (edit.tag, edit.category, edit.description):
             continue
         row.tag, row.category, row.description = edit.tag, edit.category, edit.description

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from axolotly.db.results import affected_rows
 from axolotly.families.scoping import owned_by
 from axolotly.models import AuditEvent
 
@@ -43,4 +44,4 @@ def prune(db: Session, before: datetime, batch: int = PRUNE_BATCH) -> int:
     """Deletes up to `batch` events older than `before`, oldest first, found through the index on
     `created_at` (the job repeats, a transaction each)."""
     expired = select(AuditEvent.id).where(AuditEvent.created_at < before).order_by(AuditEvent.created_at).limit(batch)
-    return db.execute(delete(AuditEvent).where(AuditEvent.id.in_(expired))).rowcount
+    return affected_rows(db.execute(delete(AuditEvent).where(AuditEvent.id.in_(expired))))

@@ -5,7 +5,9 @@ A source (TMDB) is asked apart from the database work (`ask_source*`, then `sear
 `upsert_*` in a short transaction): a slow TMDB must never hold a transaction open."""
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Integer, Numeric, bindparam, case, cast, func, literal, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, insert
@@ -35,7 +37,7 @@ def get_title(db: Session, title_id: int) -> Title:
 def title_names(db: Session, title_ids: set[int]) -> dict[int, str]:
     if not title_ids:
         return {}
-    return dict(db.execute(select(Title.id, Title.title).where(Title.id.in_(title_ids))).all())
+    return dict(db.execute(select(Title.id, Title.title).where(Title.id.in_(title_ids))).tuples().all())
 
 
 def list_titles(db: Session, query: str | None, limit: int, offset: int) -> list[Title]:
@@ -113,9 +115,10 @@ class _Recomputed:
 
     def __init__(self, seconds: float):
         self.seconds = seconds
-        self._value, self._at = None, None
+        self._value: Any = None
+        self._at: float | None = None
 
-    def get(self, compute):
+    def get(self, compute: Callable[[], Any]) -> Any:
         now = time.monotonic()
         if self._at is None or now - self._at >= self.seconds:
             self._value, self._at = compute(), now
@@ -182,15 +185,15 @@ def upsert_title(db: Session, item: CatalogTitle) -> Title:
         "last_synced": func.now(),
     }
     statement = insert(Title).values(**values)
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[Title.tmdb_id],
         set_={key: statement.excluded[key] for key in values if key != "tmdb_id"},
         where=Title.media_type == statement.excluded.media_type,
     ).returning(Title.id)
-    title_id = db.execute(statement).scalar_one_or_none()
+    title_id = db.execute(upsert).scalar_one_or_none()
     if title_id is None:
         raise Conflict(f"TMDB id {item.tmdb_id} is already in the catalog as another media type")
-    return db.get(Title, title_id, populate_existing=True)
+    return db.get_one(Title, title_id, populate_existing=True)
 
 
 def upsert_episodes(db: Session, title_id: int, episodes: list[CatalogEpisode]) -> int:

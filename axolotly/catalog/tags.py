@@ -53,7 +53,7 @@ def tags_for(title: CatalogTitle) -> list[str]:
     """Sorted, de-duplicated tags derived from a title's genres and certification."""
     tags: set[str] = set()
     for genre in title.genres:
-        tags.update(GENRE_TAGS.get(genre.get("id"), ()))
+        tags.update(GENRE_TAGS.get(genre.get("id", 0), ()))
     certification = (title.certification or "").upper()
     if certification in CERTIFICATION_TAGS:
         tags.update(CERTIFICATION_TAGS[certification])

@@ -133,7 +133,8 @@ class AsyncTmdbClient:
         await self._http.aclose()
 
     async def search(self, query: str, media_type: MediaType | None = None) -> list[CatalogTitle]:
-        return titles_found(await self._get(SEARCH_PATH, search_params(query)), media_type, self._region)
+        found = await self._get(SEARCH_PATH, search_params(query))
+        return titles_found(found or {}, media_type, self._region)
 
     async def get_title(self, media_type: MediaType, tmdb_id: int) -> CatalogTitle | None:
         path, params = title_request(media_type, tmdb_id)
@@ -176,7 +177,7 @@ class TmdbClient:
         self._http.close()
 
     def search(self, query: str, media_type: MediaType | None = None) -> list[CatalogTitle]:
-        return titles_found(self._get(SEARCH_PATH, search_params(query)), media_type, self._region)
+        return titles_found(self._get(SEARCH_PATH, search_params(query)) or {}, media_type, self._region)
 
     def get_title(self, media_type: MediaType, tmdb_id: int) -> CatalogTitle | None:
         path, params = title_request(media_type, tmdb_id)

@@ -81,12 +81,39 @@ def session_factory() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
+# session.info key: the error that ends the request but keeps what it wrote (`keep_through`).
+KEPT_THROUGH = "kept_through"
+
+
+def keep_through(session: Session, error: BaseException) -> None:
+    """Marks `error` as a refusal that keeps what the request recorded about it (the audit event
+    of a failed log-in, a PIN lockout): the transaction owner commits when exactly this error ends
+    the request (security/rate_limits.py `refuse`)."""
+    session.info[KEPT_THROUGH] = error
+
+
+def end_request(session: Session, error: BaseException) -> None:
+    """Ends the transaction of a request that `error` interrupted: committed when the error was
+    marked by `keep_through`, else rolled back. The one place a failed request's fate is decided."""
+    if session.info.pop(KEPT_THROUGH, None) is error:
+        session.commit()
+    else:
+        session.rollback()
+
+
 def get_session() -> Iterator[Session]:
     """FastAPI dependency: one transaction per request, committed once at the end.
 
-    Services flush when they need ids and never commit; an exception anywhere rolls back. Used
-    with scope="function" (accounts/deps.py DbSession), so the commit happens before the response
-    is sent and a failed commit becomes an error response (http_errors.py), never a 2xx.
+    Services flush when they need ids and never commit; an exception anywhere rolls back (but a
+    refusal marked by `keep_through`). Used with scope="function" (accounts/deps.py DbSession), so
+    the commit happens before the response is sent and a failed commit becomes an error response
+    (http_errors.py), never a 2xx.
     """
-    with session_factory()() as session, session.begin():
-        yield session
+    with session_factory()() as session:
+        session.begin()
+        try:
+            yield session
+        except BaseException as error:
+            end_request(session, error)
+            raise
+        session.commit()

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.config import get_settings
+from axolotly.db.results import affected_rows
 from axolotly.errors import Conflict, NotFound
-from axolotly.families.scoping import owned_by
+from axolotly.families.scoping import of_family, owned_by
 from axolotly.models import Device, KidProfile, PairingCode, User
 from axolotly.security import api_keys, rate_limits
 from axolotly.security.rate_limits import Limit
@@ -49,14 +50,14 @@ def create_code(db: Session, family_id: int) -> PairingCode:
             .returning(PairingCode.id)
         ).scalar_one_or_none()
         if created is not None:
-            return db.get(PairingCode, created)
+            return db.get_one(PairingCode, created)
     raise Conflict("Could not find a free pairing code; try again")
 
 
 def revoke_code(db: Session, family_id: int, code_id: int) -> None:
-    deleted = db.execute(
+    deleted = affected_rows(db.execute(
         owned_by(delete(PairingCode).where(PairingCode.id == code_id), PairingCode, family_id)
-    ).rowcount
+    ))
     if not deleted:
         raise NotFound("Pairing code not found")
 
@@ -64,8 +65,8 @@ def revoke_code(db: Session, family_id: int, code_id: int) -> None:
 def code_status(db: Session, family_id: int, code_id: int) -> tuple[str, int | None]:
     """("waiting" | "expired" | "paired", the id of the device it paired): one indexed statement,
     cheap enough for a poll every second. Another family's code is not found."""
-    paired = and_(PairingCode.used, Device.family_id == PairingCode.family_id,
-                  Device.paired_at == PairingCode.expires_at)
+    # The family's device (an ON condition of the outer join: as a WHERE it would drop waiting codes).
+    paired = and_(PairingCode.used, of_family(Device, family_id), Device.paired_at == PairingCode.expires_at)
     statement = (owned_by(select(PairingCode.used, PairingCode.expires_at > func.now(), Device.id), PairingCode, family_id)
                  .outerjoin(Device, paired).where(PairingCode.id == code_id).order_by(Device.id.desc()).limit(1))
     row = db.execute(statement).one_or_none()
@@ -112,15 +113,15 @@ def register_device(db: Session, family_id: int, device_id: str | None = None) -
 def pair_with_code(db: Session, code: str, client: str) -> tuple[Device, str, User] | None:
     """Throttled redemption (the attempt counted first): None for unknown, used or expired codes."""
     limits = pairing_limits(client)
-    rate_limits.spend_all(db, limits, TOO_MANY_GUESSES)
+    rate_limits.spend_all(limits, TOO_MANY_GUESSES)
     family_id = redeem(db, code)
     if family_id is None:
         return None
     for limit in limits:
-        rate_limits.refund(db, limit)
+        rate_limits.refund(limit)
     device, api_key = register_device(db, family_id)
-    db.execute(update(PairingCode).where(PairingCode.code == code, PairingCode.family_id == family_id)
+    db.execute(owned_by(update(PairingCode).where(PairingCode.code == code), PairingCode, family_id)
                .values(expires_at=select(Device.paired_at).where(Device.id == device.id).scalar_subquery()))
     audit.record(db, family_id, "device_paired", "A device paired with a pairing code")
-    return device, api_key, db.get(User, family_id)
+    return device, api_key, db.get_one(User, family_id)
 

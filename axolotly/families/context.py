@@ -39,11 +39,11 @@ def family_of(db: Session, user: User) -> FamilyContext:
 
 def owner_of(db: Session, family_id: int) -> User:
     """The users row that is the family (its name and owner), e.g. for a paired device's pages."""
-    return db.get(User, family_id)
+    return db.get_one(User, family_id)
 
 
 def act_for_family(db: Session, user: User) -> FamilyContext:
     """The user's family, and the session remembers who acts (the audit trail names them)."""
     db.info["actor"] = user.email
-    db.info["actor_id"] = user.id  # who added a title to the library (policies/service.py)
+    db.info["actor_id"] = user.id  # who answered kids' requests by a direct decision (families/library.py)
     return family_of(db, user)

@@ -9,8 +9,9 @@ own check (POST /api/parent/kids/{id}/verify-pin) is a place of its own (device 
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
@@ -51,7 +52,7 @@ def create_kid(db: Session, family_id: int, name: str, age: int | None, pin: str
     return kid
 
 
-def update_kid(db: Session, kid: KidProfile, changes: dict) -> KidProfile:
+def update_kid(db: Session, kid: KidProfile, changes: dict[str, Any]) -> KidProfile:
     if changes.get("name") is not None:
         kid.name = changes["name"]
     if "age" in changes:
@@ -93,7 +94,7 @@ def pin_limit(kid_id: int, device_id: int | None) -> Limit:
     return Limit(f"pin:kid:{kid_id}:{place}", MAX_PIN_FAILURES, PIN_LOCKOUT)
 
 
-def _same_place(device_id: int | None):
+def _same_place(device_id: int | None) -> ColumnElement[bool]:
     return PinLockout.device_id.is_(None) if device_id is None else PinLockout.device_id == device_id
 
 
@@ -113,15 +114,15 @@ def check_pin(db: Session, kid: KidProfile, pin: str, device_id: int | None) -> 
     A right PIN resets this device's count.
     """
     limit = pin_limit(kid.id, device_id)
-    attempt = rate_limits.spend(db, limit, TOO_MANY_WRONG_PINS)
+    attempt = rate_limits.spend(limit, TOO_MANY_WRONG_PINS)
     if verify_secret(pin, kid.pin_hash):
-        rate_limits.clear(db, limit)
+        rate_limits.clear(limit)
         # Only a lock that has run out can be here; it means nothing any more.
         db.execute(delete(PinLockout).where(PinLockout.kid_profile_id == kid.id, _same_place(device_id)))
         return
     if attempt < MAX_PIN_FAILURES:
         raise WrongPin(MAX_PIN_FAILURES - attempt)  # counted already: nothing of the request needs to stand
-    locked_for = rate_limits.lock_out(db, limit)
+    locked_for = rate_limits.lock_out(limit)
     db.execute(delete(PinLockout).where(PinLockout.kid_profile_id == kid.id, _same_place(device_id)))
     db.execute(insert(PinLockout).values(family_id=kid.family_id, kid_profile_id=kid.id, device_id=device_id,
                                          locked_until=func.now() + PIN_LOCKOUT))
@@ -162,7 +163,7 @@ def _lift_locks(db: Session, kid: KidProfile) -> list[PinLock]:
     # Counts live under keys naming the place: every device of the family, and the parent API.
     devices = db.scalars(owned_by(select(Device.id), Device, kid.family_id)).all()
     for device_id in (None, *devices):
-        rate_limits.clear(db, pin_limit(kid.id, device_id))
+        rate_limits.clear(pin_limit(kid.id, device_id))
     return lifted
 
 

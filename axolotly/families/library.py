@@ -6,14 +6,15 @@ over the title's row (claim_for_policy); removing a kid's policy, or the kid, wr
 (keep_in_library), so a title never leaves the library unless a parent removes it."""
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Integer, Select, delete, func, literal, select, update
+from sqlalchemy import Exists, Integer, Select, Subquery, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.catalog.service import get_title, has_episodes
+from axolotly.db.results import affected_rows
 from axolotly.enums import MediaType, RequestStatus
 from axolotly.errors import NotFound
 from axolotly.families.context import FamilyContext
@@ -23,12 +24,15 @@ from axolotly.jobs.registry import LOAD_EPISODES, defer_in_transaction
 from axolotly.models import FamilyTitle, KidProfile, KidProfileTitle, Title, TitleRequest
 
 
+Selected = TypeVar("Selected", bound=tuple[Any, ...])
+
+
 class LibraryEntry(NamedTuple):
     added_at: datetime  # when a parent added it, or the first policy on it was set
     added_by: int | None  # the parent who added it by hand (None through a policy, or once they left)
 
 
-def library_entries(family_id: int):
+def library_entries(family_id: int) -> Subquery:
     """The family library as a subquery: (title_id, added_at, added_by), one row per title."""
     rows = library_rows(family_id)
     return (select(rows.c.title_id, func.min(rows.c.added_at).label("added_at"),
@@ -36,7 +40,7 @@ def library_entries(family_id: int):
             .group_by(rows.c.title_id).subquery("library"))
 
 
-def in_library_titles(statement: Select, family_id: int) -> Select:
+def in_library_titles(statement: Select[Selected], family_id: int) -> Select[Selected]:
     """The statement (over Title) narrowed to the family library's titles."""
     return statement.where(Title.id.in_(select(library_rows(family_id).c.title_id)))
 
@@ -63,7 +67,7 @@ def in_library(db: Session, family_id: int, title_id: int) -> bool:
     return _entry(db, family_id, title_id) is not None
 
 
-def _has_family_policy(family_id: int, title_id: int):
+def _has_family_policy(family_id: int, title_id: int) -> Exists:
     kid_ids = owned_by(select(KidProfile.id), KidProfile, family_id)
     return select(literal(1)).where(KidProfileTitle.title_id == title_id,
                                     KidProfileTitle.kid_profile_id.in_(kid_ids)).exists()
@@ -87,7 +91,7 @@ def claim_for_policy(db: Session, family_id: int, title_id: int) -> None:
     db.execute(owned_by(delete(FamilyTitle), FamilyTitle, family_id).where(FamilyTitle.title_id == title_id))
 
 
-def keep_in_library(db: Session, family_id: int, policies: Select) -> None:
+def keep_in_library(db: Session, family_id: int, policies: Select[Any]) -> None:
     """Writes back the library rows of the titles of `policies` (a select of KidProfileTitle rows
     about to be deleted). Always, even when another kid's policy still holds the title: two
     removals at once could each count on the other's policy."""
@@ -100,7 +104,10 @@ def add_to_library(db: Session, family: FamilyContext, title_id: int) -> Library
     title = get_title(db, title_id)
     if ensure_in_library(db, family.id, title.id, family.user.id):
         audit.record(db, family.id, "library_added", f"Added “{title.title}” to the library")
-    return _entry(db, family.id, title.id)
+    entry = _entry(db, family.id, title.id)
+    if entry is None:  # ensured just above, in this transaction
+        raise NotFound("Title not found")
+    return entry
 
 
 def titles_losing_rules(db: Session, family_id: int, title_id: int) -> list[str]:
@@ -115,8 +122,8 @@ def remove_from_library(db: Session, family: FamilyContext, title_id: int) -> in
     Policies first: a policy removal writing the title back waits on them, and the library row's
     DELETE, a later statement, then sees what it wrote."""
     kid_ids = owned_by(select(KidProfile.id), KidProfile, family.id).scalar_subquery()
-    policies = db.execute(delete(KidProfileTitle).where(
-        KidProfileTitle.title_id == title_id, KidProfileTitle.kid_profile_id.in_(kid_ids))).rowcount
+    policies = affected_rows(db.execute(delete(KidProfileTitle).where(
+        KidProfileTitle.title_id == title_id, KidProfileTitle.kid_profile_id.in_(kid_ids))))
     removed = db.execute(owned_by(delete(FamilyTitle), FamilyTitle, family.id)
                          .where(FamilyTitle.title_id == title_id).returning(FamilyTitle.title_id)).first()
     if removed is None and not policies:

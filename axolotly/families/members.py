@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.config import get_settings
+from axolotly.db.results import affected_rows
 from axolotly.enums import UserRole
 from axolotly.errors import Conflict, Forbidden, NotFound
 from axolotly.families.context import FamilyContext, FamilyRole, act_for_family, family_of
@@ -95,7 +96,7 @@ def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
     db.refresh(invitation, with_for_update=True)
     if invitation.accepted_at is not None or not db.scalar(select(func.now() < invitation.expires_at)):
         raise NotFound(INVITATION_GONE)
-    owner = db.get(User, invitation.family_id)
+    owner = db.get_one(User, invitation.family_id)
     if family_of(db, owner).role is FamilyRole.CO_PARENT:  # the owner has joined another family since
         raise NotFound(INVITATION_GONE)
     if user.role != UserRole.PARENT:
@@ -108,9 +109,9 @@ def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
         raise Conflict("This account already has a family of its own (kids, devices or co-parents); "
                        "sign up with another email to join")
     db.add(FamilyMember(family_id=invitation.family_id, user_id=user.id))
-    spent = db.execute(update(FamilyInvitation).where(FamilyInvitation.id == invitation.id,
-                                                      FamilyInvitation.accepted_at.is_(None))
-                       .values(accepted_at=func.now(), accepted_by=user.id)).rowcount
+    spent = affected_rows(db.execute(update(FamilyInvitation).where(
+        FamilyInvitation.id == invitation.id, FamilyInvitation.accepted_at.is_(None))
+        .values(accepted_at=func.now(), accepted_by=user.id)))
     if not spent:
         raise NotFound(INVITATION_GONE)
     db.execute(owned_by(delete(FamilyInvitation), FamilyInvitation, user.id).where(FamilyInvitation.accepted_at.is_(None)))
@@ -122,7 +123,7 @@ def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
 
 def members(db: Session, family_id: int) -> list[Member]:
     """The owner first, then co-parents in the order they joined."""
-    owner = db.get(User, family_id)
+    owner = db.get_one(User, family_id)
     rows = db.execute(owned_by(select(User, FamilyMember.created_at).join(FamilyMember, FamilyMember.user_id == User.id),
                                FamilyMember, family_id).order_by(FamilyMember.created_at, User.id)).all()
     return [Member(owner.id, owner.email, FamilyRole.OWNER, owner.created_at),
@@ -146,7 +147,7 @@ def remove_member(db: Session, family: FamilyContext, user_id: int) -> None:
 
 
 def family_name(db: Session, family_id: int) -> str:
-    owner = db.get(User, family_id)
+    owner = db.get_one(User, family_id)
     return owner.family_name or default_name(owner.email)
 
 

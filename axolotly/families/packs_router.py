@@ -13,12 +13,12 @@ router = APIRouter(prefix="/api/parent/starter-packs", tags=["starter packs"])
 
 
 @router.get("", response_model=list[PackOut])
-def list_starter_packs(family: CurrentFamily, db: DbSession):
+def list_starter_packs(family: CurrentFamily, db: DbSession) -> list[PackOut]:
     return [pack.out() for pack in packs.list_packs(db)]
 
 
 @router.post("/{pack_id}/apply", response_model=PackApplied)
-def apply_starter_pack(pack_id: RowId, body: ApplyPack, family: CurrentFamily, db: DbSession):
+def apply_starter_pack(pack_id: RowId, body: ApplyPack, family: CurrentFamily, db: DbSession) -> PackApplied:
     """Adds the pack's titles to the family library and, for `kid_ids`, allows those the kid has
     no rule on yet (an explicit deny stays). Another family's kid is 404, and nothing is written."""
     applied = apply_pack(db, family, pack_id, body.kid_ids)

@@ -5,6 +5,8 @@ dependencies (families/deps.py) that the catalog's routes use import kids, while
 imports nothing of policies. The ratings are policies/evaluate.py's (a test holds them to it).
 """
 
+from typing import Any, overload
+
 from axolotly.models import KidProfile
 
 # Rating caps by age range (inclusive): the rules a new kid of that age starts with.
@@ -16,7 +18,13 @@ PRESETS: dict[tuple[int, int], dict[str, str]] = {
 }
 
 
-def preset_for_age(age: int | None) -> dict | None:
+@overload
+def preset_for_age(age: int) -> dict[str, Any]: ...
+@overload
+def preset_for_age(age: None) -> None: ...
+@overload
+def preset_for_age(age: int | None) -> dict[str, Any] | None: ...
+def preset_for_age(age: int | None) -> dict[str, Any] | None:
     """The rules for a kid of that age (the API's shape: rules mode, unrated blocked), None without one."""
     if age is None:
         return None

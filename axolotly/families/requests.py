@@ -9,8 +9,9 @@ same open request. The kid's row is locked while counting, so concurrent asks ke
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
@@ -99,15 +100,16 @@ def ask(db: Session, kid: KidProfile, title_id: int, device_id: int | None = Non
 
 
 def count_open_for_kid(db: Session, kid_id: int) -> int:
-    return db.scalar(select(func.count()).where(TitleRequest.kid_profile_id == kid_id, TitleRequest.status == OPEN))
+    return db.execute(select(func.count()).where(TitleRequest.kid_profile_id == kid_id, TitleRequest.status == OPEN)).scalar_one()
 
 
 def count_open(db: Session, family_id: int) -> int:
-    return db.scalar(owned_by(select(func.count()).select_from(TitleRequest), TitleRequest, family_id)
-                     .where(TitleRequest.status == OPEN))
+    count: int = db.execute(owned_by(select(func.count()).select_from(TitleRequest), TitleRequest, family_id)
+                            .where(TitleRequest.status == OPEN)).scalar_one()
+    return count
 
 
-def _views(db: Session, family_id: int, statement) -> list[RequestView]:
+def _views(db: Session, family_id: int, statement: Select[Any]) -> list[RequestView]:
     """Rows of (request, title, kid, the kid's policy on it) as views, with why open ones are hidden."""
     rows = db.execute(statement.join(Title, Title.id == TitleRequest.title_id)
                       .join(KidProfile, KidProfile.id == TitleRequest.kid_profile_id)
@@ -119,7 +121,7 @@ def _views(db: Session, family_id: int, statement) -> list[RequestView]:
             for request, title, kid, policy in rows]
 
 
-def _family_requests(family_id: int):
+def _family_requests(family_id: int) -> Select[Any]:
     return owned_by(select(TitleRequest, Title, KidProfile, KidProfileTitle.policy), TitleRequest, family_id)
 
 
@@ -144,7 +146,7 @@ def answer(db: Session, family: FamilyContext, request_id: int, approve: bool, n
     request = get_owned(db, TitleRequest, request_id, family.id, "Request", lock=True)
     if request.status != OPEN:
         raise Conflict(f"This request was already {request.status}")
-    kid = db.get(KidProfile, request.kid_profile_id)
+    kid = db.get_one(KidProfile, request.kid_profile_id)
     if approve:
         _library_title(db, family.id, request.title_id)  # removed since: nothing to approve (404)
         request.status = APPROVED  # answered here, not by set_policy's closing of open requests

@@ -1,20 +1,23 @@
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from axolotly.catalog.providers import PROVIDERS
 from axolotly.catalog.schemas import StoredNames, TitleSummary
 from axolotly.policies.evaluate import MOVIE_RATINGS, TV_RATINGS
-from axolotly.types import SmallCount, Text
+from axolotly.types import Text, ascii_number
 
 PIN = Field(pattern=r"^[0-9]{4}$", description="Exactly four digits", examples=["1234"])
+KidAge = Annotated[int, Field(ge=0, le=17), BeforeValidator(ascii_number)]
 
 
 class KidCreate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     name: Text = Field(min_length=1, max_length=100)
-    age: SmallCount | None = Field(None, le=17)
+    age: KidAge | None = None
     pin: Text = PIN
 
 
@@ -24,7 +27,7 @@ class KidUpdate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     name: Text | None = Field(None, min_length=1, max_length=100)
-    age: SmallCount | None = Field(None, le=17)
+    age: KidAge | None = None
 
 
 class PinBody(BaseModel):
@@ -54,14 +57,15 @@ class KidOut(BaseModel):
     locked_until: datetime | None = Field(None, description="The latest end of a current lockout (any device)")
 
     @classmethod
-    def of(cls, kid, locks: list) -> "KidOut":
+    def of(cls, kid: object, locks: Sequence[object]) -> "KidOut":
         shown = [PinLockOut.model_validate(lock) for lock in locks]
         return cls.model_validate(kid).model_copy(update={
             "locks": shown, "locked_until": max((lock.locked_until for lock in shown), default=None)})
 
 
-MovieRating = Literal[MOVIE_RATINGS]
-TvRating = Literal[TV_RATINGS]
+# The scales stay data (policies/evaluate.py): pydantic spreads the tuples, mypy cannot.
+MovieRating = Literal[MOVIE_RATINGS]  # type: ignore[valid-type]  # a tuple spreads into Literal at runtime
+TvRating = Literal[TV_RATINGS]  # type: ignore[valid-type]  # as above
 
 
 class RulesBody(BaseModel):
@@ -100,8 +104,16 @@ class ServiceOut(BaseModel):
     package: str
 
 
+if TYPE_CHECKING:
+    ServiceId = str  # to mypy any text; pydantic holds it to the registry's ids (a Literal built from data)
+else:
+    ServiceId = Literal[tuple(provider.id for provider in PROVIDERS)]
+
+
 class ServiceSelection(BaseModel):
-    services: list[Text] = Field(max_length=32, description="Registry ids, in launcher order")
+    # Each id once: said in the schema (uniqueItems), checked with its own words by families/streaming.py.
+    services: list[ServiceId] = Field(max_length=32, description="Registry ids, in launcher order, each once",
+                                      json_schema_extra={"uniqueItems": True})
 
 
 class ServiceSelectionOut(BaseModel):

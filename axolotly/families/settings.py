@@ -48,7 +48,7 @@ def family_zone(db: Session, family_id: int) -> ZoneInfo:
     return ZoneInfo(owner_of(db, family_id).time_zone)
 
 
-def get_settings(db: Session, family_id: int) -> FamilySettings:
+def load_family_settings(db: Session, family_id: int) -> FamilySettings:
     owner = owner_of(db, family_id)
     return FamilySettings(owner.family_name or default_name(owner.email), owner.time_zone)
 
@@ -66,4 +66,4 @@ def update_settings(db: Session, family: FamilyContext, family_name: str | None 
             owner.time_zone = time_zone
             audit.record(db, family.id, "family_changed", f"Time zone: {time_zone}")
     db.flush()
-    return get_settings(db, family.id)
+    return load_family_settings(db, family.id)

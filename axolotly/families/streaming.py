@@ -7,7 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from axolotly.catalog.providers import PROVIDERS_BY_ID
-from axolotly.errors import Invalid
+from axolotly.errors import Invalid, NotFound
 from axolotly.families.scoping import owned_by
 from axolotly.models import StreamingServiceSelection
 
@@ -38,7 +38,10 @@ def set_selection(db: Session, family_id: int, services: list[str]) -> Streaming
         set_={"selected_services": statement.excluded.selected_services, "updated_at": func.now()},
     )
     db.execute(statement)
-    return get_selection(db, family_id)
+    selection = get_selection(db, family_id)
+    if selection is None:  # written just above, in this transaction
+        raise NotFound("No streaming services selected")
+    return selection
 
 
 def use_services(db: Session, family_id: int, wanted: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ turn. The bodies register on `blueprint` when the app is first built, loaded by 
 import contextlib
 from collections.abc import AsyncIterator
 from functools import lru_cache
+from typing import Any
 
 import procrastinate
 import psycopg
@@ -58,7 +59,7 @@ def job_connector() -> procrastinate.PsycopgConnector:
     """The worker's connections: a pool whose check-out tests each connection (procrastinate's
     default), so one broken by a restart is replaced; through a pooler, no server-side prepared
     statements and LISTEN on a direct connection."""
-    options = {"conninfo": libpq_conninfo(database_url()), "kwargs": connection_options()}
+    options: dict[str, Any] = {"conninfo": libpq_conninfo(database_url()), "kwargs": connection_options()}
     if get_settings().behind_pooler:
         return PoolerConnector(direct_conninfo=libpq_conninfo(direct_database_url()), **options)
     return procrastinate.PsycopgConnector(**options)

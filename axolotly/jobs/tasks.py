@@ -23,6 +23,7 @@ from axolotly.catalog.service import show_tmdb_id, stale_titles, title_from_sour
 from axolotly.catalog.tmdb import catalog_source
 from axolotly.config import get_settings
 from axolotly.db.engine import direct_database_url, session_factory
+from axolotly.db.results import affected_rows
 from axolotly.enums import MediaType
 from axolotly.errors import DomainError
 from axolotly.jobs.registry import (
@@ -65,13 +66,13 @@ def cleanup_expired(timestamp: int) -> dict[str, int]:
     """The spec's Cleanup: expired pairing codes go (and what else only lives for minutes)."""
     with session_factory()() as db, db.begin():
         removed = {
-            "pairing_codes": db.execute(text("DELETE FROM pairing_codes WHERE expires_at < now()")).rowcount,
-            "pairing_requests": db.execute(text("DELETE FROM pairing_requests WHERE expires_at < now()")).rowcount,
+            "pairing_codes": affected_rows(db.execute(text("DELETE FROM pairing_codes WHERE expires_at < now()"))),
+            "pairing_requests": affected_rows(db.execute(text("DELETE FROM pairing_requests WHERE expires_at < now()"))),
             # A logged-out session's token has expired by now: the row has nothing left to refuse.
-            "ended_web_sessions": db.execute(
-                text("DELETE FROM ended_web_sessions WHERE expires_at < now()")).rowcount,
-            "rate_limits": db.execute(
-                text("DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'")).rowcount,
+            "ended_web_sessions": affected_rows(db.execute(
+                text("DELETE FROM ended_web_sessions WHERE expires_at < now()"))),
+            "rate_limits": affected_rows(db.execute(
+                text("DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'"))),
         }
     logger.info("cleanup: %s", removed)
     return removed
@@ -86,7 +87,7 @@ async def retry_stalled_jobs(context: procrastinate.JobContext, timestamp: int) 
 
 async def recover_stalled_jobs(app: procrastinate.App) -> int:
     manager = app.job_manager
-    stalled = await manager.get_stalled_jobs(seconds_since_heartbeat=get_settings().job_stalled_after_seconds)
+    stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=get_settings().job_stalled_after_seconds))
     for job in stalled:
         logger.warning("retrying stalled job %s (%s)", job.id, job.task_name)
         await manager.retry_job(job)
@@ -124,7 +125,7 @@ def resync_stale_titles(timestamp: int) -> int:
     refreshed = 0
     for title_id, media_type, tmdb_id in stale:
         try:
-            item = title_from_source(source, media_type, tmdb_id)  # TMDB first, outside the transaction
+            item = title_from_source(source, MediaType(media_type), tmdb_id)  # TMDB first, outside the transaction
             episodes = source.get_episodes(tmdb_id) if media_type == MediaType.TV else []
             with session_factory()() as db, db.begin():
                 title = upsert_title(db, item)

@@ -35,9 +35,9 @@ def _well_formed(device_id: str | None, api_key: str | None) -> bool:
                 and "\x00" not in device_id)
 
 
-def _authenticated(row: Any, api_key: str) -> AuthenticatedDevice:
+def _authenticated(row: Any, api_key: str | None) -> AuthenticatedDevice:
     # An unpaired device has no row; a deleted family took its devices with it (cascade).
-    if row is None or not api_keys.matches(api_key, row.api_key_digest):
+    if row is None or api_key is None or not api_keys.matches(api_key, row.api_key_digest):
         raise Unauthorized(INVALID_DEVICE)
     return AuthenticatedDevice(row.id, row.family_id, row.kid_profile_id, row.kid_name, row.kid_age,
                                row.launcher_version, row.needs_touch)
@@ -59,7 +59,7 @@ async def authenticate_device_async(reads: LauncherReads, device_id: str | None,
         raise Unauthorized(INVALID_DEVICE)
     device = _authenticated(await reads.fetch_one(DEVICE_SQL, {"device_id": device_id}), api_key)
     if device.needs_touch:
-        await reads.execute(TOUCH_SQL, {"id": device.id})
+        await reads.touch_last_active(device.id)
     return device
 
 

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
-from sqlalchemy import text
+from sqlalchemy import RowMapping, text
 from sqlalchemy.orm import Session
 
 from axolotly.catalog.providers import PROVIDERS_BY_ID, Provider, is_trusted_url, resolve_provider
 from axolotly.config import get_settings
+from axolotly.db.results import affected_rows
 from axolotly.errors import BadRequest
 from axolotly.launcher.schemas import EpisodeReport
 from axolotly.security import rate_limits
@@ -131,7 +132,7 @@ ATTACH_PENDING = text("""
 DROP_PENDING = text("DELETE FROM link_reports WHERE id = :report_id AND link_id IS NULL")
 
 
-def _allowed_episode(db: Session, kid_id: int | None, said: Mapping[str, Any]) -> int | None:
+def _allowed_episode(db: Session, kid_id: int | None, said: Mapping[str, Any] | RowMapping) -> int | None:
     """`said`: the report's title_id, tmdb_id, title, season and episode."""
     if kid_id is None or said["season"] is None or said["episode"] is None:
         return None
@@ -143,7 +144,8 @@ def _allowed_episode(db: Session, kid_id: int | None, said: Mapping[str, Any]) -
 
 def _link_id(db: Session, episode_id: int, platform: str, url: str) -> int:
     params = {"episode_id": episode_id, "platform": platform, "url": url}
-    return db.execute(ADD_LINK, params).scalar_one_or_none() or db.execute(FIND_LINK, params).scalar_one()
+    link_id: int = db.execute(ADD_LINK, params).scalar_one_or_none() or db.execute(FIND_LINK, params).scalar_one()
+    return link_id
 
 
 def report_limit(family_id: int) -> Limit:
@@ -153,7 +155,7 @@ def report_limit(family_id: int) -> Limit:
 
 def record_report(db: Session, family_id: int, kid_id: int | None, report: EpisodeReport) -> ReportOutcome:
     """A report from a device of `family_id`, assigned to `kid_id` (None: unassigned)."""
-    rate_limits.spend(db, report_limit(family_id), "Too many link reports from this family today")
+    rate_limits.spend(report_limit(family_id), "Too many link reports from this family today")
     provider = trusted_provider(report)
     said = {"family_id": family_id, "platform": provider.id, "url": report.reported_url,
             "title_id": report.title_id, "tmdb_id": report.reported_tmdb_id, "season": report.reported_season,
@@ -177,7 +179,7 @@ def match_pending_reports(db: Session, show_id: int) -> int:
         if episode_id is None:
             continue
         params = {"report_id": pending["id"], "link_id": _link_id(db, episode_id, provider.id, pending["url"])}
-        if db.execute(ATTACH_PENDING, params).rowcount == 0:
+        if affected_rows(db.execute(ATTACH_PENDING, params)) == 0:
             db.execute(DROP_PENDING, params)  # the family's other report of this link counts already
         matched.add(pending["id"])
     return len(matched)

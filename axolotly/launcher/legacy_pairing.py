@@ -11,7 +11,7 @@
   initiation back. Confirmations spend them as well, plus a per-family budget.
 """
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import Update, delete, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,33 +19,38 @@ from sqlalchemy.orm import Session
 from axolotly.audit import service as audit
 from axolotly.devices.codes import CODE_LIFETIME, HOUR, TOO_MANY_GUESSES, pairing_limits, register_device
 from axolotly.errors import Conflict
-from axolotly.families.scoping import owned_by
+from axolotly.families.scoping import of_another_family, owned_by
 from axolotly.models import Device, PairingRequest
 from axolotly.security import api_keys, rate_limits
 from axolotly.security.rate_limits import Limit
 
 MAX_CONFIRM_ATTEMPTS_PER_FAMILY = 10
 
-CONFIRM_SQL = text("""
-    UPDATE pairing_requests r SET family_id = :family_id
-    WHERE r.code = :code AND r.family_id IS NULL AND r.expires_at > now()
-      AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.device_id = r.device_id AND d.family_id <> :family_id)
-    RETURNING r.id, r.device_id
-""")
+
+def _claim(family_id: int, code: str) -> Update:
+    """The live, unclaimed request showing this code, claimed for the family; none for a device
+    already paired to another family."""
+    paired_elsewhere = exists().where(Device.device_id == PairingRequest.device_id, of_another_family(Device, family_id))
+    return (update(PairingRequest)
+            .where(PairingRequest.code == code, PairingRequest.family_id.is_(None),
+                   PairingRequest.expires_at > func.now(), ~paired_elsewhere)
+            .values(family_id=family_id)
+            .returning(PairingRequest.id, PairingRequest.device_id)
+            .execution_options(synchronize_session=False))
 
 
 def initiate(db: Session, device_id: str, code: str, client: str) -> None:
-    rate_limits.spend_all(db, pairing_limits(client), TOO_MANY_GUESSES)
+    rate_limits.spend_all(pairing_limits(client), TOO_MANY_GUESSES)
     db.execute(delete(PairingRequest).where(PairingRequest.expires_at < func.now()))
     statement = insert(PairingRequest).values(device_id=device_id, code=code, expires_at=func.now() + CODE_LIFETIME)
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[PairingRequest.device_id],
         set_={"code": statement.excluded.code, "expires_at": statement.excluded.expires_at},
         where=PairingRequest.family_id.is_(None),
     ).returning(PairingRequest.id)
     try:
         with db.begin_nested():
-            created = db.execute(statement).scalar_one_or_none()
+            created = db.execute(upsert).scalar_one_or_none()
     except IntegrityError as error:  # the code is already shown by another device
         if "idx_pairing_requests_code" in str(error):
             raise Conflict("This code is in use; show another one") from None
@@ -61,15 +66,15 @@ def confirm_limit(family_id: int) -> Limit:
 def confirm(db: Session, family_id: int, code: str, client: str) -> bool:
     """True when a live, unconfirmed request with this code now belongs to the family."""
     limits = (*pairing_limits(client), confirm_limit(family_id))
-    rate_limits.spend_all(db, limits, TOO_MANY_GUESSES)
-    confirmed = db.execute(CONFIRM_SQL, {"family_id": family_id, "code": code}).first()
+    rate_limits.spend_all(limits, TOO_MANY_GUESSES)
+    confirmed = db.execute(_claim(family_id, code)).first()
     if confirmed is None:
         return False
     # A device of this family starting again: its old key stops now, not at the device's next poll.
     db.execute(owned_by(update(Device).where(Device.device_id == confirmed.device_id), Device, family_id)
                .values(api_key_digest=api_keys.digest(api_keys.new_api_key())))
     for limit in limits:
-        rate_limits.refund(db, limit)
+        rate_limits.refund(limit)
     audit.record(db, family_id, "device_paired", "A device paired by confirming the code it showed")
     return True
 
@@ -89,7 +94,7 @@ def poll(db: Session, device_id: str, client: str) -> tuple[bool, str | None]:
         return False, None
     db.execute(delete(PairingRequest).where(PairingRequest.id == request.id))
     for limit in pairing_limits(client):  # a real device, not a prober: its initiation is given back
-        rate_limits.refund(db, limit)
+        rate_limits.refund(limit)
     return True, _issue_key(db, request.family_id, device_id)
 
 

@@ -10,6 +10,8 @@ tag the kid's rules block, are left out. No string is ever null (the
 Kotlin client's fields are non-null): the fallbacks are those of the launcher contract.
 """
 
+from typing import Any
+
 from axolotly.catalog.providers import PROVIDERS, VERIFIED_ONLY_IDS
 from axolotly.config import get_settings
 from axolotly.policies.evaluate import MOVIE_RATINGS, TV_RATINGS
@@ -17,6 +19,9 @@ from axolotly.policies.evaluate import MOVIE_RATINGS, TV_RATINGS
 POSTER_BASE = "https://image.tmdb.org/t/p/w500"
 BACKDROP_BASE = "https://image.tmdb.org/t/p/w780"
 
+# Family scoping: this statement states its family filter itself (`family_id = %(family_id)s`, on the
+# selection and the library), the one exception to families/scoping.py that tests/test_scoping.py
+# allows: it is raw SQL on the hot path, not a statement owned_by could narrow.
 LAUNCHER_SQL = """
 WITH registry AS (
     SELECT r.id, r.name, r.package, r.pos
@@ -116,7 +121,7 @@ FROM groups
 """
 
 
-def launcher_params(family_id: int, kid_id: int) -> dict:
+def launcher_params(family_id: int, kid_id: int) -> dict[str, Any]:
     return {
         "family_id": family_id, "kid_id": kid_id,
         "registry_ids": [p.id for p in PROVIDERS],

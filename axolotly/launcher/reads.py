@@ -10,24 +10,24 @@ A statement that meets a lost connection (PostgreSQL restarted, backend terminat
 once more on a fresh connection: these statements are reads, or the idempotent touch, so a
 second run is safe. While PostgreSQL is down the error reaches http_errors.py: 503.
 
-Tests swap in `SessionLauncherReads`, which runs the same SQL through the test's rolled-back
-session; a test with committed data drives `PooledLauncherReads` itself.
+Tests swap in one that runs the same SQL through the test's rolled-back session
+(tests/launcher_reads.py); a test with committed data drives `PooledLauncherReads` itself.
 """
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import psycopg
 from fastapi import Request
 from psycopg.rows import namedtuple_row
 from psycopg_pool import PoolTimeout
-from sqlalchemy.orm import Session
 
 from axolotly.config import get_settings
+from axolotly.db import slow_queries
 from axolotly.db.async_pool import AsyncPool, connection_lost
 from axolotly.db.engine import connection_options, database_url, libpq_conninfo
 from axolotly.db.replicas import ReplicaSet
-from axolotly.db import slow_queries
 
 DEVICE_SQL = """
     SELECT d.id, d.family_id, d.api_key_digest, d.kid_profile_id,
@@ -51,7 +51,8 @@ class LauncherReads(Protocol):
     async def fetch_one_replica(self, sql: str, params: dict[str, Any]) -> Any:
         """Like fetch_one, on a healthy read replica when there is one (db/replicas.py)."""
 
-    async def execute(self, sql: str, params: dict[str, Any]) -> None: ...
+    async def touch_last_active(self, device_id: int) -> None:
+        """The one write of the hot path: TOUCH_SQL, idempotent (safe to run twice)."""
 
 
 class PooledLauncherReads:
@@ -88,11 +89,11 @@ class PooledLauncherReads:
                 self.replicas.mark_failed(replica, error)
         return await self.fetch_one(sql, params)
 
-    async def execute(self, sql: str, params: dict[str, Any]) -> None:
-        """Only the idempotent touch of `last_active` comes here: safe to run twice."""
-        await self._on_primary(sql, lambda connecting: _execute(connecting, sql, params))
+    async def touch_last_active(self, device_id: int) -> None:
+        params = {"id": device_id}
+        await self._on_primary(TOUCH_SQL, lambda connecting: _execute(connecting, TOUCH_SQL, params))
 
-    async def _on_primary(self, sql: str, run) -> Any:
+    async def _on_primary(self, sql: str, run: Callable[[Any], Awaitable[Any]]) -> Any:
         """`run(connecting)` on our pool; once more on a fresh connection after a lost one."""
         started = time.perf_counter()
         try:
@@ -116,23 +117,6 @@ async def _read(connecting: Any, sql: str, params: dict[str, Any]) -> Any:
         return await cursor.fetchone()
 
 
-class SessionLauncherReads:
-    """The same statements through an ORM session's connection (tests' rolled-back transaction)."""
-
-    def __init__(self, session: Session):
-        self.session = session
-
-    async def fetch_one(self, sql: str, params: dict[str, Any]) -> Any:
-        return self.session.connection().exec_driver_sql(sql, params).first()
-
-    async def fetch_one_replica(self, sql: str, params: dict[str, Any]) -> Any:
-        return await self.fetch_one(sql, params)
-
-    async def execute(self, sql: str, params: dict[str, Any]) -> None:
-        self.session.connection().exec_driver_sql(sql, params)
-        self.session.commit()
-
-
 def pooled_launcher_reads() -> PooledLauncherReads:
     settings = get_settings()
     return PooledLauncherReads(database_url(), max_size=settings.db_pool_size,
@@ -141,7 +125,8 @@ def pooled_launcher_reads() -> PooledLauncherReads:
 
 def get_launcher_reads(request: Request) -> LauncherReads:
     """FastAPI dependency: the app's pool, opened by the lifespan (see main.py)."""
-    return request.app.state.launcher_reads
+    reads: LauncherReads = request.app.state.launcher_reads
+    return reads
 
 
 class CountingReads:
@@ -159,6 +144,6 @@ class CountingReads:
         self.statements.append(sql)
         return await self.inner.fetch_one_replica(sql, params)
 
-    async def execute(self, sql: str, params: dict[str, Any]) -> None:
-        self.statements.append(sql)
-        await self.inner.execute(sql, params)
+    async def touch_last_active(self, device_id: int) -> None:
+        self.statements.append(TOUCH_SQL)
+        await self.inner.touch_last_active(device_id)

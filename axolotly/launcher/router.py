@@ -1,4 +1,4 @@
-"""The Android launcher's wire contract (shared/spec/launcher-api.md), served exactly.
+"""The Android launcher's wire contract (docs/launcher-api.md), served exactly.
 
 Pairing, validation, the kid's launcher, crowd-sourced episode links and device care. Being seen
 is the heartbeat's whole job: `CurrentDevice` refreshes `last_active` (at most once a minute),
@@ -6,7 +6,7 @@ which is what the parent's "online" reads (devices/service.py).
 """
 
 from datetime import datetime, timezone
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 
@@ -16,10 +16,11 @@ from axolotly.devices import codes
 from axolotly.devices import service as devices
 from axolotly.errors import NotFound, Unauthorized
 from axolotly.families import kids
+from axolotly.families.deps import OwnedKid
 from axolotly.families import settings as family_settings
 from axolotly.families import requests as title_requests
 from axolotly.launcher import episode_links, legacy_pairing
-from axolotly.launcher.auth import CurrentDevice, LauncherDevice
+from axolotly.launcher.auth import AuthenticatedDevice, CurrentDevice, LauncherDevice
 from axolotly.launcher.service import RenderedLauncher, device_launcher, visible_title_count
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads
 from axolotly.http_errors import PAIR_PATH
@@ -45,7 +46,7 @@ UNASSIGNED = RenderedLauncher.of("[]")
 @router.post(PAIR_PATH, response_model=PairResponse, responses={
     400: {"description": "Not 6 digits"}, 401: {"description": "Unknown, used or expired code"},
     429: {"description": "Too many guesses (Retry-After)"}})
-def pair(body: PairRequest, request: Request, db: DbSession):
+def pair(body: PairRequest, request: Request, db: DbSession) -> PairResponse:
     """Redeem a parent's 6-digit code: a new device of that family, with its key shown once."""
     paired = codes.pair_with_code(db, body.pairingCode, client_address(request))
     if paired is None:
@@ -56,12 +57,12 @@ def pair(body: PairRequest, request: Request, db: DbSession):
 
 @router.get("/api/device/validate", response_model=DeviceValidation,
             responses={404: {"description": NOT_LINKED}})
-async def validate(device: LauncherDevice):
+async def validate(device: LauncherDevice) -> DeviceValidation:
     """The device's kid; 404 while no kid is chosen (the launcher asks for a parent)."""
     if device.kid_profile_id is None:
         raise NotFound(NOT_LINKED)
     return DeviceValidation(is_paired=True, kid_profile_id=device.kid_profile_id,
-                            kid_name=device.kid_name, kid_age=device.kid_age)
+                            kid_name=device.kid_name or "", kid_age=device.kid_age)
 
 
 @router.get("/api/apps", responses={200: {"description": "Provider groups of this kid's content"},
@@ -87,7 +88,8 @@ async def apps(device: LauncherDevice, reads: Annotated[LauncherReads, Depends(g
     if if_none_match and _etag_matches(if_none_match, {etag, gzip_etag}):
         return Response(status_code=304, headers=headers)
     if rendered is None:
-        rendered = await device_launcher(reads, device.family_id, device.kid_profile_id, device.launcher_version)
+        rendered = await device_launcher(reads, device.family_id, device.kid_profile_id,  # type: ignore[arg-type]  # a kid, checked above
+                                         device.launcher_version)  # type: ignore[arg-type]  # a kid has a version
     if use_gzip:
         headers["Content-Encoding"] = "gzip"
         return Response(content=rendered.gzip, media_type="application/json", headers=headers)
@@ -107,15 +109,16 @@ def _etag_matches(header: str, etags: set[str]) -> bool:
     return "*" in candidates or not candidates.isdisjoint(etags)
 
 
-@router.post("/api/pairing/initiate", tags=["launcher (3-step pairing)"])
-def pairing_initiate(body: PairingInitiate, request: Request, db: DbSession):  # 400 on a missing field (http_errors)
+@router.post("/api/pairing/initiate", tags=["launcher (3-step pairing)"], response_model=None)
+def pairing_initiate(body: PairingInitiate, request: Request, db: DbSession) -> dict[str, str]:  # 400 on a missing field (http_errors)
     """Older launchers: the device shows its own code and waits for a parent to confirm it."""
     legacy_pairing.initiate(db, body.device_id, body.pairing_code, client_address(request))
     return {"status": "pending_confirmation"}
 
 
 @router.get("/api/pairing/status/{device_id:path}", response_model=PairingStatus, tags=["launcher (3-step pairing)"])
-def pairing_status(device_id: Annotated[Text, Path(min_length=1, max_length=255)], request: Request, db: DbSession):
+def pairing_status(device_id: Annotated[Text, Path(min_length=1, max_length=255)], request: Request,
+                   db: DbSession) -> PairingStatus:
     is_paired, api_key = legacy_pairing.poll(db, device_id, client_address(request))
     return PairingStatus(is_paired=is_paired, api_key=api_key)
 
@@ -133,12 +136,12 @@ def utc_now_iso() -> str:
 
 
 @router.post("/api/device/heartbeat", response_model=Heartbeat)
-def heartbeat(device: CurrentDevice):
+def heartbeat(device: CurrentDevice) -> Heartbeat:
     return Heartbeat(server_time=utc_now_iso())
 
 
 @router.post("/api/device/info", response_model=Stored)
-def device_info(body: DeviceInfo, device: CurrentDevice, db: DbSession):
+def device_info(body: DeviceInfo, device: CurrentDevice, db: DbSession) -> Stored:
     devices.record_info(db, device.id, body.model_dump(exclude_none=True))
     return Stored()
 
@@ -150,7 +153,7 @@ def time_limits(device: CurrentDevice, db: DbSession) -> TimeLimits:
     """Today's limits for this device's kid in the family's time zone; all null and false when unassigned."""
     if device.kid_profile_id is None:
         return TimeLimits(dailyLimitMinutes=None, bedtimeStart=None, bedtimeEnd=None, scheduleEnabled=False,
-                          timeZone=family_settings.get_settings(db, device.family_id).time_zone, allowedNow=True,
+                          timeZone=family_settings.load_family_settings(db, device.family_id).time_zone, allowedNow=True,
                           nextChangeAt=None, reason=None)
     kid = kids.get_kid(db, device.family_id, device.kid_profile_id)
     status = screen_time.allowed_now(db, kid)
@@ -159,7 +162,7 @@ def time_limits(device: CurrentDevice, db: DbSession) -> TimeLimits:
         bedtimeStart=f"{status.bedtime.start:%H:%M}" if status.bedtime else None,
         bedtimeEnd=f"{status.bedtime.end:%H:%M}" if status.bedtime else None,
         scheduleEnabled=status.enabled,
-        timeZone=family_settings.get_settings(db, device.family_id).time_zone,
+        timeZone=family_settings.load_family_settings(db, device.family_id).time_zone,
         allowedNow=status.allowed_now,
         nextChangeAt=_iso(status.next_change_at) or None,
         reason="bedtime" if status.in_bedtime else "limit_reached" if status.budget_spent else None,
@@ -174,7 +177,8 @@ def stats(device: CurrentDevice, db: DbSession) -> Stats:
     kid = kids.get_kid(db, device.family_id, device.kid_profile_id)
     status, apps = screen_time.today_with_apps(db, kid)
     watched = [app for app in apps if app.seconds]
-    return Stats(totalAppsEnabled=visible_title_count(db, device.family_id, kid.id, device.launcher_version),
+    version = device.launcher_version
+    return Stats(totalAppsEnabled=visible_title_count(db, device.family_id, kid.id, version),  # type: ignore[arg-type]  # a kid has a version
                  timeUsedToday=status.used_minutes, timeRemainingToday=status.remaining_minutes,
                  mostUsedApp=watched[0].name if watched else None)
 
@@ -195,13 +199,14 @@ def _iso(moment: datetime | None) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z") if moment else ""
 
 
-def _request_out(request, title) -> TitleRequestOut:
-    return TitleRequestOut(id=request.id, status=request.status, title_id=str(request.title_id), title=title.title,
-                           note=request.note or "", message=title_requests.KID_MESSAGES[request.status],
-                           created_at=_iso(request.created_at), answered_at=_iso(request.answered_at))
+def _request_out(title_request: Any, title: Any) -> TitleRequestOut:  # ORM rows: routers import no models
+    return TitleRequestOut(id=title_request.id, status=title_request.status, title_id=str(title_request.title_id),
+                           title=title.title, note=title_request.note or "",
+                           message=title_requests.KID_MESSAGES[title_request.status],
+                           created_at=_iso(title_request.created_at), answered_at=_iso(title_request.answered_at))
 
 
-def _device_kid(device, db):
+def _device_kid(device: AuthenticatedDevice, db: DbSession) -> OwnedKid:
     if device.kid_profile_id is None:
         raise NotFound(NOT_LINKED)
     return kids.get_kid(db, device.family_id, device.kid_profile_id)
@@ -211,16 +216,17 @@ def _device_kid(device, db):
     200: {"description": "Already asked: the same open request"},
     404: {"description": "Not in the family library, or the device has no kid"},
     409: {"description": "Denied by a parent, already visible, or 10 requests already open"}})
-def ask_for_title(body: TitleRequestCreate, device: CurrentDevice, db: DbSession, response: Response):
+def ask_for_title(body: TitleRequestCreate, device: CurrentDevice, db: DbSession,
+                  response: Response) -> TitleRequestOut:
     """The device's kid asks a parent for a library title hidden for them."""
-    request, created = title_requests.ask(db, _device_kid(device, db), body.title_id, device.id)
+    title_request, created = title_requests.ask(db, _device_kid(device, db), body.title_id, device.id)
     if not created:
         response.status_code = 200
-    return _request_out(request, catalog.get_title(db, request.title_id))
+    return _request_out(title_request, catalog.get_title(db, title_request.title_id))
 
 
 @router.get("/api/requests", response_model=list[TitleRequestOut],
             responses={404: {"description": NOT_LINKED}})
-def my_requests(device: CurrentDevice, db: DbSession):
+def my_requests(device: CurrentDevice, db: DbSession) -> list[TitleRequestOut]:
     """The device's kid's requests with the parents' answers: open first, then newest answers."""
     return [_request_out(view.request, view.title) for view in title_requests.kid_requests(db, _device_kid(device, db))]

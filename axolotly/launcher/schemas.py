@@ -1,4 +1,4 @@
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -27,12 +27,25 @@ ReportedUrl = Annotated[Text, Field(max_length=2048)]
 ProviderName = Annotated[Text, Field(max_length=100)]
 
 
+def _first_given(*names: str) -> dict[str, Any]:
+    """JSON Schema for "the first of `names` that is not null or empty is non-blank" (how the
+    `reported_*` properties read the alternatives)."""
+    unset = {"enum": [None, ""]}
+    return {"anyOf": [{"required": [name], "properties": {
+        **{earlier: unset for earlier in names[:position]}, name: {"type": "string", "pattern": r"\S"}}}
+        for position, name in enumerate(names)]}
+
+
 class EpisodeReport(BaseModel):
     """A deep link a launcher saw playing, in any of the three bodies launchers in the field send
     (launcher contract, "Crowd-sourced episode links"); read it through the `reported_*` properties.
 
     `playback_position` (first body) is accepted and ignored: undeclared, so any value passes.
     """
+
+    # The validator's rule, published: a url (or deep_link_url) and a provider (or streaming_service, platform).
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        _first_given("url", "deep_link_url"), _first_given("provider", "streaming_service", "platform")]})
 
     url: ReportedUrl | None = None
     deep_link_url: ReportedUrl | None = None

@@ -13,6 +13,7 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -83,10 +84,11 @@ async def device_launcher(reads: LauncherReads, family_id: int, kid_id: int, ver
     return rendered
 
 
-def page_launcher(db: Session, family_id: int, kid_id: int) -> list[dict]:
+def page_launcher(db: Session, family_id: int, kid_id: int) -> list[dict[str, Any]]:
     """The kid's launcher groups (as `/api/apps` sends them), for a page to render."""
     row = db.connection().exec_driver_sql(LAUNCHER_SQL, launcher_params(family_id, kid_id)).one()
-    return json.loads(row.body)
+    groups: list[dict[str, Any]] = json.loads(row.body)
+    return groups
 
 
 def visible_title_count(db: Session, family_id: int, kid_id: int, version: int) -> int:

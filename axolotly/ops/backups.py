@@ -109,11 +109,12 @@ def prune_backups(directory: Path, retention_days: int, *, now: datetime | None 
 def user_table_count(url: str) -> int:
     uri, env = libpq_target(url)
     with psycopg.connect(uri, password=env.get("PGPASSWORD")) as connection:
-        return connection.execute("""
+        row = connection.execute("""
             SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg_toast%'
-        """).fetchone()[0]
+        """).fetchone()
+        return row[0] if row else 0
 
 
 def restore_backup(path: Path, into_url: str, *, force: bool = False, verify: bool = True,

@@ -18,10 +18,12 @@ import hmac
 import os
 import time
 from collections.abc import Iterator
+from typing import cast
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from sqlalchemy import QueuePool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -88,7 +90,7 @@ class PoolGauges:
         if not force and now - self._written < POOL_REFRESH_SECONDS:
             return  # a request's hot path pays for this at most once a second per worker
         self._written = now
-        pool = get_engine().pool
+        pool = cast(QueuePool, get_engine().pool)  # the engine keeps SQLAlchemy's default pool
         POOL.labels("orm", "size").set(pool.size())
         POOL.labels("orm", "checked_out").set(pool.checkedout())
         POOL.labels("orm", "overflow").set(max(pool.overflow(), 0))

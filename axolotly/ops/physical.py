@@ -105,7 +105,8 @@ def _wait_until_promoted(cluster: LocalCluster, timeout: float = 120) -> None:
     while time.monotonic() < deadline:
         try:
             with psycopg.connect(uri, password=env.get("PGPASSWORD"), autocommit=True) as connection:
-                if not connection.execute("SELECT pg_is_in_recovery()").fetchone()[0]:
+                row = connection.execute("SELECT pg_is_in_recovery()").fetchone()
+                if row and not row[0]:
                     return
         except psycopg.OperationalError:
             pass

@@ -215,7 +215,10 @@ def explain_analyze(sql: str) -> str:
     with get_engine().connect() as connection:
         transaction = connection.begin()
         try:
-            cursor = connection.connection.dbapi_connection.cursor()
+            dbapi_connection = connection.connection.dbapi_connection
+            if dbapi_connection is None:  # only once the connection was invalidated
+                raise SQLAlchemyError("the connection was lost")
+            cursor = dbapi_connection.cursor()
             cursor.execute("SET TRANSACTION READ ONLY")
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}")
             rows = cursor.fetchall()

@@ -2,13 +2,13 @@ from datetime import datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from axolotly.types import RowId, SmallCount, Text
+from axolotly.types import RowId, SmallCount, Text, ascii_number
 
 Channel = Literal["production", "beta"]
 CHANNELS: tuple[Channel, ...] = ("production", "beta")
-Percentage = Annotated[SmallCount, Field(le=100)]
+Percentage = Annotated[int, Field(ge=0, le=100), BeforeValidator(ascii_number)]
 VersionName = Annotated[Text, Field(min_length=1, max_length=50)]
 ReleaseNotes = Annotated[Text, Field(max_length=5000)]
 
@@ -25,7 +25,10 @@ def https_url(value: str) -> str:
     return value
 
 
-ApkUrl = Annotated[Text, Field(max_length=2048), AfterValidator(https_url)]
+# What https_url checks, published as a pattern (https://, a host, no white space; plain ASCII, a
+# little less than https_url takes); https_url stays the check, so a refusal keeps its words.
+HTTPS_URL = r"^https://([A-Za-z0-9._~%!$&'()*+,;=-]+@)?[A-Za-z0-9._~%-]+(:[0-9]{0,5})?([/?#][!-~]*)?$"
+ApkUrl = Annotated[Text, Field(max_length=2048, json_schema_extra={"pattern": HTTPS_URL}), AfterValidator(https_url)]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$")]
 
 

@@ -14,13 +14,14 @@ Rollout rule (the manifest):
 """
 
 import hashlib
+from collections.abc import Sequence
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from axolotly.errors import Conflict, Invalid, NotFound
 from axolotly.models import OtaRelease
-from axolotly.ota.schemas import Manifest, ReleaseCreate
+from axolotly.ota.schemas import Channel, Manifest, ReleaseCreate
 
 BUCKETS = 100
 ANONYMOUS_BUCKET = BUCKETS - 1
@@ -39,7 +40,7 @@ def is_offered(release: OtaRelease, current_version_code: int, device_bucket: in
     return current_version_code < release.min_version_code or device_bucket < release.rollout_percentage
 
 
-def _active(channel: str) -> Select:
+def _active(channel: str) -> Select[tuple[OtaRelease]]:
     return (select(OtaRelease).where(OtaRelease.active, OtaRelease.channel == channel)
             .order_by(OtaRelease.version_code.desc()))
 
@@ -48,17 +49,17 @@ def active_releases(db: Session, channel: str) -> list[OtaRelease]:
     return list(db.scalars(_active(channel)))
 
 
-def offered_release(releases: list[OtaRelease], current_version_code: int, device_id: str | None) -> OtaRelease | None:
+def offered_release(releases: Sequence[OtaRelease], current_version_code: int, device_id: str | None) -> OtaRelease | None:
     """The newest of `releases` (newest first) this device should install now, if any."""
     device_bucket = bucket(device_id)
     return next((release for release in releases if is_offered(release, current_version_code, device_bucket)), None)
 
 
-def offers_update(releases: list[OtaRelease], current_version_code: int, device_id: str | None) -> bool:
+def offers_update(releases: Sequence[OtaRelease], current_version_code: int, device_id: str | None) -> bool:
     return offered_release(releases, current_version_code, device_id) is not None
 
 
-def manifest(db: Session, channel: str, current_version_code: int, device_id: str | None) -> Manifest:
+def manifest(db: Session, channel: Channel, current_version_code: int, device_id: str | None) -> Manifest:
     newer = db.scalars(_active(channel).where(OtaRelease.version_code > current_version_code)).all()
     offered = offered_release(newer, current_version_code, device_id)
     shown = offered or (newer[0] if newer else db.scalars(_active(channel).limit(1)).first())

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.catalog.service import episode_ids_of, episodes_of, get_title, has_episodes
+from axolotly.db.results import affected_rows
 from axolotly.enums import MediaType, PolicyKind, RequestStatus
 from axolotly.errors import Conflict, Invalid, NotFound
 from axolotly.families.library import (
@@ -64,7 +65,10 @@ def set_policy(db: Session, kid: KidProfile, title_id: int, policy: PolicyKind) 
     queued = needs_episodes and allowed
     if queued or new_to_library:
         defer_in_transaction(db, LOAD_EPISODES, title_id=title.id)
-    return _policy_row(db, kid.id, title.id), title, queued
+    row = _policy_row(db, kid.id, title.id)
+    if row is None:  # written above, in this transaction
+        raise NotFound("No policy for this title")
+    return row, title, queued
 
 
 def remove_policy(db: Session, kid: KidProfile, title_id: int) -> None:
@@ -73,7 +77,7 @@ def remove_policy(db: Session, kid: KidProfile, title_id: int) -> None:
     keep_in_library(db, kid.family_id, policy)
     result = db.execute(delete(KidProfileTitle).where(
         KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title_id))
-    if result.rowcount == 0:
+    if affected_rows(result) == 0:
         raise NotFound("No policy for this title")
     title = get_title(db, title_id)
     audit.record(db, kid.family_id, "policy_changed", f"Removed the rule for “{title.title}” for {kid.name}")
@@ -159,7 +163,8 @@ def what_kid_can_watch(db: Session, kid: KidProfile) -> tuple[Verdicts, Verdicts
     titles = db.scalars(select(Title).where(Title.id.in_(title_ids)).order_by(Title.title, Title.id))
     selected = selected_services(db, kid.family_id)
     rules = kid_rules(kid)
-    visible, hidden = [], []
+    visible: list[tuple[Title, Decision]] = []
+    hidden: list[tuple[Title, Decision]] = []
     for title in titles:
         decision = evaluate_title(policies.get(title.id), selected, _facts(title, title.id in library), rules)
         (visible if decision.visible else hidden).append((title, decision))

@@ -116,7 +116,8 @@ def report_groups(db: Session, pending_limit: int = PENDING_LIMIT, closed_limit:
         group.lines.append(ReportLine(report, family_name or default_name(email), email))
     for group in groups.values():
         group.lines.sort(key=lambda line: (line.report.created_at, line.report.id), reverse=True)
-    waiting = sorted((g for g in groups.values() if g.pending), key=lambda g: g.waiting_since)
+    waiting = sorted((g for g in groups.values() if g.pending),
+                     key=lambda g: g.waiting_since.timestamp() if g.waiting_since else 0.0)
     done = sorted((g for g in groups.values() if not g.pending),
                   key=lambda g: g.last_closed.timestamp() if g.last_closed else 0.0, reverse=True)
     return waiting + done

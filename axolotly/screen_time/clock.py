@@ -8,6 +8,7 @@ Everything is decided on UTC instants, so DST days simply have 23 or 25 hours:
   repeats is read the stricter way: a bedtime starts at its first showing and ends at its last.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -194,7 +195,8 @@ def today(now: datetime, zone: ZoneInfo, schedule: Schedule, used_seconds: int, 
                  _next_change(now, zone, schedule, allowed, allowed_at))
 
 
-def _next_change(now: datetime, zone: ZoneInfo, schedule: Schedule, allowed: bool, allowed_at) -> datetime | None:
+def _next_change(now: datetime, zone: ZoneInfo, schedule: Schedule, allowed: bool,
+                 allowed_at: Callable[[datetime], bool]) -> datetime | None:
     """The first moment after `now` at which the answer flips by the clock alone (no more watching)."""
     today_ = local_day(now, zone)
     candidates = {day_start(today_ + timedelta(days=offset), zone) for offset in range(1, HORIZON_DAYS + 1)}

@@ -8,25 +8,18 @@ rollup follows the same cut-off, day by day, deleted in batches.
 """
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select, text, tuple_
 from sqlalchemy.orm import Session
 
+from axolotly.db.results import affected_rows
 from axolotly.models import UsageDay
 
 PARTITION_NAME = re.compile(r"^usage_sessions_y(\d{4})m(\d{2})$")
 MONTHS_BEHIND = timedelta(days=31)  # logs may arrive up to 30 days late (screen_time/usage.py)
 MONTHS_AHEAD = timedelta(days=62)
 ROLLUP_BATCH = 10_000  # rows per transaction: short locks, bounded WAL per commit
-
-
-@dataclass(frozen=True)
-class Maintenance:
-    created: list[str]
-    dropped: list[str]
-    rollup_rows_deleted: int
 
 
 def month_of(moment: datetime | date) -> date:
@@ -91,16 +84,6 @@ def prune_rollup(db: Session, now: datetime, retention_days: int, batch: int = R
     """Up to `batch` rollup rows older than the retention period (the job repeats, a transaction each)."""
     expired = select(UsageDay.kid_profile_id, UsageDay.day, UsageDay.app_id).where(
         UsageDay.day < retention_cutoff(now, retention_days)).limit(batch)
-    return db.execute(delete(UsageDay).where(
-        tuple_(UsageDay.kid_profile_id, UsageDay.day, UsageDay.app_id).in_(expired))).rowcount
+    return affected_rows(db.execute(delete(UsageDay).where(
+        tuple_(UsageDay.kid_profile_id, UsageDay.day, UsageDay.app_id).in_(expired))))
 
-
-def maintain(db: Session, now: datetime, retention_days: int) -> Maintenance:
-    """All three in one transaction (tests, a shell); the job runs them in short transactions of their own."""
-    created = make_ahead(db, now)
-    dropped = drop_expired(db, now, retention_days)
-    deleted = total = prune_rollup(db, now, retention_days)
-    while deleted:
-        deleted = prune_rollup(db, now, retention_days)
-        total += deleted
-    return Maintenance(created, dropped, total)

@@ -23,7 +23,7 @@ def screen_time_out(db, kid, status: Today | None = None) -> ScreenTimeOut:
     """`status`: today's answer when the caller has it already (one read of the sessions)."""
     schedule = service.schedule_of(kid)
     status = status or service.today_for(db, kid)
-    zone = family_settings.get_settings(db, kid.family_id).time_zone
+    zone = family_settings.load_family_settings(db, kid.family_id).time_zone
     return ScreenTimeOut(**ScreenTimeBody.of(schedule).model_dump(), description=service.describe(kid.name, schedule),
                          today=TodayOut.of(status, zone, service.today_words(status)))
 

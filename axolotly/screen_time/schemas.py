@@ -1,5 +1,5 @@
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -116,6 +116,8 @@ class UsageOut(BaseModel):
 # -- the launcher's side (launcher contract, "Screen time and usage") -----------------------------
 
 AppId = Annotated[str | int, Field(description="The title id of /api/apps (or any app id)")]
+_APP_ID_SCHEMA: dict[str, Any] = {"anyOf": [{"type": "string", "maxLength": 64, "pattern": "^[^\\u0000]*\\S[^\\u0000]*$"},
+                           {"type": "integer", "minimum": -(10**62), "maximum": 10**63 - 1}]}
 
 
 def _app_id(value: str | int | None) -> str | None:
@@ -143,6 +145,19 @@ class UsageLogBody(BaseModel):
     {app_id, duration_seconds, timestamp}. With both endTime and durationMinutes, endTime decides
     (durationMinutes is a rounded figure). In the short body `timestamp` is when the launcher sent
     the log, after the kid stopped watching (contract 2.1): the session ends there."""
+
+    # The two bodies, published (the validator below is the check). Times within the last 30 days,
+    # a session of at most 24 hours (screen_time/usage.py), are the server's clock's to judge.
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["appId", "startTime"], "properties": {"appId": _APP_ID_SCHEMA},
+         "anyOf": [{"required": ["endTime"], "properties": {"endTime": {"type": "string", "format": "date-time"}}},
+                   {"required": ["durationMinutes"], "properties": {
+                       "endTime": {"type": "null"}, "durationMinutes": {"type": "number", "minimum": 0, "maximum": 1440}}}]},
+        {"required": ["app_id", "timestamp", "duration_seconds"], "properties": {
+            "appId": {"type": "null"}, "startTime": {"type": "null"}, "app_id": _APP_ID_SCHEMA,
+            "timestamp": {"type": "string", "format": "date-time"},
+            "duration_seconds": {"type": "number", "minimum": 0, "maximum": 86400}}},
+    ]})
 
     appId: AppId | None = None
     appName: Annotated[Text, Field(max_length=200)] | None = None

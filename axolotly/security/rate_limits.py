@@ -10,13 +10,15 @@ evaluated, and an error that rolls the request back cannot undo the count. A suc
 
 Every statement here runs in a short transaction of its own (never the request's): a counter row
 locked by a long request transaction would make every other attempt on that key wait for it. The
-counters have a small pool of their own: a request already holds one connection of the main pool,
-and a burst of requests each waiting for a second one from the same pool would starve it.
+counters have a small pool of their own, one per process, built from the settings on first use and
+disposed at shutdown (main.py): a request already holds one connection of the main pool, and a
+burst of requests each waiting for a second one from the same pool would starve it.
 
 A refused attempt is an ordinary typed error (errors.py: 401, 429), raised through `refuse`, which
-first commits what the request recorded about the attempt (the audit event of a failed log-in or
-of a PIN lockout): an exception would otherwise roll that record back. The counters themselves
-never depend on it; they are committed already.
+asks the request's transaction owner to keep what the request recorded about the attempt (the
+audit event of a failed log-in, a PIN lockout and its audit event) although the request ends in
+an error (db/engine.py `end_request`). Services never commit. The counters themselves never
+depend on it; they are committed already.
 """
 
 from collections.abc import Iterator
@@ -29,6 +31,7 @@ from typing import NoReturn
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session
 
+from axolotly.db.engine import connection_options, database_url, keep_through
 from axolotly.errors import DomainError, TooManyRequests
 
 COUNTER_POOL_SIZE = 4
@@ -49,54 +52,61 @@ class Limit:
     window: timedelta
 
 
-@lru_cache
-def _counter_engine(url: str) -> Engine:
+@lru_cache(maxsize=1)
+def counter_engine() -> Engine:
+    """The counters' own small pool on the app's database (one per process)."""
     # Connections are held for one statement and never while waiting on anything else.
-    return create_engine(url, pool_size=COUNTER_POOL_SIZE, max_overflow=0, pool_pre_ping=True)
+    return create_engine(database_url(), pool_size=COUNTER_POOL_SIZE, max_overflow=0, pool_pre_ping=True,
+                         connect_args=connection_options())
+
+
+def dispose_counter_pool() -> None:
+    """Closes the counters' pool at shutdown, if this process made one."""
+    if counter_engine.cache_info().currsize:
+        counter_engine().dispose()
+        counter_engine.cache_clear()
 
 
 @contextmanager
-def _own_transaction(db: Session) -> Iterator[Connection]:
-    """A transaction of its own on the request's database, committed at once."""
-    bind = db.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    with _counter_engine(engine.url.render_as_string(hide_password=False)).begin() as connection:
+def _own_transaction() -> Iterator[Connection]:
+    """A transaction of its own, committed at once."""
+    with counter_engine().begin() as connection:
         yield connection
 
 
-def spend(db: Session, limit: Limit, detail: str) -> int:
+def spend(limit: Limit, detail: str) -> int:
     """Counts one attempt against `limit` and returns its number in the window; 429 (Retry-After)
     when it goes beyond the budget."""
-    with _own_transaction(db) as connection:
+    with _own_transaction() as connection:
         row = connection.execute(SPEND, {"key": limit.key, "window": limit.window}).one()
     if row.failures > limit.max_attempts:
         raise TooManyRequests(detail, retry_after_seconds=int(row.retry_after))
-    return row.failures
+    return int(row.failures)
 
 
-def spend_all(db: Session, limits: tuple[Limit, ...], detail: str) -> None:
+def spend_all(limits: tuple[Limit, ...], detail: str) -> None:
     """Spends each limit in order, stopping at the first that refuses (a caller blocked by its
     own address does not eat the shared, global budget)."""
     for limit in limits:
-        spend(db, limit, detail)
+        spend(limit, detail)
 
 
-def refund(db: Session, limit: Limit) -> None:
+def refund(limit: Limit) -> None:
     """Gives back one attempt (a success)."""
-    with _own_transaction(db) as connection:
+    with _own_transaction() as connection:
         connection.execute(text("UPDATE rate_limits SET failures = greatest(failures - 1, 0) WHERE key = :key"),
                            {"key": limit.key})
 
 
-def clear(db: Session, limit: Limit) -> None:
-    with _own_transaction(db) as connection:
+def clear(limit: Limit) -> None:
+    with _own_transaction() as connection:
         connection.execute(text("DELETE FROM rate_limits WHERE key = :key"), {"key": limit.key})
 
 
-def lock_out(db: Session, limit: Limit) -> int:
+def lock_out(limit: Limit) -> int:
     """Restarts the window of a spent budget, so that the lockout lasts a whole window from now
     (the last allowed attempt failed); returns the seconds until it ends."""
-    with _own_transaction(db) as connection:
+    with _own_transaction() as connection:
         connection.execute(text("UPDATE rate_limits SET window_start = now(), failures = greatest(failures, :max) "
                                 "WHERE key = :key"), {"key": limit.key, "max": limit.max_attempts})
     return int(limit.window.total_seconds())
@@ -105,10 +115,11 @@ def lock_out(db: Session, limit: Limit) -> int:
 def refuse(db: Session, error: DomainError) -> NoReturn:
     """Answers a refused attempt with `error`, keeping what the request recorded about it.
 
-    The request's transaction commits first, as when these refusals were plain responses: only
-    call this before the request has written anything that should not stand on its own, and let
-    the error leave the request (the session is done: catching it and querying again fails).
+    The request's transaction owner commits instead of rolling back when exactly this error ends
+    the request (db/engine.py `keep_through`), as when these refusals were plain responses: only
+    call this once the request has written nothing that should not stand on its own. A caller
+    that catches the error and answers normally (the log-in and PIN pages) commits anyway.
     Callers: a failed log-in (its audit event) and a PIN lockout (the lock and its audit event).
     """
-    db.commit()
+    keep_through(db, error)
     raise error

@@ -23,6 +23,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
+from typing import Any
 
 import jwt
 
@@ -38,13 +39,13 @@ class TokenType(StrEnum):
     KID = "kid"
 
 
-def _sign(typ: TokenType, claims: dict, lifetime: timedelta) -> str:
+def _sign(typ: TokenType, claims: dict[str, Any], lifetime: timedelta) -> str:
     now = datetime.now(timezone.utc)
     return jwt.encode({**claims, "typ": typ.value, "iat": now, "exp": now + lifetime},
                       get_settings().jwt_secret, algorithm=ALGORITHM)
 
 
-def read(token: str | None, typ: TokenType) -> dict | None:
+def read(token: str | None, typ: TokenType) -> dict[str, Any] | None:
     """The claims of a valid, unexpired token of this type signed by us, else None."""
     if not token:
         return None
@@ -114,7 +115,7 @@ def kid_token(device_id: str, kid_id: int, pin_hash: str) -> tuple[str, int]:
     return _sign(TokenType.KID, claims, KID_SESSION), int(KID_SESSION.total_seconds())
 
 
-def kid_claims(token: str | None, pin_hash: str) -> dict | None:
+def kid_claims(token: str | None, pin_hash: str) -> dict[str, Any] | None:
     """The claims of a valid kid token earned with the PIN whose hash is `pin_hash`, else None."""
     claims = read(token, TokenType.KID)
     mark = claims.get("pin") if claims else None

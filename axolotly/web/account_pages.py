@@ -24,7 +24,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/account")
 def account_page(request: Request, family: WebFamily, db: DbSession):
     return render(request, "account.html", user=family.user, family=family,
-                  family_settings=settings.get_settings(db, family.id), zones=settings.zone_names())
+                  family_settings=settings.load_family_settings(db, family.id), zones=settings.zone_names())
 
 
 @router.post("/account/email", dependencies=[CsrfChecked])

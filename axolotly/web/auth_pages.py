@@ -12,10 +12,11 @@ from axolotly.accounts.schemas import PasswordReset, PasswordResetRequest, SignU
 from axolotly.config import get_settings
 from axolotly.errors import DomainError, Unauthorized
 from axolotly.security.client import client_address
+from axolotly.security.cookies import page_session
 from axolotly.types import Text
 from axolotly.web import account_pages
 from axolotly.web.forms import validated
-from axolotly.web.session import CsrfChecked, end_session, page_session, start_session
+from axolotly.web.session import CsrfChecked, end_session, start_session
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -107,7 +108,7 @@ def forgot_password(request: Request, db: DbSession, mails: BackgroundTasks, ema
 
 @router.get("/reset-password/{token}")
 def reset_password_page(request: Request, db: DbSession, token: ResetToken):
-    if password_reset.token_user(db, token) is None:
+    if password_reset.reset_link_user(db, token) is None:
         return render(request, "reset_password.html", status_code=400, dead=password_reset.DEAD_LINK)
     return render(request, "reset_password.html", token=token)
 

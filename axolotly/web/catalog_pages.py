@@ -1,7 +1,7 @@
 """Catalog pages: search, add a title to the library, allow/deny it per kid with its blocked
 episodes (one form), and "Why?"."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -44,7 +44,7 @@ async def catalog_page(request: Request, family: PageFamilyBeforeTmdb, transacti
 def _catalog_page(request: Request, family: FamilyContext, db, q: str, kind: MediaType | None,
                   found: list[CatalogTitle]) -> HTMLResponse:
     in_library = library.library_title_ids(db, family.id)
-    context = {"hits": [], "library": [], "popular": []}
+    context: dict[str, Any] = {"hits": [], "library": [], "popular": []}
     if q:
         context["hits"] = catalog.search_hits(db, q, found, kind)
     else:

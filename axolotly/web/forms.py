@@ -1,11 +1,16 @@
 """Form input through the API's own schemas, so a page accepts exactly what the API accepts."""
 
+from typing import Any, TypeVar
+
 from pydantic import BaseModel, ValidationError
 
 from axolotly.errors import Invalid
 
 
-def validated(schema: type[BaseModel], **fields) -> BaseModel:
+Schema = TypeVar("Schema", bound=BaseModel)
+
+
+def validated(schema: type[Schema], **fields: Any) -> Schema:
     try:
         return schema(**fields)
     except ValidationError as error:

@@ -113,7 +113,7 @@ def enter_pin(kid_id: RowId, request: Request, db: DbSession, pin: Annotated[Tex
     try:
         kids.check_pin(db, kid, pin, device.id)
     except TooManyRequests:
-        return redirect(f"/kids/{kid_id}/pin")  # the page explains the lock (the request is done: no query)
+        return redirect(f"/kids/{kid_id}/pin")  # the page explains the lock
     except kids.WrongPin as wrong:
         return redirect(f"/kids/{kid_id}/pin", f"That PIN is not right. {tries(wrong.tries_left)}.", kind="error")
     response = redirect(f"/kids/{kid_id}/launcher")

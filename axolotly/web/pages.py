@@ -1,8 +1,8 @@
 """Mounts the pages on the app: routers, static files, log-in redirects, page errors.
 
 Errors: a browser route answers 404/405/422/500 with a page (menu, a way back), the JSON API and
-ops endpoints keep JSON (`is_page`). Domain and validation errors reach pages through
-http_errors.py -> templating.page_error; here are the two that do not: Starlette's HTTP errors
+ops endpoints keep JSON (`http_errors.is_page`). Domain and validation errors reach pages through
+http_errors.py -> templating.page_error (main.py hands it in); here are the two that do not: Starlette's HTTP errors
 (unknown path, wrong method) and the unexpected exception (a 500).
 """
 
@@ -14,9 +14,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from axolotly.http_errors import is_page
+from axolotly.security.cookies import LoginRequired
 from axolotly.web import (admin_pages, auth_pages, catalog_pages, family_pages, kid_pages, library_pages, members_pages,
                           ota_pages, pack_pages, posters, requests_pages, screen_time_pages)
-from axolotly.web.session import LoginRequired
 from axolotly.web.templating import error_page
 
 HTTP_ERROR_TEXT = {
@@ -54,12 +55,3 @@ def install(app: FastAPI) -> None:
             return JSONResponse({"detail": "Internal server error"}, status_code=500)
         return error_page(request, 500, SERVER_ERROR_TEXT)
 
-
-def is_page(request: Request) -> bool:
-    """Everything that is not the JSON API (or ops endpoints) is a page, unless the caller asks for
-    JSON only (the pairing page's poll: `Accept: application/json`)."""
-    path = request.url.path
-    if path.startswith("/api/") or path in ("/healthz", "/metrics", "/openapi.json"):
-        return False
-    accept = request.headers.get("accept", "")
-    return not ("application/json" in accept and "text/html" not in accept)

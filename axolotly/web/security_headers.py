@@ -63,4 +63,4 @@ def install(app: FastAPI) -> None:
     middleware, whose 500 answers would then go out without the headers."""
     hsts = get_settings().cookie_secure  # Secure cookies mean the site is served over TLS
     build_stack = app.build_middleware_stack
-    app.build_middleware_stack = lambda: SecurityHeaders(build_stack(), hsts)  # type: ignore[method-assign]
+    app.build_middleware_stack = lambda: SecurityHeaders(build_stack(), hsts)  # type: ignore[method-assign]  # wraps the whole stack

@@ -1,4 +1,5 @@
-"""Cookie sessions and CSRF for the pages (the tokens themselves: security/tokens.py).
+"""Cookie sessions and CSRF for the pages (the tokens themselves: security/tokens.py; the session
+cookie as the request dependencies read it, below the pages: security/cookies.py).
 
 - Parents and admins: `axolotly_web`, a page session token (typ=web) in an HttpOnly, SameSite=Lax
   cookie (`Secure` with COOKIE_SECURE). Log-out ends that session on the server too
@@ -23,16 +24,9 @@ from fastapi import Depends, Form, HTTPException, Request, Response
 from axolotly.config import get_settings
 from axolotly.errors import DomainError
 from axolotly.security import tokens
-from axolotly.security.tokens import WebSession
+from axolotly.security.cookies import SESSION, page_session
 
-SESSION, CSRF, DEVICE, KID = "axolotly_web", "axolotly_csrf", "axolotly_device", "axolotly_kid"
-
-
-class LoginRequired(Exception):
-    """Raised by page dependencies; main.py turns it into a redirect to the log-in page."""
-
-    def __init__(self, target: str = "/login"):
-        self.target = target
+CSRF, DEVICE, KID = "axolotly_csrf", "axolotly_device", "axolotly_kid"
 
 
 class CsrfFailed(DomainError):
@@ -71,11 +65,6 @@ def start_session(response: Response, user_id: int, token_epoch: int) -> None:
 def end_session(response: Response) -> None:
     """Forgets the cookie on this browser (log-out also ends the session itself: `page_session`)."""
     response.delete_cookie(SESSION, path="/")
-
-
-def page_session(request: Request) -> WebSession | None:
-    """The page session this browser's cookie names (signature and expiry checked, not the database)."""
-    return tokens.web_session(request.cookies.get(SESSION))
 
 
 # -- kid web launcher ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -162,6 +162,7 @@ def page_error(request: Request, error: DomainError):
     once more; a page that cannot be shown says why."""
     if request.method != "POST":
         return error_page(request, error.status_code, error.detail, error.headers)
+    response: Response
     if isinstance(error, CsrfFailed):
         response = stale_form(request, error)
     else:
