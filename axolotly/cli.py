@@ -17,6 +17,7 @@ ROOT_HELP = "another cluster folder (a recovered or replica cluster); default: t
 def _cluster(root: Path | None) -> LocalCluster:
     return LocalCluster(root) if root else project_cluster()
 
+
 app = typer.Typer(help="Axolotly: parental controls for kids' streaming.", no_args_is_help=True)
 pg_app = typer.Typer(help="The project's own PostgreSQL cluster under .axolotly/pg.")
 db_app = typer.Typer(help="Schema migrations and database maintenance.")
@@ -25,8 +26,6 @@ app.add_typer(pg_app, name="pg")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 ops_commands.register(db_app)
-
-
 
 
 @pg_app.command("start")
@@ -105,8 +104,14 @@ def serve(
     directory, made_here = multiproc.prepare_directory() if workers > 1 else (None, False)
     try:
         uvicorn.run(
-            "axolotly.main:create_app", factory=True, host=host, port=port, workers=workers,
-            reload=reload, log_level="info", access_log=False,
+            "axolotly.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            reload=reload,
+            log_level="info",
+            access_log=False,
         )
     finally:
         if made_here and directory is not None:
@@ -122,8 +127,10 @@ def seed_demo() -> None:
     from axolotly.seed.demo import demo_logins, seed_demo as run_seed
 
     if get_settings().env == "production":
-        _fail("seed-demo is refused with ENV=production: it creates a demo admin and parent whose passwords "
-              "are published. Create real accounts with `axolotly users create-admin`.")
+        _fail(
+            "seed-demo is refused with ENV=production: it creates a demo admin and parent whose passwords "
+            "are published. Create real accounts with `axolotly users create-admin`."
+        )
 
     with session_factory()() as session, session.begin():
         report = run_seed(session)

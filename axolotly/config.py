@@ -106,7 +106,9 @@ class Settings(BaseSettings):
     def _refuse_insecure_settings(self) -> "Settings":
         for name in ("jwt_secret", "device_key_secret"):
             if getattr(self, name) in PLACEHOLDER_SECRETS:
-                raise ValueError(f"{name.upper()} is a published placeholder: anyone could sign with it. {HOW_TO_SECRET}")
+                raise ValueError(
+                    f"{name.upper()} is a published placeholder: anyone could sign with it. {HOW_TO_SECRET}"
+                )
         if self.env == "production":
             problems = production_problems(self)
             if problems:
@@ -143,18 +145,23 @@ def production_problems(settings: Settings) -> list[str]:
     """What production refuses, each naming its setting and why (README "Security")."""
     problems = []
     if len(settings.jwt_secret) < MIN_SECRET_LENGTH:
-        problems.append(f"JWT_SECRET must be set to at least {MIN_SECRET_LENGTH} random characters "
-                        f"(production never makes one of its own). {HOW_TO_SECRET}")
+        problems.append(
+            f"JWT_SECRET must be set to at least {MIN_SECRET_LENGTH} random characters "
+            f"(production never makes one of its own). {HOW_TO_SECRET}"
+        )
     if settings.device_key_secret is not None and len(settings.device_key_secret) < MIN_SECRET_LENGTH:
-        problems.append(f"DEVICE_KEY_SECRET, when set, must hold at least {MIN_SECRET_LENGTH} random characters. "
-                        f"{HOW_TO_SECRET}")
+        problems.append(
+            f"DEVICE_KEY_SECRET, when set, must hold at least {MIN_SECRET_LENGTH} random characters. {HOW_TO_SECRET}"
+        )
     if not settings.cookie_secure:
         problems.append("COOKIE_SECURE must be true: log-in cookies must never travel over plain HTTP")
     if not settings.mail_url:
         problems.append("MAIL_URL must be set: without it, password-reset links are printed to the server log")
     if not settings.metrics_token and not settings.metrics_public:
-        problems.append("METRICS_TOKEN must be set (or METRICS_PUBLIC=true when /metrics is kept off the "
-                        "internet some other way): its figures describe the service, its database and its load")
+        problems.append(
+            "METRICS_TOKEN must be set (or METRICS_PUBLIC=true when /metrics is kept off the "
+            "internet some other way): its figures describe the service, its database and its load"
+        )
     return problems
 
 

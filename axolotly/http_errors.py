@@ -33,8 +33,17 @@ PageError = Callable[[Request, DomainError], Response]
 logger = logging.getLogger(__name__)
 
 PAIR_PATH = "/api/pair"
-LAUNCHER_PREFIXES = ("/api/pair", "/api/device/", "/api/launcher/", "/api/apps", "/api/time-limits",
-                     "/api/stats", "/api/usage-logs", "/api/ota/", "/api/requests")
+LAUNCHER_PREFIXES = (
+    "/api/pair",
+    "/api/device/",
+    "/api/launcher/",
+    "/api/apps",
+    "/api/time-limits",
+    "/api/stats",
+    "/api/usage-logs",
+    "/api/ota/",
+    "/api/requests",
+)
 
 
 def is_launcher_route(path: str) -> bool:
@@ -88,8 +97,11 @@ def as_domain_error(error: DBAPIError | psycopg.Error) -> DomainError | None:
         return BadRequest("A value is out of range or not valid text")
     if state.startswith("23") or state in ("40001", "40P01"):
         return Conflict("This change conflicts with another one; reload and try again")
-    unavailable = state.startswith(("08", "57P")) or isinstance(
-        driver_error, psycopg.OperationalError) or isinstance(error, OperationalError)
+    unavailable = (
+        state.startswith(("08", "57P"))
+        or isinstance(driver_error, psycopg.OperationalError)
+        or isinstance(error, OperationalError)
+    )
     if unavailable or (isinstance(error, DBAPIError) and error.connection_invalidated):
         # The client only hears "try again"; the operator needs to know why.
         logger.warning("database unavailable (503): %s: %s", type(driver_error).__name__, driver_error)

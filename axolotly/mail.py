@@ -55,9 +55,14 @@ def parse_mail_url(url: str | None) -> Transport:
     if not parts.hostname:
         raise ValueError("MAIL_URL: no host")
     sender = parse_qs(parts.query).get("from", [DEFAULT_SENDER])[0]
-    return Transport(scheme, parts.hostname, parts.port or DEFAULT_PORTS[scheme],
-                     unquote(parts.username) if parts.username else None,
-                     unquote(parts.password) if parts.password else None, sender)
+    return Transport(
+        scheme,
+        parts.hostname,
+        parts.port or DEFAULT_PORTS[scheme],
+        unquote(parts.username) if parts.username else None,
+        unquote(parts.password) if parts.password else None,
+        sender,
+    )
 
 
 def transport() -> Transport:
@@ -76,16 +81,22 @@ def send(mail: Mail) -> None:
     """Sends one mail; raises on a bad MAIL_URL or an SMTP failure (see `send_quietly`)."""
     config = transport()
     if config.scheme == "console":  # as plain text, not quoted-printable: a link must stay clickable
-        logger.warning("Mail (console backend: set MAIL_URL to send it)\nFrom: %s\nTo: %s\nSubject: %s\n\n%s",
-                       config.sender, mail.to, mail.subject, mail.body)
+        logger.warning(
+            "Mail (console backend: set MAIL_URL to send it)\nFrom: %s\nTo: %s\nSubject: %s\n\n%s",
+            config.sender,
+            mail.to,
+            mail.subject,
+            mail.body,
+        )
         return
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = config.sender, mail.to, mail.subject
     message.set_content(mail.body)
     smtp: smtplib.SMTP
     if config.scheme == "smtps":
-        smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS,
-                                context=ssl.create_default_context())
+        smtp = smtplib.SMTP_SSL(
+            config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS, context=ssl.create_default_context()
+        )
     else:
         smtp = smtplib.SMTP(config.host, config.port, timeout=SMTP_TIMEOUT_SECONDS)
     with smtp:

@@ -65,9 +65,20 @@ def create_app() -> FastAPI:
 
     metrics.install(app)
     pages.install(app)
-    for router in (accounts_router, families_router, catalog_router, policies_router, devices_router,
-                   reports_router, admin_router, launcher_router, ota_router, packs_router,
-                   requests_router, screen_time_router):
+    for router in (
+        accounts_router,
+        families_router,
+        catalog_router,
+        policies_router,
+        devices_router,
+        reports_router,
+        admin_router,
+        launcher_router,
+        ota_router,
+        packs_router,
+        requests_router,
+        screen_time_router,
+    ):
         app.include_router(router)
     unpublish_admin_api_in_production(app)
 
@@ -81,8 +92,11 @@ def create_app() -> FastAPI:
             async with asyncio.timeout(2):
                 await reads.fetch_one("SELECT 1", {})
         except (psycopg.Error, PoolTimeout, TimeoutError):
-            return JSONResponse({"status": "degraded", "database": "unreachable"}, status_code=503,
-                                headers=http_errors.DATABASE_UNAVAILABLE.headers)
+            return JSONResponse(
+                {"status": "degraded", "database": "unreachable"},
+                status_code=503,
+                headers=http_errors.DATABASE_UNAVAILABLE.headers,
+            )
         return JSONResponse({"status": "ok", "database": "ok"})
 
     return app

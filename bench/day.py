@@ -150,8 +150,14 @@ def generate(url: str, title_ids: list[int], password: str, key_seed: str) -> No
     from axolotly.security.passwords import hash_pin, hash_secret
 
     # One hash for every parent (and one for every PIN): bcrypt at the production cost once, not 100K times.
-    params = {"password_hash": hash_secret(password), "pin_hash": hash_pin("1234"), "title_ids": title_ids,
-              "policies": POLICIES, "allowed": ALLOWED, "services": SERVICES}
+    params = {
+        "password_hash": hash_secret(password),
+        "pin_hash": hash_pin("1234"),
+        "title_ids": title_ids,
+        "policies": POLICIES,
+        "allowed": ALLOWED,
+        "services": SERVICES,
+    }
     started = time.monotonic()
     with psycopg.connect(conninfo(url), autocommit=True) as conn:
         # Triggers off during the load, as pg_restore does: launcher-version bumps would only add dead rows.
@@ -159,15 +165,20 @@ def generate(url: str, title_ids: list[int], password: str, key_seed: str) -> No
         for lo in range(1, FAMILIES + 1, BATCH):
             hi = min(lo + BATCH - 1, FAMILIES)
             conn.execute(FAMILIES_SQL, {**params, "lo": lo, "hi": hi})
-            print(f"\r  families {hi:>9,} / {FAMILIES:,}  ({hi / (time.monotonic() - started):,.0f}/s)",
-                  end="", flush=True)
+            print(
+                f"\r  families {hi:>9,} / {FAMILIES:,}  ({hi / (time.monotonic() - started):,.0f}/s)",
+                end="",
+                flush=True,
+            )
         print()
         kids = conn.execute("SELECT id, family_id FROM kid_profiles ORDER BY id").fetchall()
-        with conn.cursor().copy("COPY devices (device_id, family_id, kid_profile_id, friendly_name, "
-                                "api_key_digest) FROM STDIN") as copy:
+        with conn.cursor().copy(
+            "COPY devices (device_id, family_id, kid_profile_id, friendly_name, api_key_digest) FROM STDIN"
+        ) as copy:
             for kid_id, family_id in kids:
-                copy.write_row((device_id(kid_id), family_id, kid_id, "Tablet",
-                                api_keys.digest(api_key(key_seed, kid_id))))
+                copy.write_row(
+                    (device_id(kid_id), family_id, kid_id, "Tablet", api_keys.digest(api_key(key_seed, kid_id)))
+                )
         print(f"  {len(kids):,} kids, one paired launcher each; VACUUM ANALYZE ...", flush=True)
         conn.execute("VACUUM ANALYZE")
     print(f"  generated in {time.monotonic() - started:.0f} s")
@@ -178,14 +189,27 @@ def fleet_plan(url: str, password: str, key_seed: str, devices: int) -> dict:
     kids' devices are simulated, spread over them)."""
     with psycopg.connect(conninfo(url)) as conn:
         kids = [row[0] for row in conn.execute("SELECT id FROM kid_profiles ORDER BY id LIMIT %s", (devices,))]
-        emails = [row[0] for row in conn.execute("""
+        emails = [
+            row[0]
+            for row in conn.execute(
+                """
             SELECT u.email FROM users u JOIN kid_profiles k ON k.family_id = u.id
-            GROUP BY u.id HAVING max(k.id) <= %s ORDER BY u.id""", (kids[-1],))]
+            GROUP BY u.id HAVING max(k.id) <= %s ORDER BY u.id""",
+                (kids[-1],),
+            )
+        ]
     parents = _env_int("PARENTS", max(1, round(len(emails) / 100)))
     step = max(1, len(emails) // parents)
-    return {"kids": kids, "parents": emails[::step][:parents], "password": password, "key_seed": key_seed,
-            "poll_seconds": POLL_SECONDS, "heartbeat_seconds": HEARTBEAT_SECONDS,
-            "parent_edit_seconds": PARENT_EDIT_SECONDS, "duration": DURATION}
+    return {
+        "kids": kids,
+        "parents": emails[::step][:parents],
+        "password": password,
+        "key_seed": key_seed,
+        "poll_seconds": POLL_SECONDS,
+        "heartbeat_seconds": HEARTBEAT_SECONDS,
+        "parent_edit_seconds": PARENT_EDIT_SECONDS,
+        "duration": DURATION,
+    }
 
 
 class SqlCounter:
@@ -205,26 +229,33 @@ class SqlCounter:
             self.statements = "pg_stat_statements" in preload
             if self.statements:
                 conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-        self.label = ("SQL statements (pg_stat_statements, BEGIN/COMMIT not counted)" if self.statements else
-                      "SQL transactions (pg_stat_database; pg_stat_statements not preloaded)")
+        self.label = (
+            "SQL statements (pg_stat_statements, BEGIN/COMMIT not counted)"
+            if self.statements
+            else "SQL transactions (pg_stat_database; pg_stat_statements not preloaded)"
+        )
 
     def read(self) -> int:
         if self.statements:
             with psycopg.connect(conninfo(self.url), autocommit=True) as conn:
-                return int(conn.execute("""
+                return int(
+                    conn.execute("""
                     SELECT coalesce(sum(calls), 0) FROM pg_stat_statements
                     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
                       AND query !~* '^\\s*(begin|commit|rollback)\\M' AND query !~* 'pg_stat_statements'
-                """).fetchone()[0])
+                """).fetchone()[0]
+                )
         time.sleep(11)
         # Read from another database, so this connection's own transactions are not counted.
         from sqlalchemy.engine import make_url
 
         admin = make_url(self.url).set(database="postgres").render_as_string(hide_password=False)
         with psycopg.connect(conninfo(admin), autocommit=True) as conn:
-            return int(conn.execute(
-                "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", (DATABASE,)
-            ).fetchone()[0])
+            return int(
+                conn.execute(
+                    "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", (DATABASE,)
+                ).fetchone()[0]
+            )
 
 
 # What production wants besides its secret (README "Security"), as a bench on this host has it:
@@ -238,12 +269,35 @@ def start_server(url: str, port: int, device_key_secret: str, log) -> subprocess
     # embedded cluster allows 300 connections since, enough for the defaults too).
     # As behind a reverse proxy on this host: parents log in from addresses of their own
     # (X-Forwarded-For), not all from 127.0.0.1, whose log-in throttle would refuse them.
-    env = {"DB_POOL_SIZE": "10", "DB_MAX_OVERFLOW": "5", **os.environ, "DATABASE_URL": url, "ENV": "production",
-           "JWT_SECRET": secrets.token_urlsafe(48), "DEVICE_KEY_SECRET": device_key_secret,
-           "TRUSTED_PROXIES": "127.0.0.1", **PRODUCTION_ON_LOCALHOST}
-    server = subprocess.Popen([sys.executable, "-m", "axolotly", "serve", "--host", "127.0.0.1",
-                               "--port", str(port), "--workers", str(WORKERS)],
-                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    env = {
+        "DB_POOL_SIZE": "10",
+        "DB_MAX_OVERFLOW": "5",
+        **os.environ,
+        "DATABASE_URL": url,
+        "ENV": "production",
+        "JWT_SECRET": secrets.token_urlsafe(48),
+        "DEVICE_KEY_SECRET": device_key_secret,
+        "TRUSTED_PROXIES": "127.0.0.1",
+        **PRODUCTION_ON_LOCALHOST,
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "axolotly",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(WORKERS),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -270,8 +324,10 @@ def stop_server(server: subprocess.Popen) -> None:
 def calibrate(base: str, plan: dict, counter: SqlCounter) -> dict[str, float]:
     """SQL per request of each kind, one kind at a time, with nothing else running."""
     kids = plan["kids"][-CALIBRATION_CALLS:]
-    devices = [{"X-Device-ID": device_id(k), "X-API-Key": api_key(plan["key_seed"], k), "Accept-Encoding": "gzip"}
-               for k in kids]
+    devices = [
+        {"X-Device-ID": device_id(k), "X-API-Key": api_key(plan["key_seed"], k), "Accept-Encoding": "gzip"}
+        for k in kids
+    ]
     costs: dict[str, float] = {}
     etags: list[str] = []
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -300,8 +356,11 @@ def calibrate(base: str, plan: dict, counter: SqlCounter) -> dict[str, float]:
         auth: dict[str, str] = {}
 
         def login() -> int:
-            token = client.post("/api/parent/auth/login", headers={"X-Forwarded-For": "10.255.255.254"},
-                                json={"email": plan["parents"][0], "password": plan["password"]})
+            token = client.post(
+                "/api/parent/auth/login",
+                headers={"X-Forwarded-For": "10.255.255.254"},
+                json={"email": plan["parents"][0], "password": plan["password"]},
+            )
             auth["Authorization"] = f"Bearer {token.raise_for_status().json()['access_token']}"
             return 1
 
@@ -311,8 +370,11 @@ def calibrate(base: str, plan: dict, counter: SqlCounter) -> dict[str, float]:
             policy = target["policy"]
             for _ in range(CALIBRATION_CALLS // 2):
                 policy = "deny" if policy == "allow" else "allow"
-                client.put(f"/api/parent/kids/{target['kid']}/policies/{target['title']}", headers=auth,
-                           json={"policy": policy}).raise_for_status()
+                client.put(
+                    f"/api/parent/kids/{target['kid']}/policies/{target['title']}",
+                    headers=auth,
+                    json={"policy": policy},
+                ).raise_for_status()
             return CALIBRATION_CALLS // 2
 
         measure("/api/apps (a device's first poll: 200, render)", first_polls)
@@ -342,10 +404,28 @@ def run_locust(base: str, plan: dict, workdir: Path) -> tuple[dict, dict, str]:
     spawn_rate = max(1.0, len(plan["kids"]) / POLL_SECONDS)  # polls spread evenly over one interval
     ramp = users / spawn_rate
     env = dict(os.environ, FLEET_PLAN=str(plan_path), FLEET_RESULTS=str(results_path))
-    command = [str(Path(sys.executable).with_name("locust")), "-f", str(HERE / "locustfile.py"), "--headless",
-               "--host", base, "-u", str(users), "-r", f"{spawn_rate:.2f}", "-t", f"{ramp + DURATION:.0f}s",
-               "--reset-stats", "--csv", str(workdir / "fleet"), "--only-summary", "--loglevel", "WARNING",
-               "--stop-timeout", "10"]
+    command = [
+        str(Path(sys.executable).with_name("locust")),
+        "-f",
+        str(HERE / "locustfile.py"),
+        "--headless",
+        "--host",
+        base,
+        "-u",
+        str(users),
+        "-r",
+        f"{spawn_rate:.2f}",
+        "-t",
+        f"{ramp + DURATION:.0f}s",
+        "--reset-stats",
+        "--csv",
+        str(workdir / "fleet"),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        "--stop-timeout",
+        "10",
+    ]
     completed = subprocess.run(command, env=env, capture_output=True, text=True)
     log = completed.stdout + completed.stderr
     stats_path = workdir / "fleet_stats.csv"
@@ -357,8 +437,10 @@ def run_locust(base: str, plan: dict, workdir: Path) -> tuple[dict, dict, str]:
         stats = {row["Name"]: row for row in csv.DictReader(stats_file)}
     results = json.loads(results_path.read_text())
     with (workdir / "fleet_failures.csv").open(newline="") as failures_file:
-        results["failures"] = [f"{row['Occurrences']} x {row['Method']} {row['Name']}: {row['Error']}"
-                               for row in csv.DictReader(failures_file)]
+        results["failures"] = [
+            f"{row['Occurrences']} x {row['Method']} {row['Name']}: {row['Error']}"
+            for row in csv.DictReader(failures_file)
+        ]
     return stats, results, log
 
 
@@ -409,68 +491,102 @@ def report_costs(costs: dict, label: str) -> None:
         print(f"  {name:52} {cost:5.2f}")
 
 
-def report_run(stats: dict, results: dict, label: str, run_sql: float, plan: dict,
-               cpu: dict[str, float], seconds: float, locust_log: str) -> dict:
+def report_run(
+    stats: dict,
+    results: dict,
+    label: str,
+    run_sql: float,
+    plan: dict,
+    cpu: dict[str, float],
+    seconds: float,
+    locust_log: str,
+) -> dict:
     """Prints one fleet run; returns its summary row."""
     aggregated = stats.pop("Aggregated", None)
     launchers = len(plan["kids"])
-    print(f"\nAxolotly: a day of a fleet, {FAMILIES:,} families, {launchers:,} launchers polling every "
-          f"{POLL_SECONDS:g} s (heartbeat every {HEARTBEAT_SECONDS:g} s), {len(plan['parents'])} parent(s) editing "
-          f"every {PARENT_EDIT_SECONDS:g} s; {WORKERS} server workers; {DURATION} s measured after the ramp; "
-          f"{os.cpu_count()} cores shared by server, PostgreSQL, Locust and whatever else runs on the machine")
+    print(
+        f"\nAxolotly: a day of a fleet, {FAMILIES:,} families, {launchers:,} launchers polling every "
+        f"{POLL_SECONDS:g} s (heartbeat every {HEARTBEAT_SECONDS:g} s), {len(plan['parents'])} parent(s) editing "
+        f"every {PARENT_EDIT_SECONDS:g} s; {WORKERS} server workers; {DURATION} s measured after the ramp; "
+        f"{os.cpu_count()} cores shared by server, PostgreSQL, Locust and whatever else runs on the machine"
+    )
     print(f"  {'endpoint':44} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}")
     window = max(results["window_seconds"], 1e-9)
     rates = {name: count / window for name, count in results["window"].items()}
     rates["all"] = sum(results["window"].values()) / window
     rows = sorted(stats.items()) + ([("all", aggregated)] if aggregated else [])
     for name, row in rows:
-        print(f"  {name:44} {int(row['Request Count']):>9,} {rates.get(name, 0.0):>8.1f} {row['50%']:>7} "
-              f"{row['99%']:>7} {float(row['Max Response Time']):>7.0f} {int(row['Failure Count']):>6}")
+        print(
+            f"  {name:44} {int(row['Request Count']):>9,} {rates.get(name, 0.0):>8.1f} {row['50%']:>7} "
+            f"{row['99%']:>7} {float(row['Max Response Time']):>7.0f} {int(row['Failure Count']):>6}"
+        )
     for failure in results["failures"]:
         print(f"    error: {failure}")
-    print("  /api/apps answers over the whole run (ramp included): "
-          + ", ".join(f"{count:,} x {status}" for status, count in sorted(results["apps_status"].items())))
+    print(
+        "  /api/apps answers over the whole run (ramp included): "
+        + ", ".join(f"{count:,} x {status}" for status, count in sorted(results["apps_status"].items()))
+    )
     if results["login_ms"]:
-        print(f"  parent log-in (bcrypt at the production cost): p50 {percentile(results['login_ms'], .5):.0f} ms, "
-              f"max {max(results['login_ms']):.0f} ms over {len(results['login_ms'])} log-ins")
+        print(
+            f"  parent log-in (bcrypt at the production cost): p50 {percentile(results['login_ms'], 0.5):.0f} ms, "
+            f"max {max(results['login_ms']):.0f} ms over {len(results['login_ms'])} log-ins"
+        )
     print(f"  {label} per request over the run (ramp included), all kinds together: {run_sql:.2f}")
     seen = results["seen_seconds"]
-    print(f"  parent's change -> the kid's launcher sees it: {len(seen)} of {results['changes']} changes seen, "
-          f"p50 {percentile(seen, .5):.2f} s, p99 {percentile(seen, .99):.2f} s, max {max(seen, default=float('nan')):.2f} s "
-          f"(poll every {POLL_SECONDS:g} s); polls needed after the change: max {max(results['polls_to_see'], default=0)} "
-          f"(must be <= 1), stale polls {results['stale_polls']} (must be 0); "
-          f"{results['unseen_at_end']} not yet polled at the end, {results['superseded']} superseded")
+    print(
+        f"  parent's change -> the kid's launcher sees it: {len(seen)} of {results['changes']} changes seen, "
+        f"p50 {percentile(seen, 0.5):.2f} s, p99 {percentile(seen, 0.99):.2f} s, max {max(seen, default=float('nan')):.2f} s "
+        f"(poll every {POLL_SECONDS:g} s); polls needed after the change: max {max(results['polls_to_see'], default=0)} "
+        f"(must be <= 1), stale polls {results['stale_polls']} (must be 0); "
+        f"{results['unseen_at_end']} not yet polled at the end, {results['superseded']} superseded"
+    )
     shares = ", ".join(f"{name} {used / seconds:.0%}" for name, used in cpu.items())
-    print(f"  CPU over the run, ramp included, in shares of one core: {shares}; the machine's load average "
-          f"at the end: {os.getloadavg()[0]:.1f} (this run included; the rest is other work on the same 2 cores)")
+    print(
+        f"  CPU over the run, ramp included, in shares of one core: {shares}; the machine's load average "
+        f"at the end: {os.getloadavg()[0]:.1f} (this run included; the rest is other work on the same 2 cores)"
+    )
     serving = (cpu["server"] + cpu["PostgreSQL"]) / max(1, results["requests"])
-    print(f"  server + PostgreSQL CPU per request: {serving * 1000:.2f} ms; 2 cores would be spent at "
-          f"~{2 / serving:,.0f} req/s with nothing else on the machine (a projection, not a measurement)")
+    print(
+        f"  server + PostgreSQL CPU per request: {serving * 1000:.2f} ms; 2 cores would be spent at "
+        f"~{2 / serving:,.0f} req/s with nothing else on the machine (a projection, not a measurement)"
+    )
     warnings = [line for line in locust_log.splitlines() if "CPU usage" in line]
     if warnings:
         print(f"  Locust warned: {warnings[0].strip()} (the client was short of CPU: figures are pessimistic)")
     launcher_rows = [stats[name] for name in LAUNCHER_ENDPOINTS if name in stats]
-    return {"launchers": launchers, "rps": rates["all"],
-            "p99": max((float(row["99%"]) for row in launcher_rows), default=float("nan")),
-            "errors": int(aggregated["Failure Count"]) if aggregated else 0,
-            "stale": results["stale_polls"], "seen_max": max(seen, default=float("nan"))}
+    return {
+        "launchers": launchers,
+        "rps": rates["all"],
+        "p99": max((float(row["99%"]) for row in launcher_rows), default=float("nan")),
+        "errors": int(aggregated["Failure Count"]) if aggregated else 0,
+        "stale": results["stale_polls"],
+        "seen_max": max(seen, default=float("nan")),
+    }
 
 
 def report_sizes(rows: list[dict]) -> None:
     print(f"\nFleet sizes (polls every {POLL_SECONDS:g} s, heartbeats every {HEARTBEAT_SECONDS:g} s):")
-    print(f"  {'launchers':>10} {'req/s':>8} {'launcher p99 ms':>16} {'errors':>7} {'stale polls':>12} {'change seen within':>19}")
+    print(
+        f"  {'launchers':>10} {'req/s':>8} {'launcher p99 ms':>16} {'errors':>7} {'stale polls':>12} {'change seen within':>19}"
+    )
     for row in rows:
-        print(f"  {row['launchers']:>10,} {row['rps']:>8.1f} {row['p99']:>16.0f} {row['errors']:>7} {row['stale']:>12} "
-              f"{row['seen_max']:>17.1f} s")
+        print(
+            f"  {row['launchers']:>10,} {row['rps']:>8.1f} {row['p99']:>16.0f} {row['errors']:>7} {row['stale']:>12} "
+            f"{row['seen_max']:>17.1f} s"
+        )
     good = [row["launchers"] for row in rows if row["p99"] < P99_BUDGET_MS and row["errors"] == 0]
-    print(f"  largest fleet with launcher p99 < {P99_BUDGET_MS} ms and no errors: "
-          f"{f'{max(good):,} launchers' if good else 'none of these sizes'} (on this machine, at this moment)")
+    print(
+        f"  largest fleet with launcher p99 < {P99_BUDGET_MS} ms and no errors: "
+        f"{f'{max(good):,} launchers' if good else 'none of these sizes'} (on this machine, at this moment)"
+    )
 
 
 def _check_timing() -> None:
     if DURATION < 2 * POLL_SECONDS:
-        print(f"Note: DURATION ({DURATION} s) < 2 x POLL_SECONDS: parents edit only in the first half of the "
-              "measured time (each change needs a poll after it), so few or no changes get timed.")
+        print(
+            f"Note: DURATION ({DURATION} s) < 2 x POLL_SECONDS: parents edit only in the first half of the "
+            "measured time (each change needs a poll after it), so few or no changes get timed."
+        )
 
 
 def _sizes() -> list[int]:
@@ -481,8 +597,9 @@ def main() -> None:
     url, fleet_secrets = fleet_database()
     if fleet_secrets is None:
         fleet_secrets = {name: secrets.token_urlsafe(32) for name in ("device_key_secret", "key_seed", "password")}
-    device_key_secret, key_seed, password = (fleet_secrets[name] for name in ("device_key_secret", "key_seed",
-                                                                               "password"))
+    device_key_secret, key_seed, password = (
+        fleet_secrets[name] for name in ("device_key_secret", "key_seed", "password")
+    )
     # The generator and the server must key device digests with the same secret.
     os.environ["DEVICE_KEY_SECRET"] = device_key_secret
     if "generated" in fleet_secrets:
@@ -509,24 +626,32 @@ def main() -> None:
                 stop_server(server)
         if len(rows) > 1:
             report_sizes(rows)
-        server_errors = [line for line in (Path(workdir) / "server.log").read_text().splitlines()
-                         if "Traceback" in line or "ERROR" in line or "Error" in line]
+        server_errors = [
+            line
+            for line in (Path(workdir) / "server.log").read_text().splitlines()
+            if "Traceback" in line or "ERROR" in line or "Error" in line
+        ]
         if server_errors:
             print(f"  the server logged {len(server_errors)} error lines, the first: {server_errors[0][:200]}")
 
 
 def run_fleet(base: str, plan: dict, workdir: Path, counter: SqlCounter, server_pid: int) -> dict:
-    print(f"\nRunning the fleet: {len(plan['kids']):,} launchers, {len(plan['parents'])} parent(s), "
-          f"{len(plan['kids']) / POLL_SECONDS:,.0f} polls/s expected ...", flush=True)
+    print(
+        f"\nRunning the fleet: {len(plan['kids']):,} launchers, {len(plan['parents'])} parent(s), "
+        f"{len(plan['kids']) / POLL_SECONDS:,.0f} polls/s expected ...",
+        flush=True,
+    )
     postgres = postmaster_pid()
     before_sql = counter.read()
     before_cpu = {"server": cpu_seconds(server_pid), "PostgreSQL": cpu_seconds(postgres), "Locust": _children_cpu()}
     started = time.monotonic()
     stats, results, log = run_locust(base, plan, workdir)
     seconds = time.monotonic() - started
-    cpu = {"server": cpu_seconds(server_pid) - before_cpu["server"],
-           "PostgreSQL": cpu_seconds(postgres) - before_cpu["PostgreSQL"],
-           "Locust": _children_cpu() - before_cpu["Locust"]}
+    cpu = {
+        "server": cpu_seconds(server_pid) - before_cpu["server"],
+        "PostgreSQL": cpu_seconds(postgres) - before_cpu["PostgreSQL"],
+        "Locust": _children_cpu() - before_cpu["Locust"],
+    }
     run_sql = (counter.read() - before_sql) / max(1, results["requests"])
     return report_run(stats, results, counter.label, run_sql, plan, cpu, seconds, log)
 

@@ -17,4 +17,3 @@ def api_key(seed: str, kid_id: int) -> str:
     """The device's API key, derived from the run's seed: the generator stores only its digest
     (as pairing would), the simulated launcher derives the key itself."""
     return hmac.new(seed.encode(), device_id(kid_id).encode(), hashlib.sha256).hexdigest()
-

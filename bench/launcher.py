@@ -34,8 +34,13 @@ SHOWS, EPISODES, SERVICES = 200, 10, ["netflix", "disney_plus", "hulu"]
 # some tagged with a tag the kid blocks), LIBRARY_EPISODES per show, a few tagged too.
 LIBRARY, LIBRARY_EPISODES = 2000, 5
 CERTIFICATIONS = ("G", "PG", "PG-13", "R", "NC-17", "TV-Y", "TV-Y7", "TV-G", "TV-PG", "TV-14", "TV-MA", None)
-RULES = {"rules_mode": "rules", "max_movie_rating": "PG", "max_tv_rating": "TV-Y7", "block_unrated": True,
-         "blocked_tags": ["scary_scenes"]}
+RULES = {
+    "rules_mode": "rules",
+    "max_movie_rating": "PG",
+    "max_tv_rating": "TV-Y7",
+    "block_unrated": True,
+    "blocked_tags": ["scary_scenes"],
+}
 
 
 def generate_family(url: str) -> tuple[dict, dict]:
@@ -51,13 +56,33 @@ def generate_family(url: str) -> tuple[dict, dict]:
         db.flush()
         db.add(StreamingServiceSelection(family_id=family.id, selected_services=SERVICES))
         kid = KidProfile(family_id=family.id, name="Kid", pin_hash=hash_pin("1234"), rules_mode="allow_list")
-        titles = [Title(tmdb_id=1_000_000 + n, title=f"Show {n:03d}", media_type="tv", certification="TV-Y",
-                        poster_path=f"/poster{n}.jpg", backdrop_path=f"/backdrop{n}.jpg",
-                        providers=[SERVICES[n % 3]]) for n in range(SHOWS)]
+        titles = [
+            Title(
+                tmdb_id=1_000_000 + n,
+                title=f"Show {n:03d}",
+                media_type="tv",
+                certification="TV-Y",
+                poster_path=f"/poster{n}.jpg",
+                backdrop_path=f"/backdrop{n}.jpg",
+                providers=[SERVICES[n % 3]],
+            )
+            for n in range(SHOWS)
+        ]
         db.add_all([kid, *titles])
         db.flush()
-        db.add_all([Episode(tmdb_episode_id=50_000_000 + t.id * 100 + e, title_id=t.id, season_number=1 + e // 5,
-                            episode_number=1 + e % 5, name=f"Episode {e}") for t in titles for e in range(EPISODES)])
+        db.add_all(
+            [
+                Episode(
+                    tmdb_episode_id=50_000_000 + t.id * 100 + e,
+                    title_id=t.id,
+                    season_number=1 + e // 5,
+                    episode_number=1 + e % 5,
+                    name=f"Episode {e}",
+                )
+                for t in titles
+                for e in range(EPISODES)
+            ]
+        )
         db.add_all([KidProfileTitle(kid_profile_id=kid.id, title_id=t.id, policy="allow") for t in titles])
         device, api_key = register_device(db, family.id)
         headers = {"X-Device-ID": device.device_id, "X-API-Key": api_key}
@@ -74,17 +99,37 @@ def generate_library(db: Session, family_id: int) -> dict:
     from axolotly.security.passwords import hash_pin
 
     kid = KidProfile(family_id=family_id, name="Rules", pin_hash=hash_pin("1234"), **RULES)
-    library = [Title(tmdb_id=2_000_000 + n, title=f"Library {n:04d}", media_type="tv" if n % 2 else "movie",
-                     certification=CERTIFICATIONS[n % len(CERTIFICATIONS)],
-                     tags=["scary_scenes"] if n % 7 == 0 else ["comedy"],
-                     poster_path=f"/lib{n}.jpg", backdrop_path=f"/libback{n}.jpg", providers=[SERVICES[n % 3]])
-               for n in range(LIBRARY)]
+    library = [
+        Title(
+            tmdb_id=2_000_000 + n,
+            title=f"Library {n:04d}",
+            media_type="tv" if n % 2 else "movie",
+            certification=CERTIFICATIONS[n % len(CERTIFICATIONS)],
+            tags=["scary_scenes"] if n % 7 == 0 else ["comedy"],
+            poster_path=f"/lib{n}.jpg",
+            backdrop_path=f"/libback{n}.jpg",
+            providers=[SERVICES[n % 3]],
+        )
+        for n in range(LIBRARY)
+    ]
     db.add_all([kid, *library])
     db.flush()
     db.add_all([FamilyTitle(family_id=family_id, title_id=t.id) for t in library])
-    db.add_all([Episode(tmdb_episode_id=60_000_000 + t.id * 10 + e, title_id=t.id, season_number=1, episode_number=e + 1,
-                        name=f"Episode {e}", tags=["scary_scenes"] if e == LIBRARY_EPISODES - 1 else [])
-                for t in library if t.media_type == "tv" for e in range(LIBRARY_EPISODES)])
+    db.add_all(
+        [
+            Episode(
+                tmdb_episode_id=60_000_000 + t.id * 10 + e,
+                title_id=t.id,
+                season_number=1,
+                episode_number=e + 1,
+                name=f"Episode {e}",
+                tags=["scary_scenes"] if e == LIBRARY_EPISODES - 1 else [],
+            )
+            for t in library
+            if t.media_type == "tv"
+            for e in range(LIBRARY_EPISODES)
+        ]
+    )
     device, api_key = register_device(db, family_id)
     device.kid_profile_id = kid.id
     db.flush()
@@ -99,8 +144,9 @@ def render_times(url: str, headers: dict, runs: int = 30) -> tuple[float, float]
     from axolotly.launcher.query import LAUNCHER_SQL, launcher_params
 
     with psycopg.connect(libpq_conninfo(url)) as conn:
-        family_id, kid_id = conn.execute("SELECT family_id, kid_profile_id FROM devices WHERE device_id = %s",
-                                         (headers["X-Device-ID"],)).fetchone()
+        family_id, kid_id = conn.execute(
+            "SELECT family_id, kid_profile_id FROM devices WHERE device_id = %s", (headers["X-Device-ID"],)
+        ).fetchone()
         params = launcher_params(family_id, kid_id)
         times = []
         for _ in range(runs):
@@ -135,12 +181,34 @@ def statements_per_call(headers: dict) -> tuple[int, int, int, int]:
 def start_server(url: str, port: int) -> subprocess.Popen:
     # Production's other refusals (README "Security"), as a bench on this host has them: API only
     # (no cookies, no mail), /metrics on localhost.
-    env = dict(os.environ, DATABASE_URL=url, ENV="production", JWT_SECRET=secrets.token_urlsafe(48),
-               DB_POOL_SIZE="10", DB_MAX_OVERFLOW="5", COOKIE_SECURE="true", MAIL_URL="smtp://127.0.0.1:25",
-               METRICS_PUBLIC="true")
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        ENV="production",
+        JWT_SECRET=secrets.token_urlsafe(48),
+        DB_POOL_SIZE="10",
+        DB_MAX_OVERFLOW="5",
+        COOKIE_SECURE="true",
+        MAIL_URL="smtp://127.0.0.1:25",
+        METRICS_PUBLIC="true",
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "axolotly.main:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(WORKERS), "--no-access-log", "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "axolotly.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(WORKERS),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
         env=env,
     )
     deadline = time.time() + 30
@@ -161,8 +229,9 @@ def load(port: int, path: str, headers: dict, seconds: float = SECONDS) -> dict:
     command = ["wrk", "--latency", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:.0f}s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                            check=True).stdout
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
@@ -172,8 +241,9 @@ def load(port: int, path: str, headers: dict, seconds: float = SECONDS) -> dict:
     }
 
 
-async def paced_connection(port: int, request: bytes, interval: float, start: float, until: float,
-                           latencies: list) -> None:
+async def paced_connection(
+    port: int, request: bytes, interval: float, start: float, until: float, latencies: list
+) -> None:
     """Open loop: request n is due at start + n * interval; latency counts from when it was due,
     so a stall is charged to every request it delays (no coordinated omission)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -201,11 +271,19 @@ async def paced(port: int, path: str, headers: dict, rate: float) -> dict:
     latencies: list[float] = []
     interval = CONNECTIONS / rate
     start = time.perf_counter() + 0.1
-    await asyncio.gather(*(paced_connection(port, request, interval, start + n * interval / CONNECTIONS,
-                                            start + SECONDS, latencies) for n in range(CONNECTIONS)))
+    await asyncio.gather(
+        *(
+            paced_connection(port, request, interval, start + n * interval / CONNECTIONS, start + SECONDS, latencies)
+            for n in range(CONNECTIONS)
+        )
+    )
     latencies.sort()
-    return {"rps": len(latencies) / SECONDS, "p50": latencies[len(latencies) // 2] * 1000,
-            "p99": latencies[int(len(latencies) * 0.99)] * 1000, "errors": 0}
+    return {
+        "rps": len(latencies) / SECONDS,
+        "p50": latencies[len(latencies) // 2] * 1000,
+        "p99": latencies[int(len(latencies) * 0.99)] * 1000,
+        "errors": 0,
+    }
 
 
 def _milliseconds(figure: str) -> float:
@@ -240,25 +318,36 @@ def main() -> None:
             f"/api/apps (200) paced at {PACED_RATE}/s": asyncio.run(paced(port, "/api/apps", headers, PACED_RATE)),
             "rules kid /api/apps (200)": load(port, "/api/apps", rules_headers),
             "rules kid /api/apps (304)": load(port, "/api/apps", {**rules_headers, "If-None-Match": rules_etag}),
-            f"rules kid (200) paced at {PACED_RATE}/s": asyncio.run(paced(port, "/api/apps", rules_headers,
-                                                                          PACED_RATE)),
+            f"rules kid (200) paced at {PACED_RATE}/s": asyncio.run(
+                paced(port, "/api/apps", rules_headers, PACED_RATE)
+            ),
         }
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"\nAxolotly launcher benchmark: {SHOWS} shows x {EPISODES} episodes on {len(SERVICES)} services, "
-          f"{WORKERS} workers, {CONNECTIONS} connections, {SECONDS:.0f} s per run, {os.cpu_count()} cores")
-    print(f"Rules kid: `rules` mode ({RULES['max_movie_rating']}/{RULES['max_tv_rating']}, unrated and "
-          f"{', '.join(RULES['blocked_tags'])} blocked), a {LIBRARY:,}-title library ({LIBRARY_EPISODES} episodes "
-          f"per show), {visible} titles visible")
+    print(
+        f"\nAxolotly launcher benchmark: {SHOWS} shows x {EPISODES} episodes on {len(SERVICES)} services, "
+        f"{WORKERS} workers, {CONNECTIONS} connections, {SECONDS:.0f} s per run, {os.cpu_count()} cores"
+    )
+    print(
+        f"Rules kid: `rules` mode ({RULES['max_movie_rating']}/{RULES['max_tv_rating']}, unrated and "
+        f"{', '.join(RULES['blocked_tags'])} blocked), a {LIBRARY:,}-title library ({LIBRARY_EPISODES} episodes "
+        f"per show), {visible} titles visible"
+    )
     for name, run in runs.items():
-        print(f"  {name:38} {run['rps']:8.1f} req/s   p50 {run['p50']:6.1f} ms   p99 {run['p99']:6.1f} ms   errors {run['errors']}")
+        print(
+            f"  {name:38} {run['rps']:8.1f} req/s   p50 {run['p50']:6.1f} ms   p99 {run['p99']:6.1f} ms   errors {run['errors']}"
+        )
     ratio = runs["/api/apps (304)"]["rps"] / runs["/healthz"]["rps"]
     print(f"  304 path / healthz throughput: {ratio:.0%}")
-    print(f"  SQL statements per /api/apps call: {statements} uncached, {statements_304} on the 304 path "
-          f"(no write); rules kid: {rules_statements} uncached, {rules_statements_304} on the 304 path")
-    print(f"  response size: {size / 1024:.1f} KiB JSON, {gzip_size / 1024:.1f} KiB gzip (sent when accepted); "
-          f"rules kid: {rules_size / 1024:.1f} KiB JSON, {rules_gzip_size / 1024:.1f} KiB gzip")
+    print(
+        f"  SQL statements per /api/apps call: {statements} uncached, {statements_304} on the 304 path "
+        f"(no write); rules kid: {rules_statements} uncached, {rules_statements_304} on the 304 path"
+    )
+    print(
+        f"  response size: {size / 1024:.1f} KiB JSON, {gzip_size / 1024:.1f} KiB gzip (sent when accepted); "
+        f"rules kid: {rules_size / 1024:.1f} KiB JSON, {rules_gzip_size / 1024:.1f} KiB gzip"
+    )
     for kid, (p50, slowest) in renders.items():
         print(f"  launcher statement for the {kid} (uncached render): p50 {p50:.1f} ms, max {slowest:.1f} ms")
 

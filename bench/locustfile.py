@@ -48,8 +48,10 @@ fleet_up = Event()  # set when every user has been spawned (and Locust reset its
 def every(seconds: float):
     """A task every `seconds` from the start of the last one. (Locust's constant_pacing runs the
     second task at once after a slow on_start: a parent's first two edits would come together.)"""
+
     def wait_time(user) -> float:
         return max(0.0, seconds - (time.monotonic() - user.task_started))
+
     return wait_time
 
 
@@ -61,8 +63,18 @@ class Change:
 
 # Shared by all users: one Locust process, gevent greenlets, no locking needed between yields.
 pending: dict[str, Change] = {}
-outcome = {"changes": 0, "seen_seconds": [], "polls_to_see": [], "stale_polls": 0, "superseded": 0,
-           "login_ms": [], "apps_status": {}, "requests": 0, "window": {}, "window_seconds": 0.0}
+outcome = {
+    "changes": 0,
+    "seen_seconds": [],
+    "polls_to_see": [],
+    "stale_polls": 0,
+    "superseded": 0,
+    "login_ms": [],
+    "apps_status": {},
+    "requests": 0,
+    "window": {},
+    "window_seconds": 0.0,
+}
 
 
 @events.request.add_listener
@@ -100,8 +112,11 @@ class Launcher(FastHttpUser):
     def on_start(self) -> None:
         kid = next(_kids)
         self.device = device_id(kid)
-        self.headers = {"X-Device-ID": self.device, "X-API-Key": api_key(PLAN["key_seed"], kid),
-                        "Accept-Encoding": "gzip"}
+        self.headers = {
+            "X-Device-ID": self.device,
+            "X-API-Key": api_key(PLAN["key_seed"], kid),
+            "Accept-Encoding": "gzip",
+        }
         if POLL_SECONDS > KEEP_ALIVE_SECONDS:
             self.headers["Connection"] = "close"
         self.etag: str | None = None
@@ -131,8 +146,7 @@ class Launcher(FastHttpUser):
         if done >= self.next_heartbeat:
             # On its own cadence (not "a minute after this poll", which drifts to every other poll).
             self.next_heartbeat += HEARTBEAT_SECONDS
-            with self.client.post(HEARTBEAT, headers=self.headers, name=HEARTBEAT,
-                                  catch_response=True) as beat:
+            with self.client.post(HEARTBEAT, headers=self.headers, name=HEARTBEAT, catch_response=True) as beat:
                 if beat.status_code != 200:
                     beat.failure(f"status {beat.status_code}")
 
@@ -163,16 +177,21 @@ class Parent(FastHttpUser):
         # Each parent from an address of its own (the server trusts this host as its proxy).
         address = {"X-Forwarded-For": f"10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}"}
         started = time.perf_counter()
-        login = self._call("post", "/api/parent/auth/login", headers=address,
-                           json={"email": email, "password": PLAN["password"]})
+        login = self._call(
+            "post", "/api/parent/auth/login", headers=address, json={"email": email, "password": PLAN["password"]}
+        )
         if login is None:
             return
         outcome["login_ms"].append((time.perf_counter() - started) * 1000)
         self.auth = {"Authorization": f"Bearer {login['access_token']}", **address}
         kids = self._call("get", "/api/parent/kids", headers=self.auth) or []
         for kid in kids:
-            rows = self._call("get", f"/api/parent/kids/{kid['id']}/policies", headers=self.auth,
-                              name="/api/parent/kids/[kid]/policies")
+            rows = self._call(
+                "get",
+                f"/api/parent/kids/{kid['id']}/policies",
+                headers=self.auth,
+                name="/api/parent/kids/[kid]/policies",
+            )
             if rows is None:
                 self.kids = {}
                 return
@@ -194,9 +213,13 @@ class Parent(FastHttpUser):
         kid_id = random.choice(list(self.kids))
         title_id, policy = random.choice(list(self.kids[kid_id].items()))
         flipped = "deny" if policy == "allow" else "allow"
-        with self.client.put(f"/api/parent/kids/{kid_id}/policies/{title_id}", headers=self.auth,
-                             json={"policy": flipped}, name="/api/parent/kids/[kid]/policies/[title]",
-                             catch_response=True) as response:
+        with self.client.put(
+            f"/api/parent/kids/{kid_id}/policies/{title_id}",
+            headers=self.auth,
+            json={"policy": flipped},
+            name="/api/parent/kids/[kid]/policies/[title]",
+            catch_response=True,
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}")
                 return

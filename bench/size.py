@@ -153,8 +153,7 @@ WHERE c.relkind = 'r' ORDER BY c.relname
 def family_tables(conn: psycopg.Connection) -> tuple[list[str], list[str]]:
     """(counted, history): every family-owned table with storage, history ones apart."""
     tables = conn.execute(FAMILY_OWNED_SQL).fetchall()
-    history = [name for name, root in tables
-               if HISTORY_MARK in name or HISTORY_MARK in root or name == ACTIVITY_TRAIL]
+    history = [name for name, root in tables if HISTORY_MARK in name or HISTORY_MARK in root or name == ACTIVITY_TRAIL]
     return [name for name, _ in tables if name not in history], history
 
 
@@ -171,8 +170,10 @@ def generate(url: str, families: int) -> None:
         started = time.monotonic()
         for lo in range(1, families + 1, BATCH):
             hi = min(lo + BATCH - 1, families)
-            conn.execute(FAMILIES_SQL, {"lo": lo, "hi": hi, "titles": TITLES, "first_title": first_title,
-                                        "library_only": LIBRARY_ONLY_TITLES})
+            conn.execute(
+                FAMILIES_SQL,
+                {"lo": lo, "hi": hi, "titles": TITLES, "first_title": first_title, "library_only": LIBRARY_ONLY_TITLES},
+            )
             rate = hi / (time.monotonic() - started)
             print(f"\r  families {hi:>9,} / {families:,}  ({rate:,.0f}/s)", end="", flush=True)
         print()
@@ -182,15 +183,17 @@ def generate(url: str, families: int) -> None:
 
 def table_sizes(conn: psycopg.Connection) -> tuple[dict[str, int], dict[str, int]]:
     """(bytes with indexes and TOAST, live rows) by table."""
-    stats = conn.execute("SELECT relname, pg_total_relation_size(relid), n_live_tup FROM pg_stat_user_tables "
-                         "WHERE schemaname = 'public'").fetchall()
+    stats = conn.execute(
+        "SELECT relname, pg_total_relation_size(relid), n_live_tup FROM pg_stat_user_tables WHERE schemaname = 'public'"
+    ).fetchall()
     return {name: size for name, size, _ in stats}, {name: rows for name, _, rows in stats}
 
 
 def index_sizes(conn: psycopg.Connection) -> dict[str, int]:
     """Bytes of all indexes by table (the rest of table_sizes' figure is heap and TOAST)."""
-    stats = conn.execute("SELECT relname, pg_indexes_size(relid) FROM pg_stat_user_tables "
-                         "WHERE schemaname = 'public'").fetchall()
+    stats = conn.execute(
+        "SELECT relname, pg_indexes_size(relid) FROM pg_stat_user_tables WHERE schemaname = 'public'"
+    ).fetchall()
     return dict(stats)
 
 
@@ -201,19 +204,24 @@ def print_breakdown(conn: psycopg.Connection, tables: list[str], families: int, 
     for table in tables:
         total, index = sizes.get(table, 0), indexes.get(table, 0)
         per_row = total / rows[table] if rows.get(table) else 0
-        print(f"{table:32} {rows.get(table, 0):>12,} {(total - index) / families:>11,.0f} {index / families:>12,.0f} "
-              f"{per_row:>7,.0f} {total / families:>9,.0f}{notes.get(table, '')}")
+        print(
+            f"{table:32} {rows.get(table, 0):>12,} {(total - index) / families:>11,.0f} {index / families:>12,.0f} "
+            f"{per_row:>7,.0f} {total / families:>9,.0f}{notes.get(table, '')}"
+        )
 
 
 def print_index_breakdown(conn: psycopg.Connection, table: str) -> None:
     """Where the biggest table's bytes are, per row: its heap and each of its indexes."""
     rows = max(conn.execute("SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = %s", (table,)).fetchone()[0], 1)
-    parts = conn.execute("""
+    parts = conn.execute(
+        """
         SELECT 'heap (with TOAST)', pg_table_size(%(table)s::regclass)
         UNION ALL
         SELECT i.indexrelid::regclass::text, pg_relation_size(i.indexrelid)
         FROM pg_index i WHERE i.indrelid = %(table)s::regclass
-    """, {"table": table}).fetchall()
+    """,
+        {"table": table},
+    ).fetchall()
     print(f"\n{table}, bytes per row: " + ", ".join(f"{name} {size / rows:,.0f}" for name, size in parts))
 
 
@@ -234,9 +242,12 @@ def report(url: str, families: int) -> float:
         print(f"projection for 1M families: {per_family * 1e6 / 1e9:.2f} GB (spec: ~10 GB)")
         print(f"shared catalog ({TITLES:,} titles + episodes): {catalog_bytes / 2**20:,.1f} MiB")
 
-        sample = conn.execute("""
+        sample = conn.execute(
+            """
             SELECT d.device_id, k.id, k.family_id FROM devices d JOIN kid_profiles k ON k.id = d.kid_profile_id
-            ORDER BY d.id LIMIT 1 OFFSET %(middle)s""", {"middle": families // 2}).fetchone()
+            ORDER BY d.id LIMIT 1 OFFSET %(middle)s""",
+            {"middle": families // 2},
+        ).fetchone()
         params = {"device_id": sample[0], "kid_id": sample[1], "family_id": sample[2]}
         for name, sql in HOT_QUERIES.items():
             plan = conn.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) " + sql, params).fetchall()
@@ -255,10 +266,14 @@ def report_activity_trail(url: str, families: int) -> None:
         after, rows = table_sizes(conn)
     added = after[ACTIVITY_TRAIL] - before[ACTIVITY_TRAIL]
     per_event = added / max(rows[ACTIVITY_TRAIL], 1)
-    print(f"\nActivity trail (history, kept AUDIT_RETENTION_DAYS, not counted): one event per policy change, "
-          f"{rows[ACTIVITY_TRAIL]:,} events,")
-    print(f"  {per_event:,.0f} bytes an event; setting up these 80 policies: {added / families:,.0f} bytes a family; "
-          f"at 1M families, each daily event a family makes: {per_event * 1e6 * 365 / 2**30:,.0f} GiB a year")
+    print(
+        f"\nActivity trail (history, kept AUDIT_RETENTION_DAYS, not counted): one event per policy change, "
+        f"{rows[ACTIVITY_TRAIL]:,} events,"
+    )
+    print(
+        f"  {per_event:,.0f} bytes an event; setting up these 80 policies: {added / families:,.0f} bytes a family; "
+        f"at 1M families, each daily event a family makes: {per_event * 1e6 * 365 / 2**30:,.0f} GiB a year"
+    )
 
 
 def main() -> None:
@@ -270,8 +285,10 @@ def main() -> None:
     report_activity_trail(url, families)
     if per_family > BUDGET_BYTES_PER_FAMILY:
         # The spec's columns are not ours to drop (README, "Scale"): say it, do not fail the bench.
-        print(f"\nOVER BUDGET: {per_family:,.0f} bytes per family, {per_family - BUDGET_BYTES_PER_FAMILY:,.0f} over "
-              f"the target of {BUDGET_BYTES_PER_FAMILY:,} (the spec's schema outranks it; breakdown above)")
+        print(
+            f"\nOVER BUDGET: {per_family:,.0f} bytes per family, {per_family - BUDGET_BYTES_PER_FAMILY:,.0f} over "
+            f"the target of {BUDGET_BYTES_PER_FAMILY:,} (the spec's schema outranks it; breakdown above)"
+        )
         return
     print(f"\nOK: {per_family:,.0f} bytes per family, within the budget of {BUDGET_BYTES_PER_FAMILY:,}")
 

@@ -72,8 +72,10 @@ def measure(conninfo: str, families: int, sessions_per_kid: int) -> dict[str, fl
         conn.execute("VACUUM ANALYZE")
         sessions, rollup = row_count(conn, partition), row_count(conn, "usage_daily")
         return {
-            "sessions": sessions, "session_bytes": table_bytes(conn, partition) / sessions,
-            "rollup_rows": rollup, "rollup_bytes": table_bytes(conn, "usage_daily") / rollup,
+            "sessions": sessions,
+            "session_bytes": table_bytes(conn, partition) / sessions,
+            "rollup_rows": rollup,
+            "rollup_bytes": table_bytes(conn, "usage_daily") / rollup,
         }
 
 
@@ -82,16 +84,18 @@ def report(figures: dict[str, float], families: int, retention_days: int) -> str
     rows_a_day = figures["sessions"] * scale
     rollup_a_day = figures["rollup_rows"] * scale
     bytes_a_day = rows_a_day * figures["session_bytes"] + rollup_a_day * figures["rollup_bytes"]
-    gib = 1024 ** 3
-    return "\n".join((
-        f"usage: {figures['sessions']:,} sessions and {figures['rollup_rows']:,} rollup rows for {families:,} families",
-        f"  bytes per session row (heap + index): {figures['session_bytes']:.0f}",
-        f"  bytes per rollup row (heap + primary key): {figures['rollup_bytes']:.0f}",
-        f"  at 1M families, a day: {rows_a_day / MILLION:.1f}M sessions + {rollup_a_day / MILLION:.1f}M rollup rows"
-        f" = {bytes_a_day / gib:.2f} GiB",
-        f"  30 days: {30 * bytes_a_day / gib:.0f} GiB; {retention_days} days (USAGE_RETENTION_DAYS):"
-        f" {retention_days * bytes_a_day / gib:.0f} GiB",
-    ))
+    gib = 1024**3
+    return "\n".join(
+        (
+            f"usage: {figures['sessions']:,} sessions and {figures['rollup_rows']:,} rollup rows for {families:,} families",
+            f"  bytes per session row (heap + index): {figures['session_bytes']:.0f}",
+            f"  bytes per rollup row (heap + primary key): {figures['rollup_bytes']:.0f}",
+            f"  at 1M families, a day: {rows_a_day / MILLION:.1f}M sessions + {rollup_a_day / MILLION:.1f}M rollup rows"
+            f" = {bytes_a_day / gib:.2f} GiB",
+            f"  30 days: {30 * bytes_a_day / gib:.0f} GiB; {retention_days} days (USAGE_RETENTION_DAYS):"
+            f" {retention_days * bytes_a_day / gib:.0f} GiB",
+        )
+    )
 
 
 def main() -> None:

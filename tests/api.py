@@ -43,9 +43,13 @@ def offline_title(db, name: str, with_episodes: bool = True) -> Title:
 def episode_ids(db, title_id: int) -> list[int]:
     from axolotly.models import Episode
 
-    return list(db.execute(
-        select(Episode.id).where(Episode.title_id == title_id).order_by(Episode.season_number, Episode.episode_number)
-    ).scalars())
+    return list(
+        db.execute(
+            select(Episode.id)
+            .where(Episode.title_id == title_id)
+            .order_by(Episode.season_number, Episode.episode_number)
+        ).scalars()
+    )
 
 
 def admin_headers(client, db, email: str = "ops@example.com") -> dict:

@@ -12,8 +12,13 @@ from contextlib import contextmanager
 
 def run_axolotly(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """`python -m axolotly ARGS` with the test environment plus `env`."""
-    return subprocess.run([sys.executable, "-m", "axolotly", *args], env={**os.environ, **(env or {})},
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "axolotly", *args],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def wait_for(predicate, timeout: float = 60.0) -> None:
@@ -24,8 +29,9 @@ def wait_for(predicate, timeout: float = 60.0) -> None:
 
 
 @contextmanager
-def serving(command: list[str], env: dict, port: int, start_timeout: float = 30,
-            stop_signal: int = signal.SIGTERM) -> Iterator[subprocess.Popen]:
+def serving(
+    command: list[str], env: dict, port: int, start_timeout: float = 30, stop_signal: int = signal.SIGTERM
+) -> Iterator[subprocess.Popen]:
     """Runs a server `command` listening on 127.0.0.1:`port`, yields once /healthz answers 200,
     and stops it afterwards with `stop_signal` (killed if it lingers)."""
     import httpx
@@ -62,9 +68,28 @@ def live_server(database_url: str, workers: int = 1, env: dict | None = None) ->
     from axolotly.db.cluster import free_port
 
     port = free_port()
-    server_env = {**os.environ, "DATABASE_URL": database_url, "ENV": "test", "BCRYPT_ROUNDS": "4",
-                  "JWT_SECRET": secrets.token_urlsafe(48), **(env or {})}
-    command = [sys.executable, "-m", "uvicorn", "axolotly.main:create_app", "--factory", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    server_env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ENV": "test",
+        "BCRYPT_ROUNDS": "4",
+        "JWT_SECRET": secrets.token_urlsafe(48),
+        **(env or {}),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "axolotly.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
     with serving(command, server_env, port):
         yield f"http://127.0.0.1:{port}"

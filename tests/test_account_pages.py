@@ -14,8 +14,12 @@ from tests.test_pages import csrf, log_in
 
 def form(client, path: str, page: str = "/account", **fields):
     """Posts a page's form as a browser would (CSRF token, Referer of the page it came from)."""
-    return client.post(path, data={**fields, "csrf_token": csrf(client, page)},
-                       headers={"referer": f"http://testserver{page}"}, follow_redirects=False)
+    return client.post(
+        path,
+        data={**fields, "csrf_token": csrf(client, page)},
+        headers={"referer": f"http://testserver{page}"},
+        follow_redirects=False,
+    )
 
 
 def flash(client, response) -> str:
@@ -32,6 +36,7 @@ def count(db, model, **where) -> int:
 
 # -- email ------------------------------------------------------------------------------------------
 
+
 def test_changing_the_email_needs_the_password_and_tells_the_old_address(client, db, caplog):
     parent = sign_up(client)
     log_in(client, parent["email"])
@@ -47,14 +52,21 @@ def test_changing_the_email_needs_the_password_and_tells_the_old_address(client,
     assert db.get(User, parent["id"]).email == "new-address@example.com"
     notice = [r.getMessage() for r in caplog.records if r.name == "axolotly.mail"]
     assert len(notice) == 1 and f"To: {parent['email']}" in notice[0] and "new-address@example.com" in notice[0]
-    event = db.scalars(select(AuditEvent).where(AuditEvent.family_id == parent["id"],
-                                                AuditEvent.action == "email_changed")).one()
+    event = db.scalars(
+        select(AuditEvent).where(AuditEvent.family_id == parent["id"], AuditEvent.action == "email_changed")
+    ).one()
     assert event.actor == "new-address@example.com" and parent["email"] in event.summary
     # The new address logs in, the old one no longer does; this browser stayed signed in.
     assert client.get("/account").status_code == 200
-    assert client.post("/api/parent/auth/login", json={"email": parent["email"], "password": PASSWORD}).status_code == 401
-    assert client.post("/api/parent/auth/login",
-                       json={"email": "new-address@example.com", "password": PASSWORD}).status_code == 200
+    assert (
+        client.post("/api/parent/auth/login", json={"email": parent["email"], "password": PASSWORD}).status_code == 401
+    )
+    assert (
+        client.post(
+            "/api/parent/auth/login", json={"email": "new-address@example.com", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
 
 
 def test_the_email_api_refuses_a_taken_or_bad_address_and_a_wrong_password(client, db):
@@ -83,11 +95,12 @@ def test_wrong_passwords_on_the_account_page_are_throttled(client, db):
 
 # -- family name and time zone ------------------------------------------------------------------------
 
+
 def test_family_name_and_time_zone_from_the_account_page(client, db):
     parent = sign_up(client)
     log_in(client, parent["email"])
     page = client.get("/account").text
-    assert '<option selected>UTC</option>' in page and "<option>Europe/Berlin</option>" in page
+    assert "<option selected>UTC</option>" in page and "<option>Europe/Berlin</option>" in page
     saved = form(client, "/account/family", family_name="The Axolotls", time_zone="Europe/Berlin")
     assert "The Axolotls" in flash(client, saved)
     user = db.get(User, parent["id"])
@@ -103,13 +116,15 @@ def test_family_name_and_time_zone_from_the_account_page(client, db):
 
 # -- deleting the account ----------------------------------------------------------------------------
 
+
 def test_the_delete_page_says_what_goes_and_the_owner_takes_the_family_with_them(client, db):
     owner = sign_up(client)
     emma, leo = add_kid(client, owner, "Emma"), add_kid(client, owner, "Leo")
     pair_device(client, owner)
     title = offline_title(db, "Bluey", with_episodes=False)
-    assert client.put(f"/api/parent/kids/{emma['id']}/policies/{title.id}", json={"policy": "allow"},
-                      headers=auth(owner)).status_code in (200, 201)
+    assert client.put(
+        f"/api/parent/kids/{emma['id']}/policies/{title.id}", json={"policy": "allow"}, headers=auth(owner)
+    ).status_code in (200, 201)
     co_parent = join(client, owner)
     log_in(client, owner["email"])
 
@@ -155,16 +170,31 @@ def test_the_account_api_deletion_refuses_a_wrong_password(client, db):
 
 # -- sign-up keeps what was typed -----------------------------------------------------------------------
 
+
 def test_a_failed_sign_up_shows_the_form_again_as_typed_but_the_password(client, db):
     taken = sign_up(client)
-    response = client.post("/signup", data={"email": taken["email"], "password": "a long secret password",
-                                            "family_name": "The Tailors", "csrf_token": csrf(client, "/signup")})
+    response = client.post(
+        "/signup",
+        data={
+            "email": taken["email"],
+            "password": "a long secret password",
+            "family_name": "The Tailors",
+            "csrf_token": csrf(client, "/signup"),
+        },
+    )
     assert response.status_code == 409
     assert f'value="{taken["email"]}"' in response.text and 'value="The Tailors"' in response.text
     assert "already exists" in response.text and "a long secret password" not in response.text
 
-    short = client.post("/signup", data={"email": "new-family@example.com", "password": "short",
-                                         "family_name": "The Shorts", "csrf_token": csrf(client, "/signup")})
+    short = client.post(
+        "/signup",
+        data={
+            "email": "new-family@example.com",
+            "password": "short",
+            "family_name": "The Shorts",
+            "csrf_token": csrf(client, "/signup"),
+        },
+    )
     assert short.status_code == 422 and 'value="new-family@example.com"' in short.text
     assert 'value="The Shorts"' in short.text and "10 characters" in short.text
     assert count(db, User, email="new-family@example.com") == 0

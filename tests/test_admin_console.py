@@ -30,8 +30,11 @@ def family(client, name: str) -> dict:
 
 
 def report(client, parent, title, issue: str, description: str = "") -> int:
-    response = client.post("/api/parent/reports", headers=auth(parent),
-                           json={"title_id": title.id, "issue_type": issue, "description": description})
+    response = client.post(
+        "/api/parent/reports",
+        headers=auth(parent),
+        json={"title_id": title.id, "issue_type": issue, "description": description},
+    )
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
@@ -46,8 +49,12 @@ def report_rows(page: str) -> list[str]:
 
 
 def post(browser, path: str, data: dict):
-    response = browser.post(path, data={**data, "csrf_token": csrf(browser, "/admin")}, follow_redirects=False,
-                            headers={"referer": "http://testserver/admin"})
+    response = browser.post(
+        path,
+        data={**data, "csrf_token": csrf(browser, "/admin")},
+        follow_redirects=False,
+        headers={"referer": "http://testserver/admin"},
+    )
     assert response.status_code == 303, response.text
     return response
 
@@ -63,9 +70,11 @@ def statuses(db, ids) -> list[str]:
 def test_reports_of_one_title_and_issue_are_one_row_that_says_who_and_when(client, db, admin):
     bluey, moana = offline_title(db, "Bluey", with_episodes=False), offline_title(db, "Moana", with_episodes=False)
     parrs, belchers = family(client, "The Parrs"), family(client, "The Belchers")
-    rating = [report(client, parrs, bluey, "wrong_age_rating", "Too scary for Leo"),
-              report(client, belchers, bluey, "wrong_age_rating", "Rated too low"),
-              report(client, parrs, bluey, "wrong_age_rating")]
+    rating = [
+        report(client, parrs, bluey, "wrong_age_rating", "Too scary for Leo"),
+        report(client, belchers, bluey, "wrong_age_rating", "Rated too low"),
+        report(client, parrs, bluey, "wrong_age_rating"),
+    ]
     other_issue = report(client, belchers, bluey, "broken_link")
     report(client, parrs, moana, "wrong_age_rating")
     rows = report_rows(console(admin))
@@ -76,15 +85,19 @@ def test_reports_of_one_title_and_issue_are_one_row_that_says_who_and_when(clien
         assert who in bluey_rating
     assert len(re.findall(r"<time datetime=", bluey_rating)) >= 3 and " UTC</time>" in bluey_rating
     assert "3 pending" in bluey_rating
-    assert re.search(r">Resolve 3 reports<span class=\"visually-hidden\"> about “Bluey” \(wrong age rating\)", bluey_rating)
+    assert re.search(
+        r">Resolve 3 reports<span class=\"visually-hidden\"> about “Bluey” \(wrong age rating\)", bluey_rating
+    )
     assert statuses(db, rating + [other_issue]) == ["pending"] * 4
 
 
 def test_closing_a_group_closes_its_pending_reports_only_and_keeps_them_visible(client, db, admin):
     bluey = offline_title(db, "Bluey", with_episodes=False)
     parrs, belchers = family(client, "The Parrs"), family(client, "The Belchers")
-    rating = [report(client, parrs, bluey, "wrong_age_rating", "Too scary for Leo"),
-              report(client, belchers, bluey, "wrong_age_rating")]
+    rating = [
+        report(client, parrs, bluey, "wrong_age_rating", "Too scary for Leo"),
+        report(client, belchers, bluey, "wrong_age_rating"),
+    ]
     link = report(client, belchers, bluey, "broken_link", "Opens the wrong show")
     done = post(admin, "/admin/report-groups/resolve", {"title_id": bluey.id, "issue_type": "wrong_age_rating"})
     assert done.headers["location"] == "/admin#reports" and "2 reports resolved" in flash(admin, done)
@@ -107,11 +120,14 @@ def test_closing_a_group_closes_its_pending_reports_only_and_keeps_them_visible(
     assert 'class="status-dismissed">Dismissed <time' in console(admin)
 
 
-@pytest.mark.parametrize("data, action, reason", [
-    ({"title_id": "2147483647", "issue_type": "other"}, "resolve", "No reports for this title and issue"),
-    ({"issue_type": "other"}, "resolve", "title_id: Field required"),
-    ({"title_id": "1", "issue_type": "other"}, "approve", "Unknown action"),
-])
+@pytest.mark.parametrize(
+    "data, action, reason",
+    [
+        ({"title_id": "2147483647", "issue_type": "other"}, "resolve", "No reports for this title and issue"),
+        ({"issue_type": "other"}, "resolve", "title_id: Field required"),
+        ({"title_id": "1", "issue_type": "other"}, "approve", "Unknown action"),
+    ],
+)
 def test_bad_group_actions_are_refused_and_close_nothing(client, db, admin, data, action, reason):
     bluey = offline_title(db, "Bluey", with_episodes=False)
     pending = report(client, sign_up(client), bluey, "other")
@@ -126,13 +142,17 @@ def test_a_parent_cannot_close_reports(client, db):
     parent = sign_up(client)
     pending = report(client, parent, bluey, "other")
     log_in(client, parent["email"])
-    response = client.post("/admin/report-groups/resolve", follow_redirects=False,
-                           data={"title_id": bluey.id, "issue_type": "other", "csrf_token": csrf(client, "/")})
+    response = client.post(
+        "/admin/report-groups/resolve",
+        follow_redirects=False,
+        data={"title_id": bluey.id, "issue_type": "other", "csrf_token": csrf(client, "/")},
+    )
     assert response.status_code == 303 and statuses(db, [pending]) == ["pending"]
     assert re.search(r'role="alert">[^<]*admin', client.get(response.headers["location"]).text, re.I)
 
 
 # -- the one tag form ----------------------------------------------------------------------------
+
 
 def tag_form(page: str) -> str:
     forms = re.findall(r'<form method="post" action="/admin/tags">.*?</form>', page, re.S)
@@ -143,10 +163,14 @@ def tag_form(page: str) -> str:
 def rows_of(form: str) -> list[dict]:
     """The form's rows as a browser would send them (the new-tag row last)."""
     ids = re.findall(r'name="tag_id" value="(\d*)"', form)
-    fields = {name: re.findall(rf'<input id="{name}-[^"]+" name="{name}"(?: value="([^"]*)")?', form)
-              for name in ("tag", "category", "description")}
-    return [{"tag_id": i, "tag": t, "category": c, "description": d}
-            for i, t, c, d in zip(ids, fields["tag"], fields["category"], fields["description"], strict=True)]
+    fields = {
+        name: re.findall(rf'<input id="{name}-[^"]+" name="{name}"(?: value="([^"]*)")?', form)
+        for name in ("tag", "category", "description")
+    }
+    return [
+        {"tag_id": i, "tag": t, "category": c, "description": d}
+        for i, t, c, d in zip(ids, fields["tag"], fields["category"], fields["description"], strict=True)
+    ]
 
 
 def send_rows(admin, rows: list[dict]):
@@ -173,22 +197,26 @@ def test_one_form_edits_several_tags_and_adds_one_in_a_single_save(db, admin):
     assert after["gentle_music"] == ("theme", "Soft songs") and len(after) == len(before) + 1
     assert after[rows[0]["tag"]][1] == "Edited in the one form" and after[rows[1]["tag"]][0] == "theme"
     assert {k: v for k, v in after.items() if k not in (rows[0]["tag"], rows[1]["tag"], "gentle_music")} == {
-        k: v for k, v in before.items() if k not in (rows[0]["tag"], rows[1]["tag"])}
+        k: v for k, v in before.items() if k not in (rows[0]["tag"], rows[1]["tag"])
+    }
     page = console(admin)
     assert 'value="gentle_music"' in tag_form(page) and "Edited in the one form" in page
     assert "No tag changed" in flash(admin, send_rows(admin, rows_of(tag_form(page))))  # unchanged: nothing written
 
 
-@pytest.mark.parametrize("spoil, reason", [
-    (lambda rows: rows[1].update(tag="Not A Tag"), "String should match pattern"),
-    (lambda rows: rows[1].update(tag=rows[0]["tag"]), "appears more than once"),
-    (lambda rows: rows[-1].update(tag=rows[2]["tag"]), "appears more than once"),
-    (lambda rows: rows[1].update(tag_id="2147483647"), "not found"),
-    (lambda rows: rows[1].update(tag_id=rows[0]["tag_id"]), "edited once"),
-    (lambda rows: rows[1].update(tag=""), "String should have at least 1 character"),
-    (lambda rows: rows[-1].update(description="x" * 501), "at most 500 characters"),
-    (lambda rows: rows.pop(0)["tag_id"] and rows[0].update(category=None), "every row"),
-])
+@pytest.mark.parametrize(
+    "spoil, reason",
+    [
+        (lambda rows: rows[1].update(tag="Not A Tag"), "String should match pattern"),
+        (lambda rows: rows[1].update(tag=rows[0]["tag"]), "appears more than once"),
+        (lambda rows: rows[-1].update(tag=rows[2]["tag"]), "appears more than once"),
+        (lambda rows: rows[1].update(tag_id="2147483647"), "not found"),
+        (lambda rows: rows[1].update(tag_id=rows[0]["tag_id"]), "edited once"),
+        (lambda rows: rows[1].update(tag=""), "String should have at least 1 character"),
+        (lambda rows: rows[-1].update(description="x" * 501), "at most 500 characters"),
+        (lambda rows: rows.pop(0)["tag_id"] and rows[0].update(category=None), "every row"),
+    ],
+)
 def test_a_bad_row_saves_no_row(db, admin, spoil, reason):
     rows = rows_of(tag_form(console(admin)))
     before = tags_in_db(db)
@@ -196,8 +224,10 @@ def test_a_bad_row_saves_no_row(db, admin, spoil, reason):
     rows[-1].update(tag="fine_new_tag")
     spoil(rows)
     if any(row["category"] is None for row in rows):  # a row sent without its category field
-        data = {name: [row[name] for row in rows if row[name] is not None]
-                for name in ("tag_id", "tag", "category", "description")}
+        data = {
+            name: [row[name] for row in rows if row[name] is not None]
+            for name in ("tag_id", "tag", "category", "description")
+        }
         response = post(admin, "/admin/tags", data)
     else:
         response = send_rows(admin, rows)
@@ -217,11 +247,17 @@ def test_renaming_onto_an_existing_name_is_a_conflict_and_saves_nothing(db, admi
 
 # -- phones: tables reflow (CSS only) ------------------------------------------------------------
 
+
 def test_every_admin_table_cell_is_named_for_the_phone_layout(client, db, admin):
     bluey = offline_title(db, "Bluey")
     report(client, sign_up(client), bluey, "other", "A note")
-    db.execute(text("INSERT INTO episode_links (episode_id, platform, url) SELECT id, 'disney_plus', "
-                    "'https://www.disneyplus.com/video/x' FROM episodes WHERE title_id = :t LIMIT 1"), {"t": bluey.id})
+    db.execute(
+        text(
+            "INSERT INTO episode_links (episode_id, platform, url) SELECT id, 'disney_plus', "
+            "'https://www.disneyplus.com/video/x' FROM episodes WHERE title_id = :t LIMIT 1"
+        ),
+        {"t": bluey.id},
+    )
     for path in ("/admin", "/admin/db-health"):
         page = html.unescape(admin.get(path).text)
         tables = re.findall(r"<table.*?</table>", page, re.S)
@@ -232,11 +268,12 @@ def test_every_admin_table_cell_is_named_for_the_phone_layout(client, db, admin)
             assert len(labels) == len(re.findall(r"<td[ >]", table)) > 0, "a cell without its column's name"
             assert set(labels) - {"New tag"} <= set(headers)
     css = client.get("/static/app.css").text
-    phone = css[css.index("@media (max-width: 40rem)"):]
+    phone = css[css.index("@media (max-width: 40rem)") :]
     assert "table.reflow" in phone and "content: attr(data-label)" in phone
 
 
 # -- the same through the API ----------------------------------------------------------------------
+
 
 def test_the_api_lists_and_closes_report_groups(client, db):
     bluey, moana = offline_title(db, "Bluey", with_episodes=False), offline_title(db, "Moana", with_episodes=False)
@@ -250,7 +287,9 @@ def test_the_api_lists_and_closes_report_groups(client, db):
     bluey_group = next(g for g in groups if g["title"] == "Bluey")
     assert (bluey_group["issue_type"], bluey_group["pending"]) == ("wrong_age_rating", 2)
     assert [(r["id"], r["family"], r["family_email"]) for r in bluey_group["reports"]] == [
-        (second, "The Belchers", belchers["email"]), (first, "The Parrs", parrs["email"])]
+        (second, "The Belchers", belchers["email"]),
+        (first, "The Parrs", parrs["email"]),
+    ]
 
     body = {"title_id": bluey.id, "issue_type": "wrong_age_rating"}
     assert client.post("/api/admin/report-groups/resolve", json=body, headers=admin).json() == {"closed": 2}
@@ -258,9 +297,15 @@ def test_the_api_lists_and_closes_report_groups(client, db):
     assert again.status_code == 409 and again.json()["detail"]
     groups = client.get("/api/admin/report-groups", headers=admin).json()
     assert [(g["title"], g["pending"]) for g in groups] == [("Moana", 1), ("Bluey", 0)]
-    assert {r["status"] for r in groups[1]["reports"]} == {"resolved"} and all(r["resolved_at"] for r in groups[1]["reports"])
-    for bad, status in (({"title_id": bluey.id, "issue_type": "other"}, 404), ({"title_id": 0, "issue_type": "x"}, 422),
-                        ({"title_id": bluey.id, "issue_type": ""}, 422), ({"title_id": bluey.id}, 422)):
+    assert {r["status"] for r in groups[1]["reports"]} == {"resolved"} and all(
+        r["resolved_at"] for r in groups[1]["reports"]
+    )
+    for bad, status in (
+        ({"title_id": bluey.id, "issue_type": "other"}, 404),
+        ({"title_id": 0, "issue_type": "x"}, 422),
+        ({"title_id": bluey.id, "issue_type": ""}, 422),
+        ({"title_id": bluey.id}, 422),
+    ):
         answer = client.post("/api/admin/report-groups/resolve", json=bad, headers=admin)
         assert answer.status_code == status and answer.json()["detail"]
     assert client.post("/api/admin/report-groups/resolve", json=body, headers=auth(parrs)).status_code == 403

@@ -17,8 +17,14 @@ LINT_IMPORTS = "from importlinter.cli import lint_imports_command; lint_imports_
 
 
 def test_import_contracts_are_kept():
-    result = subprocess.run([sys.executable, "-c", LINT_IMPORTS, "--no-cache", "--no-logo"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", LINT_IMPORTS, "--no-cache", "--no-logo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -58,8 +64,10 @@ def test_every_module_belongs_to_exactly_one_layer():
             twice.append(f"{module}: {owners}")
         elif not owners and not (is_package and is_container(module)):
             unlayered.append(module)
-    assert not unlayered, ("modules in no layer of pyproject.toml's layers contract (add each to the layer it "
-                           f"belongs to, docs/architecture-layers.md): {unlayered}")
+    assert not unlayered, (
+        "modules in no layer of pyproject.toml's layers contract (add each to the layer it "
+        f"belongs to, docs/architecture-layers.md): {unlayered}"
+    )
     assert not twice, f"modules in more than one layer: {twice}"
 
 

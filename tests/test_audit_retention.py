@@ -19,8 +19,14 @@ def family(db, name: str) -> User:
 
 def events(db, family_id: int, *ages_in_days: int) -> None:
     now = datetime.now(UTC)
-    db.add_all([AuditEvent(family_id=family_id, action="login", summary=f"{age} days ago",
-                           created_at=now - timedelta(days=age)) for age in ages_in_days])
+    db.add_all(
+        [
+            AuditEvent(
+                family_id=family_id, action="login", summary=f"{age} days ago", created_at=now - timedelta(days=age)
+            )
+            for age in ages_in_days
+        ]
+    )
     db.flush()
 
 

@@ -15,11 +15,18 @@ from tests.processes import run_axolotly
 def table_fingerprints(url: str) -> dict[str, tuple[int, str]]:
     """Row count and md5 of every public table's rows in a fixed order."""
     with psycopg.connect(libpq_url(url)) as connection:
-        tables = [row[0] for row in connection.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
-        return {table: connection.execute(
-            f'SELECT count(*), md5(COALESCE(string_agg(t::text, \',\' ORDER BY t::text), \'\')) FROM "{table}" t'
-        ).fetchone() for table in tables}
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            )
+        ]
+        return {
+            table: connection.execute(
+                f"SELECT count(*), md5(COALESCE(string_agg(t::text, ',' ORDER BY t::text), '')) FROM \"{table}\" t"
+            ).fetchone()
+            for table in tables
+        }
 
 
 @pytest.fixture
@@ -96,8 +103,9 @@ def test_a_backup_without_its_checksum_file_is_restored_only_with_no_verify(fill
 
 
 def test_a_failing_backup_exits_non_zero_with_the_reason(tmp_path):
-    failed = run_axolotly("db", "backup", env={"DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none",
-                                           "BACKUP_DIR": str(tmp_path)})
+    failed = run_axolotly(
+        "db", "backup", env={"DATABASE_URL": "postgresql://nobody:x@127.0.0.1:1/none", "BACKUP_DIR": str(tmp_path)}
+    )
     assert failed.returncode == 1 and "could not dump" in failed.stderr
     assert list(tmp_path.iterdir()) == []  # no partial file left behind
 
@@ -109,7 +117,9 @@ def test_retention_prunes_old_backups_but_never_the_newest(tmp_path):
         (tmp_path / name).write_bytes(b"x")
         (tmp_path / (name + ".sha256")).write_text("x\n")
     gone = prune_backups(tmp_path, 30, now=now)
-    assert sorted(b.taken_at.day for b in gone) == sorted([(now - timedelta(days=45)).day, (now - timedelta(days=31)).day])
+    assert sorted(b.taken_at.day for b in gone) == sorted(
+        [(now - timedelta(days=45)).day, (now - timedelta(days=31)).day]
+    )
     assert len(list_backups(tmp_path)) == 2 and len(list(tmp_path.glob("*.sha256"))) == 2
 
     # Everything old, nothing new (backups stopped a while ago): the newest one stays.

@@ -26,8 +26,9 @@ from tests.processes import live_server, wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 # The suite's photographs go to a git-ignored folder; `make screenshots` sets docs/screenshots.
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR")
-                   or Path(__file__).resolve().parents[1] / ".axolotly" / "screenshots")
+SCREENSHOTS = Path(
+    os.environ.get("SCREENSHOT_DIR") or Path(__file__).resolve().parents[1] / ".axolotly" / "screenshots"
+)
 
 
 INBOXES: dict[str, Inbox] = {}  # base URL -> its mail server's inbox
@@ -37,8 +38,10 @@ INBOXES: dict[str, Inbox] = {}  # base URL -> its mail server's inbox
 def server(server_url):
     """uvicorn on its own database (the offline catalog, the demo family with the admin), mailing
     through a real local SMTP server (password reset links)."""
-    with local_smtp_server() as inbox, live_server(demo_database(server_url, "axolotly_browser"),
-                                                   env={"MAIL_URL": inbox.mail_url}) as base:
+    with (
+        local_smtp_server() as inbox,
+        live_server(demo_database(server_url, "axolotly_browser"), env={"MAIL_URL": inbox.mail_url}) as base,
+    ):
         INBOXES[base] = inbox  # so that modules importing only `server` need no other fixture
         yield base
         del INBOXES[base]
@@ -53,9 +56,17 @@ def mailbox(server) -> Inbox:
 def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -67,8 +78,14 @@ def new_page(browser, base: str, outside: list[str]) -> Page:
     context = browser.new_context(base_url=base, viewport={"width": 1200, "height": 900})
     page = context.new_page()
     page.on("request", lambda request: None if request.url.startswith(base) else outside.append(request.url))
-    page.on("console", lambda message: outside.append(f"CSP violation: {message.text}")
-            if message.type == "error" and "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            outside.append(f"CSP violation: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     return page
 
 
@@ -365,7 +382,6 @@ def test_the_pairing_page_notices_the_device_and_asks_who_uses_it(server, browse
     assert outside == [], f"pages called outside hosts: {outside}"
 
 
-
 def test_axe_finds_nothing_on_any_page_type_at_both_sizes(server, browser, mailbox):
     """Issue 15: axe-core reports zero violations on every page type at 1280×800 and 390×844 (the
     demo family, with a pending report, a kid's request and a paired device so that lists and
@@ -389,8 +405,14 @@ def test_axe_finds_nothing_on_any_page_type_at_both_sizes(server, browser, mailb
     parent = new_page(browser, server, outside)
     log_in(parent, *DEMO_PARENT)
     parent.goto("/family/kids")
-    emma, leo = (int(re.search(r"/family/kids/(\d+)/", parent.get_by_role(
-        "link", name=f"What {name} can watch").get_attribute("href"))[1]) for name in ("Emma", "Leo"))
+    emma, leo = (
+        int(
+            re.search(
+                r"/family/kids/(\d+)/", parent.get_by_role("link", name=f"What {name} can watch").get_attribute("href")
+            )[1]
+        )
+        for name in ("Emma", "Leo")
+    )
     parent.goto("/catalog?q=Bluey")
     parent.get_by_role("link", name="Allow or deny “Bluey”").click()
     bluey = int(re.search(r"/catalog/titles/(\d+)", parent.url)[1])

@@ -13,8 +13,15 @@ from axolotly.config import Settings
 from axolotly.errors import Conflict, UpstreamUnavailable
 from axolotly.models import Episode
 from tests.api import auth, sign_up
-from tests.tmdb_fixtures import (BASE, MOVIE_DETAIL, MOVIE_DETAIL_WITHOUT_US, SEARCH_MULTI, TV_DETAIL,
-                                 TV_DETAIL_WITHOUT_US, season)
+from tests.tmdb_fixtures import (
+    BASE,
+    MOVIE_DETAIL,
+    MOVIE_DETAIL_WITHOUT_US,
+    SEARCH_MULTI,
+    TV_DETAIL,
+    TV_DETAIL_WITHOUT_US,
+    season,
+)
 
 
 def tmdb(**overrides) -> TmdbClient:
@@ -23,6 +30,7 @@ def tmdb(**overrides) -> TmdbClient:
 
 def async_tmdb(**overrides) -> AsyncTmdbClient:
     """What the routes ask (awaited), for `dependency_overrides[get_catalog_source]`."""
+
     async def no_wait(seconds):
         return None
 
@@ -59,10 +67,12 @@ def test_title_detail_maps_providers_certification_and_rating():
 
 @respx.mock
 def test_certification_is_the_us_one_and_a_title_without_one_is_unrated():
-    shows = respx.get(f"{BASE}/tv/82728").mock(side_effect=[httpx.Response(200, json=TV_DETAIL),
-                                                           httpx.Response(200, json=TV_DETAIL_WITHOUT_US)])
-    movies = respx.get(f"{BASE}/movie/277834").mock(side_effect=[httpx.Response(200, json=MOVIE_DETAIL),
-                                                                 httpx.Response(200, json=MOVIE_DETAIL_WITHOUT_US)])
+    shows = respx.get(f"{BASE}/tv/82728").mock(
+        side_effect=[httpx.Response(200, json=TV_DETAIL), httpx.Response(200, json=TV_DETAIL_WITHOUT_US)]
+    )
+    movies = respx.get(f"{BASE}/movie/277834").mock(
+        side_effect=[httpx.Response(200, json=MOVIE_DETAIL), httpx.Response(200, json=MOVIE_DETAIL_WITHOUT_US)]
+    )
     assert tmdb().get_title("tv", 82728).certification == "TV-Y"  # the US rating, not Australia's G
     assert tmdb().get_title("tv", 82728).certification is None
     assert "content_ratings" in shows.calls.last.request.url.params["append_to_response"]
@@ -82,10 +92,14 @@ def test_episodes_skip_specials_and_cover_every_season():
 
 @respx.mock
 def test_retries_429_and_5xx_then_succeeds():
-    route = respx.get(f"{BASE}/search/multi").mock(side_effect=[
-        httpx.Response(429, headers={"Retry-After": "1"}), httpx.Response(503), httpx.ConnectError("boom"),
-        httpx.Response(200, json=SEARCH_MULTI),
-    ])
+    route = respx.get(f"{BASE}/search/multi").mock(
+        side_effect=[
+            httpx.Response(429, headers={"Retry-After": "1"}),
+            httpx.Response(503),
+            httpx.ConnectError("boom"),
+            httpx.Response(200, json=SEARCH_MULTI),
+        ]
+    )
     assert len(tmdb().search("x")) == 2
     assert route.call_count == 4
 
@@ -125,8 +139,9 @@ def test_offline_search_and_episode_upsert(client, db):
     parent = sign_up(client)
     results = client.get("/api/parent/catalog/search", params={"q": "peppa"}, headers=auth(parent)).json()
     assert [r["title"] for r in results] == ["Peppa Pig"] and results[0]["title_id"] is None
-    imported = client.post("/api/parent/catalog/titles", json={"tmdb_id": results[0]["tmdb_id"], "media_type": "tv"},
-                           headers=auth(parent)).json()
+    imported = client.post(
+        "/api/parent/catalog/titles", json={"tmdb_id": results[0]["tmdb_id"], "media_type": "tv"}, headers=auth(parent)
+    ).json()
     episodes = OfflineCatalog().get_episodes(show_tmdb_id(db, imported["id"]))
     assert upsert_episodes(db, imported["id"], episodes) == 10 and upsert_episodes(db, imported["id"], episodes) == 10
     count = db.execute(select(func.count()).select_from(Episode).where(Episode.title_id == imported["id"])).scalar_one()
@@ -144,13 +159,28 @@ def test_bad_search_is_422(client, params):
 
 def test_unknown_import_is_404_and_bad_body_422(client):
     parent = sign_up(client)
-    assert client.post("/api/parent/catalog/titles", json={"tmdb_id": 1, "media_type": "tv"}, headers=auth(parent)).status_code == 404
-    assert client.post("/api/parent/catalog/titles", json={"tmdb_id": "x", "media_type": "tv"}, headers=auth(parent)).status_code == 422
+    assert (
+        client.post(
+            "/api/parent/catalog/titles", json={"tmdb_id": 1, "media_type": "tv"}, headers=auth(parent)
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/api/parent/catalog/titles", json={"tmdb_id": "x", "media_type": "tv"}, headers=auth(parent)
+        ).status_code
+        == 422
+    )
 
 
 def test_auto_tags_from_genres_and_certification():
-    title = CatalogTitle(tmdb_id=1, media_type="movie", title="T", certification="TV-Y7-FV",
-                         genres=[{"id": 16, "name": "Animation"}, {"id": 27, "name": "Horror"}, {"id": 1, "name": "?"}])
+    title = CatalogTitle(
+        tmdb_id=1,
+        media_type="movie",
+        title="T",
+        certification="TV-Y7-FV",
+        genres=[{"id": 16, "name": "Animation"}, {"id": 27, "name": "Horror"}, {"id": 1, "name": "?"}],
+    )
     assert tags.tags_for(title) == ["age_5_7", "animated", "fantasy_violence", "peril", "rated_tv_y7", "scary_scenes"]
     assert tags.tags_for(CatalogTitle(tmdb_id=2, media_type="tv", title="T")) == []
 
@@ -159,5 +189,14 @@ def test_every_auto_tag_exists_in_the_vocabulary(db):
     vocabulary = set(db.execute(text("SELECT tag FROM content_tags")).scalars())
     assert tags.all_mapped_tags() <= vocabulary
     categories = set(db.execute(text("SELECT DISTINCT category FROM content_tags")).scalars())
-    assert {"creatures", "situations", "death_loss", "visuals", "intensity", "social", "rating", "age",
-            "content_warning"} <= categories
+    assert {
+        "creatures",
+        "situations",
+        "death_loss",
+        "visuals",
+        "intensity",
+        "social",
+        "rating",
+        "age",
+        "content_warning",
+    } <= categories

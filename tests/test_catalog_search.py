@@ -33,7 +33,9 @@ def api_search(client, parent, q: str, **params) -> list[dict]:
 def test_migration_installs_pg_trgm_and_a_gin_trigram_index_that_search_uses(database_url, db):
     with psycopg.connect(libpq_url(database_url)) as conn:
         assert conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").fetchone()
-        definition = conn.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_titles_title_trgm'").fetchone()[0]
+        definition = conn.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_titles_title_trgm'"
+        ).fetchone()[0]
     assert "USING gin" in definition and "gin_trgm_ops" in definition
     db.execute(text("SET LOCAL enable_seqscan = off"))  # a handful of rows: make the planner show it can
     plan = "\n".join(db.scalars(text("EXPLAIN SELECT id FROM titles WHERE title % 'Bluy' OR 'Bluy' <% title")))
@@ -102,8 +104,11 @@ def test_tmdb_results_come_first_and_catalog_look_alikes_follow_once(client, db)
     parent = sign_up(client)
     results = api_search(client, parent, "Toy Stroy")
     assert route.calls.last.request.url.params["query"] == "Toy Stroy"
-    assert [(r["title"], r["title_id"]) for r in results] == [("Bluey", bluey.id), ("Moana", None),
-                                                              ("Toy Story", toy_story.id)]
+    assert [(r["title"], r["title_id"]) for r in results] == [
+        ("Bluey", bluey.id),
+        ("Moana", None),
+        ("Toy Story", toy_story.id),
+    ]
     for_bluey = api_search(client, parent, "Bluey")
     assert [r["title"] for r in for_bluey] == ["Bluey", "Moana"]  # Bluey once, as TMDB's hit with our id
     assert for_bluey[0]["title_id"] == bluey.id
@@ -127,8 +132,9 @@ def test_the_landing_page_shows_the_library_and_popular_titles(client, db):
     order = [popular.index(f"Add “{t.title}” to our library") for t in (nemo, moana, frozen)]
     assert order == sorted(order) and "Bluey" not in popular
     assert "2 families" not in page  # which families keep what stays private: only the order shows
-    add = client.post(f"/family/library/{frozen.id}", data={"csrf_token": csrf(client, "/catalog")},
-                      follow_redirects=False)
+    add = client.post(
+        f"/family/library/{frozen.id}", data={"csrf_token": csrf(client, "/catalog")}, follow_redirects=False
+    )
     assert add.status_code == 303
     assert "Our library (2)" in client.get("/catalog").text
 

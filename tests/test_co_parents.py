@@ -14,8 +14,9 @@ def invite(client, owner) -> dict:
 def join(client, owner) -> dict:
     """A new account that accepted the owner's invitation."""
     co_parent = sign_up(client)
-    accepted = client.post(f"/api/parent/family/invitations/{invite(client, owner)['token']}/accept",
-                           headers=auth(co_parent))
+    accepted = client.post(
+        f"/api/parent/family/invitations/{invite(client, owner)['token']}/accept", headers=auth(co_parent)
+    )
     assert accepted.status_code == 200, accepted.text
     return co_parent
 
@@ -25,18 +26,28 @@ def test_an_invited_co_parent_acts_for_the_family_and_the_trail_names_who(client
     emma = add_kid(client, owner, "Emma")
     invitation = invite(client, owner)
     assert invitation["url"].endswith(f"/join/{invitation['token']}") and len(invitation["token"]) >= 40
-    days = db.execute(text("SELECT extract(epoch FROM expires_at - created_at) / 86400 FROM family_invitations")).scalar()
+    days = db.execute(
+        text("SELECT extract(epoch FROM expires_at - created_at) / 86400 FROM family_invitations")
+    ).scalar()
     assert round(days) == 7
 
     co_parent = sign_up(client)
     accepted = client.post(f"/api/parent/family/invitations/{invitation['token']}/accept", headers=auth(co_parent))
-    assert accepted.json() == {"family_id": owner["id"], "family_name": accepted.json()["family_name"], "role": "co_parent"}
+    assert accepted.json() == {
+        "family_id": owner["id"],
+        "family_name": accepted.json()["family_name"],
+        "role": "co_parent",
+    }
 
     assert [k["name"] for k in client.get("/api/parent/kids", headers=auth(co_parent)).json()] == ["Emma"]
     leo = add_kid(client, co_parent, "Leo")
     bluey = offline_title(db, "Bluey")
-    assert client.put(f"/api/parent/kids/{emma['id']}/policies/{bluey.id}", json={"policy": "allow"},
-                      headers=auth(co_parent)).status_code == 200
+    assert (
+        client.put(
+            f"/api/parent/kids/{emma['id']}/policies/{bluey.id}", json={"policy": "allow"}, headers=auth(co_parent)
+        ).status_code
+        == 200
+    )
     assert {k["name"] for k in client.get("/api/parent/kids", headers=auth(owner)).json()} == {"Emma", "Leo"}
     assert client.get(f"/api/parent/kids/{leo['id']}/policies", headers=auth(owner)).status_code == 200
 
@@ -53,11 +64,13 @@ def test_only_the_owner_invites_and_removes_and_nobody_removes_the_owner(client)
     assert client.post("/api/parent/family/invitations", headers=auth(co_parent)).status_code == 403
     assert client.delete(f"/api/parent/family/members/{owner['id']}", headers=auth(co_parent)).status_code == 403
     assert client.delete(f"/api/parent/family/members/{owner['id']}", headers=auth(owner)).status_code == 403
-    assert client.delete(f"/api/parent/family/members/{other_co_parent['id']}",
-                         headers=auth(co_parent)).status_code == 403
+    assert (
+        client.delete(f"/api/parent/family/members/{other_co_parent['id']}", headers=auth(co_parent)).status_code == 403
+    )
     assert client.delete(f"/api/parent/family/members/{other_co_parent['id']}", headers=auth(owner)).status_code == 204
-    assert client.delete(f"/api/parent/family/members/{co_parent['id']}", headers=auth(co_parent)).status_code == 204, \
+    assert client.delete(f"/api/parent/family/members/{co_parent['id']}", headers=auth(co_parent)).status_code == 204, (
         "a co-parent may leave"
+    )
     assert [m["role"] for m in client.get("/api/parent/family/members", headers=auth(owner)).json()] == ["owner"]
 
 
@@ -69,7 +82,10 @@ def test_a_removed_co_parent_sees_nothing_of_the_family_any_more(client, db):
     assert client.delete(f"/api/parent/family/members/{co_parent['id']}", headers=auth(owner)).status_code == 204
     assert client.get(f"/api/parent/kids/{kid['id']}", headers=auth(co_parent)).status_code == 404
     assert client.get("/api/parent/kids", headers=auth(co_parent)).json() == []
-    assert client.patch(f"/api/parent/kids/{kid['id']}", json={"name": "Renamed"}, headers=auth(co_parent)).status_code == 404
+    assert (
+        client.patch(f"/api/parent/kids/{kid['id']}", json={"name": "Renamed"}, headers=auth(co_parent)).status_code
+        == 404
+    )
 
 
 def test_an_invitation_is_single_use_and_expires(client, db):
@@ -90,12 +106,14 @@ def test_an_invitation_is_single_use_and_expires(client, db):
 def test_one_user_belongs_to_one_family(client):
     owner, other_owner = sign_up(client), sign_up(client)
     co_parent = join(client, owner)
-    elsewhere = client.post(f"/api/parent/family/invitations/{invite(client, other_owner)['token']}/accept",
-                            headers=auth(co_parent))
+    elsewhere = client.post(
+        f"/api/parent/family/invitations/{invite(client, other_owner)['token']}/accept", headers=auth(co_parent)
+    )
     assert elsewhere.status_code == 409
     add_kid(client, other_owner)
-    has_kids = client.post(f"/api/parent/family/invitations/{invite(client, owner)['token']}/accept",
-                           headers=auth(other_owner))
+    has_kids = client.post(
+        f"/api/parent/family/invitations/{invite(client, owner)['token']}/accept", headers=auth(other_owner)
+    )
     assert has_kids.status_code == 409 and "of its own" in has_kids.json()["detail"]
     own = client.post(f"/api/parent/family/invitations/{invite(client, owner)['token']}/accept", headers=auth(owner))
     assert own.status_code == 409
@@ -115,7 +133,9 @@ def test_the_owner_deleting_the_account_deletes_the_family_for_co_parents_too(cl
     owner = sign_up(client)
     kid = add_kid(client, owner)
     co_parent = join(client, owner)
-    assert client.request("DELETE", "/api/parent/me", json={"password": PASSWORD}, headers=auth(owner)).status_code == 204
+    assert (
+        client.request("DELETE", "/api/parent/me", json={"password": PASSWORD}, headers=auth(owner)).status_code == 204
+    )
     assert client.get(f"/api/parent/kids/{kid['id']}", headers=auth(co_parent)).status_code == 404
     assert client.get("/api/parent/family/members", headers=auth(co_parent)).json()[0]["role"] == "owner"
 
@@ -132,22 +152,29 @@ def test_invite_and_join_on_the_pages(client, app):
     shown = client.post("/family/invitations", data={"csrf_token": csrf(client, "/family/members")})
     assert shown.status_code == 201
     url = re.search(r'value="(http://[^"]+/join/[^"]+)"', shown.text)[1]
-    path = url[url.index("/join/"):]
+    path = url[url.index("/join/") :]
 
     with TestClient(app) as newcomer:
         page = newcomer.get(path)
         assert page.status_code == 200 and "Sign up and join" in page.text
-        joined = newcomer.post(f"{path}/signup", data={"email": "second@example.com", "password": PASSWORD,
-                                                         "csrf_token": csrf(newcomer, path)})
+        joined = newcomer.post(
+            f"{path}/signup",
+            data={"email": "second@example.com", "password": PASSWORD, "csrf_token": csrf(newcomer, path)},
+        )
         assert joined.status_code == 200 and "Welcome to" in joined.text
         assert "Co-parent" in newcomer.get("/family/members").text
         assert newcomer.get(path).status_code == 404, "a spent invitation is a dead link"
 
     members_page = client.get("/family/members").text
     assert "second@example.com" in members_page
-    co_parent_id = next(m["user_id"] for m in client.get("/api/parent/family/members", headers=auth(owner)).json()
-                        if m["role"] == "co_parent")
-    removed = client.post(f"/family/members/{co_parent_id}/remove", data={"csrf_token": csrf(client, "/family/members")})
+    co_parent_id = next(
+        m["user_id"]
+        for m in client.get("/api/parent/family/members", headers=auth(owner)).json()
+        if m["role"] == "co_parent"
+    )
+    removed = client.post(
+        f"/family/members/{co_parent_id}/remove", data={"csrf_token": csrf(client, "/family/members")}
+    )
     assert "Co-parent removed" in removed.text and "second@example.com" not in client.get("/family/members").text
 
 
@@ -155,8 +182,10 @@ def test_an_owner_who_joins_another_family_invites_nobody_any_more(client):
     """B invited someone, then joined F: B's old invitation must not make a family B cannot see."""
     b, f = sign_up(client), sign_up(client)
     b_invitation = invite(client, b)["token"]
-    assert client.post(f"/api/parent/family/invitations/{invite(client, f)['token']}/accept",
-                       headers=auth(b)).status_code == 200
+    assert (
+        client.post(f"/api/parent/family/invitations/{invite(client, f)['token']}/accept", headers=auth(b)).status_code
+        == 200
+    )
     c = sign_up(client)
     late = client.post(f"/api/parent/family/invitations/{b_invitation}/accept", headers=auth(c))
     assert late.status_code == 404

@@ -25,8 +25,7 @@ import pytest
 from axolotly import http_errors
 from axolotly.db.async_pool import connection_lost
 from axolotly.db.cluster import LocalCluster, port_is_free
-from tests.live_app import (TIMEOUT, defer_job, job_status, job_worker, own_cluster, paired_launcher,
-                            parent_headers, sql)
+from tests.live_app import TIMEOUT, defer_job, job_status, job_worker, own_cluster, paired_launcher, parent_headers, sql
 from tests.processes import live_server, wait_for
 
 POLLERS = 3
@@ -168,25 +167,30 @@ def test_a_crash_and_restart_under_load_gives_503s_then_only_2xx(cluster, app):
     assert after and [a for a in after if a.status != 200] == [], "once PostgreSQL is back, nothing fails"
 
     # The worker came back too: a job deferred now runs.
-    job = defer_job(url, "load_title_episodes",
-                    title_id=sql(url, "SELECT id FROM titles WHERE media_type = 'tv' ORDER BY id LIMIT 1")[0][0])
+    job = defer_job(
+        url,
+        "load_title_episodes",
+        title_id=sql(url, "SELECT id FROM titles WHERE media_type = 'tv' ORDER BY id LIMIT 1")[0][0],
+    )
     wait_for(lambda: job_status(url, job) == "succeeded", timeout=60)
 
 
 def test_terminated_backends_are_replaced_before_the_next_requests(cluster, app):
     _, url = cluster
     base, device, parent = app
-    requests = [("/api/apps", device), ("/healthz", {}), ("/api/parent/kids", parent),
-                ("/api/device/validate", device)]
+    requests = [("/api/apps", device), ("/healthz", {}), ("/api/parent/kids", parent), ("/api/device/validate", device)]
     with httpx.Client(base_url=base, timeout=TIMEOUT) as client:
         for round_ in range(3):
             # Fill both pools with several connections each, then end every one of them.
             with Load(base, device, parent) as load:
                 wait_for(lambda: len(load.answers) >= 30)
             assert {a.status for a in load.answers} == {200}
-            ended = sql(url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                             "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                             "AND backend_type = 'client backend'")
+            ended = sql(
+                url,
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'",
+            )
             assert ended[0][0] >= 2, "the app's pooled connections were ended"
             for path, headers in requests * 2:
                 response = client.get(path, headers=headers)
@@ -211,13 +215,16 @@ def test_a_port_whose_old_connections_linger_in_time_wait_counts_as_free():
     assert port_is_free(port)
 
 
-@pytest.mark.parametrize("error", [
-    psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
-    psycopg.errors.CrashShutdown("terminating connection because of crash of another server process"),
-    psycopg.errors.CannotConnectNow("the database system is starting up"),
-    psycopg.OperationalError("server closed the connection unexpectedly"),
-    psycopg_pool.PoolTimeout("couldn't get a connection after 30.00 sec"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
+        psycopg.errors.CrashShutdown("terminating connection because of crash of another server process"),
+        psycopg.errors.CannotConnectNow("the database system is starting up"),
+        psycopg.OperationalError("server closed the connection unexpectedly"),
+        psycopg_pool.PoolTimeout("couldn't get a connection after 30.00 sec"),
+    ],
+)
 def test_a_lost_or_refused_connection_of_the_async_pool_is_a_503(error):
     assert http_errors.as_domain_error(error) is http_errors.DATABASE_UNAVAILABLE
     assert connection_lost(error) or isinstance(error, psycopg_pool.PoolTimeout)

@@ -14,13 +14,27 @@ from tests.launcher_helpers import pair_device
 from tests.test_pages import csrf, log_in
 
 SHA = "ab" * 32
-MANIFEST_FIELDS = {"update_available", "latest_version", "version_code", "apk_url", "sha256", "channel",
-                   "min_version_code", "release_notes", "rollout_percentage"}
+MANIFEST_FIELDS = {
+    "update_available",
+    "latest_version",
+    "version_code",
+    "apk_url",
+    "sha256",
+    "channel",
+    "min_version_code",
+    "release_notes",
+    "rollout_percentage",
+}
 
 
 def release(client, admin, version_code: int, **fields) -> dict:
-    body = {"version_name": f"2.{version_code}", "version_code": version_code,
-            "apk_url": f"https://cdn.example.com/launcher-{version_code}.apk", "sha256": SHA, **fields}
+    body = {
+        "version_name": f"2.{version_code}",
+        "version_code": version_code,
+        "apk_url": f"https://cdn.example.com/launcher-{version_code}.apk",
+        "sha256": SHA,
+        **fields,
+    }
     response = client.post("/api/admin/ota/releases", json=body, headers=admin)
     assert response.status_code == 201, response.text
     return response.json()
@@ -45,6 +59,7 @@ def assert_400_string(response, what) -> None:
 
 # -- heartbeat and device info ------------------------------------------------------------------
 
+
 def test_heartbeat_answers_the_server_time_in_utc(client):
     device = pair_device(client, sign_up(client))
     body = client.post("/api/device/heartbeat", headers=device, json={"battery": 80}).json()
@@ -57,20 +72,31 @@ def test_device_info_is_stored_and_shown_in_the_parents_list(client, db):
     parent = sign_up(client)
     device = pair_device(client, parent)
     assert listed(client, parent)["device_model"] is None
-    info = {"device_model": " SM-T220 ", "device_manufacturer": "samsung", "app_version": "2.3.1",
-            "app_version_code": 231, "fcm_token": "f" * 163, "battery": 80}
+    info = {
+        "device_model": " SM-T220 ",
+        "device_manufacturer": "samsung",
+        "app_version": "2.3.1",
+        "app_version_code": 231,
+        "fcm_token": "f" * 163,
+        "battery": 80,
+    }
     assert client.post("/api/device/info", headers=device, json=info).json() == {"status": "ok"}
     shown = listed(client, parent)
-    assert (shown["device_model"], shown["device_manufacturer"], shown["app_version"], shown["app_version_code"]) == \
-        ("SM-T220", "samsung", "2.3.1", 231)
+    assert (shown["device_model"], shown["device_manufacturer"], shown["app_version"], shown["app_version_code"]) == (
+        "SM-T220",
+        "samsung",
+        "2.3.1",
+        231,
+    )
     assert shown["online"] is True and shown["update_due"] is False
     assert "fcm_token" not in shown  # the parent has no use for the push token
     row = db.scalar(select(Device).where(Device.device_id == device["X-Device-ID"]))
     assert row.fcm_token == "f" * 163 and row.info_updated_at is not None
 
     # An older launcher that only knows some fields never erases the others.
-    client.post("/api/device/info", headers=device, json={"app_version": "2.4.0", "app_version_code": 240,
-                                                         "device_model": None})
+    client.post(
+        "/api/device/info", headers=device, json={"app_version": "2.4.0", "app_version_code": 240, "device_model": None}
+    )
     shown = listed(client, parent)
     assert (shown["device_model"], shown["app_version"], shown["app_version_code"]) == ("SM-T220", "2.4.0", 240)
 
@@ -80,8 +106,10 @@ def test_a_device_unseen_for_five_minutes_is_offline(client, db):
     device = pair_device(client, parent)
     client.post("/api/device/heartbeat", headers=device)
     assert listed(client, parent)["online"] is True
-    db.execute(text("UPDATE devices SET last_active = now() - interval '6 minutes' WHERE device_id = :d"),
-               {"d": device["X-Device-ID"]})
+    db.execute(
+        text("UPDATE devices SET last_active = now() - interval '6 minutes' WHERE device_id = :d"),
+        {"d": device["X-Device-ID"]},
+    )
     assert listed(client, parent)["online"] is False
     client.post("/api/device/heartbeat", headers=device)  # seen again
     assert listed(client, parent)["online"] is True
@@ -98,7 +126,9 @@ def test_update_due_is_what_the_production_manifest_offers_this_device(client, d
     release(client, admin, 400, channel="beta")
     newer = release(client, admin, 310, active=False)
     assert listed(client, parent)["update_due"] is False, "beta and inactive releases do not count"
-    client.patch(f"/api/admin/ota/releases/{newer['id']}", json={"active": True, "rollout_percentage": 0}, headers=admin)
+    client.patch(
+        f"/api/admin/ota/releases/{newer['id']}", json={"active": True, "rollout_percentage": 0}, headers=admin
+    )
     assert listed(client, parent)["update_due"] is False, "a 0 % rollout offers it to nobody"
     client.patch(f"/api/admin/ota/releases/{newer['id']}", json={"rollout_percentage": 100}, headers=admin)
     assert listed(client, parent)["update_due"] is True
@@ -109,19 +139,35 @@ def test_update_due_is_what_the_production_manifest_offers_this_device(client, d
 
 def test_bad_device_credentials_are_401(client):
     device = pair_device(client, sign_up(client))
-    for headers in ({}, {"X-Device-ID": device["X-Device-ID"]}, {**device, "X-API-Key": "wrong"},
-                    {"X-Device-ID": "nobody", "X-API-Key": device["X-API-Key"]}):
+    for headers in (
+        {},
+        {"X-Device-ID": device["X-Device-ID"]},
+        {**device, "X-API-Key": "wrong"},
+        {"X-Device-ID": "nobody", "X-API-Key": device["X-API-Key"]},
+    ):
         for path in ("/api/device/heartbeat", "/api/device/info"):
             response = client.post(path, headers=headers, json={"device_model": "x"})
             assert response.status_code == 401 and response.json() == {"detail": "Invalid device credentials"}
 
 
-@pytest.mark.parametrize("body", [
-    {"device_model": "m" * 101}, {"device_manufacturer": "m" * 101}, {"app_version": "v" * 51},
-    {"fcm_token": "t" * 4097}, {"app_version_code": -1}, {"app_version_code": "abc"}, {"app_version_code": 2**31},
-    {"app_version_code": "²"}, {"app_version_code": 1.5}, {"device_model": "nul\u0000byte"}, {"device_model": 7},
-    [], "text",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"device_model": "m" * 101},
+        {"device_manufacturer": "m" * 101},
+        {"app_version": "v" * 51},
+        {"fcm_token": "t" * 4097},
+        {"app_version_code": -1},
+        {"app_version_code": "abc"},
+        {"app_version_code": 2**31},
+        {"app_version_code": "²"},
+        {"app_version_code": 1.5},
+        {"device_model": "nul\u0000byte"},
+        {"device_model": 7},
+        [],
+        "text",
+    ],
+)
 def test_bad_device_info_is_400_with_a_string_detail_and_writes_nothing(client, db, body):
     parent = sign_up(client)
     device = pair_device(client, parent)
@@ -139,6 +185,7 @@ def test_unstorable_device_info_text_is_400(client, db):
 
 # -- the admin release API ----------------------------------------------------------------------
 
+
 def test_release_api_is_for_admins_only(client, db):
     parent = auth(sign_up(client))
     admin = admin_headers(client, db)
@@ -147,16 +194,21 @@ def test_release_api_is_for_admins_only(client, db):
     for headers, expected in ((parent, 403), ({}, 401)):
         assert client.get("/api/admin/ota/releases", headers=headers).status_code == expected
         assert client.post("/api/admin/ota/releases", json=body, headers=headers).status_code == expected
-        assert client.patch(f"/api/admin/ota/releases/{published['id']}", json={"active": False},
-                            headers=headers).status_code == expected
+        assert (
+            client.patch(
+                f"/api/admin/ota/releases/{published['id']}", json={"active": False}, headers=headers
+            ).status_code
+            == expected
+        )
     assert db.scalar(select(func.count()).select_from(OtaRelease)) == 1
     assert db.get(OtaRelease, published["id"]).active is True
 
 
 def test_admin_publishes_lists_and_steers_releases(client, db):
     admin = admin_headers(client, db)
-    published = release(client, admin, 20, sha256=SHA.upper(), release_notes="Faster start", rollout_percentage=10,
-                        min_version_code=15)
+    published = release(
+        client, admin, 20, sha256=SHA.upper(), release_notes="Faster start", rollout_percentage=10, min_version_code=15
+    )
     assert published["sha256"] == SHA and published["active"] is True and published["channel"] == "production"
     release(client, admin, 21, channel="beta")
     assert [r["version_code"] for r in client.get("/api/admin/ota/releases", headers=admin).json()] == [21, 20]
@@ -169,18 +221,39 @@ def test_admin_publishes_lists_and_steers_releases(client, db):
     assert client.get(path, headers=admin).json()["rollout_percentage"] == 50
 
 
-@pytest.mark.parametrize("change", [
-    {"apk_url": "http://cdn.example.com/a.apk"}, {"apk_url": "ftp://cdn.example.com/a.apk"},
-    {"apk_url": "https://"}, {"apk_url": "HTTPS://cdn.example.com/a.apk"}, {"apk_url": "https://cdn example.com/a"},
-    {"apk_url": "https://[::1/a.apk"}, {"sha256": "ab" * 31}, {"sha256": "zz" * 32}, {"channel": "alpha"},
-    {"rollout_percentage": 101}, {"rollout_percentage": -1}, {"version_code": 0}, {"version_code": 2**31},
-    {"min_version_code": 31}, {"min_version_code": -1}, {"version_name": ""}, {"version_name": "v" * 51},
-    {"release_notes": "a\u0000b"}, {"release_notes": "n" * 5001},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"apk_url": "http://cdn.example.com/a.apk"},
+        {"apk_url": "ftp://cdn.example.com/a.apk"},
+        {"apk_url": "https://"},
+        {"apk_url": "HTTPS://cdn.example.com/a.apk"},
+        {"apk_url": "https://cdn example.com/a"},
+        {"apk_url": "https://[::1/a.apk"},
+        {"sha256": "ab" * 31},
+        {"sha256": "zz" * 32},
+        {"channel": "alpha"},
+        {"rollout_percentage": 101},
+        {"rollout_percentage": -1},
+        {"version_code": 0},
+        {"version_code": 2**31},
+        {"min_version_code": 31},
+        {"min_version_code": -1},
+        {"version_name": ""},
+        {"version_name": "v" * 51},
+        {"release_notes": "a\u0000b"},
+        {"release_notes": "n" * 5001},
+    ],
+)
 def test_bad_releases_are_refused_and_write_nothing(client, db, change):
     admin = admin_headers(client, db)
-    body = {"version_name": "3.0", "version_code": 30, "apk_url": "https://cdn.example.com/a.apk", "sha256": SHA,
-            **change}
+    body = {
+        "version_name": "3.0",
+        "version_code": 30,
+        "apk_url": "https://cdn.example.com/a.apk",
+        "sha256": SHA,
+        **change,
+    }
     response = client.post("/api/admin/ota/releases", json=body, headers=admin)
     assert response.status_code == 422, response.text
     assert db.scalar(select(func.count()).select_from(OtaRelease)) == 0
@@ -189,8 +262,11 @@ def test_bad_releases_are_refused_and_write_nothing(client, db, change):
 def test_release_conflicts_and_bad_edits_are_4xx(client, db):
     admin = admin_headers(client, db)
     published = release(client, admin, 40)
-    again = client.post("/api/admin/ota/releases", headers=admin, json={
-        "version_name": "again", "version_code": 40, "apk_url": "https://e.example/b.apk", "sha256": SHA})
+    again = client.post(
+        "/api/admin/ota/releases",
+        headers=admin,
+        json={"version_name": "again", "version_code": 40, "apk_url": "https://e.example/b.apk", "sha256": SHA},
+    )
     assert again.status_code == 409 and "40" in again.json()["detail"]
     release(client, admin, 40, channel="beta")  # the same code on another channel is fine
     path = f"/api/admin/ota/releases/{published['id']}"
@@ -207,6 +283,7 @@ def test_release_conflicts_and_bad_edits_are_4xx(client, db):
 
 # -- the manifest -------------------------------------------------------------------------------
 
+
 def test_manifest_without_an_active_release(client, db):
     assert manifest(client, 5) == {"update_available": False, "channel": "production"}
     assert manifest(client, 5, "beta") == {"update_available": False, "channel": "beta"}
@@ -222,9 +299,17 @@ def test_manifest_offers_a_newer_release_of_the_asked_channel(client, db):
     release(client, admin, 70, channel="beta")
     offered = manifest(client, 59, device_id="tablet-1")
     assert set(offered) == MANIFEST_FIELDS
-    assert offered == {"update_available": True, "latest_version": "2.60", "version_code": 60,
-                       "apk_url": "https://cdn.example.com/launcher-60.apk", "sha256": SHA, "channel": "production",
-                       "min_version_code": 0, "release_notes": "Bug fixes", "rollout_percentage": 100}
+    assert offered == {
+        "update_available": True,
+        "latest_version": "2.60",
+        "version_code": 60,
+        "apk_url": "https://cdn.example.com/launcher-60.apk",
+        "sha256": SHA,
+        "channel": "production",
+        "min_version_code": 0,
+        "release_notes": "Bug fixes",
+        "rollout_percentage": 100,
+    }
     up_to_date = manifest(client, 60, device_id="tablet-1")
     assert up_to_date["update_available"] is False and up_to_date["version_code"] == 60
     assert manifest(client, 65)["update_available"] is False
@@ -240,18 +325,27 @@ def test_device_headers_are_optional_and_never_checked(client):
         assert response.json() == {"update_available": False, "channel": "production"}, headers
 
 
-@pytest.mark.parametrize("query", [
-    "channel=alpha&current_version_code=1", "current_version_code=-1", "current_version_code=abc",
-    "current_version_code=%C2%B2", f"current_version_code={2**31}", "current_version_code=1.5", "channel=production",
-    "current_version_code=",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "channel=alpha&current_version_code=1",
+        "current_version_code=-1",
+        "current_version_code=abc",
+        "current_version_code=%C2%B2",
+        f"current_version_code={2**31}",
+        "current_version_code=1.5",
+        "channel=production",
+        "current_version_code=",
+    ],
+)
 def test_bad_manifest_queries_are_400_with_a_string_detail(client, query):
     assert_400_string(client.get(f"/api/ota/manifest?{query}"), query)
 
 
 def test_an_overlong_device_id_is_400(client):
-    assert_400_string(client.get("/api/ota/manifest?current_version_code=1", headers={"X-Device-ID": "d" * 256}),
-                      "long id")
+    assert_400_string(
+        client.get("/api/ota/manifest?current_version_code=1", headers={"X-Device-ID": "d" * 256}), "long id"
+    )
 
 
 def test_a_device_below_the_minimum_gets_the_update_whatever_the_rollout(client, db):
@@ -274,6 +368,7 @@ def test_a_device_outside_the_newest_rollout_gets_the_newest_release_it_is_in(cl
 
 # -- rollout buckets ----------------------------------------------------------------------------
 
+
 def test_buckets_are_stable_and_spread_evenly():
     ids = [str(uuid.UUID(int=n * 7919 + 1)) for n in range(10_000)]
     assert [bucket(device_id) for device_id in ids[:50]] == [bucket(device_id) for device_id in ids[:50]]
@@ -295,8 +390,9 @@ def test_a_30_percent_rollout_reaches_the_devices_of_its_buckets(client, db):
     assert 60 <= len(offered) <= 120
     assert all(manifest(client, 99, device_id=device_id)["update_available"] for device_id in list(offered)[:20])
     assert manifest(client, 99)["update_available"] is False, "no device id: not in a staged rollout"
-    client.patch(f"/api/admin/ota/releases/{db.scalar(select(OtaRelease.id))}", json={"rollout_percentage": 100},
-                 headers=admin)
+    client.patch(
+        f"/api/admin/ota/releases/{db.scalar(select(OtaRelease.id))}", json={"rollout_percentage": 100}, headers=admin
+    )
     assert manifest(client, 99)["update_available"] is True
 
 
@@ -320,12 +416,21 @@ def test_another_familys_devices_never_matter(client, db):
 
 # -- pages --------------------------------------------------------------------------------------
 
+
 def test_the_parents_devices_page_shows_status_model_version_and_update(client, db):
     parent = sign_up(client)
     device = pair_device(client, parent)
     release(client, admin_headers(client, db), 500)
-    client.post("/api/device/info", headers=device, json={"device_model": "SM-T220", "device_manufacturer": "samsung",
-                                                         "app_version": "2.4.9", "app_version_code": 499})
+    client.post(
+        "/api/device/info",
+        headers=device,
+        json={
+            "device_model": "SM-T220",
+            "device_manufacturer": "samsung",
+            "app_version": "2.4.9",
+            "app_version_code": 499,
+        },
+    )
     log_in(client, parent["email"])
     page = client.get("/family/devices").text
     assert "Online" in page and "samsung SM-T220" in page and "App 2.4.9" in page and "Update due" in page
@@ -340,20 +445,36 @@ def test_the_admin_releases_page_publishes_and_edits(client, db):
     page = client.get("/admin/releases")
     assert page.status_code == 200 and "No releases yet" in page.text
     token = csrf(client, "/admin/releases")
-    form = {"version_name": "2.5.0", "version_code": "250", "apk_url": "https://cdn.example.com/250.apk",
-            "sha256": SHA, "channel": "beta", "min_version_code": "", "rollout_percentage": "25",
-            "release_notes": "New home screen", "active": "on", "csrf_token": token}
+    form = {
+        "version_name": "2.5.0",
+        "version_code": "250",
+        "apk_url": "https://cdn.example.com/250.apk",
+        "sha256": SHA,
+        "channel": "beta",
+        "min_version_code": "",
+        "rollout_percentage": "25",
+        "release_notes": "New home screen",
+        "active": "on",
+        "csrf_token": token,
+    }
     response = client.post("/admin/releases", data=form, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/admin/releases"
     row = db.scalar(select(OtaRelease))
-    assert (row.version_code, row.channel, row.rollout_percentage, row.min_version_code, row.active) == \
-        (250, "beta", 25, 0, True)
+    assert (row.version_code, row.channel, row.rollout_percentage, row.min_version_code, row.active) == (
+        250,
+        "beta",
+        25,
+        0,
+        True,
+    )
     page = client.get("/admin/releases").text
     assert "Published 2.5.0" in page and "New home screen" in page
 
     # Unticked "active" deactivates.
-    client.post(f"/admin/releases/{row.id}", data={"rollout_percentage": "60", "min_version_code": "200",
-                                                   "release_notes": "", "csrf_token": token})
+    client.post(
+        f"/admin/releases/{row.id}",
+        data={"rollout_percentage": "60", "min_version_code": "200", "release_notes": "", "csrf_token": token},
+    )
     db.refresh(row)
     assert (row.active, row.rollout_percentage, row.min_version_code, row.release_notes) == (False, 60, 200, "")
 
@@ -362,15 +483,26 @@ def test_bad_release_forms_go_back_with_the_reason_and_write_nothing(client, db)
     admin_headers(client, db, "forms@example.com")
     log_in(client, "forms@example.com")
     token = csrf(client, "/admin/releases")
-    form = {"version_name": "2.5.0", "version_code": "250", "apk_url": "http://cdn.example.com/250.apk",
-            "sha256": SHA, "csrf_token": token}
+    form = {
+        "version_name": "2.5.0",
+        "version_code": "250",
+        "apk_url": "http://cdn.example.com/250.apk",
+        "sha256": SHA,
+        "csrf_token": token,
+    }
     referer = {"referer": "http://testserver/admin/releases"}
     response = client.post("/admin/releases", data=form, headers=referer, follow_redirects=False)
     assert response.status_code == 303 and "https://" in client.get("/admin/releases").text
     for bad in ({"version_code": "²"}, {"version_code": str(2**31)}, {"release_notes": "a\u0000b"}, {"csrf_token": ""}):
-        client.post("/admin/releases", data={**form, "apk_url": "https://cdn.example.com/a.apk", **bad}, headers=referer)
+        client.post(
+            "/admin/releases", data={**form, "apk_url": "https://cdn.example.com/a.apk", **bad}, headers=referer
+        )
     assert db.scalar(select(func.count()).select_from(OtaRelease)) == 0
     for release_id, reason in ((2**31, "less than or equal"), (999999, "Release not found")):
-        response = client.post(f"/admin/releases/{release_id}", data={"rollout_percentage": "5", "csrf_token": token},
-                               headers=referer, follow_redirects=False)
+        response = client.post(
+            f"/admin/releases/{release_id}",
+            data={"rollout_percentage": "5", "csrf_token": token},
+            headers=referer,
+            follow_redirects=False,
+        )
         assert response.status_code == 303 and reason in client.get("/admin/releases").text

@@ -36,8 +36,11 @@ def report(client, device, **body):
     """The third body (Bluey S1E1 on Disney+) with `body`'s changes; a None drops a field."""
     body = {"tmdb_show_id": BLUEY_TMDB, "season": 1, "episode": 1, "platform": "disney_plus", "url": LINK} | body
     # json.dumps escapes a lone surrogate (as a launcher's JSON library may); httpx would refuse to send it.
-    return client.post(REPORT, content=json.dumps({k: v for k, v in body.items() if v is not None}),
-                       headers={**device, "Content-Type": "application/json"})
+    return client.post(
+        REPORT,
+        content=json.dumps({k: v for k, v in body.items() if v is not None}),
+        headers={**device, "Content-Type": "application/json"},
+    )
 
 
 def first_episode_link(client, device, service: str = "disney_plus") -> str:
@@ -50,23 +53,42 @@ def link_row(db, url: str = LINK):
 
 
 def stored_counts(db) -> tuple:
-    return db.execute(text("SELECT (SELECT count(*) FROM episode_links), (SELECT count(*) FROM link_reports), "
-                           "(SELECT count(*) FROM titles), (SELECT count(*) FROM episodes)")).one()
+    return db.execute(
+        text(
+            "SELECT (SELECT count(*) FROM episode_links), (SELECT count(*) FROM link_reports), "
+            "(SELECT count(*) FROM titles), (SELECT count(*) FROM episodes)"
+        )
+    ).one()
 
 
 def test_each_body_and_the_alias_path_match_an_allowed_episode(client, db):
     parent, kid, bluey, (device,) = family(client, db)
     bodies = [
-        {"url": LINK, "provider": "disney_plus", "title": "Bluey", "tmdb_title_id": BLUEY_TMDB,
-         "season_number": 1, "episode_number": 1, "playback_position": 1234567},
-        {"title_id": bluey.id, "season_number": 1, "episode_number": 1, "deep_link_url": LINK,
-         "streaming_service": "disney_plus"},
+        {
+            "url": LINK,
+            "provider": "disney_plus",
+            "title": "Bluey",
+            "tmdb_title_id": BLUEY_TMDB,
+            "season_number": 1,
+            "episode_number": 1,
+            "playback_position": 1234567,
+        },
+        {
+            "title_id": bluey.id,
+            "season_number": 1,
+            "episode_number": 1,
+            "deep_link_url": LINK,
+            "streaming_service": "disney_plus",
+        },
         {"tmdb_show_id": BLUEY_TMDB, "season": 1, "episode": 1, "platform": "disney_plus", "url": LINK},
         {"title_id": str(bluey.id), "season": "1", "episode": 1, "platform": "disney_plus", "url": LINK},
         {"url": LINK, "provider": "disney_plus", "title": "bluey", "season_number": 1, "episode_number": 1},
     ]
-    answers = [client.post(path, json=body, headers=device)
-               for body in bodies for path in (REPORT, "/api/launcher/device/episode-report")]
+    answers = [
+        client.post(path, json=body, headers=device)
+        for body in bodies
+        for path in (REPORT, "/api/launcher/device/episode-report")
+    ]
     for answer in answers:
         assert answer.status_code == 200, answer.text
         body = answer.json()
@@ -121,8 +143,9 @@ def test_the_provider_may_be_a_registry_id_a_package_or_an_alias(client, db):
     assert report(client, device, **also).status_code == 200
     youtube_tv = {"platform": "com.google.android.youtube.tv", "url": "vnd.youtube:dQw4w9WgXcQ"}
     assert report(client, device, **youtube_tv).status_code == 200
-    platforms = db.execute(text("SELECT platform FROM link_reports WHERE family_id = :f"),
-                           {"f": parent["id"]}).scalars()
+    platforms = db.execute(
+        text("SELECT platform FROM link_reports WHERE family_id = :f"), {"f": parent["id"]}
+    ).scalars()
     assert set(platforms) == {"disney_plus", "pbs_kids", "max", "youtube"}
 
 
@@ -143,9 +166,15 @@ def test_every_registry_entry_resolves_and_trusts_only_its_own_links():
 def test_missing_or_unknown_url_or_provider_is_a_400_with_a_string_detail(client, db):
     parent, kid, bluey, (device,) = family(client, db)
     before = stored_counts(db)
-    for body in ({}, {"url": LINK}, {"provider": "disney_plus"}, {"url": "", "provider": "disney_plus"},
-                 {"url": LINK, "provider": ""}, {"url": LINK, "provider": "myspace"},
-                 {"deep_link_url": LINK, "streaming_service": "com.example.player"}):
+    for body in (
+        {},
+        {"url": LINK},
+        {"provider": "disney_plus"},
+        {"url": "", "provider": "disney_plus"},
+        {"url": LINK, "provider": ""},
+        {"url": LINK, "provider": "myspace"},
+        {"deep_link_url": LINK, "streaming_service": "com.example.player"},
+    ):
         answer = client.post(REPORT, json=body, headers=device)
         assert answer.status_code == 400 and isinstance(answer.json()["detail"], str), (body, answer.text)
     assert "provider" in client.post(REPORT, json={"url": LINK}, headers=device).json()["detail"]
@@ -154,20 +183,40 @@ def test_missing_or_unknown_url_or_provider_is_a_400_with_a_string_detail(client
     assert client.post(REPORT, json={"url": LINK, "provider": "disney"}).status_code == 401
 
 
-@pytest.mark.parametrize("url", [
-    "https://example.com/not-a-disney-page", "javascript:alert(1)", "JavaScript:alert(1)",
-    "http://www.disneyplus.com/video/1", "data:text/html,<script>alert(1)</script>", "nflx://www.netflix.com/title/1",
-    "https://disneyplus.com@evil.example/", "https://evil.example\\@disneyplus.com/", "https://evildisneyplus.com/",
-    "https://disneyplus.com.evil.example/", "https://www.disneyplus.com:8443/x", "intent://x#Intent;scheme=https;end",
-    "https://www.disneyplus.com/a b", "//www.disneyplus.com/x", "www.disneyplus.com/x", "https://" + "a" * 2048,
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/not-a-disney-page",
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "http://www.disneyplus.com/video/1",
+        "data:text/html,<script>alert(1)</script>",
+        "nflx://www.netflix.com/title/1",
+        "https://disneyplus.com@evil.example/",
+        "https://evil.example\\@disneyplus.com/",
+        "https://evildisneyplus.com/",
+        "https://disneyplus.com.evil.example/",
+        "https://www.disneyplus.com:8443/x",
+        "intent://x#Intent;scheme=https;end",
+        "https://www.disneyplus.com/a b",
+        "//www.disneyplus.com/x",
+        "www.disneyplus.com/x",
+        "https://" + "a" * 2048,
+    ],
+)
 def test_a_url_that_is_not_the_providers_is_refused_and_stored_nowhere(client, db, url):
     parent, kid, bluey, (device,) = family(client, db)
     before = stored_counts(db)
-    for body in ({"url": url, "provider": "disney_plus", "tmdb_title_id": BLUEY_TMDB, "season_number": 1,
-                  "episode_number": 1},
-                 {"title_id": bluey.id, "season_number": 1, "episode_number": 1, "deep_link_url": url,
-                  "streaming_service": "disney"}):
+    for body in (
+        {"url": url, "provider": "disney_plus", "tmdb_title_id": BLUEY_TMDB, "season_number": 1, "episode_number": 1},
+        {
+            "title_id": bluey.id,
+            "season_number": 1,
+            "episode_number": 1,
+            "deep_link_url": url,
+            "streaming_service": "disney",
+        },
+    ):
         answer = client.post(REPORT, json=body, headers=device)
         assert answer.status_code == 400 and isinstance(answer.json()["detail"], str), answer.text
     assert stored_counts(db) == before
@@ -176,9 +225,19 @@ def test_a_url_that_is_not_the_providers_is_refused_and_stored_nowhere(client, d
 def test_bad_numbers_and_unstorable_text_are_400_not_500(client, db):
     parent, kid, bluey, (device,) = family(client, db)
     before = stored_counts(db)
-    for body in ({"title_id": 2**31}, {"tmdb_show_id": -1}, {"season": -1}, {"episode": 2**31}, {"season": "١"},
-                 {"season": 1.5}, {"url": LINK + "\x00"}, {"platform": "disney\ud800"}, {"title": "x" * 501},
-                 {"title": "Bluey\x00"}, {"url": ["https://www.disneyplus.com"]}):
+    for body in (
+        {"title_id": 2**31},
+        {"tmdb_show_id": -1},
+        {"season": -1},
+        {"episode": 2**31},
+        {"season": "١"},
+        {"season": 1.5},
+        {"url": LINK + "\x00"},
+        {"platform": "disney\ud800"},
+        {"title": "x" * 501},
+        {"title": "Bluey\x00"},
+        {"url": ["https://www.disneyplus.com"]},
+    ):
         answer = report(client, device, **body)
         assert answer.status_code == 400 and isinstance(answer.json()["detail"], str), (body, answer.text)
     assert stored_counts(db) == before
@@ -262,9 +321,13 @@ def test_admin_link_list_shows_families_and_whether_kids_see_it(client, db):
 def test_verifying_a_link_that_is_not_the_providers_is_refused(client, db):
     parent, kid, bluey, (device,) = family(client, db)
     admin = admin_headers(client, db, "moderator@example.com")
-    link_id = db.execute(text("INSERT INTO episode_links (episode_id, platform, url) "
-                              "VALUES (:e, 'disney_plus', 'https://example.com/x') RETURNING id"),
-                         {"e": episode_ids(db, bluey.id)[0]}).scalar_one()
+    link_id = db.execute(
+        text(
+            "INSERT INTO episode_links (episode_id, platform, url) "
+            "VALUES (:e, 'disney_plus', 'https://example.com/x') RETURNING id"
+        ),
+        {"e": episode_ids(db, bluey.id)[0]},
+    ).scalar_one()
     answer = client.post(f"/api/admin/episode-links/{link_id}/verify", headers=admin)
     assert answer.status_code == 422 and answer.json()["detail"]
     assert client.post(f"/api/admin/episode-links/{2**31}/verify", headers=admin).status_code == 422
@@ -281,11 +344,19 @@ def admin_console(client, db) -> str:
 def test_pages_never_render_a_link_with_another_scheme(client, db):
     parent, kid, bluey, (device,) = family(client, db)
     episodes = episode_ids(db, bluey.id)
-    planted = {episodes[0]: "javascript:alert(1)", episodes[1]: "data:text/html,hi",
-               episodes[2]: "https://example.com/phish", episodes[3]: "https://www.disneyplus.com/video/fine"}
+    planted = {
+        episodes[0]: "javascript:alert(1)",
+        episodes[1]: "data:text/html,hi",
+        episodes[2]: "https://example.com/phish",
+        episodes[3]: "https://www.disneyplus.com/video/fine",
+    }
     for episode_id, url in planted.items():
-        db.execute(text("INSERT INTO episode_links (episode_id, platform, url, verified) "
-                        "VALUES (:e, 'disney_plus', :u, true)"), {"e": episode_id, "u": url})
+        db.execute(
+            text(
+                "INSERT INTO episode_links (episode_id, platform, url, verified) VALUES (:e, 'disney_plus', :u, true)"
+            ),
+            {"e": episode_id, "u": url},
+        )
     page = kid_launcher(client, parent, kid, bluey.id)
     hrefs = re.findall(r'class="episode-card plays" href="([^"]*)"', page)
     assert hrefs == ["https://www.disneyplus.com/video/fine"], hrefs
@@ -314,8 +385,9 @@ def test_the_migration_keeps_only_trusted_links_and_counts_families_from_zero(da
     migrate.upgrade(url, "0014")
     with psycopg.connect(libpq_url(url), autocommit=True) as conn:
         conn.execute("INSERT INTO titles (id, tmdb_id, title, media_type) VALUES (1, 1, 'Show', 'tv')")
-        conn.execute("INSERT INTO episodes (id, tmdb_episode_id, title_id, season_number, episode_number) "
-                     "VALUES (1, 1, 1, 1, 1)")
+        conn.execute(
+            "INSERT INTO episodes (id, tmdb_episode_id, title_id, season_number, episode_number) VALUES (1, 1, 1, 1, 1)"
+        )
         conn.execute("""INSERT INTO episode_links (episode_id, platform, url, verified, reported_count) VALUES
             (1, 'disney_plus', 'https://www.disneyplus.com/video/1', false, 7),
             (1, 'disney_plus', 'disneyplus://video/1', true, 1),
@@ -336,12 +408,15 @@ def test_a_familys_reports_have_a_daily_budget(client, db):
     parent = sign_up(client)
     add_kid(client, parent)
     device = pair_device(client, parent)
-    family_id = db.execute(text("SELECT family_id FROM devices WHERE device_id = :d"),
-                           {"d": device["X-Device-ID"]}).scalar_one()
+    family_id = db.execute(
+        text("SELECT family_id FROM devices WHERE device_id = :d"), {"d": device["X-Device-ID"]}
+    ).scalar_one()
     limit = report_limit(family_id)
     with db.get_bind().engine.begin() as connection:  # counters commit on their own, as the app's do
-        connection.execute(text("INSERT INTO rate_limits (key, window_start, failures) VALUES (:k, now(), :n)"),
-                           {"k": limit.key, "n": limit.max_attempts})
+        connection.execute(
+            text("INSERT INTO rate_limits (key, window_start, failures) VALUES (:k, now(), :n)"),
+            {"k": limit.key, "n": limit.max_attempts},
+        )
     body = {"url": "https://www.disneyplus.com/video/abc", "provider": "disney_plus"}
     before = db.execute(text("SELECT count(*) FROM link_reports")).scalar_one()
     response = client.post("/api/device/episode-report", json=body, headers=device)

@@ -15,8 +15,17 @@ from tests.test_pages import csrf, log_in
 
 FAMILY_IDS = ("kid_id", "device_id", "code_id", "user_id", "invitation_id", "request_id")
 KID_LAUNCHER = "/kids/"  # the kid web launcher is a device's, not a parent's (launcher tests cover it)
-OWNED_TABLES = ("kid_profiles", "kid_profiles_titles", "devices", "pairing_codes", "family_members", "family_invitations",
-                "streaming_service_selection", "content_reports", "title_requests")
+OWNED_TABLES = (
+    "kid_profiles",
+    "kid_profiles_titles",
+    "devices",
+    "pairing_codes",
+    "family_members",
+    "family_invitations",
+    "streaming_service_selection",
+    "content_reports",
+    "title_requests",
+)
 
 API_BODIES = {
     ("PATCH", "/api/parent/devices/{device_id}"): {"friendly_name": "Mine now"},
@@ -60,9 +69,16 @@ def victim(client, db):
     co_parent = join(client, owner)
     invitation = client.post("/api/parent/family/invitations", headers=auth(owner)).json()
     device_row = db.execute(text("SELECT id FROM devices WHERE device_id = :d"), {"d": device["X-Device-ID"]}).scalar()
-    return {"kid_id": kid["id"], "device_id": device_row, "code_id": code["id"], "user_id": co_parent["id"],
-            "invitation_id": invitation["id"], "request_id": request["id"],
-            "title_id": bluey.id, "episode_id": episode_ids(db, bluey.id)[0]}
+    return {
+        "kid_id": kid["id"],
+        "device_id": device_row,
+        "code_id": code["id"],
+        "user_id": co_parent["id"],
+        "invitation_id": invitation["id"],
+        "request_id": request["id"],
+        "title_id": bluey.id,
+        "episode_id": episode_ids(db, bluey.id)[0],
+    }
 
 
 def snapshot(db) -> list:

@@ -33,23 +33,60 @@ NOT_COMPARED = ("rate_limits", "audit_events")
 # Refreshed by any authenticated device call, at most once a minute.
 VOLATILE_COLUMNS = ("last_active",)
 
-ID_IN_URL = ["2147483648", "9223372036854775808", "-9223372036854775809", "-1", "0", "²", "٣", "１２", "1.5",
-             "\x00", "1\x00", "\ud800"]
-NUMBER_IN_TEXT = ["2147483648", "9223372036854775808", "99999999999999999999999", "-1", "²", "٣", "１２", "1.5",
-                  "\x00", "7\x00"]
+ID_IN_URL = [
+    "2147483648",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "-1",
+    "0",
+    "²",
+    "٣",
+    "１２",
+    "1.5",
+    "\x00",
+    "1\x00",
+    "\ud800",
+]
+NUMBER_IN_TEXT = [
+    "2147483648",
+    "9223372036854775808",
+    "99999999999999999999999",
+    "-1",
+    "²",
+    "٣",
+    "１２",
+    "1.5",
+    "\x00",
+    "7\x00",
+]
 NUL_TEXT = ["\x00", "a\x00b", "\x00" * 3]
 JSON_NUMBER = [2**31, 2**63, -(2**63) - 1, 10**40, -1, 1.5, 1e300, "²", "٣", "\x00", "\ud800", {"$gt": 0}, [2**31]]
 JSON_TEXT = ["\x00", "a\x00b", "\ud800", "x\udfffy", 2**63, -1, {"a": "\ud800"}, ["\x00"]]
 JSON_OTHER = ["\x00", "\ud800", 2**63, {"a": 1}, [None]]
 HEADER_VALUES = [b"\x00", b"\xff\xfe", b"\xed\xa0\x80", b"9" * 30, b"x" * 5000]
 CSRF_VALUES = ["\x00", "²", "ä" * 64]
-RAW_JSON_BODIES = [b"", b"null", b"[]", b'"x"', b"1", b"18446744073709551616", b"{", b"\xff\xfe\x00",
-                   b'"\\ud800"', b"[" * 50000, b'{"a": ' * 5000]
-RAW_FORM_BODIES = [b"\xff\xfe%ZZ&&=", b"csrf_token=%00&%00=%00",
-                   b'--zz\r\nContent-Disposition: form-data; name="\x00"\r\n\r\n\x00\xed\xa0\x80\r\n--zz--\r\n']
+RAW_JSON_BODIES = [
+    b"",
+    b"null",
+    b"[]",
+    b'"x"',
+    b"1",
+    b"18446744073709551616",
+    b"{",
+    b"\xff\xfe\x00",
+    b'"\\ud800"',
+    b"[" * 50000,
+    b'{"a": ' * 5000,
+]
+RAW_FORM_BODIES = [
+    b"\xff\xfe%ZZ&&=",
+    b"csrf_token=%00&%00=%00",
+    b'--zz\r\nContent-Disposition: form-data; name="\x00"\r\n\r\n\x00\xed\xa0\x80\r\n--zz--\r\n',
+]
 
 
 # -- the routes and their slots -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Slot:
@@ -90,16 +127,17 @@ def _annotation_kind(annotation) -> tuple[str, str]:
 def _route_slots(path: str, method: str, dependant) -> list[Slot]:
     found, has_body = [], False
     for part in _dependants(dependant):
-        for where, fields in (("path", part.path_params), ("query", part.query_params),
-                              ("header", part.header_params)):
+        for where, fields in (("path", part.path_params), ("query", part.query_params), ("header", part.header_params)):
             found += [Slot(path, method, where, f.alias, *_annotation_kind(f.field_info.annotation)) for f in fields]
         for body in part.body_params:
             has_body = True
             if isinstance(body.field_info, params.Form):
                 found.append(Slot(path, method, "form", body.alias, *_annotation_kind(body.field_info.annotation)))
             elif isinstance(model := body.field_info.annotation, type) and issubclass(model, BaseModel):
-                found += [Slot(path, method, "json", name, *_kind(schema), model=model)
-                          for name, schema in model.model_json_schema()["properties"].items()]
+                found += [
+                    Slot(path, method, "json", name, *_kind(schema), model=model)
+                    for name, schema in model.model_json_schema()["properties"].items()
+                ]
     found += [Slot(path, method, "body")] if has_body else []
     model = next((slot.model for slot in found if slot.model), None)
     form_route = any(slot.where == "form" for slot in found)
@@ -108,11 +146,17 @@ def _route_slots(path: str, method: str, dependant) -> list[Slot]:
 
 def route_slots(app) -> list[Slot]:
     """Every input of every route of the app, API and pages alike (not only what OpenAPI shows)."""
-    return [slot for route in iter_route_contexts(app.routes) if isinstance(route.original_route, APIRoute)
-            for method in sorted(route.methods) for slot in _route_slots(route.path, method, route.dependant)]
+    return [
+        slot
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, APIRoute)
+        for method in sorted(route.methods)
+        for slot in _route_slots(route.path, method, route.dependant)
+    ]
 
 
 # -- the world the requests are made in --------------------------------------------------------------
+
 
 @dataclass
 class Identity:
@@ -134,7 +178,8 @@ class World:
     def identities(self, slot: Slot) -> list[Identity]:
         admin_route = slot.path.startswith(("/api/admin", "/admin"))
         return [self.identities_["anonymous"], self.identities_["parent"]] + (
-            [self.identities_["admin"]] if admin_route else [])
+            [self.identities_["admin"]] if admin_route else []
+        )
 
     def numeric(self, slot: Slot) -> bool:
         """Numbers in forms arrive as text: a field whose well-formed value is digits is a number."""
@@ -167,46 +212,106 @@ def world(app, fuzz_client, db) -> World:
     device = pair_device(client, parent)
     device_row = client.get("/api/parent/devices", headers=auth(parent)).json()[-1]["id"]
     code = client.post("/api/parent/pairing-codes", headers=auth(parent)).json()
-    report = client.post("/api/parent/reports", json={"title_id": bluey.id, "issue_type": "other"}, headers=auth(parent))
+    report = client.post(
+        "/api/parent/reports", json={"title_id": bluey.id, "issue_type": "other"}, headers=auth(parent)
+    )
     admin = admin_headers(client, db)
     tag = client.post("/api/admin/tags", json={"tag": "fuzz-tag"}, headers=admin).json()
     link = EpisodeLink(episode_id=episode, platform="netflix", url="https://www.netflix.com/watch/80000001")
     db.add(link)
     db.flush()
-    release = client.post("/api/admin/ota/releases", headers=admin, json={
-        "version_name": "9.9.9", "version_code": 999, "apk_url": "https://example.com/a.apk", "sha256": "a" * 64})
+    release = client.post(
+        "/api/admin/ota/releases",
+        headers=admin,
+        json={"version_name": "9.9.9", "version_code": 999, "apk_url": "https://example.com/a.apk", "sha256": "a" * 64},
+    )
     pack = client.post("/api/admin/starter-packs", json={"name": "Fuzz pack", "title_ids": [bluey.id]}, headers=admin)
-    ids = {"pack_id": pack.json()["id"], "kid_id": kid["id"], "title_id": bluey.id, "episode_id": episode,
-           "device_id": device_row,
-           "code_id": code["id"], "report_id": report.json()["id"], "tag_id": tag["id"], "link_id": link.id,
-           "release_id": release.json()["id"] if release.status_code == 201 else 1, "action": "resolve"}
-    json_values = {
-        "email": "fuzzed@example.com", "password": "a fuzzing password", "family_name": "Fuzzers",
-        "name": "Fuzzy", "age": 7, "pin": "1234", "services": ["netflix"], "tmdb_id": bluey.tmdb_id,
-        "media_type": "tv", "policy": "allow", "episode_ids": [episode], "title_id": bluey.id,
-        "issue_type": "other", "description": "fuzz", "pairing_code": "123456", "pairingCode": "123456",
-        "device_id": "fuzz-device-0001", "friendly_name": "Fuzz TV", "kid_id": kid["id"], "tag": "fuzz",
-        "category": "fuzz", "season": 1, "episode": 1, "platform": "netflix",
-        "url": "https://www.netflix.com/watch/80000002", "version_name": "9.9.8", "version_code": 998,
-        "apk_url": "https://example.com/b.apk", "sha256": "b" * 64, "channel": "production",
-        "min_version_code": 1, "release_notes": "notes", "rollout_percentage": 50, "active": True,
-        "title_ids": [bluey.id], "kid_ids": [kid["id"]],
-        "device_model": "Fuzz", "device_manufacturer": "Fuzz", "app_version": "1.0", "app_version_code": 1,
+    ids = {
+        "pack_id": pack.json()["id"],
+        "kid_id": kid["id"],
+        "title_id": bluey.id,
+        "episode_id": episode,
+        "device_id": device_row,
+        "code_id": code["id"],
+        "report_id": report.json()["id"],
+        "tag_id": tag["id"],
+        "link_id": link.id,
+        "release_id": release.json()["id"] if release.status_code == 201 else 1,
+        "action": "resolve",
     }
-    form_values = {key: [str(v) for v in value] if isinstance(value, list) else str(value)
-                   for key, value in json_values.items()}
-    form_values.update(next="/", code="123456", kid=[str(kid["id"])], policy=["allow"], blocked=[str(episode)],
-                       use=["netflix"], service="netflix", direction="down", tag_id=str(tag["id"]),
-                       active="true")
+    json_values = {
+        "email": "fuzzed@example.com",
+        "password": "a fuzzing password",
+        "family_name": "Fuzzers",
+        "name": "Fuzzy",
+        "age": 7,
+        "pin": "1234",
+        "services": ["netflix"],
+        "tmdb_id": bluey.tmdb_id,
+        "media_type": "tv",
+        "policy": "allow",
+        "episode_ids": [episode],
+        "title_id": bluey.id,
+        "issue_type": "other",
+        "description": "fuzz",
+        "pairing_code": "123456",
+        "pairingCode": "123456",
+        "device_id": "fuzz-device-0001",
+        "friendly_name": "Fuzz TV",
+        "kid_id": kid["id"],
+        "tag": "fuzz",
+        "category": "fuzz",
+        "season": 1,
+        "episode": 1,
+        "platform": "netflix",
+        "url": "https://www.netflix.com/watch/80000002",
+        "version_name": "9.9.8",
+        "version_code": 998,
+        "apk_url": "https://example.com/b.apk",
+        "sha256": "b" * 64,
+        "channel": "production",
+        "min_version_code": 1,
+        "release_notes": "notes",
+        "rollout_percentage": 50,
+        "active": True,
+        "title_ids": [bluey.id],
+        "kid_ids": [kid["id"]],
+        "device_model": "Fuzz",
+        "device_manufacturer": "Fuzz",
+        "app_version": "1.0",
+        "app_version_code": 1,
+    }
+    form_values = {
+        key: [str(v) for v in value] if isinstance(value, list) else str(value) for key, value in json_values.items()
+    }
+    form_values.update(
+        next="/",
+        code="123456",
+        kid=[str(kid["id"])],
+        policy=["allow"],
+        blocked=[str(episode)],
+        use=["netflix"],
+        service="netflix",
+        direction="down",
+        tag_id=str(tag["id"]),
+        active="true",
+    )
     result = World(route_slots(app), ids, json_values, form_values)
     # The parent also has a browser paired as a kid launcher, with the kid signed in.
     client.cookies.clear()
     log_in(client, parent["email"])
     web_code = client.post("/api/parent/pairing-codes", headers=auth(parent)).json()["code"]
-    assert client.post("/kids/pair", data={"code": web_code, "csrf_token": csrf(client)},
-                       follow_redirects=False).status_code == 303
-    assert client.post(f"/kids/{kid['id']}/pin", data={"pin": "1234", "csrf_token": csrf(client)},
-                       follow_redirects=False).headers["location"].endswith("/launcher")
+    assert (
+        client.post(
+            "/kids/pair", data={"code": web_code, "csrf_token": csrf(client)}, follow_redirects=False
+        ).status_code
+        == 303
+    )
+    assert (
+        client.post(f"/kids/{kid['id']}/pin", data={"pin": "1234", "csrf_token": csrf(client)}, follow_redirects=False)
+        .headers["location"]
+        .endswith("/launcher")
+    )
     _remember(client, result, "parent", {**auth(parent), **device})
     log_in(client, "ops@example.com")
     _remember(client, result, "admin", admin)
@@ -215,6 +320,7 @@ def world(app, fuzz_client, db) -> World:
 
 
 # -- sending one spoiled request -----------------------------------------------------------------
+
 
 def _in_url(value: Any) -> str:
     return quote(str(value), safe="", errors="surrogatepass")
@@ -258,8 +364,13 @@ def send(client, world: World, identity: Identity, slot: Slot, spoiled: Any):
         headers[slot.name] = spoiled
     if slot.where == "body":
         content = spoiled
-        headers["content-type"] = ("multipart/form-data; boundary=zz" if spoiled.startswith(b"--zz")
-                                   else "application/x-www-form-urlencoded" if forms else "application/json")
+        headers["content-type"] = (
+            "multipart/form-data; boundary=zz"
+            if spoiled.startswith(b"--zz")
+            else "application/x-www-form-urlencoded"
+            if forms
+            else "application/json"
+        )
     elif forms:
         content = _form_body(slot, world, identity, spoiled, forms)
         headers["content-type"] = "application/x-www-form-urlencoded"
@@ -267,11 +378,13 @@ def send(client, world: World, identity: Identity, slot: Slot, spoiled: Any):
         content = _json_body(slot, world, spoiled)
         headers["content-type"] = "application/json"
     client.cookies = identity.cookies
-    return client.request(slot.method, _url(slot, world, spoiled), content=content, headers=headers,
-                          follow_redirects=False)
+    return client.request(
+        slot.method, _url(slot, world, spoiled), content=content, headers=headers, follow_redirects=False
+    )
 
 
 # -- what is hostile where, and what must come back -----------------------------------------------
+
 
 def hostile_values(world: World, slot: Slot) -> list[tuple[Any, bool]]:
     """(value, always invalid) pairs for the slot. A write (non-GET) request gets only the always
@@ -284,8 +397,9 @@ def hostile_values(world: World, slot: Slot) -> list[tuple[Any, bool]]:
     elif slot.where == "header":
         values = [(v, slot.name in ("x-device-id", "x-api-key")) for v in HEADER_VALUES]
     elif slot.where == "form":
-        values = [(v, True) for v in (CSRF_VALUES if slot.name == "csrf_token" else
-                                      NUMBER_IN_TEXT if numeric else NUL_TEXT)]
+        values = [
+            (v, True) for v in (CSRF_VALUES if slot.name == "csrf_token" else NUMBER_IN_TEXT if numeric else NUL_TEXT)
+        ]
     elif slot.where == "json":
         kind = slot.item_kind if slot.kind == "array" else slot.kind
         scalars = {"integer": JSON_NUMBER, "string": JSON_TEXT}.get(kind, JSON_OTHER)
@@ -320,17 +434,25 @@ def fingerprint(db) -> dict[str, tuple[int, str]]:
     tables = db.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).all()
     query = " UNION ALL ".join(
         f"SELECT '{table}', count(*), md5(coalesce(string_agg(r, '|' ORDER BY r), '')) "
-        f"FROM (SELECT (to_jsonb(t) - CAST(:volatile AS text[]))::text AS r FROM \"{table}\" t) AS rows"
-        for table in tables if table not in NOT_COMPARED)
+        f'FROM (SELECT (to_jsonb(t) - CAST(:volatile AS text[]))::text AS r FROM "{table}" t) AS rows'
+        for table in tables
+        if table not in NOT_COMPARED
+    )
     return {row[0]: (row[1], row[2]) for row in db.execute(text(query), {"volatile": list(VOLATILE_COLUMNS)})}
 
 
 def changes(before: dict, after: dict) -> str:
-    return ", ".join(f"{table} rows {before[table][0]}→{after[table][0]}" if before[table][0] != after[table][0]
-                     else f"{table} updated" for table in before if before[table] != after.get(table))
+    return ", ".join(
+        f"{table} rows {before[table][0]}→{after[table][0]}"
+        if before[table][0] != after[table][0]
+        else f"{table} updated"
+        for table in before
+        if before[table] != after.get(table)
+    )
 
 
 # -- the sweeps ---------------------------------------------------------------------------------
+
 
 def test_every_route_answers_known_bad_input_with_a_4xx_and_writes_nothing(fuzz_client, world, db):
     assert {"/api/parent/kids/{kid_id}", "/family/kids", "/api/pair", "/admin/tags"} <= {s.path for s in world.slots}
@@ -354,17 +476,20 @@ def _generated(world: World, slot: Slot) -> st.SearchStrategy:
     nul_text = st.builds(lambda a, b: a + "\x00" + b, st.text(max_size=8), st.text(max_size=8))
     bad_text = st.builds(lambda a, c, b: a + c + b, st.text(max_size=8), bad_character, st.text(max_size=8))
     out_of_range = st.integers(min_value=2**31) | st.integers(max_value=-1)
-    non_ascii_digits = st.text(st.characters(categories=["Nd", "No"]).filter(lambda c: not c.isascii()),
-                               min_size=1, max_size=5)
+    non_ascii_digits = st.text(
+        st.characters(categories=["Nd", "No"]).filter(lambda c: not c.isascii()), min_size=1, max_size=5
+    )
     number_text = out_of_range.map(str) | non_ascii_digits | nul_text
     numeric = world.numeric(slot)
     if slot.where == "path":
         return (number_text | st.integers(max_value=0).map(str)) if numeric else nul_text
     if slot.where in ("query", "form"):
         return number_text if numeric else nul_text
-    garbage = st.recursive(st.integers() | st.text(max_size=5) | st.none(),
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
-                                                                                      max_size=3), max_leaves=8)
+    garbage = st.recursive(
+        st.integers() | st.text(max_size=5) | st.none(),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+        max_leaves=8,
+    )
     scalar = (out_of_range | non_ascii_digits | bad_text) if numeric else (bad_text | out_of_range)
     spoiled = scalar | st.dictionaries(st.text(max_size=3), garbage, min_size=1, max_size=3)
     return st.lists(spoiled, min_size=1, max_size=3) if slot.kind == "array" else spoiled
@@ -389,6 +514,7 @@ def test_generated_bad_input_never_reaches_a_500_or_a_write(fuzz_client, world, 
 
 
 # -- the issue's own examples -------------------------------------------------------------------------
+
 
 def test_an_id_beyond_postgres_integer_is_a_422_with_detail(client):
     parent = sign_up(client)
@@ -418,8 +544,11 @@ def test_pairing_status_of_a_nul_device_id_is_a_4xx(client):
 
 def test_a_lone_surrogate_password_is_a_4xx_not_a_bcrypt_crash(client):
     for path in ("/api/parent/auth/login", "/api/parent/auth/signup"):
-        response = client.post(path, content=b'{"email": "a@example.com", "password": "\\ud800 long enough"}',
-                               headers={"content-type": "application/json"})
+        response = client.post(
+            path,
+            content=b'{"email": "a@example.com", "password": "\\ud800 long enough"}',
+            headers={"content-type": "application/json"},
+        )
         assert response.status_code == 422 and response.json()["detail"], path
 
 
@@ -428,8 +557,12 @@ def test_a_unicode_digit_age_on_the_kids_page_goes_back_with_the_reason_and_adds
     log_in(client, parent["email"])
     token = csrf(client, "/family/kids")
     for age in ("²", "٣", "１２"):
-        response = client.post("/family/kids", data={"name": "Emma", "pin": "1234", "age": age, "csrf_token": token},
-                               headers={"referer": "http://testserver/family/kids"}, follow_redirects=False)
+        response = client.post(
+            "/family/kids",
+            data={"name": "Emma", "pin": "1234", "age": age, "csrf_token": token},
+            headers={"referer": "http://testserver/family/kids"},
+            follow_redirects=False,
+        )
         assert response.status_code == 303 and response.headers["location"] == "/family/kids"
         assert "Not a whole number" in client.get("/family/kids").text
     assert db.scalar(select(func.count()).select_from(KidProfile).where(KidProfile.family_id == parent["id"])) == 0

@@ -59,8 +59,9 @@ def test_resync_refreshes_stale_titles_from_the_provider(engine, committed):
         show, fresh = db.get(Title, show_id), db.get(Title, fresh_id)
         assert show.title == "Bluey" and "disney_plus" in show.providers  # the offline catalog's data
         assert db.scalar(select(func.count()).select_from(Episode).where(Episode.title_id == show_id)) > 0
-        assert db.scalar(text("SELECT last_synced > now() - interval '1 minute' FROM titles WHERE id = :id"),
-                         {"id": show_id})
+        assert db.scalar(
+            text("SELECT last_synced > now() - interval '1 minute' FROM titles WHERE id = :id"), {"id": show_id}
+        )
         assert fresh.title == "Fresh"  # synced just now: left alone
 
 
@@ -70,10 +71,16 @@ def job_status(engine, job_id: int) -> str:
 
 
 def start_worker(database_url: str, tmp_path) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=database_url, JOB_STALLED_AFTER_SECONDS="1",
-               BACKUP_CRON="0 0 31 2 *", BACKUP_DIR=str(tmp_path / "backups"))
-    return subprocess.Popen([sys.executable, "-m", "axolotly", "worker"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        JOB_STALLED_AFTER_SECONDS="1",
+        BACKUP_CRON="0 0 31 2 *",
+        BACKUP_DIR=str(tmp_path / "backups"),
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "axolotly", "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def test_a_job_killed_mid_run_is_retried_and_completes_once(engine, committed, database_url, tmp_path):
@@ -106,8 +113,9 @@ def test_a_job_killed_mid_run_is_retried_and_completes_once(engine, committed, d
         second.wait(timeout=15)
 
     with Session(engine) as db:
-        events = db.scalars(text("SELECT type FROM procrastinate_events WHERE job_id = :id ORDER BY id"),
-                            {"id": job_id}).all()
+        events = db.scalars(
+            text("SELECT type FROM procrastinate_events WHERE job_id = :id ORDER BY id"), {"id": job_id}
+        ).all()
     assert events.count("succeeded") == 1 and events.count("started") == 2, events
     remaining = code_ids(engine)
     assert expired not in remaining and live in remaining

@@ -15,8 +15,9 @@ from tests.test_pages import csrf, log_in
 
 
 def allow(client, parent, kid, title) -> None:
-    response = client.put(f"/api/parent/kids/{kid['id']}/policies/{title.id}", json={"policy": "allow"},
-                          headers=auth(parent))
+    response = client.put(
+        f"/api/parent/kids/{kid['id']}/policies/{title.id}", json={"policy": "allow"}, headers=auth(parent)
+    )
     assert response.status_code == 200, response.text
 
 
@@ -27,21 +28,27 @@ def family(client, db):
     parent = sign_up(client)
     emma = add_kid(client, parent, "Emma", pin="1234", age=None)
     leo = add_kid(client, parent, "Leo", pin="5678", age=None)
-    show = make_title(db, title="Sunny Days", media_type="tv", providers=["netflix", "disney_plus"],
-                      certification="TV-Y")
+    show = make_title(
+        db, title="Sunny Days", media_type="tv", providers=["netflix", "disney_plus"], certification="TV-Y"
+    )
     first = make_episode(db, show, season=1, number=1, name="The Kite")
     linked = make_episode(db, show, season=1, number=2, name="Rainy Puddles")
     make_episode(db, show, season=2, number=1, name="Snow Fort")
-    db.execute(text("INSERT INTO episode_links (episode_id, platform, url, verified) "
-                    "VALUES (:e, 'netflix', 'https://www.netflix.com/watch/42', true)"), {"e": linked.id})
-    movie = make_title(db, title="Moon Picnic", media_type="movie", providers=["netflix", "prime_video"],
-                       certification="G")
+    db.execute(
+        text(
+            "INSERT INTO episode_links (episode_id, platform, url, verified) "
+            "VALUES (:e, 'netflix', 'https://www.netflix.com/watch/42', true)"
+        ),
+        {"e": linked.id},
+    )
+    movie = make_title(
+        db, title="Moon Picnic", media_type="movie", providers=["netflix", "prime_video"], certification="G"
+    )
     bluey = offline_title(db, "Bluey")
     for title in (show, movie, bluey):
         allow(client, parent, emma, title)
     allow(client, parent, leo, bluey)
-    return {"parent": parent, "emma": emma, "leo": leo, "show": show, "movie": movie, "bluey": bluey,
-            "first": first}
+    return {"parent": parent, "emma": emma, "leo": leo, "show": show, "movie": movie, "bluey": bluey, "first": first}
 
 
 def paired_browser(client, parent, name: str | None = None) -> tuple[TestClient, str]:
@@ -74,6 +81,7 @@ def cards(page: str) -> dict[str, str]:
 
 # -- the grid -------------------------------------------------------------------------------------
 
+
 def test_the_grid_has_one_poster_per_title_with_its_services_as_badges(client, db, family):
     page = signed_in(client, family).get(f"/kids/{family['emma']['id']}/launcher").text
     titles = re.findall(r'<h2 class="poster-name">([^<]+)</h2>', page)
@@ -98,6 +106,7 @@ def test_leo_sees_only_his_titles_and_an_empty_grid_says_so(client, db, family):
 
 # -- a title's page -------------------------------------------------------------------------------
 
+
 def test_a_title_shows_episodes_by_season_with_names_and_no_codes(client, family):
     emma, show = family["emma"], family["show"]
     page = signed_in(client, family).get(f"/kids/{emma['id']}/titles/{show.id}").text
@@ -110,8 +119,12 @@ def test_a_title_shows_episodes_by_season_with_names_and_no_codes(client, family
 def test_a_card_with_a_link_plays_and_one_without_opens_the_service_and_looks_different(client, family):
     emma, show = family["emma"], family["show"]
     page = signed_in(client, family).get(f"/kids/{emma['id']}/titles/{show.id}").text
-    found = re.findall(r'<a class="episode-card (\w[\w-]*)" href="([^"]*)"[^>]*>.*?class="episode-name">([^<]+)<'
-                       r'.*?class="episode-how">([^<]+)<', page, re.S)
+    found = re.findall(
+        r'<a class="episode-card (\w[\w-]*)" href="([^"]*)"[^>]*>.*?class="episode-name">([^<]+)<'
+        r'.*?class="episode-how">([^<]+)<',
+        page,
+        re.S,
+    )
     assert found == [
         ("opens-app", "https://netflix.com/", "The Kite", "Opens Netflix"),
         ("plays", "https://www.netflix.com/watch/42", "Rainy Puddles", "Play"),
@@ -151,13 +164,17 @@ def test_a_title_page_needs_the_kids_pin_on_this_browser(client, family):
 
 # -- the PIN pad ----------------------------------------------------------------------------------
 
+
 def test_the_pin_page_is_a_number_pad_with_labelled_keys(client, family):
     browser, _ = paired_browser(client, family["parent"])
     page = browser.get(f"/kids/{family['emma']['id']}/pin").text
     assert '<label for="pin">Your PIN</label>' in page and 'role="group" aria-label="Number pad"' in page
     digits = re.findall(r'<button type="button" class="pin-key" data-digit="(\d)" hidden>(\d)</button>', page)
     assert sorted(d for d, _ in digits) == list("0123456789") and all(d == shown for d, shown in digits)
-    assert 'aria-label="Delete the last number"' in page and '<button type="submit" class="pin-key pin-go">Go</button>' in page
+    assert (
+        'aria-label="Delete the last number"' in page
+        and '<button type="submit" class="pin-key pin-go">Go</button>' in page
+    )
     assert '<script src="/static/kid.js" defer></script>' in page
     assert "data-digit" in browser.get("/static/kid.js").text
 
@@ -169,7 +186,7 @@ def test_wrong_pins_say_how_many_tries_are_left_then_the_lock_in_kid_words(clien
         assert f"That PIN is not right. {left}." in enter_pin(browser, token, emma, "0000").text
     page = enter_pin(browser, token, emma, "0000").text
     assert "Too many tries!" in page and "Ask a grown-up, or try again in 15 minutes." in page
-    assert 'data-pin-pad' not in page, "no pad while locked: it would do nothing"
+    assert "data-pin-pad" not in page, "no pad while locked: it would do nothing"
     page = enter_pin(browser, token, emma, "1234").text
     assert "Too many tries!" in page and "Emma's shows" not in page
 
@@ -192,6 +209,7 @@ def test_a_pin_that_is_not_four_digits_is_refused_uncounted(client, family):
 
 
 # -- the lock: per kid and device -----------------------------------------------------------------
+
 
 def lock(browser, token, kid) -> None:
     for _ in range(5):
@@ -285,13 +303,16 @@ def test_a_new_pin_lifts_the_locks_and_unpairing_drops_the_devices_lock(client, 
     emma, parent = family["emma"], family["parent"]
     tablet, token = paired_browser(client, parent, "Tablet")
     lock(tablet, token, emma)
-    assert client.put(f"/api/parent/kids/{emma['id']}/pin", json={"pin": "2468"}, headers=auth(parent)).status_code == 204
+    assert (
+        client.put(f"/api/parent/kids/{emma['id']}/pin", json={"pin": "2468"}, headers=auth(parent)).status_code == 204
+    )
     assert "Emma's shows" in enter_pin(tablet, token, emma, "2468").text
 
     tablet.cookies.delete("axolotly_kid")
     lock(tablet, token, emma)
-    device = next(d for d in client.get("/api/parent/devices", headers=auth(parent)).json()
-                  if d["friendly_name"] == "Tablet")
+    device = next(
+        d for d in client.get("/api/parent/devices", headers=auth(parent)).json() if d["friendly_name"] == "Tablet"
+    )
     assert client.delete(f"/api/parent/devices/{device['id']}", headers=auth(parent)).status_code == 204
     assert client.get(f"/api/parent/kids/{emma['id']}", headers=auth(parent)).json()["locks"] == []
 
@@ -303,8 +324,9 @@ def test_a_lock_that_ran_out_brings_the_pad_back(client, db, engine, family):
     # Fifteen minutes later: the lock row and the guess counter (committed on its own) both ran out.
     db.execute(text("UPDATE pin_lockouts SET locked_until = now() - interval '1 second'"))
     with engine.begin() as connection:
-        connection.execute(text("UPDATE rate_limits SET window_start = now() - interval '16 minutes' "
-                                "WHERE key LIKE 'pin:kid:%'"))
+        connection.execute(
+            text("UPDATE rate_limits SET window_start = now() - interval '16 minutes' WHERE key LIKE 'pin:kid:%'")
+        )
     assert "data-pin-pad" in tablet.get(f"/kids/{emma['id']}/pin").text
     assert client.get(f"/api/parent/kids/{emma['id']}", headers=auth(family["parent"])).json()["locks"] == []
     assert "Emma's shows" in enter_pin(tablet, token, emma, "1234").text

@@ -18,10 +18,17 @@ from tests.test_screen_time_api import use_zone
 
 
 def limits(client, family, **settings):
-    body = {"enabled": True, "school_day_limit_minutes": None, "weekend_limit_minutes": None,
-            "school_day_bedtime": None, "weekend_bedtime": None, **settings}
-    response = client.put(f"/api/parent/kids/{family['emma']['id']}/screen-time", json=body,
-                          headers=auth(family["parent"]))
+    body = {
+        "enabled": True,
+        "school_day_limit_minutes": None,
+        "weekend_limit_minutes": None,
+        "school_day_bedtime": None,
+        "weekend_bedtime": None,
+        **settings,
+    }
+    response = client.put(
+        f"/api/parent/kids/{family['emma']['id']}/screen-time", json=body, headers=auth(family["parent"])
+    )
     assert response.status_code == 200, response.text
 
 
@@ -34,8 +41,9 @@ def test_no_time_left_shows_times_up_instead_of_titles(client, db, family, clock
         page = browser.get(path).text
         assert "That's all for today, Emma!" in page and "See you another day" in page, path  # no day has time
         assert "Sunny Days" not in page and "poster-card" not in page
-    client.post(f"/api/parent/kids/{family['emma']['id']}/bonus-time", json={"minutes": 20},
-                headers=auth(family["parent"]))
+    client.post(
+        f"/api/parent/kids/{family['emma']['id']}/bonus-time", json={"minutes": 20}, headers=auth(family["parent"])
+    )
     assert "Sunny Days" in browser.get(launcher).text  # a parent's bonus opens it again at once
 
 
@@ -54,8 +62,12 @@ def test_the_web_launcher_logs_its_own_viewing_time(client, db, family, clock):
     kid, show = family["emma"], family["show"]
     page = browser.get(f"/kids/{kid['id']}/titles/{show.id}").text
     assert f'data-usage-url="/kids/{kid["id"]}/usage"' in page and f'data-app-id="{show.id}"' in page
-    form = {"app_id": str(show.id), "app_name": "Sunny Days", "seconds": "900",
-            "csrf_token": csrf(browser, f"/kids/{kid['id']}/launcher")}
+    form = {
+        "app_id": str(show.id),
+        "app_name": "Sunny Days",
+        "seconds": "900",
+        "csrf_token": csrf(browser, f"/kids/{kid['id']}/launcher"),
+    }
     assert browser.post(f"/kids/{kid['id']}/usage", data=form).status_code == 204
     assert browser.post(f"/kids/{kid['id']}/usage", data=form).status_code == 204  # a retry counts once
     row = db.execute(select(usage_sessions)).one()

@@ -18,16 +18,30 @@ def test_kid_crud(client):
     assert client.get("/api/parent/kids", headers=auth(parent)).json() == []
 
 
-@pytest.mark.parametrize("body", [
-    {"name": "", "pin": "1234"}, {"name": "x" * 101, "pin": "1234"}, {"name": "A", "pin": "123"},
-    {"name": "A", "pin": "12345"}, {"name": "A", "pin": "12a4"}, {"name": "A", "pin": "١٢٣٤"},
-    {"name": "A", "pin": "1234", "age": 18}, {"name": "A", "pin": "1234", "age": -1}, {"name": "A"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "", "pin": "1234"},
+        {"name": "x" * 101, "pin": "1234"},
+        {"name": "A", "pin": "123"},
+        {"name": "A", "pin": "12345"},
+        {"name": "A", "pin": "12a4"},
+        {"name": "A", "pin": "١٢٣٤"},
+        {"name": "A", "pin": "1234", "age": 18},
+        {"name": "A", "pin": "1234", "age": -1},
+        {"name": "A"},
+    ],
+)
 def test_bad_kid_input_is_422_and_writes_nothing(client, db, body):
     parent = sign_up(client)
     response = client.post("/api/parent/kids", json=body, headers=auth(parent))
     assert response.status_code == 422 and response.json()["detail"]
-    assert db.execute(select(func.count()).select_from(KidProfile).where(KidProfile.family_id == parent["id"])).scalar_one() == 0
+    assert (
+        db.execute(
+            select(func.count()).select_from(KidProfile).where(KidProfile.family_id == parent["id"])
+        ).scalar_one()
+        == 0
+    )
 
 
 def test_pin_is_stored_as_bcrypt(client, db):
@@ -51,7 +65,9 @@ def test_verify_pin_locks_after_five_wrong_pins_and_a_right_pin_resets(client):
     locked = client.post(url, json={"pin": "1234"}, headers=auth(parent))
     assert locked.status_code == 429, "even the right PIN waits out the lockout"
     # A parent setting a new PIN lifts the lock.
-    assert client.put(f"/api/parent/kids/{kid['id']}/pin", json={"pin": "2468"}, headers=auth(parent)).status_code == 204
+    assert (
+        client.put(f"/api/parent/kids/{kid['id']}/pin", json={"pin": "2468"}, headers=auth(parent)).status_code == 204
+    )
     assert client.post(url, json={"pin": "2468"}, headers=auth(parent)).json() == {"verified": True}
 
 
@@ -60,8 +76,13 @@ def test_services_registry_and_selection(client):
     registry = client.get("/api/parent/services").json()
     assert {"id": "disney_plus", "name": "Disney+", "package": "com.disney.disneyplus"} in registry
     assert len(registry) == 16
-    assert client.get("/api/parent/services/selected", headers=auth(parent)).json() == {"services": [], "updated_at": None}
-    first = client.put("/api/parent/services/selected", json={"services": ["netflix", "disney_plus"]}, headers=auth(parent))
+    assert client.get("/api/parent/services/selected", headers=auth(parent)).json() == {
+        "services": [],
+        "updated_at": None,
+    }
+    first = client.put(
+        "/api/parent/services/selected", json={"services": ["netflix", "disney_plus"]}, headers=auth(parent)
+    )
     assert first.json()["services"] == ["netflix", "disney_plus"]
     second = client.put("/api/parent/services/selected", json={"services": ["pbs_kids"]}, headers=auth(parent)).json()
     assert second["services"] == ["pbs_kids"] and second["updated_at"]

@@ -27,11 +27,19 @@ def test_pair_contract(client):
 
 
 def test_pair_errors_are_exactly_as_specified(client):
-    for body in ({"pairingCode": "12345"}, {"pairingCode": "1234567"}, {"pairingCode": 123456},
-                 {"pairingCode": "12a456"}, {}, {"pairingCode": "١٢٣٤٥٦"}):
+    for body in (
+        {"pairingCode": "12345"},
+        {"pairingCode": "1234567"},
+        {"pairingCode": 123456},
+        {"pairingCode": "12a456"},
+        {},
+        {"pairingCode": "١٢٣٤٥٦"},
+    ):
         response = client.post("/api/pair", json=body)
         assert (response.status_code, response.json()) == (400, {"detail": "Invalid pairing code format"}), body
-    assert client.post("/api/pair", content=b"not json", headers={"Content-Type": "application/json"}).status_code == 400
+    assert (
+        client.post("/api/pair", content=b"not json", headers={"Content-Type": "application/json"}).status_code == 400
+    )
     response = client.post("/api/pair", json={"pairingCode": "000000"})
     assert (response.status_code, response.json()) == (401, {"detail": "Invalid or expired pairing code"})
 
@@ -42,7 +50,9 @@ def test_used_and_expired_codes_get_the_same_401(client, db):
     assert client.post("/api/pair", json={"pairingCode": code}).status_code == 200
     used = client.post("/api/pair", json={"pairingCode": code})
     expired_code = client.post("/api/parent/pairing-codes", headers=auth(parent)).json()["code"]
-    db.execute(text("UPDATE pairing_codes SET expires_at = now() - interval '1 second' WHERE code = :c"), {"c": expired_code})
+    db.execute(
+        text("UPDATE pairing_codes SET expires_at = now() - interval '1 second' WHERE code = :c"), {"c": expired_code}
+    )
     expired = client.post("/api/pair", json={"pairingCode": expired_code})
     assert used.status_code == expired.status_code == 401
     assert used.json() == expired.json() == {"detail": "Invalid or expired pairing code"}
@@ -58,10 +68,24 @@ def test_apps_contract_fields_and_types(client, db):
     group = groups[0]
     assert set(group) == {"id", "name", "package", "packageName", "count", "content"}
     assert (group["name"], group["package"], group["packageName"], group["count"]) == (
-        "Disney+", "com.disney.disneyplus", "com.disney.disneyplus", 1)
+        "Disney+",
+        "com.disney.disneyplus",
+        "com.disney.disneyplus",
+        1,
+    )
     item = group["content"][0]
-    assert set(item) == {"id", "appName", "packageName", "iconUrl", "coverArt", "isEnabled", "ageRating",
-                         "mediaType", "deepLink", "episodes"}
+    assert set(item) == {
+        "id",
+        "appName",
+        "packageName",
+        "iconUrl",
+        "coverArt",
+        "isEnabled",
+        "ageRating",
+        "mediaType",
+        "deepLink",
+        "episodes",
+    }
     assert item["id"] == str(bluey.id) and item["appName"] == "Bluey"
     assert item["packageName"] == "com.disney.disneyplus"
     assert item["iconUrl"] == "https://image.tmdb.org/t/p/w500/p.jpg" and item["coverArt"] == ""
@@ -74,8 +98,10 @@ def test_apps_contract_fields_and_types(client, db):
 def test_a_kotlin_client_parses_a_title_with_nothing_optional(client, db):
     """No poster, no backdrop, no certification, unnamed episodes, no links: still all strings."""
     parent, kid, bluey, device = family_with_bluey(client, db)
-    db.execute(text("UPDATE titles SET poster_path = NULL, backdrop_path = '', certification = NULL WHERE id = :id"),
-               {"id": bluey.id})
+    db.execute(
+        text("UPDATE titles SET poster_path = NULL, backdrop_path = '', certification = NULL WHERE id = :id"),
+        {"id": bluey.id},
+    )
     first, second = episode_ids(db, bluey.id)[:2]
     db.execute(text("UPDATE episodes SET name = NULL WHERE id = :id"), {"id": first})
     db.execute(text("UPDATE episodes SET name = '  ' WHERE id = :id"), {"id": second})
@@ -113,11 +139,14 @@ def test_no_selection_groups_by_each_titles_own_providers(client, db):
 def test_best_episode_link_verified_then_reported_then_oldest(client, db):
     parent, kid, bluey, device = family_with_bluey(client, db)
     first = episode_ids(db, bluey.id)[0]
-    db.execute(text("""INSERT INTO episode_links (episode_id, platform, url, verified, reported_count, created_at) VALUES
+    db.execute(
+        text("""INSERT INTO episode_links (episode_id, platform, url, verified, reported_count, created_at) VALUES
         (:e, 'disney_plus', 'https://d/popular', false, 50, now()),
         (:e, 'disney_plus', 'https://d/verified', true, 1, now()),
         (:e, 'pbs_kids', 'https://p/old', false, 3, now() - interval '2 days'),
-        (:e, 'pbs_kids', 'https://p/new', false, 3, now())"""), {"e": first})
+        (:e, 'pbs_kids', 'https://p/new', false, 3, now())"""),
+        {"e": first},
+    )
     groups = {g["id"]: g for g in client.get("/api/apps", headers=device).json()}
     assert groups["disney_plus"]["content"][0]["episodes"][0]["deepLink"] == "https://d/verified"
     assert groups["pbs_kids"]["content"][0]["episodes"][0]["deepLink"] == "https://p/old"
@@ -137,17 +166,25 @@ def test_unassigned_device_gets_an_empty_list(client, db):
 def test_validate_names_the_kid(client, db):
     parent, kid, bluey, device = family_with_bluey(client, db)
     assert client.get("/api/device/validate", headers=device).json() == {
-        "is_paired": True, "kid_profile_id": kid["id"], "kid_name": "Emma", "kid_age": 8}
+        "is_paired": True,
+        "kid_profile_id": kid["id"],
+        "kid_name": "Emma",
+        "kid_age": 8,
+    }
 
 
 def test_bad_credentials_are_401_with_the_spec_message(client, db):
     parent, kid, bluey, device = family_with_bluey(client, db)
-    digest = db.execute(text("SELECT api_key_digest FROM devices WHERE device_id = :d"),
-                        {"d": device["X-Device-ID"]}).scalar_one()
-    for headers in ({}, {"X-Device-ID": device["X-Device-ID"]},
-                    {"X-Device-ID": device["X-Device-ID"], "X-API-Key": "wrong"},
-                    {"X-Device-ID": device["X-Device-ID"], "X-API-Key": digest},
-                    {"X-Device-ID": "unknown", "X-API-Key": device["X-API-Key"]}):
+    digest = db.execute(
+        text("SELECT api_key_digest FROM devices WHERE device_id = :d"), {"d": device["X-Device-ID"]}
+    ).scalar_one()
+    for headers in (
+        {},
+        {"X-Device-ID": device["X-Device-ID"]},
+        {"X-Device-ID": device["X-Device-ID"], "X-API-Key": "wrong"},
+        {"X-Device-ID": device["X-Device-ID"], "X-API-Key": digest},
+        {"X-Device-ID": "unknown", "X-API-Key": device["X-API-Key"]},
+    ):
         for path in ("/api/apps", "/api/device/validate"):
             response = client.get(path, headers=headers)
             assert (response.status_code, response.json()) == (401, {"detail": "Invalid device credentials"})
@@ -170,7 +207,9 @@ def test_unpaired_device_and_deleted_kid_or_family(client, db):
 def test_last_active_is_written_at_most_once_a_minute(client, db, count_statements):
     parent, kid, bluey, device = family_with_bluey(client, db)
     client.get("/api/device/validate", headers=device)
-    first = db.execute(text("SELECT last_active FROM devices WHERE device_id = :d"), {"d": device["X-Device-ID"]}).scalar_one()
+    first = db.execute(
+        text("SELECT last_active FROM devices WHERE device_id = :d"), {"d": device["X-Device-ID"]}
+    ).scalar_one()
     assert first is not None
     count_statements.statements.clear()
     client.get("/api/device/validate", headers=device)

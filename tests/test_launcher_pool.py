@@ -37,7 +37,10 @@ def test_launcher_reads_on_the_pool_are_exact_cheap_and_see_unpairing_at_once(en
         assert first.status_code == 200
         [group] = first.json()
         assert group["id"] == "netflix" and [item["appName"] for item in group["content"]] == [
-            "Show 0", "Show 1", "Show 2"]
+            "Show 0",
+            "Show 1",
+            "Show 2",
+        ]
         assert all(len(item["episodes"]) == 2 for item in group["content"])
         # device + touch (first call of the minute) + launcher JSON
         assert len(reads.statements) == 3

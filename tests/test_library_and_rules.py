@@ -14,8 +14,13 @@ from tests.factories import make_episode, make_title
 from tests.launcher_helpers import assign, device_row_id, pair_device
 from tests.test_co_parents import join
 
-RULES_OFF = {"mode": "allow_list", "max_movie_rating": None, "max_tv_rating": None, "block_unrated": True,
-             "blocked_tags": []}
+RULES_OFF = {
+    "mode": "allow_list",
+    "max_movie_rating": None,
+    "max_tv_rating": None,
+    "block_unrated": True,
+    "blocked_tags": [],
+}
 
 
 def library_ids(client, parent) -> list[int]:
@@ -25,8 +30,9 @@ def library_ids(client, parent) -> list[int]:
 
 
 def allow(client, parent, kid, title_id, policy="allow"):
-    response = client.put(f"/api/parent/kids/{kid['id']}/policies/{title_id}", json={"policy": policy},
-                          headers=auth(parent))
+    response = client.put(
+        f"/api/parent/kids/{kid['id']}/policies/{title_id}", json={"policy": policy}, headers=auth(parent)
+    )
     assert response.status_code == 200, response.text
 
 
@@ -47,6 +53,7 @@ def actions(client, parent) -> list[str]:
 
 
 # -- the library ---------------------------------------------------------------------------------
+
 
 def test_add_list_and_remove_a_title_and_removal_drops_the_kids_policies(client, db):
     parent = sign_up(client)
@@ -173,8 +180,9 @@ def test_another_familys_library_and_policies_are_untouched(client, db):
     assert [p["title"]["id"] for p in policies_left] == [moana.id]
     assert library_ids(client, ours) == []
     assert client.get(f"/api/parent/kids/{their_kid['id']}/rules", headers=auth(ours)).status_code == 404
-    assert client.put(f"/api/parent/kids/{their_kid['id']}/rules", json=RULES_OFF,
-                      headers=auth(ours)).status_code == 404
+    assert (
+        client.put(f"/api/parent/kids/{their_kid['id']}/rules", json=RULES_OFF, headers=auth(ours)).status_code == 404
+    )
 
 
 def test_a_co_parent_uses_the_family_library(client, db):
@@ -190,17 +198,33 @@ def test_a_co_parent_uses_the_family_library(client, db):
 
 # -- rules ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("age", "movie", "tv"), [
-    (0, "G", "TV-Y"), (4, "G", "TV-Y"), (5, "G", "TV-Y7"), (7, "G", "TV-Y7"), (8, "PG", "TV-PG"),
-    (12, "PG", "TV-PG"), (13, "PG-13", "TV-14"), (17, "PG-13", "TV-14"),
-])
+
+@pytest.mark.parametrize(
+    ("age", "movie", "tv"),
+    [
+        (0, "G", "TV-Y"),
+        (4, "G", "TV-Y"),
+        (5, "G", "TV-Y7"),
+        (7, "G", "TV-Y7"),
+        (8, "PG", "TV-PG"),
+        (12, "PG", "TV-PG"),
+        (13, "PG-13", "TV-14"),
+        (17, "PG-13", "TV-14"),
+    ],
+)
 def test_a_new_kid_with_an_age_starts_in_rules_mode_with_the_preset_of_that_age(client, age, movie, tv):
     parent = sign_up(client)
     kid = add_kid(client, parent, age=age)
     assert kid["rules_mode"] == "rules"
     got = client.get(f"/api/parent/kids/{kid['id']}/rules", headers=auth(parent)).json()
-    assert got == {"kid_id": kid["id"], "mode": "rules", "max_movie_rating": movie, "max_tv_rating": tv,
-                   "block_unrated": True, "blocked_tags": []}
+    assert got == {
+        "kid_id": kid["id"],
+        "mode": "rules",
+        "max_movie_rating": movie,
+        "max_tv_rating": tv,
+        "block_unrated": True,
+        "blocked_tags": [],
+    }
 
 
 def test_a_new_kid_without_an_age_starts_on_the_allow_list(client):
@@ -223,8 +247,13 @@ def test_put_rules_replaces_them_and_is_in_the_trail(client):
     parent = sign_up(client)
     kid = add_kid(client, parent, "Emma", age=None)
     url = f"/api/parent/kids/{kid['id']}/rules"
-    wanted = {"mode": "rules", "max_movie_rating": None, "max_tv_rating": "TV-G", "block_unrated": False,
-              "blocked_tags": ["scary_scenes", "peril", "scary_scenes"]}
+    wanted = {
+        "mode": "rules",
+        "max_movie_rating": None,
+        "max_tv_rating": "TV-G",
+        "block_unrated": False,
+        "blocked_tags": ["scary_scenes", "peril", "scary_scenes"],
+    }
     response = client.put(url, json=wanted, headers=auth(parent))
     assert response.status_code == 200, response.text
     expected = {**wanted, "kid_id": kid["id"], "blocked_tags": ["peril", "scary_scenes"]}
@@ -234,11 +263,20 @@ def test_put_rules_replaces_them_and_is_in_the_trail(client):
     assert "rules_changed" in actions(client, parent)
 
 
-@pytest.mark.parametrize("bad", [
-    {"mode": "everything"}, {"max_movie_rating": "PG13"}, {"max_movie_rating": "TV-PG"},
-    {"max_tv_rating": "TV-Y7-FV"}, {"max_tv_rating": "PG"}, {"blocked_tags": ["peril", "no_such_tag"]},
-    {"blocked_tags": ["bad\x00tag"]}, {"block_unrated": "sometimes"}, {"mode": None},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"mode": "everything"},
+        {"max_movie_rating": "PG13"},
+        {"max_movie_rating": "TV-PG"},
+        {"max_tv_rating": "TV-Y7-FV"},
+        {"max_tv_rating": "PG"},
+        {"blocked_tags": ["peril", "no_such_tag"]},
+        {"blocked_tags": ["bad\x00tag"]},
+        {"block_unrated": "sometimes"},
+        {"mode": None},
+    ],
+)
 def test_unknown_mode_rating_or_tag_is_4xx_and_writes_nothing(client, bad):
     parent = sign_up(client)
     kid = add_kid(client, parent, age=10)
@@ -253,29 +291,43 @@ def test_unknown_mode_rating_or_tag_is_4xx_and_writes_nothing(client, bad):
 def test_an_unknown_tag_is_named_in_the_detail(client):
     parent = sign_up(client)
     kid = add_kid(client, parent, age=None)
-    response = client.put(f"/api/parent/kids/{kid['id']}/rules",
-                          json={**RULES_OFF, "blocked_tags": ["peril", "zombies", "aliens"]}, headers=auth(parent))
+    response = client.put(
+        f"/api/parent/kids/{kid['id']}/rules",
+        json={**RULES_OFF, "blocked_tags": ["peril", "zombies", "aliens"]},
+        headers=auth(parent),
+    )
     assert response.status_code == 422 and response.json()["detail"] == "Unknown tags: aliens, zombies"
 
 
 # -- what a rules-mode kid sees ------------------------------------------------------------------
 
+
 def rules_family(client, db, **rules):
     """Emma (rules mode: PG / TV-PG unless told, unrated blocked) with a device, and a library."""
     parent = sign_up(client)
     emma = add_kid(client, parent, "Emma", age=None)
-    response = client.put(f"/api/parent/kids/{emma['id']}/rules", headers=auth(parent), json={
-        "mode": "rules", "max_movie_rating": "PG", "max_tv_rating": "TV-PG", "block_unrated": True,
-        "blocked_tags": ["scary_scenes"], **rules})
+    response = client.put(
+        f"/api/parent/kids/{emma['id']}/rules",
+        headers=auth(parent),
+        json={
+            "mode": "rules",
+            "max_movie_rating": "PG",
+            "max_tv_rating": "TV-PG",
+            "block_unrated": True,
+            "blocked_tags": ["scary_scenes"],
+            **rules,
+        },
+    )
     assert response.status_code == 200, response.text
     device = pair_device(client, parent)
     titles = {
-        "Calm Show": make_title(db, title="Calm Show", media_type="tv", providers=["netflix"],
-                                certification="TV-PG", tags=["comedy"]),
-        "Teen Show": make_title(db, title="Teen Show", media_type="tv", providers=["netflix"],
-                                certification="TV-14"),
-        "Spooky Film": make_title(db, title="Spooky Film", providers=["netflix"], certification="G",
-                                  tags=["scary_scenes", "animated"]),
+        "Calm Show": make_title(
+            db, title="Calm Show", media_type="tv", providers=["netflix"], certification="TV-PG", tags=["comedy"]
+        ),
+        "Teen Show": make_title(db, title="Teen Show", media_type="tv", providers=["netflix"], certification="TV-14"),
+        "Spooky Film": make_title(
+            db, title="Spooky Film", providers=["netflix"], certification="G", tags=["scary_scenes", "animated"]
+        ),
         "Mystery Film": make_title(db, title="Mystery Film", providers=["netflix"], certification=None),
         "Gentle Film": make_title(db, title="Gentle Film", providers=["netflix"], certification="G"),
         "Outside Film": make_title(db, title="Outside Film", providers=["netflix"], certification="G"),
@@ -310,11 +362,18 @@ def test_a_rules_mode_kid_sees_the_library_titles_within_her_rules_and_why_not_t
 
 def test_rules_changes_move_the_launcher(client, db):
     parent, emma, device, _ = rules_family(client, db)
-    client.put(f"/api/parent/kids/{emma['id']}/rules", headers=auth(parent), json={
-        "mode": "rules", "max_movie_rating": None, "max_tv_rating": None, "block_unrated": False,
-        "blocked_tags": []})
-    assert launcher_titles(client, device) == {"Calm Show", "Teen Show", "Spooky Film", "Mystery Film",
-                                               "Gentle Film"}
+    client.put(
+        f"/api/parent/kids/{emma['id']}/rules",
+        headers=auth(parent),
+        json={
+            "mode": "rules",
+            "max_movie_rating": None,
+            "max_tv_rating": None,
+            "block_unrated": False,
+            "blocked_tags": [],
+        },
+    )
+    assert launcher_titles(client, device) == {"Calm Show", "Teen Show", "Spooky Film", "Mystery Film", "Gentle Film"}
     client.put(f"/api/parent/kids/{emma['id']}/rules", headers=auth(parent), json=RULES_OFF)
     assert launcher_titles(client, device) == set()
 
@@ -347,8 +406,9 @@ def test_an_episode_tagged_with_a_blocked_tag_is_hidden(client, db):
     scary = make_episode(db, show, number=2, name="The Storm", tags=["scary_scenes"])
     db.commit()
     apps = client.get("/api/apps", headers=device).json()
-    episodes = [e["name"] for g in apps for item in g["content"] if item["appName"] == "Calm Show"
-                for e in item["episodes"]]
+    episodes = [
+        e["name"] for g in apps for item in g["content"] if item["appName"] == "Calm Show" for e in item["episodes"]
+    ]
     assert episodes == ["Picnic"]
     by_id = {e["episode_id"]: e for e in explain(client, parent, emma, show.id)["episodes"]}
     assert by_id[calm.id]["visible"]
@@ -370,8 +430,14 @@ def test_an_allow_list_kid_sees_only_what_a_parent_allowed_even_in_the_library(c
 def test_an_allow_over_the_rules_reads_as_one_sentence():
     rules = Rules(RULES, "PG", "TV-PG", True, frozenset({"peril"}), "Emma")
     netflix = ("netflix",)
-    said = {facts: evaluate_title(Policy("allow"), [], facts, rules).explanation for facts in (
-        TitleFacts(netflix, "R"), TitleFacts(netflix, None), TitleFacts(netflix, "G", frozenset({"peril"})))}
+    said = {
+        facts: evaluate_title(Policy("allow"), [], facts, rules).explanation
+        for facts in (
+            TitleFacts(netflix, "R"),
+            TitleFacts(netflix, None),
+            TitleFacts(netflix, "G", frozenset({"peril"})),
+        )
+    }
     assert list(said.values()) == [
         "Allowed by you, although R is above Emma's limit, PG",
         "Allowed by you, although unrated, and Emma's rules block unrated titles",
@@ -400,8 +466,13 @@ def test_an_allow_list_kids_launcher_ignores_library_changes(client, db):
     moana = offline_title(db, "Moana")
     assert client.put(f"/api/parent/library/{moana.id}", headers=auth(parent)).status_code in (200, 201)
     assert client.get("/api/apps", headers={**device, "If-None-Match": etag}).status_code == 304
-    rules = {"mode": "rules", "max_movie_rating": "PG", "max_tv_rating": "TV-PG", "block_unrated": True,
-             "blocked_tags": []}
+    rules = {
+        "mode": "rules",
+        "max_movie_rating": "PG",
+        "max_tv_rating": "TV-PG",
+        "block_unrated": True,
+        "blocked_tags": [],
+    }
     assert client.put(f"/api/parent/kids/{kid['id']}/rules", json=rules, headers=auth(parent)).status_code == 200
     assert client.get("/api/apps", headers={**device, "If-None-Match": etag}).status_code == 200
 
@@ -410,7 +481,13 @@ def test_certifications_are_stored_as_the_rating_scales_spell_them():
     from axolotly.catalog.service import normalised_certification
 
     assert [normalised_certification(c) for c in ("pg-13 ", "TV-Y7-FV", "tv-ma", "", None, "  ")] == [
-        "PG-13", "TV-Y7", "TV-MA", None, None, None]
+        "PG-13",
+        "TV-Y7",
+        "TV-MA",
+        None,
+        None,
+        None,
+    ]
 
 
 def test_a_show_added_to_the_library_gets_its_episodes_loaded(client, db):

@@ -27,8 +27,9 @@ def library_ids(db, family_id: int) -> set[int]:
 
 
 def allow(client, parent, kid, title, policy="allow"):
-    response = client.put(f"/api/parent/kids/{kid['id']}/policies/{title.id}", json={"policy": policy},
-                          headers=auth(parent))
+    response = client.put(
+        f"/api/parent/kids/{kid['id']}/policies/{title.id}", json={"policy": policy}, headers=auth(parent)
+    )
     assert response.status_code == 200, response.text
 
 
@@ -37,13 +38,19 @@ def test_adding_from_the_catalog_fills_the_library_page_and_the_catalog_landing(
     bluey = offline_title(db, "Bluey")  # in the catalog, not yet in this family's library
     search = client.get("/catalog?q=Bluey").text
     assert "Add “Bluey” to our library" in search
-    response = client.post(f"/family/library/{bluey.id}", data={"csrf_token": csrf(client, "/catalog")},
-                           headers={"referer": "http://testserver/catalog?q=Bluey"}, follow_redirects=False)
+    response = client.post(
+        f"/family/library/{bluey.id}",
+        data={"csrf_token": csrf(client, "/catalog")},
+        headers={"referer": "http://testserver/catalog?q=Bluey"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == "/catalog?q=Bluey"
     assert "In our library" in client.get("/catalog?q=Bluey").text
     moana = next(t for t in OfflineCatalog().all_titles() if t.title == "Moana")  # not imported yet: one click
-    client.post("/catalog/titles", data={"tmdb_id": str(moana.tmdb_id), "media_type": "movie",
-                                         "csrf_token": csrf(client, "/catalog")})
+    client.post(
+        "/catalog/titles",
+        data={"tmdb_id": str(moana.tmdb_id), "media_type": "movie", "csrf_token": csrf(client, "/catalog")},
+    )
     assert bluey.id in library_ids(db, parent["id"]) and len(library_ids(db, parent["id"])) == 2
 
     page = client.get("/family/library").text
@@ -67,8 +74,9 @@ def test_removing_a_title_names_the_kids_whose_rules_go_then_removes_them(client
     assert "Removing Bluey also removes its rules for Emma and Leo" in confirm
     assert client.get(f"/family/library/{moana.id}/remove").status_code == 404  # not in the library
 
-    response = client.post(f"/family/library/{bluey.id}/remove", data={"csrf_token": csrf(client, "/")},
-                           follow_redirects=False)
+    response = client.post(
+        f"/family/library/{bluey.id}/remove", data={"csrf_token": csrf(client, "/")}, follow_redirects=False
+    )
     assert response.headers["location"] == "/family/library"
     page = client.get("/family/library").text
     assert "Removed “Bluey” and 2 rule(s) on it" in page and f"/catalog/titles/{bluey.id}" not in page
@@ -84,20 +92,37 @@ def test_the_rules_form_saves_and_refuses_an_unknown_rating_without_writing(clie
     assert '<option value="PG" selected>' in page  # age 8's preset, shown
     token = csrf(client, "/family/kids")
 
-    response = client.post(f"/family/kids/{emma['id']}/rules", follow_redirects=False, data={
-        "csrf_token": token, "mode": "rules", "max_movie_rating": "PG-13", "max_tv_rating": "",
-        "blocked_tags": ["scary_scenes", "peril"]})
+    response = client.post(
+        f"/family/kids/{emma['id']}/rules",
+        follow_redirects=False,
+        data={
+            "csrf_token": token,
+            "mode": "rules",
+            "max_movie_rating": "PG-13",
+            "max_tv_rating": "",
+            "blocked_tags": ["scary_scenes", "peril"],
+        },
+    )
     assert response.status_code == 303
     kid = db.get(KidProfile, emma["id"])
     db.refresh(kid)
-    assert (kid.rules_mode, kid.max_movie_rating, kid.max_tv_rating, kid.block_unrated) == ("rules", "PG-13", None, False)
+    assert (kid.rules_mode, kid.max_movie_rating, kid.max_tv_rating, kid.block_unrated) == (
+        "rules",
+        "PG-13",
+        None,
+        False,
+    )
     assert kid.blocked_tags == ["peril", "scary_scenes"]
 
-    for bad in ({"max_movie_rating": "PG-15"}, {"max_tv_rating": "PG"}, {"mode": "anything"},
-                {"blocked_tags": ["no_such_tag"]}, {"block_unrated": "yes"}):
+    for bad in (
+        {"max_movie_rating": "PG-15"},
+        {"max_tv_rating": "PG"},
+        {"mode": "anything"},
+        {"blocked_tags": ["no_such_tag"]},
+        {"block_unrated": "yes"},
+    ):
         form = {"csrf_token": token, "mode": "allow_list", "max_movie_rating": "G", **bad}
-        response = client.post(f"/family/kids/{emma['id']}/rules", data=form, headers=KIDS_PAGE,
-                               follow_redirects=False)
+        response = client.post(f"/family/kids/{emma['id']}/rules", data=form, headers=KIDS_PAGE, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == "/family/kids", bad
         assert 'role="alert"' in client.get("/family/kids").text, bad
         db.refresh(kid)
@@ -144,22 +169,46 @@ def test_the_title_page_saves_rules_and_blocked_episodes_in_one_form(client, db)
     assert "Made for children" in page and "made_for_kids" not in page
 
     token = csrf(client, f"/catalog/titles/{bluey.id}")
-    response = client.post(f"/catalog/titles/{bluey.id}/policies", follow_redirects=False, data={
-        "csrf_token": token, "kid": [str(emma["id"]), str(leo["id"])], "policy": ["allow", "deny"],
-        "episodes_for": str(emma["id"]), "blocked": [str(first), str(second)]})
+    response = client.post(
+        f"/catalog/titles/{bluey.id}/policies",
+        follow_redirects=False,
+        data={
+            "csrf_token": token,
+            "kid": [str(emma["id"]), str(leo["id"])],
+            "policy": ["allow", "deny"],
+            "episodes_for": str(emma["id"]),
+            "blocked": [str(first), str(second)],
+        },
+    )
     assert response.headers["location"] == f"/catalog/titles/{bluey.id}?kid={emma['id']}"
     assert "2 episode(s) blocked for Emma" in client.get(response.headers["location"]).text
-    rows = {row.kid_profile_id: row for row in db.scalars(
-        select(KidProfileTitle).where(KidProfileTitle.title_id == bluey.id).execution_options(populate_existing=True))}
+    rows = {
+        row.kid_profile_id: row
+        for row in db.scalars(
+            select(KidProfileTitle)
+            .where(KidProfileTitle.title_id == bluey.id)
+            .execution_options(populate_existing=True)
+        )
+    }
     assert rows[leo["id"]].policy == "deny"
     assert rows[emma["id"]].policy == "allow" and rows[emma["id"]].blocked_episodes == [first, second]
 
     # A rule taken away in the same form drops the blocks with it, and nothing else fails.
-    client.post(f"/catalog/titles/{bluey.id}/policies", data={
-        "csrf_token": token, "kid": [str(emma["id"]), str(leo["id"])], "policy": ["", "deny"],
-        "episodes_for": str(emma["id"]), "blocked": [str(first)]})
-    assert db.scalars(select(KidProfileTitle.kid_profile_id).where(KidProfileTitle.title_id == bluey.id)
-                      .execution_options(populate_existing=True)).all() == [leo["id"]]
+    client.post(
+        f"/catalog/titles/{bluey.id}/policies",
+        data={
+            "csrf_token": token,
+            "kid": [str(emma["id"]), str(leo["id"])],
+            "policy": ["", "deny"],
+            "episodes_for": str(emma["id"]),
+            "blocked": [str(first)],
+        },
+    )
+    assert db.scalars(
+        select(KidProfileTitle.kid_profile_id)
+        .where(KidProfileTitle.title_id == bluey.id)
+        .execution_options(populate_existing=True)
+    ).all() == [leo["id"]]
 
 
 def test_another_familys_library_and_kids_are_not_found(client, db):
@@ -170,8 +219,10 @@ def test_another_familys_library_and_kids_are_not_found(client, db):
     logged_in_parent(client)  # another family
     assert client.get(f"/family/library/{bluey.id}/remove").status_code == 404
     token = csrf(client, "/")
-    assert "not in the family library" in client.post(f"/family/library/{bluey.id}/remove",
-                                                      data={"csrf_token": token}).text
+    assert (
+        "not in the family library"
+        in client.post(f"/family/library/{bluey.id}/remove", data={"csrf_token": token}).text
+    )
     assert client.get(f"/family/kids/{emma['id']}/watch").status_code == 404
     answer = client.post(f"/family/kids/{emma['id']}/rules", data={"csrf_token": token, "mode": "allow_list"})
     assert "not found" in answer.text.lower()

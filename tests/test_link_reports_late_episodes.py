@@ -45,8 +45,9 @@ def report(client, device, **said) -> str:
 def link_and_reports(engine) -> tuple:
     with Session(engine) as db:
         link = db.execute(text("SELECT id, reported_count FROM episode_links WHERE url = :url"), {"url": LINK}).first()
-        pending = db.scalar(text("SELECT count(*) FROM link_reports WHERE url = :url AND link_id IS NULL"),
-                            {"url": LINK})
+        pending = db.scalar(
+            text("SELECT count(*) FROM link_reports WHERE url = :url AND link_id IS NULL"), {"url": LINK}
+        )
         return link, pending
 
 

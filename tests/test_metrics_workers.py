@@ -18,8 +18,11 @@ from axolotly.db.cluster import free_port
 from tests.processes import serving, wait_for
 
 COUNTED_ROUTE = "/api/parent/me"  # 401 without a token: no database work, its own label set
-COUNT = re.compile(r'^axolotly_http_request_duration_seconds_count\{method="GET",route="/api/parent/me",'
-                   r'status="401"\} (\S+)$', re.MULTILINE)
+COUNT = re.compile(
+    r'^axolotly_http_request_duration_seconds_count\{method="GET",route="/api/parent/me",'
+    r'status="401"\} (\S+)$',
+    re.MULTILINE,
+)
 
 
 @contextmanager
@@ -50,6 +53,7 @@ def served_by_worker(metrics_dir: Path) -> dict[int, float]:
 
 def fire(base: str, count: int) -> None:
     """`count` requests, eight at a time, each on a new connection so either worker may accept it."""
+
     def one(_):
         with httpx.Client() as client:
             assert client.get(f"{base}{COUNTED_ROUTE}").status_code == 401
@@ -88,8 +92,11 @@ def test_one_scrape_counts_the_requests_of_both_workers(database_url, tmp_path):
         assert {scraped_count(base) for _ in range(6)} == {float(sent)}
         assert gauge(base, "axolotly_workers") == 2  # live-sum over the workers
         assert gauge(base, "axolotly_http_requests_in_flight") == 1  # the scrape itself
-        pool_sizes = re.findall(r'^axolotly_db_pool\{figure="size",pool="launcher"\} (\S+)$',
-                                httpx.get(f"{base}/metrics").text, re.MULTILINE)
+        pool_sizes = re.findall(
+            r'^axolotly_db_pool\{figure="size",pool="launcher"\} (\S+)$',
+            httpx.get(f"{base}/metrics").text,
+            re.MULTILINE,
+        )
         assert len(pool_sizes) == 1  # one summed series, not one per worker
 
         # A worker killed outright: uvicorn starts another; its live gauges stop counting, what

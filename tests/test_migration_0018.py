@@ -102,44 +102,83 @@ def populate(conn) -> dict[str, int]:
     """Two families as 0017 knew them; returns the ids by name."""
     ids: dict[str, int] = {}
     for name in ("A", "B"):
-        ids[name] = one(conn, "INSERT INTO users (email, password_hash, family_name) VALUES (%s, 'x', %s) RETURNING id",
-                        f"{name.lower()}@example.com", name)
-    conn.execute("INSERT INTO streaming_service_selection (family_id, selected_services) VALUES (%s, %s)",
-                 (ids["A"], '["disney_plus", "netflix"]'))
+        ids[name] = one(
+            conn,
+            "INSERT INTO users (email, password_hash, family_name) VALUES (%s, 'x', %s) RETURNING id",
+            f"{name.lower()}@example.com",
+            name,
+        )
+    conn.execute(
+        "INSERT INTO streaming_service_selection (family_id, selected_services) VALUES (%s, %s)",
+        (ids["A"], '["disney_plus", "netflix"]'),
+    )
     for kid, family, age in (("Emma", "A", 8), ("Leo", "A", 3), ("Mia", "A", None), ("Zoe", "B", 15)):
-        ids[kid] = one(conn, "INSERT INTO kid_profiles (family_id, name, pin_hash, age) VALUES (%s, %s, %s, %s) RETURNING id",
-                       ids[family], kid, BCRYPT, age)
+        ids[kid] = one(
+            conn,
+            "INSERT INTO kid_profiles (family_id, name, pin_hash, age) VALUES (%s, %s, %s, %s) RETURNING id",
+            ids[family],
+            kid,
+            BCRYPT,
+            age,
+        )
     titles = (  # name, media type, certification, providers, tags
         ("Bluey", "tv", "TV-Y", '["disney_plus"]', '["made_for_kids"]'),
         ("Moana", "movie", "PG", '["disney_plus", "netflix"]', '["mild_peril", "rated_pg"]'),
         ("Scary Film", "movie", "R", '["netflix"]', '["scary_scenes", "rated_mature"]'),
-        ("Unrated Show", "tv", None, '["netflix"]', '[]'),
+        ("Unrated Show", "tv", None, '["netflix"]', "[]"),
         ("Hulu Only", "tv", "TV-14", '["hulu"]', '["peril"]'),
-        ("Nobody's", "movie", "G", '["netflix"]', '[]'),
+        ("Nobody's", "movie", "G", '["netflix"]', "[]"),
     )
     for n, (name, media_type, certification, providers, tags) in enumerate(titles):
-        ids[name] = one(conn, "INSERT INTO titles (tmdb_id, title, media_type, certification, providers, tags, poster_path) "
-                        "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
-                        900_000 + n, name, media_type, certification, providers, tags, f"/p{n}.jpg")
+        ids[name] = one(
+            conn,
+            "INSERT INTO titles (tmdb_id, title, media_type, certification, providers, tags, poster_path) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            900_000 + n,
+            name,
+            media_type,
+            certification,
+            providers,
+            tags,
+            f"/p{n}.jpg",
+        )
     for show in ("Bluey", "Unrated Show", "Hulu Only"):
         for number in (1, 2, 3):
             ids[f"{show} {number}"] = one(
-                conn, "INSERT INTO episodes (tmdb_episode_id, title_id, season_number, episode_number, name, tags) "
-                "VALUES (%s, %s, 1, %s, %s, %s) RETURNING id", ids[show] * 10 + number, ids[show], number,
-                f"{show} {number}", '["scary_scenes"]' if number == 3 else '[]')
-    conn.execute("INSERT INTO episode_links (episode_id, platform, url, verified) VALUES (%s, 'disney_plus', %s, true)",
-                 (ids["Bluey 1"], "https://www.disneyplus.com/video/bluey-1"))
+                conn,
+                "INSERT INTO episodes (tmdb_episode_id, title_id, season_number, episode_number, name, tags) "
+                "VALUES (%s, %s, 1, %s, %s, %s) RETURNING id",
+                ids[show] * 10 + number,
+                ids[show],
+                number,
+                f"{show} {number}",
+                '["scary_scenes"]' if number == 3 else "[]",
+            )
+    conn.execute(
+        "INSERT INTO episode_links (episode_id, platform, url, verified) VALUES (%s, 'disney_plus', %s, true)",
+        (ids["Bluey 1"], "https://www.disneyplus.com/video/bluey-1"),
+    )
     policies = (  # kid, title, policy, blocked episodes
-        ("Emma", "Bluey", "allow", [ids["Bluey 2"]]), ("Emma", "Moana", "allow", []),
-        ("Emma", "Scary Film", "allow", []), ("Emma", "Unrated Show", "allow", []), ("Emma", "Hulu Only", "deny", []),
-        ("Leo", "Bluey", "allow", []), ("Leo", "Moana", "deny", []),
-        ("Zoe", "Hulu Only", "allow", []), ("Zoe", "Bluey", "allow", [ids["Bluey 3"]]),
+        ("Emma", "Bluey", "allow", [ids["Bluey 2"]]),
+        ("Emma", "Moana", "allow", []),
+        ("Emma", "Scary Film", "allow", []),
+        ("Emma", "Unrated Show", "allow", []),
+        ("Emma", "Hulu Only", "deny", []),
+        ("Leo", "Bluey", "allow", []),
+        ("Leo", "Moana", "deny", []),
+        ("Zoe", "Hulu Only", "allow", []),
+        ("Zoe", "Bluey", "allow", [ids["Bluey 3"]]),
     )
     for kid, title, policy, blocked in policies:
-        conn.execute("INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy, blocked_episodes) "
-                     "VALUES (%s, %s, %s, %s)", (ids[kid], ids[title], policy, str(blocked)))
-    conn.execute("INSERT INTO devices (device_id, family_id, kid_profile_id, api_key_digest) VALUES (%s, %s, %s, %s)",
-                 ("device-emma", ids["A"], ids["Emma"], "0" * 64))
+        conn.execute(
+            "INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy, blocked_episodes) "
+            "VALUES (%s, %s, %s, %s)",
+            (ids[kid], ids[title], policy, str(blocked)),
+        )
+    conn.execute(
+        "INSERT INTO devices (device_id, family_id, kid_profile_id, api_key_digest) VALUES (%s, %s, %s, %s)",
+        ("device-emma", ids["A"], ids["Emma"], "0" * 64),
+    )
     return ids
 
 
@@ -158,16 +197,24 @@ def test_upgrade_to_0018_keeps_every_launcher_identical(at_0017):
     migrate.upgrade(at_0017)
     with psycopg.connect(libpq_url(at_0017), autocommit=True) as conn:
         after = launchers(conn, LAUNCHER_SQL, ids)
-        rules = conn.execute("SELECT name, rules_mode, max_movie_rating, max_tv_rating, block_unrated, blocked_tags "
-                             "FROM kid_profiles ORDER BY name").fetchall()
+        rules = conn.execute(
+            "SELECT name, rules_mode, max_movie_rating, max_tv_rating, block_unrated, blocked_tags "
+            "FROM kid_profiles ORDER BY name"
+        ).fetchall()
         # The library since 0025: titles added by hand, and titles with a policy (no second row for those).
-        library = set(conn.execute("SELECT family_id, title_id FROM family_titles UNION SELECT k.family_id, p.title_id "
-                                   "FROM kid_profiles_titles p JOIN kid_profiles k ON k.id = p.kid_profile_id").fetchall())
+        library = set(
+            conn.execute(
+                "SELECT family_id, title_id FROM family_titles UNION SELECT k.family_id, p.title_id "
+                "FROM kid_profiles_titles p JOIN kid_profiles k ON k.id = p.kid_profile_id"
+            ).fetchall()
+        )
         added_by_hand = conn.execute("SELECT count(*) FROM family_titles").fetchone()[0]
     assert after == before
     assert "Bluey 1" in before["Emma"][1] and "Bluey 2" not in before["Emma"][1] and "Scary Film" in before["Emma"][1]
     assert "Unrated Show 3" in before["Emma"][1] and "bluey-1" in before["Emma"][1] and before["Mia"][1] == "[]"
     assert rules == [(name, "allow_list", None, None, True, []) for name in ("Emma", "Leo", "Mia", "Zoe")]
     assert library == {(ids["A"], ids[t]) for t in ("Bluey", "Moana", "Scary Film", "Unrated Show", "Hulu Only")} | {
-        (ids["B"], ids["Hulu Only"]), (ids["B"], ids["Bluey"])}
+        (ids["B"], ids["Hulu Only"]),
+        (ids["B"], ids["Bluey"]),
+    }
     assert added_by_hand == 0

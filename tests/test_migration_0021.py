@@ -32,22 +32,44 @@ def one(conn, sql: str, *params):
 
 def populate(conn) -> dict[str, int]:
     ids = {"family": one(conn, "INSERT INTO users (email, password_hash) VALUES ('a@example.com', 'x') RETURNING id")}
-    ids["kid"] = one(conn, "INSERT INTO kid_profiles (family_id, name, pin_hash) VALUES (%s, 'Emma', %s) RETURNING id",
-                     ids["family"], BCRYPT)
+    ids["kid"] = one(
+        conn,
+        "INSERT INTO kid_profiles (family_id, name, pin_hash) VALUES (%s, 'Emma', %s) RETURNING id",
+        ids["family"],
+        BCRYPT,
+    )
     for n, (name, media_type) in enumerate((("Bluey", "tv"), ("Moana", "movie"))):
-        ids[name] = one(conn, "INSERT INTO titles (tmdb_id, title, media_type, providers) "
-                        "VALUES (%s, %s, %s, '[\"disney_plus\"]') RETURNING id", 800_000 + n, name, media_type)
+        ids[name] = one(
+            conn,
+            "INSERT INTO titles (tmdb_id, title, media_type, providers) "
+            "VALUES (%s, %s, %s, '[\"disney_plus\"]') RETURNING id",
+            800_000 + n,
+            name,
+            media_type,
+        )
     for number in (1, 2):
-        ids[f"Bluey {number}"] = one(conn, "INSERT INTO episodes (tmdb_episode_id, title_id, season_number, "
-                                     "episode_number, name) VALUES (%s, %s, 1, %s, %s) RETURNING id",
-                                     ids["Bluey"] * 10 + number, ids["Bluey"], number, f"Bluey {number}")
-    conn.execute("INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy, blocked_episodes) VALUES "
-                 "(%s, %s, 'allow', %s), (%s, %s, 'allow', '[]')",
-                 (ids["kid"], ids["Bluey"], f"[{ids['Bluey 2']}]", ids["kid"], ids["Moana"]))
-    conn.execute("INSERT INTO streaming_service_selection (family_id, selected_services) VALUES (%s, '[\"disney_plus\"]')",
-                 (ids["family"],))
-    conn.execute("INSERT INTO devices (device_id, family_id, kid_profile_id, api_key_digest) VALUES ('d-1', %s, %s, %s)",
-                 (ids["family"], ids["kid"], api_keys.digest(API_KEY).hex()))
+        ids[f"Bluey {number}"] = one(
+            conn,
+            "INSERT INTO episodes (tmdb_episode_id, title_id, season_number, "
+            "episode_number, name) VALUES (%s, %s, 1, %s, %s) RETURNING id",
+            ids["Bluey"] * 10 + number,
+            ids["Bluey"],
+            number,
+            f"Bluey {number}",
+        )
+    conn.execute(
+        "INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy, blocked_episodes) VALUES "
+        "(%s, %s, 'allow', %s), (%s, %s, 'allow', '[]')",
+        (ids["kid"], ids["Bluey"], f"[{ids['Bluey 2']}]", ids["kid"], ids["Moana"]),
+    )
+    conn.execute(
+        "INSERT INTO streaming_service_selection (family_id, selected_services) VALUES (%s, '[\"disney_plus\"]')",
+        (ids["family"],),
+    )
+    conn.execute(
+        "INSERT INTO devices (device_id, family_id, kid_profile_id, api_key_digest) VALUES ('d-1', %s, %s, %s)",
+        (ids["family"], ids["kid"], api_keys.digest(API_KEY).hex()),
+    )
     return ids
 
 
@@ -56,8 +78,12 @@ def launcher(conn, ids) -> tuple[int, str]:
 
 
 def columns(conn, table: str) -> set[str]:
-    return {name for (name,) in conn.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s", (table,)).fetchall()}
+    return {
+        name
+        for (name,) in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s", (table,)
+        ).fetchall()
+    }
 
 
 def test_upgrade_keeps_launchers_and_device_keys(at_0020):
@@ -72,23 +98,38 @@ def test_upgrade_keeps_launchers_and_device_keys(at_0020):
         assert blocked == {ids["Bluey"]: [ids["Bluey 2"]], ids["Moana"]: None}
         digest = one(conn, "SELECT api_key_digest FROM devices WHERE device_id = 'd-1'")
         assert isinstance(digest, bytes) and api_keys.matches(API_KEY, digest)
-        assert "id" not in columns(conn, "kid_profiles_titles") and "id" not in columns(conn, "streaming_service_selection")
+        assert "id" not in columns(conn, "kid_profiles_titles") and "id" not in columns(
+            conn, "streaming_service_selection"
+        )
 
 
-@pytest.mark.parametrize("statement, error", [
-    # One policy per kid and title: the primary key now.
-    ("INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy) VALUES (%(kid)s, %(Moana)s, 'deny')",
-     psycopg.errors.UniqueViolation),
-    # "Nothing blocked" has one spelling, NULL; anything stored is an array.
-    ("UPDATE kid_profiles_titles SET blocked_episodes = '[]' WHERE title_id = %(Bluey)s", psycopg.errors.CheckViolation),
-    ("UPDATE kid_profiles_titles SET blocked_episodes = '{}' WHERE title_id = %(Bluey)s", psycopg.errors.CheckViolation),
-    ("INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy) VALUES (%(kid)s, NULL, 'deny')",
-     psycopg.errors.NotNullViolation),
-    # One selection per family.
-    ("INSERT INTO streaming_service_selection (family_id) VALUES (%(family)s)", psycopg.errors.UniqueViolation),
-    # A digest is an HMAC-SHA256: 32 bytes.
-    ("UPDATE devices SET api_key_digest = '\\x00'::bytea", psycopg.errors.CheckViolation),
-])
+@pytest.mark.parametrize(
+    "statement, error",
+    [
+        # One policy per kid and title: the primary key now.
+        (
+            "INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy) VALUES (%(kid)s, %(Moana)s, 'deny')",
+            psycopg.errors.UniqueViolation,
+        ),
+        # "Nothing blocked" has one spelling, NULL; anything stored is an array.
+        (
+            "UPDATE kid_profiles_titles SET blocked_episodes = '[]' WHERE title_id = %(Bluey)s",
+            psycopg.errors.CheckViolation,
+        ),
+        (
+            "UPDATE kid_profiles_titles SET blocked_episodes = '{}' WHERE title_id = %(Bluey)s",
+            psycopg.errors.CheckViolation,
+        ),
+        (
+            "INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy) VALUES (%(kid)s, NULL, 'deny')",
+            psycopg.errors.NotNullViolation,
+        ),
+        # One selection per family.
+        ("INSERT INTO streaming_service_selection (family_id) VALUES (%(family)s)", psycopg.errors.UniqueViolation),
+        # A digest is an HMAC-SHA256: 32 bytes.
+        ("UPDATE devices SET api_key_digest = '\\x00'::bytea", psycopg.errors.CheckViolation),
+    ],
+)
 def test_the_slimmer_tables_refuse_what_the_old_ones_did(at_0020, statement, error):
     with psycopg.connect(libpq_url(at_0020), autocommit=True) as conn:
         ids = populate(conn)

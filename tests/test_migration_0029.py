@@ -16,8 +16,14 @@ from tests.pg import libpq_url, recreate_database
 
 BCRYPT = "$2b$10$" + "a" * 53
 NOT_ARRAYS = ('{"id": 16}', '"Drama"', "7", "null")
-EVERY_ARRAY_COLUMN = (("titles", "genres"), ("titles", "providers"), ("titles", "tags"), ("episodes", "tags"),
-                      ("kid_profiles", "blocked_tags"), ("streaming_service_selection", "selected_services"))
+EVERY_ARRAY_COLUMN = (
+    ("titles", "genres"),
+    ("titles", "providers"),
+    ("titles", "tags"),
+    ("episodes", "tags"),
+    ("kid_profiles", "blocked_tags"),
+    ("streaming_service_selection", "selected_services"),
+)
 
 
 @pytest.fixture
@@ -34,18 +40,38 @@ def one(conn, sql: str, *params):
 def populate(conn) -> dict[str, int]:
     """A family whose JSON columns hold what no reader can take, beside a title whose arrays are fine."""
     ids = {"family": one(conn, "INSERT INTO users (email, password_hash) VALUES ('a@example.com', 'x') RETURNING id")}
-    ids["kid"] = one(conn, "INSERT INTO kid_profiles (family_id, name, pin_hash, rules_mode, blocked_tags) "
-                     "VALUES (%s, 'Emma', %s, 'rules', '\"peril\"') RETURNING id", ids["family"], BCRYPT)
-    conn.execute("INSERT INTO streaming_service_selection (family_id, selected_services) VALUES (%s, '{}')",
-                 (ids["family"],))
-    for n, (name, genres, providers, tags) in enumerate((
+    ids["kid"] = one(
+        conn,
+        "INSERT INTO kid_profiles (family_id, name, pin_hash, rules_mode, blocked_tags) "
+        "VALUES (%s, 'Emma', %s, 'rules', '\"peril\"') RETURNING id",
+        ids["family"],
+        BCRYPT,
+    )
+    conn.execute(
+        "INSERT INTO streaming_service_selection (family_id, selected_services) VALUES (%s, '{}')", (ids["family"],)
+    )
+    for n, (name, genres, providers, tags) in enumerate(
+        (
             ("Bluey", '"Animation"', '{"disney_plus": true}', "7"),
-            ("Moana", '[{"id": 16, "name": "Animation"}]', '["disney_plus"]', '["peril"]'))):
-        ids[name] = one(conn, "INSERT INTO titles (tmdb_id, title, media_type, genres, providers, tags) "
-                        "VALUES (%s, %s, 'tv', %s, %s, %s) RETURNING id", 900_000 + n, name, genres, providers, tags)
+            ("Moana", '[{"id": 16, "name": "Animation"}]', '["disney_plus"]', '["peril"]'),
+        )
+    ):
+        ids[name] = one(
+            conn,
+            "INSERT INTO titles (tmdb_id, title, media_type, genres, providers, tags) "
+            "VALUES (%s, %s, 'tv', %s, %s, %s) RETURNING id",
+            900_000 + n,
+            name,
+            genres,
+            providers,
+            tags,
+        )
         conn.execute("INSERT INTO family_titles (family_id, title_id) VALUES (%s, %s)", (ids["family"], ids[name]))
-    conn.execute("INSERT INTO episodes (tmdb_episode_id, title_id, season_number, episode_number, tags) "
-                 "VALUES (900001, %s, 1, 1, 'null')", (ids["Bluey"],))
+    conn.execute(
+        "INSERT INTO episodes (tmdb_episode_id, title_id, season_number, episode_number, tags) "
+        "VALUES (900001, %s, 1, 1, 'null')",
+        (ids["Bluey"],),
+    )
     return ids
 
 
@@ -78,5 +104,11 @@ def test_downgrade_drops_the_checks(at_0028):
     migrate.downgrade(at_0028, "0028")
     with psycopg.connect(libpq_url(at_0028), autocommit=True) as conn:
         ids = populate(conn)  # non-arrays in every column are written again, as 0028 allowed
-        assert one(conn, "SELECT selected_services::text FROM streaming_service_selection WHERE family_id = %s",
-                   ids["family"]) == "{}"
+        assert (
+            one(
+                conn,
+                "SELECT selected_services::text FROM streaming_service_selection WHERE family_id = %s",
+                ids["family"],
+            )
+            == "{}"
+        )

@@ -8,13 +8,22 @@ from axolotly.db import migrate
 from tests.pg import libpq_url, recreate_database
 
 SPEC_INDEXES = {
-    "idx_users_email": True, "idx_users_role": False, "idx_kid_profiles_family_id": False,
-    "idx_titles_tmdb_id": True, "idx_titles_media_type": False, "idx_episodes_title_id": False,
-    "idx_episodes_season_episode": False, "idx_kpt_profile_title": True,
-    "idx_devices_device_id": True, "idx_devices_family_id": False,
-    "idx_pairing_codes_code": True, "idx_pairing_codes_expires_at": False,
-    "idx_streaming_family_id": True, "idx_content_tags_tag": True,
-    "idx_episode_links_episode_platform": False, "idx_content_reports_status": False,
+    "idx_users_email": True,
+    "idx_users_role": False,
+    "idx_kid_profiles_family_id": False,
+    "idx_titles_tmdb_id": True,
+    "idx_titles_media_type": False,
+    "idx_episodes_title_id": False,
+    "idx_episodes_season_episode": False,
+    "idx_kpt_profile_title": True,
+    "idx_devices_device_id": True,
+    "idx_devices_family_id": False,
+    "idx_pairing_codes_code": True,
+    "idx_pairing_codes_expires_at": False,
+    "idx_streaming_family_id": True,
+    "idx_content_tags_tag": True,
+    "idx_episode_links_episode_platform": False,
+    "idx_content_reports_status": False,
 }
 
 
@@ -31,9 +40,19 @@ def table_names(url: str) -> set[str]:
 
 def test_upgrade_downgrade_upgrade_round_trip(scratch_url):
     migrate.upgrade(scratch_url)
-    assert {"users", "kid_profiles", "titles", "episodes", "kid_profiles_titles", "devices",
-            "pairing_codes", "streaming_service_selection", "content_tags", "episode_links",
-            "content_reports"} <= table_names(scratch_url)
+    assert {
+        "users",
+        "kid_profiles",
+        "titles",
+        "episodes",
+        "kid_profiles_titles",
+        "devices",
+        "pairing_codes",
+        "streaming_service_selection",
+        "content_tags",
+        "episode_links",
+        "content_reports",
+    } <= table_names(scratch_url)
     migrate.downgrade(scratch_url, "base")
     assert table_names(scratch_url) <= {"alembic_version"}
     migrate.upgrade(scratch_url)
@@ -72,7 +91,11 @@ def test_foreign_keys_have_the_spec_delete_actions(database_url):
             "AND conrelid::regclass::text NOT LIKE 'procrastinate%'"
         ).fetchall()
     actions = {(table, column): action for table, column, action in rows}
-    for set_null in (("devices", "kid_profile_id"), ("family_invitations", "accepted_by"), ("family_titles", "added_by"),
-                     ("title_requests", "answered_by")):
+    for set_null in (
+        ("devices", "kid_profile_id"),
+        ("family_invitations", "accepted_by"),
+        ("family_titles", "added_by"),
+        ("title_requests", "answered_by"),
+    ):
         assert actions.pop(set_null) == "n", set_null  # SET NULL: the row outlives what it points at
     assert set(actions.values()) == {"c"}, actions  # everything else cascades

@@ -40,9 +40,15 @@ def test_database_gauges_come_from_postgres_and_are_cached(client, count_stateme
         second = client.get("/metrics").text
     finally:
         get_settings.cache_clear()
-    for gauge in ("axolotly_db_cache_hit_ratio", "axolotly_db_connections", "axolotly_db_longest_query_seconds",
-                  "axolotly_db_lock_waits", "axolotly_db_replication_lag_seconds", "axolotly_db_jobs_queued",
-                  "axolotly_db_jobs_failed"):
+    for gauge in (
+        "axolotly_db_cache_hit_ratio",
+        "axolotly_db_connections",
+        "axolotly_db_longest_query_seconds",
+        "axolotly_db_lock_waits",
+        "axolotly_db_replication_lag_seconds",
+        "axolotly_db_jobs_queued",
+        "axolotly_db_jobs_failed",
+    ):
         assert f"\n{gauge} " in first, gauge
     assert 'axolotly_db_table_bytes{table="titles"}' in second
     health_queries = [s for s in count_statements.statements if "pg_stat_database" in s]
@@ -64,7 +70,9 @@ def test_db_health_is_for_admins_and_has_the_figures(client, db):
     assert client.get("/api/admin/db-health", headers=auth(parent)).status_code == 403
     assert client.get("/api/admin/db-health").status_code == 401
     database_stats._snapshot = None
-    health = client.get("/api/admin/db-health", headers=admin_headers(client, db, "monitoring-admin@example.com")).json()
+    health = client.get(
+        "/api/admin/db-health", headers=admin_headers(client, db, "monitoring-admin@example.com")
+    ).json()
     assert 0 <= health["cache_hit_ratio"] <= 1 and health["connections"] >= 1
     assert health["table_bytes"]["users"] > 0
     assert health["slow_statements_source"] in ("pg_stat_statements", "slow_query_log")

@@ -35,9 +35,20 @@ KEPT = {
 # Pages and lists that must still render (200) after the fill, so the sweep cannot pass by
 # answering every request with a sign-in page or a 404.
 MUST_RENDER = {
-    "parent": ["/", "/family/kids", "/family/library", "/family/kids/{kid_id}/why/{title_id}",
-               "/catalog/titles/{title_id}", "/family/kids/{kid_id}/screen-time", "/family/kids/{kid_id}/history",
-               "/family/devices", "/family/requests", "/family/activity", "/api/parent/kids", "/api/parent/library"],
+    "parent": [
+        "/",
+        "/family/kids",
+        "/family/library",
+        "/family/kids/{kid_id}/why/{title_id}",
+        "/catalog/titles/{title_id}",
+        "/family/kids/{kid_id}/screen-time",
+        "/family/kids/{kid_id}/history",
+        "/family/devices",
+        "/family/requests",
+        "/family/activity",
+        "/api/parent/kids",
+        "/api/parent/library",
+    ],
     "admin": ["/admin", "/admin/releases", "/admin/starter-packs", "/api/admin/tags", "/api/admin/episode-links"],
     # (not the kid's title page: with no providers ('[]'), a title is on no service and not the kid's)
     "kid device": ["/api/apps", "/api/time-limits", "/kids/{kid_id}/launcher"],
@@ -58,8 +69,15 @@ NULLABLE_COLUMNS = """
     ORDER BY 1, 2
 """
 # Path parameters by name; a route with another one fails the test until it is named here.
-PATH_VALUES = {"kid_id": "kid_id", "title_id": "title_id", "code_id": "code_id", "device_id": "device_id",
-               "release_id": "release_id", "token": "invitation_token", "device_id:path": "legacy_device"}
+PATH_VALUES = {
+    "kid_id": "kid_id",
+    "title_id": "title_id",
+    "code_id": "code_id",
+    "device_id": "device_id",
+    "release_id": "release_id",
+    "token": "invitation_token",
+    "device_id:path": "legacy_device",
+}
 QUERY_VALUES = {"q": "bluey", "current_version_code": "1"}
 JSON_COLUMNS = """
     SELECT c.relname, a.attname
@@ -108,10 +126,12 @@ def _family_with_one_of_everything(app, client, db) -> dict:
     reported and one waiting, a tag without a category, an OTA release and an ended web session."""
     seed_demo(db)
     db.commit()
-    parent_token = _api(client, {}, "POST", "/api/parent/auth/login",
-                        json={"email": DEMO_PARENT[0], "password": DEMO_PARENT[1]})["access_token"]
-    admin_token = _api(client, {}, "POST", "/api/parent/auth/login",
-                       json={"email": DEMO_ADMIN[0], "password": DEMO_ADMIN[1]})["access_token"]
+    parent_token = _api(
+        client, {}, "POST", "/api/parent/auth/login", json={"email": DEMO_PARENT[0], "password": DEMO_PARENT[1]}
+    )["access_token"]
+    admin_token = _api(
+        client, {}, "POST", "/api/parent/auth/login", json={"email": DEMO_ADMIN[0], "password": DEMO_ADMIN[1]}
+    )["access_token"]
     parent, admin = {"Authorization": f"Bearer {parent_token}"}, {"Authorization": f"Bearer {admin_token}"}
     kids = {kid["name"]: kid["id"] for kid in _api(client, parent, "GET", "/api/parent/kids")}
     titles = {t.title: t.id for t in db.execute(text("SELECT id, title FROM titles"))}
@@ -124,52 +144,128 @@ def _family_with_one_of_everything(app, client, db) -> dict:
     device = pair_device(client, parent)
     device_row = _api(client, parent, "GET", "/api/parent/devices")[-1]["id"]
     assign(client, parent, device_row, kids["Emma"])
-    _api(client, device, "POST", "/api/device/info", json={
-        "device_model": "SM-T220", "device_manufacturer": "samsung", "app_version": "2.3.1", "app_version_code": 231})
+    _api(
+        client,
+        device,
+        "POST",
+        "/api/device/info",
+        json={
+            "device_model": "SM-T220",
+            "device_manufacturer": "samsung",
+            "app_version": "2.3.1",
+            "app_version_code": 231,
+        },
+    )
     _api(client, {}, "POST", "/api/pairing/initiate", json={"device_id": "legacy-null-0001", "pairing_code": "424242"})
     code = _api(client, parent, "POST", "/api/parent/pairing-codes")["id"]
     _api(client, parent, "PUT", f"/api/parent/library/{titles['Frozen']}")
     _api(client, parent, "PUT", "/api/parent/family", json={"time_zone": "Europe/Berlin"})
-    _api(client, parent, "PUT", f"/api/parent/kids/{kids['Emma']}/screen-time", json={
-        "enabled": True, "school_day_limit_minutes": 90, "weekend_limit_minutes": 120,
-        "school_day_bedtime": {"start": "19:30", "end": "07:00"}, "weekend_bedtime": {"start": "20:30", "end": "08:00"}})
+    _api(
+        client,
+        parent,
+        "PUT",
+        f"/api/parent/kids/{kids['Emma']}/screen-time",
+        json={
+            "enabled": True,
+            "school_day_limit_minutes": 90,
+            "weekend_limit_minutes": 120,
+            "school_day_bedtime": {"start": "19:30", "end": "07:00"},
+            "weekend_bedtime": {"start": "20:30", "end": "08:00"},
+        },
+    )
     _api(client, parent, "POST", f"/api/parent/kids/{kids['Emma']}/bonus-time", json={"minutes": 15})
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
-    _api(client, device, "POST", "/api/usage-logs", json={
-        "appId": str(titles["Bluey"]), "appName": "Bluey", "startTime": start.isoformat(),
-        "endTime": (start + timedelta(minutes=20)).isoformat(), "durationMinutes": 20})
+    _api(
+        client,
+        device,
+        "POST",
+        "/api/usage-logs",
+        json={
+            "appId": str(titles["Bluey"]),
+            "appName": "Bluey",
+            "startTime": start.isoformat(),
+            "endTime": (start + timedelta(minutes=20)).isoformat(),
+            "durationMinutes": 20,
+        },
+    )
     _api(client, admin, "POST", "/api/admin/tags", json={"tag": "no_category_yet"})
-    _api(client, parent, "PUT", f"/api/parent/kids/{kids['Emma']}/rules", json={
-        "mode": "rules", "max_movie_rating": "G", "max_tv_rating": "TV-Y7", "block_unrated": True,
-        "blocked_tags": ["no_category_yet", "peril"]})
+    _api(
+        client,
+        parent,
+        "PUT",
+        f"/api/parent/kids/{kids['Emma']}/rules",
+        json={
+            "mode": "rules",
+            "max_movie_rating": "G",
+            "max_tv_rating": "TV-Y7",
+            "block_unrated": True,
+            "blocked_tags": ["no_category_yet", "peril"],
+        },
+    )
     _api(client, device, "POST", "/api/requests", json={"title_id": titles["Frozen"]})  # PG: above Emma's rules
-    _api(client, parent, "POST", "/api/parent/reports",
-         json={"title_id": titles["Bluey"], "issue_type": "other", "description": "Sound is off"})
+    _api(
+        client,
+        parent,
+        "POST",
+        "/api/parent/reports",
+        json={"title_id": titles["Bluey"], "issue_type": "other", "description": "Sound is off"},
+    )
     for _ in range(5):  # Leo locked for the parent API's own PIN check
         client.post(f"/api/parent/kids/{kids['Leo']}/verify-pin", json={"pin": "0000"}, headers=parent)
     for season, episode in ((1, 2), (7, 7)):  # one matched, one waiting (no such episode)
-        _api(client, device, "POST", "/api/device/episode-report", json={
-            "title_id": titles["Bluey"], "season": season, "episode": episode, "platform": "disney_plus",
-            "url": f"https://www.disneyplus.com/video/bluey-s{season}e{episode}"})
-    _api(client, admin, "POST", "/api/admin/ota/releases", json={
-        "version_name": "9.9.9", "version_code": 999, "apk_url": "https://example.com/a.apk", "sha256": "a" * 64})
+        _api(
+            client,
+            device,
+            "POST",
+            "/api/device/episode-report",
+            json={
+                "title_id": titles["Bluey"],
+                "season": season,
+                "episode": episode,
+                "platform": "disney_plus",
+                "url": f"https://www.disneyplus.com/video/bluey-s{season}e{episode}",
+            },
+        )
+    _api(
+        client,
+        admin,
+        "POST",
+        "/api/admin/ota/releases",
+        json={"version_name": "9.9.9", "version_code": 999, "apk_url": "https://example.com/a.apk", "sha256": "a" * 64},
+    )
     release = db.execute(text("SELECT max(id) FROM ota_releases")).scalar_one()
 
     ended = _browser(app, DEMO_PARENT[0], DEMO_PARENT[1])
     assert ended.post("/logout", data={"csrf_token": csrf(ended, "/")}, follow_redirects=False).status_code == 303
-    return {"parent": parent, "admin": admin, "device": device, "kid_id": kids["Emma"], "title_id": titles["Bluey"],
-            "code_id": code, "device_id": device_row, "release_id": release, "invitation_token": invitation,
-            "legacy_device": "legacy-null-0001"}
+    return {
+        "parent": parent,
+        "admin": admin,
+        "device": device,
+        "kid_id": kids["Emma"],
+        "title_id": titles["Bluey"],
+        "code_id": code,
+        "device_id": device_row,
+        "release_id": release,
+        "invitation_token": invitation,
+        "legacy_device": "legacy-null-0001",
+    }
 
 
 def _kid_device(app, ids: dict) -> TestClient:
     """A browser paired as the kid's launcher, Emma signed in, with the device's API headers."""
     browser = _browser(app, DEMO_PARENT[0], DEMO_PARENT[1])
     code = _api(browser, ids["parent"], "POST", "/api/parent/pairing-codes")["code"]
-    assert browser.post("/kids/pair", data={"code": code, "csrf_token": csrf(browser)},
-                        follow_redirects=False).status_code == 303
-    assert browser.post(f"/kids/{ids['kid_id']}/pin", data={"pin": "1234", "csrf_token": csrf(browser)},
-                        follow_redirects=False).headers["location"].endswith("/launcher")
+    assert (
+        browser.post("/kids/pair", data={"code": code, "csrf_token": csrf(browser)}, follow_redirects=False).status_code
+        == 303
+    )
+    assert (
+        browser.post(
+            f"/kids/{ids['kid_id']}/pin", data={"pin": "1234", "csrf_token": csrf(browser)}, follow_redirects=False
+        )
+        .headers["location"]
+        .endswith("/launcher")
+    )
     browser.cookies.delete("axolotly_web")  # the parent's own session stays out of the kid's requests
     browser.headers.update(ids["device"])
     return browser
@@ -204,13 +300,17 @@ def _fill(db, json_values: dict | None) -> None:
     for table, assignments in values.items():  # no trigger put a value back
         for column, value in assignments.items():
             kept = "IS NOT NULL" if value is None else "IS DISTINCT FROM CAST(:value AS jsonb)"
-            assert not db.execute(text(f"SELECT EXISTS (SELECT FROM {table} WHERE {column} {kept})"),
-                                  {"value": value}).scalar_one(), (table, column)
+            assert not db.execute(
+                text(f"SELECT EXISTS (SELECT FROM {table} WHERE {column} {kept})"), {"value": value}
+            ).scalar_one(), (table, column)
 
 
 def test_every_table_has_a_row_to_spoil(callers, db):
-    empty = [table for table in Base.metadata.tables if table not in MAY_BE_EMPTY
-             and not db.execute(text(f"SELECT EXISTS (SELECT FROM {table})")).scalar_one()]
+    empty = [
+        table
+        for table in Base.metadata.tables
+        if table not in MAY_BE_EMPTY and not db.execute(text(f"SELECT EXISTS (SELECT FROM {table})")).scalar_one()
+    ]
     assert empty == [], "give these tables a row in _family_with_one_of_everything"
 
 
@@ -278,8 +378,13 @@ def test_odd_arrays_are_listed_as_they_are_stored(client, db):
     """Output never re-validates stored data with input rules: a name stays a name, a number is spelled out."""
     title = offline_title(db, "Bluey")
     odd = {key: json.dumps(ODD_ARRAYS[("titles", key)]) for key in ("genres", "providers", "tags")}
-    db.execute(text("UPDATE titles SET genres = CAST(:genres AS jsonb), providers = CAST(:providers AS jsonb), "
-                    "tags = CAST(:tags AS jsonb) WHERE id = :id"), odd | {"id": title.id})
+    db.execute(
+        text(
+            "UPDATE titles SET genres = CAST(:genres AS jsonb), providers = CAST(:providers AS jsonb), "
+            "tags = CAST(:tags AS jsonb) WHERE id = :id"
+        ),
+        odd | {"id": title.id},
+    )
     db.execute(text(ODD_TAGS))
     answer = client.get(f"/api/parent/catalog/titles/{title.id}", headers=auth(sign_up(client)))
     assert answer.status_code == 200, answer.text

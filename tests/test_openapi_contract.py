@@ -34,7 +34,11 @@ BEYOND_A_SCHEMA = {
 }
 
 SETTINGS = hypothesis.settings(
-    max_examples=EXAMPLES, derandomize=True, database=None, deadline=None, phases=[Phase.generate],
+    max_examples=EXAMPLES,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
 
@@ -57,11 +61,15 @@ def build_world(client: TestClient, db, serial: int) -> World:
     movie = offline_title(db, "Frozen")
     for title in (show, movie):
         assert client.put(f"/api/parent/library/{title.id}", headers=auth(parent)).status_code in (200, 201)
-    allowed = client.put(f"/api/parent/kids/{kid['id']}/policies/{show.id}", json={"policy": "allow"},
-                         headers=auth(parent))
+    allowed = client.put(
+        f"/api/parent/kids/{kid['id']}/policies/{show.id}", json={"policy": "allow"}, headers=auth(parent)
+    )
     assert allowed.status_code == 200, allowed.text
-    only_allowed = client.put(f"/api/parent/kids/{kid['id']}/rules", headers=auth(parent), json={
-        "mode": "allow_list", "max_movie_rating": None, "max_tv_rating": None})
+    only_allowed = client.put(
+        f"/api/parent/kids/{kid['id']}/rules",
+        headers=auth(parent),
+        json={"mode": "allow_list", "max_movie_rating": None, "max_tv_rating": None},
+    )
     assert only_allowed.status_code == 200, only_allowed.text
     device = pair_device(client, parent)
     devices = client.get("/api/parent/devices", headers=auth(parent)).json()
@@ -70,20 +78,38 @@ def build_world(client: TestClient, db, serial: int) -> World:
     assert request.status_code == 201, request.text
     code = client.post("/api/parent/pairing-codes", headers=auth(parent)).json()
     invitation = client.post("/api/parent/family/invitations", headers=auth(parent)).json()
-    report = client.post("/api/parent/reports", json={"title_id": show.id, "issue_type": "other"},
-                         headers=auth(parent)).json()
+    report = client.post(
+        "/api/parent/reports", json={"title_id": show.id, "issue_type": "other"}, headers=auth(parent)
+    ).json()
     tag = client.post("/api/admin/tags", json={"tag": f"tag-{serial}"}, headers=admin).json()
-    pack = client.post("/api/admin/starter-packs", json={"name": f"Pack {serial}", "title_ids": [show.id]},
-                       headers=admin).json()
-    release = client.post("/api/admin/ota/releases", headers=admin, json={
-        "version_name": f"1.{serial}", "version_code": serial + 1, "apk_url": "https://example.com/a.apk",
-        "sha256": "a" * 64}).json()
+    pack = client.post(
+        "/api/admin/starter-packs", json={"name": f"Pack {serial}", "title_ids": [show.id]}, headers=admin
+    ).json()
+    release = client.post(
+        "/api/admin/ota/releases",
+        headers=admin,
+        json={
+            "version_name": f"1.{serial}",
+            "version_code": serial + 1,
+            "apk_url": "https://example.com/a.apk",
+            "sha256": "a" * 64,
+        },
+    ).json()
     ids = {
-        "kid_id": kid["id"], "title_id": show.id, "episode_id": episode_ids(db, show.id)[0],
-        "device_id": devices[-1]["id"], "code_id": code["id"], "invitation_id": invitation["id"],
-        "token": invitation["token"], "user_id": parent["id"], "report_id": report["id"],
-        "tag_id": tag["id"], "pack_id": pack["id"], "release_id": release["id"],
-        "request_id": request.json()["id"], "link_id": 1,
+        "kid_id": kid["id"],
+        "title_id": show.id,
+        "episode_id": episode_ids(db, show.id)[0],
+        "device_id": devices[-1]["id"],
+        "code_id": code["id"],
+        "invitation_id": invitation["id"],
+        "token": invitation["token"],
+        "user_id": parent["id"],
+        "report_id": report["id"],
+        "tag_id": tag["id"],
+        "pack_id": pack["id"],
+        "release_id": release["id"],
+        "request_id": request.json()["id"],
+        "link_id": 1,
     }
     return World(parent=parent, admin=admin, device=device, ids=ids)
 
@@ -108,8 +134,9 @@ def send(client: TestClient, case) -> httpx.Response:
     kwargs = case.as_transport_kwargs(base_url="http://testserver")
     body = {"json": kwargs["json"]} if "json" in kwargs else {"content": kwargs.get("data")}
     assert not kwargs.get("cookies"), "the API declares no cookie parameter"
-    return client.request(kwargs["method"], kwargs["url"], headers=kwargs.get("headers"),
-                          params=kwargs.get("params"), **body)
+    return client.request(
+        kwargs["method"], kwargs["url"], headers=kwargs.get("headers"), params=kwargs.get("params"), **body
+    )
 
 
 @dataclass
@@ -125,8 +152,9 @@ def label(operation) -> str:
 
 def exercise(client: TestClient, operation, world: World) -> Answers:
     answers = Answers()
-    strategy = operation.as_strategy(headers=caller_headers(operation, world),
-                                     path_parameters=path_ids(operation, world))
+    strategy = operation.as_strategy(
+        headers=caller_headers(operation, world), path_parameters=path_ids(operation, world)
+    )
 
     @SETTINGS
     @given(case=strategy)
@@ -135,8 +163,11 @@ def exercise(client: TestClient, operation, world: World) -> Answers:
         answers.statuses[response.status_code] += 1
         if response.status_code >= 500:
             answers.errors.append((response.status_code, case.as_curl_command()))
-        elif 400 <= response.status_code < 500 and response.status_code not in NOT_THE_INPUT and not any(
-                words in response.text for words in BEYOND_A_SCHEMA.get(label(operation), ())):
+        elif (
+            400 <= response.status_code < 500
+            and response.status_code not in NOT_THE_INPUT
+            and not any(words in response.text for words in BEYOND_A_SCHEMA.get(label(operation), ()))
+        ):
             answers.refused.append((response.status_code, response.text[:300], case.body, case.query))
 
     run()

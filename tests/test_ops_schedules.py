@@ -45,10 +45,16 @@ def test_the_worker_takes_a_checksummed_backup_and_prunes_old_ones(database_url,
     now = datetime.now(UTC)
     expired = fake_backup(directory, now - timedelta(days=40))
     kept = fake_backup(directory, now - timedelta(days=2))
-    env = {**os.environ, "DATABASE_URL": database_url, "BACKUP_CRON": "* * * * *", "BACKUP_DIR": str(directory),
-           "BACKUP_RETENTION_DAYS": "30"}
-    worker = subprocess.Popen([sys.executable, "-m", "axolotly", "worker"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "BACKUP_CRON": "* * * * *",
+        "BACKUP_DIR": str(directory),
+        "BACKUP_RETENTION_DAYS": "30",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "axolotly", "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_for(lambda: len(backups.list_backups(directory)) == 2 and not expired.exists(), timeout=120)
         wait_for(lambda: job_statuses(engine) == {DAILY_BACKUP: "succeeded", PRUNE_BACKUPS: "succeeded"}, timeout=60)
@@ -62,15 +68,18 @@ def test_the_worker_takes_a_checksummed_backup_and_prunes_old_ones(database_url,
     assert older.path == kept and newest.taken_at > now - timedelta(minutes=5)
     assert newest.checksum_ok() and newest.size > 0
     assert not expired.with_name(expired.name + ".sha256").exists()  # its checksum went with it
-    listing = subprocess.run([find_pg_binary("pg_restore"), "--list", str(newest.path)], capture_output=True,
-                             text=True, check=True).stdout  # a real dump of the database, not just a file
+    listing = subprocess.run(
+        [find_pg_binary("pg_restore"), "--list", str(newest.path)], capture_output=True, text=True, check=True
+    ).stdout  # a real dump of the database, not just a file
     assert "TABLE public users" in listing and "TABLE DATA public titles" in listing
 
 
 def job_statuses(engine) -> dict[str, str]:
     with Session(engine) as db:
-        rows = db.execute(text("SELECT task_name, status FROM procrastinate_jobs WHERE task_name IN (:a, :b)"),
-                          {"a": f"{NAMESPACE}:{DAILY_BACKUP}", "b": f"{NAMESPACE}:{PRUNE_BACKUPS}"}).all()
+        rows = db.execute(
+            text("SELECT task_name, status FROM procrastinate_jobs WHERE task_name IN (:a, :b)"),
+            {"a": f"{NAMESPACE}:{DAILY_BACKUP}", "b": f"{NAMESPACE}:{PRUNE_BACKUPS}"},
+        ).all()
     return {name.split(":", 1)[1]: status for name, status in rows}
 
 

@@ -16,8 +16,9 @@ def csrf(client, path: str = "/login") -> str:
 
 
 def log_in(client, email: str, password: str = PASSWORD):
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf(client)},
-                       follow_redirects=False)
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": csrf(client)}, follow_redirects=False
+    )
 
 
 def test_log_in_sets_an_http_only_lax_cookie_and_pages_need_it(client):
@@ -36,7 +37,9 @@ def test_wrong_passwords_are_throttled_like_the_api(client):
     parent = sign_up(client)
     for _ in range(5):
         response = log_in(client, parent["email"], "wrong password!")
-        assert response.status_code == 303 and "Wrong email or password" in client.get(response.headers["location"]).text
+        assert (
+            response.status_code == 303 and "Wrong email or password" in client.get(response.headers["location"]).text
+        )
     response = log_in(client, parent["email"])  # even the right password, now
     assert response.status_code == 303
     page = client.get(response.headers["location"])  # back to the form, which says why
@@ -56,8 +59,11 @@ def test_a_form_without_the_csrf_token_is_refused_and_writes_nothing(client, db)
 
 def test_open_redirects_are_refused(client):
     parent = sign_up(client)
-    response = client.post("/login", data={"email": parent["email"], "password": PASSWORD, "next": "//evil.example/",
-                                            "csrf_token": csrf(client)}, follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"email": parent["email"], "password": PASSWORD, "next": "//evil.example/", "csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
     assert response.headers["location"] == "/"
 
 
@@ -65,8 +71,12 @@ def test_bad_form_input_goes_back_with_the_reason_and_writes_nothing(client, db)
     parent = sign_up(client)
     log_in(client, parent["email"])
     token = csrf(client, "/family/kids")
-    response = client.post("/family/kids", data={"name": "Emma", "pin": "12", "csrf_token": token},
-                           headers={"referer": "http://testserver/family/kids"}, follow_redirects=False)
+    response = client.post(
+        "/family/kids",
+        data={"name": "Emma", "pin": "12", "csrf_token": token},
+        headers={"referer": "http://testserver/family/kids"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == "/family/kids"
     page = client.get("/family/kids").text
     assert "Pin:" in page and 'role="alert"' in page
@@ -89,11 +99,13 @@ def test_another_familys_rows_are_not_found_from_pages(client, db):
     bluey = offline_title(db, "Bluey")
     token = csrf(client, "/")
     assert client.get(f"/family/kids/{their_kid.id}/why/{bluey.id}").status_code == 404
-    for path, data in ((f"/family/kids/{their_kid.id}/pin", {"pin": "0000"}),
-                       (f"/family/kids/{their_kid.id}", {"name": "Renamed"}),
-                       (f"/family/kids/{their_kid.id}/delete", {}),
-                       (f"/catalog/titles/{bluey.id}/policies", {"kid": str(their_kid.id), "policy": "allow"}),
-                       (f"/family/devices/{device_row}", {"friendly_name": "Mine now"})):
+    for path, data in (
+        (f"/family/kids/{their_kid.id}/pin", {"pin": "0000"}),
+        (f"/family/kids/{their_kid.id}", {"name": "Renamed"}),
+        (f"/family/kids/{their_kid.id}/delete", {}),
+        (f"/catalog/titles/{bluey.id}/policies", {"kid": str(their_kid.id), "policy": "allow"}),
+        (f"/family/devices/{device_row}", {"friendly_name": "Mine now"}),
+    ):
         assert "not found" in client.post(path, data={**data, "csrf_token": token}).text, path
     db.expire_all()
     kid = db.get(KidProfile, their_kid.id)
@@ -119,16 +131,23 @@ def test_the_audit_trail_commits_with_the_change_or_not_at_all(client, db):
     client.put(f"/api/parent/kids/{emma['id']}/policies/{bluey.id}", json={"policy": "allow"}, headers=auth(parent))
     for _ in range(5):
         client.post(f"/api/parent/kids/{emma['id']}/verify-pin", json={"pin": "0000"}, headers=auth(parent))
-    actions = db.scalars(select(AuditEvent.action).where(AuditEvent.family_id == parent["id"])
-                         .order_by(AuditEvent.id)).all()
+    actions = db.scalars(
+        select(AuditEvent.action).where(AuditEvent.family_id == parent["id"]).order_by(AuditEvent.id)
+    ).all()
     assert actions[:1] == ["login"] and "kid_added" in actions and "policy_changed" in actions
     assert actions[-1] == "pin_locked"
 
     savepoint = db.begin_nested()
     set_policy(db, db.get(KidProfile, emma["id"]), bluey.id, "deny")
     savepoint.rollback()
-    assert db.scalar(select(func.count()).select_from(AuditEvent)
-                     .where(AuditEvent.family_id == parent["id"], AuditEvent.summary.like("Denied%"))) == 0
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.family_id == parent["id"], AuditEvent.summary.like("Denied%"))
+        )
+        == 0
+    )
 
     api = client.get("/api/parent/activity", headers=auth(parent)).json()
     assert [event["action"] for event in api][:1] == ["pin_locked"]
@@ -145,8 +164,10 @@ def test_the_kid_launcher_needs_a_paired_browser_and_the_kids_pin(client, db):
     token = csrf(client, "/kids")
     assert "did not work" in client.post("/kids/pair", data={"code": "000000", "csrf_token": token}).text
     assert "Who is watching?" in client.post("/kids/pair", data={"code": code, "csrf_token": token}).text
-    assert client.get(f"/kids/{emma['id']}/launcher", follow_redirects=False).headers["location"] == \
-        f"/kids/{emma['id']}/pin"
+    assert (
+        client.get(f"/kids/{emma['id']}/launcher", follow_redirects=False).headers["location"]
+        == f"/kids/{emma['id']}/pin"
+    )
     assert "Emma's shows" in client.post(f"/kids/{emma['id']}/pin", data={"pin": "1234", "csrf_token": token}).text
 
     device = db.scalars(select(Device).where(Device.family_id == parent["id"])).one()

@@ -33,8 +33,11 @@ def test_deleting_a_kid_asks_first_and_names_what_goes(client, db):
 
 def episode_link(db) -> EpisodeLink:
     show = make_title(db, media_type="tv", title="Bluey")
-    link = EpisodeLink(episode_id=make_episode(db, show, season=2, number=3, name="Hammerbarn").id,
-                       platform="disney_plus", url="https://www.disneyplus.com/video/hammerbarn")
+    link = EpisodeLink(
+        episode_id=make_episode(db, show, season=2, number=3, name="Hammerbarn").id,
+        platform="disney_plus",
+        url="https://www.disneyplus.com/video/hammerbarn",
+    )
     db.add(link)
     db.flush()
     return link
@@ -58,8 +61,9 @@ def test_the_admins_link_delete_asks_first(client, db):
     assert '<input type="hidden" name="confirm" value="yes">' in page and 'href="/admin#links">Keep it</a>' in page
     assert db.get(EpisodeLink, link.id) is not None
 
-    done = client.post(f"/admin/episode-links/{link_id}/delete", data={"csrf_token": token, "confirm": "yes"},
-                       follow_redirects=False)
+    done = client.post(
+        f"/admin/episode-links/{link_id}/delete", data={"csrf_token": token, "confirm": "yes"}, follow_redirects=False
+    )
     assert done.status_code == 303 and done.headers["location"] == "/admin#links"
     db.expire_all()
     assert db.scalar(select(EpisodeLink).where(EpisodeLink.id == link_id)) is None
@@ -68,11 +72,13 @@ def test_the_admins_link_delete_asks_first(client, db):
 def test_the_link_delete_confirmation_of_a_missing_link_is_not_found_and_parents_cannot_ask(client, db):
     link = episode_link(db)
     logged_in_admin(client, db)
-    missing = client.post("/admin/episode-links/999999/delete", data={"csrf_token": csrf(client, "/admin")},
-                          follow_redirects=False)
+    missing = client.post(
+        "/admin/episode-links/999999/delete", data={"csrf_token": csrf(client, "/admin")}, follow_redirects=False
+    )
     assert missing.status_code == 303 and "not found" in client.get(missing.headers["location"]).text
     parent = sign_up(client)
     log_in(client, parent["email"])
-    refused = client.post(f"/admin/episode-links/{link.id}/delete", data={"csrf_token": csrf(client, "/"),
-                                                                          "confirm": "yes"})
+    refused = client.post(
+        f"/admin/episode-links/{link.id}/delete", data={"csrf_token": csrf(client, "/"), "confirm": "yes"}
+    )
     assert "admin" in refused.text.lower() and db.get(EpisodeLink, link.id) is not None

@@ -54,8 +54,15 @@ def test_the_poll_sees_the_redemption_and_leads_to_who_uses_this_device(client, 
     page = client.get(paired["next"]).text
     assert "<h1>Who uses this device?</h1>" in page
     assert 'name="friendly_name"' in page and f'value="{emma["id"]}"' in page and f'value="{leo["id"]}"' in page
-    response = client.post(f"/family/devices/{row.id}", follow_redirects=False, data={
-        "friendly_name": "Living-room tablet", "kid_id": str(leo["id"]), "csrf_token": csrf(client, paired["next"])})
+    response = client.post(
+        f"/family/devices/{row.id}",
+        follow_redirects=False,
+        data={
+            "friendly_name": "Living-room tablet",
+            "kid_id": str(leo["id"]),
+            "csrf_token": csrf(client, paired["next"]),
+        },
+    )
     assert response.status_code == 303
     assert "Living-room tablet shows Leo's launcher" in html.unescape(client.get(response.headers["location"]).text)
     db.refresh(row)
@@ -85,14 +92,19 @@ def test_a_kid_browser_pairing_is_seen_by_the_poll_too(client, db):
 def test_an_expired_code_says_so_and_an_unpaired_device_sends_back_to_the_list(client, db):
     logged_in_parent(client)
     code_id, code = create_code_on_the_page(client)
-    db.execute(update(PairingCode).where(PairingCode.id == code_id).values(expires_at=func.now() - timedelta(seconds=1)))
+    db.execute(
+        update(PairingCode).where(PairingCode.id == code_id).values(expires_at=func.now() - timedelta(seconds=1))
+    )
     assert client.get(f"/family/pairing-codes/{code_id}/status", headers=JSON).json()["state"] == "expired"
 
     code_id, code = create_code_on_the_page(client)
     device = db.scalar(select(Device).where(Device.device_id == redeem(client, code)))
     client.post(f"/family/devices/{device.id}/unpair", data={"csrf_token": csrf(client, "/family/devices")})
     assert client.get(f"/family/pairing-codes/{code_id}/status", headers=JSON).json() == {
-        "state": "paired", "device_id": None, "next": "/family/devices"}
+        "state": "paired",
+        "device_id": None,
+        "next": "/family/devices",
+    }
 
 
 def test_the_status_of_another_familys_code_is_not_found(client, db):
@@ -147,8 +159,10 @@ def test_unpairing_asks_first_and_only_the_confirmation_unpairs(client, db):
     logged_in_parent(client)
     _, code = create_code_on_the_page(client)
     device = db.scalar(select(Device).where(Device.device_id == redeem(client, code)))
-    client.post(f"/family/devices/{device.id}", data={"friendly_name": "Tablet", "kid_id": "",
-                                                      "csrf_token": csrf(client, "/family/devices")})
+    client.post(
+        f"/family/devices/{device.id}",
+        data={"friendly_name": "Tablet", "kid_id": "", "csrf_token": csrf(client, "/family/devices")},
+    )
     page = client.get("/family/devices").text
     # The list links to a confirmation; it holds no form that unpairs straight away.
     assert f'action="/family/devices/{device.id}/unpair"' not in page

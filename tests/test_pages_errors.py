@@ -67,9 +67,12 @@ def test_bad_values_in_a_page_address_are_a_422_page(client):
 
 def test_bad_form_values_go_back_to_the_form_with_the_reason(client, db):
     parent = logged_in_parent(client)
-    response = client.post("/family/kids", data={"name": "Emma", "pin": "1234", "age": "old",
-                                                  "csrf_token": csrf(client, "/family/kids")},
-                           headers={"referer": "http://testserver/family/kids"}, follow_redirects=False)
+    response = client.post(
+        "/family/kids",
+        data={"name": "Emma", "pin": "1234", "age": "old", "csrf_token": csrf(client, "/family/kids")},
+        headers={"referer": "http://testserver/family/kids"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == "/family/kids"
     page = client.get("/family/kids")
     assert page.status_code == 200 and 'role="alert"' in page.text and "Age:" in page.text
@@ -132,11 +135,13 @@ def test_a_bug_is_still_raised_to_the_server_log(app):
 
 # -- stale forms ------------------------------------------------------------------------------------
 
+
 def test_an_expired_form_is_shown_again_with_what_was_typed(client, db):
     parent = logged_in_parent(client)
     client.cookies.delete("axolotly_csrf")  # the browser lost it (restart, cleared cookies)
-    response = client.post("/family/kids", data={"name": "Émilie <3", "age": "7", "pin": "1234",
-                                                  "csrf_token": "a" * 64})
+    response = client.post(
+        "/family/kids", data={"name": "Émilie <3", "age": "7", "pin": "1234", "csrf_token": "a" * 64}
+    )
     assert response.status_code == 403 and is_page(response)
     page = response.text
     assert "<h1>Please send that again</h1>" in page and "another site" in page
@@ -158,8 +163,9 @@ def test_an_expired_form_is_shown_again_with_what_was_typed(client, db):
 def test_an_expired_form_keeps_ticked_boxes_and_long_text(client):
     logged_in_parent(client)
     long_text = "It shows a scary scene.\nSecond line."
-    response = client.post("/family/services", data={"use": ["netflix", "disney_plus"], "csrf_token": "",
-                                                      "description": long_text})
+    response = client.post(
+        "/family/services", data={"use": ["netflix", "disney_plus"], "csrf_token": "", "description": long_text}
+    )
     assert response.status_code == 403
     page = response.text
     assert '<input type="hidden" name="use" value="netflix">' in page
@@ -169,8 +175,10 @@ def test_an_expired_form_keeps_ticked_boxes_and_long_text(client):
 
 def test_an_expired_log_in_keeps_the_email_but_not_the_password(client):
     parent = sign_up(client)
-    response = client.post("/login", data={"email": parent["email"], "password": "correct horse battery",
-                                           "next": "/family/kids", "csrf_token": ""})
+    response = client.post(
+        "/login",
+        data={"email": parent["email"], "password": "correct horse battery", "next": "/family/kids", "csrf_token": ""},
+    )
     assert response.status_code == 403 and f'value="{parent["email"]}"' in response.text
     assert "correct horse battery" not in response.text and 'name="next" value="/family/kids"' in response.text
     assert "type your password again" in response.text

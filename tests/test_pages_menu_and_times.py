@@ -55,7 +55,9 @@ def test_a_page_with_a_family_names_its_zone_in_a_footer_landmark(client):
     parent = logged_in_parent(client)
     set_zone(client, parent, "America/New_York")
     page = client.get("/family/devices").text
-    assert re.search(r'<footer class="page-foot">\s*<p class="muted">Times are shown in America/New_York time\.</p>', page)
+    assert re.search(
+        r'<footer class="page-foot">\s*<p class="muted">Times are shown in America/New_York time\.</p>', page
+    )
     utc = sign_up(client)
     log_in(client, utc["email"])
     assert "Times are shown in UTC time (set your family" in client.get("/").text
@@ -73,8 +75,9 @@ def test_times_are_on_the_familys_clock_with_the_zone_named(client, db):
     set_zone(client, parent, "Europe/Berlin")
     db.execute(update(AuditEvent).where(AuditEvent.family_id == parent["id"]).values(created_at=winter))
     page = client.get("/family/activity").text
-    assert ('<time datetime="2026-01-15T12:00:05+00:00" title="Europe/Berlin">15 Jan 2026 13:00:05 CET</time>'
-            in page) and "When (Europe/Berlin)" in page
+    assert (
+        '<time datetime="2026-01-15T12:00:05+00:00" title="Europe/Berlin">15 Jan 2026 13:00:05 CET</time>' in page
+    ) and "When (Europe/Berlin)" in page
     summer = datetime(2026, 7, 15, 23, 30, tzinfo=timezone.utc)  # the next day in Berlin
     db.execute(update(AuditEvent).where(AuditEvent.family_id == parent["id"]).values(created_at=summer))
     assert ">16 Jul 2026 01:30:00 CEST</time>" in client.get("/family/activity").text

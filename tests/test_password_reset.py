@@ -50,8 +50,11 @@ def inbox(smtp, settings_env):
 
 
 def ask_for_reset(client, email: str):
-    return client.post("/forgot-password", data={"email": email, "csrf_token": csrf(client, "/forgot-password")},
-                       follow_redirects=False)
+    return client.post(
+        "/forgot-password",
+        data={"email": email, "csrf_token": csrf(client, "/forgot-password")},
+        follow_redirects=False,
+    )
 
 
 def can_log_in(client, email: str, password: str) -> bool:
@@ -71,24 +74,32 @@ def test_a_reset_link_from_a_real_mail_works_once(client, db, inbox):
 
     page = client.get(path)
     assert page.status_code == 200 and 'name="new_password"' in page.text
-    done = client.post(path, data={"new_password": NEW_PASSWORD, "csrf_token": csrf(client, path)},
-                       follow_redirects=False)
+    done = client.post(
+        path, data={"new_password": NEW_PASSWORD, "csrf_token": csrf(client, path)}, follow_redirects=False
+    )
     assert done.status_code == 303 and done.headers["location"] == "/login"
     assert not can_log_in(client, parent["email"], PASSWORD)
     assert can_log_in(client, parent["email"], NEW_PASSWORD)
     assert client.get("/api/parent/me", headers=auth(parent)).status_code == 401, "old sessions end"
-    summary = db.scalars(select(AuditEvent.summary).where(AuditEvent.family_id == parent["id"],
-                                                          AuditEvent.action == "password_changed")).one()
+    summary = db.scalars(
+        select(AuditEvent.summary).where(AuditEvent.family_id == parent["id"], AuditEvent.action == "password_changed")
+    ).one()
     assert "reset link" in summary
 
     # The second time the link is dead, on the page and through the API alike.
     again = client.get(path)
     assert again.status_code == 400 and "expired or was already used" in again.text
-    reused = client.post(path, data={"new_password": "yet another passphrase", "csrf_token": csrf(client, "/login")},
-                         headers={"referer": f"http://testserver{path}"}, follow_redirects=False)
+    reused = client.post(
+        path,
+        data={"new_password": "yet another passphrase", "csrf_token": csrf(client, "/login")},
+        headers={"referer": f"http://testserver{path}"},
+        follow_redirects=False,
+    )
     assert reused.status_code == 303 and "expired or was already used" in client.get(reused.headers["location"]).text
     token = path.rsplit("/", 1)[1]
-    api = client.post("/api/parent/auth/password-reset/confirm", json={"token": token, "new_password": "yet another one!"})
+    api = client.post(
+        "/api/parent/auth/password-reset/confirm", json={"token": token, "new_password": "yet another one!"}
+    )
     assert api.status_code == 400 and "expired" in api.json()["detail"]
     assert can_log_in(client, parent["email"], NEW_PASSWORD)
 
@@ -108,7 +119,9 @@ def test_an_expired_link_fails(client, db, inbox):
     user = db.get(User, parent["id"])
     expired = reset_token(user, now=time.time() - 3601)
     assert client.get(f"/reset-password/{expired}").status_code == 400
-    refused = client.post("/api/parent/auth/password-reset/confirm", json={"token": expired, "new_password": NEW_PASSWORD})
+    refused = client.post(
+        "/api/parent/auth/password-reset/confirm", json={"token": expired, "new_password": NEW_PASSWORD}
+    )
     assert refused.status_code == 400 and can_log_in(client, parent["email"], PASSWORD)
     nearly = reset_token(user, now=time.time() - 3540)  # 59 minutes old: still fine
     assert client.get(f"/reset-password/{nearly}").status_code == 200
@@ -118,21 +131,34 @@ def test_a_link_dies_when_the_password_or_email_changes_and_forged_ones_never_wo
     parent = sign_up(client)
     user = db.get(User, parent["id"])
     before_change = reset_token(user)
-    changed = client.put("/api/parent/me/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
-                         headers=auth(parent))
+    changed = client.put(
+        "/api/parent/me/password",
+        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        headers=auth(parent),
+    )
     assert changed.status_code == 200
     assert client.get(f"/reset-password/{before_change}").status_code == 400
 
     headers = {"Authorization": f"Bearer {changed.json()['access_token']}"}
     before_move = reset_token(user)
-    assert client.put("/api/parent/me/email", json={"email": "moved@example.com", "password": NEW_PASSWORD},
-                      headers=headers).status_code == 200
+    assert (
+        client.put(
+            "/api/parent/me/email", json={"email": "moved@example.com", "password": NEW_PASSWORD}, headers=headers
+        ).status_code
+        == 200
+    )
     assert client.get(f"/reset-password/{before_move}").status_code == 400
 
     other = db.get(User, sign_up(client)["id"])
     user_id, expires, mac = reset_token(other).split(".")
-    for forged in (f"{parent['id']}.{expires}.{mac}", f"{user_id}.{int(expires) + 3600}.{mac}", "garbage", "1.2",
-                   f"{user_id}.{expires}.{mac[:-1]}é", "99999999999.1.x"):
+    for forged in (
+        f"{parent['id']}.{expires}.{mac}",
+        f"{user_id}.{int(expires) + 3600}.{mac}",
+        "garbage",
+        "1.2",
+        f"{user_id}.{expires}.{mac[:-1]}é",
+        "99999999999.1.x",
+    ):
         assert client.get(f"/reset-password/{quote(forged)}").status_code == 400, forged
     assert client.get(f"/reset-password/{'x' * 300}").status_code == 422
 
@@ -155,8 +181,9 @@ def test_production_builds_links_only_from_public_url(client, inbox, settings_en
         assert refused.status_code == 503 and "PUBLIC_URL" in refused.json()["detail"]
     assert inbox.messages == []
     settings_env(PUBLIC_URL="https://axolotly.example/")
-    sent = client.post("/api/parent/auth/password-reset", json={"email": parent["email"]},
-                       headers={"host": "evil.example"})
+    sent = client.post(
+        "/api/parent/auth/password-reset", json={"email": parent["email"]}, headers={"host": "evil.example"}
+    )
     assert sent.status_code == 202
     assert reset_link(inbox.messages[0]).startswith("https://axolotly.example/reset-password/")
 
@@ -186,9 +213,15 @@ def test_mail_urls():
 
 async def confirm_at_once(base: str, token: str, times: int) -> list[int]:
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-        responses = await asyncio.gather(*(
-            http.post("/api/parent/auth/password-reset/confirm", json={"token": token, "new_password": f"{NEW_PASSWORD} {n}"})
-            for n in range(times)))
+        responses = await asyncio.gather(
+            *(
+                http.post(
+                    "/api/parent/auth/password-reset/confirm",
+                    json={"token": token, "new_password": f"{NEW_PASSWORD} {n}"},
+                )
+                for n in range(times)
+            )
+        )
     return [response.status_code for response in responses]
 
 

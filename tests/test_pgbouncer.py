@@ -21,8 +21,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from axolotly.db.cluster import RUN_AS, free_port
-from tests.live_app import (TIMEOUT, job_status, job_worker, own_cluster, paired_launcher, parent_headers,
-                            sql)
+from tests.live_app import TIMEOUT, job_status, job_worker, own_cluster, paired_launcher, parent_headers, sql
 from tests.processes import live_server, run_axolotly, wait_for
 
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"  # Debian's package (make test installs it)
@@ -54,8 +53,9 @@ def pgbouncer(database_url: str) -> Iterator[str]:
     url = make_url(database_url)
     folder = Path(tempfile.mkdtemp(prefix="axolotly-pgbouncer-"))
     listen_port = free_port()
-    (folder / "pgbouncer.ini").write_text(CONFIG.format(name=url.database, host=url.host, port=url.port,
-                                                        listen_port=listen_port, folder=folder))
+    (folder / "pgbouncer.ini").write_text(
+        CONFIG.format(name=url.database, host=url.host, port=url.port, listen_port=listen_port, folder=folder)
+    )
     (folder / "userlist.txt").write_text(f'"{url.username}" "{url.password}"\n')
     command = [PGBOUNCER, "-q", str(folder / "pgbouncer.ini")]
     if os.geteuid() == 0:  # PgBouncer refuses to run as root
@@ -120,20 +120,27 @@ def test_pairing_launcher_parent_changes_and_jobs_all_work_through_pgbouncer(thr
         kid_id = next(k["id"] for k in client.get("/api/parent/kids", headers=parent).json() if k["name"] == "Emma")
         title_id = min(shown)
         for policy in ("deny", "allow") * 4:
-            changed = client.put(f"/api/parent/kids/{kid_id}/policies/{title_id}", json={"policy": policy},
-                                 headers=parent)
+            changed = client.put(
+                f"/api/parent/kids/{kid_id}/policies/{title_id}", json={"policy": policy}, headers=parent
+            )
             assert changed.status_code == 200, changed.text
             assert (title_id in launcher_titles(client, device)) == (policy == "allow")
 
         # A job deferred in a request's transaction through the pooler, run by the worker.
-        show_id = sql(direct, "SELECT id FROM titles WHERE media_type = 'tv' AND id NOT IN "
-                              "(SELECT title_id FROM family_titles UNION SELECT title_id FROM kid_profiles_titles) "
-                              "ORDER BY id LIMIT 1")[0][0]
+        show_id = sql(
+            direct,
+            "SELECT id FROM titles WHERE media_type = 'tv' AND id NOT IN "
+            "(SELECT title_id FROM family_titles UNION SELECT title_id FROM kid_profiles_titles) "
+            "ORDER BY id LIMIT 1",
+        )[0][0]
         sql(direct, "DELETE FROM episodes WHERE title_id = %(id)s", {"id": show_id})
         newest = sql(direct, "SELECT coalesce(max(id), 0) FROM procrastinate_jobs")[0][0]
         assert client.put(f"/api/parent/library/{show_id}", headers=parent).status_code == 201
-        [(job_id,)] = sql(direct, "SELECT id FROM procrastinate_jobs WHERE id > %(n)s AND task_name = "
-                                  "'axolotly:load_title_episodes'", {"n": newest})
+        [(job_id,)] = sql(
+            direct,
+            "SELECT id FROM procrastinate_jobs WHERE id > %(n)s AND task_name = 'axolotly:load_title_episodes'",
+            {"n": newest},
+        )
         wait_for(lambda: job_status(direct, job_id) == "succeeded", timeout=60)
         assert sql(direct, "SELECT count(*) FROM episodes WHERE title_id = %(id)s", {"id": show_id})[0][0] > 0
 

@@ -111,11 +111,15 @@ def launcher_family(url: str) -> tuple[dict, int, int]:
 
 
 def test_launcher_and_catalog_reads_use_the_replica_writes_the_primary_and_fall_back(
-        primary, replica, app_with_replica):
+    primary, replica, app_with_replica
+):
     home, cluster, url = primary
     headers, kid_id, show_id = launcher_family(url)
-    wait_for(lambda: query(replica.url(), "SELECT count(*) FROM devices WHERE device_id = %s",
-                           headers["X-Device-ID"])[0][0] == 1)
+    wait_for(
+        lambda: (
+            query(replica.url(), "SELECT count(*) FROM devices WHERE device_id = %s", headers["X-Device-ID"])[0][0] == 1
+        )
+    )
 
     with TestClient(app_with_replica) as client:
         reads = client.app.state.launcher_reads
@@ -127,6 +131,7 @@ def test_launcher_and_catalog_reads_use_the_replica_writes_the_primary_and_fall_
             pool = await reads.replicas.pick_pool()
             async with pool.connection() as connection:
                 return (await (await connection.execute("SELECT pg_is_in_recovery() AS r")).fetchone()).r
+
         assert client.portal.call(replica_in_recovery) is True
 
         sessions = replicas.get_read_session()
@@ -134,8 +139,10 @@ def test_launcher_and_catalog_reads_use_the_replica_writes_the_primary_and_fall_
         sessions.close()
 
         # A parent's write goes to the primary; the launcher shows it on the very next call.
-        parent = client.post("/api/parent/auth/signup", json={"email": "replica-parent@example.com",
-                                                              "password": "a-long-enough-password"})
+        parent = client.post(
+            "/api/parent/auth/signup",
+            json={"email": "replica-parent@example.com", "password": "a-long-enough-password"},
+        )
         assert parent.status_code in (200, 201), parent.text
         assert query(url, "SELECT count(*) FROM users WHERE email = 'replica-parent@example.com'")[0][0] == 1
         query(url, "UPDATE kid_profiles_titles SET policy = 'deny' WHERE kid_profile_id = %s", kid_id)

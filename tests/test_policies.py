@@ -53,9 +53,12 @@ def test_block_and_unblock_episodes_and_explain_each(client, db):
     base = f"/api/parent/kids/{kid['id']}/policies/{bluey.id}"
     client.put(base, json={"policy": "allow"}, headers=auth(parent))
     assert client.put(f"{base}/blocked-episodes/{first}", headers=auth(parent)).json()["blocked_episodes"] == [first]
-    assert client.put(f"{base}/blocked-episodes", json={"episode_ids": [second, first, first]},
-                      headers=auth(parent)).json()["blocked_episodes"] == sorted([first, second])
-    assert client.delete(f"{base}/blocked-episodes/{second}", headers=auth(parent)).json()["blocked_episodes"] == [first]
+    assert client.put(
+        f"{base}/blocked-episodes", json={"episode_ids": [second, first, first]}, headers=auth(parent)
+    ).json()["blocked_episodes"] == sorted([first, second])
+    assert client.delete(f"{base}/blocked-episodes/{second}", headers=auth(parent)).json()["blocked_episodes"] == [
+        first
+    ]
     explained = client.get(f"/api/parent/kids/{kid['id']}/titles/{bluey.id}/explain", headers=auth(parent)).json()
     by_id = {e["episode_id"]: e for e in explained["episodes"]}
     assert by_id[first]["reason"] == "episode_blocked" and not by_id[first]["visible"]
@@ -73,8 +76,9 @@ def test_blocking_foreign_or_unknown_episodes_is_422_and_changes_nothing(client,
         response = client.put(f"{base}/blocked-episodes", json=body, headers=auth(parent))
         assert response.status_code == 422 and response.json()["detail"]
     assert client.put(f"{base}/blocked-episodes/{peppa_episode}", headers=auth(parent)).status_code == 422
-    stored = db.execute(text("SELECT blocked_episodes FROM kid_profiles_titles WHERE kid_profile_id = :k"),
-                        {"k": kid["id"]}).scalar_one()
+    stored = db.execute(
+        text("SELECT blocked_episodes FROM kid_profiles_titles WHERE kid_profile_id = :k"), {"k": kid["id"]}
+    ).scalar_one()
     assert stored is None  # nothing blocked: NULL, never [] (migration 0021)
 
 
@@ -88,7 +92,12 @@ def test_blocking_needs_an_allowed_show(client, db):
     client.put(f"{base}/policies/{bluey.id}", json={"policy": "deny"}, headers=auth(parent))
     assert client.put(f"{base}/policies/{bluey.id}/blocked-episodes/{episode}", headers=auth(parent)).status_code == 409
     client.put(f"{base}/policies/{moana.id}", json={"policy": "allow"}, headers=auth(parent))
-    assert client.put(f"{base}/policies/{moana.id}/blocked-episodes", json={"episode_ids": []}, headers=auth(parent)).status_code == 422
+    assert (
+        client.put(
+            f"{base}/policies/{moana.id}/blocked-episodes", json={"episode_ids": []}, headers=auth(parent)
+        ).status_code
+        == 422
+    )
 
 
 def test_bad_policy_bodies_are_422(client, db):
@@ -98,19 +107,28 @@ def test_bad_policy_bodies_are_422(client, db):
     for body in ({"policy": "maybe"}, {}, {"policy": None}):
         response = client.put(f"/api/parent/kids/{kid['id']}/policies/{title.id}", json=body, headers=auth(parent))
         assert response.status_code == 422 and response.json()["detail"]
-    assert client.put(f"/api/parent/kids/{kid['id']}/policies/99999999", json={"policy": "allow"}, headers=auth(parent)).status_code == 404
+    assert (
+        client.put(
+            f"/api/parent/kids/{kid['id']}/policies/99999999", json={"policy": "allow"}, headers=auth(parent)
+        ).status_code
+        == 404
+    )
 
 
 def test_allowing_a_show_without_episodes_queues_the_loading_job_in_the_same_transaction(client, db):
     parent = sign_up(client)
     kid = add_kid(client, parent)
     show = offline_title(db, "Octonauts", with_episodes=False)
-    body = client.put(f"/api/parent/kids/{kid['id']}/policies/{show.id}", json={"policy": "allow"}, headers=auth(parent)).json()
+    body = client.put(
+        f"/api/parent/kids/{kid['id']}/policies/{show.id}", json={"policy": "allow"}, headers=auth(parent)
+    ).json()
     assert body["episodes_job_queued"] is True
     jobs = db.execute(text("SELECT task_name, args FROM procrastinate_jobs WHERE status = 'todo'")).all()
     assert ("axolotly:load_title_episodes", {"title_id": show.id}) in [(j.task_name, j.args) for j in jobs]
     with_episodes = offline_title(db, "Bluey")
-    again = client.put(f"/api/parent/kids/{kid['id']}/policies/{with_episodes.id}", json={"policy": "allow"}, headers=auth(parent))
+    again = client.put(
+        f"/api/parent/kids/{kid['id']}/policies/{with_episodes.id}", json={"policy": "allow"}, headers=auth(parent)
+    )
     assert again.json()["episodes_job_queued"] is False
 
 

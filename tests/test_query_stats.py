@@ -15,9 +15,14 @@ PROBE = "SELECT pg_sleep(:seconds) AS axolotly_probe_statement"
 
 def test_the_embedded_cluster_preloads_pg_stat_statements_and_logs_slow_statements(engine):
     with engine.connect() as connection:
-        settings = dict(connection.execute(text(
-            "SELECT name, setting FROM pg_settings WHERE name IN "
-            "('shared_preload_libraries', 'log_min_duration_statement')")).all())
+        settings = dict(
+            connection.execute(
+                text(
+                    "SELECT name, setting FROM pg_settings WHERE name IN "
+                    "('shared_preload_libraries', 'log_min_duration_statement')"
+                )
+            ).all()
+        )
     assert "pg_stat_statements" in settings["shared_preload_libraries"]
     assert settings["log_min_duration_statement"] == str(int(get_settings().slow_query_ms))  # milliseconds
 
@@ -41,11 +46,18 @@ def test_top_statements_by_total_and_by_mean_time(client, db, engine, uncached):
     assert by_total[0]["statement"] != by_total[1]["statement"]
 
     body = client.get("/metrics").text
-    probe = [line for line in body.splitlines()
-             if line.startswith("axolotly_db_statement_calls{") and "axolotly_probe_statement" in line]
+    probe = [
+        line
+        for line in body.splitlines()
+        if line.startswith("axolotly_db_statement_calls{") and "axolotly_probe_statement" in line
+    ]
     assert any('order="total"' in line and line.endswith(" 3.0") for line in probe), probe
-    mean = re.search(r'^axolotly_db_statement_mean_seconds\{order="mean",queryid="[-\d]+",'
-                     r'statement="SELECT pg_sleep\(\$1\) AS axolotly_slowest_once"\} (\S+)$', body, re.MULTILINE)
+    mean = re.search(
+        r'^axolotly_db_statement_mean_seconds\{order="mean",queryid="[-\d]+",'
+        r'statement="SELECT pg_sleep\(\$1\) AS axolotly_slowest_once"\} (\S+)$',
+        body,
+        re.MULTILINE,
+    )
     assert mean and float(mean.group(1)) >= 0.3
 
     db.commit()

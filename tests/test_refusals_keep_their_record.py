@@ -20,8 +20,9 @@ def request_session(engine):
     with one row written; the row is removed again after the test."""
     dependency = get_session()
     session = next(dependency)
-    session.execute(text("INSERT INTO rate_limits (key, window_start, failures) VALUES (:key, now(), 1)"),
-                    {"key": MARKER})
+    session.execute(
+        text("INSERT INTO rate_limits (key, window_start, failures) VALUES (:key, now(), 1)"), {"key": MARKER}
+    )
     yield dependency, session
     dependency.close()
     with engine.begin() as connection:
@@ -63,5 +64,11 @@ def test_a_failed_api_log_in_keeps_its_audit_event(client, db):
     parent = sign_up(client)
     wrong = client.post("/api/parent/auth/login", json={"email": parent["email"], "password": "not the password"})
     assert wrong.status_code == 401
-    assert db.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.family_id == parent["id"], AuditEvent.action == "login_failed")) == 1
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.family_id == parent["id"], AuditEvent.action == "login_failed")
+        )
+        == 1
+    )

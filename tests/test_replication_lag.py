@@ -83,8 +83,10 @@ def test_the_lag_grows_while_replay_is_paused_and_returns_to_zero(primary_and_re
         write_for(primary_url, 1.5)
         later_replica, healthy = replica_lag(replica_set)
         later_primary = primary_lag(engine)
-        print(f"paused replay: replica lag {first_replica:.2f} -> {later_replica:.2f} s, "
-              f"primary's figure {first_primary:.2f} -> {later_primary:.2f} s")
+        print(
+            f"paused replay: replica lag {first_replica:.2f} -> {later_replica:.2f} s, "
+            f"primary's figure {first_primary:.2f} -> {later_primary:.2f} s"
+        )
         assert first_replica > 0 and later_replica >= first_replica + 1
         assert first_primary > 0 and later_primary >= first_primary + 1
         assert healthy is False  # beyond REPLICA_MAX_LAG_SECONDS: reads go to the primary

@@ -7,8 +7,11 @@ from tests.api import add_kid, admin_headers, auth, episode_ids, offline_title, 
 def test_parent_files_report_and_admin_resolves_it(client, db):
     parent = sign_up(client)
     title = offline_title(db, "Moana")
-    filed = client.post("/api/parent/reports", json={"title_id": title.id, "issue_type": "wrong_age_rating",
-                                                     "description": "scary storm"}, headers=auth(parent))
+    filed = client.post(
+        "/api/parent/reports",
+        json={"title_id": title.id, "issue_type": "wrong_age_rating", "description": "scary storm"},
+        headers=auth(parent),
+    )
     assert filed.status_code == 201 and filed.json()["status"] == "pending"
     admin = admin_headers(client, db)
     pending = client.get("/api/admin/reports", headers=admin).json()
@@ -21,11 +24,14 @@ def test_parent_files_report_and_admin_resolves_it(client, db):
     assert [(r["id"], r["status"]) for r in mine] == [(filed.json()["id"], "resolved")]
 
 
-@pytest.mark.parametrize("body", [
-    {"title_id": 1, "issue_type": "made_up", "description": ""},
-    {"title_id": 1, "issue_type": "other", "description": "x" * 2001},
-    {"issue_type": "other"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"title_id": 1, "issue_type": "made_up", "description": ""},
+        {"title_id": 1, "issue_type": "other", "description": "x" * 2001},
+        {"issue_type": "other"},
+    ],
+)
 def test_bad_reports_are_422(client, body):
     parent = sign_up(client)
     response = client.post("/api/parent/reports", json=body, headers=auth(parent))
@@ -34,13 +40,17 @@ def test_bad_reports_are_422(client, body):
 
 def test_report_on_unknown_title_is_404(client):
     parent = sign_up(client)
-    response = client.post("/api/parent/reports", json={"title_id": 99999999, "issue_type": "other"}, headers=auth(parent))
+    response = client.post(
+        "/api/parent/reports", json={"title_id": 99999999, "issue_type": "other"}, headers=auth(parent)
+    )
     assert response.status_code == 404
 
 
 def snapshot(db) -> list:
-    return [db.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()
-            for table in ("kid_profiles", "kid_profiles_titles", "content_reports", "streaming_service_selection")]
+    return [
+        db.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all()
+        for table in ("kid_profiles", "kid_profiles_titles", "content_reports", "streaming_service_selection")
+    ]
 
 
 def test_another_familys_ids_are_404_everywhere_and_change_nothing(client, db):

@@ -64,20 +64,26 @@ def test_a_device_asks_for_a_hidden_library_title_and_asking_again_is_the_same_r
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
 
     mine = client.get("/api/requests", headers=family["device"]).json()
-    assert [(r["id"], r["status"], r["note"], r["message"]) for r in mine] == \
-        [(first.json()["id"], "open", "", "Waiting for a parent")]
-    events = db.scalars(select(AuditEvent).where(AuditEvent.family_id == family["parent"]["id"],
-                                                 AuditEvent.action == "title_requested")).all()
+    assert [(r["id"], r["status"], r["note"], r["message"]) for r in mine] == [
+        (first.json()["id"], "open", "", "Waiting for a parent")
+    ]
+    events = db.scalars(
+        select(AuditEvent).where(AuditEvent.family_id == family["parent"]["id"], AuditEvent.action == "title_requested")
+    ).all()
     assert len(events) == 1 and "Emma asked for “Jaws”" in events[0].summary
 
 
 def test_refused_asks_say_why(client, db, family):
     parent = family["parent"]
-    denied, visible, elsewhere = hidden_title(db, "Denied"), hidden_title(db, "Fine", "PG"), \
-        make_title(db, title="Nowhere", certification="R", providers=[])
+    denied, visible, elsewhere = (
+        hidden_title(db, "Denied"),
+        hidden_title(db, "Fine", "PG"),
+        make_title(db, title="Nowhere", certification="R", providers=[]),
+    )
     in_library(db, parent, denied, visible, elsewhere)
-    client.put(f"/api/parent/kids/{family['emma']['id']}/policies/{denied.id}", json={"policy": "deny"},
-               headers=auth(parent))
+    client.put(
+        f"/api/parent/kids/{family['emma']['id']}/policies/{denied.id}", json={"policy": "deny"}, headers=auth(parent)
+    )
     outside = hidden_title(db, "Not ours")
 
     assert ask(client, family, denied.id).json() == {"detail": "A parent said no to this one"}
@@ -130,28 +136,34 @@ def test_approving_shows_the_title_on_the_launcher_and_changes_the_etag(client, 
     assert client.get("/api/apps", headers={**device, "If-None-Match": before}).status_code == 200
     assert str(family["jaws"].id) in app_ids(client, device)
     assert client.get("/api/parent/requests", headers=auth(parent)).json() == []
-    assert [r["id"] for r in client.get("/api/parent/requests?status=approved", headers=auth(parent)).json()] == \
-        [request_id]
+    assert [r["id"] for r in client.get("/api/parent/requests?status=approved", headers=auth(parent)).json()] == [
+        request_id
+    ]
     mine = client.get("/api/requests", headers=device).json()
     assert (mine[0]["status"], mine[0]["message"]) == ("approved", "Yes! Now on your screen")
     assert mine[0]["answered_at"].endswith("Z")
 
     again = client.post(f"/api/parent/requests/{request_id}/decline", headers=auth(parent))
     assert again.status_code == 409
-    summaries = db.scalars(select(AuditEvent.summary).where(AuditEvent.action == "request_answered",
-                                                            AuditEvent.family_id == parent["id"])).all()
+    summaries = db.scalars(
+        select(AuditEvent.summary).where(AuditEvent.action == "request_answered", AuditEvent.family_id == parent["id"])
+    ).all()
     assert summaries == [f"{parent['email']} approved Emma's request for “Jaws”"]
 
 
 def test_declining_with_a_note_is_what_the_kid_sees(client, db, family):
     parent, device = family["parent"], family["device"]
     request_id = ask(client, family, family["jaws"].id).json()["id"]
-    declined = client.post(f"/api/parent/requests/{request_id}/decline", json={"note": "When you are older"},
-                           headers=auth(parent))
+    declined = client.post(
+        f"/api/parent/requests/{request_id}/decline", json={"note": "When you are older"}, headers=auth(parent)
+    )
     assert declined.status_code == 200 and declined.json()["note"] == "When you are older"
     mine = client.get("/api/requests", headers=device).json()
-    assert (mine[0]["status"], mine[0]["note"], mine[0]["message"]) == \
-        ("declined", "When you are older", "Not this time")
+    assert (mine[0]["status"], mine[0]["note"], mine[0]["message"]) == (
+        "declined",
+        "When you are older",
+        "Not this time",
+    )
     assert str(family["jaws"].id) not in app_ids(client, device)
     bad = client.post(f"/api/parent/requests/{request_id}/decline", json={"note": "x" * 501}, headers=auth(parent))
     assert bad.status_code == 422
@@ -181,6 +193,7 @@ def test_another_familys_kid_title_and_request_are_not_found(client, db, family)
 
 # -- pages ----------------------------------------------------------------------------------------
 
+
 def kid_web_launcher(client, family) -> str:
     """Pairs this browser as a kid launcher for the family, signs Emma in; the CSRF token."""
     code = client.post("/api/parent/pairing-codes", headers=auth(family["parent"])).json()["code"]
@@ -205,14 +218,16 @@ def test_the_kid_asks_from_the_web_launcher_and_sees_the_answer(client, db, fami
 
     # The parent sees the count at home, and declines with a note on the requests page.
     from tests.test_pages import log_in
+
     log_in(client, family["parent"]["email"])
     home = client.get("/").text
     assert re.search(r'href="/family/requests"[^>]*>[^<]*1 ', home), home
     requests_page = client.get("/family/requests").text
     assert "Jaws" in requests_page and "Emma" in requests_page
     parent_token = csrf(client, "/family/requests")
-    declined = client.post(f"/family/requests/{request_id}/decline",
-                           data={"note": "Too scary", "csrf_token": parent_token})
+    declined = client.post(
+        f"/family/requests/{request_id}/decline", data={"note": "Too scary", "csrf_token": parent_token}
+    )
     assert declined.status_code == 200 and "Declined" in declined.text
 
     kid_page = client.get(f"/kids/{emma_id}/launcher").text
@@ -221,6 +236,7 @@ def test_the_kid_asks_from_the_web_launcher_and_sees_the_answer(client, db, fami
 
 def test_approving_from_the_page_puts_it_on_the_kids_screen(client, db, family):
     from tests.test_pages import log_in
+
     request_id = ask(client, family, family["jaws"].id).json()["id"]
     log_in(client, family["parent"]["email"])
     token = csrf(client, "/family/requests")
@@ -289,8 +305,9 @@ def test_a_parents_direct_decision_answers_the_open_request(client, db, family):
     in_library(db, family["parent"], shark)
     asked = ask(client, family, shark.id).json()["id"]
     client.put(f"/api/parent/kids/{emma['id']}/policies/{shark.id}", json={"policy": "allow"}, headers=auth(parent))
-    assert {r["id"]: r["status"] for r in client.get("/api/requests", headers=family["device"]).json()}[asked] \
-        == "approved"
+    assert {r["id"]: r["status"] for r in client.get("/api/requests", headers=family["device"]).json()}[
+        asked
+    ] == "approved"
 
     nemo = hidden_title(db, "Finding Nemo")
     in_library(db, family["parent"], nemo)

@@ -5,8 +5,16 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import delete, func, select
 
 from axolotly.models import (
-    ContentReport, Device, EpisodeLink, Episode, KidProfile, KidProfileTitle, PairingCode,
-    StreamingServiceSelection, Title, User,
+    ContentReport,
+    Device,
+    EpisodeLink,
+    Episode,
+    KidProfile,
+    KidProfileTitle,
+    PairingCode,
+    StreamingServiceSelection,
+    Title,
+    User,
 )
 from tests.factories import make_episode, make_family, make_kid, make_title
 
@@ -23,15 +31,20 @@ def build_family_with_everything(db):
     kid = make_kid(db, family)
     title = make_title(db, media_type="tv")
     episode = make_episode(db, title)
-    db.add_all([
-        KidProfileTitle(kid_profile_id=kid.id, title_id=title.id, policy="allow", blocked_episodes=[episode.id]),
-        Device(device_id=f"dev-{family.id}", family_id=family.id, kid_profile_id=kid.id),
-        PairingCode(code=f"{family.id:06d}"[-6:], family_id=family.id,
-                    expires_at=datetime.now(timezone.utc) + timedelta(minutes=10)),
-        StreamingServiceSelection(family_id=family.id, selected_services=["netflix"]),
-        ContentReport(family_id=family.id, title_id=title.id, issue_type="other"),
-        EpisodeLink(episode_id=episode.id, platform="netflix", url="https://n/1"),
-    ])
+    db.add_all(
+        [
+            KidProfileTitle(kid_profile_id=kid.id, title_id=title.id, policy="allow", blocked_episodes=[episode.id]),
+            Device(device_id=f"dev-{family.id}", family_id=family.id, kid_profile_id=kid.id),
+            PairingCode(
+                code=f"{family.id:06d}"[-6:],
+                family_id=family.id,
+                expires_at=datetime.now(timezone.utc) + timedelta(minutes=10),
+            ),
+            StreamingServiceSelection(family_id=family.id, selected_services=["netflix"]),
+            ContentReport(family_id=family.id, title_id=title.id, issue_type="other"),
+            EpisodeLink(episode_id=episode.id, platform="netflix", url="https://n/1"),
+        ]
+    )
     db.flush()
     return family, kid, title, episode
 

@@ -79,7 +79,9 @@ def test_report_status_is_known(db, status, ok):
     assert_accepted(db, row) if ok else assert_refused(db, row)
 
 
-@pytest.mark.parametrize("code,ok", [("123456", True), ("000000", True), ("12345", False), ("12345a", False), ("abcdef", False)])
+@pytest.mark.parametrize(
+    "code,ok", [("123456", True), ("000000", True), ("12345", False), ("12345a", False), ("abcdef", False)]
+)
 def test_pairing_code_is_six_digits(db, code, ok):
     family = make_family(db)
     row = PairingCode(code=code, family_id=family.id, expires_at=datetime.now(timezone.utc) + timedelta(minutes=10))
@@ -111,15 +113,25 @@ def test_second_policy_for_same_kid_and_title_is_refused(db):
     assert_refused(db, KidProfileTitle(kid_profile_id=kid.id, title_id=title.id, policy="deny"))
 
 
-@pytest.mark.parametrize("blocked,ok", [
-    ("NULL", True), ("'[]'", True), ("'[12, 13]'", True), ("'null'", True),  # the spec's shape and the app's
-    ("'{}'", False), ("'12'", False), ("'\"12\"'", False),  # SQL's @> and Python would read these apart
-])
+@pytest.mark.parametrize(
+    "blocked,ok",
+    [
+        ("NULL", True),
+        ("'[]'", True),
+        ("'[12, 13]'", True),
+        ("'null'", True),  # the spec's shape and the app's
+        ("'{}'", False),
+        ("'12'", False),
+        ("'\"12\"'", False),  # SQL's @> and Python would read these apart
+    ],
+)
 def test_blocked_episodes_is_an_array_or_nothing(db, blocked, ok):
     kid = make_kid(db, make_family(db))
     title = make_title(db, media_type="tv")
-    statement = text("INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy, blocked_episodes) "
-                     f"VALUES (:kid, :title, 'allow', {blocked}) RETURNING id")
+    statement = text(
+        "INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy, blocked_episodes) "
+        f"VALUES (:kid, :title, 'allow', {blocked}) RETURNING id"
+    )
     savepoint = db.begin_nested()
     if ok:
         assert db.execute(statement, {"kid": kid.id, "title": title.id}).scalar_one() > 0  # the spec's SERIAL id
@@ -132,14 +144,28 @@ def test_blocked_episodes_is_an_array_or_nothing(db, blocked, ok):
 def test_policies_and_selections_have_the_spec_serial_ids(db):
     family = make_family(db)
     kid, title = make_kid(db, family), make_title(db)
-    first = db.execute(text("INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy) "
-                            "VALUES (:kid, :title, 'allow') RETURNING id"), {"kid": kid.id, "title": title.id}).scalar_one()
-    second = db.execute(text("INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy) "
-                             "VALUES (:kid, :title, 'deny') RETURNING id"),
-                        {"kid": make_kid(db, family).id, "title": title.id}).scalar_one()
+    first = db.execute(
+        text(
+            "INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy) "
+            "VALUES (:kid, :title, 'allow') RETURNING id"
+        ),
+        {"kid": kid.id, "title": title.id},
+    ).scalar_one()
+    second = db.execute(
+        text(
+            "INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy) "
+            "VALUES (:kid, :title, 'deny') RETURNING id"
+        ),
+        {"kid": make_kid(db, family).id, "title": title.id},
+    ).scalar_one()
     assert second > first
-    selection = db.execute(text("INSERT INTO streaming_service_selection (family_id, selected_services) "
-                                "VALUES (:family, '[\"netflix\"]') RETURNING id"), {"family": family.id}).scalar_one()
+    selection = db.execute(
+        text(
+            "INSERT INTO streaming_service_selection (family_id, selected_services) "
+            "VALUES (:family, '[\"netflix\"]') RETURNING id"
+        ),
+        {"family": family.id},
+    ).scalar_one()
     assert isinstance(selection, int)
     assert_refused(db, StreamingServiceSelection(family_id=family.id, selected_services=["hulu"]))
 
@@ -163,10 +189,11 @@ def test_timestamps_are_stored_with_time_zone(db):
     family = make_family(db)
     db.refresh(family)
     assert family.created_at.tzinfo is not None
-    column_type = db.execute(text(
-        "SELECT data_type FROM information_schema.columns "
-        "WHERE table_name = 'users' AND column_name = 'created_at'"
-    )).scalar_one()
+    column_type = db.execute(
+        text(
+            "SELECT data_type FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'created_at'"
+        )
+    ).scalar_one()
     assert column_type == "timestamp with time zone"
 
 
@@ -177,13 +204,17 @@ UNINDEXED_FOREIGN_KEYS_ALLOWED = {("family_invitations", "accepted_by"), ("title
 
 
 def test_foreign_keys_have_an_index_for_their_delete_action(db):
-    unindexed = set(db.execute(text("""
+    unindexed = set(
+        db.execute(
+            text("""
         SELECT c.conrelid::regclass::text, a.attname
         FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
         WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace
           AND c.conrelid::regclass::text NOT LIKE 'procrastinate%'
           AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid
                           AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] = c.conkey)
-    """)).all())
+    """)
+        ).all()
+    )
     assert ("family_titles", "added_by") not in unindexed  # deleting a co-parent's account scanned the library
     assert unindexed <= UNINDEXED_FOREIGN_KEYS_ALLOWED, unindexed - UNINDEXED_FOREIGN_KEYS_ALLOWED

@@ -35,7 +35,8 @@ COMPARISONS = (ast.Eq, ast.NotEq)
 MEMBERSHIP_METHODS = {"in_", "not_in", "notin_", "is_distinct_from", "isnot_distinct_from", "is_not_distinct_from"}
 PARAMETER = r"(?::\w+|%\(\w+\)s|\$\d+)"
 SQL_FAMILY_FILTER = re.compile(
-    rf"\bfamily_id\s*(?:=|<>|!=)\s*{PARAMETER}|{PARAMETER}\s*(?:=|<>|!=)\s*(?:\w+\.)?family_id\b", re.IGNORECASE)
+    rf"\bfamily_id\s*(?:=|<>|!=)\s*{PARAMETER}|{PARAMETER}\s*(?:=|<>|!=)\s*(?:\w+\.)?family_id\b", re.IGNORECASE
+)
 
 
 def model_names() -> tuple[set[str], set[str]]:
@@ -43,8 +44,7 @@ def model_names() -> tuple[set[str], set[str]]:
     import axolotly.models  # noqa: F401  (registers every model)
 
     mappers = list(Base.registry.mappers)
-    return ({m.class_.__name__ for m in mappers},
-            {m.class_.__name__ for m in mappers if "family_id" in m.columns})
+    return ({m.class_.__name__ for m in mappers}, {m.class_.__name__ for m in mappers if "family_id" in m.columns})
 
 
 MODELS, FAMILY_OWNED = model_names()
@@ -89,7 +89,11 @@ def hand_filters(source: str) -> list[tuple[int, str]]:
                         found.append((node.lineno, f"{ast.unparse(node)}: use families.scoping.owned_by"))
         elif isinstance(node, ast.Call):
             callee = node.func
-            if isinstance(callee, ast.Attribute) and callee.attr in MEMBERSHIP_METHODS and _is_family_column(callee.value):
+            if (
+                isinstance(callee, ast.Attribute)
+                and callee.attr in MEMBERSHIP_METHODS
+                and _is_family_column(callee.value)
+            ):
                 found.append((node.lineno, f"{ast.unparse(node)}: use families.scoping"))
             if any(k.arg == "family_id" for k in node.keywords) and not _allowed_keyword_call(node):
                 found.append((node.lineno, f"{ast.unparse(node.func)}(family_id=...): use families.scoping.owned_by"))

@@ -13,9 +13,13 @@ from tests.launcher_helpers import assign, device_row_id, pair_device
 from tests.pinned_days import DST_CHANGE_DAY, SCHOOL_DAY, iso
 
 UTC = timezone.utc
-SETTINGS = {"enabled": True, "school_day_limit_minutes": 90, "weekend_limit_minutes": 120,
-            "school_day_bedtime": {"start": "19:30", "end": "07:00"},
-            "weekend_bedtime": {"start": "20:30", "end": "08:00"}}
+SETTINGS = {
+    "enabled": True,
+    "school_day_limit_minutes": 90,
+    "weekend_limit_minutes": 120,
+    "school_day_bedtime": {"start": "19:30", "end": "07:00"},
+    "weekend_bedtime": {"start": "20:30", "end": "08:00"},
+}
 
 
 @pytest.fixture
@@ -33,9 +37,17 @@ def put_screen_time(client, parent, kid, body=SETTINGS):
 
 def log(client, device, minutes=30, start=None, app_id="123", name="Bluey"):
     start = start or datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
-    return client.post("/api/usage-logs", headers=device, json={
-        "appId": app_id, "appName": name, "startTime": iso(start), "endTime": iso(start + timedelta(minutes=minutes)),
-        "durationMinutes": minutes})
+    return client.post(
+        "/api/usage-logs",
+        headers=device,
+        json={
+            "appId": app_id,
+            "appName": name,
+            "startTime": iso(start),
+            "endTime": iso(start + timedelta(minutes=minutes)),
+            "durationMinutes": minutes,
+        },
+    )
 
 
 def use_zone(client, parent, zone: str) -> None:
@@ -49,6 +61,7 @@ def stored_sessions(db) -> int:
 
 # -- settings -------------------------------------------------------------------------------------
 
+
 def test_settings_round_trip_in_words_with_an_audit_entry(client, family, db):
     parent, kid, _ = family
     default = client.get(f"/api/parent/kids/{kid['id']}/screen-time", headers=auth(parent)).json()
@@ -59,15 +72,24 @@ def test_settings_round_trip_in_words_with_an_audit_entry(client, family, db):
     assert {key: body[key] for key in SETTINGS} == SETTINGS
     assert body["description"].startswith("On school days Emma may watch 1 h 30 min, not between 19:30 and 07:00.")
     assert body["today"]["time_zone"] == "UTC"
-    assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "screen_time_changed")) == 1
+    assert (
+        db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "screen_time_changed")) == 1
+    )
 
 
-@pytest.mark.parametrize("change", [
-    {"school_day_limit_minutes": 1441}, {"school_day_limit_minutes": -1},
-    {"school_day_bedtime": {"start": "24:00", "end": "07:00"}}, {"school_day_bedtime": {"start": "7:00", "end": "8:00"}},
-    {"weekend_bedtime": {"start": "20:00", "end": "20:00"}}, {"weekend_bedtime": {"start": "20:00"}},
-    {"enabled": "sometimes"}, {"bedtime": "20:00"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"school_day_limit_minutes": 1441},
+        {"school_day_limit_minutes": -1},
+        {"school_day_bedtime": {"start": "24:00", "end": "07:00"}},
+        {"school_day_bedtime": {"start": "7:00", "end": "8:00"}},
+        {"weekend_bedtime": {"start": "20:00", "end": "20:00"}},
+        {"weekend_bedtime": {"start": "20:00"}},
+        {"enabled": "sometimes"},
+        {"bedtime": "20:00"},
+    ],
+)
 def test_bad_settings_are_refused_and_change_nothing(client, family, db, change):
     parent, kid, _ = family
     response = put_screen_time(client, parent, kid, {**SETTINGS, **change})
@@ -78,8 +100,12 @@ def test_bad_settings_are_refused_and_change_nothing(client, family, db, change)
 def test_another_familys_kid_is_not_found(client, family, db):
     parent, kid, _ = family
     stranger = sign_up(client)
-    for method, path, body in (("get", "screen-time", None), ("put", "screen-time", SETTINGS),
-                               ("post", "bonus-time", {"minutes": 30}), ("get", "usage", None)):
+    for method, path, body in (
+        ("get", "screen-time", None),
+        ("put", "screen-time", SETTINGS),
+        ("post", "bonus-time", {"minutes": 30}),
+        ("get", "usage", None),
+    ):
         response = client.request(method, f"/api/parent/kids/{kid['id']}/{path}", json=body, headers=auth(stranger))
         assert response.status_code == 404, (path, response.text)
     assert db.get(KidProfile, kid["id"]).screen_time_enabled is False
@@ -91,12 +117,14 @@ def test_family_time_zone_is_validated(client, family, db):
     for bad in ("Mars/Olympus", "", "../../etc/passwd", "posixrules", "x" * 65):
         response = client.put("/api/parent/family", json={"time_zone": bad}, headers=auth(parent))
         assert response.status_code == 422, bad
-    response = client.put("/api/parent/family", json={"time_zone": "Europe/Berlin", "family_name": "Die Beispiels"},
-                          headers=auth(parent))
+    response = client.put(
+        "/api/parent/family", json={"time_zone": "Europe/Berlin", "family_name": "Die Beispiels"}, headers=auth(parent)
+    )
     assert response.json() == {"family_name": "Die Beispiels", "time_zone": "Europe/Berlin"}
 
 
 # -- the launcher ---------------------------------------------------------------------------------
+
 
 def test_time_limits_for_an_unassigned_device_are_all_null(client):
     parent = sign_up(client)
@@ -107,7 +135,11 @@ def test_time_limits_for_an_unassigned_device_are_all_null(client):
     assert body["dailyLimitMinutes"] is None and body["bedtimeStart"] is None and body["bedtimeEnd"] is None
     assert body["scheduleEnabled"] is False
     assert client.get("/api/stats", headers=device).json() == {
-        "totalAppsEnabled": 0, "timeUsedToday": 0, "timeRemainingToday": None, "mostUsedApp": None}
+        "totalAppsEnabled": 0,
+        "timeUsedToday": 0,
+        "timeRemainingToday": None,
+        "mostUsedApp": None,
+    }
     assert log(client, device).status_code == 404
 
 
@@ -115,10 +147,20 @@ def test_time_limits_follow_the_settings_and_bonus_time(client, family, db, cloc
     parent, kid, device = family
     use_zone(client, parent, clock.zone)
     body = client.get("/api/time-limits", headers=device).json()
-    assert body == {"dailyLimitMinutes": None, "bedtimeStart": None, "bedtimeEnd": None, "scheduleEnabled": False,
-                    "timeZone": clock.zone, "allowedNow": True, "nextChangeAt": None, "reason": None}
-    assert client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 15},
-                       headers=auth(parent)).status_code == 409  # no limit: bonus would change nothing
+    assert body == {
+        "dailyLimitMinutes": None,
+        "bedtimeStart": None,
+        "bedtimeEnd": None,
+        "scheduleEnabled": False,
+        "timeZone": clock.zone,
+        "allowedNow": True,
+        "nextChangeAt": None,
+        "reason": None,
+    }
+    assert (
+        client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 15}, headers=auth(parent)).status_code
+        == 409
+    )  # no limit: bonus would change nothing
     put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 60, "weekend_limit_minutes": 75})
     limits = client.get("/api/time-limits", headers=device).json()
     bedtime = SETTINGS["weekend_bedtime" if clock.is_weekend else "school_day_bedtime"]
@@ -131,8 +173,10 @@ def test_time_limits_follow_the_settings_and_bonus_time(client, family, db, cloc
     client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 15}, headers=auth(parent))
     with_bonus = client.get("/api/time-limits", headers=device).json()
     assert with_bonus["dailyLimitMinutes"] == limits["dailyLimitMinutes"] + 45
-    assert client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 0},
-                       headers=auth(parent)).status_code == 422
+    assert (
+        client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 0}, headers=auth(parent)).status_code
+        == 422
+    )
     assert db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "bonus_time")) == 2
 
 
@@ -145,8 +189,18 @@ def test_time_limits_read_the_sessions_only_under_a_daily_limit(client, family, 
     count_statements.statements.clear()
     assert client.get("/api/time-limits", headers=device).json()["allowedNow"] is True
     assert not reads_sessions()
-    put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 30, "weekend_limit_minutes": 30,
-                                          "school_day_bedtime": None, "weekend_bedtime": None})
+    put_screen_time(
+        client,
+        parent,
+        kid,
+        {
+            **SETTINGS,
+            "school_day_limit_minutes": 30,
+            "weekend_limit_minutes": 30,
+            "school_day_bedtime": None,
+            "weekend_bedtime": None,
+        },
+    )
     count_statements.statements.clear()
     limits = client.get("/api/time-limits", headers=device).json()
     assert reads_sessions() and limits["allowedNow"] is False and limits["reason"] == "limit_reached"
@@ -166,8 +220,9 @@ def test_both_usage_bodies_are_stored_and_a_retry_counts_once(client, family, db
     stats = client.get("/api/stats", headers=device).json()
     assert stats["timeUsedToday"] == 40
     assert stats["timeRemainingToday"] is None
-    ends = db.execute(select(usage_sessions.c.started_at, usage_sessions.c.ended_at)
-                      .where(usage_sessions.c.app_id == "456")).one()
+    ends = db.execute(
+        select(usage_sessions.c.started_at, usage_sessions.c.ended_at).where(usage_sessions.c.app_id == "456")
+    ).one()
     assert tuple(ends) == (start + timedelta(minutes=30), start + timedelta(minutes=40))
 
 
@@ -175,8 +230,18 @@ def test_the_field_launchers_log_sent_as_the_kid_stops_is_the_session_before_it(
     """Launcher contract 2.1: the field's launcher sends `Instant.now()` when the kid stops watching."""
     parent, kid, device = family
     use_zone(client, parent, clock.zone)
-    put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 60, "weekend_limit_minutes": 60,
-                                          "school_day_bedtime": None, "weekend_bedtime": None})
+    put_screen_time(
+        client,
+        parent,
+        kid,
+        {
+            **SETTINGS,
+            "school_day_limit_minutes": 60,
+            "weekend_limit_minutes": 60,
+            "school_day_bedtime": None,
+            "weekend_bedtime": None,
+        },
+    )
     clock.shift(timedelta(milliseconds=250))
     sent = clock.now
     as_java_sends_it = sent.isoformat(timespec="milliseconds").replace("+00:00", "Z")  # Instant.toString()
@@ -195,12 +260,26 @@ def test_todays_time_counts_from_the_familys_midnight_even_on_a_dst_day(client, 
     three hours, but two on the day Berlin's clocks skip from 02:00 to 03:00."""
     parent, kid, device = family
     use_zone(client, parent, clock.zone)
-    put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 240, "weekend_limit_minutes": 240,
-                                          "school_day_bedtime": None, "weekend_bedtime": None})
+    put_screen_time(
+        client,
+        parent,
+        kid,
+        {
+            **SETTINGS,
+            "school_day_limit_minutes": 240,
+            "weekend_limit_minutes": 240,
+            "school_day_bedtime": None,
+            "weekend_bedtime": None,
+        },
+    )
     yesterday = clock.today - timedelta(days=1)
     start, end = clock.at(time(23), yesterday), clock.at(time(3))
-    assert client.post("/api/usage-logs", headers=device, json={
-        "appId": "7", "startTime": iso(start), "endTime": iso(end)}).status_code == 200
+    assert (
+        client.post(
+            "/api/usage-logs", headers=device, json={"appId": "7", "startTime": iso(start), "endTime": iso(end)}
+        ).status_code
+        == 200
+    )
     counted = 120 if clock.day is DST_CHANGE_DAY else 180
     stats = client.get("/api/stats", headers=device).json()
     assert (stats["timeUsedToday"], stats["timeRemainingToday"]) == (counted, 240 - counted)
@@ -227,8 +306,18 @@ def test_stats_sum_the_kids_day_across_devices_and_name_the_most_watched_title(c
     bluey = offline_title(db, "Bluey")
     db.add(FamilyTitle(family_id=parent["id"], title_id=bluey.id))
     db.flush()
-    put_screen_time(client, parent, kid, {**SETTINGS, "school_day_limit_minutes": 100, "weekend_limit_minutes": 100,
-                                          "school_day_bedtime": None, "weekend_bedtime": None})
+    put_screen_time(
+        client,
+        parent,
+        kid,
+        {
+            **SETTINGS,
+            "school_day_limit_minutes": 100,
+            "weekend_limit_minutes": 100,
+            "school_day_bedtime": None,
+            "weekend_bedtime": None,
+        },
+    )
     use_zone(client, parent, clock.zone)
     first = clock.now - timedelta(minutes=50)
     log(client, device, 10, first, app_id=str(bluey.id), name="")
@@ -250,25 +339,35 @@ def test_a_log_never_names_another_familys_title(client, family, db):
     assert db.scalar(select(usage_sessions.c.title_id)) is None
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"appName": "Bluey"}, {"appId": "1", "startTime": "2025-01-01T10:00:00Z"},
-    {"appId": "1", "startTime": "yesterday", "endTime": "2025-01-01T10:00:00Z"},
-    {"app_id": "1", "timestamp": "2025-01-01T10:00:00Z"}, {"app_id": "1", "duration_seconds": 60},
-    {"app_id": "", "duration_seconds": 60, "timestamp": "{recent}"},
-    {"app_id": "x" * 65, "duration_seconds": 60, "timestamp": "{recent}"},
-    {"app_id": "1", "duration_seconds": -1, "timestamp": "{recent}"},
-    {"app_id": "1", "duration_seconds": 86401, "timestamp": "{recent}"},
-    {"app_id": "1", "duration_seconds": 60, "timestamp": "{future}"},
-    {"app_id": "1", "duration_seconds": 60, "timestamp": "{ancient}"},
-    {"appId": "1", "startTime": "{recent}", "endTime": "{before}"},
-    {"appId": "1", "startTime": "{recent}", "durationMinutes": "many"},
-    {"appId": "1\u0000", "startTime": "{recent}", "durationMinutes": 1},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"appName": "Bluey"},
+        {"appId": "1", "startTime": "2025-01-01T10:00:00Z"},
+        {"appId": "1", "startTime": "yesterday", "endTime": "2025-01-01T10:00:00Z"},
+        {"app_id": "1", "timestamp": "2025-01-01T10:00:00Z"},
+        {"app_id": "1", "duration_seconds": 60},
+        {"app_id": "", "duration_seconds": 60, "timestamp": "{recent}"},
+        {"app_id": "x" * 65, "duration_seconds": 60, "timestamp": "{recent}"},
+        {"app_id": "1", "duration_seconds": -1, "timestamp": "{recent}"},
+        {"app_id": "1", "duration_seconds": 86401, "timestamp": "{recent}"},
+        {"app_id": "1", "duration_seconds": 60, "timestamp": "{future}"},
+        {"app_id": "1", "duration_seconds": 60, "timestamp": "{ancient}"},
+        {"appId": "1", "startTime": "{recent}", "endTime": "{before}"},
+        {"appId": "1", "startTime": "{recent}", "durationMinutes": "many"},
+        {"appId": "1\u0000", "startTime": "{recent}", "durationMinutes": 1},
+    ],
+)
 def test_bad_logs_are_400_and_store_nothing(client, family, db, body):
     _, _, device = family
     now = datetime.now(UTC)
-    values = {"{recent}": iso(now - timedelta(hours=1)), "{future}": iso(now + timedelta(hours=1)),
-              "{ancient}": iso(now - timedelta(days=45)), "{before}": iso(now - timedelta(hours=2))}
+    values = {
+        "{recent}": iso(now - timedelta(hours=1)),
+        "{future}": iso(now + timedelta(hours=1)),
+        "{ancient}": iso(now - timedelta(days=45)),
+        "{before}": iso(now - timedelta(hours=2)),
+    }
     body = {key: values.get(value, value) if isinstance(value, str) else value for key, value in body.items()}
     response = client.post("/api/usage-logs", json=body, headers=device)
     assert response.status_code == 400, response.text
@@ -292,8 +391,12 @@ def test_parent_usage_report_per_day_and_title(client, family, db, clock):
     assert watched[0]["titles"][0]["name"] == "Tubi movie"
     bad = client.get(f"/api/parent/kids/{kid['id']}/usage?from=2026-02-01&to=2026-01-01", headers=auth(parent))
     assert bad.status_code == 422
-    assert client.get(f"/api/parent/kids/{kid['id']}/usage?from=2020-01-01&to=2026-01-01",
-                      headers=auth(parent)).status_code == 422
+    assert (
+        client.get(
+            f"/api/parent/kids/{kid['id']}/usage?from=2020-01-01&to=2026-01-01", headers=auth(parent)
+        ).status_code
+        == 422
+    )
     assert client.get(f"/api/parent/kids/{kid['id']}/usage?from=soon", headers=auth(parent)).status_code == 422
 
 
@@ -307,12 +410,15 @@ def test_deleting_a_kid_takes_their_history(client, family, db):
 
 # -- what a review found ---------------------------------------------------------------------------
 
+
 def test_a_far_future_or_ancient_date_is_a_400_not_a_crash(client, family, db):
     _, kid, device = family
-    for body in ({"app_id": "1", "duration_seconds": 3600, "timestamp": "9999-12-31T23:30:00Z"},
-                 {"app_id": "1", "duration_seconds": 3600, "timestamp": "0001-01-01T00:10:00Z"},
-                 {"appId": "1", "startTime": "9999-12-31T23:30:00Z", "durationMinutes": 60},
-                 {"appId": "1", "startTime": "0001-01-01T00:00:00Z", "endTime": "0001-01-01T00:10:00Z"}):
+    for body in (
+        {"app_id": "1", "duration_seconds": 3600, "timestamp": "9999-12-31T23:30:00Z"},
+        {"app_id": "1", "duration_seconds": 3600, "timestamp": "0001-01-01T00:10:00Z"},
+        {"appId": "1", "startTime": "9999-12-31T23:30:00Z", "durationMinutes": 60},
+        {"appId": "1", "startTime": "0001-01-01T00:00:00Z", "endTime": "0001-01-01T00:10:00Z"},
+    ):
         assert client.post("/api/usage-logs", json=body, headers=device).status_code == 400, body
     parent = family[0]
     assert client.get(f"/api/parent/kids/{kid['id']}/usage?to=0001-01-03", headers=auth(parent)).status_code == 422
@@ -326,8 +432,11 @@ def test_a_long_title_name_is_cut_to_fit_never_refused(client, family, db):
     db.add(FamilyTitle(family_id=parent["id"], title_id=title.id))
     db.flush()
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
-    response = client.post("/api/usage-logs", headers=device,
-                           json={"app_id": str(title.id), "duration_seconds": 60, "timestamp": iso(start)})
+    response = client.post(
+        "/api/usage-logs",
+        headers=device,
+        json={"app_id": str(title.id), "duration_seconds": 60, "timestamp": iso(start)},
+    )
     assert response.status_code == 200
     assert db.scalar(select(usage_sessions.c.app_name)) == "B" * 200
 
@@ -362,8 +471,17 @@ def test_today_follows_the_familys_zone_now_even_after_a_change(client, family, 
     put_screen_time(client, parent, kid, {**SETTINGS, "school_day_bedtime": None, "weekend_bedtime": None})
     # 22:00-22:45 UTC on a Wednesday: Wednesday in London, already Thursday in Auckland.
     start = datetime(2026, 11, 25, 22, 0, tzinfo=UTC)
-    db.execute(usage_sessions.insert().values(kid_profile_id=kid["id"], device_id=None, app_id="5", app_name="Five",
-                                              started_at=start, ended_at=start + timedelta(minutes=45), seconds=2700))
+    db.execute(
+        usage_sessions.insert().values(
+            kid_profile_id=kid["id"],
+            device_id=None,
+            app_id="5",
+            app_name="Five",
+            started_at=start,
+            ended_at=start + timedelta(minutes=45),
+            seconds=2700,
+        )
+    )
     db.flush()
     kid_row = db.get(KidProfile, kid["id"])
     now = datetime(2026, 11, 25, 23, 0, tzinfo=UTC)

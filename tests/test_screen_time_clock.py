@@ -8,19 +8,41 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from axolotly.screen_time.clock import (
-    Bedtime, DayRules, Schedule, active_window, day_bounds, is_weekend, local_day, split_by_day, today,
+    Bedtime,
+    DayRules,
+    Schedule,
+    active_window,
+    day_bounds,
+    is_weekend,
+    local_day,
+    split_by_day,
+    today,
 )
 
 UTC = timezone.utc
-ZONES = [ZoneInfo(name) for name in (
-    "UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "America/Sao_Paulo",
-    "Australia/Sydney", "Australia/Lord_Howe", "Asia/Kolkata", "Asia/Kathmandu", "Pacific/Auckland",
-    "America/Santiago", "Asia/Tehran", "Africa/Casablanca", "Pacific/Chatham",
-)]
+ZONES = [
+    ZoneInfo(name)
+    for name in (
+        "UTC",
+        "Europe/London",
+        "Europe/Berlin",
+        "America/New_York",
+        "America/Los_Angeles",
+        "America/Sao_Paulo",
+        "Australia/Sydney",
+        "Australia/Lord_Howe",
+        "Asia/Kolkata",
+        "Asia/Kathmandu",
+        "Pacific/Auckland",
+        "America/Santiago",
+        "Asia/Tehran",
+        "Africa/Casablanca",
+        "Pacific/Chatham",
+    )
+]
 zones = st.sampled_from(ZONES)
 # 2000-2037: every zone above has its rules in the tz database without a skipped calendar day.
-moments = st.datetimes(min_value=datetime(2000, 1, 3), max_value=datetime(2037, 12, 28),
-                       timezones=st.just(UTC))
+moments = st.datetimes(min_value=datetime(2000, 1, 3), max_value=datetime(2037, 12, 28), timezones=st.just(UTC))
 clock_times = st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45, 59]))
 bedtimes = st.tuples(clock_times, clock_times).filter(lambda ends: ends[0] != ends[1]).map(lambda ends: Bedtime(*ends))
 limits = st.none() | st.integers(0, 600)
@@ -33,6 +55,7 @@ def hours(start: datetime, end: datetime) -> float:
 
 
 # -- days ----------------------------------------------------------------------------------------
+
 
 def test_dst_days_are_23_or_25_hours_long():
     london, new_york, sydney = ZoneInfo("Europe/London"), ZoneInfo("America/New_York"), ZoneInfo("Australia/Sydney")
@@ -76,11 +99,14 @@ def test_a_session_split_by_day_keeps_every_second(zone, start, seconds):
 def test_a_session_across_midnight_counts_on_both_days():
     berlin = ZoneInfo("Europe/Berlin")
     start = datetime(2026, 11, 27, 23, 30, tzinfo=berlin)
-    assert split_by_day(start, start + timedelta(hours=1), berlin) == [(date(2026, 11, 27), 1800),
-                                                                       (date(2026, 11, 28), 1800)]
+    assert split_by_day(start, start + timedelta(hours=1), berlin) == [
+        (date(2026, 11, 27), 1800),
+        (date(2026, 11, 28), 1800),
+    ]
 
 
 # -- bedtime -------------------------------------------------------------------------------------
+
 
 def naive_in_bedtime(local: datetime, schedule: Schedule) -> bool:
     """The rule as a parent says it, on the wall clock (right wherever no DST change is near)."""
@@ -127,7 +153,9 @@ def test_friday_night_follows_school_day_rules_until_saturday_morning():
 
 def test_a_bedtime_in_the_skipped_hour_starts_at_its_earliest_reading():
     london = ZoneInfo("Europe/London")
-    schedule = Schedule(True, DayRules(None, Bedtime(time(1, 30), time(6))), DayRules(None, Bedtime(time(1, 30), time(6))))
+    schedule = Schedule(
+        True, DayRules(None, Bedtime(time(1, 30), time(6))), DayRules(None, Bedtime(time(1, 30), time(6)))
+    )
     # 2026-03-29: 01:00 GMT jumps to 02:00 BST. 01:30 never shows on a clock; bedtime holds from the jump.
     assert active_window(datetime(2026, 3, 29, 1, 0, tzinfo=UTC), schedule, london) is not None
     assert active_window(datetime(2026, 3, 29, 0, 59, tzinfo=UTC), schedule, london) is None

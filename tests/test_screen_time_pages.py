@@ -12,14 +12,24 @@ from tests.test_library_pages import logged_in_parent
 from tests.test_pages import csrf
 from tests.test_screen_time_api import use_zone
 
-FORM = {"enabled": "1", "school_day_limit": "90", "weekend_limit": "",
-        "school_day_bedtime_start": "19:30", "school_day_bedtime_end": "07:00",
-        "weekend_bedtime_start": "", "weekend_bedtime_end": ""}
+FORM = {
+    "enabled": "1",
+    "school_day_limit": "90",
+    "weekend_limit": "",
+    "school_day_bedtime_start": "19:30",
+    "school_day_bedtime_end": "07:00",
+    "weekend_bedtime_start": "",
+    "weekend_bedtime_end": "",
+}
 
 
 def post_form(client, path, data, page):
-    return client.post(path, data={**data, "csrf_token": csrf(client, page)},
-                       headers={"referer": f"http://testserver{page}"}, follow_redirects=False)
+    return client.post(
+        path,
+        data={**data, "csrf_token": csrf(client, page)},
+        headers={"referer": f"http://testserver{page}"},
+        follow_redirects=False,
+    )
 
 
 def test_settings_form_says_the_rules_in_words(client, db, clock):
@@ -45,9 +55,13 @@ def test_refused_forms_change_nothing(client, db):
     parent = logged_in_parent(client)
     kid = add_kid(client, parent, "Emma")
     page = f"/family/kids/{kid['id']}/screen-time"
-    for bad in ({"school_day_limit": "lots"}, {"school_day_limit": "2000"}, {"school_day_bedtime_end": ""},
-                {"weekend_bedtime_start": "20:00", "weekend_bedtime_end": "20:00"},
-                {"school_day_bedtime_start": "25:00"}):
+    for bad in (
+        {"school_day_limit": "lots"},
+        {"school_day_limit": "2000"},
+        {"school_day_bedtime_end": ""},
+        {"weekend_bedtime_start": "20:00", "weekend_bedtime_end": "20:00"},
+        {"school_day_bedtime_start": "25:00"},
+    ):
         response = post_form(client, page, {**FORM, **bad}, page)
         assert response.status_code == 303 and response.headers["location"] == page
         assert db.get(KidProfile, kid["id"]).screen_time_enabled is False, bad
@@ -60,11 +74,31 @@ def test_watch_history_draws_fourteen_days_and_lists_titles(client, db, clock):
     device = pair_device(client, parent)
     assign(client, parent, device_row_id(client, parent, device), kid["id"])
     noon_three_days_ago = clock.now - timedelta(days=3)
-    assert client.post("/api/usage-logs", headers=device, json={  # the 45 minutes before noon
-        "app_id": "999", "duration_seconds": 45 * 60, "timestamp": iso(noon_three_days_ago)}).status_code == 200
-    assert client.post("/api/usage-logs", headers=device, json={
-        "appId": "999", "appName": "<b>Space Cats</b>", "startTime": iso(noon_three_days_ago - timedelta(hours=2)),
-        "endTime": iso(noon_three_days_ago - timedelta(hours=1, minutes=45))}).status_code == 200
+    assert (
+        client.post(
+            "/api/usage-logs",
+            headers=device,
+            json={  # the 45 minutes before noon
+                "app_id": "999",
+                "duration_seconds": 45 * 60,
+                "timestamp": iso(noon_three_days_ago),
+            },
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            "/api/usage-logs",
+            headers=device,
+            json={
+                "appId": "999",
+                "appName": "<b>Space Cats</b>",
+                "startTime": iso(noon_three_days_ago - timedelta(hours=2)),
+                "endTime": iso(noon_three_days_ago - timedelta(hours=1, minutes=45)),
+            },
+        ).status_code
+        == 200
+    )
     text = client.get(f"/family/kids/{kid['id']}/history").text
     assert text.count('class="bar"') == 14 and 'role="img"' in text
     assert "&lt;b&gt;Space Cats&lt;/b&gt;" in text and "<b>Space" not in text  # names are escaped
@@ -91,8 +125,18 @@ def test_home_page_shows_each_kids_time_left_today(client, db, clock):
     client.put(f"/api/parent/kids/{emma['id']}/screen-time", json=limits, headers=auth(parent))
     device = pair_device(client, parent)
     assign(client, parent, device_row_id(client, parent, device), emma["id"])
-    assert client.post("/api/usage-logs", headers=device, json={  # sent as Emma stops, after 15 minutes
-        "app_id": "1", "duration_seconds": 15 * 60, "timestamp": iso(clock.now)}).status_code == 200
+    assert (
+        client.post(
+            "/api/usage-logs",
+            headers=device,
+            json={  # sent as Emma stops, after 15 minutes
+                "app_id": "1",
+                "duration_seconds": 15 * 60,
+                "timestamp": iso(clock.now),
+            },
+        ).status_code
+        == 200
+    )
     home = client.get("/").text
     assert "30 min left today" in home
     assert "No screen-time limits" in home  # Noah

@@ -21,8 +21,13 @@ from tests.api import admin_headers, auth
 from tests.processes import run_axolotly
 from tests.test_kid_pages import family, signed_in  # noqa: F401 (family: a fixture of those pages)
 
-PRODUCTION = {"ENV": "production", "JWT_SECRET": secrets.token_urlsafe(48), "COOKIE_SECURE": "true",
-              "MAIL_URL": "smtp://mail.example", "METRICS_TOKEN": secrets.token_urlsafe(24)}
+PRODUCTION = {
+    "ENV": "production",
+    "JWT_SECRET": secrets.token_urlsafe(48),
+    "COOKIE_SECURE": "true",
+    "MAIL_URL": "smtp://mail.example",
+    "METRICS_TOKEN": secrets.token_urlsafe(24),
+}
 
 
 def fresh_settings() -> Settings:
@@ -55,6 +60,7 @@ def production(monkeypatch):
 
 # -- the signing key -----------------------------------------------------------------------------
 
+
 def test_without_jwt_secret_a_random_key_is_made_once_and_kept_private(unset_secret):
     key = fresh_settings().jwt_secret
     assert len(key) >= 32 and key not in PLACEHOLDER_SECRETS
@@ -77,11 +83,21 @@ def test_no_two_installations_share_a_key(unset_secret, monkeypatch, tmp_path):
 def test_processes_starting_together_agree_on_one_key(unset_secret):
     """The server, the worker and uvicorn's workers start at once: exactly one key wins."""
     start_at = time.time() + 3  # every process imports first, then all ask at the same instant
-    script = ("import sys, time; from axolotly.config import Settings; "
-              "time.sleep(max(0, float(sys.argv[1]) - time.time())); print(Settings().jwt_secret)")
+    script = (
+        "import sys, time; from axolotly.config import Settings; "
+        "time.sleep(max(0, float(sys.argv[1]) - time.time())); print(Settings().jwt_secret)"
+    )
     env = {key: value for key, value in os.environ.items() if key != "JWT_SECRET"}
-    processes = [subprocess.Popen([sys.executable, "-c", script, str(start_at)], env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(start_at)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
     outputs = [process.communicate(timeout=60) for process in processes]
     assert all(process.returncode == 0 for process in processes), [err for _, err in outputs]
     keys = {out.strip() for out, _ in outputs}
@@ -112,14 +128,23 @@ def test_the_suite_signs_with_a_key_of_its_own():
 
 # -- what production refuses ---------------------------------------------------------------------
 
+
 def test_production_starts_with_secure_settings(production):
     assert fresh_settings().env == "production"
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("JWT_SECRET", None), ("JWT_SECRET", "x" * 31), ("DEVICE_KEY_SECRET", "x" * 31), ("COOKIE_SECURE", "false"),
-    ("COOKIE_SECURE", None), ("MAIL_URL", None), ("METRICS_TOKEN", None),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("JWT_SECRET", None),
+        ("JWT_SECRET", "x" * 31),
+        ("DEVICE_KEY_SECRET", "x" * 31),
+        ("COOKIE_SECURE", "false"),
+        ("COOKIE_SECURE", None),
+        ("MAIL_URL", None),
+        ("METRICS_TOKEN", None),
+    ],
+)
 def test_production_refuses_an_insecure_setting_by_name(production, monkeypatch, name, value):
     if value is None:
         monkeypatch.delenv(name)
@@ -151,6 +176,7 @@ def test_seed_demo_is_refused_in_production():
 
 # -- the published API map ------------------------------------------------------------------------
 
+
 def published_paths(client) -> set[str]:
     return set(client.get("/openapi.json").json()["paths"])
 
@@ -175,6 +201,7 @@ def test_production_publishes_the_launcher_and_parent_apis_but_not_the_admin_api
 
 # -- smaller ones ---------------------------------------------------------------------------------
 
+
 def test_a_non_ascii_metrics_authorization_is_a_401(client, monkeypatch):
     monkeypatch.setenv("METRICS_TOKEN", "scrape-me")
     get_settings.cache_clear()
@@ -192,7 +219,9 @@ def test_a_new_pin_ends_the_kids_web_launcher_session(client, family):  # noqa: 
     launcher = f"/kids/{emma['id']}/launcher"
     assert "Emma's shows" in browser.get(launcher).text
     # The same digits again: still a new PIN (a new hash), and the cookie earned before ends.
-    assert client.put(f"/api/parent/kids/{emma['id']}/pin", json={"pin": "1234"}, headers=auth(parent)).status_code == 204
+    assert (
+        client.put(f"/api/parent/kids/{emma['id']}/pin", json={"pin": "1234"}, headers=auth(parent)).status_code == 204
+    )
     ended = browser.get(launcher, follow_redirects=False)
     assert ended.status_code == 303 and ended.headers["location"] == f"/kids/{emma['id']}/pin"
     leo = signed_in(client, family, kid="leo", pin="5678")

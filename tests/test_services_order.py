@@ -21,13 +21,20 @@ def shown_order(client) -> list[str]:
 
 
 def tick(client, *services: str):
-    return client.post("/family/services", data={"use": list(services), "csrf_token": csrf(client, "/family/services")},
-                       follow_redirects=False)
+    return client.post(
+        "/family/services",
+        data={"use": list(services), "csrf_token": csrf(client, "/family/services")},
+        follow_redirects=False,
+    )
 
 
 def move(client, service: str, direction: str):
-    return client.post("/family/services/move", follow_redirects=False, headers={"referer": "http://testserver/family/services"},
-                       data={"service": service, "direction": direction, "csrf_token": csrf(client, "/family/services")})
+    return client.post(
+        "/family/services/move",
+        follow_redirects=False,
+        headers={"referer": "http://testserver/family/services"},
+        data={"service": service, "direction": direction, "csrf_token": csrf(client, "/family/services")},
+    )
 
 
 def flash(client, response) -> str:
@@ -56,8 +63,11 @@ def test_up_and_down_buttons_move_a_service_one_place_and_the_page_shows_it(clie
     assert "Moved PBS Kids up" in flash(client, response)
     assert saved(client, parent) == ["netflix", "pbs_kids", "disney_plus"]
     move(client, "netflix", "down")
-    assert shown_order(client) == ["PBS Kids", "Netflix", "Disney+"] == [
-        {"pbs_kids": "PBS Kids", "netflix": "Netflix", "disney_plus": "Disney+"}[s] for s in saved(client, parent)]
+    assert (
+        shown_order(client)
+        == ["PBS Kids", "Netflix", "Disney+"]
+        == [{"pbs_kids": "PBS Kids", "netflix": "Netflix", "disney_plus": "Disney+"}[s] for s in saved(client, parent)]
+    )
     # At either end nothing moves, and the page says so.
     assert "PBS Kids is first already" in flash(client, move(client, "pbs_kids", "up"))
     assert "Disney+ is last already" in flash(client, move(client, "disney_plus", "down"))
@@ -80,10 +90,12 @@ def test_the_buttons_are_named_forms_and_no_number_is_typed(client):
 def test_moving_what_is_not_chosen_or_any_bad_move_is_refused_and_changes_nothing(client):
     parent = logged_in_parent(client)
     tick(client, "netflix", "disney_plus")
-    for service, direction, reason in (("hulu", "up", "Hulu is not one of your services"),
-                                       ("hbo", "up", "Unknown service id"),
-                                       ("netflix", "sideways", "Move a service up or down"),
-                                       ("netflix", "", "direction")):
+    for service, direction, reason in (
+        ("hulu", "up", "Hulu is not one of your services"),
+        ("hbo", "up", "Unknown service id"),
+        ("netflix", "sideways", "Move a service up or down"),
+        ("netflix", "", "direction"),
+    ):
         response = move(client, service, direction)
         assert response.status_code == 303 and response.headers["location"] == "/family/services"
         assert reason in re.search(r'role="alert">([^<]+)<', flash(client, response))[1]

@@ -35,21 +35,27 @@ def logged_in(base: str) -> tuple[httpx.Client, str]:
 
 def test_concurrent_moves_each_count(server):
     base, database = server
-    services = [p.id for p in PROVIDERS[:MOVES + 1]]
+    services = [p.id for p in PROVIDERS[: MOVES + 1]]
     browser, token = logged_in(base)
     assert browser.post("/family/services", data={"use": services, "csrf_token": token}).status_code == 303
     first = services[0]
 
     def move_down(_):
-        response = browser.post("/family/services/move", follow_redirects=False,
-                                data={"service": first, "direction": "down", "csrf_token": token})
+        response = browser.post(
+            "/family/services/move",
+            follow_redirects=False,
+            data={"service": first, "direction": "down", "csrf_token": token},
+        )
         return response.status_code
 
     with ThreadPoolExecutor(MOVES) as pool:
         assert list(pool.map(move_down, range(MOVES))) == [303] * MOVES
     with psycopg.connect(libpq_url(database)) as conn:
-        saved = conn.execute("SELECT s.selected_services FROM streaming_service_selection s "
-                             "JOIN users u ON u.id = s.family_id WHERE u.email = %s", (DEMO_PARENT[0],)).fetchone()[0]
+        saved = conn.execute(
+            "SELECT s.selected_services FROM streaming_service_selection s "
+            "JOIN users u ON u.id = s.family_id WHERE u.email = %s",
+            (DEMO_PARENT[0],),
+        ).fetchone()[0]
     # Eight moves one place down from the top: last of nine, the others in their old order.
     assert saved == services[1:] + [first]
     browser.close()

@@ -61,8 +61,19 @@ INSERT INTO content_reports (family_id, title_id, issue_type, description, statu
     FROM users u, titles t WHERE u.email = 'spec.parent@example.com' AND t.tmdb_id = 7000002;
 """
 
-SPEC_TABLES = {"users", "kid_profiles", "titles", "episodes", "kid_profiles_titles", "devices", "pairing_codes",
-               "streaming_service_selection", "content_tags", "episode_links", "content_reports"}
+SPEC_TABLES = {
+    "users",
+    "kid_profiles",
+    "titles",
+    "episodes",
+    "kid_profiles_titles",
+    "devices",
+    "pairing_codes",
+    "streaming_service_selection",
+    "content_tags",
+    "episode_links",
+    "content_reports",
+}
 
 
 def bearer(client, email: str) -> dict:
@@ -83,13 +94,21 @@ def spec_family(db):
     for statement in SPEC_ROWS.split(";\n"):  # one statement at a time: bound values need it
         if statement.strip():
             db.execute(text(statement), values)
-    ids = dict(db.execute(text(
-        "SELECT 'kid', id FROM kid_profiles WHERE name = 'Emma' AND family_id = "
-        "(SELECT id FROM users WHERE email = 'spec.parent@example.com') "
-        "UNION ALL SELECT 'show', id FROM titles WHERE tmdb_id = 7000001 "
-        "UNION ALL SELECT 'movie', id FROM titles WHERE tmdb_id = 7000002")).all())
-    ids["episodes"] = list(db.execute(text(
-        "SELECT id FROM episodes WHERE title_id = :show ORDER BY episode_number"), {"show": ids["show"]}).scalars())
+    ids = dict(
+        db.execute(
+            text(
+                "SELECT 'kid', id FROM kid_profiles WHERE name = 'Emma' AND family_id = "
+                "(SELECT id FROM users WHERE email = 'spec.parent@example.com') "
+                "UNION ALL SELECT 'show', id FROM titles WHERE tmdb_id = 7000001 "
+                "UNION ALL SELECT 'movie', id FROM titles WHERE tmdb_id = 7000002"
+            )
+        ).all()
+    )
+    ids["episodes"] = list(
+        db.execute(
+            text("SELECT id FROM episodes WHERE title_id = :show ORDER BY episode_number"), {"show": ids["show"]}
+        ).scalars()
+    )
     return ids
 
 
@@ -99,8 +118,12 @@ DEVICE = {"X-Device-ID": "spec-device-uuid", "X-API-Key": API_KEY}
 def test_the_script_writes_every_spec_table(db, spec_family):
     counts = {table: db.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() for table in SPEC_TABLES}
     assert all(counts.values()), counts
-    assert db.execute(text("SELECT count(id) FROM kid_profiles_titles WHERE kid_profile_id = :kid"),
-                      {"kid": spec_family["kid"]}).scalar_one() == 2  # the spec's SERIAL ids, numbered
+    assert (
+        db.execute(
+            text("SELECT count(id) FROM kid_profiles_titles WHERE kid_profile_id = :kid"), {"kid": spec_family["kid"]}
+        ).scalar_one()
+        == 2
+    )  # the spec's SERIAL ids, numbered
 
 
 def test_the_parent_api_reads_the_spec_rows(client, spec_family):
@@ -113,11 +136,17 @@ def test_the_parent_api_reads_the_spec_rows(client, spec_family):
     policies = client.get(f"/api/parent/kids/{kid}/policies", headers=parent)
     assert policies.status_code == 200, policies.text
     assert {(p["title"]["id"], p["policy"], tuple(p["blocked_episodes"])) for p in policies.json()} == {
-        (show, "allow", ()), (movie, "allow", ())}
+        (show, "allow", ()),
+        (movie, "allow", ()),
+    }
 
     detail = client.get(f"/api/parent/catalog/titles/{show}", headers=parent).json()
     assert (detail["title"], detail["media_type"], detail["rating"], detail["release_date"]) == (
-        "Spec Show", "tv", "8.6", "2018-10-01")
+        "Spec Show",
+        "tv",
+        "8.6",
+        "2018-10-01",
+    )
     assert detail["genres"] == [{"id": 16, "name": "Animation"}, {"id": 10762, "name": "Kids"}]
     assert detail["providers"] == ["disney_plus", "netflix"] and detail["tags"] == ["animated"]
     assert [e["name"] for e in detail["episodes"]] == ["Spec episode 1", "Spec episode 2"]
@@ -132,7 +161,9 @@ def test_the_parent_api_reads_the_spec_rows(client, spec_family):
 
 def test_an_empty_blocked_list_blocks_nothing_in_the_explanation(client, spec_family):
     parent = bearer(client, "spec.parent@example.com")
-    explained = client.get(f"/api/parent/kids/{spec_family['kid']}/titles/{spec_family['show']}/explain", headers=parent)
+    explained = client.get(
+        f"/api/parent/kids/{spec_family['kid']}/titles/{spec_family['show']}/explain", headers=parent
+    )
     assert explained.status_code == 200, explained.text
     body = explained.json()
     assert body["visible"] and [e["visible"] for e in body["episodes"]] == [True, True]
@@ -142,10 +173,13 @@ def test_the_admin_api_reads_the_spec_rows(client, spec_family):
     admin = bearer(client, "spec.admin@example.com")
     tags = {t["tag"]: t for t in client.get("/api/admin/tags", headers=admin).json()}
     assert (tags["spec-shape-tag"]["category"], tags["spec-shape-tag"]["description"]) == (
-        "themes", "A tag written by plain SQL")
+        "themes",
+        "A tag written by plain SQL",
+    )
     links = client.get("/api/admin/episode-links", headers=admin).json()
     assert [(link["title"], link["platform"], link["verified"]) for link in links] == [
-        ("Spec Show", "disney_plus", True)]
+        ("Spec Show", "disney_plus", True)
+    ]
     reports = client.get("/api/admin/reports", headers=admin)
     assert reports.status_code == 200, reports.text
     assert [r["issue_type"] for r in reports.json()] == ["wrong_age_rating"]
@@ -162,14 +196,20 @@ def test_the_launcher_reads_the_spec_rows(client, spec_family):
     groups = parse_apps(raw)  # strict, as the Kotlin client parses it
     # The selection's order; the movie is only on Disney+.
     assert [(g["id"], [item["appName"] for item in g["content"]]) for g in raw] == [
-        ("netflix", ["Spec Show"]), ("disney_plus", ["Spec Movie", "Spec Show"])]
+        ("netflix", ["Spec Show"]),
+        ("disney_plus", ["Spec Movie", "Spec Show"]),
+    ]
     show = next(item for item in raw[1]["content"] if item["appName"] == "Spec Show")
     assert (show["iconUrl"], show["ageRating"], show["mediaType"]) == (
-        "https://image.tmdb.org/t/p/w500/show.jpg", "All", "TV")
+        "https://image.tmdb.org/t/p/w500/show.jpg",
+        "All",
+        "TV",
+    )
     # '[]' blocks nothing; the verified link is the episode's deep link on its platform only.
     assert show["episodes"] == [
         {"id": "s1e1", "name": "Spec episode 1", "deepLink": "https://www.disneyplus.com/video/spec-1"},
-        {"id": "s1e2", "name": "Spec episode 2", "deepLink": ""}]
+        {"id": "s1e2", "name": "Spec episode 2", "deepLink": ""},
+    ]
     assert [e["deepLink"] for e in raw[0]["content"][0]["episodes"]] == ["", ""]
     assert len(groups) == 2
 
@@ -190,20 +230,37 @@ def test_blocked_ids_and_an_empty_list_read_the_same_in_the_launcher_and_the_api
     parent = bearer(client, "spec.parent@example.com")
     kid, show = spec_family["kid"], spec_family["show"]
     first, second = spec_family["episodes"]
-    db.execute(text("UPDATE kid_profiles_titles SET blocked_episodes = CAST(:blocked AS jsonb) "
-                    "WHERE kid_profile_id = :kid AND title_id = :show"),
-               {"blocked": f"[{second}]", "kid": kid, "show": show})
-    items = [item for group in client.get("/api/apps", headers=DEVICE).json() for item in group["content"]
-             if item["appName"] == "Spec Show"]
+    db.execute(
+        text(
+            "UPDATE kid_profiles_titles SET blocked_episodes = CAST(:blocked AS jsonb) "
+            "WHERE kid_profile_id = :kid AND title_id = :show"
+        ),
+        {"blocked": f"[{second}]", "kid": kid, "show": show},
+    )
+    items = [
+        item
+        for group in client.get("/api/apps", headers=DEVICE).json()
+        for item in group["content"]
+        if item["appName"] == "Spec Show"
+    ]
     assert [[e["id"] for e in item["episodes"]] for item in items] == [["s1e1"], ["s1e1"]]
     explained = client.get(f"/api/parent/kids/{kid}/titles/{show}/explain", headers=parent).json()
     assert [(e["episode_id"], e["visible"]) for e in explained["episodes"]] == [(first, True), (second, False)]
 
     for nothing in ("[]", None):
-        db.execute(text("UPDATE kid_profiles_titles SET blocked_episodes = CAST(:blocked AS jsonb) "
-                        "WHERE kid_profile_id = :kid AND title_id = :show"), {"blocked": nothing, "kid": kid, "show": show})
-        items = [item for group in client.get("/api/apps", headers=DEVICE).json() for item in group["content"]
-                 if item["appName"] == "Spec Show"]
+        db.execute(
+            text(
+                "UPDATE kid_profiles_titles SET blocked_episodes = CAST(:blocked AS jsonb) "
+                "WHERE kid_profile_id = :kid AND title_id = :show"
+            ),
+            {"blocked": nothing, "kid": kid, "show": show},
+        )
+        items = [
+            item
+            for group in client.get("/api/apps", headers=DEVICE).json()
+            for item in group["content"]
+            if item["appName"] == "Spec Show"
+        ]
         assert [len(item["episodes"]) for item in items] == [2, 2], nothing
         policies = client.get(f"/api/parent/kids/{kid}/policies", headers=parent).json()
         assert [p["blocked_episodes"] for p in policies if p["title"]["id"] == show] == [[]], nothing

@@ -26,8 +26,9 @@ def family_blocking(client, db, tag: str):
     """Emma (rules mode) blocks `tag`; the library holds a film and an episode carrying it, and a film without."""
     parent = sign_up(client)
     emma = add_kid(client, parent, "Emma", age=None)
-    answer = client.put(f"/api/parent/kids/{emma['id']}/rules", json={**RULES, "blocked_tags": [tag, "peril"]},
-                        headers=auth(parent))
+    answer = client.put(
+        f"/api/parent/kids/{emma['id']}/rules", json={**RULES, "blocked_tags": [tag, "peril"]}, headers=auth(parent)
+    )
     assert answer.status_code == 200, answer.text
     # Tags written as an older backend or psql would: the catalog only derives its automatic ones.
     tagged = make_title(db, title="Ghost Film", providers=["netflix"], certification="G", tags=["animated", tag])
@@ -45,8 +46,9 @@ def launcher_titles(client, device) -> dict[str, list[str]]:
     """What the kid's launcher shows: each title with its episodes' names."""
     answer = client.get("/api/apps", headers=device)
     assert answer.status_code == 200, answer.text
-    return {item["appName"]: [e["name"] for e in item["episodes"]] for group in answer.json()
-            for item in group["content"]}
+    return {
+        item["appName"]: [e["name"] for e in item["episodes"]] for group in answer.json() for item in group["content"]
+    }
 
 
 SHOWN = {"Plain Film": [], "Quiet Show": ["Calm one"]}  # Ghost Film and the spooky episode are hidden
@@ -54,9 +56,12 @@ SHOWN = {"Plain Film": [], "Quiet Show": ["Calm one"]}  # Ghost Film and the spo
 
 def uses_of(db, name: str) -> int:
     """Rows of titles, episodes and kids' rules that still hold `name`."""
-    return db.execute(text("""
+    return db.execute(
+        text("""
         SELECT (SELECT count(*) FROM titles WHERE tags ? :name) + (SELECT count(*) FROM episodes WHERE tags ? :name)
-             + (SELECT count(*) FROM kid_profiles WHERE blocked_tags ? :name)"""), {"name": name}).scalar_one()
+             + (SELECT count(*) FROM kid_profiles WHERE blocked_tags ? :name)"""),
+        {"name": name},
+    ).scalar_one()
 
 
 def test_a_renamed_tag_is_renamed_in_titles_episodes_and_rules_and_still_blocks(client, db):
@@ -66,8 +71,9 @@ def test_a_renamed_tag_is_renamed_in_titles_episodes_and_rules_and_still_blocks(
     assert launcher_titles(client, device) == SHOWN
     etag = client.get("/api/apps", headers=device).headers["ETag"]
 
-    renamed = client.put(f"/api/admin/tags/{tag_id}", json={"tag": "friendly_ghosts", "category": "theme"},
-                         headers=admin_api)
+    renamed = client.put(
+        f"/api/admin/tags/{tag_id}", json={"tag": "friendly_ghosts", "category": "theme"}, headers=admin_api
+    )
     assert renamed.status_code == 200 and renamed.json()["tag"] == "friendly_ghosts"
 
     assert uses_of(db, "gentle_ghosts") == 0
@@ -76,8 +82,11 @@ def test_a_renamed_tag_is_renamed_in_titles_episodes_and_rules_and_still_blocks(
     assert client.get("/api/apps", headers=device).headers["ETag"] != etag, "what the launcher holds changed"
     rules = client.get(f"/api/parent/kids/{emma['id']}/rules", headers=auth(parent)).json()
     assert rules["blocked_tags"] == ["friendly_ghosts", "peril"]
-    saved = client.put(f"/api/parent/kids/{emma['id']}/rules", headers=auth(parent),
-                       json={key: value for key, value in rules.items() if key != "kid_id"})
+    saved = client.put(
+        f"/api/parent/kids/{emma['id']}/rules",
+        headers=auth(parent),
+        json={key: value for key, value in rules.items() if key != "kid_id"},
+    )
     assert saved.status_code == 200, saved.text
 
 
@@ -96,13 +105,17 @@ def test_an_automatic_tag_keeps_its_name(client, db):
     """The catalog gives `peril` to titles from TMDB's genres at every sync: renamed, it would come back."""
     admin_api = admin_headers(client, db)
     peril = db.scalar(select(ContentTag).where(ContentTag.tag == "peril"))
-    answer = client.put(f"/api/admin/tags/{peril.id}", json={"tag": "danger", "category": peril.category},
-                        headers=admin_api)
+    answer = client.put(
+        f"/api/admin/tags/{peril.id}", json={"tag": "danger", "category": peril.category}, headers=admin_api
+    )
     assert answer.status_code == 409 and "from TMDB" in answer.json()["detail"]
     assert db.scalar(text("SELECT count(*) FROM content_tags WHERE tag IN ('peril', 'danger')")) == 1
     assert db.scalar(text("SELECT tag FROM content_tags WHERE id = :id"), {"id": peril.id}) == "peril"
-    described = client.put(f"/api/admin/tags/{peril.id}", json={"tag": "peril", "category": peril.category,
-                                                               "description": "Heroes in danger"}, headers=admin_api)
+    described = client.put(
+        f"/api/admin/tags/{peril.id}",
+        json={"tag": "peril", "category": peril.category, "description": "Heroes in danger"},
+        headers=admin_api,
+    )
     assert described.status_code == 200, described.text
 
 

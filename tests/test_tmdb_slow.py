@@ -36,6 +36,7 @@ FAST = 2.0  # what a launcher poll or a log-in may take while TMDB is slow (norm
 
 # -- the deadline ---------------------------------------------------------------------------------
 
+
 class FakeClock:
     def __init__(self):
         self.now = 0.0
@@ -100,6 +101,7 @@ def test_an_answer_that_is_not_json_is_a_502(client):
 
 # -- one client per process -----------------------------------------------------------------------
 
+
 @pytest.fixture
 def tmdb_configured(monkeypatch):
     monkeypatch.setenv("TMDB_API_KEY", "test-key")
@@ -134,6 +136,7 @@ def test_jobs_share_one_blocking_client_closed_when_the_worker_stops(tmdb_config
 
 
 # -- a slow TMDB against a real server ------------------------------------------------------------
+
 
 class FakeTmdb(ThreadingHTTPServer):
     """TMDB's v3 API on 127.0.0.1, answering each request after `delay` seconds; counts the
@@ -199,8 +202,7 @@ def page_cookies(base: str) -> httpx.Cookies:
     """A parent's page session (the log-in form, CSRF token included)."""
     with httpx.Client(base_url=base, timeout=TIMEOUT) as browser:
         token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', browser.get("/login").text)[1]
-        answer = browser.post("/login", data={"email": DEMO_PARENT[0], "password": DEMO_PARENT[1],
-                                              "csrf_token": token})
+        answer = browser.post("/login", data={"email": DEMO_PARENT[0], "password": DEMO_PARENT[1], "csrf_token": token})
         assert answer.status_code == 303, answer.text
         return browser.cookies
 
@@ -214,13 +216,23 @@ async def timed(request) -> tuple[httpx.Response, float]:
 async def while_tmdb_is_slow(base: str, tmdb: FakeTmdb, parent: dict, device: dict, cookies: httpx.Cookies):
     """SEARCHES searches (three in four through the API, the rest through the page) and an import
     wait on TMDB; meanwhile the launcher polls and parents log in, each timed."""
-    async with (httpx.AsyncClient(base_url=base, timeout=TIMEOUT) as http,
-                httpx.AsyncClient(base_url=base, timeout=TIMEOUT, cookies=cookies) as browser):
-        searches = [asyncio.create_task(
-            http.get("/api/parent/catalog/search", params={"q": f"bluey {n}"}, headers=parent) if n % 4
-            else browser.get("/catalog", params={"q": f"bluey {n}"})) for n in range(SEARCHES)]
-        searches.append(asyncio.create_task(
-            http.post("/api/parent/catalog/titles", json={"tmdb_id": 82728, "media_type": "tv"}, headers=parent)))
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=TIMEOUT) as http,
+        httpx.AsyncClient(base_url=base, timeout=TIMEOUT, cookies=cookies) as browser,
+    ):
+        searches = [
+            asyncio.create_task(
+                http.get("/api/parent/catalog/search", params={"q": f"bluey {n}"}, headers=parent)
+                if n % 4
+                else browser.get("/catalog", params={"q": f"bluey {n}"})
+            )
+            for n in range(SEARCHES)
+        ]
+        searches.append(
+            asyncio.create_task(
+                http.post("/api/parent/catalog/titles", json={"tmdb_id": 82728, "media_type": "tv"}, headers=parent)
+            )
+        )
         deadline = time.monotonic() + TIMEOUT
         while tmdb.holding < len(searches):  # every one of them is waiting on TMDB now
             assert time.monotonic() < deadline, f"only {tmdb.holding} requests reached TMDB"
@@ -228,8 +240,11 @@ async def while_tmdb_is_slow(base: str, tmdb: FakeTmdb, parent: dict, device: di
         quick = []
         for _ in range(3):
             quick.append(await timed(http.get("/api/apps", headers=device)))
-            quick.append(await timed(http.post("/api/parent/auth/login",
-                                               json={"email": DEMO_PARENT[0], "password": DEMO_PARENT[1]})))
+            quick.append(
+                await timed(
+                    http.post("/api/parent/auth/login", json={"email": DEMO_PARENT[0], "password": DEMO_PARENT[1]})
+                )
+            )
             quick.append(await timed(http.get("/healthz")))
         still_waiting = tmdb.holding
         return quick, still_waiting, await asyncio.gather(*searches)

@@ -35,8 +35,9 @@ def signed_in_page(client, cookie: str) -> bool:
 
 
 def change_password(client, parent: dict, current: str = PASSWORD, new: str = NEW_PASSWORD):
-    return client.put("/api/parent/me/password", json={"current_password": current, "new_password": new},
-                      headers=auth(parent))
+    return client.put(
+        "/api/parent/me/password", json={"current_password": current, "new_password": new}, headers=auth(parent)
+    )
 
 
 def test_each_kind_of_token_reads_only_as_its_own_kind():
@@ -113,8 +114,10 @@ def test_a_password_change_ends_every_older_session_and_keeps_the_asking_client_
 
     refused = client.post("/api/parent/auth/login", json={"email": parent["email"], "password": PASSWORD})
     assert refused.status_code == 401
-    assert client.post("/api/parent/auth/login",
-                       json={"email": parent["email"], "password": NEW_PASSWORD}).status_code == 200
+    assert (
+        client.post("/api/parent/auth/login", json={"email": parent["email"], "password": NEW_PASSWORD}).status_code
+        == 200
+    )
 
 
 def test_signing_out_everywhere_ends_every_token_and_page_session(client):
@@ -146,16 +149,22 @@ def test_the_account_page_changes_the_password_and_keeps_this_browser_signed_in(
     elsewhere = page_session(client, parent)
     here = page_session(client, parent)
     token = csrf(client, "/account")
-    wrong = client.post("/account/password", data={"current_password": "nope", "new_password": NEW_PASSWORD,
-                                                   "csrf_token": token},
-                        headers={"referer": "http://testserver/account"}, follow_redirects=False)
+    wrong = client.post(
+        "/account/password",
+        data={"current_password": "nope", "new_password": NEW_PASSWORD, "csrf_token": token},
+        headers={"referer": "http://testserver/account"},
+        follow_redirects=False,
+    )
     assert wrong.status_code == 303 and wrong.headers["location"] == "/account"
     assert "Current password does not match" in client.get("/account").text
     assert signed_in_page(client, elsewhere), "a refused change ends nothing"
 
     client.cookies.set("axolotly_web", here)
-    changed = client.post("/account/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD,
-                                                     "csrf_token": token}, follow_redirects=False)
+    changed = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert changed.status_code == 303 and changed.headers["location"] == "/account"
     renewed = changed.cookies["axolotly_web"]
     assert renewed != here
@@ -169,8 +178,9 @@ def test_the_account_page_signs_out_everywhere(client):
     parent = sign_up(client)
     elsewhere = page_session(client, parent)
     here = page_session(client, parent)
-    response = client.post("/account/sign-out-everywhere", data={"csrf_token": csrf(client, "/account")},
-                           follow_redirects=False)
+    response = client.post(
+        "/account/sign-out-everywhere", data={"csrf_token": csrf(client, "/account")}, follow_redirects=False
+    )
     assert response.status_code == 303 and response.headers["location"] == "/login"
     assert not signed_in_page(client, here) and not signed_in_page(client, elsewhere)
     assert client.get("/api/parent/me", headers=auth(parent)).status_code == 401
@@ -179,16 +189,20 @@ def test_the_account_page_signs_out_everywhere(client):
 def test_the_account_forms_need_the_csrf_token(client):
     parent = sign_up(client)
     page_session(client, parent)
-    for path, data in (("/account/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}),
-                       ("/account/sign-out-everywhere", {})):
+    for path, data in (
+        ("/account/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}),
+        ("/account/sign-out-everywhere", {}),
+    ):
         assert client.post(path, data={**data, "csrf_token": "0" * 64}).status_code == 403
     assert client.get("/api/parent/me", headers=auth(parent)).status_code == 200
 
 
 @pytest.mark.parametrize("token", ["not-a-real-invitation", "x" * 101])
 def test_a_sign_up_with_a_bad_invitation_creates_no_account(client, db, token):
-    response = client.post("/api/parent/auth/signup",
-                           json={"email": "invitee@example.com", "password": PASSWORD, "invitation_token": token})
+    response = client.post(
+        "/api/parent/auth/signup",
+        json={"email": "invitee@example.com", "password": PASSWORD, "invitation_token": token},
+    )
     assert response.status_code in (404, 422) and response.json()["detail"]
     assert db.scalar(select(func.count()).select_from(User).where(User.email == "invitee@example.com")) == 0
 
@@ -196,13 +210,16 @@ def test_a_sign_up_with_a_bad_invitation_creates_no_account(client, db, token):
 def test_a_sign_up_with_an_invitation_joins_the_family(client, db):
     owner = sign_up(client)
     _, token = invite(db, family_of(db, db.get(User, owner["id"])))
-    response = client.post("/api/parent/auth/signup",
-                           json={"email": "invitee@example.com", "password": PASSWORD, "invitation_token": token})
+    response = client.post(
+        "/api/parent/auth/signup",
+        json={"email": "invitee@example.com", "password": PASSWORD, "invitation_token": token},
+    )
     assert response.status_code == 201, response.text
     joined = db.scalar(select(FamilyMember.family_id).where(FamilyMember.user_id == response.json()["id"]))
     assert joined == owner["id"]
-    again = client.post("/api/parent/auth/signup",
-                        json={"email": "second@example.com", "password": PASSWORD, "invitation_token": token})
+    again = client.post(
+        "/api/parent/auth/signup", json={"email": "second@example.com", "password": PASSWORD, "invitation_token": token}
+    )
     assert again.status_code == 404, "an invitation is single use"
     assert db.scalar(select(func.count()).select_from(User).where(User.email == "second@example.com")) == 0
 
@@ -213,8 +230,9 @@ def test_the_kid_launcher_says_wrong_pin_then_locked_and_its_kid_cookie_is_no_be
     code = client.post("/api/parent/pairing-codes", headers=auth(parent)).json()["code"]
     token = csrf(client, "/kids")
     assert "Who is watching?" in client.post("/kids/pair", data={"code": code, "csrf_token": token}).text
-    signed_in = client.post(f"/kids/{emma['id']}/pin", data={"pin": "1234", "csrf_token": token},
-                            follow_redirects=False)
+    signed_in = client.post(
+        f"/kids/{emma['id']}/pin", data={"pin": "1234", "csrf_token": token}, follow_redirects=False
+    )
     kid_cookie = signed_in.cookies["axolotly_kid"]
     assert client.get("/api/parent/me", headers=bearer(kid_cookie)).status_code == 401
     assert not signed_in_page(client, kid_cookie)

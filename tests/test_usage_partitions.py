@@ -55,8 +55,9 @@ def test_maintenance_makes_months_ahead_and_drops_expired_ones(db):
     assert {partition_name(date(2031, 4, 1)), partition_name(date(2031, 7, 1))} <= set(done.created)
     assert partition_name(date(2031, 8, 1)) not in partitions.existing(db)
     # A row lands in its month's partition; the rollup row of an old day goes with retention.
-    db.execute(usage_sessions.insert().values(kid_profile_id=kid.id, app_id="1", started_at=later, ended_at=later,
-                                              seconds=0))
+    db.execute(
+        usage_sessions.insert().values(kid_profile_id=kid.id, app_id="1", started_at=later, ended_at=later, seconds=0)
+    )
     db.add(UsageDay(kid_profile_id=kid.id, day=date(2030, 1, 1), app_id="1", seconds=60, sessions=1))
     db.add(UsageDay(kid_profile_id=kid.id, day=date(2031, 5, 1), app_id="1", seconds=60, sessions=1))
     db.flush()
@@ -80,8 +81,13 @@ def test_the_job_is_periodic_and_its_body_keeps_partitions_ahead(engine):
     done = tasks.maintain_usage_partitions(timestamp=0)  # commits, as the worker would
     assert done["dropped"] == []
     with engine.connect() as connection:
-        names = set(connection.scalars(text(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = 'usage_sessions'::regclass")))
+        names = set(
+            connection.scalars(
+                text(
+                    "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                    "WHERE i.inhparent = 'usage_sessions'::regclass"
+                )
+            )
+        )
     now = datetime.now(UTC)
     assert {partition_name(month) for month in months_from(month_of(now), 3)} <= names

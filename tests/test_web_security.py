@@ -37,6 +37,7 @@ SCRIPT_EMAIL = "x'-alert`${document.domain}`-'@example.com"
 
 # -- no script in attributes ----------------------------------------------------------------------
 
+
 def test_no_template_has_an_event_handler_attribute_or_an_inline_script():
     found = []
     for template in sorted(TEMPLATES.rglob("*.html")):
@@ -49,8 +50,11 @@ def test_no_template_has_an_event_handler_attribute_or_an_inline_script():
 
 def test_the_scan_finds_what_it_looks_for():
     """The scan above is no test that cannot fail: it sees handlers and inline scripts."""
-    caught = ('<form onsubmit="return confirm(1)">', "<input readonly\n       onFocus='this.select()'>",
-              "<body onload=go()>")
+    caught = (
+        '<form onsubmit="return confirm(1)">',
+        "<input readonly\n       onFocus='this.select()'>",
+        "<body onload=go()>",
+    )
     assert all(EVENT_HANDLER.search(html) for html in caught)
     assert INLINE_SCRIPT.search("<script>alert(1)</script>") and INLINE_SCRIPT.search('<script type="module">')
     assert not INLINE_SCRIPT.search('<script src="/static/app.js" defer></script>')
@@ -79,6 +83,7 @@ def test_a_co_parents_email_is_only_ever_text_on_the_members_page(client):
 
 
 # -- security headers -----------------------------------------------------------------------------
+
 
 def assert_security_headers(response, hsts: bool = False) -> None:
     policy = response.headers["content-security-policy"]
@@ -145,8 +150,12 @@ def test_strict_transport_security_comes_with_secure_cookies(monkeypatch, databa
 
 # -- cross-site forms -----------------------------------------------------------------------------
 
-CROSS_SITE = ({"origin": "https://evil.example"}, {"origin": "null"},
-              {"referer": "https://evil.example/auto-submit.html"}, {"sec-fetch-site": "cross-site"})
+CROSS_SITE = (
+    {"origin": "https://evil.example"},
+    {"origin": "null"},
+    {"referer": "https://evil.example/auto-submit.html"},
+    {"sec-fetch-site": "cross-site"},
+)
 
 
 @pytest.mark.parametrize("sender", CROSS_SITE, ids=lambda headers: "+".join(f"{k}:{v}" for k, v in headers.items()))
@@ -155,8 +164,11 @@ def test_a_cross_site_post_is_a_plain_403_with_nothing_to_send_again(client, db,
     log_in(client, parent["email"])
     token = csrf(client, "/family/kids")
     for form_token in (token, "a" * 64):  # a valid token does not help, a stale one is not re-shown
-        response = client.post("/family/kids", data={"name": "Mallory", "age": "7", "pin": "1234",
-                                                      "csrf_token": form_token}, headers=sender)
+        response = client.post(
+            "/family/kids",
+            data={"name": "Mallory", "age": "7", "pin": "1234", "csrf_token": form_token},
+            headers=sender,
+        )
         page = response.text
         assert response.status_code == 403 and "<h1>Not allowed</h1>" in page and "another site" in page
         assert "Mallory" not in page and "<form" not in page.split("</header>")[1]  # no form in the content
@@ -168,14 +180,21 @@ def test_a_cross_site_post_is_a_plain_403_with_nothing_to_send_again(client, db,
 def test_a_same_site_stale_form_is_still_offered_again(client, db):
     parent = sign_up(client)
     log_in(client, parent["email"])
-    same_site = {"origin": "http://testserver", "referer": "http://testserver/family/kids",
-                 "sec-fetch-site": "same-origin"}
-    stale = client.post("/family/kids", data={"name": "Emma", "age": "7", "pin": "1234", "csrf_token": "a" * 64},
-                        headers=same_site)
+    same_site = {
+        "origin": "http://testserver",
+        "referer": "http://testserver/family/kids",
+        "sec-fetch-site": "same-origin",
+    }
+    stale = client.post(
+        "/family/kids", data={"name": "Emma", "age": "7", "pin": "1234", "csrf_token": "a" * 64}, headers=same_site
+    )
     assert stale.status_code == 403 and "<h1>Please send that again</h1>" in stale.text
     assert 'name="name" value="Emma"' in stale.text
-    sent = client.post("/family/kids", data={"name": "Emma", "age": "7", "pin": "1234",
-                                              "csrf_token": csrf(client, "/family/kids")}, headers=same_site)
+    sent = client.post(
+        "/family/kids",
+        data={"name": "Emma", "age": "7", "pin": "1234", "csrf_token": csrf(client, "/family/kids")},
+        headers=same_site,
+    )
     assert sent.status_code == 200 and "Added Emma" in sent.text
     assert db.scalar(select(func.count()).select_from(KidProfile).where(KidProfile.family_id == parent["id"])) == 1
 
@@ -186,9 +205,11 @@ def test_behind_a_proxy_our_public_address_is_not_another_site(client, monkeypat
     monkeypatch.setenv("PUBLIC_URL", "https://axolotly.example")
     get_settings.cache_clear()
     try:
-        sent = client.post("/family/kids", data={"name": "Emma", "age": "7", "pin": "1234",
-                                                  "csrf_token": csrf(client, "/family/kids")},
-                           headers={"origin": "https://axolotly.example"})
+        sent = client.post(
+            "/family/kids",
+            data={"name": "Emma", "age": "7", "pin": "1234", "csrf_token": csrf(client, "/family/kids")},
+            headers={"origin": "https://axolotly.example"},
+        )
     finally:
         get_settings.cache_clear()
     assert sent.status_code == 200 and "Added Emma" in sent.text
@@ -198,20 +219,25 @@ def test_behind_a_proxy_our_public_address_is_not_another_site(client, monkeypat
 def test_an_unreadable_referer_is_a_clear_answer_never_a_500(client, referer):
     parent = sign_up(client)
     log_in(client, parent["email"])
-    posted = client.post("/family/kids", data={"name": "Emma", "csrf_token": csrf(client, "/family/kids")},
-                         headers={"referer": referer})
+    posted = client.post(
+        "/family/kids", data={"name": "Emma", "csrf_token": csrf(client, "/family/kids")}, headers={"referer": referer}
+    )
     assert posted.status_code == 403 and "another site" in posted.text
     assert client.get("/no/such/page", headers={"referer": referer}).status_code == 404
 
 
 # -- log-out ends the session ---------------------------------------------------------------------
 
+
 def test_a_page_session_made_before_session_ids_is_refused(client):
     """It could never be logged out: everyone logs in once more after the upgrade."""
     parent = sign_up(client)
     now = datetime.now(timezone.utc)
-    old = jwt.encode({"sub": str(parent["id"]), "ep": 0, "typ": "web", "iat": now, "exp": now + timedelta(hours=1)},
-                     get_settings().jwt_secret, algorithm="HS256")
+    old = jwt.encode(
+        {"sub": str(parent["id"]), "ep": 0, "typ": "web", "iat": now, "exp": now + timedelta(hours=1)},
+        get_settings().jwt_secret,
+        algorithm="HS256",
+    )
     client.cookies.set("axolotly_web", old)
     response = client.get("/family/kids", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
@@ -263,13 +289,20 @@ def test_signing_out_everywhere_still_ends_every_page_session(server):
 
 def test_the_cleanup_forgets_ended_sessions_once_their_tokens_expired(engine):
     with Session(engine) as db, db.begin():
-        db.add_all([EndedWebSession(sid="expired-session", expires_at=text("now() - interval '1 minute'")),
-                    EndedWebSession(sid="still-refused", expires_at=text("now() + interval '1 hour'"))])
+        db.add_all(
+            [
+                EndedWebSession(sid="expired-session", expires_at=text("now() - interval '1 minute'")),
+                EndedWebSession(sid="still-refused", expires_at=text("now() + interval '1 hour'")),
+            ]
+        )
     try:
         assert cleanup_expired(timestamp=int(time.time()))["ended_web_sessions"] >= 1
         with Session(engine) as db:
-            left = set(db.scalars(select(EndedWebSession.sid).where(
-                EndedWebSession.sid.in_(["expired-session", "still-refused"]))))
+            left = set(
+                db.scalars(
+                    select(EndedWebSession.sid).where(EndedWebSession.sid.in_(["expired-session", "still-refused"]))
+                )
+            )
         assert left == {"still-refused"}
     finally:
         with engine.begin() as connection:
@@ -277,6 +310,7 @@ def test_the_cleanup_forgets_ended_sessions_once_their_tokens_expired(engine):
 
 
 # -- in a real browser ----------------------------------------------------------------------------
+
 
 def api_parent(base: str, email: str, password: str) -> dict:
     token = httpx.post(f"{base}/api/parent/auth/login", json={"email": email, "password": password})
@@ -292,8 +326,10 @@ def test_in_a_browser_the_email_is_the_question_and_injected_handlers_are_inert(
     signed_up = httpx.post(f"{server}/api/parent/auth/signup", json={"email": SCRIPT_EMAIL, "password": PASSWORD})
     assert signed_up.status_code == 201, signed_up.text
     invitation = httpx.post(f"{server}/api/parent/family/invitations", headers=owner).json()
-    accepted = httpx.post(f"{server}/api/parent/family/invitations/{invitation['token']}/accept",
-                          headers=api_parent(server, SCRIPT_EMAIL, PASSWORD))
+    accepted = httpx.post(
+        f"{server}/api/parent/family/invitations/{invitation['token']}/accept",
+        headers=api_parent(server, SCRIPT_EMAIL, PASSWORD),
+    )
     assert accepted.status_code == 200, accepted.text
 
     problems: list[str] = []

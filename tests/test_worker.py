@@ -52,8 +52,9 @@ def test_worker_loads_episodes_of_a_newly_allowed_show(engine, committed, monkey
 
     with Session(engine) as db:
         loaded = db.execute(select(func.count()).select_from(Episode).where(Episode.title_id == show_id)).scalar_one()
-        status = db.execute(text("SELECT status FROM procrastinate_jobs WHERE args->>'title_id' = :id"),
-                            {"id": str(show_id)}).scalar_one()
+        status = db.execute(
+            text("SELECT status FROM procrastinate_jobs WHERE args->>'title_id' = :id"), {"id": str(show_id)}
+        ).scalar_one()
     assert loaded == 5
     assert status == "succeeded"
 

@@ -14,8 +14,16 @@ from axolotly.families.context import family_of, owner_of
 from axolotly.families.library_rows import library_rows
 from axolotly.families.settings import default_name
 from axolotly.families.scoping import owned_by
-from axolotly.models import (AuditEvent, ContentReport, Device, FamilyMember, KidProfile, KidProfileTitle,
-                             TitleRequest, User)
+from axolotly.models import (
+    AuditEvent,
+    ContentReport,
+    Device,
+    FamilyMember,
+    KidProfile,
+    KidProfileTitle,
+    TitleRequest,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -45,14 +53,27 @@ def deletion_summary(db: Session, user: User) -> DeletionSummary:
     family = family_of(db, user)
     owner = owner_of(db, family.id)
     kids = list(db.scalars(owned_by(select(KidProfile.name), KidProfile, family.id).order_by(KidProfile.name)))
-    kid_rules = db.scalar(owned_by(select(func.count()).select_from(KidProfileTitle).join(KidProfile),
-                                   KidProfile, family.id)) or 0
-    co_parents = list(db.scalars(owned_by(select(User.email).join(FamilyMember, FamilyMember.user_id == User.id),
-                                          FamilyMember, family.id).order_by(User.email)))
+    kid_rules = (
+        db.scalar(owned_by(select(func.count()).select_from(KidProfileTitle).join(KidProfile), KidProfile, family.id))
+        or 0
+    )
+    co_parents = list(
+        db.scalars(
+            owned_by(
+                select(User.email).join(FamilyMember, FamilyMember.user_id == User.id), FamilyMember, family.id
+            ).order_by(User.email)
+        )
+    )
     return DeletionSummary(
-        is_owner=family.is_owner, family_name=owner.family_name or default_name(owner.email),
-        kids=kids, devices=_count(db, Device, family.id), library_titles=_library_size(db, family.id),
-        kid_rules=kid_rules, requests=_count(db, TitleRequest, family.id),
-        reports=_count(db, ContentReport, family.id), activity_events=_count(db, AuditEvent, family.id),
-        co_parents=co_parents, owner_email=owner.email,
+        is_owner=family.is_owner,
+        family_name=owner.family_name or default_name(owner.email),
+        kids=kids,
+        devices=_count(db, Device, family.id),
+        library_titles=_library_size(db, family.id),
+        kid_rules=kid_rules,
+        requests=_count(db, TitleRequest, family.id),
+        reports=_count(db, ContentReport, family.id),
+        activity_events=_count(db, AuditEvent, family.id),
+        co_parents=co_parents,
+        owner_email=owner.email,
     )

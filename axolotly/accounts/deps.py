@@ -24,9 +24,7 @@ bearer = HTTPBearer(auto_error=False)
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def current_user(
-    db: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> User:
+def current_user(db: DbSession, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
     if credentials is None:
         raise Unauthorized("Not authenticated", headers={"WWW-Authenticate": "Bearer"})
     user = token_user(db, user_claims(credentials.credentials, TokenType.ACCESS))
@@ -51,6 +49,7 @@ CurrentAdmin = Annotated[User, Depends(current_admin)]
 
 
 # -- the pages: the same users behind a page session cookie (security/cookies.py) ----------------
+
 
 def optional_page_user(request: Request, db: DbSession) -> User | None:
     return session_user(db, page_session(request))

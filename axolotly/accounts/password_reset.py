@@ -36,8 +36,7 @@ REQUESTS_PER_ADDRESS = 10  # per client address and hour
 REQUESTS_PER_EMAIL = 3  # per email (known or not) and hour: no mailbox flooding
 TOO_MANY = "Too many password reset requests; try again later"
 DEAD_LINK = "This reset link has expired or was already used; ask for a new one"
-SENT = ("If an account uses that address, a link to choose a new password is on its way. "
-        "It works once, within one hour.")
+SENT = "If an account uses that address, a link to choose a new password is on its way. It works once, within one hour."
 
 
 class ResetNotConfigured(DomainError):
@@ -75,7 +74,9 @@ def reset_link_user(db: Session, token: str, lock: bool = False) -> User | None:
     if user is None:
         return None
     # Bytes: compare_digest refuses non-ASCII strings.
-    return user if hmac.compare_digest(mac.encode(errors="replace"), _mac(user, f"{user_id}.{expires}").encode()) else None
+    return (
+        user if hmac.compare_digest(mac.encode(errors="replace"), _mac(user, f"{user_id}.{expires}").encode()) else None
+    )
 
 
 def _link_base(request_base_url: str) -> str:
@@ -91,16 +92,23 @@ def _link_base(request_base_url: str) -> str:
 def request_reset(db: Session, email: str, client: str, request_base_url: str) -> Mail | None:
     """The mail to send if the address has an account, else None; the caller answers the same."""
     email = normalise_email(email)
-    rate_limits.spend_all((Limit(f"reset:address:{client}", REQUESTS_PER_ADDRESS, WINDOW),
-                               Limit(f"reset:email:{email}", REQUESTS_PER_EMAIL, WINDOW)), TOO_MANY)
+    rate_limits.spend_all(
+        (
+            Limit(f"reset:address:{client}", REQUESTS_PER_ADDRESS, WINDOW),
+            Limit(f"reset:email:{email}", REQUESTS_PER_EMAIL, WINDOW),
+        ),
+        TOO_MANY,
+    )
     base = _link_base(request_base_url)  # before the lookup: an unconfigured production refuses every address alike
     user = db.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is None:
         return None
     url = f"{base}/reset-password/{reset_token(user)}"
-    body = (f"Someone (hopefully you) asked to reset the password of the Axolotly account {user.email}.\n\n"
-            f"Choose a new password here (the link works once, within one hour):\n{url}\n\n"
-            "If it was not you, ignore this mail: your password stays as it is.\n")
+    body = (
+        f"Someone (hopefully you) asked to reset the password of the Axolotly account {user.email}.\n\n"
+        f"Choose a new password here (the link works once, within one hour):\n{url}\n\n"
+        "If it was not you, ignore this mail: your password stays as it is.\n"
+    )
     return Mail(user.email, "Reset your Axolotly password", body)
 
 
@@ -114,6 +122,10 @@ def reset_password(db: Session, token: str, new_password: str) -> User:
     db.flush()
     end_every_session(db, user)
     rate_limits.clear(account_limit(user.email))
-    audit.record(db, act_for_family(db, user).id, "password_changed",
-                 f"{user.email} set a new password through an emailed reset link")
+    audit.record(
+        db,
+        act_for_family(db, user).id,
+        "password_changed",
+        f"{user.email} set a new password through an emailed reset link",
+    )
     return user

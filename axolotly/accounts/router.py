@@ -3,8 +3,18 @@ from fastapi import APIRouter, BackgroundTasks, Request, status
 from axolotly import mail
 from axolotly.accounts import password_reset, service
 from axolotly.accounts.deps import CurrentUser, DbSession
-from axolotly.accounts.schemas import (AccessToken, Credentials, DeleteAccount, EmailChange, Message, PasswordChange,
-                                       PasswordReset, PasswordResetRequest, SignUp, UserOut)
+from axolotly.accounts.schemas import (
+    AccessToken,
+    Credentials,
+    DeleteAccount,
+    EmailChange,
+    Message,
+    PasswordChange,
+    PasswordReset,
+    PasswordResetRequest,
+    SignUp,
+    UserOut,
+)
 from axolotly.security.client import client_address
 
 router = APIRouter(prefix="/api/parent", tags=["accounts"])
@@ -15,25 +25,41 @@ def _access_token(user) -> AccessToken:
     return AccessToken(access_token=token, expires_in=expires_in)
 
 
-@router.post("/auth/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut,
-             responses={404: {"description": "Unknown, used or expired invitation"},
-                        409: {"description": "Email taken, or the invitation cannot be accepted"}})
+@router.post(
+    "/auth/signup",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserOut,
+    responses={
+        404: {"description": "Unknown, used or expired invitation"},
+        409: {"description": "Email taken, or the invitation cannot be accepted"},
+    },
+)
 def sign_up(body: SignUp, request: Request, db: DbSession):
     """Create a parent account (admins are created with `axolotly users create-admin`); with an
     `invitation_token`, the account joins that family as a co-parent, or is not created."""
-    return service.sign_up(db, body.email, body.password, body.family_name, client_address(request),
-                           body.invitation_token)
+    return service.sign_up(
+        db, body.email, body.password, body.family_name, client_address(request), body.invitation_token
+    )
 
 
-@router.post("/auth/login", response_model=AccessToken,
-             responses={401: {"description": "Wrong email or password"}, 429: {"description": "Throttled"}})
+@router.post(
+    "/auth/login",
+    response_model=AccessToken,
+    responses={401: {"description": "Wrong email or password"}, 429: {"description": "Throttled"}},
+)
 def log_in(body: Credentials, request: Request, db: DbSession):
     return _access_token(service.authenticate(db, body.email, body.password, client_address(request)))
 
 
-@router.post("/auth/password-reset", status_code=status.HTTP_202_ACCEPTED, response_model=Message,
-             responses={429: {"description": "Throttled (per address and per email)"},
-                        503: {"description": "Production without PUBLIC_URL"}})
+@router.post(
+    "/auth/password-reset",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Message,
+    responses={
+        429: {"description": "Throttled (per address and per email)"},
+        503: {"description": "Production without PUBLIC_URL"},
+    },
+)
 def request_password_reset(body: PasswordResetRequest, request: Request, db: DbSession, mails: BackgroundTasks):
     """Mails a single-use link valid one hour, if the address has an account; the answer is the
     same either way (it never tells whether an account exists)."""
@@ -43,8 +69,11 @@ def request_password_reset(body: PasswordResetRequest, request: Request, db: DbS
     return Message(detail=password_reset.SENT)
 
 
-@router.post("/auth/password-reset/confirm", status_code=status.HTTP_204_NO_CONTENT,
-             responses={400: {"description": "Expired, used or unknown link"}})
+@router.post(
+    "/auth/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={400: {"description": "Expired, used or unknown link"}},
+)
 def reset_password(body: PasswordReset, db: DbSession) -> None:
     """Sets the new password from the emailed link's token; every session of the account ends."""
     password_reset.reset_password(db, body.token, body.new_password)
@@ -55,8 +84,11 @@ def me(user: CurrentUser):
     return user
 
 
-@router.put("/me/password", response_model=AccessToken,
-            responses={401: {"description": "Wrong current password"}, 429: {"description": "Throttled"}})
+@router.put(
+    "/me/password",
+    response_model=AccessToken,
+    responses={401: {"description": "Wrong current password"}, 429: {"description": "Throttled"}},
+)
 def change_password(body: PasswordChange, user: CurrentUser, db: DbSession):
     """Change the password. Every older token and page session of the account stops working; the
     answer is a fresh access token for the client that asked, so it stays signed in."""
@@ -64,9 +96,15 @@ def change_password(body: PasswordChange, user: CurrentUser, db: DbSession):
     return _access_token(user)
 
 
-@router.put("/me/email", response_model=UserOut,
-            responses={401: {"description": "Wrong password"}, 409: {"description": "Email taken"},
-                       429: {"description": "Throttled"}})
+@router.put(
+    "/me/email",
+    response_model=UserOut,
+    responses={
+        401: {"description": "Wrong password"},
+        409: {"description": "Email taken"},
+        429: {"description": "Throttled"},
+    },
+)
 def change_email(body: EmailChange, user: CurrentUser, db: DbSession, mails: BackgroundTasks):
     """Change the sign-in email (the password confirms it); the old address is told."""
     notice = service.change_email(db, user, body.password, body.email)

@@ -16,9 +16,16 @@ def _fits_bcrypt(password: str) -> str:
     return password
 
 
-NewPassword = Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=200,
-                                   description=f"At least {MIN_PASSWORD_LENGTH} characters, at most {BCRYPT_MAX_BYTES} bytes"),
-                        AfterValidator(storable_text), AfterValidator(_fits_bcrypt)]
+NewPassword = Annotated[
+    str,
+    Field(
+        min_length=MIN_PASSWORD_LENGTH,
+        max_length=200,
+        description=f"At least {MIN_PASSWORD_LENGTH} characters, at most {BCRYPT_MAX_BYTES} bytes",
+    ),
+    AfterValidator(storable_text),
+    AfterValidator(_fits_bcrypt),
+]
 """A password being chosen (sign-up, password change): long enough, and within bcrypt's limit."""
 
 
@@ -31,8 +38,9 @@ class SignUp(BaseModel):
     email: EmailStr
     password: NewPassword
     family_name: Text | None = Field(None, min_length=1, max_length=100)
-    invitation_token: Text | None = Field(None, min_length=1, max_length=100,
-                                          description="Join this invitation's family as a co-parent")
+    invitation_token: Text | None = Field(
+        None, min_length=1, max_length=100, description="Join this invitation's family as a co-parent"
+    )
 
 
 class PasswordChange(BaseModel):

@@ -44,16 +44,21 @@ def sign_up_limit(client: str) -> Limit:
     return Limit(f"signup:address:{client}", get_settings().sign_ups_per_address_per_hour, SIGN_UP_WINDOW)
 
 
-def sign_up(db: Session, email: str, password: str, family_name: str | None, client: str,
-            invitation_token: str | None = None) -> User:
+def sign_up(
+    db: Session, email: str, password: str, family_name: str | None, client: str, invitation_token: str | None = None
+) -> User:
     """A new parent account; with an invitation, a co-parent of the inviting family (a refused
     invitation refuses the sign-up: the request's rollback takes the account with it)."""
     email = normalise_email(email)
     rate_limits.spend(sign_up_limit(client), TOO_MANY_SIGN_UPS)
     if db.execute(select(User.id).where(User.email == email)).first():
         raise Conflict(EMAIL_TAKEN)
-    user = User(email=email, password_hash=hash_secret(password), role=UserRole.PARENT,
-                family_name=family_name or default_name(email))
+    user = User(
+        email=email,
+        password_hash=hash_secret(password),
+        role=UserRole.PARENT,
+        family_name=family_name or default_name(email),
+    )
     db.add(user)
     try:
         with db.begin_nested():

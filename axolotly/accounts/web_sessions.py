@@ -26,5 +26,8 @@ def end(db: Session, session: WebSession | None) -> None:
     """This session is over, whoever holds a copy of its cookie (logging out twice is fine)."""
     if session is None:
         return
-    db.execute(insert(EndedWebSession).values(sid=session.sid, expires_at=session.expires_at)
-               .on_conflict_do_nothing(index_elements=[EndedWebSession.sid]))
+    db.execute(
+        insert(EndedWebSession)
+        .values(sid=session.sid, expires_at=session.expires_at)
+        .on_conflict_do_nothing(index_elements=[EndedWebSession.sid])
+    )

@@ -29,20 +29,28 @@ class LinkUnderReview:
         return self.link.reported_count
 
 
-_LINKS_WITH_TITLES = (select(EpisodeLink, Episode, Title).join(Episode, Episode.id == EpisodeLink.episode_id)
-                      .join(Title, Title.id == Episode.title_id))
+_LINKS_WITH_TITLES = (
+    select(EpisodeLink, Episode, Title)
+    .join(Episode, Episode.id == EpisodeLink.episode_id)
+    .join(Title, Title.id == Episode.title_id)
+)
 
 
 def _under_review(rows) -> list[LinkUnderReview]:
     min_families = get_settings().link_min_families
-    return [LinkUnderReview(link, episode, title,
-                            link_shown_to_kids(link.platform, link.verified, link.reported_count, min_families))
-            for link, episode, title in rows]
+    return [
+        LinkUnderReview(
+            link, episode, title, link_shown_to_kids(link.platform, link.verified, link.reported_count, min_families)
+        )
+        for link, episode, title in rows
+    ]
 
 
 def links_to_review(db: Session, limit: int = 100, offset: int = 0) -> list[LinkUnderReview]:
     """Most-reported first: those are the links launchers rely on."""
-    statement = _LINKS_WITH_TITLES.order_by(EpisodeLink.reported_count.desc(), EpisodeLink.id).limit(limit).offset(offset)
+    statement = (
+        _LINKS_WITH_TITLES.order_by(EpisodeLink.reported_count.desc(), EpisodeLink.id).limit(limit).offset(offset)
+    )
     return _under_review(db.execute(statement).tuples())
 
 
@@ -79,6 +87,7 @@ def list_tags(db: Session) -> list[ContentTag]:
 def tags_by_category(db: Session) -> list[tuple[str | None, list[ContentTag]]]:
     """The vocabulary in groups for the kids' rules forms, by category; the tags an admin left
     without one (NULL or blank) last, under None (the page names that group in words)."""
+
     def category(tag: ContentTag) -> str | None:
         return tag.category or None
 
@@ -102,9 +111,11 @@ def _refuse_renaming_automatic_tags(renames: dict[str, str]) -> None:
     """The catalog derives these from TMDB at every sync (catalog/tags.py): renamed, the old name
     would come back on titles at the next sync, outside every kid's rules."""
     if automatic := sorted(set(renames) & all_mapped_tags()):
-        raise Conflict(f"{', '.join(automatic)} {'is' if len(automatic) == 1 else 'are'} given to titles "
-                       "automatically from TMDB's genres and ratings, so the name stays; "
-                       "edit the category or description instead")
+        raise Conflict(
+            f"{', '.join(automatic)} {'is' if len(automatic) == 1 else 'are'} given to titles "
+            "automatically from TMDB's genres and ratings, so the name stays; "
+            "edit the category or description instead"
+        )
 
 
 def _rename_where_used(db: Session, renames: dict[str, str]) -> None:
@@ -156,8 +167,11 @@ def save_tags(db: Session, edits: list[TagEdit]) -> tuple[int, int]:
     rows = {row.id: row for row in db.scalars(select(ContentTag).where(ContentTag.id.in_(ids)))} if ids else {}
     if missing := [tag_id for tag_id in ids if tag_id not in rows]:
         raise NotFound(f"Tag {missing[0]} not found (deleted meanwhile?): reload the page")
-    renames = {rows[edit.tag_id].tag: edit.tag for edit in edits
-               if edit.tag_id is not None and rows[edit.tag_id].tag != edit.tag}
+    renames = {
+        rows[edit.tag_id].tag: edit.tag
+        for edit in edits
+        if edit.tag_id is not None and rows[edit.tag_id].tag != edit.tag
+    }
     added = changed = 0
     for edit in edits:
         row = rows[edit.tag_id] if edit.tag_id is not None else ContentTag()
@@ -172,6 +186,8 @@ def save_tags(db: Session, edits: list[TagEdit]) -> tuple[int, int]:
             _refuse_renaming_automatic_tags(renames)
     except IntegrityError:
         # A new name that another tag (not renamed in this form) holds, or names swapped between rows.
-        raise Conflict("A tag with one of these names exists already (rename one tag at a time to swap names)") from None
+        raise Conflict(
+            "A tag with one of these names exists already (rename one tag at a time to swap names)"
+        ) from None
     _rename_where_used(db, renames)
     return added, changed

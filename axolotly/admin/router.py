@@ -10,8 +10,13 @@ from axolotly.catalog.pack_schemas import PackIn, PackOut
 from axolotly.config import get_settings
 from axolotly.enums import ReportStatus
 from axolotly.reports import service as reports
-from axolotly.reports.schemas import (AdminReportOut, GroupedReportOut, ReportGroupClose, ReportGroupClosed,
-                                       ReportGroupOut)
+from axolotly.reports.schemas import (
+    AdminReportOut,
+    GroupedReportOut,
+    ReportGroupClose,
+    ReportGroupClosed,
+    ReportGroupOut,
+)
 from axolotly.types import PageOffset, RowId
 
 ADMIN_API = "/api/admin"
@@ -62,7 +67,8 @@ def _schema_refs(node) -> set[str]:
 
 @router.get("/reports", response_model=list[AdminReportOut])
 def list_reports(
-    admin: CurrentAdmin, db: DbSession,
+    admin: CurrentAdmin,
+    db: DbSession,
     status: ReportStatus = ReportStatus.PENDING,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[PageOffset, Query()] = 0,
@@ -99,22 +105,44 @@ def dismiss_report_group(body: ReportGroupClose, admin: CurrentAdmin, db: DbSess
 
 def report_group_out(group: reports.ReportGroup) -> ReportGroupOut:
     return ReportGroupOut(
-        title_id=group.title_id, title=group.title, issue_type=group.issue_type, pending=len(group.pending),
-        reports=[GroupedReportOut(**AdminReportOut.model_validate(line.report).model_dump(), family=line.family,
-                                  family_email=line.family_email) for line in group.lines])
+        title_id=group.title_id,
+        title=group.title,
+        issue_type=group.issue_type,
+        pending=len(group.pending),
+        reports=[
+            GroupedReportOut(
+                **AdminReportOut.model_validate(line.report).model_dump(),
+                family=line.family,
+                family_email=line.family_email,
+            )
+            for line in group.lines
+        ],
+    )
 
 
 def link_out(row: moderation.LinkUnderReview) -> EpisodeLinkOut:
     link, episode = row.link, row.episode
-    return EpisodeLinkOut(id=link.id, title=row.title.title, season=episode.season_number,
-                          episode=episode.episode_number, platform=link.platform, url=link.url, verified=link.verified,
-                          reported_count=link.reported_count, families=row.families,
-                          visible_to_kids=row.visible_to_kids)
+    return EpisodeLinkOut(
+        id=link.id,
+        title=row.title.title,
+        season=episode.season_number,
+        episode=episode.episode_number,
+        platform=link.platform,
+        url=link.url,
+        verified=link.verified,
+        reported_count=link.reported_count,
+        families=row.families,
+        visible_to_kids=row.visible_to_kids,
+    )
 
 
 @router.get("/episode-links", response_model=list[EpisodeLinkOut])
-def list_links(admin: CurrentAdmin, db: DbSession, limit: Annotated[int, Query(ge=1, le=200)] = 100,
-               offset: Annotated[PageOffset, Query()] = 0):
+def list_links(
+    admin: CurrentAdmin,
+    db: DbSession,
+    limit: Annotated[int, Query(ge=1, le=200)] = 100,
+    offset: Annotated[PageOffset, Query()] = 0,
+):
     """Crowd-sourced deep links, most reported first, with how many families reported each and
     whether kids see it."""
     return [link_out(row) for row in moderation.links_to_review(db, limit, offset)]

@@ -11,17 +11,32 @@ from axolotly.families.scoping import owned_by
 from axolotly.models import AuditEvent
 
 ACTIONS = {
-    "login": "Log-in", "login_failed": "Failed log-in", "device_paired": "Device paired",
-    "device_unpaired": "Device unpaired", "policy_changed": "Policy changed", "episodes_blocked": "Episodes",
-    "pin_changed": "PIN changed", "pin_locked": "PIN lockout", "kid_added": "Kid added", "kid_deleted": "Kid deleted",
-    "password_changed": "Password changed", "signed_out_everywhere": "Signed out everywhere",
-    "email_changed": "Email changed", "account_deleted": "Account deleted",
-    "member_invited": "Invitation", "member_joined": "Co-parent joined", "member_removed": "Co-parent removed",
-    "library_added": "Added to the library", "library_removed": "Removed from the library",
+    "login": "Log-in",
+    "login_failed": "Failed log-in",
+    "device_paired": "Device paired",
+    "device_unpaired": "Device unpaired",
+    "policy_changed": "Policy changed",
+    "episodes_blocked": "Episodes",
+    "pin_changed": "PIN changed",
+    "pin_locked": "PIN lockout",
+    "kid_added": "Kid added",
+    "kid_deleted": "Kid deleted",
+    "password_changed": "Password changed",
+    "signed_out_everywhere": "Signed out everywhere",
+    "email_changed": "Email changed",
+    "account_deleted": "Account deleted",
+    "member_invited": "Invitation",
+    "member_joined": "Co-parent joined",
+    "member_removed": "Co-parent removed",
+    "library_added": "Added to the library",
+    "library_removed": "Removed from the library",
     "rules_changed": "Rules changed",
-    "title_requested": "Kid asked", "request_answered": "Request answered",
+    "title_requested": "Kid asked",
+    "request_answered": "Request answered",
     "pin_unlocked": "PIN unlocked",
-    "family_changed": "Family settings", "screen_time_changed": "Screen time", "bonus_time": "Bonus time",
+    "family_changed": "Family settings",
+    "screen_time_changed": "Screen time",
+    "bonus_time": "Bonus time",
 }
 
 
@@ -33,8 +48,13 @@ def record(db: Session, family_id: int, action: str, summary: str) -> None:
 
 
 def recent(db: Session, family_id: int, limit: int = 100) -> list[AuditEvent]:
-    return list(db.scalars(owned_by(select(AuditEvent), AuditEvent, family_id)
-                           .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)))
+    return list(
+        db.scalars(
+            owned_by(select(AuditEvent), AuditEvent, family_id)
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 PRUNE_BATCH = 10_000

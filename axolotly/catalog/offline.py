@@ -37,8 +37,7 @@ class OfflineCatalog:
         return [
             _to_title(entry)
             for entry in _entries()
-            if needle in entry["title"].casefold()
-            and (media_type is None or entry["media_type"] == media_type)
+            if needle in entry["title"].casefold() and (media_type is None or entry["media_type"] == media_type)
         ]
 
     def get_title(self, media_type: MediaType, tmdb_id: int) -> CatalogTitle | None:

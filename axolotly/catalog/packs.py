@@ -25,9 +25,15 @@ class Pack:
 
     def out(self) -> PackOut:
         pack = self.pack
-        return PackOut(id=pack.id, name=pack.name, description=pack.description, min_age=pack.min_age,
-                       max_age=pack.max_age, title_ids=self.title_ids,
-                       titles=[TitleSummary.model_validate(title) for title in self.titles])
+        return PackOut(
+            id=pack.id,
+            name=pack.name,
+            description=pack.description,
+            min_age=pack.min_age,
+            max_age=pack.max_age,
+            title_ids=self.title_ids,
+            titles=[TitleSummary.model_validate(title) for title in self.titles],
+        )
 
 
 def _with_titles(db: Session, packs: list[StarterPack]) -> list[Pack]:
@@ -35,8 +41,11 @@ def _with_titles(db: Session, packs: list[StarterPack]) -> list[Pack]:
     titles: dict[int, list[Title]] = {pack.id: [] for pack in packs}
     if packs:
         rows = db.execute(
-            select(StarterPackTitle.pack_id, Title).join(Title, Title.id == StarterPackTitle.title_id)
-            .where(StarterPackTitle.pack_id.in_(titles)).order_by(StarterPackTitle.position, Title.title, Title.id))
+            select(StarterPackTitle.pack_id, Title)
+            .join(Title, Title.id == StarterPackTitle.title_id)
+            .where(StarterPackTitle.pack_id.in_(titles))
+            .order_by(StarterPackTitle.position, Title.title, Title.id)
+        )
         for pack_id, title in rows.tuples():
             titles[pack_id].append(title)
     return [Pack(pack, titles[pack.id]) for pack in packs]
@@ -44,8 +53,9 @@ def _with_titles(db: Session, packs: list[StarterPack]) -> list[Pack]:
 
 def list_packs(db: Session) -> list[Pack]:
     """Youngest first, packs for every age last."""
-    statement = select(StarterPack).order_by(StarterPack.min_age.asc().nulls_last(),
-                                             StarterPack.max_age.asc().nulls_last(), StarterPack.name)
+    statement = select(StarterPack).order_by(
+        StarterPack.min_age.asc().nulls_last(), StarterPack.max_age.asc().nulls_last(), StarterPack.name
+    )
     return _with_titles(db, list(db.scalars(statement)))
 
 
@@ -83,8 +93,10 @@ def save_pack(db: Session, pack_id: int | None, body: PackIn) -> Pack:
     except IntegrityError:  # a concurrent pack took the name
         raise Conflict(f"A starter pack named {body.name!r} exists already") from None
     db.execute(delete(StarterPackTitle).where(StarterPackTitle.pack_id == pack.id))
-    db.add_all(StarterPackTitle(pack_id=pack.id, title_id=title_id, position=position)
-               for position, title_id in enumerate(body.title_ids))
+    db.add_all(
+        StarterPackTitle(pack_id=pack.id, title_id=title_id, position=position)
+        for position, title_id in enumerate(body.title_ids)
+    )
     db.flush()
     return get_pack(db, pack.id)
 

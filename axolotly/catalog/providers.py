@@ -34,34 +34,62 @@ class Provider:
 
 PROVIDERS: tuple[Provider, ...] = (
     Provider("netflix", "Netflix", "com.netflix.mediaclient", hosts=("netflix.com",), schemes=("nflx",)),
-    Provider("disney_plus", "Disney+", "com.disney.disneyplus", hosts=("disneyplus.com",), schemes=("disneyplus",),
-             aliases=("disney",)),
+    Provider(
+        "disney_plus",
+        "Disney+",
+        "com.disney.disneyplus",
+        hosts=("disneyplus.com",),
+        schemes=("disneyplus",),
+        aliases=("disney",),
+    ),
     Provider("hulu", "Hulu", "com.hulu.plus", hosts=("hulu.com",), schemes=("hulu",)),
-    Provider("prime_video", "Prime Video", "com.amazon.avod.thirdpartyclient", hosts=("primevideo.com",),
-             aliases=("prime",)),
+    Provider(
+        "prime_video", "Prime Video", "com.amazon.avod.thirdpartyclient", hosts=("primevideo.com",), aliases=("prime",)
+    ),
     Provider("max", "Max", "com.hbo.hbonow", hosts=("max.com", "hbomax.com"), other_packages=("com.wbd.stream",)),
     Provider("peacock", "Peacock", "com.peacocktv.peacockandroid", hosts=("peacocktv.com",)),
-    Provider("youtube", "YouTube", "com.google.android.youtube", hosts=("youtube.com", "youtu.be"),
-             schemes=("vnd.youtube",), other_packages=("com.google.android.youtube.tv",), verified_only=True),
-    Provider("apple_tv_plus", "Apple TV+", "com.apple.atve.androidtv.appletv", hosts=("tv.apple.com",),
-             other_packages=("com.apple.atve.sony.appletv",), aliases=("apple",)),
+    Provider(
+        "youtube",
+        "YouTube",
+        "com.google.android.youtube",
+        hosts=("youtube.com", "youtu.be"),
+        schemes=("vnd.youtube",),
+        other_packages=("com.google.android.youtube.tv",),
+        verified_only=True,
+    ),
+    Provider(
+        "apple_tv_plus",
+        "Apple TV+",
+        "com.apple.atve.androidtv.appletv",
+        hosts=("tv.apple.com",),
+        other_packages=("com.apple.atve.sony.appletv",),
+        aliases=("apple",),
+    ),
     Provider("paramount_plus", "Paramount+", "com.cbs.ott", hosts=("paramountplus.com",), aliases=("paramount",)),
     Provider("tubi", "Tubi", "com.tubitv", hosts=("tubitv.com",)),
-    Provider("crunchyroll", "Crunchyroll", "com.crunchyroll.crunchyroid", hosts=("crunchyroll.com",),
-             schemes=("crunchyroll",)),
+    Provider(
+        "crunchyroll",
+        "Crunchyroll",
+        "com.crunchyroll.crunchyroid",
+        hosts=("crunchyroll.com",),
+        schemes=("crunchyroll",),
+    ),
     Provider("pbs_kids", "PBS Kids", "org.pbskids.video", hosts=("pbskids.org",), aliases=("pbs",)),
     Provider("espn_plus", "ESPN+", "com.espn.score_center", hosts=("espn.com",), aliases=("espn",)),
-    Provider("curiosity_stream", "Curiosity Stream", "com.curiositystream.curiositystream",
-             hosts=("curiositystream.com",), aliases=("curiosity",)),
+    Provider(
+        "curiosity_stream",
+        "Curiosity Stream",
+        "com.curiositystream.curiositystream",
+        hosts=("curiositystream.com",),
+        aliases=("curiosity",),
+    ),
     Provider("noggin", "Noggin", "com.nick.noggin", hosts=("noggin.com",)),
     Provider("kidoodle_tv", "Kidoodle.TV", "com.kidoodle.kidoodle", hosts=("kidoodle.tv",), aliases=("kidoodle",)),
 )
 PROVIDERS_BY_ID = {provider.id: provider for provider in PROVIDERS}
 
 _PROVIDERS_BY_NAME = {
-    name.lower(): provider
-    for provider in PROVIDERS
-    for name in (provider.id, *provider.packages, *provider.aliases)
+    name.lower(): provider for provider in PROVIDERS for name in (provider.id, *provider.packages, *provider.aliases)
 }
 VERIFIED_ONLY_IDS = [provider.id for provider in PROVIDERS if provider.verified_only]
 
@@ -123,18 +151,27 @@ def link_shown_to_kids(provider_id: str, verified: bool, families: int, min_fami
 
 # TMDB watch-provider ids (several per service: regions, ad tiers, channels) -> registry id.
 TMDB_PROVIDER_IDS: dict[int, str] = {
-    8: "netflix", 1796: "netflix",
+    8: "netflix",
+    1796: "netflix",
     337: "disney_plus",
     15: "hulu",
-    9: "prime_video", 119: "prime_video", 10: "prime_video",
-    1899: "max", 384: "max",
-    386: "peacock", 387: "peacock",
-    192: "youtube", 188: "youtube",
-    350: "apple_tv_plus", 2: "apple_tv_plus",
-    531: "paramount_plus", 582: "paramount_plus",
+    9: "prime_video",
+    119: "prime_video",
+    10: "prime_video",
+    1899: "max",
+    384: "max",
+    386: "peacock",
+    387: "peacock",
+    192: "youtube",
+    188: "youtube",
+    350: "apple_tv_plus",
+    2: "apple_tv_plus",
+    531: "paramount_plus",
+    582: "paramount_plus",
     73: "tubi",
     283: "crunchyroll",
-    209: "pbs_kids", 2285: "pbs_kids",
+    209: "pbs_kids",
+    2285: "pbs_kids",
     1768: "espn_plus",
     190: "curiosity_stream",
     262: "noggin",

@@ -50,12 +50,18 @@ def list_titles(db: Session, query: str | None, limit: int, offset: int) -> list
 
 def stale_titles(db: Session, older_than_days: int, limit: int) -> list[tuple[int, str, int]]:
     """(id, media_type, tmdb_id) of the titles synced longest ago (never synced first)."""
-    return [tuple(row) for row in db.execute(
-        select(Title.id, Title.media_type, Title.tmdb_id)
-        .where(Title.last_synced.is_(None)
-               | (Title.last_synced < text(f"now() - interval '{int(older_than_days)} days'")))
-        .order_by(Title.last_synced.asc().nullsfirst(), Title.id).limit(limit)
-    )]
+    return [
+        tuple(row)
+        for row in db.execute(
+            select(Title.id, Title.media_type, Title.tmdb_id)
+            .where(
+                Title.last_synced.is_(None)
+                | (Title.last_synced < text(f"now() - interval '{int(older_than_days)} days'"))
+            )
+            .order_by(Title.last_synced.asc().nullsfirst(), Title.id)
+            .limit(limit)
+        )
+    ]
 
 
 MAX_SIMILAR = 20
@@ -74,28 +80,41 @@ async def ask_source(source: AsyncCatalogSource, query: str, media_type: MediaTy
     return await source.search(query, media_type) if searchable(query) else []
 
 
-def search_hits(db: Session, query: str, found: list[CatalogTitle], media_type: MediaType | None = None) -> list[SearchHit]:
+def search_hits(
+    db: Session, query: str, found: list[CatalogTitle], media_type: MediaType | None = None
+) -> list[SearchHit]:
     """The source's titles (`found`), each with its catalog row when it was imported already, then
     the catalog's titles that merely look like the query ("Bluy" finds "Bluey"), which the source
     did not give."""
     query = query.strip()
     if not searchable(query):
         return []
-    known = {title.tmdb_id: title for title in db.scalars(
-        select(Title).where(Title.tmdb_id.in_([item.tmdb_id for item in found])))} if found else {}
+    known = (
+        {
+            title.tmdb_id: title
+            for title in db.scalars(select(Title).where(Title.tmdb_id.in_([item.tmdb_id for item in found])))
+        }
+        if found
+        else {}
+    )
     hits = [SearchHit(item, known.get(item.tmdb_id)) for item in found]
     seen = {item.tmdb_id for item in found}
     hits += [hit_of(title) for title in similar_titles(db, query, media_type) if title.tmdb_id not in seen]
     return hits
 
 
-def similar_titles(db: Session, query: str, media_type: MediaType | None = None,
-                   limit: int = MAX_SIMILAR) -> list[Title]:
+def similar_titles(
+    db: Session, query: str, media_type: MediaType | None = None, limit: int = MAX_SIMILAR
+) -> list[Title]:
     """Catalog titles like the query, closest first, through pg_trgm (migration 0024's GIN index):
     `%` compares whole titles ("Blueyy" ~ "Bluey"), `<%` a word of a longer one ("Pepa" ~ "Peppa Pig")."""
     closeness = func.greatest(func.similarity(Title.title, query), func.word_similarity(query, Title.title))
-    statement = (select(Title).where(Title.title.op("%")(query) | literal(query).op("<%")(Title.title))
-                 .order_by(closeness.desc(), Title.title, Title.id).limit(limit))
+    statement = (
+        select(Title)
+        .where(Title.title.op("%")(query) | literal(query).op("<%")(Title.title))
+        .order_by(closeness.desc(), Title.title, Title.id)
+        .limit(limit)
+    )
     if media_type is not None:
         statement = statement.where(Title.media_type == media_type)
     return list(db.scalars(statement))
@@ -103,11 +122,22 @@ def similar_titles(db: Session, query: str, media_type: MediaType | None = None,
 
 def hit_of(title: Title) -> SearchHit:
     """A catalog row as a search hit (as if the source had found it)."""
-    return SearchHit(CatalogTitle(
-        tmdb_id=title.tmdb_id, media_type=MediaType(title.media_type), title=title.title, overview=title.overview,
-        release_date=title.release_date, rating=title.rating, certification=title.certification,
-        genres=title.genres, providers=title.providers, poster_path=title.poster_path,
-        backdrop_path=title.backdrop_path), title)
+    return SearchHit(
+        CatalogTitle(
+            tmdb_id=title.tmdb_id,
+            media_type=MediaType(title.media_type),
+            title=title.title,
+            overview=title.overview,
+            release_date=title.release_date,
+            rating=title.rating,
+            certification=title.certification,
+            genres=title.genres,
+            providers=title.providers,
+            poster_path=title.poster_path,
+            backdrop_path=title.backdrop_path,
+        ),
+        title,
+    )
 
 
 class _Recomputed:
@@ -142,11 +172,19 @@ def _vote_average():
 
 def _rank_by_families(db: Session) -> list[int]:
     rows = library_rows()
-    families = (select(rows.c.title_id, func.count(rows.c.family_id.distinct()).label("families"))
-                .group_by(rows.c.title_id).subquery())
-    return list(db.scalars(select(families.c.title_id).join(Title, Title.id == families.c.title_id)
-                           .order_by(families.c.families.desc(), _vote_average().desc().nullslast(), Title.title,
-                                     Title.id).limit(RANKED_TITLES)))
+    families = (
+        select(rows.c.title_id, func.count(rows.c.family_id.distinct()).label("families"))
+        .group_by(rows.c.title_id)
+        .subquery()
+    )
+    return list(
+        db.scalars(
+            select(families.c.title_id)
+            .join(Title, Title.id == families.c.title_id)
+            .order_by(families.c.families.desc(), _vote_average().desc().nullslast(), Title.title, Title.id)
+            .limit(RANKED_TITLES)
+        )
+    )
 
 
 def popular_titles(db: Session, limit: int, leave_out: set[int] | None = None) -> list[Title]:
@@ -154,8 +192,11 @@ def popular_titles(db: Session, limit: int, leave_out: set[int] | None = None) -
     average), for the catalog's landing page."""
     ranked = popular_ranking.get(lambda: _rank_by_families(db))
     position = func.array_position(bindparam("ranked", ranked, type_=ARRAY(Integer)), Title.id)
-    statement = (select(Title).order_by(position.asc().nullslast(), _vote_average().desc().nullslast(), Title.title,
-                                        Title.id).limit(limit))
+    statement = (
+        select(Title)
+        .order_by(position.asc().nullslast(), _vote_average().desc().nullslast(), Title.title, Title.id)
+        .limit(limit)
+    )
     if leave_out:
         statement = statement.where(Title.id.not_in(leave_out))
     return list(db.scalars(statement))
@@ -178,10 +219,18 @@ def upsert_title(db: Session, item: CatalogTitle) -> Title:
     collision is refused rather than overwriting a different title.
     """
     values = {
-        "tmdb_id": item.tmdb_id, "media_type": item.media_type, "title": item.title[:500],
-        "overview": item.overview, "release_date": item.release_date, "rating": item.rating,
-        "certification": normalised_certification(item.certification), "genres": item.genres, "providers": item.providers,
-        "tags": tags_for(item), "poster_path": item.poster_path, "backdrop_path": item.backdrop_path,
+        "tmdb_id": item.tmdb_id,
+        "media_type": item.media_type,
+        "title": item.title[:500],
+        "overview": item.overview,
+        "release_date": item.release_date,
+        "rating": item.rating,
+        "certification": normalised_certification(item.certification),
+        "genres": item.genres,
+        "providers": item.providers,
+        "tags": tags_for(item),
+        "poster_path": item.poster_path,
+        "backdrop_path": item.backdrop_path,
         "last_synced": func.now(),
     }
     statement = insert(Title).values(**values)
@@ -201,9 +250,16 @@ def upsert_episodes(db: Session, title_id: int, episodes: list[CatalogEpisode]) 
     if not episodes:
         return 0
     rows = [
-        {"tmdb_episode_id": e.tmdb_episode_id, "title_id": title_id, "season_number": e.season_number,
-         "episode_number": e.episode_number, "name": e.name and e.name[:500], "overview": e.overview,
-         "air_date": e.air_date, "thumbnail_path": e.thumbnail_path}
+        {
+            "tmdb_episode_id": e.tmdb_episode_id,
+            "title_id": title_id,
+            "season_number": e.season_number,
+            "episode_number": e.episode_number,
+            "name": e.name and e.name[:500],
+            "overview": e.overview,
+            "air_date": e.air_date,
+            "thumbnail_path": e.thumbnail_path,
+        }
         for e in {e.tmdb_episode_id: e for e in episodes}.values()
     ]
     statement = insert(Episode).values(rows)
@@ -242,10 +298,13 @@ def show_tmdb_id(db: Session, title_id: int) -> int | None:
 
 def episodes_of(db: Session, title_id: int) -> list[Episode]:
     """A title's episodes in watching order."""
-    return list(db.execute(
-        select(Episode).where(Episode.title_id == title_id)
-        .order_by(Episode.season_number, Episode.episode_number, Episode.id)
-    ).scalars())
+    return list(
+        db.execute(
+            select(Episode)
+            .where(Episode.title_id == title_id)
+            .order_by(Episode.season_number, Episode.episode_number, Episode.id)
+        ).scalars()
+    )
 
 
 def episode_ids_of(db: Session, title_id: int, episode_ids: set[int]) -> set[int]:

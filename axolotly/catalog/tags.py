@@ -45,8 +45,12 @@ CERTIFICATION_TAGS: dict[str, tuple[str, str]] = {
 }
 
 # Tags that put a warning on the title on top of the rating.
-WARNING_CERTIFICATIONS = {"TV-Y7-FV": "fantasy_violence", "R": "mature_content",
-                          "NC-17": "mature_content", "TV-MA": "mature_content"}
+WARNING_CERTIFICATIONS = {
+    "TV-Y7-FV": "fantasy_violence",
+    "R": "mature_content",
+    "NC-17": "mature_content",
+    "TV-MA": "mature_content",
+}
 
 
 def tags_for(title: CatalogTitle) -> list[str]:

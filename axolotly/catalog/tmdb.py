@@ -50,8 +50,12 @@ def _client_options(settings: Settings) -> dict[str, Any]:
         headers["Authorization"] = f"Bearer {settings.tmdb_bearer_token}"
     elif settings.tmdb_api_key:
         params["api_key"] = settings.tmdb_api_key
-    return {"base_url": settings.tmdb_base_url, "headers": headers, "params": params,
-            "timeout": settings.tmdb_timeout_seconds}
+    return {
+        "base_url": settings.tmdb_base_url,
+        "headers": headers,
+        "params": params,
+        "timeout": settings.tmdb_timeout_seconds,
+    }
 
 
 class _Attempts:
@@ -119,8 +123,15 @@ def _body(response: httpx.Response, path: str, allow_404: bool) -> dict | None:
 class AsyncTmdbClient:
     """What requests ask TMDB: a search, a title to import (AsyncCatalogSource)."""
 
-    def __init__(self, settings: Settings, *, http: httpx.AsyncClient | None = None, region: str = "US",
-                 sleep=asyncio.sleep, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        http: httpx.AsyncClient | None = None,
+        region: str = "US",
+        sleep=asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.settings = settings
         self._http = http or httpx.AsyncClient(**_client_options(settings))
         self._region, self._sleep, self._clock = region, sleep, clock
@@ -154,8 +165,9 @@ class AsyncTmdbClient:
                         continue
                     if response.status_code not in RETRYABLE_STATUS:
                         return _body(response, path, allow_404)
-                    await self._sleep(attempts.wait_before_retry(_refused(response, path),
-                                                                 response.headers.get("Retry-After")))
+                    await self._sleep(
+                        attempts.wait_before_retry(_refused(response, path), response.headers.get("Retry-After"))
+                    )
         except TimeoutError as error:
             raise attempts.late() from error
 
@@ -163,8 +175,15 @@ class AsyncTmdbClient:
 class TmdbClient:
     """What jobs ask TMDB, blocking their worker thread (CatalogSource): titles and a show's episodes."""
 
-    def __init__(self, settings: Settings, *, http: httpx.Client | None = None, region: str = "US",
-                 sleep=time.sleep, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        http: httpx.Client | None = None,
+        region: str = "US",
+        sleep=time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.settings = settings
         self._http = http or httpx.Client(**_client_options(settings))
         self._region, self._sleep, self._clock = region, sleep, clock
@@ -189,8 +208,11 @@ class TmdbClient:
         show = self._get(f"/tv/{tmdb_id}", allow_404=True)
         if show is None:
             return []
-        return [episode for number in season_numbers(show) for episode in episodes_of_season(
-            self._get(f"/tv/{tmdb_id}/season/{number}", allow_404=True) or {}, number)]
+        return [
+            episode
+            for number in season_numbers(show)
+            for episode in episodes_of_season(self._get(f"/tv/{tmdb_id}/season/{number}", allow_404=True) or {}, number)
+        ]
 
     def _get(self, path: str, params: dict | None = None, allow_404: bool = False) -> dict | None:
         attempts = _Attempts(self.settings, self._clock)

@@ -41,15 +41,18 @@ def season_numbers(show: dict[str, Any]) -> list[int]:
 
 
 def episodes_of_season(body: dict[str, Any], number: int) -> list[CatalogEpisode]:
-    return [CatalogEpisode(
-        tmdb_episode_id=item["id"],
-        season_number=item.get("season_number", number),
-        episode_number=item["episode_number"],
-        name=item.get("name"),
-        overview=item.get("overview"),
-        air_date=parse_date(item.get("air_date")),
-        thumbnail_path=item.get("still_path"),
-    ) for item in body.get("episodes", [])]
+    return [
+        CatalogEpisode(
+            tmdb_episode_id=item["id"],
+            season_number=item.get("season_number", number),
+            episode_number=item["episode_number"],
+            name=item.get("name"),
+            overview=item.get("overview"),
+            air_date=parse_date(item.get("air_date")),
+            thumbnail_path=item.get("still_path"),
+        )
+        for item in body.get("episodes", [])
+    ]
 
 
 def title_from(item: dict[str, Any], media_type: MediaType, region: str, detailed: bool = False) -> CatalogTitle:

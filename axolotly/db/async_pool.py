@@ -35,8 +35,15 @@ def connection_lost(error: BaseException, connection: psycopg.AsyncConnection | 
 
 
 class AsyncPool:
-    def __init__(self, conninfo: str, *, max_size: int, kwargs: dict[str, Any] | None = None,
-                 timeout: float = 30.0, name: str = "pool"):
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        max_size: int,
+        kwargs: dict[str, Any] | None = None,
+        timeout: float = 30.0,
+        name: str = "pool",
+    ):
         self.conninfo = conninfo
         self.kwargs = kwargs or {}
         self.max_size = max_size
@@ -60,8 +67,9 @@ class AsyncPool:
         await self._discard_idle()
 
     @asynccontextmanager
-    async def connection(self, timeout: float | None = None, fresh: bool = False
-                         ) -> AsyncIterator[psycopg.AsyncConnection]:
+    async def connection(
+        self, timeout: float | None = None, fresh: bool = False
+    ) -> AsyncIterator[psycopg.AsyncConnection]:
         """A connection for one use; `fresh` opens a new one (the retry after a lost connection)."""
         if self._slots is None or self._closed:
             raise PoolTimeout(f"pool {self.name!r} is not open")
@@ -93,8 +101,11 @@ class AsyncPool:
 
     def get_stats(self) -> dict[str, int]:
         """The figures /metrics reads (named as psycopg_pool names them)."""
-        return {"pool_size": self._in_use + len(self._idle), "pool_available": len(self._idle),
-                "requests_waiting": self._waiting}
+        return {
+            "pool_size": self._in_use + len(self._idle),
+            "pool_available": len(self._idle),
+            "requests_waiting": self._waiting,
+        }
 
     async def _take(self, fresh: bool) -> tuple[int, psycopg.AsyncConnection]:
         while self._idle and not fresh:
@@ -106,8 +117,12 @@ class AsyncPool:
         return generation, await psycopg.AsyncConnection.connect(self.conninfo, **self.kwargs)
 
     async def _give_back(self, generation: int, connection: psycopg.AsyncConnection) -> None:
-        reusable = (generation == self._generation and not self._closed and not connection.closed
-                    and connection.info.transaction_status == TransactionStatus.IDLE)
+        reusable = (
+            generation == self._generation
+            and not self._closed
+            and not connection.closed
+            and connection.info.transaction_status == TransactionStatus.IDLE
+        )
         if reusable:
             self._idle.append((generation, connection))
         else:

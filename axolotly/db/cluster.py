@@ -119,15 +119,30 @@ class LocalCluster:
             archive = self.wal_archive(state)
             archive.mkdir(exist_ok=True)
             self.give_to_owner(archive)
-            options += ["-c wal_level=replica", "-c archive_mode=on", "-c archive_timeout=60",
-                        f'-c "archive_command=test ! -f {archive}/%f && cp %p {archive}/%f"']
+            options += [
+                "-c wal_level=replica",
+                "-c archive_mode=on",
+                "-c archive_timeout=60",
+                f'-c "archive_command=test ! -f {archive}/%f && cp %p {archive}/%f"',
+            ]
         if self.throwaway:
             # Safe only for data we throw away: the test cluster.
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
         options += query_timing_options()
         self._run(
-            [find_pg_binary("pg_ctl"), "start", "-w", "-t", "60", "-D", str(state.data_dir),
-             "-l", str(state.log_file), "-o", " ".join(options)],
+            [
+                find_pg_binary("pg_ctl"),
+                "start",
+                "-w",
+                "-t",
+                "60",
+                "-D",
+                str(state.data_dir),
+                "-l",
+                str(state.log_file),
+                "-o",
+                " ".join(options),
+            ],
             what="start PostgreSQL",
             log=state.log_file,
         )
@@ -174,16 +189,15 @@ class LocalCluster:
         state = state or self._state()
         if state is None:
             raise ClusterError("the local cluster is not initialised; run `axolotly pg start`")
-        return (
-            f"postgresql+psycopg://{SUPERUSER}:{state.password}@127.0.0.1:{state.port}/{database}"
-        )
+        return f"postgresql+psycopg://{SUPERUSER}:{state.password}@127.0.0.1:{state.port}/{database}"
 
     def is_running(self, state: ClusterState) -> bool:
         if not (state.data_dir / "PG_VERSION").exists():
             return False
         result = subprocess.run(
             self._as_owner([find_pg_binary("pg_ctl"), "status", "-D", str(state.data_dir)]),
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         return result.returncode == 0
 
@@ -210,9 +224,18 @@ class LocalCluster:
         self.give_to_owner(home)
         try:
             self._run(
-                [find_pg_binary("initdb"), "-D", str(state.data_dir), "-U", SUPERUSER,
-                 "--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8",
-                 "--locale=C.UTF-8"],
+                [
+                    find_pg_binary("initdb"),
+                    "-D",
+                    str(state.data_dir),
+                    "-U",
+                    SUPERUSER,
+                    "--auth=scram-sha-256",
+                    f"--pwfile={pwfile}",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ],
                 what="initialise the cluster (initdb)",
             )
         finally:
@@ -255,9 +278,7 @@ class LocalCluster:
             tail = ""
             if log is not None and log.exists():
                 tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
-            raise ClusterError(
-                f"could not {what} (exit {result.returncode}):\n{result.stdout}{result.stderr}{tail}"
-            )
+            raise ClusterError(f"could not {what} (exit {result.returncode}):\n{result.stdout}{result.stderr}{tail}")
 
     def _ensure_database(self, state: ClusterState) -> None:
         admin_url = self.url(state, database="postgres").replace("postgresql+psycopg", "postgresql")

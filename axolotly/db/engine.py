@@ -46,7 +46,7 @@ def normalise_url(url: str) -> str:
     """Accepts plain `postgresql://` URLs (as PaaS hand them out) and selects psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -64,16 +64,26 @@ class Replica:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = create_engine(normalise_url(self.url), pool_size=5, max_overflow=5, pool_pre_ping=True,
-                                         connect_args={"connect_timeout": CONNECT_TIMEOUT})
+            self._engine = create_engine(
+                normalise_url(self.url),
+                pool_size=5,
+                max_overflow=5,
+                pool_pre_ping=True,
+                connect_args={"connect_timeout": CONNECT_TIMEOUT},
+            )
         return self._engine
 
     async def pool(self) -> AsyncConnectionPool:
         if self._pool is None:
             self._pool = AsyncConnectionPool(
-                libpq_conninfo(self.url), min_size=1, max_size=5,
+                libpq_conninfo(self.url),
+                min_size=1,
+                max_size=5,
                 kwargs={"autocommit": True, "row_factory": namedtuple_row, "connect_timeout": CONNECT_TIMEOUT},
-                open=False, name=f"replica-{self.url.rsplit('@', 1)[-1]}", timeout=CONNECT_TIMEOUT)
+                open=False,
+                name=f"replica-{self.url.rsplit('@', 1)[-1]}",
+                timeout=CONNECT_TIMEOUT,
+            )
             await self._pool.open(wait=False)
         return self._pool
 
@@ -165,5 +175,12 @@ ReadSession = Annotated[Session, Depends(get_read_session, scope="function")]  #
 
 
 def replica_status() -> list[dict]:
-    return [{"url": replica.url.rsplit("@", 1)[-1], "healthy": replica.healthy, "lag_seconds": replica.lag,
-             "error": replica.error} for replica in replica_set().replicas]
+    return [
+        {
+            "url": replica.url.rsplit("@", 1)[-1],
+            "healthy": replica.healthy,
+            "lag_seconds": replica.lag,
+            "error": replica.error,
+        }
+        for replica in replica_set().replicas
+    ]

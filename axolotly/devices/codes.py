@@ -28,9 +28,11 @@ TOO_MANY_GUESSES = "Too many pairing attempts; try again later"
 
 
 def live_codes(db: Session, family_id: int) -> list[PairingCode]:
-    statement = owned_by(select(PairingCode), PairingCode, family_id).where(
-        PairingCode.used.is_(False), PairingCode.expires_at > func.now()
-    ).order_by(PairingCode.created_at)
+    statement = (
+        owned_by(select(PairingCode), PairingCode, family_id)
+        .where(PairingCode.used.is_(False), PairingCode.expires_at > func.now())
+        .order_by(PairingCode.created_at)
+    )
     return list(db.execute(statement).scalars())
 
 
@@ -55,9 +57,9 @@ def create_code(db: Session, family_id: int) -> PairingCode:
 
 
 def revoke_code(db: Session, family_id: int, code_id: int) -> None:
-    deleted = affected_rows(db.execute(
-        owned_by(delete(PairingCode).where(PairingCode.id == code_id), PairingCode, family_id)
-    ))
+    deleted = affected_rows(
+        db.execute(owned_by(delete(PairingCode).where(PairingCode.id == code_id), PairingCode, family_id))
+    )
     if not deleted:
         raise NotFound("Pairing code not found")
 
@@ -67,8 +69,13 @@ def code_status(db: Session, family_id: int, code_id: int) -> tuple[str, int | N
     cheap enough for a poll every second. Another family's code is not found."""
     # The family's device (an ON condition of the outer join: as a WHERE it would drop waiting codes).
     paired = and_(PairingCode.used, of_family(Device, family_id), Device.paired_at == PairingCode.expires_at)
-    statement = (owned_by(select(PairingCode.used, PairingCode.expires_at > func.now(), Device.id), PairingCode, family_id)
-                 .outerjoin(Device, paired).where(PairingCode.id == code_id).order_by(Device.id.desc()).limit(1))
+    statement = (
+        owned_by(select(PairingCode.used, PairingCode.expires_at > func.now(), Device.id), PairingCode, family_id)
+        .outerjoin(Device, paired)
+        .where(PairingCode.id == code_id)
+        .order_by(Device.id.desc())
+        .limit(1)
+    )
     row = db.execute(statement).one_or_none()
     if row is None:
         raise NotFound("Pairing code not found")
@@ -102,9 +109,13 @@ def register_device(db: Session, family_id: int, device_id: str | None = None) -
     kids = list(db.execute(owned_by(select(KidProfile.id), KidProfile, family_id).limit(2)).scalars())
     api_key = api_keys.new_api_key()
     # clock_timestamp(), not now(): two pairings in one transaction still get distinct moments.
-    device = Device(device_id=device_id or api_keys.new_device_id(), family_id=family_id,
-                    kid_profile_id=kids[0] if len(kids) == 1 else None, api_key_digest=api_keys.digest(api_key),
-                    paired_at=func.clock_timestamp())
+    device = Device(
+        device_id=device_id or api_keys.new_device_id(),
+        family_id=family_id,
+        kid_profile_id=kids[0] if len(kids) == 1 else None,
+        api_key_digest=api_keys.digest(api_key),
+        paired_at=func.clock_timestamp(),
+    )
     db.add(device)
     db.flush()
     return device, api_key
@@ -120,8 +131,10 @@ def pair_with_code(db: Session, code: str, client: str) -> tuple[Device, str, Us
     for limit in limits:
         rate_limits.refund(limit)
     device, api_key = register_device(db, family_id)
-    db.execute(owned_by(update(PairingCode).where(PairingCode.code == code), PairingCode, family_id)
-               .values(expires_at=select(Device.paired_at).where(Device.id == device.id).scalar_subquery()))
+    db.execute(
+        owned_by(update(PairingCode).where(PairingCode.code == code), PairingCode, family_id).values(
+            expires_at=select(Device.paired_at).where(Device.id == device.id).scalar_subquery()
+        )
+    )
     audit.record(db, family_id, "device_paired", "A device paired with a pairing code")
     return device, api_key, db.get_one(User, family_id)
-

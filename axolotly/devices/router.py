@@ -28,8 +28,11 @@ def revoke_pairing_code(code_id: RowId, family: CurrentFamily, db: DbSession) ->
     codes.revoke_code(db, family.id, code_id)
 
 
-@router.post("/pairing/confirm", status_code=status.HTTP_204_NO_CONTENT,
-             responses={404: {"description": "No device is showing this code"}})
+@router.post(
+    "/pairing/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={404: {"description": "No device is showing this code"}},
+)
 def confirm_device_code(body: ConfirmPairing, request: Request, family: CurrentFamily, db: DbSession) -> None:
     """Older launchers' 3-step pairing: confirm the code a device shows, into this family."""
     if not legacy_pairing.confirm(db, family.id, body.pairing_code, client_address(request)):

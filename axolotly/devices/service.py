@@ -15,9 +15,18 @@ from axolotly.ota import service as ota
 # A launcher touches last_active at most once a minute while in use and heartbeats on its own
 # schedule; five minutes without either is what the parent sees as "offline".
 ONLINE_WINDOW = timedelta(minutes=5)
-SHOWN = (Device.id, Device.device_id, Device.friendly_name, Device.kid_profile_id, Device.paired_at,
-         Device.last_active, Device.device_model, Device.device_manufacturer, Device.app_version,
-         Device.app_version_code)
+SHOWN = (
+    Device.id,
+    Device.device_id,
+    Device.friendly_name,
+    Device.kid_profile_id,
+    Device.paired_at,
+    Device.last_active,
+    Device.device_model,
+    Device.device_manufacturer,
+    Device.app_version,
+    Device.app_version_code,
+)
 
 
 def _statuses(db: Session, family_id: int, *criteria) -> list[SimpleNamespace]:
@@ -32,8 +41,14 @@ def _statuses(db: Session, family_id: int, *criteria) -> list[SimpleNamespace]:
     statement = owned_by(select(*SHOWN, online), Device, family_id).where(*criteria)
     rows = db.execute(statement.order_by(Device.id)).all()
     releases = ota.active_releases(db, "production") if rows else []
-    return [SimpleNamespace(**row._asdict(), update_due=row.app_version_code is not None and ota.offers_update(
-        releases, row.app_version_code, row.device_id)) for row in rows]
+    return [
+        SimpleNamespace(
+            **row._asdict(),
+            update_due=row.app_version_code is not None
+            and ota.offers_update(releases, row.app_version_code, row.device_id),
+        )
+        for row in rows
+    ]
 
 
 def list_devices(db: Session, family_id: int) -> list[SimpleNamespace]:

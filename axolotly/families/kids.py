@@ -124,30 +124,44 @@ def check_pin(db: Session, kid: KidProfile, pin: str, device_id: int | None) -> 
         raise WrongPin(MAX_PIN_FAILURES - attempt)  # counted already: nothing of the request needs to stand
     locked_for = rate_limits.lock_out(limit)
     db.execute(delete(PinLockout).where(PinLockout.kid_profile_id == kid.id, _same_place(device_id)))
-    db.execute(insert(PinLockout).values(family_id=kid.family_id, kid_profile_id=kid.id, device_id=device_id,
-                                         locked_until=func.now() + PIN_LOCKOUT))
-    audit.record(db, kid.family_id, "pin_locked",
-                 f"{kid.name}'s profile locked on {_place_name(db, device_id)} for 15 minutes "
-                 f"after {MAX_PIN_FAILURES} wrong PINs")
+    db.execute(
+        insert(PinLockout).values(
+            family_id=kid.family_id, kid_profile_id=kid.id, device_id=device_id, locked_until=func.now() + PIN_LOCKOUT
+        )
+    )
+    audit.record(
+        db,
+        kid.family_id,
+        "pin_locked",
+        f"{kid.name}'s profile locked on {_place_name(db, device_id)} for 15 minutes "
+        f"after {MAX_PIN_FAILURES} wrong PINs",
+    )
     rate_limits.refuse(db, TooManyRequests(TOO_MANY_WRONG_PINS, retry_after_seconds=locked_for))
 
 
 def locked_for_seconds(db: Session, kid: KidProfile, device_id: int | None) -> int | None:
     """Seconds left of this kid's lock on this device, or None when not locked (the PIN page asks
     before offering the number pad)."""
-    left = db.scalar(select(func.ceil(func.extract("epoch", PinLockout.locked_until - func.now())))
-                     .where(PinLockout.kid_profile_id == kid.id, _same_place(device_id),
-                            PinLockout.locked_until > func.now()))
+    left = db.scalar(
+        select(func.ceil(func.extract("epoch", PinLockout.locked_until - func.now()))).where(
+            PinLockout.kid_profile_id == kid.id, _same_place(device_id), PinLockout.locked_until > func.now()
+        )
+    )
     return int(left) if left is not None else None
 
 
 def current_locks(db: Session, family_id: int) -> dict[int, list[PinLock]]:
     """The family's kids locked now, by kid id, each lock with where it was made."""
-    statement = (owned_by(select(PinLockout.kid_profile_id, PinLockout.device_id, Device.friendly_name,
-                                 PinLockout.locked_until), PinLockout, family_id)
-                 .outerjoin(Device, Device.id == PinLockout.device_id)
-                 .where(PinLockout.locked_until > func.now())
-                 .order_by(PinLockout.kid_profile_id, PinLockout.locked_until, PinLockout.id))
+    statement = (
+        owned_by(
+            select(PinLockout.kid_profile_id, PinLockout.device_id, Device.friendly_name, PinLockout.locked_until),
+            PinLockout,
+            family_id,
+        )
+        .outerjoin(Device, Device.id == PinLockout.device_id)
+        .where(PinLockout.locked_until > func.now())
+        .order_by(PinLockout.kid_profile_id, PinLockout.locked_until, PinLockout.id)
+    )
     locks: dict[int, list[PinLock]] = {}
     for kid_id, device_id, name, until in db.execute(statement):
         place = PARENT_API if device_id is None else (name or "a device")

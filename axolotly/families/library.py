@@ -35,9 +35,13 @@ class LibraryEntry(NamedTuple):
 def library_entries(family_id: int) -> Subquery:
     """The family library as a subquery: (title_id, added_at, added_by), one row per title."""
     rows = library_rows(family_id)
-    return (select(rows.c.title_id, func.min(rows.c.added_at).label("added_at"),
-                   func.max(rows.c.added_by).label("added_by"))
-            .group_by(rows.c.title_id).subquery("library"))
+    return (
+        select(
+            rows.c.title_id, func.min(rows.c.added_at).label("added_at"), func.max(rows.c.added_by).label("added_by")
+        )
+        .group_by(rows.c.title_id)
+        .subquery("library")
+    )
 
 
 def in_library_titles(statement: Select[Selected], family_id: int) -> Select[Selected]:
@@ -48,8 +52,11 @@ def in_library_titles(statement: Select[Selected], family_id: int) -> Select[Sel
 def list_library(db: Session, family_id: int) -> list[tuple[Title, LibraryEntry]]:
     """The family's titles, newest first."""
     entries = library_entries(family_id)
-    statement = (select(Title, entries.c.added_at, entries.c.added_by).join(entries, entries.c.title_id == Title.id)
-                 .order_by(entries.c.added_at.desc(), Title.title, Title.id))
+    statement = (
+        select(Title, entries.c.added_at, entries.c.added_by)
+        .join(entries, entries.c.title_id == Title.id)
+        .order_by(entries.c.added_at.desc(), Title.title, Title.id)
+    )
     return [(title, LibraryEntry(added_at, added_by)) for title, added_at, added_by in db.execute(statement)]
 
 
@@ -69,15 +76,19 @@ def in_library(db: Session, family_id: int, title_id: int) -> bool:
 
 def _has_family_policy(family_id: int, title_id: int) -> Exists:
     kid_ids = owned_by(select(KidProfile.id), KidProfile, family_id)
-    return select(literal(1)).where(KidProfileTitle.title_id == title_id,
-                                    KidProfileTitle.kid_profile_id.in_(kid_ids)).exists()
+    return (
+        select(literal(1))
+        .where(KidProfileTitle.title_id == title_id, KidProfileTitle.kid_profile_id.in_(kid_ids))
+        .exists()
+    )
 
 
 def ensure_in_library(db: Session, family_id: int, title_id: int, added_by: int | None) -> bool:
     """Adds the title unless it is there already, by hand or through a policy (one statement,
     safe under concurrency); True when it was added."""
     missing = select(literal(family_id, Integer), literal(title_id, Integer), literal(added_by, Integer)).where(
-        ~_has_family_policy(family_id, title_id))
+        ~_has_family_policy(family_id, title_id)
+    )
     statement = insert(FamilyTitle).from_select(["family_id", "title_id", "added_by"], missing)
     added = db.execute(statement.on_conflict_do_nothing().returning(FamilyTitle.title_id)).first() is not None
     if added and get_title(db, title_id).media_type == MediaType.TV and not has_episodes(db, title_id):
@@ -122,24 +133,38 @@ def remove_from_library(db: Session, family: FamilyContext, title_id: int) -> in
     Policies first: a policy removal writing the title back waits on them, and the library row's
     DELETE, a later statement, then sees what it wrote."""
     kid_ids = owned_by(select(KidProfile.id), KidProfile, family.id).scalar_subquery()
-    policies = affected_rows(db.execute(delete(KidProfileTitle).where(
-        KidProfileTitle.title_id == title_id, KidProfileTitle.kid_profile_id.in_(kid_ids))))
-    removed = db.execute(owned_by(delete(FamilyTitle), FamilyTitle, family.id)
-                         .where(FamilyTitle.title_id == title_id).returning(FamilyTitle.title_id)).first()
+    policies = affected_rows(
+        db.execute(
+            delete(KidProfileTitle).where(
+                KidProfileTitle.title_id == title_id, KidProfileTitle.kid_profile_id.in_(kid_ids)
+            )
+        )
+    )
+    removed = db.execute(
+        owned_by(delete(FamilyTitle), FamilyTitle, family.id)
+        .where(FamilyTitle.title_id == title_id)
+        .returning(FamilyTitle.title_id)
+    ).first()
     if removed is None and not policies:
         raise NotFound("Title not in the family library")
     close_open_requests(db, family.id, title_id, None, RequestStatus.DECLINED, "Removed from the family library")
     title = get_title(db, title_id)
-    audit.record(db, family.id, "library_removed", f"Removed “{title.title}” from the library"
-                 + (f" and {policies} rule(s) on it" if policies else ""))
+    audit.record(
+        db,
+        family.id,
+        "library_removed",
+        f"Removed “{title.title}” from the library" + (f" and {policies} rule(s) on it" if policies else ""),
+    )
     return policies
 
 
-def close_open_requests(db: Session, family_id: int, title_id: int, kid_id: int | None, status: RequestStatus,
-                        note: str) -> None:
+def close_open_requests(
+    db: Session, family_id: int, title_id: int, kid_id: int | None, status: RequestStatus, note: str
+) -> None:
     """A parent's direct decision answers the kids' open requests for the title (one kid, or all)."""
     statement = owned_by(update(TitleRequest), TitleRequest, family_id).where(
-        TitleRequest.title_id == title_id, TitleRequest.status == RequestStatus.OPEN)
+        TitleRequest.title_id == title_id, TitleRequest.status == RequestStatus.OPEN
+    )
     if kid_id is not None:
         statement = statement.where(TitleRequest.kid_profile_id == kid_id)
     db.execute(statement.values(status=status, note=note, answered_at=func.now(), answered_by=db.info.get("actor_id")))

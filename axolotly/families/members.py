@@ -28,7 +28,14 @@ from axolotly.families.context import FamilyContext, FamilyRole, act_for_family,
 from axolotly.families.settings import default_name
 from axolotly.families.scoping import owned_by
 from axolotly.models import (
-    ContentReport, Device, FamilyInvitation, FamilyMember, KidProfile, PairingCode, StreamingServiceSelection, User,
+    ContentReport,
+    Device,
+    FamilyInvitation,
+    FamilyMember,
+    KidProfile,
+    PairingCode,
+    StreamingServiceSelection,
+    User,
 )
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -53,14 +60,17 @@ def invite(db: Session, family: FamilyContext) -> tuple[FamilyInvitation, str]:
     if not family.is_owner:
         raise Forbidden("Only the family's owner can invite co-parents")
     db.execute(select(User.id).where(User.id == family.id).with_for_update())  # one inviter at a time
-    open_invitations = db.scalar(owned_by(select(func.count()).select_from(FamilyInvitation), FamilyInvitation,
-                                          family.id).where(FamilyInvitation.accepted_at.is_(None),
-                                                           FamilyInvitation.expires_at > func.now()))
+    open_invitations = db.scalar(
+        owned_by(select(func.count()).select_from(FamilyInvitation), FamilyInvitation, family.id).where(
+            FamilyInvitation.accepted_at.is_(None), FamilyInvitation.expires_at > func.now()
+        )
+    )
     if open_invitations >= MAX_OPEN_INVITATIONS:
         raise Conflict(f"At most {MAX_OPEN_INVITATIONS} open invitations; wait for one to be used or expire")
     token = secrets.token_urlsafe(32)
-    invitation = FamilyInvitation(family_id=family.id, token_digest=_digest(token),
-                                  expires_at=func.now() + INVITATION_LIFETIME)
+    invitation = FamilyInvitation(
+        family_id=family.id, token_digest=_digest(token), expires_at=func.now() + INVITATION_LIFETIME
+    )
     db.add(invitation)
     db.flush()
     db.refresh(invitation, ["expires_at"])
@@ -75,14 +85,22 @@ def invitation_url(base_url: str, token: str) -> str:
 
 def invitation_family(db: Session, token: str) -> User | None:
     """The owner of the family a live invitation is for (to show "Join …"), or None."""
-    return db.scalar(select(User).join(FamilyInvitation, FamilyInvitation.family_id == User.id).where(
-        FamilyInvitation.token_digest == _digest(token), FamilyInvitation.accepted_at.is_(None),
-        FamilyInvitation.expires_at > func.now()))
+    return db.scalar(
+        select(User)
+        .join(FamilyInvitation, FamilyInvitation.family_id == User.id)
+        .where(
+            FamilyInvitation.token_digest == _digest(token),
+            FamilyInvitation.accepted_at.is_(None),
+            FamilyInvitation.expires_at > func.now(),
+        )
+    )
 
 
 def _has_a_family_of_its_own(db: Session, user_id: int) -> bool:
-    owned = [owned_by(select(1), model, user_id)
-             for model in (KidProfile, Device, PairingCode, StreamingServiceSelection, ContentReport, FamilyMember)]
+    owned = [
+        owned_by(select(1), model, user_id)
+        for model in (KidProfile, Device, PairingCode, StreamingServiceSelection, ContentReport, FamilyMember)
+    ]
     return bool(db.scalar(select(or_(*(exists(query) for query in owned)))))
 
 
@@ -106,15 +124,23 @@ def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
     if family_of(db, user).role is FamilyRole.CO_PARENT:
         raise Conflict("You already belong to a family; leave it first")
     if _has_a_family_of_its_own(db, user.id):
-        raise Conflict("This account already has a family of its own (kids, devices or co-parents); "
-                       "sign up with another email to join")
+        raise Conflict(
+            "This account already has a family of its own (kids, devices or co-parents); "
+            "sign up with another email to join"
+        )
     db.add(FamilyMember(family_id=invitation.family_id, user_id=user.id))
-    spent = affected_rows(db.execute(update(FamilyInvitation).where(
-        FamilyInvitation.id == invitation.id, FamilyInvitation.accepted_at.is_(None))
-        .values(accepted_at=func.now(), accepted_by=user.id)))
+    spent = affected_rows(
+        db.execute(
+            update(FamilyInvitation)
+            .where(FamilyInvitation.id == invitation.id, FamilyInvitation.accepted_at.is_(None))
+            .values(accepted_at=func.now(), accepted_by=user.id)
+        )
+    )
     if not spent:
         raise NotFound(INVITATION_GONE)
-    db.execute(owned_by(delete(FamilyInvitation), FamilyInvitation, user.id).where(FamilyInvitation.accepted_at.is_(None)))
+    db.execute(
+        owned_by(delete(FamilyInvitation), FamilyInvitation, user.id).where(FamilyInvitation.accepted_at.is_(None))
+    )
     db.flush()
     family = act_for_family(db, user)
     audit.record(db, family.id, "member_joined", f"{user.email} joined as a co-parent")
@@ -124,18 +150,26 @@ def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
 def members(db: Session, family_id: int) -> list[Member]:
     """The owner first, then co-parents in the order they joined."""
     owner = db.get_one(User, family_id)
-    rows = db.execute(owned_by(select(User, FamilyMember.created_at).join(FamilyMember, FamilyMember.user_id == User.id),
-                               FamilyMember, family_id).order_by(FamilyMember.created_at, User.id)).all()
-    return [Member(owner.id, owner.email, FamilyRole.OWNER, owner.created_at),
-            *(Member(user.id, user.email, FamilyRole.CO_PARENT, joined) for user, joined in rows)]
+    rows = db.execute(
+        owned_by(
+            select(User, FamilyMember.created_at).join(FamilyMember, FamilyMember.user_id == User.id),
+            FamilyMember,
+            family_id,
+        ).order_by(FamilyMember.created_at, User.id)
+    ).all()
+    return [
+        Member(owner.id, owner.email, FamilyRole.OWNER, owner.created_at),
+        *(Member(user.id, user.email, FamilyRole.CO_PARENT, joined) for user, joined in rows),
+    ]
 
 
 def remove_member(db: Session, family: FamilyContext, user_id: int) -> None:
     """The owner removes a co-parent, or a co-parent leaves; nobody removes the owner."""
     if user_id == family.id:
         raise Forbidden("The family's owner cannot be removed")
-    member = db.scalar(owned_by(select(FamilyMember), FamilyMember, family.id)
-                       .where(FamilyMember.user_id == user_id).with_for_update())
+    member = db.scalar(
+        owned_by(select(FamilyMember), FamilyMember, family.id).where(FamilyMember.user_id == user_id).with_for_update()
+    )
     if member is None:  # looked up first: another family's member is "not found", whoever asks
         raise NotFound("Member not found")
     if not family.is_owner and user_id != family.user.id:
@@ -155,15 +189,22 @@ def open_invitations(db: Session, family: FamilyContext) -> list[FamilyInvitatio
     """The owner's invitations nobody has used yet (their tokens are not kept: only the link shows them)."""
     if not family.is_owner:
         raise Forbidden("Only the family's owner can see invitations")
-    return list(db.scalars(owned_by(select(FamilyInvitation), FamilyInvitation, family.id).where(
-        FamilyInvitation.accepted_at.is_(None), FamilyInvitation.expires_at > func.now())
-        .order_by(FamilyInvitation.created_at, FamilyInvitation.id)))
+    return list(
+        db.scalars(
+            owned_by(select(FamilyInvitation), FamilyInvitation, family.id)
+            .where(FamilyInvitation.accepted_at.is_(None), FamilyInvitation.expires_at > func.now())
+            .order_by(FamilyInvitation.created_at, FamilyInvitation.id)
+        )
+    )
 
 
 def revoke_invitation(db: Session, family: FamilyContext, invitation_id: int) -> None:
     """A link shared in the wrong place stops working at once."""
-    invitation = db.scalar(owned_by(select(FamilyInvitation), FamilyInvitation, family.id)
-                           .where(FamilyInvitation.id == invitation_id, FamilyInvitation.accepted_at.is_(None)))
+    invitation = db.scalar(
+        owned_by(select(FamilyInvitation), FamilyInvitation, family.id).where(
+            FamilyInvitation.id == invitation_id, FamilyInvitation.accepted_at.is_(None)
+        )
+    )
     if invitation is None:
         raise NotFound("Invitation not found")
     if not family.is_owner:

@@ -30,14 +30,27 @@ def apply_pack(db: Session, family: FamilyContext, pack_id: int, allow_for_kid_i
     pack = packs.get_pack(db, pack_id)
     kids = [get_kid(db, family.id, kid_id) for kid_id in dict.fromkeys(allow_for_kid_ids)]
     added = sum(ensure_in_library(db, family.id, title_id, family.user.id) for title_id in pack.title_ids)
-    audit.record(db, family.id, "library_added",
-                 f"Added the starter pack “{pack.pack.name}”: {added} new title(s) in the library")
+    audit.record(
+        db,
+        family.id,
+        "library_added",
+        f"Added the starter pack “{pack.pack.name}”: {added} new title(s) in the library",
+    )
     return Applied(len(pack.title_ids), added, {kid.id: _allow_all(db, kid, pack.title_ids) for kid in kids})
 
 
 def _allow_all(db: Session, kid: KidProfile, title_ids: list[int]) -> int:
-    ruled = set(db.scalars(select(KidProfileTitle.title_id).where(
-        KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id.in_(title_ids)))) if title_ids else set()
+    ruled = (
+        set(
+            db.scalars(
+                select(KidProfileTitle.title_id).where(
+                    KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id.in_(title_ids)
+                )
+            )
+        )
+        if title_ids
+        else set()
+    )
     fresh = [title_id for title_id in title_ids if title_id not in ruled]
     for title_id in fresh:
         set_policy(db, kid, title_id, PolicyKind.ALLOW)

@@ -28,8 +28,7 @@ def preset_for_age(age: int | None) -> dict[str, Any] | None:
     """The rules for a kid of that age (the API's shape: rules mode, unrated blocked), None without one."""
     if age is None:
         return None
-    caps = next((caps for (lowest, highest), caps in PRESETS.items() if lowest <= age <= highest),
-                PRESETS[(13, 17)])
+    caps = next((caps for (lowest, highest), caps in PRESETS.items() if lowest <= age <= highest), PRESETS[(13, 17)])
     return {"mode": "rules", **caps, "block_unrated": True, "blocked_tags": []}
 
 

@@ -74,16 +74,22 @@ def _library_title(db: Session, family_id: int, title_id: int) -> Title:
 
 
 def _policy(db: Session, kid_id: int, title_id: int) -> str | None:
-    return db.scalar(select(KidProfileTitle.policy).where(KidProfileTitle.kid_profile_id == kid_id,
-                                                          KidProfileTitle.title_id == title_id))
+    return db.scalar(
+        select(KidProfileTitle.policy).where(
+            KidProfileTitle.kid_profile_id == kid_id, KidProfileTitle.title_id == title_id
+        )
+    )
 
 
 def ask(db: Session, kid: KidProfile, title_id: int, device_id: int | None = None) -> tuple[TitleRequest, bool]:
     """The kid's open request for the title, and whether it is new."""
     title = _library_title(db, kid.family_id, title_id)
     db.execute(select(KidProfile.id).where(KidProfile.id == kid.id).with_for_update())
-    existing = db.scalar(select(TitleRequest).where(
-        TitleRequest.kid_profile_id == kid.id, TitleRequest.title_id == title.id, TitleRequest.status == OPEN))
+    existing = db.scalar(
+        select(TitleRequest).where(
+            TitleRequest.kid_profile_id == kid.id, TitleRequest.title_id == title.id, TitleRequest.status == OPEN
+        )
+    )
     if existing is not None:
         return existing, False
     refused = _askable(kid, title, _policy(db, kid.id, title.id), selected_services(db, kid.family_id))
@@ -100,25 +106,41 @@ def ask(db: Session, kid: KidProfile, title_id: int, device_id: int | None = Non
 
 
 def count_open_for_kid(db: Session, kid_id: int) -> int:
-    return db.execute(select(func.count()).where(TitleRequest.kid_profile_id == kid_id, TitleRequest.status == OPEN)).scalar_one()
+    return db.execute(
+        select(func.count()).where(TitleRequest.kid_profile_id == kid_id, TitleRequest.status == OPEN)
+    ).scalar_one()
 
 
 def count_open(db: Session, family_id: int) -> int:
-    count: int = db.execute(owned_by(select(func.count()).select_from(TitleRequest), TitleRequest, family_id)
-                            .where(TitleRequest.status == OPEN)).scalar_one()
+    count: int = db.execute(
+        owned_by(select(func.count()).select_from(TitleRequest), TitleRequest, family_id).where(
+            TitleRequest.status == OPEN
+        )
+    ).scalar_one()
     return count
 
 
 def _views(db: Session, family_id: int, statement: Select[Any]) -> list[RequestView]:
     """Rows of (request, title, kid, the kid's policy on it) as views, with why open ones are hidden."""
-    rows = db.execute(statement.join(Title, Title.id == TitleRequest.title_id)
-                      .join(KidProfile, KidProfile.id == TitleRequest.kid_profile_id)
-                      .outerjoin(KidProfileTitle, (KidProfileTitle.kid_profile_id == TitleRequest.kid_profile_id)
-                                 & (KidProfileTitle.title_id == TitleRequest.title_id))).all()
+    rows = db.execute(
+        statement.join(Title, Title.id == TitleRequest.title_id)
+        .join(KidProfile, KidProfile.id == TitleRequest.kid_profile_id)
+        .outerjoin(
+            KidProfileTitle,
+            (KidProfileTitle.kid_profile_id == TitleRequest.kid_profile_id)
+            & (KidProfileTitle.title_id == TitleRequest.title_id),
+        )
+    ).all()
     selected = selected_services(db, family_id) if rows else []
-    return [RequestView(request, title, kid.name,
-                        _decide(kid, title, policy, selected).explanation if request.status == OPEN else "")
-            for request, title, kid, policy in rows]
+    return [
+        RequestView(
+            request,
+            title,
+            kid.name,
+            _decide(kid, title, policy, selected).explanation if request.status == OPEN else "",
+        )
+        for request, title, kid, policy in rows
+    ]
 
 
 def _family_requests(family_id: int) -> Select[Any]:
@@ -131,13 +153,15 @@ def open_requests(db: Session, family_id: int) -> list[RequestView]:
     return _views(db, family_id, statement.order_by(TitleRequest.created_at, TitleRequest.id))
 
 
-def answered_requests(db: Session, family_id: int, status: str | None = None,
-                      limit: int = ANSWERED_LIMIT) -> list[RequestView]:
+def answered_requests(
+    db: Session, family_id: int, status: str | None = None, limit: int = ANSWERED_LIMIT
+) -> list[RequestView]:
     """The family's answered requests (approved, declined, or both), newest answer first."""
     if status not in (APPROVED, DECLINED, None):
         raise Invalid(f"status must be one of: {', '.join((APPROVED, DECLINED))}")
     statement = _family_requests(family_id).where(
-        TitleRequest.status == status if status else TitleRequest.status != OPEN)
+        TitleRequest.status == status if status else TitleRequest.status != OPEN
+    )
     statement = statement.order_by(TitleRequest.answered_at.desc(), TitleRequest.id.desc()).limit(limit)
     return _views(db, family_id, statement)
 
@@ -160,17 +184,24 @@ def answer(db: Session, family: FamilyContext, request_id: int, approve: bool, n
     request.answered_by = family.user.id
     db.flush()
     verb = "approved" if approve else "declined"
-    audit.record(db, family.id, "request_answered",
-                 f"{family.user.email} {verb} {kid.name}'s request for “{title.title}”")
+    audit.record(
+        db, family.id, "request_answered", f"{family.user.email} {verb} {kid.name}'s request for “{title.title}”"
+    )
     return RequestView(request, title, kid.name)
 
 
 def kid_requests(db: Session, kid: KidProfile) -> list[RequestView]:
     """What the kid sees: their requests, open first, then answers newest first."""
-    statement = select(TitleRequest, Title, KidProfile, KidProfileTitle.policy).where(
-        TitleRequest.kid_profile_id == kid.id).order_by(
-        (TitleRequest.status != OPEN), func.coalesce(TitleRequest.answered_at, TitleRequest.created_at).desc(),
-        TitleRequest.id.desc()).limit(ANSWERED_LIMIT)
+    statement = (
+        select(TitleRequest, Title, KidProfile, KidProfileTitle.policy)
+        .where(TitleRequest.kid_profile_id == kid.id)
+        .order_by(
+            (TitleRequest.status != OPEN),
+            func.coalesce(TitleRequest.answered_at, TitleRequest.created_at).desc(),
+            TitleRequest.id.desc(),
+        )
+        .limit(ANSWERED_LIMIT)
+    )
     return _views(db, kid.family_id, statement)
 
 
@@ -179,6 +210,7 @@ def askable_titles(db: Session, kid: KidProfile) -> list[Title]:
     rows = db.execute(
         in_library_titles(select(Title, KidProfileTitle.policy), kid.family_id)
         .outerjoin(KidProfileTitle, (KidProfileTitle.title_id == Title.id) & (KidProfileTitle.kid_profile_id == kid.id))
-        .order_by(Title.title, Title.id)).all()
+        .order_by(Title.title, Title.id)
+    ).all()
     selected = selected_services(db, kid.family_id)
     return [title for title, policy in rows if _askable(kid, title, policy, selected) is None]

@@ -31,11 +31,19 @@ class RequestOut(BaseModel):
     @classmethod
     def of(cls, view: title_requests.RequestView) -> "RequestOut":
         request = view.request
-        return cls(id=request.id, kid_id=request.kid_profile_id, kid_name=view.kid_name, title_id=request.title_id,
-                   title=view.title.title, certification=view.title.certification,
-                   status=request.status,  # type: ignore[arg-type]  # a CHECK holds it to the three states
-                   why_hidden=view.why_hidden, note=request.note, created_at=request.created_at,
-                   answered_at=request.answered_at)
+        return cls(
+            id=request.id,
+            kid_id=request.kid_profile_id,
+            kid_name=view.kid_name,
+            title_id=request.title_id,
+            title=view.title.title,
+            certification=view.title.certification,
+            status=request.status,  # type: ignore[arg-type]  # a CHECK holds it to the three states
+            why_hidden=view.why_hidden,
+            note=request.note,
+            created_at=request.created_at,
+            answered_at=request.answered_at,
+        )
 
 
 class DeclineBody(BaseModel):
@@ -43,23 +51,33 @@ class DeclineBody(BaseModel):
 
 
 @router.get("", response_model=list[RequestOut])
-def list_requests(family: CurrentFamily, db: DbSession,
-                  status: Annotated[Literal["open", "approved", "declined"], Query()] = "open") -> list[RequestOut]:
+def list_requests(
+    family: CurrentFamily, db: DbSession, status: Annotated[Literal["open", "approved", "declined"], Query()] = "open"
+) -> list[RequestOut]:
     """Open requests oldest first (a queue); answered ones newest first (the last 100)."""
-    views = (title_requests.open_requests(db, family.id) if status == title_requests.OPEN
-             else title_requests.answered_requests(db, family.id, status))
+    views = (
+        title_requests.open_requests(db, family.id)
+        if status == title_requests.OPEN
+        else title_requests.answered_requests(db, family.id, status)
+    )
     return [RequestOut.of(view) for view in views]
 
 
-@router.post("/{request_id}/approve", response_model=RequestOut,
-             responses={404: {"description": "Not this family's request"}, 409: {"description": "Already answered"}})
+@router.post(
+    "/{request_id}/approve",
+    response_model=RequestOut,
+    responses={404: {"description": "Not this family's request"}, 409: {"description": "Already answered"}},
+)
 def approve(request_id: RowId, family: CurrentFamily, db: DbSession) -> RequestOut:
     """An explicit allow of the title for the kid who asked (over their rules)."""
     return RequestOut.of(title_requests.answer(db, family, request_id, approve=True))
 
 
-@router.post("/{request_id}/decline", response_model=RequestOut,
-             responses={404: {"description": "Not this family's request"}, 409: {"description": "Already answered"}})
+@router.post(
+    "/{request_id}/decline",
+    response_model=RequestOut,
+    responses={404: {"description": "Not this family's request"}, 409: {"description": "Already answered"}},
+)
 def decline(request_id: RowId, family: CurrentFamily, db: DbSession, body: DeclineBody | None = None) -> RequestOut:
     """No, with an optional note the kid sees ("After your birthday")."""
     return RequestOut.of(title_requests.answer(db, family, request_id, approve=False, note=body.note if body else None))

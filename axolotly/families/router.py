@@ -17,8 +17,24 @@ from axolotly.families import kids, library, members, rules, settings, streaming
 from axolotly.families.settings import FamilySettings
 from axolotly.families.deps import CurrentFamily, FamilyOwner, OwnedKid
 from axolotly.families.schemas import (
-    ActivityOut, FamilySettingsBody, FamilySettingsOut, InvitationOut, JoinedFamily, KidCreate, KidOut, KidUpdate, LibraryEntryOut, MemberOut,
-    OpenInvitationOut, PinBody, PinVerified, RulesBody, RulesOut, ServiceOut, ServiceSelection, ServiceSelectionOut,
+    ActivityOut,
+    FamilySettingsBody,
+    FamilySettingsOut,
+    InvitationOut,
+    JoinedFamily,
+    KidCreate,
+    KidOut,
+    KidUpdate,
+    LibraryEntryOut,
+    MemberOut,
+    OpenInvitationOut,
+    PinBody,
+    PinVerified,
+    RulesBody,
+    RulesOut,
+    ServiceOut,
+    ServiceSelection,
+    ServiceSelectionOut,
 )
 from axolotly.types import RowId, Text
 
@@ -73,8 +89,11 @@ def change_pin(kid: OwnedKid, body: PinBody, db: DbSession) -> None:
     kids.change_pin(db, kid, body.pin)
 
 
-@router.post("/kids/{kid_id}/verify-pin", response_model=PinVerified,
-             responses={401: {"description": "Wrong PIN"}, 429: {"description": "Locked after 5 wrong PINs"}})
+@router.post(
+    "/kids/{kid_id}/verify-pin",
+    response_model=PinVerified,
+    responses={401: {"description": "Wrong PIN"}, 429: {"description": "Locked after 5 wrong PINs"}},
+)
 def verify_pin(kid: OwnedKid, body: PinBody, db: DbSession) -> PinVerified:
     """Checks a kid's PIN for a parent's app. Its wrong PINs lock only this check (no device):
     never a kid's own device."""
@@ -110,20 +129,26 @@ def set_selected_services(body: ServiceSelection, family: CurrentFamily, db: DbS
 
 
 @router.get("/activity", response_model=list[ActivityOut])
-def activity(family: CurrentFamily, db: DbSession, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Sequence[object]:
+def activity(
+    family: CurrentFamily, db: DbSession, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> Sequence[object]:
     """What changed in the family, newest first (pairings, policies, PINs, lockouts, logins)."""
     return audit.recent(db, family.id, limit)
 
 
 # -- co-parents ----------------------------------------------------------------------------------
 
-@router.post("/family/invitations", status_code=status.HTTP_201_CREATED, response_model=InvitationOut,
-             tags=["family"])
+
+@router.post("/family/invitations", status_code=status.HTTP_201_CREATED, response_model=InvitationOut, tags=["family"])
 def invite_co_parent(request: Request, family: FamilyOwner, db: DbSession) -> InvitationOut:
     """A single-use link for a co-parent, valid 7 days (owner only); share it as you like."""
     invitation, token = members.invite(db, family)
-    return InvitationOut(id=invitation.id, token=token, url=members.invitation_url(str(request.base_url), token),
-                         expires_at=invitation.expires_at)
+    return InvitationOut(
+        id=invitation.id,
+        token=token,
+        url=members.invitation_url(str(request.base_url), token),
+        expires_at=invitation.expires_at,
+    )
 
 
 @router.get("/family/invitations", response_model=list[OpenInvitationOut], tags=["family"])
@@ -157,6 +182,7 @@ def remove_member(user_id: RowId, family: CurrentFamily, db: DbSession) -> None:
 
 # -- the family library and each kid's rules ----------------------------------------------------
 
+
 def library_entry(title: object, entry: library.LibraryEntry) -> LibraryEntryOut:
     return LibraryEntryOut(title=TitleSummary.model_validate(title), added_at=entry.added_at, added_by=entry.added_by)
 
@@ -167,8 +193,12 @@ def list_library(family: CurrentFamily, db: DbSession) -> list[LibraryEntryOut]:
     return [library_entry(title, entry) for title, entry in library.list_library(db, family.id)]
 
 
-@router.put("/library/{title_id}", response_model=LibraryEntryOut, tags=["library and rules"],
-            responses={201: {"description": "Added"}, 404: {"description": "No such title in the catalog"}})
+@router.put(
+    "/library/{title_id}",
+    response_model=LibraryEntryOut,
+    tags=["library and rules"],
+    responses={201: {"description": "Added"}, 404: {"description": "No such title in the catalog"}},
+)
 def add_to_library(title_id: RowId, response: Response, family: CurrentFamily, db: DbSession) -> LibraryEntryOut:
     """Adds a catalog title (imports nothing); 200 when it was there already."""
     if not library.in_library(db, family.id, title_id):
@@ -184,9 +214,14 @@ def remove_from_library(title_id: RowId, family: CurrentFamily, db: DbSession) -
 
 
 def rules_out(kid: OwnedKid) -> RulesOut:
-    return RulesOut(kid_id=kid.id, mode=kid.rules_mode,  # type: ignore[arg-type]  # a CHECK holds it to the two modes
-                    max_movie_rating=kid.max_movie_rating,
-                    max_tv_rating=kid.max_tv_rating, block_unrated=kid.block_unrated, blocked_tags=kid.blocked_tags)
+    return RulesOut(
+        kid_id=kid.id,
+        mode=kid.rules_mode,  # type: ignore[arg-type]  # a CHECK holds it to the two modes
+        max_movie_rating=kid.max_movie_rating,
+        max_tv_rating=kid.max_tv_rating,
+        block_unrated=kid.block_unrated,
+        blocked_tags=kid.blocked_tags,
+    )
 
 
 @router.get("/kids/{kid_id}/rules", response_model=RulesOut, tags=["library and rules"])
@@ -194,10 +229,15 @@ def get_rules(kid: OwnedKid) -> RulesOut:
     return rules_out(kid)
 
 
-@router.put("/kids/{kid_id}/rules", response_model=RulesOut, tags=["library and rules"],
-            responses={422: {"description": "Unknown mode, rating or tag (nothing changes)"}})
+@router.put(
+    "/kids/{kid_id}/rules",
+    response_model=RulesOut,
+    tags=["library and rules"],
+    responses={422: {"description": "Unknown mode, rating or tag (nothing changes)"}},
+)
 def set_rules(kid: OwnedKid, body: RulesBody, db: DbSession) -> RulesOut:
     """Replaces the kid's rules: every field, ratings as their strings, tags by content_tags name."""
-    rules.set_rules(db, kid, body.mode, body.max_movie_rating, body.max_tv_rating, body.block_unrated,
-                    body.blocked_tags)
+    rules.set_rules(
+        db, kid, body.mode, body.max_movie_rating, body.max_tv_rating, body.block_unrated, body.blocked_tags
+    )
     return rules_out(kid)

@@ -13,8 +13,14 @@ MODES = (ALLOW_LIST, RULES)
 
 
 def kid_rules(kid: KidProfile) -> Rules:
-    return Rules(kid.rules_mode, kid.max_movie_rating, kid.max_tv_rating, kid.block_unrated,
-                 frozenset(kid.blocked_tags), kid.name)
+    return Rules(
+        kid.rules_mode,
+        kid.max_movie_rating,
+        kid.max_tv_rating,
+        kid.block_unrated,
+        frozenset(kid.blocked_tags),
+        kid.name,
+    )
 
 
 def _check(value: str | None, allowed: tuple[str, ...], what: str) -> None:
@@ -22,8 +28,15 @@ def _check(value: str | None, allowed: tuple[str, ...], what: str) -> None:
         raise Invalid(f"Unknown {what} {value!r}: one of {', '.join(allowed)}")
 
 
-def set_rules(db: Session, kid: KidProfile, mode: str, max_movie_rating: str | None, max_tv_rating: str | None,
-              block_unrated: bool, blocked_tags: list[str]) -> KidProfile:
+def set_rules(
+    db: Session,
+    kid: KidProfile,
+    mode: str,
+    max_movie_rating: str | None,
+    max_tv_rating: str | None,
+    block_unrated: bool,
+    blocked_tags: list[str],
+) -> KidProfile:
     """Replaces the kid's rules; nothing is written when any value is unknown."""
     if mode not in MODES:
         raise Invalid(f"Unknown mode {mode!r}: one of {', '.join(MODES)}")
@@ -44,9 +57,11 @@ def set_rules(db: Session, kid: KidProfile, mode: str, max_movie_rating: str | N
 def describe(rules: Rules) -> str:
     if rules.mode == ALLOW_LIST:
         return "only titles a parent allowed"
-    parts = [f"movies up to {rules.max_movie_rating or 'any rating'}",
-             f"TV up to {rules.max_tv_rating or 'any rating'}",
-             "unrated blocked" if rules.block_unrated else "unrated allowed"]
+    parts = [
+        f"movies up to {rules.max_movie_rating or 'any rating'}",
+        f"TV up to {rules.max_tv_rating or 'any rating'}",
+        "unrated blocked" if rules.block_unrated else "unrated allowed",
+    ]
     if rules.blocked_tags:
         parts.append(f"blocking {', '.join(sorted(rules.blocked_tags))}")
     return "; ".join(parts)

@@ -59,8 +59,9 @@ class KidOut(BaseModel):
     @classmethod
     def of(cls, kid: object, locks: Sequence[object]) -> "KidOut":
         shown = [PinLockOut.model_validate(lock) for lock in locks]
-        return cls.model_validate(kid).model_copy(update={
-            "locks": shown, "locked_until": max((lock.locked_until for lock in shown), default=None)})
+        return cls.model_validate(kid).model_copy(
+            update={"locks": shown, "locked_until": max((lock.locked_until for lock in shown), default=None)}
+        )
 
 
 # The scales stay data (policies/evaluate.py): pydantic spreads the tuples, mypy cannot.
@@ -72,12 +73,16 @@ class RulesBody(BaseModel):
     """A kid's rules (policies/evaluate.py); ratings cap what `rules` mode shows, null for no cap."""
 
     mode: Literal["allow_list", "rules"] = Field(
-        description="allow_list: only titles a parent allowed; rules: every library title within the rules")
+        description="allow_list: only titles a parent allowed; rules: every library title within the rules"
+    )
     max_movie_rating: MovieRating | None = Field(description="G < PG < PG-13 < R < NC-17; null: no cap")
     max_tv_rating: TvRating | None = Field(description="TV-Y < TV-Y7 < TV-G < TV-PG < TV-14 < TV-MA; null: no cap")
     block_unrated: bool = True
-    blocked_tags: list[Text] = Field(default_factory=list, max_length=100,
-                                     description="content_tags names; titles and episodes carrying one are hidden")
+    blocked_tags: list[Text] = Field(
+        default_factory=list,
+        max_length=100,
+        description="content_tags names; titles and episodes carrying one are hidden",
+    )
 
 
 class RulesOut(RulesBody):
@@ -112,8 +117,9 @@ else:
 
 class ServiceSelection(BaseModel):
     # Each id once: said in the schema (uniqueItems), checked with its own words by families/streaming.py.
-    services: list[ServiceId] = Field(max_length=32, description="Registry ids, in launcher order, each once",
-                                      json_schema_extra={"uniqueItems": True})
+    services: list[ServiceId] = Field(
+        max_length=32, description="Registry ids, in launcher order, each once", json_schema_extra={"uniqueItems": True}
+    )
 
 
 class ServiceSelectionOut(BaseModel):

@@ -53,8 +53,9 @@ def load_family_settings(db: Session, family_id: int) -> FamilySettings:
     return FamilySettings(owner.family_name or default_name(owner.email), owner.time_zone)
 
 
-def update_settings(db: Session, family: FamilyContext, family_name: str | None = None,
-                    time_zone: str | None = None) -> FamilySettings:
+def update_settings(
+    db: Session, family: FamilyContext, family_name: str | None = None, time_zone: str | None = None
+) -> FamilySettings:
     """Changes what was sent; every change is in the family's activity trail."""
     owner = owner_of(db, family.id)
     if family_name is not None and family_name != owner.family_name:

@@ -50,8 +50,11 @@ class PoolerConnector(procrastinate.PsycopgConnector):
     @contextlib.asynccontextmanager
     async def _get_standalone_connection(self) -> AsyncIterator[psycopg.AsyncConnection]:
         async with await psycopg.AsyncConnection.connect(
-                self.direct_conninfo, autocommit=True, application_name="axolotly-worker-listen",
-                connect_timeout=get_settings().db_connect_timeout_seconds) as connection:
+            self.direct_conninfo,
+            autocommit=True,
+            application_name="axolotly-worker-listen",
+            connect_timeout=get_settings().db_connect_timeout_seconds,
+        ) as connection:
             yield connection
 
 

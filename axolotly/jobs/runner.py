@@ -30,9 +30,13 @@ async def run_worker(app: procrastinate.App, *, concurrency: int, **worker_optio
     async with app.open_async():
         # Jobs left `doing` by a worker that died are picked up at once, not at the next minute.
         await recover_stalled_jobs(app)
-        await app.run_worker_async(concurrency=concurrency, install_signal_handlers=False,
-                                   update_heartbeat_interval=min(10.0, stalled_after / 3),
-                                   stalled_worker_timeout=stalled_after, **worker_options)
+        await app.run_worker_async(
+            concurrency=concurrency,
+            install_signal_handlers=False,
+            update_heartbeat_interval=min(10.0, stalled_after / 3),
+            stalled_worker_timeout=stalled_after,
+            **worker_options,
+        )
 
 
 async def _database_answers() -> None:
@@ -43,15 +47,17 @@ async def _database_answers() -> None:
             # A statement, not only a connection: a pooler (PgBouncer) accepts clients while
             # PostgreSQL behind it is still down.
             async with await psycopg.AsyncConnection.connect(
-                    libpq_conninfo(database_url()), **connection_options()) as connection:
+                libpq_conninfo(database_url()), **connection_options()
+            ) as connection:
                 await connection.execute("SELECT 1")
             return
         except psycopg.OperationalError:
             await asyncio.sleep(RETRY_EVERY_SECONDS)
 
 
-async def supervise_worker(app: procrastinate.App, *, concurrency: int = 1,
-                           stop: asyncio.Event | None = None, **worker_options) -> None:
+async def supervise_worker(
+    app: procrastinate.App, *, concurrency: int = 1, stop: asyncio.Event | None = None, **worker_options
+) -> None:
     """Runs the worker until `stop` is set (by default: on SIGINT or SIGTERM)."""
     if stop is None:
         stop = asyncio.Event()
@@ -68,8 +74,11 @@ async def supervise_worker(app: procrastinate.App, *, concurrency: int = 1,
                 await asyncio.gather(run, return_exceptions=True)
                 return
             error = run.exception()
-            logger.warning("job worker stopped (%s); starting again on new connections in %s s",
-                           repr(error) if error else "a side task failed", RETRY_EVERY_SECONDS)
+            logger.warning(
+                "job worker stopped (%s); starting again on new connections in %s s",
+                repr(error) if error else "a side task failed",
+                RETRY_EVERY_SECONDS,
+            )
             await asyncio.wait({stopping}, timeout=RETRY_EVERY_SECONDS)
     finally:
         stopping.cancel()

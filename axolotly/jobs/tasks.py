@@ -27,8 +27,15 @@ from axolotly.db.results import affected_rows
 from axolotly.enums import MediaType
 from axolotly.errors import DomainError
 from axolotly.jobs.registry import (
-    CLEANUP_EXPIRED, DAILY_BACKUP, LOAD_EPISODES, MAINTAIN_USAGE_PARTITIONS, PRUNE_ACTIVITY_TRAIL, PRUNE_BACKUPS,
-    RESYNC_STALE_TITLES, RETRY_STALLED_JOBS, blueprint,
+    CLEANUP_EXPIRED,
+    DAILY_BACKUP,
+    LOAD_EPISODES,
+    MAINTAIN_USAGE_PARTITIONS,
+    PRUNE_ACTIVITY_TRAIL,
+    PRUNE_BACKUPS,
+    RESYNC_STALE_TITLES,
+    RETRY_STALLED_JOBS,
+    blueprint,
 )
 from axolotly.launcher.episode_links import match_pending_reports
 from axolotly.ops import backups
@@ -67,12 +74,16 @@ def cleanup_expired(timestamp: int) -> dict[str, int]:
     with session_factory()() as db, db.begin():
         removed = {
             "pairing_codes": affected_rows(db.execute(text("DELETE FROM pairing_codes WHERE expires_at < now()"))),
-            "pairing_requests": affected_rows(db.execute(text("DELETE FROM pairing_requests WHERE expires_at < now()"))),
+            "pairing_requests": affected_rows(
+                db.execute(text("DELETE FROM pairing_requests WHERE expires_at < now()"))
+            ),
             # A logged-out session's token has expired by now: the row has nothing left to refuse.
-            "ended_web_sessions": affected_rows(db.execute(
-                text("DELETE FROM ended_web_sessions WHERE expires_at < now()"))),
-            "rate_limits": affected_rows(db.execute(
-                text("DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'"))),
+            "ended_web_sessions": affected_rows(
+                db.execute(text("DELETE FROM ended_web_sessions WHERE expires_at < now()"))
+            ),
+            "rate_limits": affected_rows(
+                db.execute(text("DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'"))
+            ),
         }
     logger.info("cleanup: %s", removed)
     return removed

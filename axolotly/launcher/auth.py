@@ -31,16 +31,16 @@ class AuthenticatedDevice:
 
 def _well_formed(device_id: str | None, api_key: str | None) -> bool:
     # Unstorable text (NUL) can match no device: refused here rather than by the database.
-    return bool(device_id and api_key and len(device_id) <= 255 and len(api_key) <= 255
-                and "\x00" not in device_id)
+    return bool(device_id and api_key and len(device_id) <= 255 and len(api_key) <= 255 and "\x00" not in device_id)
 
 
 def _authenticated(row: Any, api_key: str | None) -> AuthenticatedDevice:
     # An unpaired device has no row; a deleted family took its devices with it (cascade).
     if row is None or api_key is None or not api_keys.matches(api_key, row.api_key_digest):
         raise Unauthorized(INVALID_DEVICE)
-    return AuthenticatedDevice(row.id, row.family_id, row.kid_profile_id, row.kid_name, row.kid_age,
-                               row.launcher_version, row.needs_touch)
+    return AuthenticatedDevice(
+        row.id, row.family_id, row.kid_profile_id, row.kid_name, row.kid_age, row.launcher_version, row.needs_touch
+    )
 
 
 def authenticate_device(db: Session, device_id: str | None, api_key: str | None) -> AuthenticatedDevice:
@@ -53,8 +53,9 @@ def authenticate_device(db: Session, device_id: str | None, api_key: str | None)
     return device
 
 
-async def authenticate_device_async(reads: LauncherReads, device_id: str | None,
-                                    api_key: str | None) -> AuthenticatedDevice:
+async def authenticate_device_async(
+    reads: LauncherReads, device_id: str | None, api_key: str | None
+) -> AuthenticatedDevice:
     if not _well_formed(device_id, api_key):
         raise Unauthorized(INVALID_DEVICE)
     device = _authenticated(await reads.fetch_one(DEVICE_SQL, {"device_id": device_id}), api_key)

@@ -91,19 +91,22 @@ class ReportOutcome:
         if self.provider.verified_only:
             return "Link recorded for this episode; kids see it once an admin verifies it"
         families = get_settings().link_min_families
-        return (f"Link recorded for this episode; kids see it once an admin verifies it or "
-                f"{families} families report it")
+        return f"Link recorded for this episode; kids see it once an admin verifies it or {families} families report it"
 
 
 def trusted_provider(report: EpisodeReport) -> Provider:
     """The report's provider, if its URL belongs to it; else a 400 before anything is written."""
     provider = resolve_provider(report.reported_provider)
     if provider is None:
-        raise BadRequest(f"Unknown provider {report.reported_provider[:100]!r}: send a registry id, "
-                         "an Android package or a short alias")
+        raise BadRequest(
+            f"Unknown provider {report.reported_provider[:100]!r}: send a registry id, "
+            "an Android package or a short alias"
+        )
     if not is_trusted_url(provider, report.reported_url):
-        raise BadRequest(f"Not a {provider.name} link: only https links on {provider.name}'s web sites "
-                         "or links of its own app are accepted")
+        raise BadRequest(
+            f"Not a {provider.name} link: only https links on {provider.name}'s web sites "
+            "or links of its own app are accepted"
+        )
     return provider
 
 
@@ -157,9 +160,16 @@ def record_report(db: Session, family_id: int, kid_id: int | None, report: Episo
     """A report from a device of `family_id`, assigned to `kid_id` (None: unassigned)."""
     rate_limits.spend(report_limit(family_id), "Too many link reports from this family today")
     provider = trusted_provider(report)
-    said = {"family_id": family_id, "platform": provider.id, "url": report.reported_url,
-            "title_id": report.title_id, "tmdb_id": report.reported_tmdb_id, "season": report.reported_season,
-            "episode": report.reported_episode, "title": report.title}
+    said = {
+        "family_id": family_id,
+        "platform": provider.id,
+        "url": report.reported_url,
+        "title_id": report.title_id,
+        "tmdb_id": report.reported_tmdb_id,
+        "season": report.reported_season,
+        "episode": report.reported_episode,
+        "title": report.title,
+    }
     episode_id = _allowed_episode(db, kid_id, said)
     if episode_id is None:
         return ReportOutcome(db.execute(ADD_PENDING_REPORT, said).scalar_one(), "pending", provider)

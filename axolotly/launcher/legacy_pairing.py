@@ -30,13 +30,21 @@ MAX_CONFIRM_ATTEMPTS_PER_FAMILY = 10
 def _claim(family_id: int, code: str) -> Update:
     """The live, unclaimed request showing this code, claimed for the family; none for a device
     already paired to another family."""
-    paired_elsewhere = exists().where(Device.device_id == PairingRequest.device_id, of_another_family(Device, family_id))
-    return (update(PairingRequest)
-            .where(PairingRequest.code == code, PairingRequest.family_id.is_(None),
-                   PairingRequest.expires_at > func.now(), ~paired_elsewhere)
-            .values(family_id=family_id)
-            .returning(PairingRequest.id, PairingRequest.device_id)
-            .execution_options(synchronize_session=False))
+    paired_elsewhere = exists().where(
+        Device.device_id == PairingRequest.device_id, of_another_family(Device, family_id)
+    )
+    return (
+        update(PairingRequest)
+        .where(
+            PairingRequest.code == code,
+            PairingRequest.family_id.is_(None),
+            PairingRequest.expires_at > func.now(),
+            ~paired_elsewhere,
+        )
+        .values(family_id=family_id)
+        .returning(PairingRequest.id, PairingRequest.device_id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def initiate(db: Session, device_id: str, code: str, client: str) -> None:
@@ -71,8 +79,11 @@ def confirm(db: Session, family_id: int, code: str, client: str) -> bool:
     if confirmed is None:
         return False
     # A device of this family starting again: its old key stops now, not at the device's next poll.
-    db.execute(owned_by(update(Device).where(Device.device_id == confirmed.device_id), Device, family_id)
-               .values(api_key_digest=api_keys.digest(api_keys.new_api_key())))
+    db.execute(
+        owned_by(update(Device).where(Device.device_id == confirmed.device_id), Device, family_id).values(
+            api_key_digest=api_keys.digest(api_keys.new_api_key())
+        )
+    )
     for limit in limits:
         rate_limits.refund(limit)
     audit.record(db, family_id, "device_paired", "A device paired by confirming the code it showed")
@@ -85,7 +96,8 @@ def poll(db: Session, device_id: str, client: str) -> tuple[bool, str | None]:
     A device waiting for a (re-)pairing is not paired yet from its own point of view.
     """
     request = db.execute(
-        select(PairingRequest).where(PairingRequest.device_id == device_id, PairingRequest.expires_at > func.now())
+        select(PairingRequest)
+        .where(PairingRequest.device_id == device_id, PairingRequest.expires_at > func.now())
         .with_for_update()
     ).scalar_one_or_none()
     if request is None:
@@ -103,7 +115,8 @@ def _issue_key(db: Session, family_id: int, device_id: str) -> str:
     api_key = api_keys.new_api_key()
     rotated = db.execute(
         owned_by(update(Device).where(Device.device_id == device_id), Device, family_id)
-        .values(api_key_digest=api_keys.digest(api_key)).returning(Device.id)
+        .values(api_key_digest=api_keys.digest(api_key))
+        .returning(Device.id)
     ).first()
     if rotated is not None:
         return api_key

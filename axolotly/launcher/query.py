@@ -123,13 +123,16 @@ FROM groups
 
 def launcher_params(family_id: int, kid_id: int) -> dict[str, Any]:
     return {
-        "family_id": family_id, "kid_id": kid_id,
+        "family_id": family_id,
+        "kid_id": kid_id,
         "registry_ids": [p.id for p in PROVIDERS],
         "registry_names": [p.name for p in PROVIDERS],
         "registry_packages": [p.package for p in PROVIDERS],
-        "poster_base": POSTER_BASE, "backdrop_base": BACKDROP_BASE,
+        "poster_base": POSTER_BASE,
+        "backdrop_base": BACKDROP_BASE,
         # Device-reported links are untrusted: verified ones, or those enough families agree on.
         "link_min_families": get_settings().link_min_families,
-        "movie_ratings": list(MOVIE_RATINGS), "tv_ratings": list(TV_RATINGS),
+        "movie_ratings": list(MOVIE_RATINGS),
+        "tv_ratings": list(TV_RATINGS),
         "verified_only": VERIFIED_ONLY_IDS,
     }

@@ -62,7 +62,9 @@ class PooledLauncherReads:
         self.replicas = replicas or ReplicaSet([])
         self.served_by_replica = 0  # launcher statements a replica answered (tests, operators)
         self.pool = AsyncPool(
-            libpq_conninfo(url), max_size=max_size, name="launcher",
+            libpq_conninfo(url),
+            max_size=max_size,
+            name="launcher",
             kwargs={"autocommit": True, "row_factory": namedtuple_row, **connection_options()},
         )
 
@@ -119,8 +121,9 @@ async def _read(connecting: Any, sql: str, params: dict[str, Any]) -> Any:
 
 def pooled_launcher_reads() -> PooledLauncherReads:
     settings = get_settings()
-    return PooledLauncherReads(database_url(), max_size=settings.db_pool_size,
-                               replicas=ReplicaSet(settings.replica_urls))
+    return PooledLauncherReads(
+        database_url(), max_size=settings.db_pool_size, replicas=ReplicaSet(settings.replica_urls)
+    )
 
 
 def get_launcher_reads(request: Request) -> LauncherReads:

@@ -25,8 +25,18 @@ from axolotly.launcher.service import RenderedLauncher, device_launcher, visible
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads
 from axolotly.http_errors import PAIR_PATH
 from axolotly.launcher.schemas import (
-    DeviceInfo, DeviceValidation, EpisodeReport, EpisodeReportResult, Heartbeat, PairingInitiate, PairingStatus,
-    PairRequest, PairResponse, Stored, TitleRequestCreate, TitleRequestOut,
+    DeviceInfo,
+    DeviceValidation,
+    EpisodeReport,
+    EpisodeReportResult,
+    Heartbeat,
+    PairingInitiate,
+    PairingStatus,
+    PairRequest,
+    PairResponse,
+    Stored,
+    TitleRequestCreate,
+    TitleRequestOut,
 )
 from axolotly.screen_time import service as screen_time
 from axolotly.screen_time import usage
@@ -43,9 +53,15 @@ CONTENT_FORMAT = "2"
 UNASSIGNED = RenderedLauncher.of("[]")
 
 
-@router.post(PAIR_PATH, response_model=PairResponse, responses={
-    400: {"description": "Not 6 digits"}, 401: {"description": "Unknown, used or expired code"},
-    429: {"description": "Too many guesses (Retry-After)"}})
+@router.post(
+    PAIR_PATH,
+    response_model=PairResponse,
+    responses={
+        400: {"description": "Not 6 digits"},
+        401: {"description": "Unknown, used or expired code"},
+        429: {"description": "Too many guesses (Retry-After)"},
+    },
+)
 def pair(body: PairRequest, request: Request, db: DbSession) -> PairResponse:
     """Redeem a parent's 6-digit code: a new device of that family, with its key shown once."""
     paired = codes.pair_with_code(db, body.pairingCode, client_address(request))
@@ -55,21 +71,29 @@ def pair(body: PairRequest, request: Request, db: DbSession) -> PairResponse:
     return PairResponse(deviceId=device.device_id, apiKey=api_key, familyName=family.family_name or "Family")
 
 
-@router.get("/api/device/validate", response_model=DeviceValidation,
-            responses={404: {"description": NOT_LINKED}})
+@router.get("/api/device/validate", response_model=DeviceValidation, responses={404: {"description": NOT_LINKED}})
 async def validate(device: LauncherDevice) -> DeviceValidation:
     """The device's kid; 404 while no kid is chosen (the launcher asks for a parent)."""
     if device.kid_profile_id is None:
         raise NotFound(NOT_LINKED)
-    return DeviceValidation(is_paired=True, kid_profile_id=device.kid_profile_id,
-                            kid_name=device.kid_name or "", kid_age=device.kid_age)
+    return DeviceValidation(
+        is_paired=True, kid_profile_id=device.kid_profile_id, kid_name=device.kid_name or "", kid_age=device.kid_age
+    )
 
 
-@router.get("/api/apps", responses={200: {"description": "Provider groups of this kid's content"},
-                                   304: {"description": "Not modified (If-None-Match)"}})
-async def apps(device: LauncherDevice, reads: Annotated[LauncherReads, Depends(get_launcher_reads)],
-               if_none_match: Annotated[str | None, Header()] = None,
-               accept_encoding: Annotated[str | None, Header()] = None) -> Response:
+@router.get(
+    "/api/apps",
+    responses={
+        200: {"description": "Provider groups of this kid's content"},
+        304: {"description": "Not modified (If-None-Match)"},
+    },
+)
+async def apps(
+    device: LauncherDevice,
+    reads: Annotated[LauncherReads, Depends(get_launcher_reads)],
+    if_none_match: Annotated[str | None, Header()] = None,
+    accept_encoding: Annotated[str | None, Header()] = None,
+) -> Response:
     """This device's kid's launcher: provider groups in the family's order; `[]` when unassigned.
 
     gzip when the client accepts it (OkHttp does, transparently); each encoding has its own strong
@@ -83,13 +107,16 @@ async def apps(device: LauncherDevice, reads: Annotated[LauncherReads, Depends(g
         rendered = None
     gzip_etag = etag[:-1] + '-gz"'
     use_gzip = _accepts_gzip(accept_encoding)
-    headers = {"ETag": gzip_etag if use_gzip else etag, "Cache-Control": "private, no-cache",
-               "Vary": "Accept-Encoding"}
+    headers = {"ETag": gzip_etag if use_gzip else etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
     if if_none_match and _etag_matches(if_none_match, {etag, gzip_etag}):
         return Response(status_code=304, headers=headers)
     if rendered is None:
-        rendered = await device_launcher(reads, device.family_id, device.kid_profile_id,  # type: ignore[arg-type]  # a kid, checked above
-                                         device.launcher_version)  # type: ignore[arg-type]  # a kid has a version
+        rendered = await device_launcher(
+            reads,
+            device.family_id,
+            device.kid_profile_id,  # type: ignore[arg-type]  # a kid, checked above
+            device.launcher_version,
+        )  # type: ignore[arg-type]  # a kid has a version
     if use_gzip:
         headers["Content-Encoding"] = "gzip"
         return Response(content=rendered.gzip, media_type="application/json", headers=headers)
@@ -110,15 +137,18 @@ def _etag_matches(header: str, etags: set[str]) -> bool:
 
 
 @router.post("/api/pairing/initiate", tags=["launcher (3-step pairing)"], response_model=None)
-def pairing_initiate(body: PairingInitiate, request: Request, db: DbSession) -> dict[str, str]:  # 400 on a missing field (http_errors)
+def pairing_initiate(
+    body: PairingInitiate, request: Request, db: DbSession
+) -> dict[str, str]:  # 400 on a missing field (http_errors)
     """Older launchers: the device shows its own code and waits for a parent to confirm it."""
     legacy_pairing.initiate(db, body.device_id, body.pairing_code, client_address(request))
     return {"status": "pending_confirmation"}
 
 
 @router.get("/api/pairing/status/{device_id:path}", response_model=PairingStatus, tags=["launcher (3-step pairing)"])
-def pairing_status(device_id: Annotated[Text, Path(min_length=1, max_length=255)], request: Request,
-                   db: DbSession) -> PairingStatus:
+def pairing_status(
+    device_id: Annotated[Text, Path(min_length=1, max_length=255)], request: Request, db: DbSession
+) -> PairingStatus:
     is_paired, api_key = legacy_pairing.poll(db, device_id, client_address(request))
     return PairingStatus(is_paired=is_paired, api_key=api_key)
 
@@ -148,13 +178,21 @@ def device_info(body: DeviceInfo, device: CurrentDevice, db: DbSession) -> Store
 
 # -- screen time and usage (the launcher enforces; the server decides: screen_time/) ---------------
 
+
 @router.get("/api/time-limits", response_model=TimeLimits)
 def time_limits(device: CurrentDevice, db: DbSession) -> TimeLimits:
     """Today's limits for this device's kid in the family's time zone; all null and false when unassigned."""
     if device.kid_profile_id is None:
-        return TimeLimits(dailyLimitMinutes=None, bedtimeStart=None, bedtimeEnd=None, scheduleEnabled=False,
-                          timeZone=family_settings.load_family_settings(db, device.family_id).time_zone, allowedNow=True,
-                          nextChangeAt=None, reason=None)
+        return TimeLimits(
+            dailyLimitMinutes=None,
+            bedtimeStart=None,
+            bedtimeEnd=None,
+            scheduleEnabled=False,
+            timeZone=family_settings.load_family_settings(db, device.family_id).time_zone,
+            allowedNow=True,
+            nextChangeAt=None,
+            reason=None,
+        )
     kid = kids.get_kid(db, device.family_id, device.kid_profile_id)
     status = screen_time.allowed_now(db, kid)
     return TimeLimits(
@@ -178,15 +216,25 @@ def stats(device: CurrentDevice, db: DbSession) -> Stats:
     status, apps = screen_time.today_with_apps(db, kid)
     watched = [app for app in apps if app.seconds]
     version = device.launcher_version
-    return Stats(totalAppsEnabled=visible_title_count(db, device.family_id, kid.id, version),  # type: ignore[arg-type]  # a kid has a version
-                 timeUsedToday=status.used_minutes, timeRemainingToday=status.remaining_minutes,
-                 mostUsedApp=watched[0].name if watched else None)
+    return Stats(
+        totalAppsEnabled=visible_title_count(db, device.family_id, kid.id, version),  # type: ignore[arg-type]  # a kid has a version
+        timeUsedToday=status.used_minutes,
+        timeRemainingToday=status.remaining_minutes,
+        mostUsedApp=watched[0].name if watched else None,
+    )
 
 
-@router.post("/api/usage-logs", response_model=UsageLogged, responses={
-    400: {"description": "A missing field, bad times, end before start, a negative or over-24-hour duration, "
-                         "times in the future or more than 30 days ago"},
-    404: {"description": NOT_LINKED}})
+@router.post(
+    "/api/usage-logs",
+    response_model=UsageLogged,
+    responses={
+        400: {
+            "description": "A missing field, bad times, end before start, a negative or over-24-hour duration, "
+            "times in the future or more than 30 days ago"
+        },
+        404: {"description": NOT_LINKED},
+    },
+)
 def usage_logs(body: UsageLogBody, device: CurrentDevice, db: DbSession) -> UsageLogged:
     """One watching session of this device's kid; a retried identical log counts once."""
     usage.record(db, _device_kid(device, db), device.id, body.log())
@@ -195,15 +243,22 @@ def usage_logs(body: UsageLogBody, device: CurrentDevice, db: DbSession) -> Usag
 
 # -- kids ask, parents answer (an extension of the launcher contract: families/requests.py) --------
 
+
 def _iso(moment: datetime | None) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z") if moment else ""
 
 
 def _request_out(title_request: Any, title: Any) -> TitleRequestOut:  # ORM rows: routers import no models
-    return TitleRequestOut(id=title_request.id, status=title_request.status, title_id=str(title_request.title_id),
-                           title=title.title, note=title_request.note or "",
-                           message=title_requests.KID_MESSAGES[title_request.status],
-                           created_at=_iso(title_request.created_at), answered_at=_iso(title_request.answered_at))
+    return TitleRequestOut(
+        id=title_request.id,
+        status=title_request.status,
+        title_id=str(title_request.title_id),
+        title=title.title,
+        note=title_request.note or "",
+        message=title_requests.KID_MESSAGES[title_request.status],
+        created_at=_iso(title_request.created_at),
+        answered_at=_iso(title_request.answered_at),
+    )
 
 
 def _device_kid(device: AuthenticatedDevice, db: DbSession) -> OwnedKid:
@@ -212,12 +267,19 @@ def _device_kid(device: AuthenticatedDevice, db: DbSession) -> OwnedKid:
     return kids.get_kid(db, device.family_id, device.kid_profile_id)
 
 
-@router.post("/api/requests", response_model=TitleRequestOut, status_code=201, responses={
-    200: {"description": "Already asked: the same open request"},
-    404: {"description": "Not in the family library, or the device has no kid"},
-    409: {"description": "Denied by a parent, already visible, or 10 requests already open"}})
-def ask_for_title(body: TitleRequestCreate, device: CurrentDevice, db: DbSession,
-                  response: Response) -> TitleRequestOut:
+@router.post(
+    "/api/requests",
+    response_model=TitleRequestOut,
+    status_code=201,
+    responses={
+        200: {"description": "Already asked: the same open request"},
+        404: {"description": "Not in the family library, or the device has no kid"},
+        409: {"description": "Denied by a parent, already visible, or 10 requests already open"},
+    },
+)
+def ask_for_title(
+    body: TitleRequestCreate, device: CurrentDevice, db: DbSession, response: Response
+) -> TitleRequestOut:
     """The device's kid asks a parent for a library title hidden for them."""
     title_request, created = title_requests.ask(db, _device_kid(device, db), body.title_id, device.id)
     if not created:
@@ -225,8 +287,7 @@ def ask_for_title(body: TitleRequestCreate, device: CurrentDevice, db: DbSession
     return _request_out(title_request, catalog.get_title(db, title_request.title_id))
 
 
-@router.get("/api/requests", response_model=list[TitleRequestOut],
-            responses={404: {"description": NOT_LINKED}})
+@router.get("/api/requests", response_model=list[TitleRequestOut], responses={404: {"description": NOT_LINKED}})
 def my_requests(device: CurrentDevice, db: DbSession) -> list[TitleRequestOut]:
     """The device's kid's requests with the parents' answers: open first, then newest answers."""
     return [_request_out(view.request, view.title) for view in title_requests.kid_requests(db, _device_kid(device, db))]

@@ -31,9 +31,18 @@ def _first_given(*names: str) -> dict[str, Any]:
     """JSON Schema for "the first of `names` that is not null or empty is non-blank" (how the
     `reported_*` properties read the alternatives)."""
     unset = {"enum": [None, ""]}
-    return {"anyOf": [{"required": [name], "properties": {
-        **{earlier: unset for earlier in names[:position]}, name: {"type": "string", "pattern": r"\S"}}}
-        for position, name in enumerate(names)]}
+    return {
+        "anyOf": [
+            {
+                "required": [name],
+                "properties": {
+                    **{earlier: unset for earlier in names[:position]},
+                    name: {"type": "string", "pattern": r"\S"},
+                },
+            }
+            for position, name in enumerate(names)
+        ]
+    }
 
 
 class EpisodeReport(BaseModel):
@@ -44,8 +53,11 @@ class EpisodeReport(BaseModel):
     """
 
     # The validator's rule, published: a url (or deep_link_url) and a provider (or streaming_service, platform).
-    model_config = ConfigDict(json_schema_extra={"allOf": [
-        _first_given("url", "deep_link_url"), _first_given("provider", "streaming_service", "platform")]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [_first_given("url", "deep_link_url"), _first_given("provider", "streaming_service", "platform")]
+        }
+    )
 
     url: ReportedUrl | None = None
     deep_link_url: ReportedUrl | None = None

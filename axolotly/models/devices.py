@@ -19,13 +19,9 @@ class Device(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     device_id: Mapped[str] = mapped_column(String(255))
     family_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    kid_profile_id: Mapped[int | None] = mapped_column(
-        ForeignKey("kid_profiles.id", ondelete="SET NULL")
-    )
+    kid_profile_id: Mapped[int | None] = mapped_column(ForeignKey("kid_profiles.id", ondelete="SET NULL"))
     friendly_name: Mapped[str | None] = mapped_column(String(100))
-    paired_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    paired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_active: Mapped[datetime | None]
     # HMAC-SHA256 (server secret) of the API key, the 32 bytes (not hex: migration 0021); the key
     # itself is shown once and never stored.

@@ -20,8 +20,10 @@ class KidProfileTitle(Base):
         CheckConstraint(f"policy IN ({sql_values(PolicyKind)})", name="policy"),
         # Nothing blocked: NULL (what the app writes), '[]' (the spec's rows) or JSON null (an older
         # backend's None) all mean the same; anything else would read differently in SQL and Python.
-        CheckConstraint("blocked_episodes IS NULL OR jsonb_typeof(blocked_episodes) IN ('array', 'null')",
-                        name="blocked_episodes_array"),
+        CheckConstraint(
+            "blocked_episodes IS NULL OR jsonb_typeof(blocked_episodes) IN ('array', 'null')",
+            name="blocked_episodes_array",
+        ),
     )
 
     # The spec's SERIAL PRIMARY KEY (migration 0027 put it back, so in the table it comes last).

@@ -19,8 +19,14 @@ class LinkReport(Base):
     __tablename__ = "link_reports"
     __table_args__ = (
         Index("uq_link_reports_link_family", "link_id", "family_id", unique=True),
-        Index("uq_link_reports_pending_family_url", "family_id", "platform", func.md5("url"), unique=True,
-              postgresql_where=text("link_id IS NULL")),
+        Index(
+            "uq_link_reports_pending_family_url",
+            "family_id",
+            "platform",
+            func.md5("url"),
+            unique=True,
+            postgresql_where=text("link_id IS NULL"),
+        ),
         Index("idx_link_reports_family_id", "family_id"),
     )
 

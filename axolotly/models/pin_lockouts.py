@@ -19,8 +19,9 @@ class PinLockout(Base):
     __table_args__ = (
         # NULLs are distinct here: the parent API's row is kept unique by the partial index below.
         Index("uq_pin_lockouts_kid_device", "kid_profile_id", "device_id", unique=True),
-        Index("uq_pin_lockouts_kid_parent_api", "kid_profile_id", unique=True,
-              postgresql_where=text("device_id IS NULL")),
+        Index(
+            "uq_pin_lockouts_kid_parent_api", "kid_profile_id", unique=True, postgresql_where=text("device_id IS NULL")
+        ),
         Index("idx_pin_lockouts_device_id", "device_id"),
         Index("idx_pin_lockouts_family_id", "family_id"),
     )

@@ -15,8 +15,13 @@ class TitleRequest(Base):
         Index("idx_title_requests_kid_profile_id", "kid_profile_id"),
         Index("idx_title_requests_title_id", "title_id"),
         # One open request per kid and title: asking again is the same request.
-        Index("uq_title_requests_open_kid_title", "kid_profile_id", "title_id", unique=True,
-              postgresql_where=text("status = 'open'")),
+        Index(
+            "uq_title_requests_open_kid_title",
+            "kid_profile_id",
+            "title_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+        ),
         CheckConstraint("status IN ('open', 'approved', 'declined')", name="status"),
     )
 

@@ -29,8 +29,15 @@ usage_sessions = Table(
     Column("seconds", Integer, nullable=False),
     CheckConstraint("seconds BETWEEN 0 AND 86400", name="seconds_range"),
     CheckConstraint("ended_at >= started_at", name="ends_after_start"),
-    Index("uq_usage_sessions_identity", "kid_profile_id", "device_id", "app_id", "started_at", unique=True,
-          postgresql_nulls_not_distinct=True),
+    Index(
+        "uq_usage_sessions_identity",
+        "kid_profile_id",
+        "device_id",
+        "app_id",
+        "started_at",
+        unique=True,
+        postgresql_nulls_not_distinct=True,
+    ),
     postgresql_partition_by="RANGE (started_at)",
 )
 

@@ -60,8 +60,9 @@ def private_file(path: Path) -> None:
         os.close(descriptor)
 
 
-def take_backup(url: str, directory: Path, *, now: datetime | None = None,
-                progress: Callable[[str], None] | None = None) -> Backup:
+def take_backup(
+    url: str, directory: Path, *, now: datetime | None = None, progress: Callable[[str], None] | None = None
+) -> Backup:
     private_directory(directory)
     taken_at = (now or datetime.now(UTC)).replace(microsecond=0)
     final = directory / f"{PREFIX}{taken_at.strftime(STAMP)}{SUFFIX}"
@@ -71,8 +72,12 @@ def take_backup(url: str, directory: Path, *, now: datetime | None = None,
     uri, env = libpq_target(url)
     private_file(partial)
     try:
-        run_tool(["pg_dump", "--format=custom", "--no-owner", "--verbose", f"--file={partial}", f"--dbname={uri}"],
-                 env, what="dump the database", progress=progress)
+        run_tool(
+            ["pg_dump", "--format=custom", "--no-owner", "--verbose", f"--file={partial}", f"--dbname={uri}"],
+            env,
+            what="dump the database",
+            progress=progress,
+        )
     except ToolError:
         partial.unlink(missing_ok=True)
         raise
@@ -88,7 +93,7 @@ def list_backups(directory: Path) -> list[Backup]:
     found = []
     for path in directory.glob(f"{PREFIX}*{SUFFIX}") if directory.exists() else []:
         try:
-            taken_at = datetime.strptime(path.name[len(PREFIX):-len(SUFFIX)], STAMP).replace(tzinfo=UTC)
+            taken_at = datetime.strptime(path.name[len(PREFIX) : -len(SUFFIX)], STAMP).replace(tzinfo=UTC)
         except ValueError:
             continue  # not one of ours
         found.append(Backup(path, taken_at, path.stat().st_size))
@@ -117,8 +122,14 @@ def user_table_count(url: str) -> int:
         return row[0] if row else 0
 
 
-def restore_backup(path: Path, into_url: str, *, force: bool = False, verify: bool = True,
-                   progress: Callable[[str], None] | None = None) -> None:
+def restore_backup(
+    path: Path,
+    into_url: str,
+    *,
+    force: bool = False,
+    verify: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> None:
     """Restores into an empty database; a non-empty one only with `force` (its objects are replaced).
 
     The dump must match its checksum file, which must be there: a restore replaces data, so an
@@ -128,15 +139,23 @@ def restore_backup(path: Path, into_url: str, *, force: bool = False, verify: bo
         raise ToolError(f"{path}: no such backup")
     backup = Backup(path, datetime.now(UTC), path.stat().st_size)
     if verify and not backup.checksum_file.exists():
-        raise ToolError(f"{path}: no checksum file ({backup.checksum_file.name}) to verify it against; "
-                        "refusing to restore (--no-verify restores it unverified)")
+        raise ToolError(
+            f"{path}: no checksum file ({backup.checksum_file.name}) to verify it against; "
+            "refusing to restore (--no-verify restores it unverified)"
+        )
     if verify and not backup.checksum_ok():
-        raise ToolError(f"{path}: checksum does not match {backup.checksum_file.name}; refusing to restore "
-                        "(--no-verify restores it anyway)")
+        raise ToolError(
+            f"{path}: checksum does not match {backup.checksum_file.name}; refusing to restore "
+            "(--no-verify restores it anyway)"
+        )
     tables = user_table_count(into_url)
     if tables and not force:
         raise ToolError(f"the target database is not empty ({tables} tables); use --force to replace its objects")
     uri, env = libpq_target(into_url)
     options = ["--clean", "--if-exists"] if tables else []
-    run_tool(["pg_restore", "--no-owner", "--exit-on-error", "--verbose", *options, f"--dbname={uri}", str(path)],
-             env, what="restore the backup", progress=progress)
+    run_tool(
+        ["pg_restore", "--no-owner", "--exit-on-error", "--verbose", *options, f"--dbname={uri}", str(path)],
+        env,
+        what="restore the backup",
+        progress=progress,
+    )

@@ -56,8 +56,9 @@ def restore(
     file: Path = typer.Argument(..., help="a .dump written by `axolotly db backup`"),
     into: str = typer.Option(..., "--into", help="URL of the database to restore into"),
     force: bool = typer.Option(False, "--force", help="replace the objects of a non-empty database"),
-    no_verify: bool = typer.Option(False, "--no-verify",
-                                   help="restore without (or against) the .sha256 file beside the dump"),
+    no_verify: bool = typer.Option(
+        False, "--no-verify", help="restore without (or against) the .sha256 file beside the dump"
+    ),
 ) -> None:
     """Restore a backup into an (empty) database, after checking it against its .sha256 file."""
     try:
@@ -70,7 +71,9 @@ def restore(
 def basebackup() -> None:
     """Base backup of the embedded cluster into BASEBACKUP_DIR (the start of PITR)."""
     try:
-        target = physical.take_basebackup(direct_database_url(), Path(get_settings().basebackup_dir), progress=_progress)
+        target = physical.take_basebackup(
+            direct_database_url(), Path(get_settings().basebackup_dir), progress=_progress
+        )
     except (ToolError, ClusterError) as error:
         fail(str(error))
     typer.echo(f"base backup written: {target}")
@@ -84,12 +87,16 @@ def pitr(
     cluster = project_cluster()
     try:
         typer.echo(f"recovering to {to.isoformat()} into {into} ...", err=True)
-        recovered = physical.recover_to_time(to, into, basebackup_dir=Path(get_settings().basebackup_dir),
-                                             wal_archive=cluster.wal_archive(), source_url=cluster.url())
+        recovered = physical.recover_to_time(
+            to,
+            into,
+            basebackup_dir=Path(get_settings().basebackup_dir),
+            wal_archive=cluster.wal_archive(),
+            source_url=cluster.url(),
+        )
     except (ToolError, ClusterError) as error:
         fail(str(error))
-    typer.echo(f"recovered cluster running: {recovered.url()}\n"
-               f"stop it with: axolotly pg stop --root {into}")
+    typer.echo(f"recovered cluster running: {recovered.url()}\nstop it with: axolotly pg stop --root {into}")
 
 
 def explain(sql: str = typer.Argument(..., help="the statement to analyse")) -> None:
@@ -105,6 +112,13 @@ def explain(sql: str = typer.Argument(..., help="the statement to analyse")) -> 
 
 
 def register(db_app: typer.Typer) -> None:
-    for name, command in (("backup", backup), ("backups", list_backups), ("prune", prune), ("restore", restore),
-                          ("basebackup", basebackup), ("pitr", pitr), ("explain", explain)):
+    for name, command in (
+        ("backup", backup),
+        ("backups", list_backups),
+        ("prune", prune),
+        ("restore", restore),
+        ("basebackup", basebackup),
+        ("pitr", pitr),
+        ("explain", explain),
+    ):
         db_app.command(name)(command)

@@ -35,16 +35,32 @@ from axolotly.ops.stats import database_stats
 
 REGISTRY = CollectorRegistry()
 REQUEST_SECONDS = Histogram(
-    "axolotly_http_request_duration_seconds", "HTTP request latency", ["method", "route", "status"],
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5), registry=REGISTRY,
+    "axolotly_http_request_duration_seconds",
+    "HTTP request latency",
+    ["method", "route", "status"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+    registry=REGISTRY,
 )
-IN_FLIGHT = Gauge("axolotly_http_requests_in_flight", "Requests being served (all workers)", registry=REGISTRY,
-                  multiprocess_mode="livesum")
-LAST_REQUEST = Gauge("axolotly_http_last_request_timestamp_seconds", "When any worker last finished a request",
-                     registry=REGISTRY, multiprocess_mode="livemax")
+IN_FLIGHT = Gauge(
+    "axolotly_http_requests_in_flight",
+    "Requests being served (all workers)",
+    registry=REGISTRY,
+    multiprocess_mode="livesum",
+)
+LAST_REQUEST = Gauge(
+    "axolotly_http_last_request_timestamp_seconds",
+    "When any worker last finished a request",
+    registry=REGISTRY,
+    multiprocess_mode="livemax",
+)
 WORKERS = Gauge("axolotly_workers", "Live server worker processes", registry=REGISTRY, multiprocess_mode="livesum")
-POOL = Gauge("axolotly_db_pool", "Connection pools, summed over the live workers", ["pool", "figure"],
-             registry=REGISTRY, multiprocess_mode="livesum")
+POOL = Gauge(
+    "axolotly_db_pool",
+    "Connection pools, summed over the live workers",
+    ["pool", "figure"],
+    registry=REGISTRY,
+    multiprocess_mode="livesum",
+)
 POOL_REFRESH_SECONDS = 1.0
 
 
@@ -73,7 +89,8 @@ class MetricsMiddleware:
             IN_FLIGHT.dec()
             route = scope.get("route")
             REQUEST_SECONDS.labels(scope["method"], getattr(route, "path", "unmatched"), status).observe(
-                time.perf_counter() - started)
+                time.perf_counter() - started
+            )
             LAST_REQUEST.set(time.time())
             self.pools.refresh()
 
@@ -121,11 +138,15 @@ STATEMENT_LABEL_CHARS = 200
 class DatabaseCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         figures = database_stats.snapshot()
-        yield GaugeMetricFamily("axolotly_db_stats_stale", "1: some database figures are the last good ones "
-                                "(a statistics query timed out or failed)", value=float(figures["stale"]))
+        yield GaugeMetricFamily(
+            "axolotly_db_stats_stale",
+            "1: some database figures are the last good ones (a statistics query timed out or failed)",
+            value=float(figures["stale"]),
+        )
         if figures["age_seconds"] is not None:
-            yield GaugeMetricFamily("axolotly_db_stats_age_seconds", "Age of the oldest database figure shown",
-                                    value=figures["age_seconds"])
+            yield GaugeMetricFamily(
+                "axolotly_db_stats_age_seconds", "Age of the oldest database figure shown", value=figures["age_seconds"]
+            )
         for name, help_text in DATABASE_GAUGES:
             if figures[name] is not None:  # never read yet (database unreachable since start): absent, not 0
                 yield GaugeMetricFamily(f"axolotly_db_{name}", help_text, value=float(figures[name]))
@@ -139,7 +160,9 @@ class DatabaseCollector(Collector):
 def _top_statements(figures: dict) -> Iterator[GaugeMetricFamily]:
     """pg_stat_statements' top statements by total and by mean time (PostgreSQL's own timing)."""
     labels = ["order", "queryid", "statement"]
-    total = GaugeMetricFamily("axolotly_db_statement_total_seconds", "Top statements: total execution time", labels=labels)
+    total = GaugeMetricFamily(
+        "axolotly_db_statement_total_seconds", "Top statements: total execution time", labels=labels
+    )
     mean = GaugeMetricFamily("axolotly_db_statement_mean_seconds", "Top statements: mean execution time", labels=labels)
     calls = GaugeMetricFamily("axolotly_db_statement_calls", "Top statements: calls", labels=labels)
     for order in ("total", "mean"):
@@ -173,8 +196,12 @@ def install(app) -> None:
         # Bytes, not str: compare_digest refuses non-ASCII strings (a TypeError, i.e. a 500).
         sent = request.headers.get("authorization", "").encode(errors="replace")
         if token and not hmac.compare_digest(sent, f"Bearer {token}".encode()):
-            return Response('{"detail":"Metrics token required"}', status_code=401, media_type="application/json",
-                            headers={"WWW-Authenticate": "Bearer"})
+            return Response(
+                '{"detail":"Metrics token required"}',
+                status_code=401,
+                media_type="application/json",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         pools.refresh(force=True)
         multiproc.forget_dead_workers()
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

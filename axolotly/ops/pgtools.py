@@ -28,10 +28,16 @@ def libpq_target(url: str) -> tuple[str, dict[str, str]]:
     return uri, env
 
 
-def run_tool(command: list[str], env: dict[str, str], *, what: str,
-             progress: Callable[[str], None] | None = None) -> None:
-    process = subprocess.Popen([find_pg_binary(command[0]), *command[1:]], env=env, text=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def run_tool(
+    command: list[str], env: dict[str, str], *, what: str, progress: Callable[[str], None] | None = None
+) -> None:
+    process = subprocess.Popen(
+        [find_pg_binary(command[0]), *command[1:]],
+        env=env,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     last_lines: list[str] = []
     assert process.stderr is not None
     for line in process.stderr:

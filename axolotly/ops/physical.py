@@ -27,8 +27,24 @@ def take_basebackup(url: str, directory: Path, *, progress: Callable[[str], None
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / datetime.now(UTC).strftime(STAMP)
     uri, env = libpq_target(url)
-    run_tool(["pg_basebackup", f"--dbname={uri}", "-D", str(target), "-Fp", "-X", "stream", "-c", "fast",
-              "--progress", "--verbose"], env, what="take a base backup", progress=progress)
+    run_tool(
+        [
+            "pg_basebackup",
+            f"--dbname={uri}",
+            "-D",
+            str(target),
+            "-Fp",
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+            "--progress",
+            "--verbose",
+        ],
+        env,
+        what="take a base backup",
+        progress=progress,
+    )
     return target
 
 
@@ -42,15 +58,18 @@ def basebackups(directory: Path) -> list[tuple[datetime, Path]]:
     return sorted(found)
 
 
-def recover_to_time(target_time: datetime, into: Path, *, basebackup_dir: Path, wal_archive: Path,
-                    source_url: str) -> LocalCluster:
+def recover_to_time(
+    target_time: datetime, into: Path, *, basebackup_dir: Path, wal_archive: Path, source_url: str
+) -> LocalCluster:
     """A new cluster in `into`, as the source was at `target_time` (UTC if naive)."""
     if target_time.tzinfo is None:
         target_time = target_time.replace(tzinfo=UTC)
     candidates = [path for taken_at, path in basebackups(basebackup_dir) if taken_at <= target_time]
     if not candidates:
-        raise ToolError(f"no base backup in {basebackup_dir} taken before {target_time.isoformat()}; "
-                        "run `axolotly db basebackup` (recovery starts from one)")
+        raise ToolError(
+            f"no base backup in {basebackup_dir} taken before {target_time.isoformat()}; "
+            "run `axolotly db basebackup` (recovery starts from one)"
+        )
     if not wal_archive.exists():
         raise ToolError(f"WAL archive {wal_archive} does not exist")
     cluster, state = _new_cluster(into, source_url)
@@ -75,8 +94,11 @@ def create_replica(primary_url: str, into: Path) -> LocalCluster:
     """A streaming replica of the primary in `into` (`pg_basebackup -R`), started on its own port."""
     cluster, state = _new_cluster(into, primary_url)
     uri, env = libpq_target(primary_url)
-    run_tool(["pg_basebackup", f"--dbname={uri}", "-D", str(state.data_dir), "-Fp", "-X", "stream", "-c", "fast",
-              "-R"], env, what="copy the primary for a replica")
+    run_tool(
+        ["pg_basebackup", f"--dbname={uri}", "-D", str(state.data_dir), "-Fp", "-X", "stream", "-c", "fast", "-R"],
+        env,
+        what="copy the primary for a replica",
+    )
     _start(cluster, state)
     return cluster
 

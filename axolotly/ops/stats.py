@@ -66,11 +66,24 @@ ORDER BY {order} DESC LIMIT :limit
 STATEMENTS_BY_TOTAL_SQL = text(_STATEMENTS.format(order="total_exec_time"))
 STATEMENTS_BY_MEAN_SQL = text(_STATEMENTS.format(order="mean_exec_time"))
 
-ACTIVITY_FIGURES = ("cache_hit_ratio", "connections", "active_connections", "longest_query_seconds", "lock_waits",
-                    "replicas", "replication_lag_seconds", "database_bytes")
+ACTIVITY_FIGURES = (
+    "cache_hit_ratio",
+    "connections",
+    "active_connections",
+    "longest_query_seconds",
+    "lock_waits",
+    "replicas",
+    "replication_lag_seconds",
+    "database_bytes",
+)
 TABLE_FIGURES = ("table_bytes", "jobs_queued", "jobs_running", "jobs_failed")
-STATEMENT_FIGURES = ("statements_by_total", "statements_by_mean", "statements_source",
-                     "slow_statements", "slow_statements_source")
+STATEMENT_FIGURES = (
+    "statements_by_total",
+    "statements_by_mean",
+    "statements_source",
+    "slow_statements",
+    "slow_statements_source",
+)
 PARTS = {"activity": ACTIVITY_FIGURES, "tables": TABLE_FIGURES, "statements": STATEMENT_FIGURES}
 
 
@@ -80,8 +93,13 @@ def _empty_part(part: str) -> dict[str, Any]:
     if part == "tables":
         figures["table_bytes"] = {}
     if part == "statements":
-        figures.update(statements_by_total=[], statements_by_mean=[], slow_statements=[],
-                       statements_source="none", slow_statements_source="none")
+        figures.update(
+            statements_by_total=[],
+            statements_by_mean=[],
+            slow_statements=[],
+            statements_source="none",
+            slow_statements_source="none",
+        )
     return figures
 
 
@@ -114,7 +132,9 @@ class DatabaseStats:
             logger.warning("database statistics (%s) unavailable, showing the last good values: %s", part, reason)
         oldest = min((self._good_at[part] for part in PARTS if part in self._good_at), default=None)
         snapshot.update(
-            stale=bool(stale), stale_parts=stale, stale_reasons=errors,
+            stale=bool(stale),
+            stale_parts=stale,
+            stale_reasons=errors,
             taken_at=oldest.isoformat() if oldest else None,
             age_seconds=(now - oldest).total_seconds() if oldest else None,
         )
@@ -169,13 +189,27 @@ def _tables(connection: Connection) -> dict[str, Any]:
 def _statements(connection: Connection) -> dict[str, Any]:
     """The top statements from pg_stat_statements, else this process's slow-query log."""
     if _pg_stat_statements_ready(connection):
-        by_total = [dict(row) for row in connection.execute(STATEMENTS_BY_TOTAL_SQL, {"limit": TOP_STATEMENTS}).mappings()]
-        by_mean = [dict(row) for row in connection.execute(STATEMENTS_BY_MEAN_SQL, {"limit": TOP_STATEMENTS}).mappings()]
-        return {"statements_by_total": by_total, "statements_by_mean": by_mean, "statements_source": "pg_stat_statements",
-                "slow_statements": by_mean, "slow_statements_source": "pg_stat_statements"}
+        by_total = [
+            dict(row) for row in connection.execute(STATEMENTS_BY_TOTAL_SQL, {"limit": TOP_STATEMENTS}).mappings()
+        ]
+        by_mean = [
+            dict(row) for row in connection.execute(STATEMENTS_BY_MEAN_SQL, {"limit": TOP_STATEMENTS}).mappings()
+        ]
+        return {
+            "statements_by_total": by_total,
+            "statements_by_mean": by_mean,
+            "statements_source": "pg_stat_statements",
+            "slow_statements": by_mean,
+            "slow_statements_source": "pg_stat_statements",
+        }
     slowest = slow_queries.slowest(TOP_STATEMENTS)
-    return {"statements_by_total": [], "statements_by_mean": [], "statements_source": "none",
-            "slow_statements": slowest, "slow_statements_source": "slow_query_log"}
+    return {
+        "statements_by_total": [],
+        "statements_by_mean": [],
+        "statements_source": "none",
+        "slow_statements": slowest,
+        "slow_statements_source": "slow_query_log",
+    }
 
 
 _create_refused = False  # per process: the account may not create extensions (a managed server)

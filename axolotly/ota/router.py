@@ -25,8 +25,13 @@ def manifest(
 
 
 @router.get("/api/admin/ota/releases", response_model=list[ReleaseOut])
-def list_releases(admin: CurrentAdmin, db: DbSession, channel: Channel | None = None,
-                  limit: Annotated[int, Query(ge=1, le=200)] = 100, offset: Annotated[PageOffset, Query()] = 0):
+def list_releases(
+    admin: CurrentAdmin,
+    db: DbSession,
+    channel: Channel | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 100,
+    offset: Annotated[PageOffset, Query()] = 0,
+):
     return service.list_releases(db, channel, limit, offset)
 
 

@@ -41,15 +41,20 @@ def is_offered(release: OtaRelease, current_version_code: int, device_bucket: in
 
 
 def _active(channel: str) -> Select[tuple[OtaRelease]]:
-    return (select(OtaRelease).where(OtaRelease.active, OtaRelease.channel == channel)
-            .order_by(OtaRelease.version_code.desc()))
+    return (
+        select(OtaRelease)
+        .where(OtaRelease.active, OtaRelease.channel == channel)
+        .order_by(OtaRelease.version_code.desc())
+    )
 
 
 def active_releases(db: Session, channel: str) -> list[OtaRelease]:
     return list(db.scalars(_active(channel)))
 
 
-def offered_release(releases: Sequence[OtaRelease], current_version_code: int, device_id: str | None) -> OtaRelease | None:
+def offered_release(
+    releases: Sequence[OtaRelease], current_version_code: int, device_id: str | None
+) -> OtaRelease | None:
     """The newest of `releases` (newest first) this device should install now, if any."""
     device_bucket = bucket(device_id)
     return next((release for release in releases if is_offered(release, current_version_code, device_bucket)), None)
@@ -65,13 +70,21 @@ def manifest(db: Session, channel: Channel, current_version_code: int, device_id
     shown = offered or (newer[0] if newer else db.scalars(_active(channel).limit(1)).first())
     if shown is None:
         return Manifest(update_available=False, channel=channel)
-    return Manifest(update_available=offered is not None, channel=channel, latest_version=shown.version_name,
-                    version_code=shown.version_code, apk_url=shown.apk_url, sha256=shown.sha256,
-                    min_version_code=shown.min_version_code, release_notes=shown.release_notes,
-                    rollout_percentage=shown.rollout_percentage)
+    return Manifest(
+        update_available=offered is not None,
+        channel=channel,
+        latest_version=shown.version_name,
+        version_code=shown.version_code,
+        apk_url=shown.apk_url,
+        sha256=shown.sha256,
+        min_version_code=shown.min_version_code,
+        release_notes=shown.release_notes,
+        rollout_percentage=shown.rollout_percentage,
+    )
 
 
 # -- admin --------------------------------------------------------------------------------------
+
 
 def list_releases(db: Session, channel: str | None, limit: int, offset: int) -> list[OtaRelease]:
     statement = select(OtaRelease).order_by(OtaRelease.channel, OtaRelease.version_code.desc())
@@ -88,8 +101,9 @@ def get_release(db: Session, release_id: int) -> OtaRelease:
 
 
 def publish(db: Session, body: ReleaseCreate) -> OtaRelease:
-    taken = select(OtaRelease.id).where(OtaRelease.channel == body.channel,
-                                        OtaRelease.version_code == body.version_code)
+    taken = select(OtaRelease.id).where(
+        OtaRelease.channel == body.channel, OtaRelease.version_code == body.version_code
+    )
     if db.scalar(taken) is not None:
         raise Conflict(f"The {body.channel} channel already has version code {body.version_code}")
     release = OtaRelease(**body.model_dump())

@@ -151,8 +151,14 @@ def evaluate_title(policy: Policy | None, selected: list[str], title: TitleFacts
     return _streaming(selected, title, Reason.WITHIN_RULES, title.certification or "unrated", kid)
 
 
-def evaluate_episode(policy: Policy | None, selected: list[str], title: TitleFacts, episode_id: int,
-                     rules: Rules = Rules(), episode_tags: frozenset[str] = frozenset()) -> Decision:
+def evaluate_episode(
+    policy: Policy | None,
+    selected: list[str],
+    title: TitleFacts,
+    episode_id: int,
+    rules: Rules = Rules(),
+    episode_tags: frozenset[str] = frozenset(),
+) -> Decision:
     decision = evaluate_title(policy, selected, title, rules)
     if not decision.visible:
         return decision

@@ -12,8 +12,14 @@ router = APIRouter(prefix="/api/parent/kids/{kid_id}", tags=["policies"])
 
 
 def policy_out(row, title, queued: bool = False) -> PolicyOut:
-    return PolicyOut(kid_id=row.kid_profile_id, title=TitleSummary.model_validate(title), policy=row.policy,
-                     blocked_episodes=row.blocked_episodes, created_at=row.created_at, episodes_job_queued=queued)
+    return PolicyOut(
+        kid_id=row.kid_profile_id,
+        title=TitleSummary.model_validate(title),
+        policy=row.policy,
+        blocked_episodes=row.blocked_episodes,
+        created_at=row.created_at,
+        episodes_job_queued=queued,
+    )
 
 
 @router.get("/policies", response_model=list[PolicyOut])
@@ -57,11 +63,22 @@ def explain(kid: OwnedKid, title_id: RowId, db: DbSession):
     """Why this kid does or does not see this title, and each of its episodes."""
     kid, title, decision, episodes = service.explain(db, kid, title_id)
     return TitleExplanation(
-        kid_id=kid.id, title_id=title.id, visible=decision.visible, reason=decision.reason,
-        explanation=decision.explanation, services=list(decision.services),
+        kid_id=kid.id,
+        title_id=title.id,
+        visible=decision.visible,
+        reason=decision.reason,
+        explanation=decision.explanation,
+        services=list(decision.services),
         episodes=[
-            EpisodeExplanation(episode_id=e.id, season_number=e.season_number, episode_number=e.episode_number,
-                               name=e.name, visible=d.visible, reason=d.reason, explanation=d.explanation)
+            EpisodeExplanation(
+                episode_id=e.id,
+                season_number=e.season_number,
+                episode_number=e.episode_number,
+                name=e.name,
+                visible=d.visible,
+                reason=d.reason,
+                explanation=d.explanation,
+            )
             for e, d in episodes
         ],
     )

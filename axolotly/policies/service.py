@@ -10,7 +10,11 @@ from axolotly.db.results import affected_rows
 from axolotly.enums import MediaType, PolicyKind, RequestStatus
 from axolotly.errors import Conflict, Invalid, NotFound
 from axolotly.families.library import (
-    claim_for_policy, close_open_requests, in_library, keep_in_library, library_title_ids,
+    claim_for_policy,
+    close_open_requests,
+    in_library,
+    keep_in_library,
+    library_title_ids,
 )
 from axolotly.families.rules import kid_rules
 from axolotly.families.scoping import owned_by
@@ -22,8 +26,10 @@ from axolotly.policies.evaluate import Decision, Policy, TitleFacts, evaluate_ep
 
 def list_policies(db: Session, kid: KidProfile) -> list[tuple[KidProfileTitle, Title]]:
     rows = db.execute(
-        select(KidProfileTitle, Title).join(Title, Title.id == KidProfileTitle.title_id)
-        .where(KidProfileTitle.kid_profile_id == kid.id).order_by(Title.title, Title.id)
+        select(KidProfileTitle, Title)
+        .join(Title, Title.id == KidProfileTitle.title_id)
+        .where(KidProfileTitle.kid_profile_id == kid.id)
+        .order_by(Title.title, Title.id)
     )
     return [tuple(row) for row in rows]
 
@@ -37,7 +43,8 @@ def rules_for_title(db: Session, family_id: int, title_id: int) -> dict[int, Kid
 
 def _policy_row(db: Session, kid_id: int, title_id: int) -> KidProfileTitle | None:
     return db.execute(
-        select(KidProfileTitle).where(KidProfileTitle.kid_profile_id == kid_id, KidProfileTitle.title_id == title_id)
+        select(KidProfileTitle)
+        .where(KidProfileTitle.kid_profile_id == kid_id, KidProfileTitle.title_id == title_id)
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
 
@@ -57,9 +64,14 @@ def set_policy(db: Session, kid: KidProfile, title_id: int, policy: PolicyKind) 
     claim_for_policy(db, kid.family_id, title.id)
     # A kid waiting for this title has their answer (a request never outlives the decision).
     allowed = policy == PolicyKind.ALLOW
-    close_open_requests(db, kid.family_id, title.id, kid.id,
-                        RequestStatus.APPROVED if allowed else RequestStatus.DECLINED,
-                        "A parent allowed it" if allowed else "A parent said no to this one")
+    close_open_requests(
+        db,
+        kid.family_id,
+        title.id,
+        kid.id,
+        RequestStatus.APPROVED if allowed else RequestStatus.DECLINED,
+        "A parent allowed it" if allowed else "A parent said no to this one",
+    )
     verb = "Allowed" if policy == PolicyKind.ALLOW else "Denied"
     audit.record(db, kid.family_id, "policy_changed", f"{verb} “{title.title}” for {kid.name}")
     queued = needs_episodes and allowed
@@ -73,10 +85,13 @@ def set_policy(db: Session, kid: KidProfile, title_id: int, policy: PolicyKind) 
 
 def remove_policy(db: Session, kid: KidProfile, title_id: int) -> None:
     """The title stays in the family library (for rules-mode kids), as a parent expects."""
-    policy = select(KidProfileTitle).where(KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title_id)
+    policy = select(KidProfileTitle).where(
+        KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title_id
+    )
     keep_in_library(db, kid.family_id, policy)
-    result = db.execute(delete(KidProfileTitle).where(
-        KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title_id))
+    result = db.execute(
+        delete(KidProfileTitle).where(KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title_id)
+    )
     if affected_rows(result) == 0:
         raise NotFound("No policy for this title")
     title = get_title(db, title_id)
@@ -86,7 +101,8 @@ def remove_policy(db: Session, kid: KidProfile, title_id: int) -> None:
 def _allowed_show_policy(db: Session, kid: KidProfile, title_id: int) -> KidProfileTitle:
     title = get_title(db, title_id)
     row = db.execute(
-        select(KidProfileTitle).where(KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title.id)
+        select(KidProfileTitle)
+        .where(KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title.id)
         .with_for_update()
     ).scalar_one_or_none()
     if row is None:
@@ -126,8 +142,12 @@ def block_episode(db: Session, kid: KidProfile, title_id: int, episode_id: int, 
 
 def _record_blocked(db: Session, kid: KidProfile, row: KidProfileTitle) -> None:
     title = get_title(db, row.title_id)
-    audit.record(db, kid.family_id, "episodes_blocked",
-                 f"{len(row.blocked_episodes)} episode(s) of “{title.title}” blocked for {kid.name}")
+    audit.record(
+        db,
+        kid.family_id,
+        "episodes_blocked",
+        f"{len(row.blocked_episodes)} episode(s) of “{title.title}” blocked for {kid.name}",
+    )
 
 
 def _facts(title: Title, in_family_library: bool) -> TitleFacts:
@@ -145,9 +165,13 @@ def explain(db: Session, kid: KidProfile, title_id: int):
     facts = _facts(title, in_library(db, kid.family_id, title.id))
     episodes = episodes_of(db, title.id)
     return (
-        kid, title, evaluate_title(policy, selected, facts, rules),
-        [(episode, evaluate_episode(policy, selected, facts, episode.id, rules, frozenset(episode.tags)))
-         for episode in episodes],
+        kid,
+        title,
+        evaluate_title(policy, selected, facts, rules),
+        [
+            (episode, evaluate_episode(policy, selected, facts, episode.id, rules, frozenset(episode.tags)))
+            for episode in episodes
+        ],
     )
 
 

@@ -6,10 +6,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from axolotly.enums import ReportStatus
 from axolotly.types import RowId, Text
 
-ISSUE_TYPES = ("inappropriate_content", "wrong_age_rating", "wrong_episode_data",
-               "broken_link", "not_on_service", "other")
-IssueType = Literal["inappropriate_content", "wrong_age_rating", "wrong_episode_data",
-                    "broken_link", "not_on_service", "other"]
+ISSUE_TYPES = (
+    "inappropriate_content",
+    "wrong_age_rating",
+    "wrong_episode_data",
+    "broken_link",
+    "not_on_service",
+    "other",
+)
+IssueType = Literal[
+    "inappropriate_content", "wrong_age_rating", "wrong_episode_data", "broken_link", "not_on_service", "other"
+]
 
 
 class ReportCreate(BaseModel):

@@ -17,8 +17,9 @@ from axolotly.models import ContentReport, Title, User
 
 def file_report(db: Session, family_id: int, title_id: int, issue_type: str, description: str) -> ContentReport:
     title = get_title(db, title_id)
-    report = ContentReport(family_id=family_id, title_id=title.id, issue_type=issue_type,
-                           description=description.strip() or None)
+    report = ContentReport(
+        family_id=family_id, title_id=title.id, issue_type=issue_type, description=description.strip() or None
+    )
     db.add(report)
     db.flush()
     db.refresh(report)
@@ -31,10 +32,15 @@ def family_reports(db: Session, family_id: int) -> list[ContentReport]:
 
 
 def reports_by_status(db: Session, status: ReportStatus, limit: int, offset: int) -> list[ContentReport]:
-    return list(db.execute(
-        select(ContentReport).where(ContentReport.status == status)
-        .order_by(ContentReport.created_at, ContentReport.id).limit(limit).offset(offset)
-    ).scalars())
+    return list(
+        db.execute(
+            select(ContentReport)
+            .where(ContentReport.status == status)
+            .order_by(ContentReport.created_at, ContentReport.id)
+            .limit(limit)
+            .offset(offset)
+        ).scalars()
+    )
 
 
 def close_report(db: Session, report_id: int, status: ReportStatus) -> ContentReport:
@@ -95,48 +101,70 @@ class ReportGroup:
 
 
 def _lines(db: Session, pending: bool, limit: int) -> list[tuple[ContentReport, str, str | None, str]]:
-    statement = (select(ContentReport, Title.title, User.family_name, User.email)
-                 .join(Title, Title.id == ContentReport.title_id).join(User, User.id == ContentReport.family_id))
+    statement = (
+        select(ContentReport, Title.title, User.family_name, User.email)
+        .join(Title, Title.id == ContentReport.title_id)
+        .join(User, User.id == ContentReport.family_id)
+    )
     if pending:
         statement = statement.where(ContentReport.status == ReportStatus.PENDING).order_by(
-            ContentReport.created_at, ContentReport.id)
+            ContentReport.created_at, ContentReport.id
+        )
     else:
         statement = statement.where(ContentReport.status != ReportStatus.PENDING).order_by(
-            ContentReport.resolved_at.desc().nullslast(), ContentReport.id.desc())
+            ContentReport.resolved_at.desc().nullslast(), ContentReport.id.desc()
+        )
     return [tuple(row) for row in db.execute(statement.limit(limit))]
 
 
-def report_groups(db: Session, pending_limit: int = PENDING_LIMIT, closed_limit: int = CLOSED_LIMIT) -> list[ReportGroup]:
+def report_groups(
+    db: Session, pending_limit: int = PENDING_LIMIT, closed_limit: int = CLOSED_LIMIT
+) -> list[ReportGroup]:
     """Groups with pending reports first, longest waiting first (a queue); then groups whose
     reports are all closed, most recently closed first."""
     groups: dict[tuple[int, str], ReportGroup] = {}
     for report, title, family_name, email in _lines(db, True, pending_limit) + _lines(db, False, closed_limit):
-        group = groups.setdefault((report.title_id, report.issue_type),
-                                  ReportGroup(report.title_id, title, report.issue_type))
+        group = groups.setdefault(
+            (report.title_id, report.issue_type), ReportGroup(report.title_id, title, report.issue_type)
+        )
         group.lines.append(ReportLine(report, family_name or default_name(email), email))
     for group in groups.values():
         group.lines.sort(key=lambda line: (line.report.created_at, line.report.id), reverse=True)
-    waiting = sorted((g for g in groups.values() if g.pending),
-                     key=lambda g: g.waiting_since.timestamp() if g.waiting_since else 0.0)
-    done = sorted((g for g in groups.values() if not g.pending),
-                  key=lambda g: g.last_closed.timestamp() if g.last_closed else 0.0, reverse=True)
+    waiting = sorted(
+        (g for g in groups.values() if g.pending), key=lambda g: g.waiting_since.timestamp() if g.waiting_since else 0.0
+    )
+    done = sorted(
+        (g for g in groups.values() if not g.pending),
+        key=lambda g: g.last_closed.timestamp() if g.last_closed else 0.0,
+        reverse=True,
+    )
     return waiting + done
 
 
 def close_group(db: Session, title_id: int, issue_type: str, status: ReportStatus) -> int:
     """Resolves or dismisses every pending report of the title and issue at once; how many. Nothing
     pending is a 409 (another admin was quicker), no such reports a 404."""
-    closed = db.execute(
-        update(ContentReport)
-        .where(ContentReport.title_id == title_id, ContentReport.issue_type == issue_type,
-               ContentReport.status == ReportStatus.PENDING)
-        .values(status=status, resolved_at=func.now())
-        .returning(ContentReport.id)
-    ).scalars().all()
+    closed = (
+        db.execute(
+            update(ContentReport)
+            .where(
+                ContentReport.title_id == title_id,
+                ContentReport.issue_type == issue_type,
+                ContentReport.status == ReportStatus.PENDING,
+            )
+            .values(status=status, resolved_at=func.now())
+            .returning(ContentReport.id)
+        )
+        .scalars()
+        .all()
+    )
     if closed:
         return len(closed)
-    exists = db.execute(select(ContentReport.id).where(ContentReport.title_id == title_id,
-                                                       ContentReport.issue_type == issue_type).limit(1)).first()
+    exists = db.execute(
+        select(ContentReport.id)
+        .where(ContentReport.title_id == title_id, ContentReport.issue_type == issue_type)
+        .limit(1)
+    ).first()
     if exists is None:
         raise NotFound("No reports for this title and issue")
     raise Conflict("These reports are closed already")

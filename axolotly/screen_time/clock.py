@@ -190,13 +190,22 @@ def today(now: datetime, zone: ZoneInfo, schedule: Schedule, used_seconds: int, 
         return later_limit is None or later_limit > 0  # a new day starts with nothing used
 
     allowed = allowed_at(now)
-    return Today(day, True, limit, bonus_minutes if limit is not None else 0, used_seconds,
-                 window.bedtime if window else rules.bedtime, window is not None, allowed,
-                 _next_change(now, zone, schedule, allowed, allowed_at))
+    return Today(
+        day,
+        True,
+        limit,
+        bonus_minutes if limit is not None else 0,
+        used_seconds,
+        window.bedtime if window else rules.bedtime,
+        window is not None,
+        allowed,
+        _next_change(now, zone, schedule, allowed, allowed_at),
+    )
 
 
-def _next_change(now: datetime, zone: ZoneInfo, schedule: Schedule, allowed: bool,
-                 allowed_at: Callable[[datetime], bool]) -> datetime | None:
+def _next_change(
+    now: datetime, zone: ZoneInfo, schedule: Schedule, allowed: bool, allowed_at: Callable[[datetime], bool]
+) -> datetime | None:
     """The first moment after `now` at which the answer flips by the clock alone (no more watching)."""
     today_ = local_day(now, zone)
     candidates = {day_start(today_ + timedelta(days=offset), zone) for offset in range(1, HORIZON_DAYS + 1)}

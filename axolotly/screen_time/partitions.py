@@ -35,9 +35,14 @@ def partition_name(month: date) -> str:
 
 
 def existing(db: Session) -> list[str]:
-    return list(db.scalars(text(
-        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-        "WHERE i.inhparent = 'usage_sessions'::regclass ORDER BY c.relname")))
+    return list(
+        db.scalars(
+            text(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                "WHERE i.inhparent = 'usage_sessions'::regclass ORDER BY c.relname"
+            )
+        )
+    )
 
 
 def _utc(month: date) -> str:
@@ -56,8 +61,12 @@ def make_ahead(db: Session, now: datetime) -> list[str]:
         name = partition_name(month)
         if name not in present:
             # Names and bounds come from dates, never from input: safe to format.
-            db.execute(text(f"CREATE TABLE {name} PARTITION OF usage_sessions "
-                            f"FOR VALUES FROM ({_utc(month)}) TO ({_utc(next_month(month))})"))
+            db.execute(
+                text(
+                    f"CREATE TABLE {name} PARTITION OF usage_sessions "
+                    f"FOR VALUES FROM ({_utc(month)}) TO ({_utc(next_month(month))})"
+                )
+            )
             created.append(name)
         month = next_month(month)
     return created
@@ -82,8 +91,11 @@ def drop_expired(db: Session, now: datetime, retention_days: int) -> list[str]:
 
 def prune_rollup(db: Session, now: datetime, retention_days: int, batch: int = ROLLUP_BATCH) -> int:
     """Up to `batch` rollup rows older than the retention period (the job repeats, a transaction each)."""
-    expired = select(UsageDay.kid_profile_id, UsageDay.day, UsageDay.app_id).where(
-        UsageDay.day < retention_cutoff(now, retention_days)).limit(batch)
-    return affected_rows(db.execute(delete(UsageDay).where(
-        tuple_(UsageDay.kid_profile_id, UsageDay.day, UsageDay.app_id).in_(expired))))
-
+    expired = (
+        select(UsageDay.kid_profile_id, UsageDay.day, UsageDay.app_id)
+        .where(UsageDay.day < retention_cutoff(now, retention_days))
+        .limit(batch)
+    )
+    return affected_rows(
+        db.execute(delete(UsageDay).where(tuple_(UsageDay.kid_profile_id, UsageDay.day, UsageDay.app_id).in_(expired)))
+    )

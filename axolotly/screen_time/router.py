@@ -12,7 +12,13 @@ from axolotly.families.deps import CurrentFamily, OwnedKid
 from axolotly.screen_time import service, usage
 from axolotly.screen_time.clock import Today, local_day
 from axolotly.screen_time.schemas import (
-    BonusBody, DayUsageOut, ScreenTimeBody, ScreenTimeOut, TitleUsageOut, TodayOut, UsageOut,
+    BonusBody,
+    DayUsageOut,
+    ScreenTimeBody,
+    ScreenTimeOut,
+    TitleUsageOut,
+    TodayOut,
+    UsageOut,
 )
 
 router = APIRouter(prefix="/api/parent/kids/{kid_id}", tags=["screen time"])
@@ -24,8 +30,11 @@ def screen_time_out(db, kid, status: Today | None = None) -> ScreenTimeOut:
     schedule = service.schedule_of(kid)
     status = status or service.today_for(db, kid)
     zone = family_settings.load_family_settings(db, kid.family_id).time_zone
-    return ScreenTimeOut(**ScreenTimeBody.of(schedule).model_dump(), description=service.describe(kid.name, schedule),
-                         today=TodayOut.of(status, zone, service.today_words(status)))
+    return ScreenTimeOut(
+        **ScreenTimeBody.of(schedule).model_dump(),
+        description=service.describe(kid.name, schedule),
+        today=TodayOut.of(status, zone, service.today_words(status)),
+    )
 
 
 @router.get("/screen-time", response_model=ScreenTimeOut)
@@ -40,17 +49,23 @@ def set_screen_time(kid: OwnedKid, body: ScreenTimeBody, family: CurrentFamily, 
     return screen_time_out(db, kid)
 
 
-@router.post("/bonus-time", response_model=ScreenTimeOut,
-             responses={409: {"description": "No daily limit today, or over 24 hours of bonus"}})
+@router.post(
+    "/bonus-time",
+    response_model=ScreenTimeOut,
+    responses={409: {"description": "No daily limit today, or over 24 hours of bonus"}},
+)
 def grant_bonus_time(kid: OwnedKid, body: BonusBody, family: CurrentFamily, db: DbSession):
     """Extra minutes for today only (the family's day); shown to the launcher as a higher daily limit."""
     return screen_time_out(db, kid, service.grant_bonus(db, family, kid, body.minutes))
 
 
 @router.get("/usage", response_model=UsageOut, responses={422: {"description": "A bad or too long date range"}})
-def kid_usage(kid: OwnedKid, db: DbSession,
-              first: Annotated[date | None, Query(alias="from", description="First day (default: 6 days ago)")] = None,
-              last: Annotated[date | None, Query(alias="to", description="Last day (default: today)")] = None):
+def kid_usage(
+    kid: OwnedKid,
+    db: DbSession,
+    first: Annotated[date | None, Query(alias="from", description="First day (default: 6 days ago)")] = None,
+    last: Annotated[date | None, Query(alias="to", description="Last day (default: today)")] = None,
+):
     """Per day of the family's time zone: minutes and sessions per title."""
     zone = family_settings.family_zone(db, kid.family_id)
     last = last or local_day(service.now_utc(), zone)
@@ -63,8 +78,26 @@ def kid_usage(kid: OwnedKid, db: DbSession,
     if (last - first).days >= MAX_RANGE_DAYS:
         raise Invalid(f"At most {MAX_RANGE_DAYS} days at a time")
     history = usage.days(db, kid, first, last)
-    return UsageOut(kid_id=kid.id, time_zone=zone.key, days=[
-        DayUsageOut(day=day.day, minutes=day.minutes, sessions=day.sessions, titles=[
-            TitleUsageOut(app_id=t.app_id, title_id=t.title_id, name=t.name, minutes=t.minutes, seconds=t.seconds,
-                          sessions=t.sessions) for t in day.titles])
-        for day in history])
+    return UsageOut(
+        kid_id=kid.id,
+        time_zone=zone.key,
+        days=[
+            DayUsageOut(
+                day=day.day,
+                minutes=day.minutes,
+                sessions=day.sessions,
+                titles=[
+                    TitleUsageOut(
+                        app_id=t.app_id,
+                        title_id=t.title_id,
+                        name=t.name,
+                        minutes=t.minutes,
+                        seconds=t.seconds,
+                        sessions=t.sessions,
+                    )
+                    for t in day.titles
+                ],
+            )
+            for day in history
+        ],
+    )

@@ -8,8 +8,14 @@ from axolotly.screen_time.clock import Bedtime, DayRules, Schedule, Today
 from axolotly.screen_time.usage import UsageLog
 from axolotly.types import Text
 
-ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["19:30"],
-                                 description="Local time in the family's time zone, HH:MM (24 h)")]
+ClockTime = Annotated[
+    str,
+    Field(
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        examples=["19:30"],
+        description="Local time in the family's time zone, HH:MM (24 h)",
+    ),
+]
 Minutes = Annotated[int, Field(ge=0, le=1440, description="Minutes a day; 0 = no watching that day")]
 
 
@@ -50,16 +56,21 @@ class ScreenTimeBody(BaseModel):
     def schedule(self) -> Schedule:
         return Schedule(
             self.enabled,
-            DayRules(self.school_day_limit_minutes, self.school_day_bedtime.bedtime() if self.school_day_bedtime else None),
+            DayRules(
+                self.school_day_limit_minutes, self.school_day_bedtime.bedtime() if self.school_day_bedtime else None
+            ),
             DayRules(self.weekend_limit_minutes, self.weekend_bedtime.bedtime() if self.weekend_bedtime else None),
         )
 
     @classmethod
     def of(cls, schedule: Schedule) -> "ScreenTimeBody":
-        return cls(enabled=schedule.enabled, school_day_limit_minutes=schedule.school_day.limit_minutes,
-                   weekend_limit_minutes=schedule.weekend.limit_minutes,
-                   school_day_bedtime=BedtimeBody.of(schedule.school_day.bedtime),
-                   weekend_bedtime=BedtimeBody.of(schedule.weekend.bedtime))
+        return cls(
+            enabled=schedule.enabled,
+            school_day_limit_minutes=schedule.school_day.limit_minutes,
+            weekend_limit_minutes=schedule.weekend.limit_minutes,
+            school_day_bedtime=BedtimeBody.of(schedule.school_day.bedtime),
+            weekend_bedtime=BedtimeBody.of(schedule.weekend.bedtime),
+        )
 
 
 class TodayOut(BaseModel):
@@ -76,10 +87,18 @@ class TodayOut(BaseModel):
 
     @classmethod
     def of(cls, status: Today, time_zone: str, summary: str) -> "TodayOut":
-        return cls(day=status.day, time_zone=time_zone, limit_minutes=status.limit_minutes,
-                   bonus_minutes=status.bonus_minutes, used_minutes=status.used_minutes,
-                   remaining_minutes=status.remaining_minutes, in_bedtime=status.in_bedtime,
-                   allowed_now=status.allowed_now, next_change_at=status.next_change_at, summary=summary)
+        return cls(
+            day=status.day,
+            time_zone=time_zone,
+            limit_minutes=status.limit_minutes,
+            bonus_minutes=status.bonus_minutes,
+            used_minutes=status.used_minutes,
+            remaining_minutes=status.remaining_minutes,
+            in_bedtime=status.in_bedtime,
+            allowed_now=status.allowed_now,
+            next_change_at=status.next_change_at,
+            summary=summary,
+        )
 
 
 class ScreenTimeOut(ScreenTimeBody):
@@ -116,8 +135,12 @@ class UsageOut(BaseModel):
 # -- the launcher's side (launcher contract, "Screen time and usage") -----------------------------
 
 AppId = Annotated[str | int, Field(description="The title id of /api/apps (or any app id)")]
-_APP_ID_SCHEMA: dict[str, Any] = {"anyOf": [{"type": "string", "maxLength": 64, "pattern": "^[^\\u0000]*\\S[^\\u0000]*$"},
-                           {"type": "integer", "minimum": -(10**62), "maximum": 10**63 - 1}]}
+_APP_ID_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "maxLength": 64, "pattern": "^[^\\u0000]*\\S[^\\u0000]*$"},
+        {"type": "integer", "minimum": -(10**62), "maximum": 10**63 - 1},
+    ]
+}
 
 
 def _app_id(value: str | int | None) -> str | None:
@@ -148,16 +171,36 @@ class UsageLogBody(BaseModel):
 
     # The two bodies, published (the validator below is the check). Times within the last 30 days,
     # a session of at most 24 hours (screen_time/usage.py), are the server's clock's to judge.
-    model_config = ConfigDict(json_schema_extra={"anyOf": [
-        {"required": ["appId", "startTime"], "properties": {"appId": _APP_ID_SCHEMA},
-         "anyOf": [{"required": ["endTime"], "properties": {"endTime": {"type": "string", "format": "date-time"}}},
-                   {"required": ["durationMinutes"], "properties": {
-                       "endTime": {"type": "null"}, "durationMinutes": {"type": "number", "minimum": 0, "maximum": 1440}}}]},
-        {"required": ["app_id", "timestamp", "duration_seconds"], "properties": {
-            "appId": {"type": "null"}, "startTime": {"type": "null"}, "app_id": _APP_ID_SCHEMA,
-            "timestamp": {"type": "string", "format": "date-time"},
-            "duration_seconds": {"type": "number", "minimum": 0, "maximum": 86400}}},
-    ]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "required": ["appId", "startTime"],
+                    "properties": {"appId": _APP_ID_SCHEMA},
+                    "anyOf": [
+                        {"required": ["endTime"], "properties": {"endTime": {"type": "string", "format": "date-time"}}},
+                        {
+                            "required": ["durationMinutes"],
+                            "properties": {
+                                "endTime": {"type": "null"},
+                                "durationMinutes": {"type": "number", "minimum": 0, "maximum": 1440},
+                            },
+                        },
+                    ],
+                },
+                {
+                    "required": ["app_id", "timestamp", "duration_seconds"],
+                    "properties": {
+                        "appId": {"type": "null"},
+                        "startTime": {"type": "null"},
+                        "app_id": _APP_ID_SCHEMA,
+                        "timestamp": {"type": "string", "format": "date-time"},
+                        "duration_seconds": {"type": "number", "minimum": 0, "maximum": 86400},
+                    },
+                },
+            ]
+        }
+    )
 
     appId: AppId | None = None
     appName: Annotated[Text, Field(max_length=200)] | None = None

@@ -52,8 +52,9 @@ def _ends(bedtime: Bedtime | None) -> tuple[time | None, time | None]:
     return (bedtime.start, bedtime.end) if bedtime else (None, None)
 
 
-def grant_bonus(db: Session, family: FamilyContext, kid: KidProfile, minutes: int,
-                now: datetime | None = None) -> Today:
+def grant_bonus(
+    db: Session, family: FamilyContext, kid: KidProfile, minutes: int, now: datetime | None = None
+) -> Today:
     """Extra minutes for today only (in the family's time zone); grants on one day add up."""
     now = now or now_utc()
     zone = family_zone(db, family.id)
@@ -90,10 +91,14 @@ def watched_today(db: Session, kid_ids: list[int], day: date, zone) -> dict[int,
     overlap = func.extract("epoch", func.least(columns.ended_at, end) - func.greatest(columns.started_at, start))
     rows = db.execute(
         select(columns.kid_profile_id, columns.app_id, func.max(columns.app_name), func.sum(overlap))
-        .where(columns.kid_profile_id.in_(kid_ids),
-               columns.started_at >= start - timedelta(days=1),  # sessions last a day at most: partition pruning
-               columns.started_at < end, columns.ended_at > start)
-        .group_by(columns.kid_profile_id, columns.app_id))
+        .where(
+            columns.kid_profile_id.in_(kid_ids),
+            columns.started_at >= start - timedelta(days=1),  # sessions last a day at most: partition pruning
+            columns.started_at < end,
+            columns.ended_at > start,
+        )
+        .group_by(columns.kid_profile_id, columns.app_id)
+    )
     watched: dict[int, list[AppToday]] = {kid_id: [] for kid_id in kid_ids}
     for kid_id, app_id, name, seconds in rows:
         watched[kid_id].append(AppToday(app_id, name or f"App {app_id}", round(seconds)))
@@ -147,6 +152,7 @@ def allowed_now(db: Session, kid: KidProfile, now: datetime | None = None) -> To
 
 # -- words for parents ---------------------------------------------------------------------------
 
+
 def duration_words(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     if hours and rest:
@@ -167,11 +173,12 @@ def _day_words(name: str, days: str, rules: DayRules) -> str:
 
 
 def describe(name: str, schedule: Schedule) -> str:
-    """"On school days Emma may watch 1 h 30 min, not between 19:30 and 07:00. On weekends …"."""
+    """ "On school days Emma may watch 1 h 30 min, not between 19:30 and 07:00. On weekends …"."""
     if not schedule.enabled:
         return f"No screen-time limits for {name}."
-    return " ".join((_day_words(name, "school days", schedule.school_day),
-                     _day_words(name, "weekends", schedule.weekend)))
+    return " ".join(
+        (_day_words(name, "school days", schedule.school_day), _day_words(name, "weekends", schedule.weekend))
+    )
 
 
 def today_words(status: Today) -> str:

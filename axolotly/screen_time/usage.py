@@ -69,8 +69,12 @@ def _family_title(db: Session, kid: KidProfile, app_id: str) -> tuple[int, str] 
 
 def _same_session(kid_id: int, device_id: int | None, log: UsageLog):
     columns = usage_sessions.c
-    return (columns.kid_profile_id == kid_id, columns.device_id.is_not_distinct_from(device_id),
-            columns.app_id == log.app_id, columns.started_at == log.started_at)
+    return (
+        columns.kid_profile_id == kid_id,
+        columns.device_id.is_not_distinct_from(device_id),
+        columns.app_id == log.app_id,
+        columns.started_at == log.started_at,
+    )
 
 
 def record(db: Session, kid: KidProfile, device_id: int | None, log: UsageLog) -> bool:
@@ -84,10 +88,21 @@ def record(db: Session, kid: KidProfile, device_id: int | None, log: UsageLog) -
     app_name = (log.app_name or (title[1] if title else ""))[:APP_NAME_MAX]
     title_id = title[0] if title else None
     try:
-        stored = db.execute(insert(usage_sessions).values(
-            kid_profile_id=kid.id, device_id=device_id, title_id=title_id, app_id=log.app_id, app_name=app_name,
-            started_at=log.started_at, ended_at=log.ended_at, seconds=log.seconds,
-        ).on_conflict_do_nothing().returning(usage_sessions.c.kid_profile_id)).first()
+        stored = db.execute(
+            insert(usage_sessions)
+            .values(
+                kid_profile_id=kid.id,
+                device_id=device_id,
+                title_id=title_id,
+                app_id=log.app_id,
+                app_name=app_name,
+                started_at=log.started_at,
+                ended_at=log.ended_at,
+                seconds=log.seconds,
+            )
+            .on_conflict_do_nothing()
+            .returning(usage_sessions.c.kid_profile_id)
+        ).first()
     except IntegrityError as error:
         if "no partition" in str(error.orig):  # the job that makes months ahead has not run for weeks
             logger.error("usage_sessions has no partition for %s: is `axolotly worker` running?", log.started_at)
@@ -96,34 +111,59 @@ def record(db: Session, kid: KidProfile, device_id: int | None, log: UsageLog) -
     if stored is not None:
         _add_to_rollup(db, kid, log.started_at, log.ended_at, log, title_id, app_name, new_session=True)
         return True
-    earlier = db.execute(select(usage_sessions.c.ended_at).where(*_same_session(kid.id, device_id, log))
-                         .with_for_update()).scalar_one()
+    earlier = db.execute(
+        select(usage_sessions.c.ended_at).where(*_same_session(kid.id, device_id, log)).with_for_update()
+    ).scalar_one()
     if log.ended_at <= earlier:
         return False
-    db.execute(usage_sessions.update().where(*_same_session(kid.id, device_id, log))
-               .values(ended_at=log.ended_at, seconds=log.seconds))
+    db.execute(
+        usage_sessions.update()
+        .where(*_same_session(kid.id, device_id, log))
+        .values(ended_at=log.ended_at, seconds=log.seconds)
+    )
     _add_to_rollup(db, kid, earlier, log.ended_at, log, title_id, app_name, new_session=False)
     return True
 
 
-def _add_to_rollup(db: Session, kid: KidProfile, start: datetime, end: datetime, log: UsageLog,
-                   title_id: int | None, app_name: str, new_session: bool) -> None:
+def _add_to_rollup(
+    db: Session,
+    kid: KidProfile,
+    start: datetime,
+    end: datetime,
+    log: UsageLog,
+    title_id: int | None,
+    app_name: str,
+    new_session: bool,
+) -> None:
     """Adds [start, end) of a session to the kid's days (a new session counts once, on its first day)."""
     zone = family_zone(db, kid.family_id)
     parts = split_by_day(start, end, zone) or [(local_day(start, zone), 0)]
     for index, (day, seconds) in enumerate(parts):
         sessions = 1 if new_session and index == 0 else 0
-        statement = insert(UsageDay).values(kid_profile_id=kid.id, day=day, app_id=log.app_id, title_id=title_id,
-                                            app_name=app_name, seconds=seconds, sessions=sessions)
-        db.execute(statement.on_conflict_do_update(
-            index_elements=[UsageDay.kid_profile_id, UsageDay.day, UsageDay.app_id],
-            set_={"seconds": UsageDay.seconds + statement.excluded.seconds,
-                  "sessions": UsageDay.sessions + statement.excluded.sessions,
-                  "title_id": func.coalesce(statement.excluded.title_id, UsageDay.title_id),
-                  "app_name": func.coalesce(func.nullif(statement.excluded.app_name, ""), UsageDay.app_name)}))
+        statement = insert(UsageDay).values(
+            kid_profile_id=kid.id,
+            day=day,
+            app_id=log.app_id,
+            title_id=title_id,
+            app_name=app_name,
+            seconds=seconds,
+            sessions=sessions,
+        )
+        db.execute(
+            statement.on_conflict_do_update(
+                index_elements=[UsageDay.kid_profile_id, UsageDay.day, UsageDay.app_id],
+                set_={
+                    "seconds": UsageDay.seconds + statement.excluded.seconds,
+                    "sessions": UsageDay.sessions + statement.excluded.sessions,
+                    "title_id": func.coalesce(statement.excluded.title_id, UsageDay.title_id),
+                    "app_name": func.coalesce(func.nullif(statement.excluded.app_name, ""), UsageDay.app_name),
+                },
+            )
+        )
 
 
 # -- reading -----------------------------------------------------------------------------------
+
 
 @dataclass
 class TitleUsage:
@@ -163,13 +203,23 @@ def _name(row) -> str:
 def days(db: Session, kid: KidProfile, first: date, last: date) -> list[DayUsage]:
     """Every day from `first` to `last` (empty days too, for a chart), titles by minutes watched."""
     rows = db.execute(
-        select(UsageDay.day, UsageDay.app_id, UsageDay.title_id, UsageDay.app_name, UsageDay.seconds,
-               UsageDay.sessions, Title.title)
+        select(
+            UsageDay.day,
+            UsageDay.app_id,
+            UsageDay.title_id,
+            UsageDay.app_name,
+            UsageDay.seconds,
+            UsageDay.sessions,
+            Title.title,
+        )
         .outerjoin(Title, Title.id == UsageDay.title_id)
         .where(UsageDay.kid_profile_id == kid.id, UsageDay.day.between(first, last))
-        .order_by(UsageDay.day, UsageDay.seconds.desc(), UsageDay.app_id))
-    by_day = {first + timedelta(days=offset): DayUsage(first + timedelta(days=offset))
-              for offset in range((last - first).days + 1)}
+        .order_by(UsageDay.day, UsageDay.seconds.desc(), UsageDay.app_id)
+    )
+    by_day = {
+        first + timedelta(days=offset): DayUsage(first + timedelta(days=offset))
+        for offset in range((last - first).days + 1)
+    }
     for row in rows:
         by_day[row.day].titles.append(TitleUsage(row.app_id, row.title_id, _name(row), row.seconds, row.sessions))
     return list(by_day.values())

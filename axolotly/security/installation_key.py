@@ -51,9 +51,12 @@ def _read(path: Path) -> str:
     try:
         key = path.read_text().strip()
     except (OSError, UnicodeDecodeError) as error:
-        raise InstallationKeyError(f"cannot read the installation key {path}: {error}; "
-                                   "fix its permissions or set JWT_SECRET") from None
+        raise InstallationKeyError(
+            f"cannot read the installation key {path}: {error}; fix its permissions or set JWT_SECRET"
+        ) from None
     if len(key) < MIN_LENGTH:
-        raise InstallationKeyError(f"the installation key {path} holds fewer than {MIN_LENGTH} characters; "
-                                   "delete it to make a new one (signed-in sessions end), or set JWT_SECRET")
+        raise InstallationKeyError(
+            f"the installation key {path} holds fewer than {MIN_LENGTH} characters; "
+            "delete it to make a new one (signed-in sessions end), or set JWT_SECRET"
+        )
     return key

@@ -56,8 +56,13 @@ class Limit:
 def counter_engine() -> Engine:
     """The counters' own small pool on the app's database (one per process)."""
     # Connections are held for one statement and never while waiting on anything else.
-    return create_engine(database_url(), pool_size=COUNTER_POOL_SIZE, max_overflow=0, pool_pre_ping=True,
-                         connect_args=connection_options())
+    return create_engine(
+        database_url(),
+        pool_size=COUNTER_POOL_SIZE,
+        max_overflow=0,
+        pool_pre_ping=True,
+        connect_args=connection_options(),
+    )
 
 
 def dispose_counter_pool() -> None:
@@ -94,8 +99,9 @@ def spend_all(limits: tuple[Limit, ...], detail: str) -> None:
 def refund(limit: Limit) -> None:
     """Gives back one attempt (a success)."""
     with _own_transaction() as connection:
-        connection.execute(text("UPDATE rate_limits SET failures = greatest(failures - 1, 0) WHERE key = :key"),
-                           {"key": limit.key})
+        connection.execute(
+            text("UPDATE rate_limits SET failures = greatest(failures - 1, 0) WHERE key = :key"), {"key": limit.key}
+        )
 
 
 def clear(limit: Limit) -> None:
@@ -107,8 +113,10 @@ def lock_out(limit: Limit) -> int:
     """Restarts the window of a spent budget, so that the lockout lasts a whole window from now
     (the last allowed attempt failed); returns the seconds until it ends."""
     with _own_transaction() as connection:
-        connection.execute(text("UPDATE rate_limits SET window_start = now(), failures = greatest(failures, :max) "
-                                "WHERE key = :key"), {"key": limit.key, "max": limit.max_attempts})
+        connection.execute(
+            text("UPDATE rate_limits SET window_start = now(), failures = greatest(failures, :max) WHERE key = :key"),
+            {"key": limit.key, "max": limit.max_attempts},
+        )
     return int(limit.window.total_seconds())
 
 

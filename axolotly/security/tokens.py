@@ -41,8 +41,9 @@ class TokenType(StrEnum):
 
 def _sign(typ: TokenType, claims: dict[str, Any], lifetime: timedelta) -> str:
     now = datetime.now(timezone.utc)
-    return jwt.encode({**claims, "typ": typ.value, "iat": now, "exp": now + lifetime},
-                      get_settings().jwt_secret, algorithm=ALGORITHM)
+    return jwt.encode(
+        {**claims, "typ": typ.value, "iat": now, "exp": now + lifetime}, get_settings().jwt_secret, algorithm=ALGORITHM
+    )
 
 
 def read(token: str | None, typ: TokenType) -> dict[str, Any] | None:
@@ -50,8 +51,9 @@ def read(token: str | None, typ: TokenType) -> dict[str, Any] | None:
     if not token:
         return None
     try:
-        claims = jwt.decode(token, get_settings().jwt_secret, algorithms=[ALGORITHM],
-                            options={"require": ["exp", "iat", "typ"]})
+        claims = jwt.decode(
+            token, get_settings().jwt_secret, algorithms=[ALGORITHM], options={"require": ["exp", "iat", "typ"]}
+        )
     except jwt.PyJWTError:
         return None
     return claims if claims["typ"] == typ.value else None
@@ -86,8 +88,9 @@ def web_session(token: str | None) -> WebSession | None:
     if claims is None or not isinstance(claims.get("sid"), str) or not 0 < len(claims["sid"]) <= 64:
         return None
     try:
-        return WebSession(int(claims["sub"]), int(claims["ep"]), claims["sid"],
-                          datetime.fromtimestamp(claims["exp"], timezone.utc))
+        return WebSession(
+            int(claims["sub"]), int(claims["ep"]), claims["sid"], datetime.fromtimestamp(claims["exp"], timezone.utc)
+        )
     except (KeyError, TypeError, ValueError, OverflowError):
         return None
 

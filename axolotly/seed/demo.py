@@ -19,10 +19,19 @@ DEMO_KIDS = (("Emma", 8, "1234"), ("Leo", 5, "5678"))
 DEMO_SERVICES = ["disney_plus", "netflix", "pbs_kids"]
 # kid name -> (title, policy); Emma's first Bluey episode is blocked below.
 DEMO_POLICIES = {
-    "Emma": [("Bluey", PolicyKind.ALLOW), ("Wild Kratts", PolicyKind.ALLOW), ("Moana", PolicyKind.ALLOW),
-             ("Octonauts", PolicyKind.ALLOW), ("The Lion King", PolicyKind.DENY)],
-    "Leo": [("Bluey", PolicyKind.ALLOW), ("Daniel Tiger's Neighborhood", PolicyKind.ALLOW),
-            ("Toy Story", PolicyKind.ALLOW), ("Moana", PolicyKind.DENY)],
+    "Emma": [
+        ("Bluey", PolicyKind.ALLOW),
+        ("Wild Kratts", PolicyKind.ALLOW),
+        ("Moana", PolicyKind.ALLOW),
+        ("Octonauts", PolicyKind.ALLOW),
+        ("The Lion King", PolicyKind.DENY),
+    ],
+    "Leo": [
+        ("Bluey", PolicyKind.ALLOW),
+        ("Daniel Tiger's Neighborhood", PolicyKind.ALLOW),
+        ("Toy Story", PolicyKind.ALLOW),
+        ("Moana", PolicyKind.DENY),
+    ],
 }
 
 
@@ -44,8 +53,9 @@ def load_offline_catalog(db: Session) -> tuple[int, int]:
     return len(items), episodes
 
 
-def ensure_user(db: Session, email: str, password: str, role: UserRole,
-                family_name: str | None = None) -> tuple[User, bool]:
+def ensure_user(
+    db: Session, email: str, password: str, role: UserRole, family_name: str | None = None
+) -> tuple[User, bool]:
     user = db.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is not None:
         return user, False
@@ -76,21 +86,21 @@ def _build_demo_family(db: Session, parent: User) -> None:
         for title_name, policy in DEMO_POLICIES[name]:  # each puts its title in the family library
             title = titles[title_name]
             blocked = _first_episode_ids(db, title, 1) if (name, title_name) == ("Emma", "Bluey") else []
-            db.add(KidProfileTitle(kid_profile_id=kid.id, title_id=title.id, policy=policy,
-                                   blocked_episodes=blocked))
+            db.add(KidProfileTitle(kid_profile_id=kid.id, title_id=title.id, policy=policy, blocked_episodes=blocked))
     db.flush()
 
 
 def _first_episode_ids(db: Session, title: Title, count: int) -> list[int]:
-    return list(db.execute(
-        select(Episode.id).where(Episode.title_id == title.id)
-        .order_by(Episode.season_number, Episode.episode_number).limit(count)
-    ).scalars())
+    return list(
+        db.execute(
+            select(Episode.id)
+            .where(Episode.title_id == title.id)
+            .order_by(Episode.season_number, Episode.episode_number)
+            .limit(count)
+        ).scalars()
+    )
 
 
 def demo_logins() -> str:
     kids = ", ".join(f"{name} (PIN {pin})" for name, _, pin in DEMO_KIDS)
-    return (
-        f"  parent: {DEMO_PARENT[0]} / {DEMO_PARENT[1]}  (kids: {kids})\n"
-        f"  admin:  {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}"
-    )
+    return f"  parent: {DEMO_PARENT[0]} / {DEMO_PARENT[1]}  (kids: {kids})\n  admin:  {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}"

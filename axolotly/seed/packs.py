@@ -11,15 +11,54 @@ from axolotly.models import StarterPack, Title
 
 # (name, description, min age, max age, titles of the offline catalog by name)
 OFFLINE_PACKS = (
-    ("Little ones (0–4)", "Gentle shows for the youngest: short episodes, kind characters, no scares.", 0, 4,
-     ["Bluey", "Peppa Pig", "Hey Duggee", "Puffin Rock", "Daniel Tiger's Neighborhood", "Sesame Street",
-      "PAW Patrol", "My Neighbor Totoro"]),
-    ("Ages 5–8", "Curious minds: science, animals, and the first big movies.", 5, 8,
-     ["Wild Kratts", "Octonauts", "StoryBots: Answer Time", "Toy Story", "Finding Nemo", "Paddington", "WALL·E",
-      "Moana"]),
-    ("Family movie night", "Movies the whole family can enjoy together.", None, None,
-     ["The Incredibles", "Encanto", "Frozen", "Inside Out", "The Lion King", "How to Train Your Dragon",
-      "Spirited Away", "Paddington 2"]),
+    (
+        "Little ones (0–4)",
+        "Gentle shows for the youngest: short episodes, kind characters, no scares.",
+        0,
+        4,
+        [
+            "Bluey",
+            "Peppa Pig",
+            "Hey Duggee",
+            "Puffin Rock",
+            "Daniel Tiger's Neighborhood",
+            "Sesame Street",
+            "PAW Patrol",
+            "My Neighbor Totoro",
+        ],
+    ),
+    (
+        "Ages 5–8",
+        "Curious minds: science, animals, and the first big movies.",
+        5,
+        8,
+        [
+            "Wild Kratts",
+            "Octonauts",
+            "StoryBots: Answer Time",
+            "Toy Story",
+            "Finding Nemo",
+            "Paddington",
+            "WALL·E",
+            "Moana",
+        ],
+    ),
+    (
+        "Family movie night",
+        "Movies the whole family can enjoy together.",
+        None,
+        None,
+        [
+            "The Incredibles",
+            "Encanto",
+            "Frozen",
+            "Inside Out",
+            "The Lion King",
+            "How to Train Your Dragon",
+            "Spirited Away",
+            "Paddington 2",
+        ],
+    ),
 )
 
 
@@ -35,7 +74,8 @@ def seed_starter_packs(db: Session) -> int:
         if name in existing:
             continue
         title_ids = [ids_by_name[title] for title in titles if title in ids_by_name]
-        save_pack(db, None, PackIn(name=name, description=description, min_age=min_age, max_age=max_age,
-                                   title_ids=title_ids))
+        save_pack(
+            db, None, PackIn(name=name, description=description, min_age=min_age, max_age=max_age, title_ids=title_ids)
+        )
         created += 1
     return created

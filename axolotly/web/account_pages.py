@@ -23,13 +23,24 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/account")
 def account_page(request: Request, family: WebFamily, db: DbSession):
-    return render(request, "account.html", user=family.user, family=family,
-                  family_settings=settings.load_family_settings(db, family.id), zones=settings.zone_names())
+    return render(
+        request,
+        "account.html",
+        user=family.user,
+        family=family,
+        family_settings=settings.load_family_settings(db, family.id),
+        zones=settings.zone_names(),
+    )
 
 
 @router.post("/account/email", dependencies=[CsrfChecked])
-def change_email(user: WebUser, db: DbSession, mails: BackgroundTasks, email: Annotated[Text, Form()],
-                 password: Annotated[Text, Form()]):
+def change_email(
+    user: WebUser,
+    db: DbSession,
+    mails: BackgroundTasks,
+    email: Annotated[Text, Form()],
+    password: Annotated[Text, Form()],
+):
     body = validated(EmailChange, email=email.strip()[:320], password=password[:200])
     notice = service.change_email(db, user, body.password, body.email)
     if notice is None:
@@ -39,8 +50,9 @@ def change_email(user: WebUser, db: DbSession, mails: BackgroundTasks, email: An
 
 
 @router.post("/account/password", dependencies=[CsrfChecked])
-def change_password(user: WebUser, db: DbSession, current_password: Annotated[Text, Form()],
-                    new_password: Annotated[Text, Form()]):
+def change_password(
+    user: WebUser, db: DbSession, current_password: Annotated[Text, Form()], new_password: Annotated[Text, Form()]
+):
     """Every other session ends; this browser gets a new session cookie and stays signed in."""
     body = validated(PasswordChange, current_password=current_password, new_password=new_password)
     service.change_password(db, user, body.current_password, body.new_password)
@@ -50,8 +62,9 @@ def change_password(user: WebUser, db: DbSession, current_password: Annotated[Te
 
 
 @router.post("/account/family", dependencies=[CsrfChecked])
-def change_family(family: WebFamily, db: DbSession, family_name: Annotated[Text, Form()],
-                  time_zone: Annotated[Text, Form()]):
+def change_family(
+    family: WebFamily, db: DbSession, family_name: Annotated[Text, Form()], time_zone: Annotated[Text, Form()]
+):
     body = validated(FamilySettingsBody, family_name=family_name, time_zone=time_zone)
     saved = settings.update_settings(db, family, body.family_name, body.time_zone)
     return redirect("/account", f"Saved: {saved.family_name}, times in {saved.time_zone}")
@@ -74,7 +87,11 @@ def delete_page(request: Request, user: WebUser, db: DbSession):
 def delete_account(family: WebFamily, db: DbSession, password: Annotated[Text, Form()]):
     body = validated(DeleteAccount, password=password[:200])
     service.delete_account(db, family.user, body.password)
-    response = redirect("/login", "Your account and your family's data were deleted" if family.is_owner
-                        else "Your account was deleted; the family goes on without you")
+    response = redirect(
+        "/login",
+        "Your account and your family's data were deleted"
+        if family.is_owner
+        else "Your account was deleted; the family goes on without you",
+    )
     end_session(response)
     return response

@@ -23,14 +23,26 @@ CLOSE = {"resolve": ReportStatus.RESOLVED, "dismiss": ReportStatus.DISMISSED}
 
 @router.get("")
 def console(request: Request, user: WebAdmin, db: DbSession):
-    return render(request, "admin/console.html", user=user, groups=reports.report_groups(db),
-                  links=moderation.links_to_review(db, 50), link_min_families=get_settings().link_min_families,
-                  tags=moderation.list_tags(db), utc=timezone.utc)
+    return render(
+        request,
+        "admin/console.html",
+        user=user,
+        groups=reports.report_groups(db),
+        links=moderation.links_to_review(db, 50),
+        link_min_families=get_settings().link_min_families,
+        tags=moderation.list_tags(db),
+        utc=timezone.utc,
+    )
 
 
 @router.post("/report-groups/{action}", dependencies=[CsrfChecked])
-def close_report_group(action: str, user: WebAdmin, db: DbSession, title_id: Annotated[RowId, Form()],
-                       issue_type: Annotated[Text, Form(max_length=100)]):
+def close_report_group(
+    action: str,
+    user: WebAdmin,
+    db: DbSession,
+    title_id: Annotated[RowId, Form()],
+    issue_type: Annotated[Text, Form(max_length=100)],
+):
     """Resolves or dismisses every pending report of one title and issue (the console's groups)."""
     if action not in CLOSE:
         return redirect("/admin", "Unknown action", kind="error")
@@ -53,8 +65,7 @@ def verify_link(link_id: RowId, user: WebAdmin, db: DbSession):
 
 
 @router.post("/episode-links/{link_id}/delete", dependencies=[CsrfChecked])
-def delete_link(link_id: RowId, request: Request, user: WebAdmin, db: DbSession,
-                confirm: Annotated[Text, Form()] = ""):
+def delete_link(link_id: RowId, request: Request, user: WebAdmin, db: DbSession, confirm: Annotated[Text, Form()] = ""):
     """The console's Delete button lands on a confirmation naming the link; its own button
     (confirm=yes) deletes. Works without JavaScript."""
     if confirm != "yes":
@@ -64,9 +75,14 @@ def delete_link(link_id: RowId, request: Request, user: WebAdmin, db: DbSession,
 
 
 @router.post("/tags", dependencies=[CsrfChecked])
-def save_tags(user: WebAdmin, db: DbSession, tag_id: Annotated[list[FormId] | None, Form()] = None,
-              tag: Annotated[list[Text] | None, Form()] = None, category: Annotated[list[Text] | None, Form()] = None,
-              description: Annotated[list[Text] | None, Form()] = None):
+def save_tags(
+    user: WebAdmin,
+    db: DbSession,
+    tag_id: Annotated[list[FormId] | None, Form()] = None,
+    tag: Annotated[list[Text] | None, Form()] = None,
+    category: Annotated[list[Text] | None, Form()] = None,
+    description: Annotated[list[Text] | None, Form()] = None,
+):
     """The one tag form: a row per tag (tag_id set) and a row for a new tag (tag_id blank; left
     empty, it adds nothing). Rows are saved together or not at all."""
     tag_id, tag, category, description = tag_id or [], tag or [], category or [], description or []
@@ -91,5 +107,6 @@ def db_health(request: Request, user: WebAdmin):
     from axolotly.db.replicas import replica_status
     from axolotly.ops.stats import database_stats
 
-    return render(request, "admin/db_health.html", user=user, health=database_stats.snapshot(),
-                  replicas=replica_status())
+    return render(
+        request, "admin/db_health.html", user=user, health=database_stats.snapshot(), replicas=replica_status()
+    )

@@ -44,8 +44,13 @@ def login_page(request: Request, next: Text = "/"):
 
 
 @router.post("/login", dependencies=[CsrfChecked])
-def log_in(request: Request, db: DbSession, email: Annotated[Text, Form()], password: Annotated[Text, Form()],
-           next: Annotated[Text, Form()] = "/"):
+def log_in(
+    request: Request,
+    db: DbSession,
+    email: Annotated[Text, Form()],
+    password: Annotated[Text, Form()],
+    next: Annotated[Text, Form()] = "/",
+):
     try:
         user = service.authenticate(db, email[:320], password[:200], client_address(request))
     except Unauthorized:
@@ -61,15 +66,27 @@ def signup_page(request: Request):
 
 
 @router.post("/signup", dependencies=[CsrfChecked])
-def sign_up(request: Request, db: DbSession, email: Annotated[Text, Form()], password: Annotated[Text, Form()],
-            family_name: Annotated[Text, Form()] = ""):
+def sign_up(
+    request: Request,
+    db: DbSession,
+    email: Annotated[Text, Form()],
+    password: Annotated[Text, Form()],
+    family_name: Annotated[Text, Form()] = "",
+):
     """Invited co-parents sign up on their invitation's page (/join/<token>, web/members_pages.py)."""
     try:
         body = validated(SignUp, email=email, password=password, family_name=family_name.strip() or None)
         user = service.sign_up(db, body.email, body.password, body.family_name, client_address(request))
     except DomainError as error:  # the form again, as typed (but the password), with the reason
-        return render(request, "signup.html", status_code=error.status_code, email=email[:320],
-                      family_name=family_name[:100], flash=error.detail, flash_kind="error")
+        return render(
+            request,
+            "signup.html",
+            status_code=error.status_code,
+            email=email[:320],
+            family_name=family_name[:100],
+            flash=error.detail,
+            flash_kind="error",
+        )
     response = redirect("/", "Welcome! Add your kids to begin.")
     start_session(response, user.id, user.token_epoch)
     return response

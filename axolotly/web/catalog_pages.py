@@ -31,8 +31,14 @@ POPULAR_ON_LANDING = 12
 
 
 @router.get("/catalog")
-async def catalog_page(request: Request, family: PageFamilyBeforeTmdb, transactions: Transactions, source: Source,
-                       q: Text = "", media_type: Text = ""):
+async def catalog_page(
+    request: Request,
+    family: PageFamilyBeforeTmdb,
+    transactions: Transactions,
+    source: Source,
+    q: Text = "",
+    media_type: Text = "",
+):
     """Search results for `q`; without one, the landing page: the family library and the titles
     popular with families that the library lacks. TMDB is asked before the page's transaction."""
     q = q.strip()[:200]
@@ -41,23 +47,39 @@ async def catalog_page(request: Request, family: PageFamilyBeforeTmdb, transacti
     return await transactions.run(lambda db: _catalog_page(request, family, db, q, kind, found))
 
 
-def _catalog_page(request: Request, family: FamilyContext, db, q: str, kind: MediaType | None,
-                  found: list[CatalogTitle]) -> HTMLResponse:
+def _catalog_page(
+    request: Request, family: FamilyContext, db, q: str, kind: MediaType | None, found: list[CatalogTitle]
+) -> HTMLResponse:
     in_library = library.library_title_ids(db, family.id)
     context: dict[str, Any] = {"hits": [], "library": [], "popular": []}
     if q:
         context["hits"] = catalog.search_hits(db, q, found, kind)
     else:
         context["library"] = library.list_library(db, family.id)
-        context["popular"] = [catalog.hit_of(title)
-                              for title in catalog.popular_titles(db, POPULAR_ON_LANDING, leave_out=in_library)]
-    return render(request, "catalog.html", user=family.user, q=q, media_type=kind or "",
-                  searchable=catalog.searchable(q), in_library=in_library, vocabulary=vocabulary(db), **context)
+        context["popular"] = [
+            catalog.hit_of(title) for title in catalog.popular_titles(db, POPULAR_ON_LANDING, leave_out=in_library)
+        ]
+    return render(
+        request,
+        "catalog.html",
+        user=family.user,
+        q=q,
+        media_type=kind or "",
+        searchable=catalog.searchable(q),
+        in_library=in_library,
+        vocabulary=vocabulary(db),
+        **context,
+    )
 
 
 @router.post("/catalog/titles", dependencies=[CsrfChecked])
-async def add_title(family: PageFamilyBeforeTmdb, transactions: Transactions, source: Source,
-                    tmdb_id: Annotated[Text, Form()], media_type: Annotated[str, Form()]):
+async def add_title(
+    family: PageFamilyBeforeTmdb,
+    transactions: Transactions,
+    source: Source,
+    tmdb_id: Annotated[Text, Form()],
+    media_type: Annotated[str, Form()],
+):
     body = validated(ImportTitle, tmdb_id=tmdb_id.strip() or None, media_type=media_type)
     item = await catalog.ask_source_for_title(source, body.media_type, body.tmdb_id)  # before the transaction
 
@@ -80,16 +102,32 @@ def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSessi
     seasons: dict[int, list] = {}
     for episode in episodes:
         seasons.setdefault(episode.season_number, []).append(episode)
-    return render(request, "title.html", user=family.user, title=title, kids=family_kids, rules=rules,
-                  seasons=seasons, allowed=allowed, chosen=chosen,
-                  blocked=set(rules[chosen.id].blocked_episodes) if chosen else set(),
-                  in_library=library.in_library(db, family.id, title.id), vocabulary=vocabulary(db))
+    return render(
+        request,
+        "title.html",
+        user=family.user,
+        title=title,
+        kids=family_kids,
+        rules=rules,
+        seasons=seasons,
+        allowed=allowed,
+        chosen=chosen,
+        blocked=set(rules[chosen.id].blocked_episodes) if chosen else set(),
+        in_library=library.in_library(db, family.id, title.id),
+        vocabulary=vocabulary(db),
+    )
 
 
 @router.post("/catalog/titles/{title_id}/policies", dependencies=[CsrfChecked])
-def save_policies(title_id: RowId, family: WebFamily, db: DbSession, kid: Annotated[list[RowId] | None, Form()] = None,
-                  policy: Annotated[list[str] | None, Form()] = None, episodes_for: Annotated[FormId, Form()] = None,
-                  blocked: Annotated[list[RowId] | None, Form()] = None):
+def save_policies(
+    title_id: RowId,
+    family: WebFamily,
+    db: DbSession,
+    kid: Annotated[list[RowId] | None, Form()] = None,
+    policy: Annotated[list[str] | None, Form()] = None,
+    episodes_for: Annotated[FormId, Form()] = None,
+    blocked: Annotated[list[RowId] | None, Form()] = None,
+):
     """One form for the title: allow, deny or no rule for every kid, and the blocked episodes of
     the kid whose episodes it shows (`episodes_for`), saved together so neither drops the other."""
     kid, policy = kid or [], policy or []

@@ -32,21 +32,36 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 def home(request: Request, family: WebFamily, db: DbSession):
     family_kids = kids.list_kids(db, family.id)
-    time_left = {kid_id: screen_time.today_words(status)
-                 for kid_id, status in screen_time.family_today(db, family_kids).items()}
-    return render(request, "home.html", user=family.user, family_name=members.family_name(db, family.id),
-                  kids=family_kids, time_left=time_left,
-                  selected=streaming.selected_services(db, family.id), devices=devices.list_devices(db, family.id),
-                  activity=audit.recent(db, family.id, limit=5),
-                  open_requests=title_requests.count_open(db, family.id))
+    time_left = {
+        kid_id: screen_time.today_words(status) for kid_id, status in screen_time.family_today(db, family_kids).items()
+    }
+    return render(
+        request,
+        "home.html",
+        user=family.user,
+        family_name=members.family_name(db, family.id),
+        kids=family_kids,
+        time_left=time_left,
+        selected=streaming.selected_services(db, family.id),
+        devices=devices.list_devices(db, family.id),
+        activity=audit.recent(db, family.id, limit=5),
+        open_requests=title_requests.count_open(db, family.id),
+    )
 
 
 # -- kids ---------------------------------------------------------------------------------------
 
+
 @router.get("/family/kids")
 def kids_page(request: Request, family: WebFamily, db: DbSession):
-    return render(request, "kids.html", user=family.user, kids=kids.list_kids(db, family.id),
-                  locks=kids.current_locks(db, family.id), **library_pages.rules_form_context(db))
+    return render(
+        request,
+        "kids.html",
+        user=family.user,
+        kids=kids.list_kids(db, family.id),
+        locks=kids.current_locks(db, family.id),
+        **library_pages.rules_form_context(db),
+    )
 
 
 @router.post("/family/kids", dependencies=[CsrfChecked])
@@ -92,12 +107,20 @@ def delete_kid(kid: WebOwnedKid, db: DbSession):
 
 # -- services -----------------------------------------------------------------------------------
 
+
 @router.get("/family/services")
 def services_page(request: Request, family: WebFamily, db: DbSession):
-    selected = [PROVIDERS_BY_ID[service] for service in streaming.selected_services(db, family.id)
-                if service in PROVIDERS_BY_ID]
-    return render(request, "services.html", user=family.user, providers=PROVIDERS, selected=selected,
-                  chosen={p.id for p in selected})
+    selected = [
+        PROVIDERS_BY_ID[service] for service in streaming.selected_services(db, family.id) if service in PROVIDERS_BY_ID
+    ]
+    return render(
+        request,
+        "services.html",
+        user=family.user,
+        providers=PROVIDERS,
+        selected=selected,
+        chosen={p.id for p in selected},
+    )
 
 
 @router.post("/family/services", dependencies=[CsrfChecked])
@@ -123,10 +146,17 @@ def move_service(family: WebFamily, db: DbSession, service: FormText, direction:
 
 # -- devices ------------------------------------------------------------------------------------
 
+
 @router.get("/family/devices")
 def devices_page(request: Request, family: WebFamily, db: DbSession):
-    return render(request, "devices.html", user=family.user, devices=devices.list_devices(db, family.id),
-                  codes=codes.live_codes(db, family.id), kids=kids.list_kids(db, family.id))
+    return render(
+        request,
+        "devices.html",
+        user=family.user,
+        devices=devices.list_devices(db, family.id),
+        codes=codes.live_codes(db, family.id),
+        kids=kids.list_kids(db, family.id),
+    )
 
 
 @router.post("/family/pairing-codes", dependencies=[CsrfChecked])
@@ -141,8 +171,10 @@ def code_status(code_id: RowId, family: WebFamily, db: DbSession) -> JSONRespons
     When it has, `next` is the page asking who uses the new device."""
     state, device_id = codes.code_status(db, family.id, code_id)
     next_page = f"/family/devices/{device_id}/setup" if device_id else "/family/devices"
-    return JSONResponse({"state": state, "device_id": device_id, "next": next_page if state == "paired" else None},
-                        headers={"Cache-Control": "no-store"})
+    return JSONResponse(
+        {"state": state, "device_id": device_id, "next": next_page if state == "paired" else None},
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @router.post("/family/pairing-codes/{code_id}/revoke", dependencies=[CsrfChecked])
@@ -153,7 +185,7 @@ def revoke(code_id: RowId, family: WebFamily, db: DbSession):
 
 @router.get("/family/devices/{device_id}/setup")
 def device_setup(device: WebOwnedDevice, request: Request, family: WebFamily, db: DbSession):
-    """"Who uses this device?": its name and its kid in one form (posted to update_device)."""
+    """ "Who uses this device?": its name and its kid in one form (posted to update_device)."""
     return render(request, "device_setup.html", user=family.user, device=device, kids=kids.list_kids(db, family.id))
 
 
@@ -163,8 +195,10 @@ def update_device(device: WebOwnedDevice, db: DbSession, friendly_name: FormText
     saved = devices.update_device(db, device, {"friendly_name": body.friendly_name, "kid_id": body.kid_id})
     kid = kids.get_kid(db, device.family_id, saved.kid_profile_id) if saved.kid_profile_id else None
     name = saved.friendly_name or "The device"
-    return redirect("/family/devices", f"Saved: {name} shows {kid.name}'s launcher" if kid
-                    else f"Saved: {name} shows nothing until you choose a kid")
+    return redirect(
+        "/family/devices",
+        f"Saved: {name} shows {kid.name}'s launcher" if kid else f"Saved: {name} shows nothing until you choose a kid",
+    )
 
 
 @router.get("/family/devices/{device_id}/unpair")
@@ -180,12 +214,20 @@ def unpair(device: WebOwnedDevice, db: DbSession):
 
 # -- reports and activity -----------------------------------------------------------------------
 
+
 @router.get("/family/reports")
 def reports_page(request: Request, family: WebFamily, db: DbSession, title_id: RowId | None = None):
     title = catalog.get_title(db, title_id) if title_id else None
     filed = reports.family_reports(db, family.id)
-    return render(request, "reports.html", user=family.user, reports=filed, title=title, issue_types=ISSUE_TYPES,
-                  names=catalog.title_names(db, {report.title_id for report in filed}))
+    return render(
+        request,
+        "reports.html",
+        user=family.user,
+        reports=filed,
+        title=title,
+        issue_types=ISSUE_TYPES,
+        names=catalog.title_names(db, {report.title_id for report in filed}),
+    )
 
 
 @router.post("/family/reports", dependencies=[CsrfChecked])
@@ -199,5 +241,6 @@ def file_report(family: WebFamily, db: DbSession, title_id: FormText, issue_type
 
 @router.get("/family/activity")
 def activity_page(request: Request, family: WebFamily, db: DbSession):
-    return render(request, "activity.html", user=family.user, events=audit.recent(db, family.id, limit=200),
-                  labels=audit.ACTIONS)
+    return render(
+        request, "activity.html", user=family.user, events=audit.recent(db, family.id, limit=200), labels=audit.ACTIONS
+    )

@@ -24,7 +24,7 @@ SECRET_WORDS = ("password", "pin")
 
 
 def field_label(name: str) -> str:
-    """"current_password" -> "Current password", "pin" -> "PIN"."""
+    """ "current_password" -> "Current password", "pin" -> "PIN"."""
     words = name.replace("_", " ").capitalize().split(" ")
     return " ".join("PIN" if word.lower() == "pin" else word for word in words)
 
@@ -41,8 +41,10 @@ def resubmittable(sent: list[tuple[str, str]]) -> tuple[list[dict], list[dict], 
         if any(word in name.lower() for word in SECRET_WORDS):
             if name not in seen_secrets:
                 seen_secrets.add(name)
-                secrets.append(entry | {"value": "", "prompt": entry["label"] if entry["label"].isupper()
-                                        else entry["label"].lower()})
+                secrets.append(
+                    entry
+                    | {"value": "", "prompt": entry["label"] if entry["label"].isupper() else entry["label"].lower()}
+                )
         elif counts[name] > 1:
             repeated.append(entry)
         else:

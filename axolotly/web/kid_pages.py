@@ -47,8 +47,11 @@ def paired_device(request: Request, db) -> AuthenticatedDevice | None:
 def _signed_in_kid(request: Request, kid) -> bool:
     """The kid cookie names this kid, was made for this paired browser, under the kid's current PIN."""
     claims = kid_claims(request, kid.pin_hash)
-    return bool(claims and claims.get("kid") == kid.id and claims.get("device") ==
-                request.cookies.get(DEVICE, "").partition(":")[0])
+    return bool(
+        claims
+        and claims.get("kid") == kid.id
+        and claims.get("device") == request.cookies.get(DEVICE, "").partition(":")[0]
+    )
 
 
 @router.get("/kids")
@@ -57,8 +60,7 @@ def kids_home(request: Request, db: DbSession):
     if device is None:
         return render(request, "kids/pair.html", body_class="kid")
     family = owner_of(db, device.family_id)
-    return render(request, "kids/pick.html", body_class="kid", family=family,
-                  kids=kids.list_kids(db, device.family_id))
+    return render(request, "kids/pick.html", body_class="kid", family=family, kids=kids.list_kids(db, device.family_id))
 
 
 @router.post("/kids/pair", dependencies=[CsrfChecked])
@@ -99,8 +101,13 @@ def pin_page(kid_id: RowId, request: Request, db: DbSession):
     device = _device_or_pairing(request, db)
     kid = kids.get_kid(db, device.family_id, kid_id)
     locked_for = kids.locked_for_seconds(db, kid, device.id)
-    return render(request, "kids/pin.html", body_class="kid", kid=kid,
-                  locked_for=minutes(locked_for) if locked_for is not None else None)
+    return render(
+        request,
+        "kids/pin.html",
+        body_class="kid",
+        kid=kid,
+        locked_for=minutes(locked_for) if locked_for is not None else None,
+    )
 
 
 @router.post("/kids/{kid_id}/pin", dependencies=[CsrfChecked])
@@ -136,8 +143,14 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
     """
     today = screen_time.allowed_now(db, kid)
     if not today.allowed_now:
-        return render(request, "kids/times_up.html", body_class="kid", kid=kid, today=today,
-                      back_at=_back_at(today, family_settings.family_zone(db, kid.family_id)))
+        return render(
+            request,
+            "kids/times_up.html",
+            body_class="kid",
+            kid=kid,
+            today=today,
+            back_at=_back_at(today, family_settings.family_zone(db, kid.family_id)),
+        )
     titles = kid_shelf.titles_of(page_launcher(db, device.family_id, kid.id))
     if title_id is not None:
         title = kid_shelf.find(titles, title_id)
@@ -147,8 +160,16 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
     asked = title_requests.kid_requests(db, kid)
     waiting = {view.title.id for view in asked if view.request.status == title_requests.OPEN}
     askable = [title for title in title_requests.askable_titles(db, kid) if title.id not in waiting]
-    return render(request, "kids/launcher.html", body_class="kid", kid=kid, titles=titles, asked=asked,
-                  askable=askable, messages=title_requests.KID_MESSAGES)
+    return render(
+        request,
+        "kids/launcher.html",
+        body_class="kid",
+        kid=kid,
+        titles=titles,
+        asked=asked,
+        askable=askable,
+        messages=title_requests.KID_MESSAGES,
+    )
 
 
 def _back_at(today, zone) -> str:
@@ -164,8 +185,14 @@ def _back_at(today, zone) -> str:
 
 
 @router.post("/kids/{kid_id}/usage", dependencies=[CsrfChecked], status_code=204)
-def log_viewing(kid_id: RowId, request: Request, db: DbSession, app_id: Annotated[Text, Form(max_length=64)],
-                seconds: Annotated[Text, Form(max_length=6)], app_name: Annotated[Text, Form(max_length=500)] = ""):
+def log_viewing(
+    kid_id: RowId,
+    request: Request,
+    db: DbSession,
+    app_id: Annotated[Text, Form(max_length=64)],
+    seconds: Annotated[Text, Form(max_length=6)],
+    app_name: Annotated[Text, Form(max_length=500)] = "",
+):
     """The web launcher's own viewing time (static/kid_usage.js): the last `seconds` until now.
 
     The server's clock places the session (a kid's computer may be minutes off); the log is
@@ -177,8 +204,12 @@ def log_viewing(kid_id: RowId, request: Request, db: DbSession, app_id: Annotate
     if not seconds.isascii() or not seconds.isdigit():
         raise BadRequest("seconds: a whole number")
     try:  # the launcher contract's short body: `timestamp` is when the session ended (now)
-        body = UsageLogBody(app_id=app_id, appName=app_name[:200] or None,
-                            timestamp=screen_time.now_utc().replace(microsecond=0), duration_seconds=int(seconds))
+        body = UsageLogBody(
+            app_id=app_id,
+            appName=app_name[:200] or None,
+            timestamp=screen_time.now_utc().replace(microsecond=0),
+            duration_seconds=int(seconds),
+        )
     except ValidationError as error:
         raise BadRequest(error.errors()[0]["msg"]) from None
     usage.record(db, kid, device.id, body.log())

@@ -75,8 +75,9 @@ def titles_of(groups: list[dict]) -> list[KidTitle]:
             title_id = int(item["id"])
             title = titles.get(title_id)
             if title is None:
-                title = titles[title_id] = KidTitle(title_id, item["appName"], _poster(item),
-                                                    item.get("mediaType") == "MOVIE")
+                title = titles[title_id] = KidTitle(
+                    title_id, item["appName"], _poster(item), item.get("mediaType") == "MOVIE"
+                )
                 episodes[title_id] = {}
             title.services.append(service)
             for position, episode in enumerate(item.get("episodes", [])):

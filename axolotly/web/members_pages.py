@@ -22,8 +22,16 @@ Token = Annotated[Text, Path(max_length=100)]
 
 def members_page_for(request: Request, family, db, invitation_url: str | None = None, status_code: int = 200):
     invitations = members.open_invitations(db, family) if family.is_owner else []
-    return render(request, "members.html", status_code=status_code, user=family.user, family=family,
-                  members=members.members(db, family.id), invitation_url=invitation_url, invitations=invitations)
+    return render(
+        request,
+        "members.html",
+        status_code=status_code,
+        user=family.user,
+        family=family,
+        members=members.members(db, family.id),
+        invitation_url=invitation_url,
+        invitations=invitations,
+    )
 
 
 @router.get("/family/members")
@@ -58,8 +66,7 @@ def join_page(token: Token, request: Request, db: DbSession, user: OptionalWebUs
     owner = members.invitation_family(db, token)
     if owner is None:
         return render(request, "error.html", status_code=404, user=user, detail=members.INVITATION_GONE)
-    return render(request, "join.html", user=user, token=token,
-                  family_name=members.family_name(db, owner.id))
+    return render(request, "join.html", user=user, token=token, family_name=members.family_name(db, owner.id))
 
 
 @router.post("/join/{token}", dependencies=[CsrfChecked])

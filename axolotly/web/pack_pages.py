@@ -26,26 +26,48 @@ CATALOG_CHOICES = 2000  # the titles an admin picks from (the offline catalog is
 
 @router.get("/admin/starter-packs")
 def admin_packs_page(request: Request, user: WebAdmin, db: DbSession):
-    return render(request, "admin/starter_packs.html", user=user, packs=packs.list_packs(db),
-                  titles=catalog.list_titles(db, None, CATALOG_CHOICES, 0))
+    return render(
+        request,
+        "admin/starter_packs.html",
+        user=user,
+        packs=packs.list_packs(db),
+        titles=catalog.list_titles(db, None, CATALOG_CHOICES, 0),
+    )
 
 
-def _pack_form(name: str, description: str, min_age: int | None, max_age: int | None,
-               title_ids: list[int] | None) -> PackIn:
-    return validated(PackIn, name=name, description=description, min_age=min_age, max_age=max_age,
-                     title_ids=title_ids or [])
+def _pack_form(
+    name: str, description: str, min_age: int | None, max_age: int | None, title_ids: list[int] | None
+) -> PackIn:
+    return validated(
+        PackIn, name=name, description=description, min_age=min_age, max_age=max_age, title_ids=title_ids or []
+    )
 
 
 @router.post("/admin/starter-packs", dependencies=[CsrfChecked])
-def add_pack(user: WebAdmin, db: DbSession, name: FormText, description: FormText = "", min_age: FormAge = None,
-             max_age: FormAge = None, title_ids: TitleIds = None):
+def add_pack(
+    user: WebAdmin,
+    db: DbSession,
+    name: FormText,
+    description: FormText = "",
+    min_age: FormAge = None,
+    max_age: FormAge = None,
+    title_ids: TitleIds = None,
+):
     pack = packs.save_pack(db, None, _pack_form(name, description, min_age, max_age, title_ids))
     return redirect("/admin/starter-packs", f"Starter pack “{pack.pack.name}” added ({len(pack.titles)} titles)")
 
 
 @router.post("/admin/starter-packs/{pack_id}", dependencies=[CsrfChecked])
-def edit_pack(pack_id: RowId, user: WebAdmin, db: DbSession, name: FormText, description: FormText = "",
-              min_age: FormAge = None, max_age: FormAge = None, title_ids: TitleIds = None):
+def edit_pack(
+    pack_id: RowId,
+    user: WebAdmin,
+    db: DbSession,
+    name: FormText,
+    description: FormText = "",
+    min_age: FormAge = None,
+    max_age: FormAge = None,
+    title_ids: TitleIds = None,
+):
     # The list offers titles in catalog order: keep the pack's own order for those still chosen.
     chosen = set(title_ids or [])
     kept = [title_id for title_id in packs.get_pack(db, pack_id).title_ids if title_id in chosen]
@@ -62,8 +84,14 @@ def delete_pack(pack_id: RowId, user: WebAdmin, db: DbSession):
 
 @router.get("/catalog/packs")
 def packs_page(request: Request, family: WebFamily, db: DbSession):
-    return render(request, "packs.html", user=family.user, packs=packs.list_packs(db),
-                  kids=kids.list_kids(db, family.id), library=library_title_ids(db, family.id))
+    return render(
+        request,
+        "packs.html",
+        user=family.user,
+        packs=packs.list_packs(db),
+        kids=kids.list_kids(db, family.id),
+        library=library_title_ids(db, family.id),
+    )
 
 
 @router.post("/catalog/packs/{pack_id}/apply", dependencies=[CsrfChecked])
@@ -72,5 +100,6 @@ def apply(pack_id: RowId, family: WebFamily, db: DbSession, kid: Annotated[list[
     names = {k.id: k.name for k in kids.list_kids(db, family.id)}
     allowed = ", ".join(f"{names[kid_id]} ({count} new)" for kid_id, count in applied.allowed.items())
     message = f"{applied.added} of {applied.titles} titles were new in your library" + (
-        f"; allowed for {allowed}" if allowed else "")
+        f"; allowed for {allowed}" if allowed else ""
+    )
     return redirect("/catalog/packs", message)

@@ -16,8 +16,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from axolotly.http_errors import is_page
 from axolotly.security.cookies import LoginRequired
-from axolotly.web import (admin_pages, auth_pages, catalog_pages, family_pages, kid_pages, library_pages, members_pages,
-                          ota_pages, pack_pages, posters, requests_pages, screen_time_pages)
+from axolotly.web import (
+    admin_pages,
+    auth_pages,
+    catalog_pages,
+    family_pages,
+    kid_pages,
+    library_pages,
+    members_pages,
+    ota_pages,
+    pack_pages,
+    posters,
+    requests_pages,
+    screen_time_pages,
+)
 from axolotly.web.templating import error_page
 
 HTTP_ERROR_TEXT = {
@@ -28,9 +40,20 @@ SERVER_ERROR_TEXT = "Something went wrong on our side and nothing was changed. T
 
 
 def install(app: FastAPI) -> None:
-    for router in (auth_pages.router, family_pages.router, members_pages.router, catalog_pages.router, library_pages.router,
-                   kid_pages.router, admin_pages.router, ota_pages.router, pack_pages.router, posters.router,
-                   requests_pages.router, screen_time_pages.router):
+    for router in (
+        auth_pages.router,
+        family_pages.router,
+        members_pages.router,
+        catalog_pages.router,
+        library_pages.router,
+        kid_pages.router,
+        admin_pages.router,
+        ota_pages.router,
+        pack_pages.router,
+        posters.router,
+        requests_pages.router,
+        screen_time_pages.router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
@@ -54,4 +77,3 @@ def install(app: FastAPI) -> None:
         if not is_page(request):
             return JSONResponse({"detail": "Internal server error"}, status_code=500)
         return error_page(request, 500, SERVER_ERROR_TEXT)
-

@@ -38,9 +38,11 @@ def _poster(name: str) -> Response:
     lines = textwrap.wrap(name, 14)[:4]
     text = "".join(f'<tspan x="100" dy="{0 if i == 0 else 34}">{escape(line)}</tspan>' for i, line in enumerate(lines))
     top = 150 - 17 * (len(lines) - 1)
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="300" viewBox="0 0 200 300" role="img" '
-           f'aria-label="{escape(name)}"><rect width="200" height="300" rx="12" fill="{colour}"/>'
-           f'<circle cx="160" cy="50" r="60" fill="#ffffff" opacity="0.12"/>'
-           f'<text x="100" y="{top}" fill="#fff" font-family="sans-serif" font-size="26" font-weight="700" '
-           f'text-anchor="middle">{text}</text></svg>')
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="300" viewBox="0 0 200 300" role="img" '
+        f'aria-label="{escape(name)}"><rect width="200" height="300" rx="12" fill="{colour}"/>'
+        f'<circle cx="160" cy="50" r="60" fill="#ffffff" opacity="0.12"/>'
+        f'<text x="100" y="{top}" fill="#fff" font-family="sans-serif" font-size="26" font-weight="700" '
+        f'text-anchor="middle">{text}</text></svg>'
+    )
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})

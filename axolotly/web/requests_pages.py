@@ -15,9 +15,13 @@ NOTE_MAX = 500
 
 @router.get("/family/requests")
 def requests_page(request: Request, family: WebFamily, db: DbSession):
-    return render(request, "requests.html", user=family.user,
-                  open_requests=title_requests.open_requests(db, family.id),
-                  answered=title_requests.answered_requests(db, family.id, limit=20))
+    return render(
+        request,
+        "requests.html",
+        user=family.user,
+        open_requests=title_requests.open_requests(db, family.id),
+        answered=title_requests.answered_requests(db, family.id, limit=20),
+    )
 
 
 @router.post("/family/requests/{request_id}/approve", dependencies=[CsrfChecked])

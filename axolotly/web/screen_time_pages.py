@@ -28,9 +28,17 @@ def _page(kid_id: int) -> str:
 def screen_time_page(kid: WebOwnedKid, request: Request, family: WebFamily, db: DbSession):
     schedule = service.schedule_of(kid)
     status = service.today_for(db, kid)
-    return render(request, "screen_time.html", user=family.user, kid=kid, settings=ScreenTimeBody.of(schedule),
-                  described=service.describe(kid.name, schedule), today=status, today_words=service.today_words(status),
-                  time_zone=page_zone(request).key)
+    return render(
+        request,
+        "screen_time.html",
+        user=family.user,
+        kid=kid,
+        settings=ScreenTimeBody.of(schedule),
+        described=service.describe(kid.name, schedule),
+        today=status,
+        today_words=service.today_words(status),
+        time_zone=page_zone(request).key,
+    )
 
 
 def _bedtime(start: str, end: str, days: str) -> dict | None:
@@ -52,15 +60,26 @@ def _minutes(value: str, days: str) -> int | None:
 
 
 @router.post("/family/kids/{kid_id}/screen-time", dependencies=[CsrfChecked])
-def save_screen_time(kid: WebOwnedKid, family: WebFamily, db: DbSession, enabled: FormText = "",
-                     school_day_limit: FormText = "", weekend_limit: FormText = "",
-                     school_day_bedtime_start: FormText = "", school_day_bedtime_end: FormText = "",
-                     weekend_bedtime_start: FormText = "", weekend_bedtime_end: FormText = ""):
-    body = validated(ScreenTimeBody, enabled=bool(enabled),
-                     school_day_limit_minutes=_minutes(school_day_limit, "school days"),
-                     weekend_limit_minutes=_minutes(weekend_limit, "weekends"),
-                     school_day_bedtime=_bedtime(school_day_bedtime_start, school_day_bedtime_end, "school days"),
-                     weekend_bedtime=_bedtime(weekend_bedtime_start, weekend_bedtime_end, "weekends"))
+def save_screen_time(
+    kid: WebOwnedKid,
+    family: WebFamily,
+    db: DbSession,
+    enabled: FormText = "",
+    school_day_limit: FormText = "",
+    weekend_limit: FormText = "",
+    school_day_bedtime_start: FormText = "",
+    school_day_bedtime_end: FormText = "",
+    weekend_bedtime_start: FormText = "",
+    weekend_bedtime_end: FormText = "",
+):
+    body = validated(
+        ScreenTimeBody,
+        enabled=bool(enabled),
+        school_day_limit_minutes=_minutes(school_day_limit, "school days"),
+        weekend_limit_minutes=_minutes(weekend_limit, "weekends"),
+        school_day_bedtime=_bedtime(school_day_bedtime_start, school_day_bedtime_end, "school days"),
+        weekend_bedtime=_bedtime(weekend_bedtime_start, weekend_bedtime_end, "weekends"),
+    )
     schedule = service.set_schedule(db, family, kid, body.schedule())
     return redirect(_page(kid.id), service.describe(kid.name, schedule))
 
@@ -77,6 +96,14 @@ def history_page(kid: WebOwnedKid, request: Request, family: WebFamily, db: DbSe
     zone = page_zone(request)  # the family's, put there by WebFamily
     last = local_day(service.now_utc(), zone)
     days = usage.days(db, kid, last - timedelta(days=HISTORY_DAYS - 1), last)
-    return render(request, "watch_history.html", user=family.user, kid=kid, days=days, time_zone=zone.key,
-                  chart=bar_chart([(day.day, day.minutes) for day in days], f"Minutes {kid.name} watched each day"),
-                  titles=usage.titles_between(days), duration_words=service.duration_words)
+    return render(
+        request,
+        "watch_history.html",
+        user=family.user,
+        kid=kid,
+        days=days,
+        time_zone=zone.key,
+        chart=bar_chart([(day.day, day.minutes) for day in days], f"Minutes {kid.name} watched each day"),
+        titles=usage.titles_between(days),
+        duration_words=service.duration_words,
+    )

@@ -45,16 +45,21 @@ class CrossSitePost(HTTPException):
     turning a cross-site auto-submit into one click on our own page."""
 
     def __init__(self):
-        super().__init__(403, "This form was sent from another site, so nothing was done. "
-                              "If you meant to do this, open Axolotly yourself and do it there.")
+        super().__init__(
+            403,
+            "This form was sent from another site, so nothing was done. "
+            "If you meant to do this, open Axolotly yourself and do it there.",
+        )
 
 
 def set_cookie(response: Response, name: str, value: str, max_age: int | None = None) -> None:
-    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax",
-                        secure=get_settings().cookie_secure, path="/")
+    response.set_cookie(
+        name, value, max_age=max_age, httponly=True, samesite="lax", secure=get_settings().cookie_secure, path="/"
+    )
 
 
 # -- parents and admins -------------------------------------------------------------------------
+
 
 def start_session(response: Response, user_id: int, token_epoch: int) -> None:
     """A page session for the user in their current token epoch (also after a password change)."""
@@ -68,6 +73,7 @@ def end_session(response: Response) -> None:
 
 
 # -- kid web launcher ---------------------------------------------------------------------------
+
 
 def start_kid_session(response: Response, device_id: str, kid_id: int, pin_hash: str) -> None:
     token, lifetime = tokens.kid_token(device_id, kid_id, pin_hash)
@@ -87,6 +93,7 @@ def signed_in(request: Request) -> bool:
 
 
 # -- CSRF ---------------------------------------------------------------------------------------
+
 
 def csrf_secret(request: Request) -> str:
     """This browser's CSRF cookie value, made on first sight (stored by `remember_csrf`)."""
@@ -136,8 +143,9 @@ async def check_csrf(request: Request, csrf_token_field: Annotated[str, Form(ali
     # Bytes, not str: compare_digest refuses non-ASCII strings (a TypeError, i.e. a 500).
     if not cookie or not hmac.compare_digest(csrf_token_field.encode(errors="replace"), csrf_token(request).encode()):
         form = await request.form()  # already parsed for the route: this reads no more of the body
-        raise CsrfFailed([(name, value) for name, value in form.multi_items()
-                          if isinstance(value, str) and name != "csrf_token"])
+        raise CsrfFailed(
+            [(name, value) for name, value in form.multi_items() if isinstance(value, str) and name != "csrf_token"]
+        )
 
 
 CsrfChecked = Depends(check_csrf)

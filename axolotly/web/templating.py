@@ -58,7 +58,8 @@ def local_time(context, moment: datetime | None, fmt: str = "%d %b %Y, %H:%M") -
     aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # naive columns hold UTC
     local = aware.astimezone(zone)
     return Markup('<time datetime="{}" title="{}">{} {}</time>').format(
-        aware.isoformat(), zone.key, local.strftime(fmt), local.strftime("%Z"))
+        aware.isoformat(), zone.key, local.strftime(fmt), local.strftime("%Z")
+    )
 
 
 @pass_context
@@ -81,17 +82,30 @@ def menu_current(context, href: str) -> str:
     return "true" if href != "/" and path.startswith(href + "/") else ""
 
 
-templates.env.globals.update(poster_url=poster_url, service_name=service_name, safe_link=safe_link,
-                             menu_current=menu_current, page_zone=page_zone)
+templates.env.globals.update(
+    poster_url=poster_url,
+    service_name=service_name,
+    safe_link=safe_link,
+    menu_current=menu_current,
+    page_zone=page_zone,
+)
 templates.env.filters.update(local_time=local_time, local_date=local_date)
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
     flash = request.cookies.get(FLASH)
     kind, _, message = unquote(flash).partition("|") if flash else ("", "", "")
-    response = templates.TemplateResponse(request, name, {
-        "csrf_token": csrf_token(request), "flash": message, "flash_kind": kind, **context,
-    }, status_code=status_code)
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            "csrf_token": csrf_token(request),
+            "flash": message,
+            "flash_kind": kind,
+            **context,
+        },
+        status_code=status_code,
+    )
     remember_csrf(request, response)
     if flash:
         response.delete_cookie(FLASH, path="/")
@@ -118,10 +132,19 @@ def same_site_path(request: Request, fallback: str = "/") -> str:
     return path + (f"?{referer.query}" if referer.query else "") if path.startswith("/") else fallback
 
 
-ERROR_HEADINGS = {400: "That did not work", 401: "Please log in", 403: "Not allowed", 404: "Page not found",
-                  405: "That did not work", 409: "That clashed with another change", 422: "That did not look right",
-                  429: "Too many tries", 500: "Something went wrong", 502: "The catalog is not answering",
-                  503: "Please try again in a moment"}
+ERROR_HEADINGS = {
+    400: "That did not work",
+    401: "Please log in",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "That did not work",
+    409: "That clashed with another change",
+    422: "That did not look right",
+    429: "Too many tries",
+    500: "Something went wrong",
+    502: "The catalog is not answering",
+    503: "Please try again in a moment",
+}
 
 
 def is_kid_page(request: Request) -> bool:
@@ -138,11 +161,18 @@ def error_page(request: Request, status_code: int, detail: str, headers: dict[st
     kid = is_kid_page(request)
     home = "/kids" if kid else "/"
     back = same_site_path(request, home)
-    response = render(request, "error.html", status_code=status_code,
-                      heading=ERROR_HEADINGS.get(status_code, "That did not work"), detail=detail, kid=kid,
-                      signed_in=not kid and signed_in(request), home=home,
-                      back=back if back not in (home, request.url.path) else None,
-                      body_class="kid" if kid else "")
+    response = render(
+        request,
+        "error.html",
+        status_code=status_code,
+        heading=ERROR_HEADINGS.get(status_code, "That did not work"),
+        detail=detail,
+        kid=kid,
+        signed_in=not kid and signed_in(request),
+        home=home,
+        back=back if back not in (home, request.url.path) else None,
+        body_class="kid" if kid else "",
+    )
     response.headers.update(headers or {})
     return response
 
@@ -151,10 +181,20 @@ def stale_form(request: Request, error: CsrfFailed) -> HTMLResponse:
     """The form's own fields again, with a fresh token: what was typed is kept (secrets retyped)."""
     fields, repeated, secrets = resubmittable(error.fields)
     kid = is_kid_page(request)
-    return render(request, "stale_form.html", status_code=error.status_code, detail=error.detail,
-                  action=request.url.path, fields=fields, repeated=repeated, secrets=secrets, kid=kid,
-                  signed_in=not kid and signed_in(request), back=same_site_path(request, "/kids" if kid else "/"),
-                  body_class="kid" if kid else "")
+    return render(
+        request,
+        "stale_form.html",
+        status_code=error.status_code,
+        detail=error.detail,
+        action=request.url.path,
+        fields=fields,
+        repeated=repeated,
+        secrets=secrets,
+        kid=kid,
+        signed_in=not kid and signed_in(request),
+        back=same_site_path(request, "/kids" if kid else "/"),
+        body_class="kid" if kid else "",
+    )
 
 
 def page_error(request: Request, error: DomainError):

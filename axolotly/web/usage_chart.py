@@ -37,17 +37,31 @@ def bar_chart(points: list[tuple[date, int]], title: str) -> Markup:
     bars = []
     for index, (day, minutes) in enumerate(points):
         height = plot_height * minutes / top if top else 0
-        bars.append(Bar(LEFT + index * slot + slot * 0.15, TOP + plot_height - height, slot * 0.7, height,
-                        f"{day:%a %d}", minutes))
-    parts = [f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title" '
-             f'xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{escape(title)}</title>',
-             f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" class="axis">{top} min</text>',
-             f'<text x="{LEFT - 6}" y="{TOP + plot_height}" text-anchor="end" class="axis">0</text>',
-             f'<line x1="{LEFT}" y1="{TOP + plot_height}" x2="{WIDTH}" y2="{TOP + plot_height}" class="baseline"/>']
+        bars.append(
+            Bar(
+                LEFT + index * slot + slot * 0.15,
+                TOP + plot_height - height,
+                slot * 0.7,
+                height,
+                f"{day:%a %d}",
+                minutes,
+            )
+        )
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{escape(title)}</title>',
+        f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end" class="axis">{top} min</text>',
+        f'<text x="{LEFT - 6}" y="{TOP + plot_height}" text-anchor="end" class="axis">0</text>',
+        f'<line x1="{LEFT}" y1="{TOP + plot_height}" x2="{WIDTH}" y2="{TOP + plot_height}" class="baseline"/>',
+    ]
     for bar in bars:
-        parts.append(f'<rect x="{bar.x:.1f}" y="{bar.y:.1f}" width="{bar.width:.1f}" height="{bar.height:.1f}" '
-                     f'class="bar"><title>{escape(bar.label)}: {bar.value} min</title></rect>')
-        parts.append(f'<text x="{bar.x + bar.width / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
-                     f'class="axis">{escape(bar.label.split()[1])}</text>')
+        parts.append(
+            f'<rect x="{bar.x:.1f}" y="{bar.y:.1f}" width="{bar.width:.1f}" height="{bar.height:.1f}" '
+            f'class="bar"><title>{escape(bar.label)}: {bar.value} min</title></rect>'
+        )
+        parts.append(
+            f'<text x="{bar.x + bar.width / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
+            f'class="axis">{escape(bar.label.split()[1])}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -3,6 +3,7 @@
 Revision ID: 0002
 Revises: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -68,10 +69,10 @@ content_tags = sa.table(
 
 
 def upgrade() -> None:
-    op.bulk_insert(content_tags, [
-        {"tag": tag, "category": category, "description": description}
-        for tag, category, description in VOCABULARY
-    ])
+    op.bulk_insert(
+        content_tags,
+        [{"tag": tag, "category": category, "description": description} for tag, category, description in VOCABULARY],
+    )
 
 
 def downgrade() -> None:

@@ -3,6 +3,7 @@
 Revision ID: 0004
 Revises: 0003
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -13,7 +14,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("kid_profiles", sa.Column("pin_failed_attempts", sa.SmallInteger(), server_default="0", nullable=False))
+    op.add_column(
+        "kid_profiles", sa.Column("pin_failed_attempts", sa.SmallInteger(), server_default="0", nullable=False)
+    )
     op.add_column("kid_profiles", sa.Column("pin_locked_until", sa.DateTime(timezone=True), nullable=True))
     op.create_check_constraint(
         op.f("ck_kid_profiles_pin_failed_attempts_not_negative"), "kid_profiles", "pin_failed_attempts >= 0"

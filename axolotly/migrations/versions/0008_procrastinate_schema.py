@@ -6,6 +6,7 @@ Revises: 0007
 Applies the schema of the pinned procrastinate version (pyproject.toml). Upgrading procrastinate
 means a new migration that runs the package's own migration files for the versions in between.
 """
+
 from alembic import op
 from procrastinate.schema import SchemaManager
 

@@ -3,6 +3,7 @@
 Revision ID: 0010
 Revises: 0009
 """
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -13,8 +14,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("uq_episode_links_episode_platform_url", "episode_links",
-                    ["episode_id", "platform", sa.text("md5(url)")], unique=True)
+    op.create_index(
+        "uq_episode_links_episode_platform_url",
+        "episode_links",
+        ["episode_id", "platform", sa.text("md5(url)")],
+        unique=True,
+    )
 
 
 def downgrade() -> None:

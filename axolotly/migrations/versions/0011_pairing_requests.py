@@ -3,6 +3,7 @@
 Revision ID: 0011
 Revises: 0010
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,7 +23,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("code ~ '^[0-9]{6}$'", name=op.f("ck_pairing_requests_code_six_digits")),
-        sa.ForeignKeyConstraint(["family_id"], ["users.id"], name=op.f("fk_pairing_requests_family_id_users"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["family_id"], ["users.id"], name=op.f("fk_pairing_requests_family_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pairing_requests")),
     )
     op.create_index("idx_pairing_requests_device_id", "pairing_requests", ["device_id"], unique=True)

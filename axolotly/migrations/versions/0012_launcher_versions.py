@@ -6,6 +6,7 @@ Revises: 0011
 The launcher's ETag is (kid, launcher_version). Triggers, not application code, bump it, so no
 code path (API, admin, worker, psql) can change what a kid sees without changing the ETag.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -59,9 +60,11 @@ def upgrade() -> None:
     op.add_column("kid_profiles", sa.Column("launcher_version", sa.BigInteger(), server_default="0", nullable=False))
     for table, body in TRIGGERS.items():
         # Statement-level triggers with transition tables: one UPDATE per statement, however many rows.
-        for event, tables in (("INSERT", "NEW TABLE AS changed_rows"),
-                              ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS changed_rows"),
-                              ("DELETE", "OLD TABLE AS changed_rows")):
+        for event, tables in (
+            ("INSERT", "NEW TABLE AS changed_rows"),
+            ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS changed_rows"),
+            ("DELETE", "OLD TABLE AS changed_rows"),
+        ):
             function = f"bump_launcher_on_{table}_{event.lower()}"
             statement = VISIBLE_UPDATES.get(table, body) if event == "UPDATE" else body
             op.execute(f"""

@@ -3,6 +3,7 @@
 Revision ID: 0014
 Revises: 0013
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -41,17 +42,18 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.CheckConstraint("channel IN ('production', 'beta')", name=op.f("ck_ota_releases_known_channel")),
-        sa.CheckConstraint("rollout_percentage BETWEEN 0 AND 100",
-                           name=op.f("ck_ota_releases_rollout_percentage_range")),
+        sa.CheckConstraint(
+            "rollout_percentage BETWEEN 0 AND 100", name=op.f("ck_ota_releases_rollout_percentage_range")
+        ),
         sa.CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name=op.f("ck_ota_releases_sha256_hex")),
         sa.CheckConstraint("version_code > 0", name=op.f("ck_ota_releases_version_code_positive")),
-        sa.CheckConstraint("min_version_code BETWEEN 0 AND version_code",
-                           name=op.f("ck_ota_releases_min_version_code_range")),
+        sa.CheckConstraint(
+            "min_version_code BETWEEN 0 AND version_code", name=op.f("ck_ota_releases_min_version_code_range")
+        ),
         sa.CheckConstraint("apk_url LIKE 'https://%'", name=op.f("ck_ota_releases_apk_url_https")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ota_releases")),
     )
-    op.create_index("uq_ota_releases_channel_version_code", "ota_releases", ["channel", "version_code"],
-                    unique=True)
+    op.create_index("uq_ota_releases_channel_version_code", "ota_releases", ["channel", "version_code"], unique=True)
 
 
 def downgrade() -> None:

@@ -10,6 +10,7 @@ unverified link reaches kids again once enough families report it. Existing link
 not an https link on the provider's hosts or one of its app schemes are deleted. The downgrade
 drops the table and its triggers; it cannot bring back deleted links or the old counts.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,15 +25,23 @@ depends_on = None
 # Counted with increments, not recounts: a recount in a concurrent transaction does not see the
 # other's uncommitted row and would overwrite its count.
 COUNT_TRIGGERS = {
-    "insert": ("NEW TABLE AS new_rows", """
+    "insert": (
+        "NEW TABLE AS new_rows",
+        """
         UPDATE episode_links l SET reported_count = l.reported_count + c.families
         FROM (SELECT link_id, count(*) AS families FROM new_rows WHERE link_id IS NOT NULL GROUP BY link_id) c
-        WHERE l.id = c.link_id;"""),
-    "delete": ("OLD TABLE AS old_rows", """
+        WHERE l.id = c.link_id;""",
+    ),
+    "delete": (
+        "OLD TABLE AS old_rows",
+        """
         UPDATE episode_links l SET reported_count = greatest(l.reported_count - c.families, 0)
         FROM (SELECT link_id, count(*) AS families FROM old_rows WHERE link_id IS NOT NULL GROUP BY link_id) c
-        WHERE l.id = c.link_id;"""),
-    "update": ("OLD TABLE AS old_rows NEW TABLE AS new_rows", """
+        WHERE l.id = c.link_id;""",
+    ),
+    "update": (
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        """
         UPDATE episode_links l SET reported_count = greatest(l.reported_count - c.families, 0)
         FROM (SELECT o.link_id, count(*) AS families FROM old_rows o JOIN new_rows n ON n.id = o.id
               WHERE o.link_id IS NOT NULL AND o.link_id IS DISTINCT FROM n.link_id GROUP BY o.link_id) c
@@ -40,7 +49,8 @@ COUNT_TRIGGERS = {
         UPDATE episode_links l SET reported_count = l.reported_count + c.families
         FROM (SELECT n.link_id, count(*) AS families FROM old_rows o JOIN new_rows n ON n.id = o.id
               WHERE n.link_id IS NOT NULL AND o.link_id IS DISTINCT FROM n.link_id GROUP BY n.link_id) c
-        WHERE l.id = c.link_id;"""),
+        WHERE l.id = c.link_id;""",
+    ),
 }
 
 
@@ -84,8 +94,11 @@ def _replace_link_bumps(bodies: dict[str, str]) -> None:
 def _delete_untrusted_links() -> None:
     bind = op.get_bind()
     rows = bind.execute(sa.text("SELECT id, platform, url FROM episode_links")).all()
-    untrusted = [row.id for row in rows
-                 if row.platform not in PROVIDERS_BY_ID or not is_trusted_url(PROVIDERS_BY_ID[row.platform], row.url)]
+    untrusted = [
+        row.id
+        for row in rows
+        if row.platform not in PROVIDERS_BY_ID or not is_trusted_url(PROVIDERS_BY_ID[row.platform], row.url)
+    ]
     if untrusted:
         bind.execute(sa.text("DELETE FROM episode_links WHERE id = ANY(:ids)"), {"ids": untrusted})
 
@@ -104,16 +117,22 @@ def upgrade() -> None:
         sa.Column("reported_episode", sa.Integer(), nullable=True),
         sa.Column("reported_title", sa.String(length=500), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(["family_id"], ["users.id"], name=op.f("fk_link_reports_family_id_users"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["link_id"], ["episode_links.id"], name=op.f("fk_link_reports_link_id_episode_links"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["family_id"], ["users.id"], name=op.f("fk_link_reports_family_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["link_id"], ["episode_links.id"], name=op.f("fk_link_reports_link_id_episode_links"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_link_reports")),
     )
     op.create_index("uq_link_reports_link_family", "link_reports", ["link_id", "family_id"], unique=True)
-    op.create_index("uq_link_reports_pending_family_url", "link_reports",
-                    ["family_id", "platform", sa.text("md5(url)")], unique=True,
-                    postgresql_where=sa.text("link_id IS NULL"))
+    op.create_index(
+        "uq_link_reports_pending_family_url",
+        "link_reports",
+        ["family_id", "platform", sa.text("md5(url)")],
+        unique=True,
+        postgresql_where=sa.text("link_id IS NULL"),
+    )
     op.create_index("idx_link_reports_family_id", "link_reports", ["family_id"], unique=False)
     for event, (tables, statement) in COUNT_TRIGGERS.items():
         function = f"count_families_on_link_reports_{event}"

@@ -6,6 +6,7 @@ Revises: 0015
 A family stays the owner's users row (family_id columns point at it, as the spec has it);
 co-parents are users listed in family_members, invited by single-use tokens.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,10 +23,12 @@ def upgrade() -> None:
         sa.Column("family_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.ForeignKeyConstraint(["family_id"], ["users.id"], name=op.f("fk_family_members_family_id_users"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_family_members_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["family_id"], ["users.id"], name=op.f("fk_family_members_family_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_family_members_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_family_members")),
     )
     op.create_index("uq_family_members_user_id", "family_members", ["user_id"], unique=True)
@@ -39,10 +42,12 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("accepted_by", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["family_id"], ["users.id"], name=op.f("fk_family_invitations_family_id_users"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["accepted_by"], ["users.id"], name=op.f("fk_family_invitations_accepted_by_users"),
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["family_id"], ["users.id"], name=op.f("fk_family_invitations_family_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["accepted_by"], ["users.id"], name=op.f("fk_family_invitations_accepted_by_users"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_family_invitations")),
     )
     op.create_index("uq_family_invitations_token_digest", "family_invitations", ["token_digest"], unique=True)

@@ -7,6 +7,7 @@ Access tokens and page sessions carry the epoch they were issued in (claim `ep`)
 invalidates them all. Tokens issued before this revision carry no epoch and are refused: everyone
 signs in again once.
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -12,6 +12,7 @@ Revises: 0017
   for every kid whose family has the title in its library (rules-mode kids see library titles
   without a policy).
 """
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -37,33 +38,47 @@ EPISODE_COLUMNS = "season_number, episode_number, name, title_id, tags"
 NEW_BODIES = {
     "titles_insert": BUMP.format(kids=KIDS_OF.format(changed="changed_rows", title="id")),
     "titles_delete": BUMP.format(kids=KIDS_OF.format(changed="changed_rows", title="id")),
-    "titles_update": BUMP.format(kids=KIDS_OF.format(
-        changed=f"(SELECT c.id FROM changed_rows c JOIN old_rows o ON o.id = c.id "
-                f"WHERE ({', '.join('c.' + x.strip() for x in TITLE_COLUMNS.split(','))}) IS DISTINCT FROM "
-                f"({', '.join('o.' + x.strip() for x in TITLE_COLUMNS.split(','))}))", title="id")),
+    "titles_update": BUMP.format(
+        kids=KIDS_OF.format(
+            changed=f"(SELECT c.id FROM changed_rows c JOIN old_rows o ON o.id = c.id "
+            f"WHERE ({', '.join('c.' + x.strip() for x in TITLE_COLUMNS.split(','))}) IS DISTINCT FROM "
+            f"({', '.join('o.' + x.strip() for x in TITLE_COLUMNS.split(','))}))",
+            title="id",
+        )
+    ),
     "episodes_insert": BUMP.format(kids=KIDS_OF.format(changed="changed_rows", title="title_id")),
     "episodes_delete": BUMP.format(kids=KIDS_OF.format(changed="changed_rows", title="title_id")),
-    "episodes_update": BUMP.format(kids=KIDS_OF.format(
-        changed=f"(SELECT c.title_id FROM changed_rows c JOIN old_rows o ON o.id = c.id "
-                f"WHERE ({', '.join('c.' + x.strip() for x in EPISODE_COLUMNS.split(','))}) IS DISTINCT FROM "
-                f"({', '.join('o.' + x.strip() for x in EPISODE_COLUMNS.split(','))}))", title="title_id")),
+    "episodes_update": BUMP.format(
+        kids=KIDS_OF.format(
+            changed=f"(SELECT c.title_id FROM changed_rows c JOIN old_rows o ON o.id = c.id "
+            f"WHERE ({', '.join('c.' + x.strip() for x in EPISODE_COLUMNS.split(','))}) IS DISTINCT FROM "
+            f"({', '.join('o.' + x.strip() for x in EPISODE_COLUMNS.split(','))}))",
+            title="title_id",
+        )
+    ),
 }
 # episode_links (0015's visibility-aware bodies): the same filters, over library kids too.
-LINK_KIDS = KIDS_OF.format(changed="(SELECT e.title_id FROM episodes e JOIN changed_rows c ON c.episode_id = e.id {where})",
-                           title="title_id")
+LINK_KIDS = KIDS_OF.format(
+    changed="(SELECT e.title_id FROM episodes e JOIN changed_rows c ON c.episode_id = e.id {where})", title="title_id"
+)
 NEW_BODIES |= {
     "episode_links_insert": BUMP.format(kids=LINK_KIDS.format(where="WHERE c.verified OR c.reported_count > 0")),
     "episode_links_delete": BUMP.format(kids=LINK_KIDS.format(where="WHERE c.verified OR c.reported_count > 0")),
-    "episode_links_update": BUMP.format(kids=KIDS_OF.format(
-        changed="(SELECT e.title_id FROM episodes e JOIN changed_rows c ON true JOIN old_rows o ON o.id = c.id "
-                "WHERE e.id IN (c.episode_id, o.episode_id) "
-                "AND (c.episode_id, c.platform, c.url, c.verified, least(c.reported_count, 10)) IS DISTINCT FROM "
-                "(o.episode_id, o.platform, o.url, o.verified, least(o.reported_count, 10)))", title="title_id")),
+    "episode_links_update": BUMP.format(
+        kids=KIDS_OF.format(
+            changed="(SELECT e.title_id FROM episodes e JOIN changed_rows c ON true JOIN old_rows o ON o.id = c.id "
+            "WHERE e.id IN (c.episode_id, o.episode_id) "
+            "AND (c.episode_id, c.platform, c.url, c.verified, least(c.reported_count, 10)) IS DISTINCT FROM "
+            "(o.episode_id, o.platform, o.url, o.verified, least(o.reported_count, 10)))",
+            title="title_id",
+        )
+    ),
 }
 
 # Only rules-mode kids see library titles without a policy (a mode change bumps on its own).
-LIBRARY_BUMP = BUMP.format(kids="SELECT k.id FROM kid_profiles k JOIN changed_rows c ON c.family_id = k.family_id "
-                                "WHERE k.rules_mode = 'rules'")
+LIBRARY_BUMP = BUMP.format(
+    kids="SELECT k.id FROM kid_profiles k JOIN changed_rows c ON c.family_id = k.family_id WHERE k.rules_mode = 'rules'"
+)
 RULES_BUMP = """
     CREATE FUNCTION bump_launcher_on_kid_rules() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -95,12 +110,15 @@ def upgrade() -> None:
         sa.Column("title_id", sa.Integer(), nullable=False),
         sa.Column("added_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("added_by", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["family_id"], ["users.id"], name=op.f("fk_family_titles_family_id_users"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["title_id"], ["titles.id"], name=op.f("fk_family_titles_title_id_titles"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["added_by"], ["users.id"], name=op.f("fk_family_titles_added_by_users"),
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["family_id"], ["users.id"], name=op.f("fk_family_titles_family_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["title_id"], ["titles.id"], name=op.f("fk_family_titles_title_id_titles"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["added_by"], ["users.id"], name=op.f("fk_family_titles_added_by_users"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("family_id", "title_id", name=op.f("pk_family_titles")),
     )
     op.create_index("idx_family_titles_title_id", "family_titles", ["title_id"], unique=False)
@@ -110,19 +128,25 @@ def upgrade() -> None:
         FROM kid_profiles_titles p JOIN kid_profiles k ON k.id = p.kid_profile_id
         GROUP BY k.family_id, p.title_id
     """)
-    op.add_column("kid_profiles", sa.Column("rules_mode", sa.String(length=10), server_default="allow_list",
-                                            nullable=False))
+    op.add_column(
+        "kid_profiles", sa.Column("rules_mode", sa.String(length=10), server_default="allow_list", nullable=False)
+    )
     op.add_column("kid_profiles", sa.Column("max_movie_rating", sa.String(length=10), nullable=True))
     op.add_column("kid_profiles", sa.Column("max_tv_rating", sa.String(length=10), nullable=True))
     op.add_column("kid_profiles", sa.Column("block_unrated", sa.Boolean(), server_default=sa.true(), nullable=False))
-    op.add_column("kid_profiles", sa.Column("blocked_tags", postgresql.JSONB(astext_type=sa.Text()),
-                                            server_default="[]", nullable=False))
-    op.create_check_constraint(op.f("ck_kid_profiles_rules_mode"), "kid_profiles",
-                               "rules_mode IN ('allow_list', 'rules')")
-    op.create_check_constraint(op.f("ck_kid_profiles_max_movie_rating"), "kid_profiles",
-                               f"max_movie_rating IN ({_in(MOVIE_RATINGS)})")
-    op.create_check_constraint(op.f("ck_kid_profiles_max_tv_rating"), "kid_profiles",
-                               f"max_tv_rating IN ({_in(TV_RATINGS)})")
+    op.add_column(
+        "kid_profiles",
+        sa.Column("blocked_tags", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False),
+    )
+    op.create_check_constraint(
+        op.f("ck_kid_profiles_rules_mode"), "kid_profiles", "rules_mode IN ('allow_list', 'rules')"
+    )
+    op.create_check_constraint(
+        op.f("ck_kid_profiles_max_movie_rating"), "kid_profiles", f"max_movie_rating IN ({_in(MOVIE_RATINGS)})"
+    )
+    op.create_check_constraint(
+        op.f("ck_kid_profiles_max_tv_rating"), "kid_profiles", f"max_tv_rating IN ({_in(TV_RATINGS)})"
+    )
     op.execute(RULES_BUMP)
     for event in ("insert", "delete"):
         function = f"bump_launcher_on_family_titles_{event}"
@@ -130,7 +154,7 @@ def upgrade() -> None:
             CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN {LIBRARY_BUMP} RETURN NULL; END $$;
             CREATE TRIGGER {function} AFTER {event.upper()} ON family_titles
-            REFERENCING {'NEW' if event == 'insert' else 'OLD'} TABLE AS changed_rows
+            REFERENCING {"NEW" if event == "insert" else "OLD"} TABLE AS changed_rows
             FOR EACH STATEMENT EXECUTE FUNCTION {function}();
         """)
     for function, body in NEW_BODIES.items():
@@ -143,28 +167,47 @@ def downgrade() -> None:
     old = {
         "titles_insert": BUMP.format(kids=old_kids.format(changed="changed_rows", title="id")),
         "titles_delete": BUMP.format(kids=old_kids.format(changed="changed_rows", title="id")),
-        "titles_update": BUMP.format(kids=old_kids.format(
-            changed="(SELECT c.id FROM changed_rows c JOIN old_rows o ON o.id = c.id WHERE "
-                    "(c.title, c.media_type, c.poster_path, c.backdrop_path, c.certification, c.providers) IS DISTINCT "
-                    "FROM (o.title, o.media_type, o.poster_path, o.backdrop_path, o.certification, o.providers))",
-            title="id")),
+        "titles_update": BUMP.format(
+            kids=old_kids.format(
+                changed="(SELECT c.id FROM changed_rows c JOIN old_rows o ON o.id = c.id WHERE "
+                "(c.title, c.media_type, c.poster_path, c.backdrop_path, c.certification, c.providers) IS DISTINCT "
+                "FROM (o.title, o.media_type, o.poster_path, o.backdrop_path, o.certification, o.providers))",
+                title="id",
+            )
+        ),
         "episodes_insert": BUMP.format(kids=old_kids.format(changed="changed_rows", title="title_id")),
         "episodes_delete": BUMP.format(kids=old_kids.format(changed="changed_rows", title="title_id")),
-        "episodes_update": BUMP.format(kids=old_kids.format(
-            changed="(SELECT c.title_id FROM changed_rows c JOIN old_rows o ON o.id = c.id WHERE "
-                    "(c.season_number, c.episode_number, c.name, c.title_id) IS DISTINCT FROM "
-                    "(o.season_number, o.episode_number, o.name, o.title_id))", title="title_id")),
-        "episode_links_insert": BUMP.format(kids=old_kids.format(
-            changed="(SELECT e.title_id FROM episodes e JOIN changed_rows c ON c.episode_id = e.id "
-                    "WHERE c.verified OR c.reported_count > 0)", title="title_id")),
-        "episode_links_delete": BUMP.format(kids=old_kids.format(
-            changed="(SELECT e.title_id FROM episodes e JOIN changed_rows c ON c.episode_id = e.id "
-                    "WHERE c.verified OR c.reported_count > 0)", title="title_id")),
-        "episode_links_update": BUMP.format(kids=old_kids.format(
-            changed="(SELECT e.title_id FROM episodes e JOIN changed_rows c ON true JOIN old_rows o ON o.id = c.id "
-                    "WHERE e.id IN (c.episode_id, o.episode_id) "
-                    "AND (c.episode_id, c.platform, c.url, c.verified, least(c.reported_count, 10)) IS DISTINCT FROM "
-                    "(o.episode_id, o.platform, o.url, o.verified, least(o.reported_count, 10)))", title="title_id")),
+        "episodes_update": BUMP.format(
+            kids=old_kids.format(
+                changed="(SELECT c.title_id FROM changed_rows c JOIN old_rows o ON o.id = c.id WHERE "
+                "(c.season_number, c.episode_number, c.name, c.title_id) IS DISTINCT FROM "
+                "(o.season_number, o.episode_number, o.name, o.title_id))",
+                title="title_id",
+            )
+        ),
+        "episode_links_insert": BUMP.format(
+            kids=old_kids.format(
+                changed="(SELECT e.title_id FROM episodes e JOIN changed_rows c ON c.episode_id = e.id "
+                "WHERE c.verified OR c.reported_count > 0)",
+                title="title_id",
+            )
+        ),
+        "episode_links_delete": BUMP.format(
+            kids=old_kids.format(
+                changed="(SELECT e.title_id FROM episodes e JOIN changed_rows c ON c.episode_id = e.id "
+                "WHERE c.verified OR c.reported_count > 0)",
+                title="title_id",
+            )
+        ),
+        "episode_links_update": BUMP.format(
+            kids=old_kids.format(
+                changed="(SELECT e.title_id FROM episodes e JOIN changed_rows c ON true JOIN old_rows o ON o.id = c.id "
+                "WHERE e.id IN (c.episode_id, o.episode_id) "
+                "AND (c.episode_id, c.platform, c.url, c.verified, least(c.reported_count, 10)) IS DISTINCT FROM "
+                "(o.episode_id, o.platform, o.url, o.verified, least(o.reported_count, 10)))",
+                title="title_id",
+            )
+        ),
     }
     for function, body in old.items():
         _replace(function, body)

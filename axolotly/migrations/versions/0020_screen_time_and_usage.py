@@ -3,6 +3,7 @@
 Revision ID: 0020
 Revises: 0019
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -49,13 +50,21 @@ def upgrade() -> None:
         sa.Column("seconds", sa.Integer(), nullable=False),
         sa.CheckConstraint("seconds BETWEEN 0 AND 86400", name=op.f("ck_usage_sessions_seconds_range")),
         sa.CheckConstraint("ended_at >= started_at", name=op.f("ck_usage_sessions_ends_after_start")),
-        sa.ForeignKeyConstraint(["kid_profile_id"], ["kid_profiles.id"], ondelete="CASCADE",
-                                name=op.f("fk_usage_sessions_kid_profile_id_kid_profiles")),
+        sa.ForeignKeyConstraint(
+            ["kid_profile_id"],
+            ["kid_profiles.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_usage_sessions_kid_profile_id_kid_profiles"),
+        ),
         postgresql_partition_by="RANGE (started_at)",
     )
-    op.create_index("uq_usage_sessions_identity", "usage_sessions",
-                    ["kid_profile_id", "device_id", "app_id", "started_at"], unique=True,
-                    postgresql_nulls_not_distinct=True)
+    op.create_index(
+        "uq_usage_sessions_identity",
+        "usage_sessions",
+        ["kid_profile_id", "device_id", "app_id", "started_at"],
+        unique=True,
+        postgresql_nulls_not_distinct=True,
+    )
     # Partitions from last month to two months ahead; the periodic job keeps them ahead from now on.
     op.execute("""
         DO $$
@@ -82,8 +91,12 @@ def upgrade() -> None:
         sa.Column("seconds", sa.Integer(), server_default="0", nullable=False),
         sa.Column("sessions", sa.Integer(), server_default="0", nullable=False),
         sa.CheckConstraint("seconds >= 0 AND sessions >= 0", name=op.f("ck_usage_daily_not_negative")),
-        sa.ForeignKeyConstraint(["kid_profile_id"], ["kid_profiles.id"], ondelete="CASCADE",
-                                name=op.f("fk_usage_daily_kid_profile_id_kid_profiles")),
+        sa.ForeignKeyConstraint(
+            ["kid_profile_id"],
+            ["kid_profiles.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_usage_daily_kid_profile_id_kid_profiles"),
+        ),
         sa.PrimaryKeyConstraint("kid_profile_id", "day", "app_id", name=op.f("pk_usage_daily")),
     )
 
@@ -96,8 +109,16 @@ def _bedtime_check(day_kind: str) -> str:
 def downgrade() -> None:
     op.drop_table("usage_daily")
     op.drop_table("usage_sessions")  # and its partitions
-    for name in ("bonus_day", "bonus_minutes", "weekend_bedtime_end", "weekend_bedtime_start",
-                 "school_day_bedtime_end", "school_day_bedtime_start", "weekend_limit_minutes",
-                 "school_day_limit_minutes", "screen_time_enabled"):
+    for name in (
+        "bonus_day",
+        "bonus_minutes",
+        "weekend_bedtime_end",
+        "weekend_bedtime_start",
+        "school_day_bedtime_end",
+        "school_day_bedtime_start",
+        "weekend_limit_minutes",
+        "school_day_limit_minutes",
+        "screen_time_enabled",
+    ):
         op.drop_column("kid_profiles", name)  # its check constraints go with it
     op.drop_column("users", "time_zone")

@@ -19,6 +19,7 @@ existing database does not keep the dropped columns' bytes in its old rows. The 
 ACCESS EXCLUSIVE lock on those tables while it runs (it reads and writes every policy): upgrade a
 large database in a maintenance window.
 """
+
 from alembic import op
 
 revision = "0021"
@@ -38,8 +39,9 @@ def upgrade() -> None:
             ALTER COLUMN blocked_episodes DROP NOT NULL,
             ALTER COLUMN blocked_episodes TYPE jsonb USING NULLIF(blocked_episodes, '[]'::jsonb);
     """)
-    op.create_check_constraint(op.f("ck_kid_profiles_titles_blocked_episodes_not_empty"), "kid_profiles_titles",
-                                BLOCKED_CHECK)
+    op.create_check_constraint(
+        op.f("ck_kid_profiles_titles_blocked_episodes_not_empty"), "kid_profiles_titles", BLOCKED_CHECK
+    )
 
     op.execute("""
         ALTER TABLE streaming_service_selection DROP CONSTRAINT pk_streaming_service_selection;

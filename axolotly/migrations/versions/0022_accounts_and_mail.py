@@ -3,6 +3,7 @@
 Revision ID: 0022
 Revises: 0021
 """
+
 import sqlalchemy as sa  # noqa: F401
 from alembic import op  # noqa: F401
 

@@ -14,6 +14,7 @@ now `family_titles` plus the titles the family's kids have a policy on (families
   those of the rules-mode kids of every family with a policy on it.
 Downgrade writes the rows back (added when the first policy on the title was set).
 """
+
 from alembic import op
 
 revision = "0025"
@@ -28,49 +29,64 @@ KIDS_OF_0018 = """
     UNION
     SELECT k.id FROM kid_profiles k JOIN family_titles f ON f.family_id = k.family_id JOIN {changed} c ON f.title_id = c.{title}
     WHERE k.rules_mode = 'rules'"""
-KIDS_OF = KIDS_OF_0018 + """
+KIDS_OF = (
+    KIDS_OF_0018
+    + """
     UNION
     SELECT k.id FROM kid_profiles k JOIN kid_profiles s ON s.family_id = k.family_id
     JOIN kid_profiles_titles p ON p.kid_profile_id = s.id JOIN {changed} c ON p.title_id = c.{title}
     WHERE k.rules_mode = 'rules'"""
+)
 
 TITLE_COLUMNS = ("title", "media_type", "poster_path", "backdrop_path", "certification", "providers", "tags")
 EPISODE_COLUMNS = ("season_number", "episode_number", "name", "title_id", "tags")
 
 
 def _changed(columns: tuple[str, ...], title: str) -> str:
-    return (f"(SELECT c.{title} FROM changed_rows c JOIN old_rows o ON o.id = c.id "
-            f"WHERE ({', '.join('c.' + x for x in columns)}) IS DISTINCT FROM ({', '.join('o.' + x for x in columns)}))")
+    return (
+        f"(SELECT c.{title} FROM changed_rows c JOIN old_rows o ON o.id = c.id "
+        f"WHERE ({', '.join('c.' + x for x in columns)}) IS DISTINCT FROM ({', '.join('o.' + x for x in columns)}))"
+    )
 
 
 def catalog_bodies(kids_of: str) -> dict[str, str]:
     """Migration 0018's trigger bodies on the catalog tables, over `kids_of`."""
-    link_titles = "(SELECT e.title_id FROM episodes e JOIN changed_rows c ON c.episode_id = e.id " \
-                  "WHERE c.verified OR c.reported_count > 0)"
+    link_titles = (
+        "(SELECT e.title_id FROM episodes e JOIN changed_rows c ON c.episode_id = e.id "
+        "WHERE c.verified OR c.reported_count > 0)"
+    )
     return {
         "titles_insert": BUMP.format(kids=kids_of.format(changed="changed_rows", title="id")),
         "titles_delete": BUMP.format(kids=kids_of.format(changed="changed_rows", title="id")),
         "titles_update": BUMP.format(kids=kids_of.format(changed=_changed(TITLE_COLUMNS, "id"), title="id")),
         "episodes_insert": BUMP.format(kids=kids_of.format(changed="changed_rows", title="title_id")),
         "episodes_delete": BUMP.format(kids=kids_of.format(changed="changed_rows", title="title_id")),
-        "episodes_update": BUMP.format(kids=kids_of.format(changed=_changed(EPISODE_COLUMNS, "title_id"),
-                                                           title="title_id")),
+        "episodes_update": BUMP.format(
+            kids=kids_of.format(changed=_changed(EPISODE_COLUMNS, "title_id"), title="title_id")
+        ),
         "episode_links_insert": BUMP.format(kids=kids_of.format(changed=link_titles, title="title_id")),
         "episode_links_delete": BUMP.format(kids=kids_of.format(changed=link_titles, title="title_id")),
-        "episode_links_update": BUMP.format(kids=kids_of.format(
-            changed="(SELECT e.title_id FROM episodes e JOIN changed_rows c ON true JOIN old_rows o ON o.id = c.id "
-                    "WHERE e.id IN (c.episode_id, o.episode_id) "
-                    "AND (c.episode_id, c.platform, c.url, c.verified, least(c.reported_count, 10)) IS DISTINCT FROM "
-                    "(o.episode_id, o.platform, o.url, o.verified, least(o.reported_count, 10)))", title="title_id")),
+        "episode_links_update": BUMP.format(
+            kids=kids_of.format(
+                changed="(SELECT e.title_id FROM episodes e JOIN changed_rows c ON true JOIN old_rows o ON o.id = c.id "
+                "WHERE e.id IN (c.episode_id, o.episode_id) "
+                "AND (c.episode_id, c.platform, c.url, c.verified, least(c.reported_count, 10)) IS DISTINCT FROM "
+                "(o.episode_id, o.platform, o.url, o.verified, least(o.reported_count, 10)))",
+                title="title_id",
+            )
+        ),
     }
 
 
 POLICY_KIDS_0012 = "SELECT kid_profile_id FROM changed_rows"
 # A policy added or removed changes the library of the family's rules-mode kids too.
-POLICY_KIDS = POLICY_KIDS_0012 + """
+POLICY_KIDS = (
+    POLICY_KIDS_0012
+    + """
     UNION
     SELECT k.id FROM kid_profiles k JOIN kid_profiles s ON s.family_id = k.family_id
     JOIN changed_rows c ON c.kid_profile_id = s.id WHERE k.rules_mode = 'rules'"""
+)
 
 
 KID_DELETED = """
@@ -110,8 +126,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER bump_launcher_on_kid_profiles_delete ON kid_profiles; "
-               "DROP FUNCTION bump_launcher_on_kid_profiles_delete();")
+    op.execute(
+        "DROP TRIGGER bump_launcher_on_kid_profiles_delete ON kid_profiles; "
+        "DROP FUNCTION bump_launcher_on_kid_profiles_delete();"
+    )
     _replace_all(KIDS_OF_0018, POLICY_KIDS_0012)
     op.execute("""
         ALTER TABLE family_titles DISABLE TRIGGER bump_launcher_on_family_titles_insert;

@@ -8,6 +8,7 @@ BRIN, though the trail is appended in time order: deleted space is reused by new
 BRIN range's summary only ever widens, so every range that once held old events would keep
 matching and be read again each day.
 """
+
 from alembic import op
 
 revision = "0026"

@@ -22,6 +22,7 @@ shape by plain SQL or an older backend must be accepted), so they come back:
 Both policy and selection tables are rewritten (ADD COLUMN with a sequence default) under an
 ACCESS EXCLUSIVE lock: upgrade a large database in a maintenance window.
 """
+
 from alembic import op
 
 revision = "0027"
@@ -30,14 +31,16 @@ branch_labels = None
 depends_on = None
 
 BLOCKED_ARRAY = "blocked_episodes IS NULL OR jsonb_typeof(blocked_episodes) IN ('array', 'null')"
-BLOCKED_NOT_EMPTY_0021 = ("blocked_episodes IS NULL OR (jsonb_typeof(blocked_episodes) = 'array' "
-                          "AND blocked_episodes <> '[]')")
+BLOCKED_NOT_EMPTY_0021 = (
+    "blocked_episodes IS NULL OR (jsonb_typeof(blocked_episodes) = 'array' AND blocked_episodes <> '[]')"
+)
 
 
 def upgrade() -> None:
     op.drop_constraint(op.f("ck_kid_profiles_titles_blocked_episodes_not_empty"), "kid_profiles_titles", type_="check")
-    op.create_check_constraint(op.f("ck_kid_profiles_titles_blocked_episodes_array"), "kid_profiles_titles",
-                               BLOCKED_ARRAY)
+    op.create_check_constraint(
+        op.f("ck_kid_profiles_titles_blocked_episodes_array"), "kid_profiles_titles", BLOCKED_ARRAY
+    )
     op.execute("""
         ALTER TABLE kid_profiles_titles DROP CONSTRAINT idx_kpt_profile_title;
         ALTER TABLE kid_profiles_titles ADD COLUMN id serial;
@@ -67,5 +70,6 @@ def downgrade() -> None:
     op.drop_constraint(op.f("ck_kid_profiles_titles_blocked_episodes_array"), "kid_profiles_titles", type_="check")
     # 0021 has one spelling of "nothing blocked".
     op.execute("UPDATE kid_profiles_titles SET blocked_episodes = NULL WHERE blocked_episodes IN ('[]', 'null')")
-    op.create_check_constraint(op.f("ck_kid_profiles_titles_blocked_episodes_not_empty"), "kid_profiles_titles",
-                               BLOCKED_NOT_EMPTY_0021)
+    op.create_check_constraint(
+        op.f("ck_kid_profiles_titles_blocked_episodes_not_empty"), "kid_profiles_titles", BLOCKED_NOT_EMPTY_0021
+    )

@@ -8,6 +8,7 @@ and are refused: everyone logs in once more after the upgrade.
 Revision ID: 0028
 Revises: 0027
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -13,6 +13,7 @@ crashed. That update fires the ETag triggers, so the launcher versions of the ki
 rows are bumped: right, since what their launcher shows may change. Only rows with a non-array
 are touched; the checks then scan each table once under its lock.
 """
+
 from alembic import op
 
 revision = "0029"
