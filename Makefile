@@ -30,8 +30,8 @@ run: db
 
 # The suite starts its own throw-away cluster (or uses TEST_DATABASE_URL, which it wipes).
 # Browser tests drive Debian's Chromium (no browser download): installed here when missing;
-# tests/test_pgbouncer.py runs the app through Debian's PgBouncer.
-test: setup
+# the PgBouncer test runs the app through Debian's PgBouncer. Lint, types and contracts come first.
+test: setup lint
 	@scripts/ensure-apt.sh chromium /usr/bin/chromium
 	@scripts/ensure-apt.sh pgbouncer /usr/sbin/pgbouncer
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

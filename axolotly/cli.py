@@ -2,10 +2,9 @@
 
 import asyncio
 import json
+from pathlib import Path
 
 import typer
-
-from pathlib import Path
 
 from axolotly.db.cluster import ClusterError, LocalCluster, project_cluster
 from axolotly.ops import commands as ops_commands
@@ -124,7 +123,8 @@ def seed_demo() -> None:
     Refused with ENV=production: the demo admin's password is published in the README."""
     from axolotly.config import get_settings
     from axolotly.db.engine import session_factory
-    from axolotly.seed.demo import demo_logins, seed_demo as run_seed
+    from axolotly.seed.demo import demo_logins
+    from axolotly.seed.demo import seed_demo as run_seed
 
     if get_settings().env == "production":
         _fail(

@@ -138,7 +138,7 @@ class Settings(BaseSettings):
         return frozenset(p.strip() for p in self.trusted_proxies.split(",") if p.strip())
 
 
-HOW_TO_SECRET = "Set a random value, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+HOW_TO_SECRET = "Set a random value, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."  # noqa: S105  # advice, not a secret
 
 
 def production_problems(settings: Settings) -> list[str]:

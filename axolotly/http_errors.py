@@ -22,8 +22,8 @@ import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from psycopg_pool import PoolTimeout as AsyncPoolTimeout
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout  # the pool had no connection in time
 
 from axolotly.errors import BadRequest, Conflict, DomainError, Invalid, ServiceUnavailable

@@ -11,26 +11,26 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import JSONResponse
 from psycopg_pool import PoolTimeout
 
+from axolotly import http_errors
 from axolotly.accounts.router import router as accounts_router
 from axolotly.admin.router import router as admin_router
 from axolotly.admin.router import unpublish_admin_api_in_production
-from axolotly.catalog.router import router as catalog_router
 from axolotly.catalog import tmdb
-from axolotly import http_errors
+from axolotly.catalog.router import router as catalog_router
 from axolotly.config import get_settings
 from axolotly.devices.router import router as devices_router
 from axolotly.families.packs_router import router as packs_router
 from axolotly.families.requests_router import router as requests_router
 from axolotly.families.router import router as families_router
-from axolotly.ops import metrics
-from axolotly.web import pages, security_headers, templating
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads, pooled_launcher_reads
 from axolotly.launcher.router import router as launcher_router
+from axolotly.ops import metrics
 from axolotly.ota.router import router as ota_router
 from axolotly.policies.router import router as policies_router
 from axolotly.reports.router import router as reports_router
 from axolotly.screen_time.router import router as screen_time_router
 from axolotly.security import rate_limits
+from axolotly.web import pages, security_headers, templating
 
 
 @asynccontextmanager

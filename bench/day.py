@@ -23,6 +23,7 @@ sizes over the same 100K families).
 The load generator runs on the same machine as the server and PostgreSQL: its CPU is reported.
 """
 
+import contextlib
 import csv
 import json
 import os
@@ -344,7 +345,7 @@ def calibrate(base: str, plan: dict, counter: SqlCounter) -> dict[str, float]:
             return len(devices)
 
         def polls_304() -> int:
-            for headers, etag in zip(devices, etags):
+            for headers, etag in zip(devices, etags, strict=True):
                 assert client.get("/api/apps", headers={**headers, "If-None-Match": etag}).status_code == 304
             return len(devices)
 
@@ -459,10 +460,8 @@ def cpu_seconds(pid: int) -> float:
         times = process.cpu_times()
         total = times.user + times.system + times.children_user + times.children_system
         for child in process.children(recursive=True):
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 total += sum(child.cpu_times()[:2])
-            except psutil.NoSuchProcess:
-                pass
         return total
     except psutil.Error:
         return float("nan")

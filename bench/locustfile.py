@@ -131,9 +131,7 @@ class Launcher(FastHttpUser):
         started = time.monotonic()
         with self.client.get(APPS, headers=headers, name=APPS, catch_response=True) as response:
             status = response.status_code
-            if status == 200:
-                response.success()
-            elif status == 304:
+            if status == 200 or status == 304:
                 response.success()
             else:
                 response.failure(f"status {status}")

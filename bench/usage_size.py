@@ -11,7 +11,7 @@ Usage: python bench/usage_size.py [FAMILIES] [SESSIONS_PER_KID]
 """
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg
 
@@ -62,7 +62,7 @@ def row_count(conn, table: str) -> int:
 
 
 def measure(conninfo: str, families: int, sessions_per_kid: int) -> dict[str, float]:
-    day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
     partition = "usage_sessions_y" + day[:4] + "m" + day[5:7]
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("SET session_replication_role = replica")  # no launcher-version triggers

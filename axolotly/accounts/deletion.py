@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from axolotly.families.context import family_of, owner_of
 from axolotly.families.library_rows import library_rows
-from axolotly.families.settings import default_name
 from axolotly.families.scoping import owned_by
+from axolotly.families.settings import default_name
 from axolotly.models import (
     AuditEvent,
     ContentReport,

@@ -82,5 +82,5 @@ class UserOut(BaseModel):
 
 class AccessToken(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105  # OAuth2's token type, not a secret
     expires_in: int

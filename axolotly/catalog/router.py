@@ -2,12 +2,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from axolotly.families.deps import CurrentFamily
-from axolotly.db.replicas import ReadSession
 from axolotly.catalog import service
 from axolotly.catalog.deps import FamilyBeforeTmdb, Source, Transactions
 from axolotly.catalog.schemas import EpisodeOut, ImportTitle, SearchResult, TitleDetail, TitleSummary
+from axolotly.db.replicas import ReadSession
 from axolotly.enums import MediaType
+from axolotly.families.deps import CurrentFamily
 from axolotly.types import PageOffset, RowId, Text
 
 router = APIRouter(prefix="/api/parent/catalog", tags=["catalog"])

@@ -1,13 +1,13 @@
 from fastapi import APIRouter, Request, status
 
 from axolotly.accounts.deps import DbSession
-from axolotly.families.deps import CurrentFamily, OwnedDevice
 from axolotly.devices import codes, service
 from axolotly.devices.schemas import ConfirmPairing, DeviceOut, DeviceUpdate, PairingCodeOut
 from axolotly.errors import NotFound
+from axolotly.families.deps import CurrentFamily, OwnedDevice
 from axolotly.launcher import legacy_pairing
-from axolotly.types import RowId
 from axolotly.security.client import client_address
+from axolotly.types import RowId
 
 router = APIRouter(prefix="/api/parent", tags=["devices"])
 

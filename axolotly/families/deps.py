@@ -6,11 +6,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from axolotly.accounts.deps import CurrentUser, DbSession, WebUser
+from axolotly.devices.service import get_device
 from axolotly.errors import Forbidden
 from axolotly.families.context import FamilyContext, act_for_family
 from axolotly.families.kids import get_kid
 from axolotly.families.settings import family_zone
-from axolotly.devices.service import get_device
 from axolotly.models import Device, KidProfile
 from axolotly.types import RowId
 

@@ -23,7 +23,6 @@ from axolotly.families.scoping import owned_by
 from axolotly.jobs.registry import LOAD_EPISODES, defer_in_transaction
 from axolotly.models import FamilyTitle, KidProfile, KidProfileTitle, Title, TitleRequest
 
-
 Selected = TypeVar("Selected", bound=tuple[Any, ...])
 
 

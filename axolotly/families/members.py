@@ -25,8 +25,8 @@ from axolotly.db.results import affected_rows
 from axolotly.enums import UserRole
 from axolotly.errors import Conflict, Forbidden, NotFound
 from axolotly.families.context import FamilyContext, FamilyRole, act_for_family, family_of
-from axolotly.families.settings import default_name
 from axolotly.families.scoping import owned_by
+from axolotly.families.settings import default_name
 from axolotly.models import (
     ContentReport,
     Device,

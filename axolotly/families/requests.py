@@ -8,7 +8,7 @@ same open request. The kid's row is locked while counting, so concurrent asks ke
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -180,7 +180,7 @@ def answer(db: Session, family: FamilyContext, request_id: int, approve: bool, n
         title = get_title(db, request.title_id)
     request.status = APPROVED if approve else DECLINED
     request.note = (note or "").strip() or None
-    request.answered_at = datetime.now(timezone.utc)
+    request.answered_at = datetime.now(UTC)
     request.answered_by = family.user.id
     db.flush()
     verb = "approved" if approve else "declined"

@@ -14,7 +14,6 @@ from axolotly.catalog import service as catalog
 from axolotly.catalog.providers import PROVIDERS
 from axolotly.catalog.schemas import TitleSummary
 from axolotly.families import kids, library, members, rules, settings, streaming
-from axolotly.families.settings import FamilySettings
 from axolotly.families.deps import CurrentFamily, FamilyOwner, OwnedKid
 from axolotly.families.schemas import (
     ActivityOut,
@@ -36,6 +35,7 @@ from axolotly.families.schemas import (
     ServiceSelection,
     ServiceSelectionOut,
 )
+from axolotly.families.settings import FamilySettings
 from axolotly.types import RowId, Text
 
 router = APIRouter(prefix="/api/parent", tags=["kids and services"])

@@ -12,7 +12,7 @@ whatever the number of workers):
 """
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import procrastinate
@@ -171,7 +171,7 @@ def maintain_usage_partitions(timestamp: int) -> dict[str, list[str] | int]:
     Each step in a short transaction of its own: a partition change locks `usage_sessions`, so
     it commits at once instead of waiting behind the rollup's batched deletes.
     """
-    now, retention = datetime.now(timezone.utc), get_settings().usage_retention_days
+    now, retention = datetime.now(UTC), get_settings().usage_retention_days
     created = _in_own_transaction(lambda db: partitions.make_ahead(db, now))
     dropped = _in_own_transaction(lambda db: partitions.drop_expired(db, now, retention))
     total = _batches_until_none_left(lambda db: partitions.prune_rollup(db, now, retention))
@@ -183,7 +183,7 @@ def maintain_usage_partitions(timestamp: int) -> dict[str, list[str] | int]:
 @blueprint.task(name=PRUNE_ACTIVITY_TRAIL, queueing_lock=PRUNE_ACTIVITY_TRAIL)
 def prune_activity_trail(timestamp: int) -> int:
     """Activity events past AUDIT_RETENTION_DAYS go, in short transactions of 10,000."""
-    before = datetime.now(timezone.utc) - timedelta(days=get_settings().audit_retention_days)
+    before = datetime.now(UTC) - timedelta(days=get_settings().audit_retention_days)
     total = _batches_until_none_left(lambda db: audit.prune(db, before))
     logger.info("activity trail: %s events older than %s deleted", total, before.date())
     return total

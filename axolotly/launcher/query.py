@@ -25,7 +25,8 @@ BACKDROP_BASE = "https://image.tmdb.org/t/p/w780"
 LAUNCHER_SQL = """
 WITH registry AS (
     SELECT r.id, r.name, r.package, r.pos
-    FROM unnest(%(registry_ids)s::text[], %(registry_names)s::text[], %(registry_packages)s::text[]) WITH ORDINALITY AS r(id, name, package, pos)
+    FROM unnest(%(registry_ids)s::text[], %(registry_names)s::text[], %(registry_packages)s::text[])
+         WITH ORDINALITY AS r(id, name, package, pos)
 ),
 selection AS (
     SELECT s.id, s.pos

@@ -5,7 +5,7 @@ is the heartbeat's whole job: `CurrentDevice` refreshes `last_active` (at most o
 which is what the parent's "online" reads (devices/service.py).
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
@@ -16,14 +16,13 @@ from axolotly.devices import codes
 from axolotly.devices import service as devices
 from axolotly.errors import NotFound, Unauthorized
 from axolotly.families import kids
-from axolotly.families.deps import OwnedKid
-from axolotly.families import settings as family_settings
 from axolotly.families import requests as title_requests
+from axolotly.families import settings as family_settings
+from axolotly.families.deps import OwnedKid
+from axolotly.http_errors import PAIR_PATH
 from axolotly.launcher import episode_links, legacy_pairing
 from axolotly.launcher.auth import AuthenticatedDevice, CurrentDevice, LauncherDevice
-from axolotly.launcher.service import RenderedLauncher, device_launcher, visible_title_count
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads
-from axolotly.http_errors import PAIR_PATH
 from axolotly.launcher.schemas import (
     DeviceInfo,
     DeviceValidation,
@@ -38,6 +37,7 @@ from axolotly.launcher.schemas import (
     TitleRequestCreate,
     TitleRequestOut,
 )
+from axolotly.launcher.service import RenderedLauncher, device_launcher, visible_title_count
 from axolotly.screen_time import service as screen_time
 from axolotly.screen_time import usage
 from axolotly.screen_time.schemas import Stats, TimeLimits, UsageLogBody, UsageLogged
@@ -115,8 +115,8 @@ async def apps(
             reads,
             device.family_id,
             device.kid_profile_id,  # type: ignore[arg-type]  # a kid, checked above
-            device.launcher_version,
-        )  # type: ignore[arg-type]  # a kid has a version
+            device.launcher_version,  # type: ignore[arg-type]  # a kid has a version
+        )
     if use_gzip:
         headers["Content-Encoding"] = "gzip"
         return Response(content=rendered.gzip, media_type="application/json", headers=headers)
@@ -162,7 +162,7 @@ def episode_report(body: EpisodeReport, device: CurrentDevice, db: DbSession) ->
 
 def utc_now_iso() -> str:
     # "Z", not "+00:00": older Java/Android parsers (Instant.parse before JDK 12) accept only "Z".
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 @router.post("/api/device/heartbeat", response_model=Heartbeat)
@@ -245,7 +245,7 @@ def usage_logs(body: UsageLogBody, device: CurrentDevice, db: DbSession) -> Usag
 
 
 def _iso(moment: datetime | None) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z") if moment else ""
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z") if moment else ""
 
 
 def _request_out(title_request: Any, title: Any) -> TitleRequestOut:  # ORM rows: routers import no models

@@ -17,9 +17,7 @@ def include_object(obj, name, type_, reflected, compare_to):
     if type_ == "table" and name and name.startswith("procrastinate"):
         return False
     # Monthly partitions of usage_sessions are made by the periodic job, not by the models.
-    if type_ == "table" and name and name.startswith("usage_sessions_y"):
-        return False
-    return True
+    return not (type_ == "table" and name and name.startswith("usage_sessions_y"))
 
 
 def run_migrations_offline() -> None:

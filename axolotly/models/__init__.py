@@ -9,8 +9,8 @@ from axolotly.models.ended_web_sessions import EndedWebSession
 from axolotly.models.episode_links import EpisodeLink
 from axolotly.models.episodes import Episode
 from axolotly.models.family_invitations import FamilyInvitation
-from axolotly.models.family_titles import FamilyTitle
 from axolotly.models.family_members import FamilyMember
+from axolotly.models.family_titles import FamilyTitle
 from axolotly.models.kid_profiles import KidProfile
 from axolotly.models.kid_profiles_titles import KidProfileTitle
 from axolotly.models.link_reports import LinkReport

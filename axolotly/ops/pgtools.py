@@ -39,7 +39,8 @@ def run_tool(
         stderr=subprocess.PIPE,
     )
     last_lines: list[str] = []
-    assert process.stderr is not None
+    if process.stderr is None:  # stderr=PIPE above: never, but the type says it may be
+        raise RuntimeError("no stderr pipe")
     for line in process.stderr:
         line = line.rstrip()
         last_lines = (last_lines + [line])[-15:]

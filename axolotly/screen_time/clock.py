@@ -10,7 +10,7 @@ Everything is decided on UTC instants, so DST days simply have 23 or 25 hours:
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 SATURDAY = 5
@@ -93,7 +93,7 @@ def local_day(moment: datetime, zone: ZoneInfo) -> date:
 def _readings(day: date, clock: time, zone: ZoneInfo) -> tuple[datetime, datetime, bool]:
     """The UTC instants a wall-clock time may mean (two in a DST overlap), and whether a gap skips it."""
     wall = datetime.combine(day, clock)
-    first, second = (wall.replace(tzinfo=zone, fold=fold).astimezone(timezone.utc) for fold in (0, 1))
+    first, second = (wall.replace(tzinfo=zone, fold=fold).astimezone(UTC) for fold in (0, 1))
     skipped = first.astimezone(zone).replace(tzinfo=None) != wall
     return first, second, skipped
 

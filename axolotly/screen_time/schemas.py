@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -154,7 +154,7 @@ def _app_id(value: str | int | None) -> str | None:
 
 def _aware(moment: datetime) -> datetime:
     # A time without a zone is read as UTC (the contract's examples all end in "Z").
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _whole_seconds(value: float) -> int:

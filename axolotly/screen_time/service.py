@@ -5,7 +5,7 @@ settings, the family's time zone and the usage rollup, and keeps the activity tr
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from axolotly.screen_time.clock import Bedtime, DayRules, Schedule, Today, day_b
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _bedtime(start: time | None, end: time | None) -> Bedtime | None:

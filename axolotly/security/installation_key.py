@@ -10,6 +10,7 @@ each writes its candidate to a private temporary file and hard-links it into pla
 replaces an existing file, so exactly one candidate wins, complete, and the others read it.
 """
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -39,10 +40,8 @@ def _create(path: Path) -> None:
             file.write(secrets.token_urlsafe(48) + "\n")
             file.flush()
             os.fsync(file.fileno())
-        try:
+        with contextlib.suppress(FileExistsError):  # another process won the race: its key is the installation's
             os.link(candidate, path)
-        except FileExistsError:
-            pass  # another process won the race: its key is the installation's
     finally:
         candidate.unlink(missing_ok=True)
 

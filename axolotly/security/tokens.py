@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -40,7 +40,7 @@ class TokenType(StrEnum):
 
 
 def _sign(typ: TokenType, claims: dict[str, Any], lifetime: timedelta) -> str:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return jwt.encode(
         {**claims, "typ": typ.value, "iat": now, "exp": now + lifetime}, get_settings().jwt_secret, algorithm=ALGORITHM
     )
@@ -89,7 +89,7 @@ def web_session(token: str | None) -> WebSession | None:
         return None
     try:
         return WebSession(
-            int(claims["sub"]), int(claims["ep"]), claims["sid"], datetime.fromtimestamp(claims["exp"], timezone.utc)
+            int(claims["sub"]), int(claims["ep"]), claims["sid"], datetime.fromtimestamp(claims["exp"], UTC)
         )
     except (KeyError, TypeError, ValueError, OverflowError):
         return None

@@ -1,6 +1,6 @@
 """The admin console: reports, episode links, content tags, database health."""
 
-from datetime import timezone
+from datetime import UTC
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -31,7 +31,7 @@ def console(request: Request, user: WebAdmin, db: DbSession):
         links=moderation.links_to_review(db, 50),
         link_min_families=get_settings().link_min_families,
         tags=moderation.list_tags(db),
-        utc=timezone.utc,
+        utc=UTC,
     )
 
 

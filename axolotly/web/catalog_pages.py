@@ -15,11 +15,11 @@ from axolotly.enums import MediaType, PolicyKind
 from axolotly.errors import Invalid
 from axolotly.families import kids, library
 from axolotly.families.context import FamilyContext
+from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.policies import service as policies
 from axolotly.types import FormId, RowId, Text
 from axolotly.web.forms import validated
 from axolotly.web.library_pages import vocabulary
-from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
 

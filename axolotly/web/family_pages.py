@@ -15,6 +15,7 @@ from axolotly.devices.schemas import DeviceUpdate
 from axolotly.errors import Invalid
 from axolotly.families import kids, members, streaming
 from axolotly.families import requests as title_requests
+from axolotly.families.deps import WebFamily, WebOwnedDevice, WebOwnedKid
 from axolotly.families.schemas import KidCreate, KidUpdate, PinBody
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
@@ -22,7 +23,6 @@ from axolotly.screen_time import service as screen_time
 from axolotly.types import FormText, RowId, Text
 from axolotly.web import library_pages
 from axolotly.web.forms import validated
-from axolotly.families.deps import WebFamily, WebOwnedDevice, WebOwnedKid
 from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
 

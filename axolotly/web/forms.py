@@ -6,7 +6,6 @@ from pydantic import BaseModel, ValidationError
 
 from axolotly.errors import Invalid
 
-
 Schema = TypeVar("Schema", bound=BaseModel)
 
 

@@ -102,7 +102,7 @@ def _seasons(found: dict, services: list[Service]) -> list[Season]:
     site. An episode with neither is left out: nothing on the page may do nothing when tapped."""
     opener = next((service for service in services if service.site), None)
     seasons: dict[int, Season] = {}
-    for season, number, name, links in sorted(found.values(), key=lambda e: (e[0], e[1])):
+    for season, _number, name, links in sorted(found.values(), key=lambda e: (e[0], e[1])):
         if links:
             card = EpisodeCard(name, links[0][0], True, links[0][1])
         elif opener is not None:

@@ -1,7 +1,7 @@
 """Rendering pages: templates, flash messages, redirects after a form, error pages, the family's
 clock (times shown in its time zone) and the menu's current page."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -55,7 +55,7 @@ def local_time(context, moment: datetime | None, fmt: str = "%d %b %Y, %H:%M") -
     if moment is None:
         return Markup("")
     zone = page_zone(context["request"])
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # naive columns hold UTC
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # naive columns hold UTC
     local = aware.astimezone(zone)
     return Markup('<time datetime="{}" title="{}">{} {}</time>').format(
         aware.isoformat(), zone.key, local.strftime(fmt), local.strftime("%Z")
@@ -67,7 +67,7 @@ def local_date(context, moment: datetime | None) -> Markup:
     """The day on the family's clock (a day needs no zone name: the footer names it)."""
     if moment is None:
         return Markup("")
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     local = aware.astimezone(page_zone(context["request"]))
     return Markup('<time datetime="{}">{}</time>').format(local.date().isoformat(), local.strftime("%d %b %Y"))
 
