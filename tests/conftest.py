@@ -20,9 +20,12 @@ from axolotly.db.replicas import get_read_session
 from axolotly.launcher.reads import get_launcher_reads
 from axolotly.ops import stats
 from axolotly.screen_time import partitions
-from tests.launcher_reads import SessionLauncherReads
-from tests.pg import reset_public_schema, test_server
-from tests.pinned_days import EVERY_KIND_OF_DAY, Clock
+from tests.support.launcher_reads import SessionLauncherReads
+from tests.support.pg import clear_throttles, reset_public_schema, test_server
+from tests.support.pinned_days import EVERY_KIND_OF_DAY, Clock
+
+# Fixtures shared across domains live in these modules (helpers are imported from tests.support).
+pytest_plugins = ["tests.support.kid_pages"]
 
 
 @pytest.fixture(scope="session")
@@ -120,13 +123,6 @@ def client(app, engine):
     clear_throttles(engine)
 
 
-def clear_throttles(engine) -> None:
-    """Throttle counters commit on their own (security/rate_limits.py), outside the test's
-    rolled-back transaction: each test starts with none."""
-    with engine.begin() as connection:
-        connection.execute(text("DELETE FROM rate_limits"))
-
-
 @pytest.fixture
 def committed(engine):
     """Rows other connections can see (committed), removed again after the test.
@@ -157,7 +153,7 @@ def uncached(monkeypatch):
 @pytest.fixture(params=EVERY_KIND_OF_DAY, ids=lambda day: day.name)
 def clock(request, db):
     """Time is a fixture: the test runs at noon on a school day, a weekend day and a DST change
-    (tests/pinned_days.py; narrow it with `@pytest.mark.parametrize("clock", [...], indirect=True)`).
+    (tests/support/pinned_days.py; narrow it with `@pytest.mark.parametrize("clock", [...], indirect=True)`).
 
     time-machine moves Python's clock only, not PostgreSQL's now(): screen time hands Python's
     time to its queries, and what SQL times itself (pairing codes, throttles) is measured against

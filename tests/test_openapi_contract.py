@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given
 from sqlalchemy import text
 
-from tests.api import add_kid, admin_headers, auth, episode_ids, offline_title, sign_up
-from tests.launcher_helpers import assign, pair_device
+from tests.support.api import add_kid, admin_headers, auth, episode_ids, offline_title, sign_up
+from tests.support.launcher_helpers import assign, pair_device
 
 EXAMPLES = 10
 NOT_THE_INPUT = {401, 403, 404, 409, 423, 429}

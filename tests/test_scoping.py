@@ -21,7 +21,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "axolotly"
 # Modules allowed to state a family filter themselves, and why.
 EXEMPT = {
     "families/scoping.py": "the rule itself: owned_by, of_family, of_another_family",
-    "launcher/query.py": "the launcher's single SQL statement (the hot path) states its family filter once, documented there",
+    "launcher/query.py": (
+        "the launcher's single SQL statement (the hot path) states its family filter once, documented there"
+    ),
 }
 EXEMPT_FOLDERS = {
     "migrations": "revisions change every family's rows at once; there is no caller's family to scope to",
@@ -81,7 +83,7 @@ def hand_filters(source: str) -> list[tuple[int, str]]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Compare):
             sides = [node.left, *node.comparators]
-            for left, op, right in zip(sides, node.ops, sides[1:]):
+            for left, op, right in zip(sides[:-1], node.ops, sides[1:], strict=True):
                 if not isinstance(op, COMPARISONS):
                     continue
                 for column, other in ((left, right), (right, left)):

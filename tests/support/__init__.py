@@ -1,0 +1,1 @@
+"""What the tests share: clients, factories, servers, pages (no tests here)."""
