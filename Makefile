@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint bench bench-size bench-day db clean-db screenshots
+.PHONY: setup run test lint bench bench-size bench-day bench-import db clean-db screenshots
 
 setup: $(INSTALLED)
 	@scripts/ensure-postgres.sh
@@ -58,6 +58,10 @@ bench: setup
 bench-size: setup
 	$(BIN)/python bench/size.py $(or $(FAMILIES),20000)
 	$(BIN)/python bench/usage_size.py $(or $(FAMILIES),20000)
+
+# Importing FAMILIES (default 2,000) generated older-backend families, timed and extrapolated to 100,000.
+bench-import: setup
+	$(BIN)/python bench/import_original.py $(or $(FAMILIES),2000)
 
 # A day of a fleet: FAMILIES, DEVICES, POLL_SECONDS, DURATION, PARENTS, REUSE... (bench/day.py); small by default.
 BENCH_INSTALLED := $(VENV)/.installed-bench

@@ -92,10 +92,15 @@ def serve(
     workers: int = typer.Option(1, min=1),
     reload: bool = False,
 ) -> None:
-    """Serve the HTTP API and pages with uvicorn; /metrics counts every worker's requests."""
+    """Serve the HTTP API and pages with uvicorn; /metrics counts every worker's requests.
+    Refused with ENV=production while a demo account still opens with its published password."""
     import uvicorn
 
+    from axolotly.config import get_settings
     from axolotly.ops import multiproc
+
+    if get_settings().env == "production":
+        _refuse_published_logins()
 
     # Several workers share one metrics directory, prepared before uvicorn spawns (and imports
     # into) them: prometheus-client picks file-backed values at import when the variable is set.
@@ -115,6 +120,19 @@ def serve(
     finally:
         if made_here and directory is not None:
             multiproc.remove_directory(directory)
+
+
+def _refuse_published_logins() -> None:
+    from axolotly.db.engine import session_factory
+    from axolotly.seed.demo import published_logins_in_use
+
+    with session_factory()() as session:
+        in_use = published_logins_in_use(session)
+    if in_use:
+        _fail(
+            f"refusing to serve with ENV=production: {', '.join(in_use)} still opens with the demo password "
+            "published in the README. Delete the account (or change its password) first."
+        )
 
 
 @app.command("seed-demo")
@@ -137,6 +155,18 @@ def seed_demo() -> None:
     typer.echo(f"catalog: {report.titles} titles, {report.episodes} episodes loaded")
     typer.echo("demo family created" if report.family_created else "demo family already there")
     typer.echo("demo logins:\n" + demo_logins())
+
+
+@app.command("import-original")
+def import_original(
+    source_database_url: str = typer.Argument(..., help="the older backend's PostgreSQL URL (only read)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="do everything, roll it back, print the report"),
+) -> None:
+    """Import the older backend's families into DATABASE_URL's database (docs/switching.md)."""
+    from axolotly.importer.run import import_from_url
+
+    for line in import_from_url(source_database_url, dry_run=dry_run).lines():
+        typer.echo(line)
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -141,6 +142,12 @@ class Settings(BaseSettings):
 HOW_TO_SECRET = "Set a random value, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."  # noqa: S105  # advice, not a secret
 
 
+def mail_goes_to_the_log(mail_url: str | None) -> bool:
+    """Unset, blank, `console` or `console://`: the console backend (mail.parse_mail_url reads it the same way)."""
+    value = (mail_url or "").strip()
+    return urlsplit(value).scheme.lower() in ("", "console")
+
+
 def production_problems(settings: Settings) -> list[str]:
     """What production refuses, each naming its setting and why (README "Security")."""
     problems = []
@@ -155,8 +162,13 @@ def production_problems(settings: Settings) -> list[str]:
         )
     if not settings.cookie_secure:
         problems.append("COOKIE_SECURE must be true: log-in cookies must never travel over plain HTTP")
-    if not settings.mail_url:
-        problems.append("MAIL_URL must be set: without it, password-reset links are printed to the server log")
+    if mail_goes_to_the_log(settings.mail_url):
+        problems.append(
+            "MAIL_URL must name an SMTP server: with the console backend, password-reset links are printed to the "
+            "server log"
+        )
+    if settings.metrics_token and len(settings.metrics_token) < MIN_SECRET_LENGTH:
+        problems.append(f"METRICS_TOKEN must hold at least {MIN_SECRET_LENGTH} random characters. {HOW_TO_SECRET}")
     if not settings.metrics_token and not settings.metrics_public:
         problems.append(
             "METRICS_TOKEN must be set (or METRICS_PUBLIC=true when /metrics is kept off the "

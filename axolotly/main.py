@@ -20,6 +20,7 @@ from axolotly.catalog.router import router as catalog_router
 from axolotly.config import get_settings
 from axolotly.devices.router import router as devices_router
 from axolotly.families.packs_router import router as packs_router
+from axolotly.families.requests_router import ask_list_router
 from axolotly.families.requests_router import router as requests_router
 from axolotly.families.router import router as families_router
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads, pooled_launcher_reads
@@ -29,6 +30,7 @@ from axolotly.ota.router import router as ota_router
 from axolotly.policies.router import router as policies_router
 from axolotly.reports.router import router as reports_router
 from axolotly.screen_time.router import router as screen_time_router
+from axolotly.screen_time.router import time_requests_router
 from axolotly.security import rate_limits
 from axolotly.web import pages, security_headers, templating
 
@@ -77,7 +79,9 @@ def create_app() -> FastAPI:
         ota_router,
         packs_router,
         requests_router,
+        ask_list_router,
         screen_time_router,
+        time_requests_router,
     ):
         app.include_router(router)
     unpublish_admin_api_in_production(app)

@@ -27,6 +27,7 @@ EXEMPT = {
 }
 EXEMPT_FOLDERS = {
     "migrations": "revisions change every family's rows at once; there is no caller's family to scope to",
+    "importer": "an operator's command bringing many families over from the older backend at once, no caller",
 }
 # `family_id=` keywords that are not queries: they say which family a new row belongs to.
 ALLOWED_KEYWORD_CALLS = {
@@ -37,7 +38,10 @@ COMPARISONS = (ast.Eq, ast.NotEq)
 MEMBERSHIP_METHODS = {"in_", "not_in", "notin_", "is_distinct_from", "isnot_distinct_from", "is_not_distinct_from"}
 PARAMETER = r"(?::\w+|%\(\w+\)s|\$\d+)"
 SQL_FAMILY_FILTER = re.compile(
-    rf"\bfamily_id\s*(?:=|<>|!=)\s*{PARAMETER}|{PARAMETER}\s*(?:=|<>|!=)\s*(?:\w+\.)?family_id\b", re.IGNORECASE
+    rf"\bfamily_id\s*(?:=|<>|!=)\s*{PARAMETER}|{PARAMETER}\s*(?:=|<>|!=)\s*(?:\w+\.)?family_id\b"
+    # a set of families by hand: = ANY(:ids), IN (...), NOT IN (...)
+    rf"|\bfamily_id\s*(?:=|<>|!=)\s*(?:ANY|ALL)\s*\(|\bfamily_id\s+(?:NOT\s+)?IN\s*\(",
+    re.IGNORECASE,
 )
 
 
@@ -130,6 +134,8 @@ def test_hand_filters_are_found_in_every_shape():
         "text('SELECT 1 FROM devices WHERE family_id = :family_id')": 1,
         "'SELECT 1 FROM kid_profiles k WHERE k.family_id <> %(family_id)s'": 1,
         "'SELECT 1 FROM devices d WHERE $1 = d.family_id'": 1,
+        "'SELECT 1 FROM devices WHERE family_id = ANY(:ids)'": 1,
+        "'DELETE FROM devices WHERE family_id IN (SELECT 1)'": 1,
     }
     for source, count in hand_written.items():
         assert len(hand_filters(source)) == count, source

@@ -4,13 +4,14 @@ everywhere), or behind a page session cookie (a `web` token whose session was no
 accounts/web_sessions.py) for the pages."""
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from axolotly.accounts.service import token_user
-from axolotly.accounts.web_sessions import session_user
+from axolotly.accounts.web_sessions import session_user, why_signed_out
 from axolotly.db.engine import get_session
 from axolotly.enums import UserRole
 from axolotly.errors import Forbidden, Unauthorized
@@ -52,12 +53,19 @@ CurrentAdmin = Annotated[User, Depends(current_admin)]
 
 
 def optional_page_user(request: Request, db: DbSession) -> User | None:
-    return session_user(db, page_session(request))
+    session = page_session(request)
+    user = session_user(db, session)
+    if user is None and session is not None:  # for the log-in page: why this session ended
+        request.state.signed_out_reason = why_signed_out(db, session)
+    return user
 
 
 def page_user(request: Request, user: Annotated[User | None, Depends(optional_page_user)]) -> User:
     if user is None:
-        raise LoginRequired(f"/login?next={request.url.path}")
+        target = f"/login?next={quote(request.url.path, safe='/')}"
+        if reason := getattr(request.state, "signed_out_reason", None):
+            target += f"&reason={reason}"
+        raise LoginRequired(target)
     return user
 
 

@@ -120,7 +120,7 @@ def reset_password(db: Session, token: str, new_password: str) -> User:
         raise BadRequest(DEAD_LINK)
     user.password_hash = hash_secret(new_password)
     db.flush()
-    end_every_session(db, user)
+    end_every_session(db, user, password_changed=True)
     rate_limits.clear(account_limit(user.email))
     audit.record(
         db,

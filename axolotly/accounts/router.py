@@ -9,6 +9,7 @@ from axolotly.accounts.schemas import (
     DeleteAccount,
     EmailChange,
     Message,
+    NameChange,
     PasswordChange,
     PasswordReset,
     PasswordResetRequest,
@@ -38,7 +39,13 @@ def sign_up(body: SignUp, request: Request, db: DbSession):
     """Create a parent account (admins are created with `axolotly users create-admin`); with an
     `invitation_token`, the account joins that family as a co-parent, or is not created."""
     return service.sign_up(
-        db, body.email, body.password, body.family_name, client_address(request), body.invitation_token
+        db,
+        body.email,
+        body.password,
+        body.family_name,
+        client_address(request),
+        body.invitation_token,
+        display_name=body.display_name,
     )
 
 
@@ -89,11 +96,20 @@ def me(user: CurrentUser):
     response_model=AccessToken,
     responses={401: {"description": "Wrong current password"}, 429: {"description": "Throttled"}},
 )
-def change_password(body: PasswordChange, user: CurrentUser, db: DbSession):
+def change_password(body: PasswordChange, user: CurrentUser, db: DbSession, mails: BackgroundTasks):
     """Change the password. Every older token and page session of the account stops working; the
-    answer is a fresh access token for the client that asked, so it stays signed in."""
-    service.change_password(db, user, body.current_password, body.new_password)
+    answer is a fresh access token for the client that asked, so it stays signed in. The account's
+    address gets a notice (after the commit)."""
+    mails.add_task(mail.send_quietly, service.change_password(db, user, body.current_password, body.new_password))
     return _access_token(user)
+
+
+@router.put("/me/name", response_model=UserOut)
+def change_name(body: NameChange, user: CurrentUser, db: DbSession):
+    """How co-parents, the activity trail and answered requests name this parent; null or blank:
+    by the email."""
+    service.change_display_name(db, user, body.display_name)
+    return user
 
 
 @router.put(

@@ -34,10 +34,16 @@ class Credentials(BaseModel):
     password: Text = Field(min_length=1, max_length=200)
 
 
+DisplayName = Annotated[
+    Text, Field(max_length=100, description="How the pages name this parent to the family (else the email)")
+]
+
+
 class SignUp(BaseModel):
     email: EmailStr
     password: NewPassword
     family_name: Text | None = Field(None, min_length=1, max_length=100)
+    display_name: DisplayName | None = None
     invitation_token: Text | None = Field(
         None, min_length=1, max_length=100, description="Join this invitation's family as a co-parent"
     )
@@ -46,6 +52,10 @@ class SignUp(BaseModel):
 class PasswordChange(BaseModel):
     current_password: Text = Field(min_length=1, max_length=200)
     new_password: NewPassword
+
+
+class NameChange(BaseModel):
+    display_name: DisplayName | None = Field(description="Null or blank: named by the email")
 
 
 class DeleteAccount(BaseModel):
@@ -77,6 +87,7 @@ class UserOut(BaseModel):
     email: str
     role: UserRole
     family_name: str | None
+    display_name: str | None
     created_at: datetime
 
 

@@ -2,20 +2,20 @@
 sign-out everywhere, account deletion (password reset: password_reset.py)."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from axolotly.accounts.notices import email_changed_notice
+from axolotly.accounts.notices import email_changed_notice, password_changed_notice
 from axolotly.audit import service as audit
 from axolotly.config import get_settings
 from axolotly.enums import UserRole
 from axolotly.errors import Conflict, Unauthorized
 from axolotly.families.context import act_for_family, family_of
 from axolotly.families.members import accept_invitation
-from axolotly.families.settings import default_name
+from axolotly.families.settings import default_name, family_zone, valid_time_zone
 from axolotly.mail import Mail
 from axolotly.models import User
 from axolotly.security import rate_limits, tokens
@@ -45,10 +45,19 @@ def sign_up_limit(client: str) -> Limit:
 
 
 def sign_up(
-    db: Session, email: str, password: str, family_name: str | None, client: str, invitation_token: str | None = None
+    db: Session,
+    email: str,
+    password: str,
+    family_name: str | None,
+    client: str,
+    invitation_token: str | None = None,
+    display_name: str | None = None,
+    time_zone: str = "UTC",
 ) -> User:
     """A new parent account; with an invitation, a co-parent of the inviting family (a refused
-    invitation refuses the sign-up: the request's rollback takes the account with it)."""
+    invitation refuses the sign-up: the request's rollback takes the account with it). The time
+    zone is checked here (the sign-up page sends the browser's)."""
+    time_zone = valid_time_zone(time_zone)
     email = normalise_email(email)
     rate_limits.spend(sign_up_limit(client), TOO_MANY_SIGN_UPS)
     if db.execute(select(User.id).where(User.email == email)).first():
@@ -58,6 +67,8 @@ def sign_up(
         password_hash=hash_secret(password),
         role=UserRole.PARENT,
         family_name=family_name or default_name(email),
+        display_name=display_name or None,
+        time_zone=time_zone,
     )
     db.add(user)
     try:
@@ -124,15 +135,21 @@ def token_user(db: Session, claims: tuple[int, int] | None) -> User | None:
     return user if user is not None and user.token_epoch == epoch else None
 
 
-def end_every_session(db: Session, user: User) -> None:
-    """Every token and page session issued so far stops working; new ones carry the new epoch."""
+def end_every_session(db: Session, user: User, password_changed: bool = False) -> None:
+    """Every token and page session issued so far stops working; new ones carry the new epoch.
+    `password_changed`: the log-in page tells the ended sessions why (web_sessions.why_signed_out)."""
     # An ORM UPDATE: one atomic increment, and `user` in this session sees the new epoch.
-    db.execute(update(User).where(User.id == user.id).values(token_epoch=User.token_epoch + 1))
+    values = {"token_epoch": User.token_epoch + 1}
+    if password_changed:
+        values["password_changed_epoch"] = User.token_epoch + 1
+    db.execute(update(User).where(User.id == user.id).values(**values))
 
 
 def sign_out_everywhere(db: Session, user: User) -> None:
     end_every_session(db, user)
-    audit.record(db, act_for_family(db, user).id, "signed_out_everywhere", f"{user.email} signed out everywhere")
+    audit.record(
+        db, act_for_family(db, user).id, "signed_out_everywhere", f"{user.name_or_email} signed out everywhere"
+    )
 
 
 def check_password(db: Session, user: User, password: str, wrong: str = "Current password does not match") -> None:
@@ -145,14 +162,27 @@ def check_password(db: Session, user: User, password: str, wrong: str = "Current
     rate_limits.clear(limit)
 
 
-def change_password(db: Session, user: User, current_password: str, new_password: str) -> None:
+def change_password(db: Session, user: User, current_password: str, new_password: str) -> Mail:
     """Needs the current password; ends every session of the user, so the caller issues a fresh
-    one for the client that asked."""
+    one for the client that asked. Returns the notice for the account's address (the caller
+    sends it after the commit)."""
     check_password(db, user, current_password)
     user.password_hash = hash_secret(new_password)
     db.flush()
-    end_every_session(db, user)
-    audit.record(db, act_for_family(db, user).id, "password_changed", f"{user.email} changed their password")
+    end_every_session(db, user, password_changed=True)
+    audit.record(db, act_for_family(db, user).id, "password_changed", f"{user.name_or_email} changed their password")
+    return password_changed_notice(user.email, datetime.now(family_zone(db, family_of(db, user).id)))
+
+
+def change_display_name(db: Session, user: User, display_name: str | None) -> None:
+    """How the pages name this parent; empty: by their email again."""
+    display_name = (display_name or "").strip() or None
+    if display_name == user.display_name:
+        return
+    before = user.name_or_email
+    user.display_name = display_name
+    db.flush()
+    audit.record(db, act_for_family(db, user).id, "name_changed", f"{before} is now named {user.name_or_email}")
 
 
 def change_email(db: Session, user: User, password: str, new_email: str) -> Mail | None:
@@ -180,7 +210,9 @@ def delete_account(db: Session, user: User, password: str) -> None:
     check_password(db, user, password, wrong="Password does not match")
     family = act_for_family(db, user)
     if not family.is_owner:  # a co-parent leaves; the family stays (its trail says so)
-        audit.record(db, family.id, "account_deleted", f"{user.email} deleted their account and left the family")
+        audit.record(
+            db, family.id, "account_deleted", f"{user.name_or_email} deleted their account and left the family"
+        )
     else:  # the family's trail goes with it: the server log keeps the fact (no address: it is gone)
         logger.warning("Account %s deleted by its owner, with its family", user.id)
     # One statement; PostgreSQL's ON DELETE CASCADE removes everything the family owns.

@@ -31,3 +31,13 @@ def end(db: Session, session: WebSession | None) -> None:
         .values(sid=session.sid, expires_at=session.expires_at)
         .on_conflict_do_nothing(index_elements=[EndedWebSession.sid])
     )
+
+
+PASSWORD_CHANGED = "password-changed"  # noqa: S105  # a reason in the log-in URL, not a secret
+
+
+def why_signed_out(db: Session, session: WebSession) -> str | None:
+    """PASSWORD_CHANGED when a password change or reset ended this (signed, unexpired) session,
+    for the log-in page to say so; None otherwise (logged out, signed out everywhere, no account)."""
+    changed = db.scalar(select(User.password_changed_epoch).where(User.id == session.user_id))
+    return PASSWORD_CHANGED if changed is not None and session.epoch < changed else None

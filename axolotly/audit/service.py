@@ -24,6 +24,7 @@ ACTIONS = {
     "password_changed": "Password changed",
     "signed_out_everywhere": "Signed out everywhere",
     "email_changed": "Email changed",
+    "name_changed": "Name changed",
     "account_deleted": "Account deleted",
     "member_invited": "Invitation",
     "member_joined": "Co-parent joined",
@@ -37,6 +38,9 @@ ACTIONS = {
     "family_changed": "Family settings",
     "screen_time_changed": "Screen time",
     "bonus_time": "Bonus time",
+    "time_requested": "Kid asked for more time",
+    "time_request_answered": "Request answered",
+    "ask_list_changed": "Asking a parent",
 }
 
 

@@ -24,7 +24,7 @@ from axolotly.catalog.tmdb import request_catalog_source
 from axolotly.config import get_settings
 from axolotly.db.engine import get_session
 from axolotly.db.replicas import get_read_session
-from axolotly.families.context import FamilyContext, act_for_family
+from axolotly.families.context import FamilyContext, still_acting_for
 from axolotly.families.deps import current_family, web_family
 
 T = TypeVar("T")
@@ -62,7 +62,7 @@ class ShortTransactions:
     def _run(opened, step: Callable[[Session], T], acting_for: FamilyContext | None) -> T:
         with opened() as db:
             if acting_for is not None:
-                act_for_family(db, acting_for.user)
+                still_acting_for(db, acting_for)
             return step(db)
 
 

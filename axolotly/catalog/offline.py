@@ -1,4 +1,8 @@
-"""The offline catalog source: the shipped data file, for demos, tests and air-gapped installs."""
+"""The offline catalog source: the shipped data file, for demos, tests and air-gapped installs.
+
+The file keeps one title a line and names its genres; TMDB's ids for them are added here (the
+movie and TV lists share most names, "Action & Adventure", "Kids" and "Sci-Fi & Fantasy" are TV's).
+"""
 
 import json
 from functools import lru_cache
@@ -7,6 +11,30 @@ from importlib import resources
 from axolotly.catalog.providers import registry_ids_for_tmdb
 from axolotly.catalog.sources import CatalogEpisode, CatalogTitle, format_rating, parse_date
 from axolotly.enums import MediaType
+
+GENRE_IDS = {
+    "Action": 28,
+    "Adventure": 12,
+    "Animation": 16,
+    "Comedy": 35,
+    "Crime": 80,
+    "Documentary": 99,
+    "Drama": 18,
+    "Family": 10751,
+    "Fantasy": 14,
+    "History": 36,
+    "Horror": 27,
+    "Music": 10402,
+    "Mystery": 9648,
+    "Romance": 10749,
+    "Science Fiction": 878,
+    "Thriller": 53,
+    "War": 10752,
+    "Western": 37,
+    "Action & Adventure": 10759,
+    "Kids": 10762,
+    "Sci-Fi & Fantasy": 10765,
+}
 
 
 @lru_cache
@@ -24,7 +52,7 @@ def _to_title(entry: dict) -> CatalogTitle:
         release_date=parse_date(entry.get("release_date")),
         rating=format_rating(entry.get("vote_average")),
         certification=entry.get("certification"),
-        genres=entry.get("genres", []),
+        genres=[{"id": GENRE_IDS[name], "name": name} for name in entry.get("genres", [])],
         providers=registry_ids_for_tmdb(entry.get("watch_providers", [])),
         poster_path=entry.get("poster_path"),
         backdrop_path=entry.get("backdrop_path"),
@@ -58,7 +86,7 @@ class OfflineCatalog:
                         overview=episode.get("overview"),
                         air_date=parse_date(episode.get("air_date")),
                     )
-                    for season in entry["seasons"]
+                    for season in entry.get("seasons", [])  # most shows ship without episodes
                     for episode in season["episodes"]
                 ]
         return []

@@ -36,6 +36,11 @@ def live_codes(db: Session, family_id: int) -> list[PairingCode]:
     return list(db.execute(statement).scalars())
 
 
+def launcher_address(base_url: str) -> str:
+    """The full address a kid's browser opens to pair: PUBLIC_URL's (or the request's) /kids."""
+    return f"{(get_settings().public_url or base_url).rstrip('/')}/kids"
+
+
 def create_code(db: Session, family_id: int) -> PairingCode:
     # Serialise code creation per family so two requests cannot both pass the limit.
     db.execute(select(User.id).where(User.id == family_id).with_for_update())

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from axolotly.types import RowId, Text
 
@@ -28,15 +28,20 @@ class DeviceOut(BaseModel):
     app_version: str | None
     app_version_code: int | None
     update_due: bool
+    any_kid: bool  # any kid of the family may use this device (each with their PIN)
+    watching_kid_id: int | None  # who is watching on it now (shown within the last few minutes)
+    watching_kid_name: str | None
 
 
 class DeviceUpdate(BaseModel):
-    """Only the fields sent change; `"kid_id": null` unassigns the device."""
+    """Only the fields sent change; `"kid_id": null` unassigns the device; `any_kid`: may any kid
+    of the family sign in on it (false: only its kid)."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
     friendly_name: Text | None = Field(None, min_length=1, max_length=100)
     kid_id: RowId | None = None
+    any_kid: StrictBool | None = None
 
 
 class ConfirmPairing(BaseModel):

@@ -2,19 +2,23 @@
 
 from datetime import timedelta
 from types import SimpleNamespace
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.families.kids import get_kid
 from axolotly.families.scoping import get_owned, owned_by
-from axolotly.models import Device, PairingRequest
+from axolotly.models import Device, KidProfile, PairingRequest
 from axolotly.ota import service as ota
 
 # A launcher touches last_active at most once a minute while in use and heartbeats on its own
 # schedule; five minutes without either is what the parent sees as "offline".
 ONLINE_WINDOW = timedelta(minutes=5)
+# The web launcher notes the kid it shows at most once a minute (record_watching); a kid whose
+# launcher showed within the online window is "watching now".
+WATCHING_TOUCH = timedelta(minutes=1)
 SHOWN = (
     Device.id,
     Device.device_id,
@@ -26,6 +30,7 @@ SHOWN = (
     Device.device_manufacturer,
     Device.app_version,
     Device.app_version_code,
+    Device.any_kid,
 )
 
 
@@ -37,8 +42,28 @@ def _statuses(db: Session, family_id: int, *criteria) -> list[SimpleNamespace]:
     and minimum versions included, ota/service.py); a device that never reported its version is
     not flagged.
     """
-    online = func.coalesce(Device.last_active > func.now() - ONLINE_WINDOW, False).label("online")
-    statement = owned_by(select(*SHOWN, online), Device, family_id).where(*criteria)
+    online = func.coalesce(Device.last_active > func.now() - ONLINE_WINDOW, False)
+    # Who is watching now: the kid a web launcher showed lately, or, on a launcher that never
+    # showed one by name (Android: it always shows its assigned kid), the assigned kid while online.
+    watching = case(
+        (Device.watching_at > func.now() - ONLINE_WINDOW, Device.watching_kid_id),
+        (and_(Device.watching_at.is_(None), online), Device.kid_profile_id),
+        else_=None,
+    )
+    statement = (
+        owned_by(
+            select(
+                *SHOWN,
+                online.label("online"),
+                KidProfile.id.label("watching_kid_id"),
+                KidProfile.name.label("watching_kid_name"),
+            ),
+            Device,
+            family_id,
+        )
+        .outerjoin(KidProfile, KidProfile.id == watching)
+        .where(*criteria)
+    )
     rows = db.execute(statement.order_by(Device.id)).all()
     releases = ota.active_releases(db, "production") if rows else []
     return [
@@ -61,13 +86,60 @@ def update_device(db: Session, device: Device, changes: dict) -> SimpleNamespace
     if "kid_id" in changes:
         kid_id = changes["kid_id"]
         device.kid_profile_id = None if kid_id is None else get_kid(db, device.family_id, kid_id).id
+    if changes.get("any_kid") is not None:
+        device.any_kid = changes["any_kid"]
     db.flush()
     return _statuses(db, device.family_id, Device.id == device.id)[0]
+
+
+def saved_words(device: SimpleNamespace, kid_name: str | None) -> str:
+    """What the parent is told after saving a device: whose launcher it opens, and who else may use it."""
+    name = device.friendly_name or "The device"
+    if kid_name is None:
+        return f"Saved: {name} has no kid of its own yet: in a browser each kid signs in with their PIN"
+    if device.any_kid:
+        return f"Saved: {name} shows {kid_name}'s launcher, and any kid of the family may sign in with their PIN"
+    return f"Saved: {name} shows {kid_name}'s launcher, and only {kid_name}'s"
 
 
 def record_info(db: Session, device_id: int, info: dict) -> None:
     """What the launcher reports about itself (`POST /api/device/info`); `info` holds only what it sent."""
     db.execute(update(Device).where(Device.id == device_id).values(**info, info_updated_at=func.now()))
+
+
+def may_sign_in(db: Session, device_id: int, kid_id: int) -> bool:
+    """Whether this kid may use the device: its assigned kid always; another kid only when the
+    parent lets any kid of the family use it, or has not chosen a kid for it yet."""
+    device = db.get_one(Device, device_id)
+    return device.any_kid or device.kid_profile_id in (None, kid_id)
+
+
+def opens_for(db: Session, device_id: int) -> int | None:
+    """The kid whose launcher this device opens by itself: its kid, unless any kid may use it."""
+    device = db.get_one(Device, device_id)
+    return None if device.any_kid else device.kid_profile_id
+
+
+def record_watching(db: Session, device_id: int, kid_id: int | None) -> None:
+    """The kid the web launcher shows now (None: "Who is watching?"): one statement that writes only
+    when the kid changed or a minute went by. A web launcher's `watching_at` is never NULL again."""
+    values: dict[str, Any]
+    if kid_id is None:
+        changed = Device.watching_kid_id.is_not(None) | Device.watching_at.is_(None)
+        values = {"watching_kid_id": None, "watching_at": func.coalesce(Device.watching_at, func.now())}
+    else:
+        changed = (
+            Device.watching_kid_id.is_distinct_from(kid_id)
+            | Device.watching_at.is_(None)
+            | (Device.watching_at < func.now() - WATCHING_TOUCH)
+        )
+        values = {"watching_kid_id": kid_id, "watching_at": func.now()}
+    db.execute(
+        update(Device)
+        .where(Device.id == device_id, changed)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def get_device(db: Session, family_id: int, device_id: int) -> Device:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from axolotly.errors import NotFound, Unauthorized
 from axolotly.models import FamilyMember, User
 
 
@@ -47,3 +48,14 @@ def act_for_family(db: Session, user: User) -> FamilyContext:
     db.info["actor"] = user.email
     db.info["actor_id"] = user.id  # who answered kids' requests by a direct decision (families/library.py)
     return family_of(db, user)
+
+
+def still_acting_for(db: Session, acting_for: FamilyContext) -> None:
+    """What was true before TMDB's wait (seconds) is checked again where the write happens: a
+    password change or "sign out everywhere" in between ends the request (401), and a co-parent
+    removed from the family in between writes nothing to it (404, as for any row not theirs)."""
+    epoch = db.scalar(select(User.token_epoch).where(User.id == acting_for.user.id))
+    if epoch is None or epoch != acting_for.user.token_epoch:
+        raise Unauthorized("You were signed out: sign in again")
+    if act_for_family(db, acting_for.user).id != acting_for.id:
+        raise NotFound("Not found")

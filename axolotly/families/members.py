@@ -7,6 +7,8 @@
   own open invitations die when it joins (and an owner who joined elsewhere invites nobody). Both
   users rows are locked (in id order) while an invitation is accepted, so two acceptances that
   would cross cannot both pass.
+- The owner may also have the link mailed (to any address, throttled per family): the mail says
+  who invites, to which family, the link and until when it works; it leaves after the commit.
 - A co-parent acts with the owner's rights except inviting and removing co-parents, removing the
   owner or deleting the family; a co-parent may leave.
 """
@@ -26,7 +28,8 @@ from axolotly.enums import UserRole
 from axolotly.errors import Conflict, Forbidden, NotFound
 from axolotly.families.context import FamilyContext, FamilyRole, act_for_family, family_of
 from axolotly.families.scoping import owned_by
-from axolotly.families.settings import default_name
+from axolotly.families.settings import default_name, family_zone
+from axolotly.mail import Mail
 from axolotly.models import (
     ContentReport,
     Device,
@@ -37,18 +40,29 @@ from axolotly.models import (
     StreamingServiceSelection,
     User,
 )
+from axolotly.security import rate_limits
+from axolotly.security.rate_limits import Limit
 
 INVITATION_LIFETIME = timedelta(days=7)
 MAX_OPEN_INVITATIONS = 10
 INVITATION_GONE = "This invitation is unknown, used or expired; ask for a new one"
 
 
+INVITATION_MAILS_PER_HOUR = 20
+
+
 @dataclass(frozen=True)
 class Member:
     user_id: int
     email: str
+    display_name: str | None
     role: FamilyRole
     joined_at: datetime
+
+    @property
+    def name(self) -> str:
+        """How the pages name the parent: their display name, else their email."""
+        return self.display_name or self.email
 
 
 def _digest(token: str) -> str:
@@ -143,7 +157,7 @@ def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
     )
     db.flush()
     family = act_for_family(db, user)
-    audit.record(db, family.id, "member_joined", f"{user.email} joined as a co-parent")
+    audit.record(db, family.id, "member_joined", f"{user.name_or_email} joined as a co-parent")
     return family
 
 
@@ -158,9 +172,22 @@ def members(db: Session, family_id: int) -> list[Member]:
         ).order_by(FamilyMember.created_at, User.id)
     ).all()
     return [
-        Member(owner.id, owner.email, FamilyRole.OWNER, owner.created_at),
-        *(Member(user.id, user.email, FamilyRole.CO_PARENT, joined) for user, joined in rows),
+        Member(owner.id, owner.email, owner.display_name, FamilyRole.OWNER, owner.created_at),
+        *(Member(user.id, user.email, user.display_name, FamilyRole.CO_PARENT, joined) for user, joined in rows),
     ]
+
+
+def names_by_email(db: Session, family_id: int) -> dict[str, str]:
+    """The family's parents' names by email, for the activity trail (its `actor` is an email)."""
+    return {member.email: member.name for member in members(db, family_id)}
+
+
+def parent_names(db: Session, user_ids: set[int]) -> dict[int, str]:
+    """Names of these parents (who answered the family's requests), whether or not still members."""
+    if not user_ids:
+        return {}
+    rows = db.execute(select(User.id, User.display_name, User.email).where(User.id.in_(user_ids)))
+    return {user_id: display_name or email for user_id, display_name, email in rows}
 
 
 def remove_member(db: Session, family: FamilyContext, user_id: int) -> None:
@@ -174,10 +201,10 @@ def remove_member(db: Session, family: FamilyContext, user_id: int) -> None:
         raise NotFound("Member not found")
     if not family.is_owner and user_id != family.user.id:
         raise Forbidden("Only the family's owner can remove co-parents")
-    email = db.scalar(select(User.email).where(User.id == user_id))
+    name = db.get_one(User, user_id).name_or_email
     db.delete(member)
     db.flush()
-    audit.record(db, family.id, "member_removed", f"{email} is no longer a co-parent")
+    audit.record(db, family.id, "member_removed", f"{name} is no longer a co-parent")
 
 
 def family_name(db: Session, family_id: int) -> str:
@@ -195,6 +222,38 @@ def open_invitations(db: Session, family: FamilyContext) -> list[FamilyInvitatio
             .where(FamilyInvitation.accepted_at.is_(None), FamilyInvitation.expires_at > func.now())
             .order_by(FamilyInvitation.created_at, FamilyInvitation.id)
         )
+    )
+
+
+def invitation_mail(db: Session, family: FamilyContext, token: str, recipient: str, base_url: str) -> Mail:
+    """The mail of an open invitation of the family (owner only; its token from the page that
+    showed the link) to `recipient`; the caller sends it after the commit."""
+    invitation = db.scalar(
+        owned_by(select(FamilyInvitation), FamilyInvitation, family.id).where(
+            FamilyInvitation.token_digest == _digest(token),
+            FamilyInvitation.accepted_at.is_(None),
+            FamilyInvitation.expires_at > func.now(),
+        )
+    )
+    if invitation is None:
+        raise NotFound(INVITATION_GONE)
+    if not family.is_owner:
+        raise Forbidden("Only the family's owner can invite co-parents")
+    rate_limits.spend(
+        Limit(f"invitation-mails:family:{family.id}", INVITATION_MAILS_PER_HOUR, timedelta(hours=1)),
+        "Too many invitation mails in the last hour; try again later",
+    )
+    inviter, name = family.user.name_or_email, family_name(db, family.id)
+    expires = invitation.expires_at.astimezone(family_zone(db, family.id))
+    audit.record(db, family.id, "member_invited", f"Mailed an invitation to {recipient}")
+    return Mail(
+        recipient,
+        f"{inviter} invites you to {name} on Axolotly",
+        f"{inviter} ({family.user.email}) invites you to be a co-parent of {name} on Axolotly: you would "
+        "manage the kids' screen time, what they may watch, and their devices together.\n\n"
+        f"To join, open this link:\n{invitation_url(base_url, token)}\n\n"
+        f"It works once, until {expires:%A %d %B %Y at %H:%M} (time zone {expires.tzinfo}).\n"
+        "If you do not know who sent this, ignore it: nothing happens without the link.\n",
     )
 
 

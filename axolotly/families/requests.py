@@ -27,9 +27,11 @@ from axolotly.families.streaming import selected_services
 from axolotly.models import KidProfile, KidProfileTitle, Title, TitleRequest
 from axolotly.policies.evaluate import Decision, Policy, TitleFacts, evaluate_title
 from axolotly.policies.service import set_policy
+from axolotly.screen_time import time_requests
 
 OPEN, APPROVED, DECLINED = RequestStatus.OPEN, RequestStatus.APPROVED, RequestStatus.DECLINED
 MAX_OPEN_PER_KID = 10
+ASK_LIST_FROM_AGE = 8  # kids this old see the library titles they may ask for, unless a parent says otherwise
 DENIED = "A parent said no to this one"
 NOT_IN_LIBRARY = "Title not found in the family library"
 ANSWERED_LIMIT = 100  # answered requests listed, newest first
@@ -120,6 +122,31 @@ def count_open(db: Session, family_id: int) -> int:
     return count
 
 
+def count_waiting(db: Session, family_id: int) -> int:
+    """What the home page counts: open title requests and today's requests for more time."""
+    return count_open(db, family_id) + time_requests.count_open(db, family_id)
+
+
+def sees_ask_list(kid: KidProfile) -> bool:
+    """Whether the kid's launcher lists the hidden library titles they may ask for: the parent's
+    choice, else by age (off under 8 and when no age is given: a list of what they cannot watch
+    tempts a five-year-old). Either way the kid may ask from a title's page where one is shown."""
+    if kid.ask_list is not None:
+        return kid.ask_list
+    return kid.age is not None and kid.age >= ASK_LIST_FROM_AGE
+
+
+def set_ask_list(db: Session, family_id: int, kid: KidProfile, shown: bool | None) -> bool:
+    """The parent's choice (None: back to the default by age); what the kid sees now."""
+    kid.ask_list = shown
+    db.flush()
+    seen = sees_ask_list(kid)
+    audit.record(
+        db, family_id, "ask_list_changed", f"{kid.name} {'sees' if seen else 'no longer sees'} the titles to ask for"
+    )
+    return seen
+
+
 def _views(db: Session, family_id: int, statement: Select[Any]) -> list[RequestView]:
     """Rows of (request, title, kid, the kid's policy on it) as views, with why open ones are hidden."""
     rows = db.execute(
@@ -185,7 +212,10 @@ def answer(db: Session, family: FamilyContext, request_id: int, approve: bool, n
     db.flush()
     verb = "approved" if approve else "declined"
     audit.record(
-        db, family.id, "request_answered", f"{family.user.email} {verb} {kid.name}'s request for “{title.title}”"
+        db,
+        family.id,
+        "request_answered",
+        f"{family.user.name_or_email} {verb} {kid.name}'s request for “{title.title}”",
     )
     return RequestView(request, title, kid.name)
 

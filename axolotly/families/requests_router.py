@@ -1,17 +1,18 @@
 """Parents answer their kids' requests (families/requests.py): list, approve, decline."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from axolotly.accounts.deps import DbSession
 from axolotly.families import requests as title_requests
-from axolotly.families.deps import CurrentFamily
+from axolotly.families.deps import CurrentFamily, OwnedKid
 from axolotly.types import RowId, Text
 
 router = APIRouter(prefix="/api/parent/requests", tags=["kids' requests"])
+ask_list_router = APIRouter(prefix="/api/parent/kids/{kid_id}/ask-list", tags=["kids' requests"])
 Note = Annotated[Text, Field(max_length=500)]
 
 
@@ -81,3 +82,32 @@ def approve(request_id: RowId, family: CurrentFamily, db: DbSession) -> RequestO
 def decline(request_id: RowId, family: CurrentFamily, db: DbSession, body: DeclineBody | None = None) -> RequestOut:
     """No, with an optional note the kid sees ("After your birthday")."""
     return RequestOut.of(title_requests.answer(db, family, request_id, approve=False, note=body.note if body else None))
+
+
+class AskListBody(BaseModel):
+    """`ask_list`: true or false, the parent's choice; null: by age (8 and older see the list)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ask_list: StrictBool | None
+
+
+class AskListOut(BaseModel):
+    ask_list: bool | None  # the parent's choice, null when decided by age
+    shown: bool  # whether the kid's launcher lists the hidden library titles they may ask for
+
+
+def _ask_list_out(kid: Any) -> AskListOut:  # an ORM row: routers import no models
+    return AskListOut(ask_list=kid.ask_list, shown=title_requests.sees_ask_list(kid))
+
+
+@ask_list_router.get("", response_model=AskListOut)
+def get_ask_list(kid: OwnedKid) -> AskListOut:
+    """Whether the kid sees the library titles they may ask for (the kid may always ask from a title's page)."""
+    return _ask_list_out(kid)
+
+
+@ask_list_router.put("", response_model=AskListOut)
+def set_ask_list(kid: OwnedKid, body: AskListBody, family: CurrentFamily, db: DbSession) -> AskListOut:
+    title_requests.set_ask_list(db, family.id, kid, body.ask_list)
+    return _ask_list_out(kid)

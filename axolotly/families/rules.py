@@ -1,12 +1,14 @@
 """A kid's rules (policies/evaluate.py decides with them): mode, rating caps, unrated, tags.
 The presets a new kid with an age starts from live in families/presets.py."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
+from axolotly.catalog.tags import spoken_tags, tag_label
 from axolotly.errors import Invalid
-from axolotly.models import ContentTag, KidProfile
+from axolotly.families.library import in_library_titles
+from axolotly.models import ContentTag, Episode, KidProfile, Title
 from axolotly.policies.evaluate import ALLOW_LIST, MOVIE_RATINGS, RULES, TV_RATINGS, Rules
 
 MODES = (ALLOW_LIST, RULES)
@@ -20,6 +22,7 @@ def kid_rules(kid: KidProfile) -> Rules:
         kid.block_unrated,
         frozenset(kid.blocked_tags),
         kid.name,
+        tag_label,
     )
 
 
@@ -55,13 +58,28 @@ def set_rules(
 
 
 def describe(rules: Rules) -> str:
+    """The rules in a parent's words: "movies up to PG; …; hiding titles tagged “Mild peril”"."""
     if rules.mode == ALLOW_LIST:
         return "only titles a parent allowed"
     parts = [
         f"movies up to {rules.max_movie_rating or 'any rating'}",
         f"TV up to {rules.max_tv_rating or 'any rating'}",
-        "unrated blocked" if rules.block_unrated else "unrated allowed",
+        "unrated titles hidden" if rules.block_unrated else "unrated titles shown",
     ]
     if rules.blocked_tags:
-        parts.append(f"blocking {', '.join(sorted(rules.blocked_tags))}")
+        parts.append(f"hiding titles tagged {spoken_tags(rules.blocked_tags, 'or')}")
     return "; ".join(parts)
+
+
+def tags_in_library(db: Session, family_id: int, tags: list[str]) -> set[str]:
+    """Which of these tags a title of the family library (or one of its episodes) carries: a
+    blocked tag that none carries hides nothing yet, and the rules page says so."""
+    if not tags:
+        return set()
+    title_tags = in_library_titles(select(func.jsonb_array_elements_text(Title.tags).label("tag")), family_id)
+    episode_tags = in_library_titles(
+        select(func.jsonb_array_elements_text(Episode.tags).label("tag")).join(Title, Title.id == Episode.title_id),
+        family_id,
+    )
+    carried = union(title_tags, episode_tags).subquery("carried")
+    return set(db.scalars(select(carried.c.tag).where(carried.c.tag.in_(tags))))

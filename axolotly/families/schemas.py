@@ -156,6 +156,7 @@ class MemberOut(BaseModel):
 
     user_id: int
     email: str
+    display_name: str | None  # null: named by the email
     role: str  # "owner" or "co_parent"
     joined_at: datetime
 

@@ -39,11 +39,6 @@ def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones())  # reads the tz database once per process
 
 
-def zone_names() -> list[str]:
-    """Every zone a family may pick, sorted (the pages' list)."""
-    return sorted(_zone_names())
-
-
 def family_zone(db: Session, family_id: int) -> ZoneInfo:
     return ZoneInfo(owner_of(db, family_id).time_zone)
 

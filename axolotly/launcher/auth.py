@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from axolotly.accounts.deps import DbSession
 from axolotly.errors import Unauthorized
-from axolotly.launcher.reads import DEVICE_SQL, TOUCH_SQL, LauncherReads, get_launcher_reads
+from axolotly.launcher.reads import (
+    DEVICE_SQL,
+    REPLACE_LEGACY_KEY_SQL,
+    TOUCH_SQL,
+    LauncherReads,
+    get_launcher_reads,
+)
 from axolotly.security import api_keys
 
 INVALID_DEVICE = "Invalid device credentials"
@@ -27,6 +33,12 @@ class AuthenticatedDevice:
     kid_age: int | None
     launcher_version: int | None
     needs_touch: bool
+    # Imported from the older backend and presenting its old key: the legacy digest is replaced
+    # (REPLACE_LEGACY_KEY_SQL, which touches last_active too) on this call.
+    legacy_key: bytes | None = None
+
+    def legacy_replacement(self, api_key: str) -> dict[str, Any]:
+        return {"id": self.id, "digest": api_keys.digest(api_key), "legacy": self.legacy_key}
 
 
 def _well_formed(device_id: str | None, api_key: str | None) -> bool:
@@ -36,10 +48,22 @@ def _well_formed(device_id: str | None, api_key: str | None) -> bool:
 
 def _authenticated(row: Any, api_key: str | None) -> AuthenticatedDevice:
     # An unpaired device has no row; a deleted family took its devices with it (cascade).
-    if row is None or api_key is None or not api_keys.matches(api_key, row.api_key_digest):
+    if row is None or api_key is None:
         raise Unauthorized(INVALID_DEVICE)
+    legacy = None
+    if not api_keys.matches(api_key, row.api_key_digest):
+        if not api_keys.matches_legacy(api_key, row.legacy_key_sha256):
+            raise Unauthorized(INVALID_DEVICE)
+        legacy = row.legacy_key_sha256
     return AuthenticatedDevice(
-        row.id, row.family_id, row.kid_profile_id, row.kid_name, row.kid_age, row.launcher_version, row.needs_touch
+        row.id,
+        row.family_id,
+        row.kid_profile_id,
+        row.kid_name,
+        row.kid_age,
+        row.launcher_version,
+        row.needs_touch,
+        legacy,
     )
 
 
@@ -47,8 +71,10 @@ def authenticate_device(db: Session, device_id: str | None, api_key: str | None)
     if not _well_formed(device_id, api_key):
         raise Unauthorized(INVALID_DEVICE)
     device = _authenticated(db.connection().exec_driver_sql(DEVICE_SQL, {"device_id": device_id}).first(), api_key)
+    if device.legacy_key is not None and api_key is not None:
+        db.connection().exec_driver_sql(REPLACE_LEGACY_KEY_SQL, device.legacy_replacement(api_key))
     # last_active, at most once a minute per device: not a write per request.
-    if device.needs_touch:
+    elif device.needs_touch:
         db.connection().exec_driver_sql(TOUCH_SQL, {"id": device.id})
     return device
 
@@ -59,7 +85,9 @@ async def authenticate_device_async(
     if not _well_formed(device_id, api_key):
         raise Unauthorized(INVALID_DEVICE)
     device = _authenticated(await reads.fetch_one(DEVICE_SQL, {"device_id": device_id}), api_key)
-    if device.needs_touch:
+    if device.legacy_key is not None and api_key is not None:
+        await reads.fetch_one(REPLACE_LEGACY_KEY_SQL, device.legacy_replacement(api_key))
+    elif device.needs_touch:
         await reads.touch_last_active(device.id)
     return device
 

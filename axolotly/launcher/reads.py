@@ -30,7 +30,7 @@ from axolotly.db.engine import connection_options, database_url, libpq_conninfo
 from axolotly.db.replicas import ReplicaSet
 
 DEVICE_SQL = """
-    SELECT d.id, d.family_id, d.api_key_digest, d.kid_profile_id,
+    SELECT d.id, d.family_id, d.api_key_digest, d.legacy_key_sha256, d.kid_profile_id,
            k.name AS kid_name, k.age AS kid_age, k.launcher_version,
            d.last_active IS NULL OR d.last_active < now() - interval '60 seconds' AS needs_touch
     FROM devices d LEFT JOIN kid_profiles k ON k.id = d.kid_profile_id
@@ -42,6 +42,16 @@ DEVICE_SQL = """
 TOUCH_SQL = """
 UPDATE devices SET last_active = now()
 WHERE id = (SELECT id FROM devices WHERE id = %(id)s FOR UPDATE SKIP LOCKED)
+"""
+
+# A device imported from the older backend presents its old key (axolotly/importer/): its first
+# successful call stores Axolotly's HMAC digest in place of the legacy SHA-256, so no legacy
+# digest outlives one call (and this statement runs once per such device, touching it too).
+# The WHERE on the legacy digest makes a second run (a retry on a fresh connection) change nothing.
+REPLACE_LEGACY_KEY_SQL = """
+UPDATE devices SET api_key_digest = %(digest)s, legacy_key_sha256 = NULL, last_active = now()
+WHERE id = %(id)s AND legacy_key_sha256 = %(legacy)s
+RETURNING id
 """
 
 

@@ -11,6 +11,7 @@ from axolotly.models.episodes import Episode
 from axolotly.models.family_invitations import FamilyInvitation
 from axolotly.models.family_members import FamilyMember
 from axolotly.models.family_titles import FamilyTitle
+from axolotly.models.import_id_map import ImportIdMap
 from axolotly.models.kid_profiles import KidProfile
 from axolotly.models.kid_profiles_titles import KidProfileTitle
 from axolotly.models.link_reports import LinkReport
@@ -21,6 +22,7 @@ from axolotly.models.pin_lockouts import PinLockout
 from axolotly.models.rate_limits import RateLimit
 from axolotly.models.starter_packs import StarterPack, StarterPackTitle
 from axolotly.models.streaming_service_selection import StreamingServiceSelection
+from axolotly.models.time_requests import TimeRequest
 from axolotly.models.title_requests import TitleRequest
 from axolotly.models.titles import Title
 from axolotly.models.usage import UsageDay, usage_sessions
@@ -38,6 +40,7 @@ __all__ = [
     "FamilyInvitation",
     "FamilyMember",
     "FamilyTitle",
+    "ImportIdMap",
     "KidProfile",
     "KidProfileTitle",
     "LinkReport",
@@ -49,6 +52,7 @@ __all__ = [
     "StarterPack",
     "StarterPackTitle",
     "StreamingServiceSelection",
+    "TimeRequest",
     "Title",
     "TitleRequest",
     "UsageDay",

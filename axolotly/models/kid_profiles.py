@@ -69,3 +69,6 @@ class KidProfile(Base):
     # Extra minutes a parent granted for `bonus_day` only (another day's bonus counts for nothing).
     bonus_minutes: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     bonus_day: Mapped[date | None]
+    # Whether the kid's launcher lists the library titles they may ask for (migration 0030);
+    # None: decided by age (families/requests.py sees_ask_list: 8 and older).
+    ask_list: Mapped[bool | None]

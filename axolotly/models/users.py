@@ -28,3 +28,12 @@ class User(Base):
     # Tokens and page sessions carry the epoch they were issued in; a password change or "sign out
     # everywhere" bumps it, and every older one stops working (security/tokens.py).
     token_epoch: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The epoch the last password change or reset moved to: an older page session ended by it, and
+    # the log-in page says so (accounts/web_sessions.py why_signed_out).
+    password_changed_epoch: Mapped[int | None] = mapped_column(Integer)
+    # How co-parents, the activity trail and answered requests name this parent (null: the email).
+    display_name: Mapped[str | None] = mapped_column(String(100))
+
+    @property
+    def name_or_email(self) -> str:
+        return self.display_name or self.email

@@ -52,10 +52,14 @@ def private_directory(directory: Path) -> None:
 
 
 def private_file(path: Path) -> None:
-    """An empty file only its owner can read (pg_dump then writes into it, keeping the mode)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """A new, empty file only its owner can read (pg_dump then writes into it, keeping the mode).
+
+    Never an existing file, nor through a symbolic link: in a folder others can write to, a link
+    planted under the predictable name would otherwise have us truncate and fill its target."""
+    path.unlink(missing_ok=True)  # a .partial left by a crashed run of ours
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     try:
-        os.fchmod(descriptor, 0o600)  # the mode of os.open applies only to a file it creates
+        os.fchmod(descriptor, 0o600)  # the process's umask may have narrowed, never widened: say it
     finally:
         os.close(descriptor)
 

@@ -193,8 +193,9 @@ def install(app) -> None:
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics(request: Request) -> Response:
         token = get_settings().metrics_token
-        # Bytes, not str: compare_digest refuses non-ASCII strings (a TypeError, i.e. a 500).
-        sent = request.headers.get("authorization", "").encode(errors="replace")
+        # Bytes, not str: compare_digest refuses non-ASCII strings (a TypeError, i.e. a 500). Starlette
+        # decodes header bytes as latin-1, so latin-1 gives back exactly the bytes that were sent.
+        sent = request.headers.get("authorization", "").encode("latin-1")
         if token and not hmac.compare_digest(sent, f"Bearer {token}".encode()):
             return Response(
                 '{"detail":"Metrics token required"}',

@@ -8,8 +8,11 @@ the two together. The order of the decision:
    the kid's rules block; in `allow_list` mode nothing shows without an allow.
 A shown title still needs a streaming service (the family's, or its own when none is chosen).
 Episodes: blocked episodes and episodes tagged with a blocked tag are hidden.
+Every explanation says the path it took ("Allowed by you", "Within Emma's rules") before a
+missing service, and names tags as a parent reads them (Rules.tag_label).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -45,8 +48,9 @@ EXPLANATIONS = {
     Reason.ABOVE_LIMIT: "{detail}",
     Reason.UNRATED: "Unrated, and {kid}'s rules block unrated titles",
     Reason.TAG_BLOCKED: "Tagged {detail}, which {kid}'s rules block",
-    Reason.NOT_STREAMING: "Allowed, but no streaming service is known to carry it",
-    Reason.NOT_ON_YOUR_SERVICES: "Allowed, but not on any of the family's services",
+    # {detail}: why it would show ("Allowed by you", "In your library and within Emma's rules (G)").
+    Reason.NOT_STREAMING: "{detail}, but no streaming service is known to carry it",
+    Reason.NOT_ON_YOUR_SERVICES: "{detail}, but not on any of the family's services",
     Reason.EPISODE_BLOCKED: "This episode is blocked by a parent",
     Reason.EPISODE_TAG_BLOCKED: "This episode is tagged {detail}, which {kid}'s rules block",
 }
@@ -56,6 +60,11 @@ EXPLANATIONS = {
 class Policy:
     policy: str  # PolicyKind's values, "allow" | "deny", spelled out: this module imports nothing
     blocked_episodes: frozenset[int] = frozenset()
+
+
+def plain_words(tag: str) -> str:
+    """A tag code as words when no label was given ("mild_peril" -> "Mild Peril")."""
+    return tag.replace("_", " ").title()
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,8 @@ class Rules:
     block_unrated: bool = True
     blocked_tags: frozenset[str] = frozenset()
     kid_name: str = "this kid"
+    # The name a parent reads for a tag (catalog/tags.py tag_label); words only, no decision.
+    tag_label: Callable[[str], str] = field(default=plain_words, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -110,22 +121,30 @@ def rating_verdict(certification: str | None, rules: Rules) -> tuple[Reason, str
     return (Reason.UNRATED, "") if rules.block_unrated else None
 
 
+def spoken_tags(tags: frozenset[str], rules: Rules) -> str:
+    """“Mild peril” and “Scary scenes”: the tags by the names a parent reads."""
+    names = [f"“{name}”" for name in sorted(rules.tag_label(tag) for tag in tags)]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def rules_verdict(title: TitleFacts, rules: Rules) -> tuple[Reason, str] | None:
     """Why the kid's rules hide the title, or None when they let it through."""
     rating = rating_verdict(title.certification, rules)
     if rating is not None:
         return rating
-    blocked = sorted(title.tags & rules.blocked_tags)
-    return (Reason.TAG_BLOCKED, ", ".join(blocked)) if blocked else None
+    blocked = title.tags & rules.blocked_tags
+    return (Reason.TAG_BLOCKED, spoken_tags(blocked, rules)) if blocked else None
 
 
-def _streaming(selected: list[str], title: TitleFacts, reason: Reason, detail: str, kid: str) -> Decision:
+def _streaming(selected: list[str], title: TitleFacts, shown: Decision, path: str) -> Decision:
+    """The decision to show, unless no service carries the title: then why it would have shown
+    (`path`, e.g. "Allowed by you") and what stops it, never a claim that someone allowed it."""
     if not title.providers:
-        return Decision(False, Reason.NOT_STREAMING, kid_name=kid)
+        return Decision(False, Reason.NOT_STREAMING, detail=path, kid_name=shown.kid_name)
     services = launcher_services(selected, title.providers)
     if not services:
-        return Decision(False, Reason.NOT_ON_YOUR_SERVICES, kid_name=kid)
-    return Decision(True, reason, services, detail, kid)
+        return Decision(False, Reason.NOT_ON_YOUR_SERVICES, detail=path, kid_name=shown.kid_name)
+    return Decision(True, shown.reason, services, shown.detail, shown.kid_name)
 
 
 def evaluate_title(policy: Policy | None, selected: list[str], title: TitleFacts, rules: Rules = Rules()) -> Decision:
@@ -135,12 +154,13 @@ def evaluate_title(policy: Policy | None, selected: list[str], title: TitleFacts
     if policy is not None:
         overridden = rules_verdict(title, rules) if rules.mode == RULES else None
         if overridden is None:
-            return _streaming(selected, title, Reason.VISIBLE, "", kid)
+            return _streaming(selected, title, Decision(True, Reason.VISIBLE, kid_name=kid), "Allowed by you")
         reason, detail = overridden
         words = Decision(False, reason, detail=detail, kid_name=kid).explanation
         if words[1:2].islower():  # "Unrated, …" reads "although unrated, …"; "TV-14 is …" stays
             words = words[0].lower() + words[1:]
-        return _streaming(selected, title, Reason.ALLOWED_OVER_RULES, words, kid)
+        shown = Decision(True, Reason.ALLOWED_OVER_RULES, detail=words, kid_name=kid)
+        return _streaming(selected, title, shown, f"Allowed by you (although {words})")
     if rules.mode != RULES:
         return Decision(False, Reason.NO_POLICY, kid_name=kid)
     if not title.in_library:
@@ -148,7 +168,10 @@ def evaluate_title(policy: Policy | None, selected: list[str], title: TitleFacts
     hidden = rules_verdict(title, rules)
     if hidden is not None:
         return Decision(False, hidden[0], detail=hidden[1], kid_name=kid)
-    return _streaming(selected, title, Reason.WITHIN_RULES, title.certification or "unrated", kid)
+    within = title.certification or "unrated"
+    shown = Decision(True, Reason.WITHIN_RULES, detail=within, kid_name=kid)
+    path = f"In your library and within {kid}'s rules ({within})"
+    return _streaming(selected, title, shown, path)
 
 
 def evaluate_episode(
@@ -164,7 +187,7 @@ def evaluate_episode(
         return decision
     if policy is not None and episode_id in policy.blocked_episodes:
         return Decision(False, Reason.EPISODE_BLOCKED, kid_name=rules.kid_name)
-    blocked = sorted(episode_tags & rules.blocked_tags)
+    blocked = episode_tags & rules.blocked_tags
     if blocked:
-        return Decision(False, Reason.EPISODE_TAG_BLOCKED, detail=", ".join(blocked), kid_name=rules.kid_name)
+        return Decision(False, Reason.EPISODE_TAG_BLOCKED, detail=spoken_tags(blocked, rules), kid_name=rules.kid_name)
     return decision

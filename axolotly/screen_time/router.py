@@ -1,15 +1,16 @@
 """Screen time for parents: settings per kid, bonus time, and what each kid watched."""
 
-from datetime import date, timedelta
-from typing import Annotated
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel
 
 from axolotly.accounts.deps import DbSession
 from axolotly.errors import Invalid
 from axolotly.families import settings as family_settings
 from axolotly.families.deps import CurrentFamily, OwnedKid
-from axolotly.screen_time import service, usage
+from axolotly.screen_time import service, time_requests, usage
 from axolotly.screen_time.clock import Today, local_day
 from axolotly.screen_time.schemas import (
     BonusBody,
@@ -20,8 +21,10 @@ from axolotly.screen_time.schemas import (
     TodayOut,
     UsageOut,
 )
+from axolotly.types import RowId
 
 router = APIRouter(prefix="/api/parent/kids/{kid_id}", tags=["screen time"])
+time_requests_router = APIRouter(prefix="/api/parent/time-requests", tags=["screen time"])
 MAX_RANGE_DAYS = 366
 
 
@@ -101,3 +104,55 @@ def kid_usage(
             for day in history
         ],
     )
+
+
+# -- kids' requests for more time (screen_time/time_requests.py) -----------------------------------
+
+
+class TimeRequestOut(BaseModel):
+    id: int
+    kid_id: int
+    kid_name: str
+    day: date  # the family's day the kid asked on; a grant is bonus time for that day
+    status: Literal["open", "granted", "declined"]
+    minutes: int | None  # granted
+    created_at: datetime
+    answered_at: datetime | None
+
+    @classmethod
+    def of(cls, view: time_requests.TimeRequestView) -> "TimeRequestOut":
+        request = view.request
+        return cls(
+            id=request.id,
+            kid_id=request.kid_profile_id,
+            kid_name=view.kid_name,
+            day=request.day,
+            status=request.status,  # type: ignore[arg-type]  # a CHECK holds it to the three states
+            minutes=request.minutes,
+            created_at=request.created_at,
+            answered_at=request.answered_at,
+        )
+
+
+@time_requests_router.get("", response_model=list[TimeRequestOut])
+def list_time_requests(family: CurrentFamily, db: DbSession) -> list[TimeRequestOut]:
+    """Today's open requests for more screen time, oldest first."""
+    return [TimeRequestOut.of(view) for view in time_requests.open_requests(db, family.id)]
+
+
+ANSWERED: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Not this family's request"},
+    409: {"description": "Already answered, or not today's"},
+}
+
+
+@time_requests_router.post("/{request_id}/grant", response_model=TimeRequestOut, responses=ANSWERED)
+def grant_time_request(request_id: RowId, body: BonusBody, family: CurrentFamily, db: DbSession) -> TimeRequestOut:
+    """Yes: `minutes` of bonus time for today (the same bonus as `POST /api/parent/kids/{id}/bonus-time`)."""
+    return TimeRequestOut.of(time_requests.answer(db, family, request_id, body.minutes)[0])
+
+
+@time_requests_router.post("/{request_id}/decline", response_model=TimeRequestOut, responses=ANSWERED)
+def decline_time_request(request_id: RowId, family: CurrentFamily, db: DbSession) -> TimeRequestOut:
+    """Not today: the kid's screen says so, and they cannot ask again today."""
+    return TimeRequestOut.of(time_requests.answer(db, family, request_id, None)[0])

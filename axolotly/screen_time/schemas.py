@@ -16,7 +16,13 @@ ClockTime = Annotated[
         description="Local time in the family's time zone, HH:MM (24 h)",
     ),
 ]
-Minutes = Annotated[int, Field(ge=0, le=1440, description="Minutes a day; 0 = no watching that day")]
+# One rule for the API and the page's form (screen_time.html takes its min, max and step from here).
+LIMIT_MIN, LIMIT_MAX, LIMIT_STEP = 0, 1440, 1
+Minutes = Annotated[
+    int,
+    Field(ge=LIMIT_MIN, le=LIMIT_MAX, multiple_of=LIMIT_STEP, description="Minutes a day; 0 = no watching that day"),
+]
+BONUS_CHOICES = (15, 30, 60)  # the bonus buttons, on the screen-time page and for a kid's request
 
 
 def clock(value: str) -> time:

@@ -26,3 +26,15 @@ def matches(api_key: str, stored_digest: bytes | None) -> bool:
     if not stored_digest:
         return False
     return hmac.compare_digest(digest(api_key), stored_digest)
+
+
+def legacy_digest(api_key: str) -> bytes:
+    """The older backend's stored form of a key: unsalted SHA-256 (kept only until first use)."""
+    return hashlib.sha256(api_key.encode()).digest()
+
+
+def matches_legacy(api_key: str, stored_sha256: bytes | None) -> bool:
+    """Constant-time, like `matches`; the stored digest itself is not a key."""
+    if not stored_sha256:
+        return False
+    return hmac.compare_digest(legacy_digest(api_key), stored_sha256)

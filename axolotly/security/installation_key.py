@@ -48,6 +48,10 @@ def _create(path: Path) -> None:
 
 def _read(path: Path) -> str:
     try:
+        if path.stat().st_mode & 0o077:  # a copy or a restore may have widened it: signing keys stay private
+            raise InstallationKeyError(
+                f"the installation key {path} can be read by other users; make it private (chmod 600 {path})"
+            )
         key = path.read_text().strip()
     except (OSError, UnicodeDecodeError) as error:
         raise InstallationKeyError(

@@ -10,7 +10,7 @@ from axolotly.catalog.service import upsert_episodes, upsert_title
 from axolotly.enums import MediaType, PolicyKind, UserRole
 from axolotly.families.presets import apply_preset
 from axolotly.models import Episode, KidProfile, KidProfileTitle, StreamingServiceSelection, Title, User
-from axolotly.security.passwords import hash_pin, hash_secret
+from axolotly.security.passwords import hash_pin, hash_secret, verify_secret
 from axolotly.seed.packs import seed_starter_packs
 
 DEMO_PARENT = ("parent@axolotly.example", "axolotly-demo-parent")
@@ -104,3 +104,14 @@ def _first_episode_ids(db: Session, title: Title, count: int) -> list[int]:
 def demo_logins() -> str:
     kids = ", ".join(f"{name} (PIN {pin})" for name, _, pin in DEMO_KIDS)
     return f"  parent: {DEMO_PARENT[0]} / {DEMO_PARENT[1]}  (kids: {kids})\n  admin:  {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}"
+
+
+def published_logins_in_use(db: Session) -> list[str]:
+    """The demo accounts that still open with the password the README publishes (a database
+    seeded in development, then served in production, or restored from a development dump)."""
+    found = []
+    for email, password in (DEMO_ADMIN, DEMO_PARENT):
+        stored = db.scalar(select(User.password_hash).where(User.email == email))
+        if stored is not None and verify_secret(password, stored):
+            found.append(email)
+    return found

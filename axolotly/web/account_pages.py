@@ -1,4 +1,4 @@
-"""The account page: email, password, family name and time zone, sign out everywhere, and
+"""The account page: the parent's name, email, password, family name and time zone, sign out everywhere, and
 deleting the account (after a page that says exactly what goes)."""
 
 from typing import Annotated
@@ -9,8 +9,8 @@ from axolotly import mail
 from axolotly.accounts import service
 from axolotly.accounts.deletion import deletion_summary
 from axolotly.accounts.deps import DbSession, WebUser
-from axolotly.accounts.schemas import DeleteAccount, EmailChange, PasswordChange
-from axolotly.families import settings
+from axolotly.accounts.schemas import DeleteAccount, EmailChange, NameChange, PasswordChange
+from axolotly.families import settings, time_zones
 from axolotly.families.deps import WebFamily
 from axolotly.families.schemas import FamilySettingsBody
 from axolotly.types import Text
@@ -23,14 +23,24 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/account")
 def account_page(request: Request, family: WebFamily, db: DbSession):
+    family_settings = settings.load_family_settings(db, family.id)
     return render(
         request,
         "account.html",
         user=family.user,
         family=family,
-        family_settings=settings.load_family_settings(db, family.id),
-        zones=settings.zone_names(),
+        family_settings=family_settings,
+        zone_groups=time_zones.zone_groups(family_settings.time_zone),
     )
+
+
+@router.post("/account/name", dependencies=[CsrfChecked])
+def change_name(user: WebUser, db: DbSession, display_name: Annotated[Text, Form()] = ""):
+    body = validated(NameChange, display_name=display_name)
+    service.change_display_name(db, user, body.display_name)
+    if user.display_name is None:
+        return redirect("/account", f"Your co-parents see you as {user.email}")
+    return redirect("/account", f"Your co-parents see you as {user.display_name}")
 
 
 @router.post("/account/email", dependencies=[CsrfChecked])
@@ -51,11 +61,16 @@ def change_email(
 
 @router.post("/account/password", dependencies=[CsrfChecked])
 def change_password(
-    user: WebUser, db: DbSession, current_password: Annotated[Text, Form()], new_password: Annotated[Text, Form()]
+    user: WebUser,
+    db: DbSession,
+    mails: BackgroundTasks,
+    current_password: Annotated[Text, Form()],
+    new_password: Annotated[Text, Form()],
 ):
-    """Every other session ends; this browser gets a new session cookie and stays signed in."""
+    """Every other session ends; this browser gets a new session cookie and stays signed in. The
+    account's address is told (after the commit)."""
     body = validated(PasswordChange, current_password=current_password, new_password=new_password)
-    service.change_password(db, user, body.current_password, body.new_password)
+    mails.add_task(mail.send_quietly, service.change_password(db, user, body.current_password, body.new_password))
     response = redirect("/account", "Password changed; every other session is signed out")
     start_session(response, user.id, user.token_epoch)
     return response

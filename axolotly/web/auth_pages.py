@@ -11,6 +11,7 @@ from axolotly.accounts.deps import DbSession
 from axolotly.accounts.schemas import PasswordReset, PasswordResetRequest, SignUp
 from axolotly.config import get_settings
 from axolotly.errors import DomainError, Unauthorized
+from axolotly.families import time_zones
 from axolotly.security.client import client_address
 from axolotly.security.cookies import page_session
 from axolotly.types import Text
@@ -38,8 +39,18 @@ def _demo_logins() -> dict | None:
     return {"parent": DEMO_PARENT, "admin": DEMO_ADMIN}
 
 
+SIGNED_OUT_BECAUSE = {
+    web_sessions.PASSWORD_CHANGED: "You were signed out because the password was changed. "
+    "Log in with the new password; if you did not change it, use “Forgot password?”."
+}
+
+
 @router.get("/login")
-def login_page(request: Request, next: Text = "/"):
+def login_page(request: Request, next: Text = "/", reason: Text = ""):
+    """`reason`: why a session ended (accounts/deps.py adds it when a password change ended it)."""
+    if reason in SIGNED_OUT_BECAUSE:
+        why = SIGNED_OUT_BECAUSE[reason]
+        return render(request, "login.html", next=_safe_next(next), demo=_demo_logins(), flash=why, flash_kind="ok")
     return render(request, "login.html", next=_safe_next(next), demo=_demo_logins())
 
 
@@ -62,7 +73,7 @@ def log_in(
 
 @router.get("/signup")
 def signup_page(request: Request):
-    return render(request, "signup.html")
+    return render(request, "signup.html", zone_groups=time_zones.zone_groups(), time_zone="UTC", pick_browser_zone=True)
 
 
 @router.post("/signup", dependencies=[CsrfChecked])
@@ -72,11 +83,28 @@ def sign_up(
     email: Annotated[Text, Form()],
     password: Annotated[Text, Form()],
     family_name: Annotated[Text, Form()] = "",
+    display_name: Annotated[Text, Form()] = "",
+    time_zone: Annotated[Text, Form()] = "UTC",
 ):
-    """Invited co-parents sign up on their invitation's page (/join/<token>, web/members_pages.py)."""
+    """Invited co-parents sign up on their invitation's page (/join/<token>, web/members_pages.py).
+    The time zone is the browser's when its script ran (static/app.js), UTC otherwise."""
     try:
-        body = validated(SignUp, email=email, password=password, family_name=family_name.strip() or None)
-        user = service.sign_up(db, body.email, body.password, body.family_name, client_address(request))
+        body = validated(
+            SignUp,
+            email=email,
+            password=password,
+            family_name=family_name.strip() or None,
+            display_name=display_name.strip() or None,
+        )
+        user = service.sign_up(
+            db,
+            body.email,
+            body.password,
+            body.family_name,
+            client_address(request),
+            display_name=body.display_name,
+            time_zone=time_zone,
+        )
     except DomainError as error:  # the form again, as typed (but the password), with the reason
         return render(
             request,
@@ -84,6 +112,9 @@ def sign_up(
             status_code=error.status_code,
             email=email[:320],
             family_name=family_name[:100],
+            display_name=display_name[:100],
+            zone_groups=time_zones.zone_groups(time_zone[:64]),
+            time_zone=time_zone[:64],
             flash=error.detail,
             flash_kind="error",
         )

@@ -13,7 +13,7 @@ from axolotly.devices import codes
 from axolotly.devices import service as devices
 from axolotly.devices.schemas import DeviceUpdate
 from axolotly.errors import Invalid
-from axolotly.families import kids, members, streaming
+from axolotly.families import kids, library, members, streaming
 from axolotly.families import requests as title_requests
 from axolotly.families.deps import WebFamily, WebOwnedDevice, WebOwnedKid
 from axolotly.families.schemas import KidCreate, KidUpdate, PinBody
@@ -29,12 +29,26 @@ from axolotly.web.templating import redirect, render
 router = APIRouter(include_in_schema=False)
 
 
+def setup_steps(family_kids: list, selected: list[str], has_titles: bool, paired: list) -> list[tuple[bool, str, str]]:
+    """The home page's set-up checklist, (done, what to do, where), computed from the family's
+    data each time: it ticks itself off and the page drops it once every step is done."""
+    return [
+        (bool(family_kids), "Add your kids", "/family/kids"),
+        (bool(selected), "Choose the streaming services you pay for", "/family/services"),
+        (has_titles, "Add something to watch to your library", "/catalog"),
+        (bool(paired), "Pair a device for the kids to watch on", "/family/devices"),
+    ]
+
+
 @router.get("/")
 def home(request: Request, family: WebFamily, db: DbSession):
     family_kids = kids.list_kids(db, family.id)
     time_left = {
         kid_id: screen_time.today_words(status) for kid_id, status in screen_time.family_today(db, family_kids).items()
     }
+    selected = streaming.selected_services(db, family.id)
+    paired = devices.list_devices(db, family.id)
+    steps = setup_steps(family_kids, selected, bool(library.library_title_ids(db, family.id)), paired)
     return render(
         request,
         "home.html",
@@ -42,10 +56,11 @@ def home(request: Request, family: WebFamily, db: DbSession):
         family_name=members.family_name(db, family.id),
         kids=family_kids,
         time_left=time_left,
-        selected=streaming.selected_services(db, family.id),
-        devices=devices.list_devices(db, family.id),
+        selected=selected,
+        devices=paired,
+        setup=[] if all(done for done, _, _ in steps) else steps,
         activity=audit.recent(db, family.id, limit=5),
-        open_requests=title_requests.count_open(db, family.id),
+        open_requests=title_requests.count_waiting(db, family.id),
     )
 
 
@@ -156,6 +171,7 @@ def devices_page(request: Request, family: WebFamily, db: DbSession):
         devices=devices.list_devices(db, family.id),
         codes=codes.live_codes(db, family.id),
         kids=kids.list_kids(db, family.id),
+        launcher_address=codes.launcher_address(str(request.base_url)),
     )
 
 
@@ -190,15 +206,16 @@ def device_setup(device: WebOwnedDevice, request: Request, family: WebFamily, db
 
 
 @router.post("/family/devices/{device_id}", dependencies=[CsrfChecked])
-def update_device(device: WebOwnedDevice, db: DbSession, friendly_name: FormText = "", kid_id: FormText = ""):
-    body = validated(DeviceUpdate, friendly_name=friendly_name.strip() or None, kid_id=kid_id.strip() or None)
-    saved = devices.update_device(db, device, {"friendly_name": body.friendly_name, "kid_id": body.kid_id})
-    kid = kids.get_kid(db, device.family_id, saved.kid_profile_id) if saved.kid_profile_id else None
-    name = saved.friendly_name or "The device"
-    return redirect(
-        "/family/devices",
-        f"Saved: {name} shows {kid.name}'s launcher" if kid else f"Saved: {name} shows nothing until you choose a kid",
+def update_device(
+    device: WebOwnedDevice, db: DbSession, friendly_name: FormText = "", kid_id: FormText = "", any_kid: FormText = ""
+):
+    body = validated(
+        DeviceUpdate, friendly_name=friendly_name.strip() or None, kid_id=kid_id.strip() or None, any_kid=any_kid == "1"
     )
+    changes = {"friendly_name": body.friendly_name, "kid_id": body.kid_id, "any_kid": body.any_kid}
+    saved = devices.update_device(db, device, changes)
+    kid = kids.get_kid(db, device.family_id, saved.kid_profile_id) if saved.kid_profile_id else None
+    return redirect("/family/devices", devices.saved_words(saved, kid.name if kid else None))
 
 
 @router.get("/family/devices/{device_id}/unpair")
@@ -242,5 +259,10 @@ def file_report(family: WebFamily, db: DbSession, title_id: FormText, issue_type
 @router.get("/family/activity")
 def activity_page(request: Request, family: WebFamily, db: DbSession):
     return render(
-        request, "activity.html", user=family.user, events=audit.recent(db, family.id, limit=200), labels=audit.ACTIONS
+        request,
+        "activity.html",
+        user=family.user,
+        events=audit.recent(db, family.id, limit=200),
+        labels=audit.ACTIONS,
+        parent_names=members.names_by_email(db, family.id),
     )

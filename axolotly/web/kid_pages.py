@@ -3,7 +3,9 @@
 The browser holds a device id and key (HttpOnly cookie) from redeeming a parent's pairing code,
 exactly as the Android launcher does; unpairing the device in the parent's Devices page signs it
 out. A kid who enters the right PIN on a number pad gets a 4-hour kid cookie for this device; five
-wrong PINs lock that kid on this device only (families/kids.py). What the signed-in kid sees is
+wrong PINs lock that kid on this device only (families/kids.py). A device a parent gave to one kid
+opens that kid's launcher without asking, and lets nobody else in unless the parent said any kid of
+the family may use it (devices/service.py may_sign_in). What the signed-in kid sees is
 decided in one place, `kid_home`: a poster grid of the kid's launcher (as `/api/apps` sends it,
 launcher/service.py, regrouped by title in web/kid_shelf.py) or one title's episodes.
 """
@@ -16,7 +18,8 @@ from pydantic import ValidationError
 
 from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
-from axolotly.errors import BadRequest, DomainError, Invalid, TooManyRequests, Unauthorized
+from axolotly.devices import service as devices
+from axolotly.errors import BadRequest, Conflict, DomainError, Invalid, TooManyRequests, Unauthorized
 from axolotly.families import kids
 from axolotly.families import requests as title_requests
 from axolotly.families import settings as family_settings
@@ -24,7 +27,7 @@ from axolotly.families.context import owner_of
 from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
 from axolotly.launcher.service import page_launcher
 from axolotly.screen_time import service as screen_time
-from axolotly.screen_time import usage
+from axolotly.screen_time import time_requests, usage
 from axolotly.screen_time.schemas import UsageLogBody
 from axolotly.security.client import client_address
 from axolotly.types import RowId, Text
@@ -59,6 +62,10 @@ def kids_home(request: Request, db: DbSession):
     device = paired_device(request, db)
     if device is None:
         return render(request, "kids/pair.html", body_class="kid")
+    own = devices.opens_for(db, device.id)
+    if own is not None:  # this device is one kid's: their launcher, nobody else's
+        return redirect(f"/kids/{own}/launcher")
+    devices.record_watching(db, device.id, None)
     family = owner_of(db, device.family_id)
     return render(request, "kids/pick.html", body_class="kid", family=family, kids=kids.list_kids(db, device.family_id))
 
@@ -100,6 +107,10 @@ def pin_page(kid_id: RowId, request: Request, db: DbSession):
     """The number pad, or, when this kid is locked on this device, why and for how long."""
     device = _device_or_pairing(request, db)
     kid = kids.get_kid(db, device.family_id, kid_id)
+    if not devices.may_sign_in(db, device.id, kid.id):
+        return _not_yours(request, device, kid)
+    if devices.opens_for(db, device.id) == kid.id:
+        return redirect(f"/kids/{kid.id}/launcher")
     locked_for = kids.locked_for_seconds(db, kid, device.id)
     return render(
         request,
@@ -117,6 +128,8 @@ def enter_pin(kid_id: RowId, request: Request, db: DbSession, pin: Annotated[Tex
     if not (len(pin) == 4 and pin.isascii() and pin.isdigit()):  # not a guess: nothing to count
         raise Invalid("A PIN is 4 numbers")
     kid = kids.get_kid(db, device.family_id, kid_id)
+    if not devices.may_sign_in(db, device.id, kid.id):  # no PIN lets another kid onto a kid's device
+        return _not_yours(request, device, kid)
     try:
         kids.check_pin(db, kid, pin, device.id)
     except TooManyRequests:
@@ -128,11 +141,34 @@ def enter_pin(kid_id: RowId, request: Request, db: DbSession, pin: Annotated[Tex
     return response
 
 
+def _not_yours(request: Request, device: AuthenticatedDevice, kid):
+    """Another kid on a device a parent gave to one kid: only a parent can let them in."""
+    return render(
+        request,
+        "kids/not_yours.html",
+        status_code=403,
+        body_class="kid",
+        kid=kid,
+        owner=device.kid_name or "another kid",
+    )
+
+
 def _signed_in(request: Request, db, kid_id: int):
-    """(device, kid) for a kid signed in on this browser; None when the kid must enter the PIN."""
+    """(device, kid) for a kid signed in on this browser, or on the device a parent gave them;
+    None when the kid must enter the PIN (or may not use this device: the PIN page says so)."""
     device = _device_or_pairing(request, db)
     kid = kids.get_kid(db, device.family_id, kid_id)
-    return (device, kid) if _signed_in_kid(request, kid) else (None, kid)
+    if not devices.may_sign_in(db, device.id, kid.id):
+        return None, kid
+    own = devices.opens_for(db, device.id) == kid.id
+    return (device, kid) if own or _signed_in_kid(request, kid) else (None, kid)
+
+
+def time_left_words(today) -> str:
+    """The grid's line about today's screen time, in kid words ("" without a limit today)."""
+    if not today.enabled or today.limit_minutes is None:
+        return ""
+    return f"{minutes(today.limit_minutes * 60 - today.used_seconds)} of screen time left today"
 
 
 def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: int | None = None):
@@ -141,7 +177,10 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
     The one place that decides it: a screen that replaces the launcher (e.g. "time's up" from
     screen time) goes first here and covers the grid and every title page alike.
     """
+    devices.record_watching(db, device.id, kid.id)
+    can_switch = devices.opens_for(db, device.id) is None
     today = screen_time.allowed_now(db, kid)
+    asked_time = time_requests.latest_today(db, kid)
     if not today.allowed_now:
         return render(
             request,
@@ -150,6 +189,9 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
             kid=kid,
             today=today,
             back_at=_back_at(today, family_settings.family_zone(db, kid.family_id)),
+            can_switch=can_switch,
+            may_ask_time=time_requests.may_ask(today, asked_time),
+            time_answer=time_requests.kid_message(asked_time),
         )
     titles = kid_shelf.titles_of(page_launcher(db, device.family_id, kid.id))
     if title_id is not None:
@@ -158,8 +200,10 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
             return render(request, "kids/not_found.html", status_code=404, body_class="kid", kid=kid)
         return render(request, "kids/title.html", body_class="kid", kid=kid, title=title)
     asked = title_requests.kid_requests(db, kid)
-    waiting = {view.title.id for view in asked if view.request.status == title_requests.OPEN}
-    askable = [title for title in title_requests.askable_titles(db, kid) if title.id not in waiting]
+    askable = []
+    if title_requests.sees_ask_list(kid):
+        waiting = {view.title.id for view in asked if view.request.status == title_requests.OPEN}
+        askable = [title for title in title_requests.askable_titles(db, kid) if title.id not in waiting]
     return render(
         request,
         "kids/launcher.html",
@@ -169,6 +213,9 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
         asked=asked,
         askable=askable,
         messages=title_requests.KID_MESSAGES,
+        can_switch=can_switch,
+        time_left=time_left_words(today),
+        time_answer=time_requests.kid_message(asked_time) if asked_time and asked_time.status == "granted" else "",
     )
 
 
@@ -242,8 +289,24 @@ def ask_a_parent(kid_id: RowId, request: Request, db: DbSession, title_id: Annot
     return redirect(f"/kids/{kid.id}/launcher", "Asked! A parent will answer soon.")
 
 
+@router.post("/kids/{kid_id}/more-time", dependencies=[CsrfChecked])
+def ask_for_more_time(kid_id: RowId, request: Request, db: DbSession):
+    """The time's-up screen's "Ask for more time": a request a parent answers with bonus minutes."""
+    device, kid = _signed_in(request, db, kid_id)
+    if device is None:
+        return redirect(f"/kids/{kid.id}/pin")
+    try:
+        time_requests.ask(db, kid)
+    except Conflict as refused:
+        return redirect(f"/kids/{kid.id}/launcher", refused.detail, kind="error")
+    return redirect(f"/kids/{kid.id}/launcher", "Asked! A grown-up will answer soon.")
+
+
 @router.post("/kids/switch", dependencies=[CsrfChecked])
-def switch_kid():
+def switch_kid(request: Request, db: DbSession):
+    device = paired_device(request, db)
+    if device is not None:
+        devices.record_watching(db, device.id, None)
     response = redirect("/kids")
     response.delete_cookie(KID, path="/")
     return response

@@ -1,6 +1,7 @@
 """The family library and each kid's rules: add and remove titles (with a confirmation that names
 the rules that go), the rules form and its presets, and "What Emma can watch"."""
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -8,11 +9,13 @@ from fastapi import APIRouter, Form, Request
 from axolotly.accounts.deps import DbSession
 from axolotly.admin import moderation
 from axolotly.catalog import service as catalog
+from axolotly.catalog.tags import spoken_tags
 from axolotly.errors import Invalid, NotFound
 from axolotly.families import library, members, presets, rules
+from axolotly.families import requests as title_requests
 from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.policies import service as policies
-from axolotly.policies.evaluate import MOVIE_RATINGS, RULES, TV_RATINGS
+from axolotly.policies.evaluate import MOVIE_RATINGS, RULES, TV_RATINGS, Decision, Reason
 from axolotly.types import FormCount, FormText, RowId, Text
 from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render, same_site_path
@@ -46,7 +49,7 @@ def spoken_list(names: list[str]) -> str:
 
 @router.get("/family/library")
 def library_page(request: Request, family: WebFamily, db: DbSession):
-    parents = {member.user_id: member.email for member in members.members(db, family.id)}
+    parents = {member.user_id: member.name for member in members.members(db, family.id)}
     return render(
         request,
         "library.html",
@@ -104,7 +107,9 @@ def save_rules(
     preset: Annotated[FormCount, Form()] = None,
 ):
     """The rules form, or one of its preset buttons (rules mode and that age's rating caps; the
-    kid's blocked tags stay, since no preset knows what a family wants to avoid)."""
+    kid's blocked tags stay, since no preset knows what a family wants to avoid). A newly blocked
+    tag that no title of the library carries is saved, and the message says it hides nothing yet."""
+    blocked_before = set(kid.blocked_tags)
     if preset is not None:
         if preset not in {lowest for lowest, _ in presets.PRESETS}:
             raise Invalid("Unknown preset")
@@ -118,7 +123,53 @@ def save_rules(
         rules.set_rules(
             db, kid, mode, max_movie_rating or None, max_tv_rating or None, block_unrated == "on", blocked_tags or []
         )
-    return redirect(f"/family/kids#kid-{kid.id}", f"Saved {kid.name}'s rules: {rules.describe(rules.kid_rules(kid))}")
+    saved = f"Saved {kid.name}'s rules: {rules.describe(rules.kid_rules(kid))}."
+    newly_blocked = sorted(set(kid.blocked_tags) - blocked_before)
+    idle = set(newly_blocked) - rules.tags_in_library(db, kid.family_id, newly_blocked)
+    if idle:
+        saved += f" No title in your library carries {spoken_tags(idle, 'or')} yet."
+    return redirect(f"/family/kids#kid-{kid.id}", saved)
+
+
+# Why a kid sees nothing: each reason a library title is hidden, in words, with what fixes it.
+RULES_HIDE = {Reason.ABOVE_LIMIT, Reason.UNRATED, Reason.TAG_BLOCKED}
+
+
+def why_nothing_visible(kid, hidden: Sequence[tuple[object, Decision]]) -> list[tuple[str, str, str]]:
+    """(sentence, link, link words) for each reason the kid's titles are hidden, most titles first."""
+    if not hidden:
+        return [("Your library is empty, so there is nothing to show yet.", "/catalog", "Find titles in the catalog")]
+    counts: dict[str, int] = {}
+    for _, decision in hidden:
+        key = "rules" if decision.reason in RULES_HIDE else decision.reason.value
+        counts[key] = counts.get(key, 0) + 1
+    rules_link = f"/family/kids#kid-{kid.id}"
+    fixes = {
+        Reason.NO_POLICY.value: (
+            f"{kid.name} sees only the titles you allow one by one, and you have allowed none of these yet.",
+            rules_link,
+            f"Let {kid.name} see every library title that fits their rules",
+        ),
+        "rules": (f"{kid.name}'s rules hide these titles.", rules_link, f"Change {kid.name}'s rules"),
+        Reason.DENIED.value: (f"You said no to these titles for {kid.name}.", "/family/library", "Open your library"),
+        Reason.NOT_ON_YOUR_SERVICES.value: (
+            "These titles are not on any of the services you chose.",
+            "/family/services",
+            "Choose your services",
+        ),
+        Reason.NOT_STREAMING.value: (
+            "No streaming service is known to carry these titles.",
+            "/catalog",
+            "Find titles that stream",
+        ),
+        Reason.NOT_IN_LIBRARY.value: ("These titles are not in your library.", "/family/library", "Open your library"),
+    }
+    reasons = sorted(counts, key=lambda key: -counts[key])
+    return [
+        (f"{counts[key]} title{'s' if counts[key] != 1 else ''}: {fixes[key][0]}", fixes[key][1], fixes[key][2])
+        for key in reasons
+        if key in fixes
+    ]
 
 
 @router.get("/family/kids/{kid_id}/watch")
@@ -132,4 +183,6 @@ def what_kid_can_watch(kid: WebOwnedKid, request: Request, family: WebFamily, db
         visible=visible,
         hidden=hidden,
         described=rules.describe(rules.kid_rules(kid)),
+        empty_reasons=[] if visible else why_nothing_visible(kid, hidden),
+        sees_ask_list=title_requests.sees_ask_list(kid),
     )

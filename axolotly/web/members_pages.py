@@ -2,8 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, BackgroundTasks, Path, Request
+from pydantic import BaseModel, EmailStr, Field
 
+from axolotly import mail
 from axolotly.accounts import service as accounts
 from axolotly.accounts.deps import DbSession, OptionalWebUser, WebUser
 from axolotly.accounts.schemas import SignUp
@@ -20,16 +22,26 @@ router = APIRouter(include_in_schema=False)
 Token = Annotated[Text, Path(max_length=100)]
 
 
-def members_page_for(request: Request, family, db, invitation_url: str | None = None, status_code: int = 200):
+class InvitationMailForm(BaseModel):
+    email: EmailStr
+    token: Text = Field(min_length=1, max_length=100)
+
+
+def members_page_for(request: Request, family, db, invitation=None, invitation_token: str | None = None):
+    """The page; right after an invitation is made, with its link (shown only then)."""
     invitations = members.open_invitations(db, family) if family.is_owner else []
+    url = members.invitation_url(str(request.base_url), invitation_token) if invitation_token else None
     return render(
         request,
         "members.html",
-        status_code=status_code,
+        status_code=201 if invitation_token else 200,
         user=family.user,
         family=family,
         members=members.members(db, family.id),
-        invitation_url=invitation_url,
+        invitation_url=url,
+        invitation_token=invitation_token,
+        invitation_expires=invitation.expires_at if invitation else None,
+        family_name=members.family_name(db, family.id),
         invitations=invitations,
     )
 
@@ -42,9 +54,19 @@ def members_page(request: Request, family: WebFamily, db: DbSession):
 @router.post("/family/invitations", dependencies=[CsrfChecked])
 def invite(request: Request, family: WebFamily, db: DbSession):
     """The link is shown once, on the page this answers (never stored in a cookie or a redirect)."""
-    _, token = members.invite(db, require_owner(family))
-    url = members.invitation_url(str(request.base_url), token)
-    return members_page_for(request, family, db, invitation_url=url, status_code=201)
+    invitation, token = members.invite(db, require_owner(family))
+    return members_page_for(request, family, db, invitation, token)
+
+
+@router.post("/family/invitations/mail", dependencies=[CsrfChecked])
+def mail_invitation(
+    request: Request, family: WebFamily, db: DbSession, mails: BackgroundTasks, email: FormText, token: FormText
+):
+    """The link the page showed, mailed to the address typed next to it (after the commit)."""
+    body = validated(InvitationMailForm, email=email.strip()[:320], token=token)
+    message = members.invitation_mail(db, family, body.token, body.email, str(request.base_url))
+    mails.add_task(mail.send_quietly, message)
+    return redirect("/family/members", f"Invitation sent to {body.email}")
 
 
 @router.post("/family/invitations/{invitation_id}/revoke", dependencies=[CsrfChecked])
@@ -66,7 +88,14 @@ def join_page(token: Token, request: Request, db: DbSession, user: OptionalWebUs
     owner = members.invitation_family(db, token)
     if owner is None:
         return render(request, "error.html", status_code=404, user=user, detail=members.INVITATION_GONE)
-    return render(request, "join.html", user=user, token=token, family_name=members.family_name(db, owner.id))
+    return render(
+        request,
+        "join.html",
+        user=user,
+        token=token,
+        family_name=members.family_name(db, owner.id),
+        inviter=owner.name_or_email,
+    )
 
 
 @router.post("/join/{token}", dependencies=[CsrfChecked])
@@ -76,10 +105,21 @@ def join(token: Token, user: WebUser, db: DbSession):
 
 
 @router.post("/join/{token}/signup", dependencies=[CsrfChecked])
-def sign_up_and_join(token: Token, request: Request, db: DbSession, email: FormText, password: FormText):
-    body = validated(SignUp, email=email, password=password)
+def sign_up_and_join(
+    token: Token, request: Request, db: DbSession, email: FormText, password: FormText, display_name: FormText = ""
+):
+    body = validated(SignUp, email=email, password=password, display_name=display_name.strip() or None)
     # A refused invitation refuses the sign-up: the request's rollback takes the account with it.
-    user = accounts.sign_up(db, body.email, body.password, None, client_address(request), invitation_token=token)
+    # The family's time zone is the owner's: the co-parent's own stays UTC (unused while a member).
+    user = accounts.sign_up(
+        db,
+        body.email,
+        body.password,
+        None,
+        client_address(request),
+        invitation_token=token,
+        display_name=body.display_name,
+    )
     family = family_of(db, user)
     response = redirect("/", f"Welcome to {members.family_name(db, family.id)}!")
     start_session(response, user.id, user.token_epoch)

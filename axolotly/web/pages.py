@@ -36,6 +36,7 @@ HTTP_ERROR_TEXT = {
     404: "There is no page at this address. It may have moved, or the link was mistyped.",
     405: "This page cannot be used that way. Go back and use its buttons.",
 }
+FAVICON = (Path(__file__).parent / "static" / "favicon.svg").read_bytes()
 SERVER_ERROR_TEXT = "Something went wrong on our side and nothing was changed. Try again, or go back."
 
 
@@ -56,6 +57,12 @@ def install(app: FastAPI) -> None:
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    # Browsers ask for /favicon.ico on their own; base.html names it too (an SVG: one small file,
+    # sharp at every size). Cached for a day.
+    @app.get("/favicon.ico", include_in_schema=False)
+    def _favicon() -> Response:
+        return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
     @app.exception_handler(LoginRequired)
     def _login(request: Request, error: LoginRequired) -> Response:

@@ -1,11 +1,18 @@
-"""The parent's page of kids' requests (/family/requests): approve or decline, with a note."""
+"""The parent's page of kids' requests (/family/requests): titles (approve or decline, with a
+note) and more screen time (the bonus buttons, or "Not today"); and whether a kid's launcher lists
+the titles they may ask for (set on "What Emma can watch")."""
 
 from fastapi import APIRouter, Request
 
 from axolotly.accounts.deps import DbSession
+from axolotly.families import members
 from axolotly.families import requests as title_requests
-from axolotly.families.deps import WebFamily
+from axolotly.families.deps import WebFamily, WebOwnedKid
+from axolotly.screen_time import service as screen_time
+from axolotly.screen_time import time_requests
+from axolotly.screen_time.schemas import BONUS_CHOICES, BonusBody
 from axolotly.types import FormText, RowId
+from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
 
@@ -15,12 +22,18 @@ NOTE_MAX = 500
 
 @router.get("/family/requests")
 def requests_page(request: Request, family: WebFamily, db: DbSession):
+    answered = title_requests.answered_requests(db, family.id, limit=20)
     return render(
         request,
         "requests.html",
         user=family.user,
         open_requests=title_requests.open_requests(db, family.id),
-        answered=title_requests.answered_requests(db, family.id, limit=20),
+        answered=answered,
+        answered_by=members.parent_names(
+            db, {v.request.answered_by for v in answered if v.request.answered_by is not None}
+        ),
+        time_requests=time_requests.open_requests(db, family.id),
+        bonus_choices=BONUS_CHOICES,
     )
 
 
@@ -34,3 +47,25 @@ def approve(request_id: RowId, family: WebFamily, db: DbSession):
 def decline(request_id: RowId, family: WebFamily, db: DbSession, note: FormText = ""):
     view = title_requests.answer(db, family, request_id, approve=False, note=note[:NOTE_MAX])
     return redirect("/family/requests", f"Declined “{view.title.title}” for {view.kid_name}")
+
+
+@router.post("/family/time-requests/{request_id}/grant", dependencies=[CsrfChecked])
+def grant_time(request_id: RowId, family: WebFamily, db: DbSession, minutes: FormText):
+    body = validated(BonusBody, minutes=minutes)
+    view, today = time_requests.answer(db, family, request_id, body.minutes)
+    words = screen_time.today_words(today) if today else ""
+    return redirect("/family/requests", f"{view.kid_name} has {body.minutes} extra minutes today: {words}")
+
+
+@router.post("/family/time-requests/{request_id}/decline", dependencies=[CsrfChecked])
+def decline_time(request_id: RowId, family: WebFamily, db: DbSession):
+    view, _ = time_requests.answer(db, family, request_id, None)
+    return redirect("/family/requests", f"No more screen time today for {view.kid_name}")
+
+
+@router.post("/family/kids/{kid_id}/ask-list", dependencies=[CsrfChecked])
+def set_ask_list(kid: WebOwnedKid, family: WebFamily, db: DbSession, shown: FormText = ""):
+    """The form on "What Emma can watch": the box ticked or not (the parent's choice from now on)."""
+    seen = title_requests.set_ask_list(db, family.id, kid, shown == "1")
+    words = "sees" if seen else "no longer sees"
+    return redirect(f"/family/kids/{kid.id}/watch", f"{kid.name} {words} the hidden titles to ask for")

@@ -1,4 +1,5 @@
-"""Screen time pages: one settings form per kid (limits, bedtimes, bonus) and the watch history."""
+"""Screen time pages: every kid's day at a glance (the menu's "Screen time"), one settings form per
+kid (limits, bedtimes, bonus) and the watch history."""
 
 from datetime import timedelta
 
@@ -6,10 +7,11 @@ from fastapi import APIRouter, Request
 
 from axolotly.accounts.deps import DbSession
 from axolotly.errors import Invalid
+from axolotly.families import kids as family_kids
 from axolotly.families.deps import WebFamily, WebOwnedKid
-from axolotly.screen_time import service, usage
+from axolotly.screen_time import service, time_requests, usage
 from axolotly.screen_time.clock import local_day
-from axolotly.screen_time.schemas import BonusBody, ScreenTimeBody
+from axolotly.screen_time.schemas import BONUS_CHOICES, LIMIT_MAX, LIMIT_MIN, LIMIT_STEP, BonusBody, ScreenTimeBody
 from axolotly.types import FormText
 from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked
@@ -22,6 +24,24 @@ HISTORY_DAYS = 14
 
 def _page(kid_id: int) -> str:
     return f"/family/kids/{kid_id}/screen-time"
+
+
+@router.get("/family/screen-time")
+def overview_page(request: Request, family: WebFamily, db: DbSession):
+    """Each kid's rules in words and what is left of today, with the way to change them."""
+    kids = family_kids.list_kids(db, family.id)
+    today = service.family_today(db, kids)
+    rows = [
+        (kid, service.describe(kid.name, service.schedule_of(kid)), service.today_words(today[kid.id])) for kid in kids
+    ]
+    return render(
+        request,
+        "screen_time_overview.html",
+        user=family.user,
+        rows=rows,
+        waiting=time_requests.count_open(db, family.id),
+        time_zone=page_zone(request).key,
+    )
 
 
 @router.get("/family/kids/{kid_id}/screen-time")
@@ -38,6 +58,8 @@ def screen_time_page(kid: WebOwnedKid, request: Request, family: WebFamily, db: 
         today=status,
         today_words=service.today_words(status),
         time_zone=page_zone(request).key,
+        limit_rule=(LIMIT_MIN, LIMIT_MAX, LIMIT_STEP),
+        bonus_choices=BONUS_CHOICES,
     )
 
 
@@ -55,7 +77,7 @@ def _minutes(value: str, days: str) -> int | None:
     if not value:
         return None  # no limit
     if not value.isascii() or not value.isdigit():
-        raise Invalid(f"Limit on {days}: a number of minutes (0 to 1440), or empty for no limit")
+        raise Invalid(f"Limit on {days}: a number of minutes ({LIMIT_MIN} to {LIMIT_MAX}), or empty for no limit")
     return int(value)
 
 

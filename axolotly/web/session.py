@@ -35,7 +35,7 @@ class CsrfFailed(DomainError):
     status_code = 403
 
     def __init__(self, fields: list[tuple[str, str]] | None = None):
-        super().__init__("The form expired or came from another site: check what you typed and send it again")
+        super().__init__("The form expired: check what you typed and send it again")
         self.fields = fields or []
 
 
@@ -44,12 +44,20 @@ class CrossSitePost(HTTPException):
     not a DomainError, on purpose: page_error would offer a refused form back with a fresh token,
     turning a cross-site auto-submit into one click on our own page."""
 
-    def __init__(self):
-        super().__init__(
-            403,
-            "This form was sent from another site, so nothing was done. "
-            "If you meant to do this, open Axolotly yourself and do it there.",
-        )
+    def __init__(
+        self,
+        detail: str = "This form was sent from another site, so nothing was done. "
+        "If you meant to do this, open Axolotly yourself and do it there.",
+    ):
+        super().__init__(403, detail)
+
+
+class UnprovenStaleForm(CrossSitePost):
+    """A stale token from a sender that says nothing of where the form was: refused the same plain
+    way, since only a form proven to come from our own page may be offered back."""
+
+    def __init__(self) -> None:
+        super().__init__("This form has expired, so nothing was done. Open the page again and send it from there.")
 
 
 def set_cookie(response: Response, name: str, value: str, max_age: int | None = None) -> None:
@@ -119,13 +127,28 @@ def from_another_site(request: Request) -> bool:
     script) is judged by its CSRF token alone."""
     if request.headers.get("sec-fetch-site") == "cross-site":
         return True
-    # Our address as the request names it, and as PUBLIC_URL does (behind a proxy that rewrites Host).
-    ours = {request.url.netloc, _host(get_settings().public_url or "")} - {"", None}
+    ours = _our_hosts(request)
     for header in ("origin", "referer"):
         sender = request.headers.get(header)
         if sender and _host(sender) not in ours:
             return True
     return False
+
+
+def from_our_own_page(request: Request) -> bool:
+    """The browser says the form was sent from one of our pages: only then may a stale form come
+    back with its values (one click to send again). Saying nothing is no proof."""
+    if request.headers.get("sec-fetch-site") == "same-origin":
+        return True
+    ours = _our_hosts(request)
+    return any(
+        _host(sender) in ours for sender in (request.headers.get("origin"), request.headers.get("referer")) if sender
+    )
+
+
+def _our_hosts(request: Request) -> set[str | None]:
+    """Our address as the request names it, and as PUBLIC_URL does (behind a proxy that rewrites Host)."""
+    return {request.url.netloc, _host(get_settings().public_url or "")} - {"", None}
 
 
 def _host(url: str) -> str | None:
@@ -142,6 +165,8 @@ async def check_csrf(request: Request, csrf_token_field: Annotated[str, Form(ali
     cookie = request.cookies.get(CSRF)
     # Bytes, not str: compare_digest refuses non-ASCII strings (a TypeError, i.e. a 500).
     if not cookie or not hmac.compare_digest(csrf_token_field.encode(errors="replace"), csrf_token(request).encode()):
+        if not from_our_own_page(request):
+            raise UnprovenStaleForm()
         form = await request.form()  # already parsed for the route: this reads no more of the body
         raise CsrfFailed(
             [(name, value) for name, value in form.multi_items() if isinstance(value, str) and name != "csrf_token"]

@@ -13,6 +13,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from axolotly.catalog.providers import PROVIDERS_BY_ID, is_safe_link
+from axolotly.catalog.tags import category_label, tag_label
 from axolotly.errors import DomainError
 from axolotly.web.forms import resubmittable
 from axolotly.web.session import CsrfFailed, csrf_token, remember_csrf, set_cookie, signed_in
@@ -85,6 +86,8 @@ def menu_current(context, href: str) -> str:
 templates.env.globals.update(
     poster_url=poster_url,
     service_name=service_name,
+    tag_label=tag_label,
+    category_label=category_label,
     safe_link=safe_link,
     menu_current=menu_current,
     page_zone=page_zone,

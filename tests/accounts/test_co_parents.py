@@ -134,7 +134,7 @@ def test_invite_and_join_on_the_pages(client, app):
     log_in(client, owner["email"])
     shown = client.post("/family/invitations", data={"csrf_token": csrf(client, "/family/members")})
     assert shown.status_code == 201
-    url = re.search(r'value="(http://[^"]+/join/[^"]+)"', shown.text)[1]
+    url = re.search(r'id="invitation-link">(http://[^<]+/join/[^<]+)<', shown.text)[1]
     path = url[url.index("/join/") :]
 
     with TestClient(app) as newcomer:

@@ -15,13 +15,17 @@ import httpx
 import pytest
 import respx
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from axolotly.catalog.deps import get_catalog_source
 from axolotly.catalog.tmdb import AsyncTmdbClient, TmdbClient, process_clients
 from axolotly.config import Settings, get_settings
-from axolotly.errors import UpstreamUnavailable
+from axolotly.errors import NotFound, Unauthorized, UpstreamUnavailable
+from axolotly.families.context import family_of, still_acting_for
+from axolotly.models import FamilyMember, User
 from axolotly.seed.demo import DEMO_PARENT
 from tests.support.api import auth, sign_up
+from tests.support.factories import make_family
 from tests.support.live_app import paired_launcher, parent_headers
 from tests.support.pg import demo_database
 from tests.support.processes import live_server
@@ -276,3 +280,26 @@ def test_a_slow_tmdb_leaves_launcher_polls_and_log_ins_fast_and_the_pool_undrain
     assert all(r.json()[0]["title"] == "Bluey" for r in searches if r.request.url.path.startswith("/api/"))
     assert all("Bluey" in r.text for r in searches if r.request.url.path == "/catalog")
     assert imported.status_code == 201 and imported.json()["tmdb_id"] == 82728
+
+
+def test_what_was_true_before_the_wait_is_checked_again_where_the_write_happens(db):
+    """A search's write runs seconds after its log-in was checked: a password change, or a co-parent
+    removed, in between must not let it write."""
+    owner, co_parent = make_family(db), make_family(db)
+    membership = FamilyMember(family_id=owner.id, user_id=co_parent.id)
+    db.add(membership)
+    db.flush()
+    before_the_wait = family_of(db, co_parent)
+    still_acting_for(db, before_the_wait)  # nothing changed: the write goes ahead
+
+    # Another request's change: the context keeps what it read before the wait.
+    signed_out_everywhere = update(User).where(User.id == co_parent.id).values(token_epoch=User.token_epoch + 1)
+    db.execute(signed_out_everywhere.execution_options(synchronize_session=False))
+    with pytest.raises(Unauthorized):
+        still_acting_for(db, before_the_wait)
+    db.execute(update(User).where(User.id == co_parent.id).values(token_epoch=before_the_wait.user.token_epoch))
+
+    db.delete(membership)
+    db.flush()
+    with pytest.raises(NotFound):
+        still_acting_for(db, before_the_wait)

@@ -93,6 +93,8 @@ def test_foreign_keys_have_the_spec_delete_actions(database_url):
     actions = {(table, column): action for table, column, action in rows}
     for set_null in (
         ("devices", "kid_profile_id"),
+        ("devices", "watching_kid_id"),
+        ("time_requests", "answered_by"),
         ("family_invitations", "accepted_by"),
         ("family_titles", "added_by"),
         ("title_requests", "answered_by"),

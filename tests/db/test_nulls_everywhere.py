@@ -374,6 +374,20 @@ def test_every_json_column_refuses_what_is_not_an_array(db):
     assert accepted == []
 
 
+def test_nothing_in_a_json_array_column_is_stored_as_an_empty_array(db):
+    """SQL NULL and JSON null, as the spec's nullable columns and an older backend write them, are
+    accepted and read as '[]' (blocked_episodes keeps its NULL: the app's own "nothing blocked")."""
+    seed_demo(db)
+    db.flush()
+    columns = [c for c in db.execute(text(JSON_COLUMNS)).all() if c != ("kid_profiles_titles", "blocked_episodes")]
+    assert columns, "the JSON columns"
+    for table, column in columns:
+        for nothing in ("NULL", "'null'::jsonb"):
+            db.execute(text(f"UPDATE {table} SET {column} = {nothing}"))
+            stored = db.execute(text(f"SELECT DISTINCT {column}::text FROM {table}")).scalars().all()
+            assert stored == ["[]"], (table, column, nothing, stored)
+
+
 def test_odd_arrays_are_listed_as_they_are_stored(client, db):
     """Output never re-validates stored data with input rules: a name stays a name, a number is spelled out."""
     title = offline_title(db, "Bluey")

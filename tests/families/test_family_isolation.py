@@ -33,12 +33,15 @@ API_BODIES = {
     ("POST", "/api/parent/kids/{kid_id}/verify-pin"): {"pin": "1234"},
     ("PUT", "/api/parent/kids/{kid_id}/policies/{title_id}"): {"policy": "deny"},
     ("PUT", "/api/parent/kids/{kid_id}/policies/{title_id}/blocked-episodes"): {"episode_ids": ["{episode_id}"]},
+    ("PUT", "/api/parent/kids/{kid_id}/ask-list"): {"ask_list": True},
+    ("POST", "/api/parent/time-requests/{request_id}/grant"): {"minutes": 15},
 }
 PAGE_FORMS = {
     "/family/devices/{device_id}": {"friendly_name": "Mine now"},
     "/family/kids/{kid_id}": {"name": "Renamed"},
     "/family/kids/{kid_id}/pin": {"pin": "0000"},
     "/catalog/titles/{title_id}/kids/{kid_id}/blocked": {"blocked": "{episode_id}"},
+    "/family/time-requests/{request_id}/grant": {"minutes": "15"},
 }
 
 

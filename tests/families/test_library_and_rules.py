@@ -345,7 +345,7 @@ def test_a_rules_mode_kid_sees_the_library_titles_within_her_rules_and_why_not_t
     assert why["Calm Show"]["visible"] and why["Calm Show"]["reason"] == "within_rules"
     assert "Within Emma's rules" in why["Calm Show"]["explanation"]
     assert why["Teen Show"]["explanation"] == "TV-14 is above Emma's limit, TV-PG"
-    assert why["Spooky Film"]["explanation"] == "Tagged scary_scenes, which Emma's rules block"
+    assert why["Spooky Film"]["explanation"] == "Tagged “Scary scenes”, which Emma's rules block"
     assert why["Mystery Film"]["explanation"] == "Unrated, and Emma's rules block unrated titles"
     assert why["Outside Film"]["reason"] == "not_in_library" and not why["Outside Film"]["visible"]
 
@@ -354,7 +354,7 @@ def test_a_rules_mode_kid_sees_the_library_titles_within_her_rules_and_why_not_t
     assert [t.title for t, _ in visible] == ["Calm Show", "Gentle Film"]
     assert {t.title: d.explanation for t, d in hidden} == {
         "Mystery Film": "Unrated, and Emma's rules block unrated titles",
-        "Spooky Film": "Tagged scary_scenes, which Emma's rules block",
+        "Spooky Film": "Tagged “Scary scenes”, which Emma's rules block",
         "Teen Show": "TV-14 is above Emma's limit, TV-PG",
     }
 
@@ -412,7 +412,7 @@ def test_an_episode_tagged_with_a_blocked_tag_is_hidden(client, db):
     by_id = {e["episode_id"]: e for e in explain(client, parent, emma, show.id)["episodes"]}
     assert by_id[calm.id]["visible"]
     assert not by_id[scary.id]["visible"] and by_id[scary.id]["reason"] == "episode_tag_blocked"
-    assert by_id[scary.id]["explanation"] == "This episode is tagged scary_scenes, which Emma's rules block"
+    assert by_id[scary.id]["explanation"] == "This episode is tagged “Scary scenes”, which Emma's rules block"
 
 
 def test_an_allow_list_kid_sees_only_what_a_parent_allowed_even_in_the_library(client, db):
@@ -440,7 +440,7 @@ def test_an_allow_over_the_rules_reads_as_one_sentence():
     assert list(said.values()) == [
         "Allowed by you, although R is above Emma's limit, PG",
         "Allowed by you, although unrated, and Emma's rules block unrated titles",
-        "Allowed by you, although tagged peril, which Emma's rules block",
+        "Allowed by you, although tagged “Peril”, which Emma's rules block",
     ]
 
 

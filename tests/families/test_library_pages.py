@@ -50,7 +50,7 @@ def test_adding_from_the_catalog_fills_the_library_page_and_the_catalog_landing(
     page = client.get("/family/library").text
     assert "Bluey" in page and "Moana" in page and "TV-Y" in page and "PG" in page
     assert f"by {parent['email']}" in page
-    assert "comedy" in page and "Suitable for ages 0 to 4" in page and "age_0_4" not in page  # tags in words
+    assert "Comedy" in page and "Ages 0–4" in page and "age_0_4" not in page  # tags in words
     assert f'href="/family/library/{bluey.id}/remove"' in page
     landing = client.get("/catalog").text
     assert "Our library (2)" in landing and f'href="/catalog/titles/{bluey.id}"' in landing

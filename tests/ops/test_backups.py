@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from axolotly.ops.backups import list_backups, prune_backups
+from axolotly.ops.backups import PREFIX, STAMP, SUFFIX, list_backups, prune_backups, take_backup
 from tests.support.pg import demo_database, libpq_url, recreate_database
 from tests.support.processes import run_axolotly
 
@@ -129,3 +129,17 @@ def test_retention_prunes_old_backups_but_never_the_newest(tmp_path):
         (old_only / f"axolotly-{(now - timedelta(days=age_days)):%Y%m%dT%H%M%SZ}.dump").write_bytes(b"x")
     prune_backups(old_only, 30, now=now)
     assert [b.taken_at for b in list_backups(old_only)] == [now - timedelta(days=60)]
+
+
+def test_a_link_planted_under_the_backups_name_is_never_followed(filled_database, tmp_path):
+    """In a folder others can write to, the dump's predictable name must not lead us into their target."""
+    taken_at = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
+    name = f"{PREFIX}{taken_at.strftime(STAMP)}{SUFFIX}.partial"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone else's file\n")
+    directory = tmp_path / "backups"
+    directory.mkdir()
+    (directory / name).symlink_to(victim)
+    backup = take_backup(filled_database, directory, now=taken_at)
+    assert victim.read_text() == "someone else's file\n", "the link's target was left alone"
+    assert not backup.path.is_symlink() and mode(backup.path) == 0o600

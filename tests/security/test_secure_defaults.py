@@ -12,13 +12,19 @@ import time
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import create_engine, update
+from sqlalchemy.orm import Session
 
 from axolotly.config import PLACEHOLDER_SECRETS, Settings, get_settings
 from axolotly.db.cluster import free_port
+from axolotly.models import User
 from axolotly.security import api_keys
 from axolotly.security.installation_key import FILE_NAME
+from axolotly.security.passwords import hash_secret
+from axolotly.seed.demo import published_logins_in_use
 from tests.support.api import admin_headers, auth
 from tests.support.kid_pages import signed_in
+from tests.support.pg import demo_database
 from tests.support.processes import run_axolotly
 
 PRODUCTION = {
@@ -108,8 +114,18 @@ def test_processes_starting_together_agree_on_one_key(unset_secret):
 def test_a_short_or_unreadable_key_file_is_refused_by_name(unset_secret):
     unset_secret.mkdir()
     (unset_secret / FILE_NAME).write_text("short\n")
-    with pytest.raises(ValidationError, match="secret-key"):
+    (unset_secret / FILE_NAME).chmod(0o600)
+    with pytest.raises(ValidationError, match="secret-key holds fewer than"):
         Settings()
+
+
+def test_a_key_file_others_can_read_is_refused(unset_secret):
+    key = fresh_settings().jwt_secret  # made private
+    (unset_secret / FILE_NAME).chmod(0o644)
+    with pytest.raises(ValidationError, match="can be read by other users"):
+        Settings()
+    (unset_secret / FILE_NAME).chmod(0o600)
+    assert fresh_settings().jwt_secret == key
 
 
 @pytest.mark.parametrize("environment", ["development", "test", "production"])
@@ -142,7 +158,10 @@ def test_production_starts_with_secure_settings(production):
         ("COOKIE_SECURE", "false"),
         ("COOKIE_SECURE", None),
         ("MAIL_URL", None),
+        ("MAIL_URL", "console://"),
+        ("MAIL_URL", " console "),
         ("METRICS_TOKEN", None),
+        ("METRICS_TOKEN", "x" * 31),
     ],
 )
 def test_production_refuses_an_insecure_setting_by_name(production, monkeypatch, name, value):
@@ -164,6 +183,17 @@ def test_the_server_refuses_to_start_and_says_which_setting(database_url):
     env = {**PRODUCTION, "DATABASE_URL": database_url, "COOKIE_SECURE": "false"}
     refused = run_axolotly("serve", "--port", str(free_port()), env=env, timeout=60)
     assert refused.returncode != 0 and "COOKIE_SECURE must be true" in refused.stderr
+
+
+def test_production_will_not_serve_a_database_whose_demo_admin_has_the_published_password(server_url):
+    seeded = demo_database(server_url, "axolotly_seeded_then_production")  # `make run` once, then ENV=production
+    refused = run_axolotly("serve", "--port", str(free_port()), env={**PRODUCTION, "DATABASE_URL": seeded}, timeout=60)
+    assert refused.returncode == 1 and "admin@axolotly.example" in refused.stderr and "published" in refused.stderr
+    engine = create_engine(seeded)
+    with Session(engine) as db, db.begin():
+        db.execute(update(User).values(password_hash=hash_secret(secrets.token_urlsafe(16))))
+        assert published_logins_in_use(db) == []
+    engine.dispose()
 
 
 def test_seed_demo_is_refused_in_production():
@@ -208,6 +238,9 @@ def test_a_non_ascii_metrics_authorization_is_a_401(client, monkeypatch):
     try:
         response = client.get("/metrics", headers={"Authorization": "Bearer é-scrape-me".encode()})
         assert response.status_code == 401 and response.json()["detail"] == "Metrics token required"
+        monkeypatch.setenv("METRICS_TOKEN", "é-scrape-me")  # a token may hold any character
+        get_settings.cache_clear()
+        assert client.get("/metrics", headers={"Authorization": "Bearer é-scrape-me".encode()}).status_code == 200
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()

@@ -118,16 +118,30 @@ def test_a_bug_is_still_raised_to_the_server_log(app):
 
 # -- stale forms ------------------------------------------------------------------------------------
 
+# What a browser sends with a form posted from one of our pages (TestClient's address is http://testserver).
+FROM_OUR_PAGE = {"Origin": "http://testserver"}
+
+
+def test_an_expired_form_from_a_sender_that_says_nothing_is_not_offered_again(client, db):
+    """No Origin, Referer or Sec-Fetch-Site: no proof the form was ours, so nothing comes back ready to send."""
+    parent = logged_in_parent(client)
+    response = client.post("/family/kids", data={"name": "Mallory", "age": "7", "pin": "1234", "csrf_token": ""})
+    assert response.status_code == 403 and "This form has expired, so nothing was done" in response.text
+    assert "Mallory" not in response.text and "Send again" not in response.text
+    assert db.scalar(select(func.count()).select_from(KidProfile).where(KidProfile.family_id == parent["id"])) == 0
+
 
 def test_an_expired_form_is_shown_again_with_what_was_typed(client, db):
     parent = logged_in_parent(client)
     client.cookies.delete("axolotly_csrf")  # the browser lost it (restart, cleared cookies)
     response = client.post(
-        "/family/kids", data={"name": "Émilie <3", "age": "7", "pin": "1234", "csrf_token": "a" * 64}
+        "/family/kids",
+        data={"name": "Émilie <3", "age": "7", "pin": "1234", "csrf_token": "a" * 64},
+        headers=FROM_OUR_PAGE,
     )
     assert response.status_code == 403 and is_page(response)
     page = response.text
-    assert "<h1>Please send that again</h1>" in page and "another site" in page
+    assert "<h1>Please send that again</h1>" in page and "The form expired" in page
     assert 'action="/family/kids"' in page and MENU in page
     assert 'name="name" value="Émilie &lt;3"' in page and 'name="age" value="7"' in page
     # The PIN is a secret: asked again, never echoed.
@@ -147,7 +161,9 @@ def test_an_expired_form_keeps_ticked_boxes_and_long_text(client):
     logged_in_parent(client)
     long_text = "It shows a scary scene.\nSecond line."
     response = client.post(
-        "/family/services", data={"use": ["netflix", "disney_plus"], "csrf_token": "", "description": long_text}
+        "/family/services",
+        data={"use": ["netflix", "disney_plus"], "csrf_token": "", "description": long_text},
+        headers=FROM_OUR_PAGE,
     )
     assert response.status_code == 403
     page = response.text
@@ -161,6 +177,7 @@ def test_an_expired_log_in_keeps_the_email_but_not_the_password(client):
     response = client.post(
         "/login",
         data={"email": parent["email"], "password": "correct horse battery", "next": "/family/kids", "csrf_token": ""},
+        headers={"Sec-Fetch-Site": "same-origin"},
     )
     assert response.status_code == 403 and f'value="{parent["email"]}"' in response.text
     assert "correct horse battery" not in response.text and 'name="next" value="/family/kids"' in response.text
@@ -170,6 +187,6 @@ def test_an_expired_log_in_keeps_the_email_but_not_the_password(client):
 
 def test_an_expired_kid_form_keeps_the_kid_look_and_the_typed_code(client):
     logged_in_parent(client)  # a parent signed in on this browser too: still no parents' menu
-    response = client.post("/kids/pair", data={"code": "123456", "csrf_token": ""})
+    response = client.post("/kids/pair", data={"code": "123456", "csrf_token": ""}, headers=FROM_OUR_PAGE)
     assert response.status_code == 403 and 'class="kid"' in response.text and MENU not in response.text
     assert 'name="code" value="123456"' in response.text and 'action="/kids/pair"' in response.text

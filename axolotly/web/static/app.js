@@ -22,3 +22,62 @@ document.querySelectorAll("form[data-confirm]").forEach((form) => {
 document.querySelectorAll("input[data-select-on-focus]").forEach((input) => {
   input.addEventListener("focus", () => input.select());
 });
+
+// Copy buttons (data-copy names the element whose text to copy); hidden without this script,
+// where the text itself is selectable (it selects whole on a click: user-select: all).
+document.querySelectorAll("button[data-copy]").forEach((button) => {
+  const source = document.getElementById(button.dataset.copy);
+  const status = document.querySelector(`[data-copy-status="${button.dataset.copy}"]`);
+  if (!source) return;
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const text = source.textContent.trim();
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      window.getSelection().selectAllChildren(source);
+      document.execCommand("copy");
+    }
+    if (status) status.textContent = button.dataset.copiedText || "Copied";
+  });
+});
+
+// Time-zone pickers: a filter field over the grouped list (the first match is picked, since some
+// phones show hidden options anyway), and on sign-up the browser's own zone, or an older name of it.
+const zoneMatches = (option, zone) =>
+  option.value === zone || (option.dataset.aliases || "").split(" ").includes(zone);
+document.querySelectorAll("input[data-zone-filter]").forEach((input) => {
+  const select = document.getElementById(input.dataset.zoneFilter);
+  const box = input.closest("[data-zone-filter-box]");
+  if (!select) return;
+  if (box) box.hidden = false;
+  input.addEventListener("input", () => {
+    const words = input.value.trim().toLowerCase().replaceAll(" ", "_");
+    let first = null;
+    select.querySelectorAll("option").forEach((option) => {
+      const haystack = `${option.value} ${option.dataset.aliases || ""}`.toLowerCase();
+      option.hidden = Boolean(words) && !haystack.includes(words);
+      if (!option.hidden && words && !first) first = option;
+    });
+    select.querySelectorAll("optgroup").forEach((group) => {
+      group.hidden = ![...group.querySelectorAll("option")].some((option) => !option.hidden);
+    });
+    if (first) select.value = first.value;
+  });
+});
+document.querySelectorAll("select[data-browser-zone]").forEach((select) => {
+  const hint = document.querySelector("[data-zone-hint]");
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch {
+    return;
+  }
+  const option = [...select.options].find((candidate) => zoneMatches(candidate, zone));
+  if (option) {
+    select.value = option.value;
+    if (hint) hint.textContent = `Your browser's time zone (${option.value}) is picked; choose another if it is wrong.`;
+  } else if (hint && zone) {
+    hint.textContent = `Your browser's time zone (${zone}) is not in the list, so UTC is picked: choose yours.`;
+  }
+});

@@ -20,7 +20,10 @@ document.querySelectorAll(".pairing-code[data-status-url]").forEach((box) => {
       status.textContent = "Paired! Opening the device's settings…";
       window.location.assign(answer.next);
     } else if (answer.state === "expired") {
-      status.textContent = "This code expired: create a new one.";
+      // An unused code that expired is gone: no "Waiting for the device…" under a dead code.
+      const note = document.querySelector(".pairing-expired");
+      box.remove();
+      if (note) note.hidden = false;
     } else {
       setTimeout(poll, POLL_MS);
     }
