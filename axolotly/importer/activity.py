@@ -209,13 +209,13 @@ def _usage(
     counts.read += len(rows)
     done = known(db, "usage log", [row["id"] for row in rows])
     oldest = datetime.now(UTC) - timedelta(days=get_settings().usage_retention_days)
-    own_kids = {kid["id"] for family in families for kid in family.kids}
+    own_kids = {(family.user["id"], kid["id"]) for family in families for kid in family.kids}
     sessions, fresh = [], []
     for row in rows:
         started = utc(row["start_time"])
         if row["id"] in done:
             counts.unchanged += 1
-        elif row["kid_profile_id"] not in own_kids:
+        elif (row["family_id"], row["kid_profile_id"]) not in own_kids:  # none, or another family's
             counts.skipped["its device has no kid"] += 1
         elif started is None or started < oldest:
             counts.skipped["older than the watch history's retention"] += 1

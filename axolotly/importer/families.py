@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from axolotly.importer import mapping
 from axolotly.importer.activity import write_activity
 from axolotly.importer.catalog import CatalogMap
+from axolotly.importer.deletions import remove_deleted
 from axolotly.importer.report import ImportReport
 from axolotly.importer.source import FamilyRows
 from axolotly.importer.writes import allocate_ids, created, insert, known, remember, update, utc
@@ -70,18 +71,6 @@ REMOVED_POLICIES = """
 DELETE FROM kid_profiles_titles p
 WHERE p.kid_profile_id = ANY(%(kids)s)
   AND (p.kid_profile_id, p.title_id) NOT IN (SELECT * FROM unnest(%(kid_ids)s::int[], %(title_ids)s::int[]))
-"""
-
-
-# Kids and devices this importer created (its mapping says so) whose older row is gone since: removed,
-# with their mapping. Rows a parent added in Axolotly have no mapping and are never touched.
-REMOVED = """
-WITH gone AS (
-    DELETE FROM import_id_map m USING {table} t
-    WHERE m.kind = %(kind)s AND t.id = m.new_id AND t.family_id = ANY(%(families)s) AND m.old_id <> ALL(%(present)s)
-    RETURNING m.new_id
-)
-DELETE FROM {table} t USING gone WHERE t.id = gone.new_id
 """
 
 
@@ -143,20 +132,6 @@ def conflicts(db: Session, families: list[FamilyRows], ids: Mapped, catalog: Cat
     return found
 
 
-def _remove_deleted(db: Session, families: list[FamilyRows], ids: Mapped, report: ImportReport) -> None:
-    earlier = [new_id for new_id, _ in ids.users.values()]
-    if not earlier:
-        return
-    for kind, table, label, present in (
-        ("device", "devices", "devices", [d["id"] for f in families for d in f.devices]),
-        ("kid", "kid_profiles", "kids", [k["id"] for f in families for k in f.kids]),
-    ):
-        sql = REMOVED.format(table=table)
-        params = {"kind": kind, "families": earlier, "present": present}
-        removed = db.connection().exec_driver_sql(sql, params).rowcount
-        report.kinds[label].skipped["removed: deleted in the older backend"] += removed
-
-
 def _split(rows: list[dict[str, Any]], ids: dict[int, tuple[int, str]], fingerprint: Callable[[Any], str]) -> Any:
     new = [row for row in rows if row["id"] not in ids]
     changed = [row for row in rows if row["id"] in ids and ids[row["id"]][1] != fingerprint(row)]
@@ -173,7 +148,7 @@ def write(
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Writes the families; returns older -> Axolotly ids of families and kids (the launcher check)."""
     users = _write_users(db, families, ids, report)
-    _remove_deleted(db, families, ids, report)
+    remove_deleted(db, families, [new_id for new_id, _ in ids.users.values()], report)
     kids = _write_kids(db, families, ids, users, report)
     _write_selections(db, families, users, report)
     _write_policies(db, families, ids, kids, catalog, report)

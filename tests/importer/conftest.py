@@ -9,9 +9,12 @@ from pathlib import Path
 import bcrypt
 import psycopg
 import pytest
+from sqlalchemy import text
 
+from axolotly.db.migrate import recreate_database
+from axolotly.importer.run import import_original
 from axolotly.importer.source import open_source
-from tests.support.pg import libpq_url, recreate_database
+from tests.support.pg import libpq_url
 
 SCHEMA = (Path(__file__).parent / "original_schema.sql").read_text()
 TABLES = (
@@ -37,7 +40,9 @@ class OlderBackend:
         self.conn = conn
 
     def one(self, sql: str, *params) -> int:
-        return self.conn.execute(sql + " RETURNING id", params).fetchone()[0]
+        row = self.conn.execute(sql + " RETURNING id", params).fetchone()
+        assert row is not None
+        return row[0]
 
     def parent(self, email: str, password: str = OLD_PASSWORD, is_admin: bool = False) -> int:
         hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode()
@@ -134,3 +139,47 @@ def source(original_url):
         return open_source(original_url)
 
     return opened
+
+
+SNAPSHOT_TABLES = (
+    "users",
+    "kid_profiles",
+    "kid_profiles_titles",
+    "devices",
+    "streaming_service_selection",
+    "titles",
+    "episodes",
+    "import_id_map",
+)
+
+
+def an_older_family(older, email="sam@old.example"):
+    parent = older.parent(email)
+    emma, leo = older.kid(parent, "Emma", age=6), older.kid(parent, "Leo", age=9)
+    older.services(parent, "disney_plus", "Netflix")
+    bluey = older.title(82728, "Bluey", "tv", ["Disney Plus"])
+    moana = older.title(277834, "Moana", "movie", ["Disney Plus"], rating="PG")
+    scary = older.title(4001, "Scary Film", "movie", ["Netflix"], rating="PG-13")
+    first, second = older.episode(bluey, 1001, 1, 1), older.episode(bluey, 1002, 1, 2)
+    older.block_episode(older.policy(emma, bluey), second)
+    older.policy(emma, moana)
+    older.policy(leo, scary)
+    older.policy(leo, scary, allowed=False)  # no constraint stops a second row: deny wins
+    tablet = older.device(parent, emma, "Emma's tablet")
+    phone = older.device(parent, leo, "Leo's phone", plaintext=True)
+    older.time_limit(parent, 90, "19:30", "07:00")
+    return {"parent": parent, "emma": emma, "tablet": tablet, "phone": phone, "episodes": (first, second)}
+
+
+def run(db, source, **options):
+    with source() as opened:
+        return import_original(db, opened, **options)
+
+
+def snapshot(db) -> dict[str, str]:
+    return {
+        table: db.execute(
+            text(f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {table} t")
+        ).scalar_one()
+        for table in SNAPSHOT_TABLES
+    }

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from tests.importer.test_import_original import an_older_family, run, snapshot
+from tests.importer.conftest import an_older_family, run, snapshot
 
 MORE_TABLES = (
     "content_tags",

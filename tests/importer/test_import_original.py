@@ -2,54 +2,10 @@
 
 from sqlalchemy import text
 
-from axolotly.importer.run import import_original
 from axolotly.models import KidProfile
-from tests.importer.conftest import OLD_PASSWORD
+from tests.importer.conftest import OLD_PASSWORD, an_older_family, run, snapshot
 from tests.support.factories import make_family, make_title
 from tests.support.launcher_client_model import parse_apps
-
-SNAPSHOT_TABLES = (
-    "users",
-    "kid_profiles",
-    "kid_profiles_titles",
-    "devices",
-    "streaming_service_selection",
-    "titles",
-    "episodes",
-    "import_id_map",
-)
-
-
-def an_older_family(older, email="sam@old.example"):
-    parent = older.parent(email)
-    emma, leo = older.kid(parent, "Emma", age=6), older.kid(parent, "Leo", age=9)
-    older.services(parent, "disney_plus", "Netflix")
-    bluey = older.title(82728, "Bluey", "tv", ["Disney Plus"])
-    moana = older.title(277834, "Moana", "movie", ["Disney Plus"], rating="PG")
-    scary = older.title(4001, "Scary Film", "movie", ["Netflix"], rating="PG-13")
-    first, second = older.episode(bluey, 1001, 1, 1), older.episode(bluey, 1002, 1, 2)
-    older.block_episode(older.policy(emma, bluey), second)
-    older.policy(emma, moana)
-    older.policy(leo, scary)
-    older.policy(leo, scary, allowed=False)  # no constraint stops a second row: deny wins
-    tablet = older.device(parent, emma, "Emma's tablet")
-    phone = older.device(parent, leo, "Leo's phone", plaintext=True)
-    older.time_limit(parent, 90, "19:30", "07:00")
-    return {"parent": parent, "emma": emma, "tablet": tablet, "phone": phone, "episodes": (first, second)}
-
-
-def run(db, source, **options):
-    with source() as opened:
-        return import_original(db, opened, **options)
-
-
-def snapshot(db) -> dict[str, str]:
-    return {
-        table: db.execute(
-            text(f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {table} t")
-        ).scalar_one()
-        for table in SNAPSHOT_TABLES
-    }
 
 
 def legacy_digest(db, device_id: str):
