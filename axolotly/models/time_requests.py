@@ -13,6 +13,8 @@ class TimeRequest(Base):
     __table_args__ = (
         Index("idx_time_requests_family_status", "family_id", "status"),
         Index("idx_time_requests_kid_day", "kid_profile_id", "day"),
+        # Deleting a parent sets their answers to NULL: found through this, not a scan.
+        Index("idx_time_requests_answered_by", "answered_by", postgresql_where=text("answered_by IS NOT NULL")),
         # One open request per kid: asking again while waiting is the same request.
         Index("uq_time_requests_open_kid", "kid_profile_id", unique=True, postgresql_where=text("status = 'open'")),
         CheckConstraint("status IN ('open', 'granted', 'declined')", name="status"),

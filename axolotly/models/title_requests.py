@@ -14,6 +14,8 @@ class TitleRequest(Base):
         Index("idx_title_requests_family_status", "family_id", "status"),
         Index("idx_title_requests_kid_profile_id", "kid_profile_id"),
         Index("idx_title_requests_title_id", "title_id"),
+        # Deleting a parent sets their answers to NULL: found through this, not a scan.
+        Index("idx_title_requests_answered_by", "answered_by", postgresql_where=text("answered_by IS NOT NULL")),
         # One open request per kid and title: asking again is the same request.
         Index(
             "uq_title_requests_open_kid_title",

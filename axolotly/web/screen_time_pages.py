@@ -31,8 +31,14 @@ def overview_page(request: Request, family: WebFamily, db: DbSession):
     """Each kid's rules in words and what is left of today, with the way to change them."""
     kids = family_kids.list_kids(db, family.id)
     today = service.family_today(db, kids)
+    # "Today" only where there are limits: otherwise it repeats "No screen-time limits for Sofia."
     rows = [
-        (kid, service.describe(kid.name, service.schedule_of(kid)), service.today_words(today[kid.id])) for kid in kids
+        (
+            kid,
+            service.describe(kid.name, service.schedule_of(kid)),
+            service.today_words(today[kid.id]) if today[kid.id].enabled else None,
+        )
+        for kid in kids
     ]
     return render(
         request,
@@ -40,7 +46,6 @@ def overview_page(request: Request, family: WebFamily, db: DbSession):
         user=family.user,
         rows=rows,
         waiting=time_requests.count_open(db, family.id),
-        time_zone=page_zone(request).key,
     )
 
 

@@ -56,6 +56,7 @@ MUST_RENDER = {
 # Tables that may be empty when the columns are nulled, and why.
 MAY_BE_EMPTY = {
     "rate_limits": "throttle counters commit on their own connection, outside the test's transaction",
+    "import_id_map": "the importer's own memory of older ids: an operator's command reads it, no page or API",
 }
 # Not ours: the queue is procrastinate's own state (its library reads it, no page), and Alembic's.
 NULLABLE_COLUMNS = """
@@ -234,6 +235,20 @@ def _family_with_one_of_everything(app, client, db) -> dict:
         json={"version_name": "9.9.9", "version_code": 999, "apk_url": "https://example.com/a.apk", "sha256": "a" * 64},
     )
     release = db.execute(text("SELECT max(id) FROM ota_releases")).scalar_one()
+
+    # A kid out of time asked for more, and a second ask was answered (answered_by/at, minutes).
+    for status, minutes in (("open", None), ("granted", 15)):
+        db.execute(
+            text(
+                "INSERT INTO time_requests (family_id, kid_profile_id, day, status, minutes, answered_at, answered_by) "
+                "SELECT family_id, id, current_date, :status, CAST(:minutes AS smallint), "
+                "CASE WHEN CAST(:minutes AS smallint) IS NULL THEN NULL ELSE now() END, "
+                "CASE WHEN CAST(:minutes AS smallint) IS NULL THEN NULL ELSE family_id END "
+                "FROM kid_profiles WHERE id = :kid"
+            ),
+            {"status": status, "minutes": minutes, "kid": kids[list(kids)[0] if status == "open" else list(kids)[-1]]},
+        )
+    db.commit()
 
     ended = _browser(app, DEMO_PARENT[0], DEMO_PARENT[1])
     assert ended.post("/logout", data={"csrf_token": csrf(ended, "/")}, follow_redirects=False).status_code == 303

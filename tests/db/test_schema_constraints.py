@@ -198,9 +198,8 @@ def test_timestamps_are_stored_with_time_zone(db):
 
 
 # Foreign keys without an index leading with their columns: deleting the row they point at scans the
-# whole table (ON DELETE CASCADE / SET NULL). Known and left for their owners: both are per-family
-# tables written rarely (invitations accepted, kids' requests answered).
-UNINDEXED_FOREIGN_KEYS_ALLOWED = {("family_invitations", "accepted_by"), ("title_requests", "answered_by")}
+# whole table (ON DELETE CASCADE / SET NULL). None is allowed.
+UNINDEXED_FOREIGN_KEYS_ALLOWED: set[tuple[str, str]] = set()
 
 
 def test_foreign_keys_have_an_index_for_their_delete_action(db):

@@ -35,7 +35,9 @@ def test_settings_form_says_the_rules_in_words(client, db, clock):
     use_zone(client, parent, clock.zone)
     kid = add_kid(client, parent, "Emma")
     page = f"/family/kids/{kid['id']}/screen-time"
-    assert "No screen-time limits for Emma." in client.get(page).text
+    unlimited = client.get(page).text
+    assert "No screen-time limits for Emma." in unlimited
+    assert unlimited.count("No screen-time limits") == 1  # not again as "Today: No screen-time limits."
     response = post_form(client, page, FORM, page)
     assert response.status_code == 303
     text = client.get(page).text
@@ -139,3 +141,18 @@ def test_home_page_shows_each_kids_time_left_today(client, db, clock):
     assert "30 min left today" in home
     assert "No screen-time limits" in home  # Noah
     assert f'href="/family/kids/{noah["id"]}/screen-time"' in home
+
+
+def test_overview_says_each_kids_limits_once(client, clock):
+    """The overview once said "Today: No screen-time limits." above "No screen-time limits for
+    Emma.", and "Times are in UTC." above the footer's own line about the time zone."""
+    parent = logged_in_parent(client)
+    use_zone(client, parent, clock.zone)
+    emma, leo = add_kid(client, parent, "Emma"), add_kid(client, parent, "Leo")
+    page = f"/family/kids/{leo['id']}/screen-time"
+    post_form(client, page, {**FORM, "weekend_limit": "120"}, page)
+    text = client.get("/family/screen-time").text
+    assert text.count("No screen-time limits") == 1 and "No screen-time limits for Emma." in text
+    assert text.count("<strong>Today:</strong>") == 1  # Leo's, under a limit
+    assert text.count(f"Times are shown in {clock.zone}") == 1 and "Times are in" not in text
+    assert f"/family/kids/{emma['id']}/screen-time" in text

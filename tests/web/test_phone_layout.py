@@ -113,3 +113,47 @@ def test_the_favicon_is_served_and_named_by_every_page(server, browser):
     page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
     log_in(page, *DEMO_PARENT)
     assert failed == [] and outside == []
+
+
+# Cells holding one short word whose text spans more than one line (a word broken mid-way).
+BROKEN_WORDS = """() => [...document.querySelectorAll("main td, main th")].filter(cell => {
+  const text = cell.innerText.trim();
+  if (!text || /\\s/.test(text) || text.length > 14) return false;
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), tops = new Set();
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+  }
+  return tops.size > 1;
+}).map(cell => cell.innerText.trim())"""
+
+
+def test_table_cells_keep_their_words_whole_on_a_phone(server, browser):
+    """A table on a phone once squeezed its columns into "Sof|ia", "W|hy|?" and "Rol|e", "Own|er"."""
+    outside: list[str] = []
+    parent = signed_in(browser, server, outside)
+    parent.set_viewport_size(PHONE)
+    parent.goto("/catalog?q=Harry Potter and the Philosopher")
+    parent.get_by_role("link", name="Allow or deny “Harry Potter and the Philosopher's Stone”").click()
+    for path in (parent.url, "/family/members"):
+        parent.goto(path)
+        expect(parent.locator("main td").first).to_be_visible()
+        assert parent.evaluate(BROKEN_WORDS) == [], path
+        assert scroll_width(parent) <= PHONE["width"], path
+    assert outside == []
+
+
+WORD_LINES = """word => { const node = document.querySelector("main h1").firstChild;
+  const range = document.createRange(), at = node.textContent.indexOf(word);
+  range.setStart(node, at); range.setEnd(node, at + word.length);
+  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size }"""
+
+
+def test_a_titles_name_breaks_between_words_on_a_phone(server, browser):
+    """The title's heading beside its poster once read "Philosopher'|s Stone"."""
+    parent = signed_in(browser, server, [])
+    parent.set_viewport_size(PHONE)
+    parent.goto("/catalog?q=Harry Potter and the Philosopher")
+    parent.get_by_role("link", name="Allow or deny “Harry Potter and the Philosopher's Stone”").click()
+    assert parent.evaluate(WORD_LINES, "Philosopher's") == 1

@@ -1,4 +1,5 @@
-"""NULL or JSON null in a JSON array column is read as nothing: '[]' (issue 21 review)
+"""NULL or JSON null in a JSON array column is read as nothing: '[]' (issue 21 review); the last
+foreign keys without an index get one
 
 The spec's JSON columns are "Array of ..." without NOT NULL, and the older backend's SQLAlchemy
 JSON columns write JSON `null` for None: rows in those shapes, inserted by plain SQL or an older
@@ -28,7 +29,17 @@ def _function(table: str) -> str:
     return f"{table}_json_nothing_is_empty"
 
 
+# Foreign keys set to NULL when a parent is deleted: without an index, each deletion scanned the table.
+ANSWERED_BY_INDEXES = (
+    ("idx_family_invitations_accepted_by", "family_invitations", "accepted_by"),
+    ("idx_title_requests_answered_by", "title_requests", "answered_by"),
+    ("idx_time_requests_answered_by", "time_requests", "answered_by"),
+)
+
+
 def upgrade() -> None:
+    for name, table, column in ANSWERED_BY_INDEXES:
+        op.create_index(name, table, [column], postgresql_where=f"{column} IS NOT NULL")
     for table, columns in ARRAY_COLUMNS.items():
         body = "\n".join(
             f"    NEW.{column} := COALESCE(NULLIF(NEW.{column}, 'null'::jsonb), '[]'::jsonb);" for column in columns
@@ -44,6 +55,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name, table, _ in reversed(ANSWERED_BY_INDEXES):
+        op.drop_index(name, table_name=table)
     for table in reversed(ARRAY_COLUMNS):
         op.execute(f"DROP TRIGGER {_function(table)} ON {table}")
         op.execute(f"DROP FUNCTION {_function(table)}()")
