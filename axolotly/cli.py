@@ -161,11 +161,22 @@ def seed_demo() -> None:
 def import_original(
     source_database_url: str = typer.Argument(..., help="the older backend's PostgreSQL URL (only read)"),
     dry_run: bool = typer.Option(False, "--dry-run", help="do everything, roll it back, print the report"),
+    time_zone: str = typer.Option(
+        "UTC", "--time-zone", help="IANA zone of the families created (their bedtimes are local times)"
+    ),
+    new_source: bool = typer.Option(
+        False, "--new-source", help="the import mapping holds another older database's ids: bring this one over too"
+    ),
 ) -> None:
     """Import the older backend's families into DATABASE_URL's database (docs/switching.md)."""
-    from axolotly.importer.run import import_from_url
+    from axolotly.errors import Invalid
+    from axolotly.importer.run import SourceRefused, import_from_url
 
-    for line in import_from_url(source_database_url, dry_run=dry_run).lines():
+    try:
+        report = import_from_url(source_database_url, dry_run=dry_run, time_zone=time_zone, new_source=new_source)
+    except (Invalid, SourceRefused) as error:
+        _fail(str(error))
+    for line in report.lines():
         typer.echo(line)
 
 

@@ -2,10 +2,13 @@
 
 - Ids are PostgreSQL `integer`s: beyond 2^31-1 no row can exist (and psycopg would fail the query).
 - Text must be storable: PostgreSQL text refuses NUL, and a lone surrogate cannot be UTF-8.
+- Names (a parent's, a family's) are one line: no control characters (line breaks, tabs, escapes),
+  so a name in a mail's subject can never break its headers.
 - Numbers are ASCII digits when they arrive as strings (forms): `int('²')` would be a ValueError.
 """
 
 import re
+import unicodedata
 from typing import Annotated
 
 from fastapi import Form
@@ -22,6 +25,13 @@ def storable_text(value: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+    return value
+
+
+def one_line(value: str) -> str:
+    # Cc: C0 and C1 controls (\n, \r, \t, ESC, NEL…); Zl, Zp: the Unicode line and paragraph separators.
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
+        raise ValueError("must be one line, without control characters")
     return value
 
 
@@ -53,6 +63,9 @@ FormCount = Annotated[SmallCount | None, BeforeValidator(blank_as_none)]
 
 Text = Annotated[str, AfterValidator(storable_text)]
 """Any text the database will store: no NUL, no lone surrogates (length limits stay per field)."""
+
+OneLineText = Annotated[Text, AfterValidator(one_line)]
+"""A name shown in pages and mails: storable text on one line, without control characters."""
 
 FormText = Annotated[Text, Form()]
 """A text field of a page's form."""

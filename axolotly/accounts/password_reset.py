@@ -19,10 +19,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from axolotly.accounts.links import link_base
 from axolotly.accounts.service import account_limit, end_every_session, normalise_email
 from axolotly.audit import service as audit
 from axolotly.config import get_settings
-from axolotly.errors import BadRequest, DomainError
+from axolotly.errors import BadRequest
 from axolotly.families.context import act_for_family
 from axolotly.mail import Mail
 from axolotly.models import User
@@ -37,13 +38,6 @@ REQUESTS_PER_EMAIL = 3  # per email (known or not) and hour: no mailbox flooding
 TOO_MANY = "Too many password reset requests; try again later"
 DEAD_LINK = "This reset link has expired or was already used; ask for a new one"
 SENT = "If an account uses that address, a link to choose a new password is on its way. It works once, within one hour."
-
-
-class ResetNotConfigured(DomainError):
-    """Production without PUBLIC_URL: a link built from the request's Host header could point
-    at an attacker's site (the classic reset poisoning), so no link is built at all."""
-
-    status_code = 503
 
 
 def _mac(user: User, payload: str) -> str:
@@ -79,16 +73,6 @@ def reset_link_user(db: Session, token: str, lock: bool = False) -> User | None:
     )
 
 
-def _link_base(request_base_url: str) -> str:
-    """Where reset links point: PUBLIC_URL, else (outside production) the request's own address."""
-    settings = get_settings()
-    if settings.public_url:
-        return settings.public_url.rstrip("/")
-    if settings.env == "production":
-        raise ResetNotConfigured("Password reset needs PUBLIC_URL to be set on the server")
-    return request_base_url.rstrip("/")
-
-
 def request_reset(db: Session, email: str, client: str, request_base_url: str) -> Mail | None:
     """The mail to send if the address has an account, else None; the caller answers the same."""
     email = normalise_email(email)
@@ -99,7 +83,9 @@ def request_reset(db: Session, email: str, client: str, request_base_url: str) -
         ),
         TOO_MANY,
     )
-    base = _link_base(request_base_url)  # before the lookup: an unconfigured production refuses every address alike
+    base = link_base(
+        request_base_url, "Password reset links"
+    )  # before the lookup: an unconfigured production refuses every address alike
     user = db.execute(select(User).where(User.email == email)).scalar_one_or_none()
     if user is None:
         return None

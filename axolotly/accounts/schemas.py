@@ -5,7 +5,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 from axolotly.enums import UserRole
 from axolotly.security.passwords import BCRYPT_MAX_BYTES
-from axolotly.types import Text, storable_text
+from axolotly.types import OneLineText, Text, storable_text
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -35,14 +35,14 @@ class Credentials(BaseModel):
 
 
 DisplayName = Annotated[
-    Text, Field(max_length=100, description="How the pages name this parent to the family (else the email)")
+    OneLineText, Field(max_length=100, description="How the pages name this parent to the family (else the email)")
 ]
 
 
 class SignUp(BaseModel):
     email: EmailStr
     password: NewPassword
-    family_name: Text | None = Field(None, min_length=1, max_length=100)
+    family_name: OneLineText | None = Field(None, min_length=1, max_length=100)
     display_name: DisplayName | None = None
     invitation_token: Text | None = Field(
         None, min_length=1, max_length=100, description="Join this invitation's family as a co-parent"

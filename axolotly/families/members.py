@@ -7,22 +7,25 @@
   own open invitations die when it joins (and an owner who joined elsewhere invites nobody). Both
   users rows are locked (in id order) while an invitation is accepted, so two acceptances that
   would cross cannot both pass.
-- The owner may also have the link mailed (to any address, throttled per family): the mail says
-  who invites, to which family, the link and until when it works; it leaves after the commit.
+- The owner may also have the link mailed (to any address, throttled per family, per recipient
+  and over all families): the mail says who invites, to which family, the link (on PUBLIC_URL,
+  never on the request's Host header: accounts/links.py) and until when it works; it leaves after
+  the commit.
 - A co-parent acts with the owner's rights except inviting and removing co-parents, removing the
   owner or deleting the family; a co-parent may leave.
 """
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from axolotly.accounts.links import link_base
 from axolotly.audit import service as audit
-from axolotly.config import get_settings
 from axolotly.db.results import affected_rows
 from axolotly.enums import UserRole
 from axolotly.errors import Conflict, Forbidden, NotFound
@@ -48,7 +51,10 @@ MAX_OPEN_INVITATIONS = 10
 INVITATION_GONE = "This invitation is unknown, used or expired; ask for a new one"
 
 
-INVITATION_MAILS_PER_HOUR = 20
+INVITATION_MAILS_PER_HOUR = 20  # per family
+INVITATION_MAILS_PER_RECIPIENT_PER_DAY = 3  # nobody's mailbox is flooded by one family or many
+INVITATION_MAILS_PER_HOUR_OVERALL = 200  # our sender's reputation, whatever the number of families
+TOO_MANY_MAILS = "Too many invitation mails; try again later, or share the link yourself"
 
 
 @dataclass(frozen=True)
@@ -93,8 +99,14 @@ def invite(db: Session, family: FamilyContext) -> tuple[FamilyInvitation, str]:
 
 
 def invitation_url(base_url: str, token: str) -> str:
-    """The link to share: on PUBLIC_URL when set (behind a proxy the request's own URL may be internal)."""
-    return f"{(get_settings().public_url or base_url).rstrip('/')}/join/{token}"
+    """The link to share: on PUBLIC_URL, else (outside production only) the request's own address."""
+    return f"{link_base(base_url, 'Invitation links')}/join/{token}"
+
+
+def _one_line(text: str) -> str:
+    """A name fit for a mail's subject: names are refused with control characters at input
+    (types.py OneLineText), but a row saved before that rule may still hold one."""
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
 
 
 def invitation_family(db: Session, token: str) -> User | None:
@@ -239,11 +251,21 @@ def invitation_mail(db: Session, family: FamilyContext, token: str, recipient: s
         raise NotFound(INVITATION_GONE)
     if not family.is_owner:
         raise Forbidden("Only the family's owner can invite co-parents")
-    rate_limits.spend(
-        Limit(f"invitation-mails:family:{family.id}", INVITATION_MAILS_PER_HOUR, timedelta(hours=1)),
-        "Too many invitation mails in the last hour; try again later",
+    url = invitation_url(base_url, token)  # before spending: a server that builds no link mails nothing
+    # Family, then recipient, then everyone's: a family refused for its own bursts eats no shared budget.
+    rate_limits.spend_all(
+        (
+            Limit(f"invitation-mails:family:{family.id}", INVITATION_MAILS_PER_HOUR, timedelta(hours=1)),
+            Limit(
+                f"invitation-mails:to:{recipient.strip().lower()}",
+                INVITATION_MAILS_PER_RECIPIENT_PER_DAY,
+                timedelta(days=1),
+            ),
+            Limit("invitation-mails:all", INVITATION_MAILS_PER_HOUR_OVERALL, timedelta(hours=1)),
+        ),
+        TOO_MANY_MAILS,
     )
-    inviter, name = family.user.name_or_email, family_name(db, family.id)
+    inviter, name = _one_line(family.user.name_or_email), _one_line(family_name(db, family.id))
     expires = invitation.expires_at.astimezone(family_zone(db, family.id))
     audit.record(db, family.id, "member_invited", f"Mailed an invitation to {recipient}")
     return Mail(
@@ -251,7 +273,7 @@ def invitation_mail(db: Session, family: FamilyContext, token: str, recipient: s
         f"{inviter} invites you to {name} on Axolotly",
         f"{inviter} ({family.user.email}) invites you to be a co-parent of {name} on Axolotly: you would "
         "manage the kids' screen time, what they may watch, and their devices together.\n\n"
-        f"To join, open this link:\n{invitation_url(base_url, token)}\n\n"
+        f"To join, open this link:\n{url}\n\n"
         f"It works once, until {expires:%A %d %B %Y at %H:%M} (time zone {expires.tzinfo}).\n"
         "If you do not know who sent this, ignore it: nothing happens without the link.\n",
     )

@@ -7,7 +7,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from axolotly.catalog.providers import PROVIDERS
 from axolotly.catalog.schemas import StoredNames, TitleSummary
 from axolotly.policies.evaluate import MOVIE_RATINGS, TV_RATINGS
-from axolotly.types import Text, ascii_number
+from axolotly.types import OneLineText, Text, ascii_number
 
 PIN = Field(pattern=r"^[0-9]{4}$", description="Exactly four digits", examples=["1234"])
 KidAge = Annotated[int, Field(ge=0, le=17), BeforeValidator(ascii_number)]
@@ -172,7 +172,7 @@ class FamilySettingsBody(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    family_name: Text | None = Field(None, min_length=1, max_length=100)
+    family_name: OneLineText | None = Field(None, min_length=1, max_length=100)
     time_zone: Text | None = Field(None, min_length=1, max_length=64, examples=["Europe/London"])
 
 

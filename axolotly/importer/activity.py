@@ -217,6 +217,8 @@ def _usage(
             counts.unchanged += 1
         elif (row["family_id"], row["kid_profile_id"]) not in own_kids:  # none, or another family's
             counts.skipped["its device has no kid"] += 1
+        elif row["kid_profile_id"] not in kids:
+            counts.skipped["its kid was deleted in Axolotly after an earlier import"] += 1
         elif started is None or started < oldest:
             counts.skipped["older than the watch history's retention"] += 1
         else:
@@ -257,7 +259,7 @@ def _add_to_rollup(
     """Each stored session's seconds on each local day it touches, counted once on its first day."""
     if not stored:
         return
-    family_of_kid = {kids[kid["id"]]: users[f.user["id"]] for f in families for kid in f.kids}
+    family_of_kid = {kids[kid["id"]]: users[f.user["id"]] for f in families for kid in f.kids if kid["id"] in kids}
     sql = "SELECT id, time_zone FROM users WHERE id = ANY(%(ids)s)"
     zones = {
         row.id: ZoneInfo(row.time_zone)

@@ -70,7 +70,9 @@ def check_families(
     db: Session, families: list[FamilyRows], users: dict[int, int], kids: dict[int, int], catalog: CatalogMap
 ) -> dict[int, str]:
     """Older family id -> "same titles ..." or the differences, kid by kid, with the titles' names."""
-    wanted = {kids[kid["id"]]: users[family.user["id"]] for family in families for kid in family.kids}
+    wanted = {
+        kids[kid["id"]]: users[family.user["id"]] for family in families for kid in family.kids if kid["id"] in kids
+    }
     shown = shown_titles(db, wanted)
     back = {new: old for old, new in catalog.titles.items()}
     return {family.user["id"]: _family_line(family, kids, shown, back, catalog) for family in families}
@@ -82,6 +84,8 @@ def _family_line(
     differences = []
     total = 0
     for kid in family.kids:
+        if kid["id"] not in kids:
+            continue  # deleted by a parent in Axolotly: in the family's notes
         before = older_titles(family, kid["id"], catalog)
         now = {back.get(title_id, -title_id) for title_id in shown.get(kids[kid["id"]], set())}
         total += len(before)

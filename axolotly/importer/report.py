@@ -28,6 +28,10 @@ class ImportReport:
     # family (older id) -> "same titles" or the differences; skipped families -> the reason.
     families: dict[int, str] = field(default_factory=dict)
     skipped_families: dict[int, str] = field(default_factory=dict)
+    # family (older id) -> what of it did not come over although the family did.
+    notes: defaultdict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    time_zone: str = "UTC"
+    zoned: int = 0  # families this run created, in `time_zone`
 
     def skip_family(self, old_id: int, reason: str) -> None:
         self.skipped_families[old_id] = reason
@@ -43,6 +47,9 @@ class ImportReport:
             mine.unchanged += counts.unchanged
             mine.skipped.update(counts.skipped)
         self.families.update(attempt.families)
+        for old_id, notes in attempt.notes.items():
+            self.notes[old_id] += notes
+        self.zoned += attempt.zoned
         for old_id, reason in attempt.skipped_families.items():
             self.skip_family(old_id, reason)
 
@@ -56,6 +63,9 @@ class ImportReport:
         lines += [counts.line(kind) for kind, counts in self.kinds.items()]
         lines += [f"family {old_id}: skipped, {reason}" for old_id, reason in sorted(self.skipped_families.items())]
         lines += [f"family {old_id}: {check}" for old_id, check in sorted(self.families.items())]
+        lines += [f"family {old_id}: {note}" for old_id, notes in sorted(self.notes.items()) for note in notes]
+        default = " (the default: pass --time-zone for the families' own zone)" if self.time_zone == "UTC" else ""
+        lines.append(f"time zone: {self.zoned} new families set to {self.time_zone}{default}")
         lines.append(
             f"launcher check: {len(self.families) - self.mismatched} of {len(self.families)} families "
             "see the same titles as before"

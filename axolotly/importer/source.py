@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
+from axolotly.accounts.service import normalise_email
 from axolotly.db.engine import libpq_conninfo
 
 Row = dict[str, Any]
@@ -36,10 +37,17 @@ LEFT JOIN episode_policies ep ON ep.policy_id = p.id
 WHERE k.parent_id = ANY(%(families)s)
 GROUP BY k.parent_id, p.kid_profile_id, p.title_id
 """
-DEVICES = "SELECT d.*, md5(d::text) AS fingerprint FROM devices d WHERE d.family_id = ANY(%(families)s)"
+# `last_active` moves on every launcher call: it is not a change worth a top-up.
+DEVICES = """
+SELECT d.*, md5((to_jsonb(d) - 'last_active')::text) AS fingerprint FROM devices d WHERE d.family_id = ANY(%(families)s)
+"""
 TITLES = "SELECT t.*, md5(t::text) AS fingerprint FROM titles t ORDER BY t.id"
 EPISODES = "SELECT e.*, md5(e::text) AS fingerprint FROM episodes e ORDER BY e.id"
-FAMILY_IDS = "SELECT id FROM users ORDER BY id"
+FAMILY_IDS = "SELECT id, email FROM users ORDER BY id"
+# The database's identity: its cluster's system identifier (pg_control_system() may be refused to
+# a plain role: then the server's address and port) and its name.
+IDENTITY = "SELECT system_identifier::text AS cluster FROM pg_control_system()"
+SERVER = "SELECT coalesce(host(inet_server_addr()), 'local') || ':' || current_setting('port') AS cluster"
 # Shared by every family: read once, like the catalog.
 TAGS = "SELECT t.*, md5(t::text) AS fingerprint FROM content_tags t ORDER BY t.id"
 TITLE_TAGS = "SELECT title_id, tag_id FROM title_tags ORDER BY id"
@@ -100,8 +108,31 @@ class OriginalSource:
     def _all(self, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
         return self.connection.execute(sql, params).fetchall()
 
+    def identity(self) -> str:
+        try:
+            with self.connection.transaction():
+                cluster = self._all(IDENTITY)[0]["cluster"]
+        except psycopg.Error:
+            cluster = self._all(SERVER)[0]["cluster"]
+        database = self._all("SELECT current_database() AS name")[0]["name"]
+        return f"{cluster}/{database}"[:100]
+
     def family_ids(self) -> list[int]:
         return [row["id"] for row in self._all(FAMILY_IDS)]
+
+    def email_collisions(self) -> dict[int, str]:
+        """Families whose emails are one address once lower-cased (Axolotly's log-in lower-cases):
+        family -> why it is skipped. Which of them owns the address is the operator's call."""
+        by_address: dict[str, list[Row]] = defaultdict(list)
+        for row in self._all(FAMILY_IDS):
+            by_address[normalise_email(str(row["email"]))].append(row)
+        found = {}
+        for address, rows in by_address.items():
+            if len(rows) > 1:
+                spelled = ", ".join(f"{row['email']} (user {row['id']})" for row in rows)
+                for row in rows:
+                    found[row["id"]] = f"email collision: {spelled} are one address ({address}) in Axolotly"
+        return found
 
     def titles(self) -> list[Row]:
         return self._all(TITLES)

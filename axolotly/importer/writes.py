@@ -62,23 +62,71 @@ def update(db: Session, table: str, columns: dict[str, str], rows: Sequence[Sequ
     db.connection().exec_driver_sql(sql, params)
 
 
+def source_of(db: Session) -> str:
+    """The older database this import reads (run.py puts it in the session): the mapping's key."""
+    return db.info["import_source"]
+
+
 def known(db: Session, kind: str, old_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
-    """What an earlier import of this kind mapped: old id -> (new id, fingerprint)."""
+    """What an earlier import of this source and kind mapped: old id -> (new id, fingerprint)."""
     if not old_ids:
         return {}
-    sql = "SELECT old_id, new_id, fingerprint FROM import_id_map WHERE kind = %(kind)s AND old_id = ANY(%(ids)s)"
-    rows = db.connection().exec_driver_sql(sql, {"kind": kind, "ids": list(old_ids)})
+    sql = (
+        "SELECT old_id, new_id, fingerprint FROM import_id_map"
+        " WHERE source = %(source)s AND kind = %(kind)s AND old_id = ANY(%(ids)s)"
+    )
+    rows = db.connection().exec_driver_sql(sql, {"source": source_of(db), "kind": kind, "ids": list(old_ids)})
     return {row.old_id: (row.new_id, row.fingerprint) for row in rows}
 
 
-def remember(db: Session, kind: str, rows: Sequence[tuple[int, int, str]]) -> None:
-    """(old id, new id, fingerprint) into the mapping table; an unchanged mapping is not rewritten."""
+def written(db: Session, kind: str, old_ids: Sequence[int]) -> dict[int, Any]:
+    """What an earlier import last wrote (the mapping's `written`), by old id."""
+    if not old_ids:
+        return {}
+    sql = (
+        "SELECT old_id, written FROM import_id_map"
+        " WHERE source = %(source)s AND kind = %(kind)s AND old_id = ANY(%(ids)s)"
+    )
+    rows = db.connection().exec_driver_sql(sql, {"source": source_of(db), "kind": kind, "ids": list(old_ids)})
+    return {row.old_id: row.written for row in rows}
+
+
+def remember(db: Session, kind: str, rows: Sequence[Sequence[Any]]) -> None:
+    """(old id, new id, fingerprint[, written]) into the mapping table; an unchanged mapping is not
+    rewritten. `written` (JSON text) is kept as it was when a row does not give it."""
+    if rows and len(rows[0]) == 4:
+        insert(
+            db,
+            "import_id_map",
+            {
+                "source": "text",
+                "kind": "text",
+                "old_id": "int",
+                "new_id": "int",
+                "fingerprint": "text",
+                "written": "jsonb",
+            },
+            [(source_of(db), kind, *row) for row in rows],
+            "ON CONFLICT (source, kind, old_id) DO UPDATE SET new_id = excluded.new_id,"
+            " fingerprint = excluded.fingerprint, written = excluded.written, imported_at = now()"
+            " WHERE (import_id_map.new_id, import_id_map.fingerprint, import_id_map.written)"
+            " IS DISTINCT FROM (excluded.new_id, excluded.fingerprint, excluded.written)",
+        )
+        return
     insert(
         db,
         "import_id_map",
-        {"kind": "text", "old_id": "int", "new_id": "int", "fingerprint": "text"},
-        [(kind, *row) for row in rows],
-        "ON CONFLICT (kind, old_id) DO UPDATE SET new_id = excluded.new_id, fingerprint = excluded.fingerprint,"
+        {"source": "text", "kind": "text", "old_id": "int", "new_id": "int", "fingerprint": "text"},
+        [(source_of(db), kind, *row) for row in rows],
+        "ON CONFLICT (source, kind, old_id) DO UPDATE SET new_id = excluded.new_id, fingerprint = excluded.fingerprint,"
         " imported_at = now() WHERE (import_id_map.new_id, import_id_map.fingerprint)"
         " IS DISTINCT FROM (excluded.new_id, excluded.fingerprint)",
     )
+
+
+def existing(db: Session, table: str, ids: Sequence[int]) -> set[int]:
+    """Which of `ids` are still rows of `table` (a parent may have deleted one since an import)."""
+    if not ids:
+        return set()
+    sql = f"SELECT id FROM {table} WHERE id = ANY(%(ids)s)"  # noqa: S608 (the name is a constant)
+    return {row.id for row in db.connection().exec_driver_sql(sql, {"ids": list(ids)})}

@@ -1,5 +1,6 @@
 """Co-parents on the pages: the family's members, invitations (shown once) and joining by link."""
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Path, Request
@@ -18,6 +19,7 @@ from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked, start_session
 from axolotly.web.templating import redirect, render
 
+logger = logging.getLogger("axolotly.mail")
 router = APIRouter(include_in_schema=False)
 Token = Annotated[Text, Path(max_length=100)]
 
@@ -62,11 +64,28 @@ def invite(request: Request, family: WebFamily, db: DbSession):
 def mail_invitation(
     request: Request, family: WebFamily, db: DbSession, mails: BackgroundTasks, email: FormText, token: FormText
 ):
-    """The link the page showed, mailed to the address typed next to it (after the commit)."""
+    """The link the page showed, mailed to the address typed next to it (after the commit).
+
+    The mail leaves after the answer, so the page never claims it arrived: it says what happens,
+    and a mail the server cannot send is logged (send_quietly) and not retried."""
     body = validated(InvitationMailForm, email=email.strip()[:320], token=token)
+    try:
+        mail.transport()
+    except ValueError:
+        logger.exception("Could not mail an invitation: MAIL_URL is unusable")
+        return redirect(
+            "/family/members",
+            f"The invitation could not be mailed to {body.email}: the server's mail is not set up. "
+            "Make a new link and share it yourself.",
+            kind="error",
+        )
     message = members.invitation_mail(db, family, body.token, body.email, str(request.base_url))
     mails.add_task(mail.send_quietly, message)
-    return redirect("/family/members", f"Invitation sent to {body.email}")
+    return redirect(
+        "/family/members",
+        f"Mailing the invitation to {body.email}. A mail the server cannot send is not retried: if it has "
+        "not arrived in a few minutes, make a new link and share it yourself.",
+    )
 
 
 @router.post("/family/invitations/{invitation_id}/revoke", dependencies=[CsrfChecked])

@@ -2,7 +2,10 @@
 note) and more screen time (the bonus buttons, or "Not today"); and whether a kid's launcher lists
 the titles they may ask for (set on "What Emma can watch")."""
 
+from typing import Literal
+
 from fastapi import APIRouter, Request
+from pydantic import BaseModel
 
 from axolotly.accounts.deps import DbSession
 from axolotly.families import members
@@ -63,9 +66,19 @@ def decline_time(request_id: RowId, family: WebFamily, db: DbSession):
     return redirect("/family/requests", f"No more screen time today for {view.kid_name}")
 
 
+class AskListForm(BaseModel):
+    ask_list: Literal["age", "show", "hide"]
+
+
+ASK_LIST_CHOICES = {"age": None, "show": True, "hide": False}
+
+
 @router.post("/family/kids/{kid_id}/ask-list", dependencies=[CsrfChecked])
-def set_ask_list(kid: WebOwnedKid, family: WebFamily, db: DbSession, shown: FormText = ""):
-    """The form on "What Emma can watch": the box ticked or not (the parent's choice from now on)."""
-    seen = title_requests.set_ask_list(db, family.id, kid, shown == "1")
-    words = "sees" if seen else "no longer sees"
-    return redirect(f"/family/kids/{kid.id}/watch", f"{kid.name} {words} the hidden titles to ask for")
+def set_ask_list(kid: WebOwnedKid, family: WebFamily, db: DbSession, ask_list: FormText = ""):
+    """The form on "What Emma can watch": by age (stored as NULL, so the kid's birthday still
+    counts), or the parent's fixed choice: show or hide the list."""
+    choice = validated(AskListForm, ask_list=ask_list).ask_list
+    seen = title_requests.set_ask_list(db, family.id, kid, ASK_LIST_CHOICES[choice])
+    words = "sees" if seen else "does not see"
+    how = f" (by age: from {title_requests.ASK_LIST_FROM_AGE})" if choice == "age" else ""
+    return redirect(f"/family/kids/{kid.id}/watch", f"{kid.name} {words} the hidden titles to ask for{how}")

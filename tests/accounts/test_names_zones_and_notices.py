@@ -177,7 +177,10 @@ def test_an_invitation_is_mailed_with_who_which_family_the_link_and_its_expiry(c
     assert link.endswith(f"/join/{token}") and 'data-copy="invitation-link"' in made.text
 
     sent = form(client, "/family/invitations/mail", "/family/members", email="grandma@example.com", token=token)
-    assert sent.status_code == 303 and "Invitation sent to grandma@example.com" in client.get("/family/members").text
+    assert (
+        sent.status_code == 303
+        and "Mailing the invitation to grandma@example.com" in client.get("/family/members").text
+    )
     assert len(inbox.messages) == 1
     message = inbox.messages[0]
     body = message.get_content()
@@ -246,3 +249,110 @@ def test_the_api_password_change_mails_the_notice_too(client, inbox):
     )
     assert response.status_code == 200
     assert [message["To"] for message in inbox.messages] == [parent["email"]]
+
+
+# -- issue 23 review: invitation mails ------------------------------------------------------------
+
+
+def made_invitation_token(client) -> str:
+    made = form(client, "/family/invitations", "/family/members")
+    return re.search(r'name="token" value="([^"]+)"', made.text)[1]
+
+
+def mail_invitation(client, token: str, email: str, host: str = "testserver"):
+    """`host`: the Host header an owner may send (the form's Referer follows it, as a browser's would)."""
+    return client.post(
+        "/family/invitations/mail",
+        data={"email": email, "token": token, "csrf_token": csrf(client, "/family/members")},
+        headers={"host": host, "referer": f"http://{host}/family/members"},
+        follow_redirects=False,
+    )
+
+
+def test_a_mailed_invitation_never_links_to_the_requests_host(client, inbox, monkeypatch):
+    owner = sign_up(client)
+    log_in(client, owner["email"])
+    token = made_invitation_token(client)
+    monkeypatch.setattr(get_settings(), "public_url", "https://axolotly.example/")
+    assert mail_invitation(client, token, "a@example.com", host="evil.example").status_code == 303
+    assert f"https://axolotly.example/join/{token}" in inbox.messages[0].get_content()
+    assert "evil.example" not in inbox.messages[0].get_content()
+
+    # Production without PUBLIC_URL builds no link at all (as password reset): nothing is mailed.
+    monkeypatch.setattr(get_settings(), "public_url", None)
+    monkeypatch.setattr(get_settings(), "env", "production")
+    refused = mail_invitation(client, token, "b@example.com", host="evil.example")
+    assert refused.status_code in (303, 503) and len(inbox.messages) == 1
+    assert client.post("/api/parent/family/invitations", headers=auth(owner)).status_code == 503
+
+
+def test_invitation_mails_are_throttled_per_recipient_and_overall(client, inbox, monkeypatch):
+    from axolotly.families import members
+
+    owner = sign_up(client)
+    log_in(client, owner["email"])
+    token = made_invitation_token(client)
+
+    def refused(response) -> bool:  # the page answers a 429 by going back with the reason
+        return "Too many invitation mails" in client.get(response.headers["location"]).text
+
+    answers = [refused(mail_invitation(client, token, "Grandma@Example.com")) for _ in range(4)]
+    assert answers == [False, False, False, True]
+    assert len(inbox.messages) == 3
+
+    # Another family cannot add to the same mailbox either; and the global budget holds for all.
+    other = sign_up(client)
+    log_in(client, other["email"])
+    other_token = made_invitation_token(client)
+    assert refused(mail_invitation(client, other_token, "grandma@example.com"))
+    monkeypatch.setattr(members, "INVITATION_MAILS_PER_HOUR_OVERALL", 4)
+    assert not refused(mail_invitation(client, other_token, "uncle@example.com"))
+    assert refused(mail_invitation(client, other_token, "aunt@example.com"))
+    assert len(inbox.messages) == 4
+
+
+@pytest.mark.parametrize("bad", ["Maria\nBcc: victim@example.com", "Ma\rria", "Ma\tria", "Ma\u2028ria", "M\x85x"])
+def test_names_with_control_characters_are_refused_at_input(client, bad):
+    owner = sign_up(client)
+    assert client.put("/api/parent/me/name", json={"display_name": bad}, headers=auth(owner)).status_code == 422
+    assert client.put("/api/parent/family", json={"family_name": bad}, headers=auth(owner)).status_code == 422
+    signed_up = client.post(
+        "/api/parent/auth/signup",
+        json={"email": "line@example.com", "password": PASSWORD, "display_name": bad, "family_name": "Fine"},
+    )
+    assert signed_up.status_code == 422
+    signed_up = client.post(
+        "/api/parent/auth/signup", json={"email": "line@example.com", "password": PASSWORD, "family_name": bad}
+    )
+    assert signed_up.status_code == 422
+
+
+def test_an_old_name_with_a_line_break_still_makes_a_valid_mail(client, db, inbox):
+    owner = sign_up(client)
+    db.execute(select(User).where(User.email == owner["email"])).scalar_one().family_name = "The\nAxolotls"
+    db.flush()
+    log_in(client, owner["email"])
+    assert mail_invitation(client, made_invitation_token(client), "a@example.com").status_code == 303
+    assert inbox.messages[0]["Subject"].endswith("The Axolotls on Axolotly")
+
+
+def test_a_failed_invitation_mail_is_not_claimed_as_sent(client, monkeypatch, caplog):
+    owner = sign_up(client)
+    log_in(client, owner["email"])
+    token = made_invitation_token(client)
+    monkeypatch.setenv("MAIL_URL", "smtp://127.0.0.1:1")  # nothing listens: the mail cannot leave
+    get_settings.cache_clear()
+    try:
+        sent = mail_invitation(client, token, "a@example.com")
+        page = client.get("/family/members").text
+        assert "Invitation sent" not in page and "not retried" in page and "share it yourself" in page
+        assert "Could not send mail" in caplog.text
+
+        monkeypatch.setenv("MAIL_URL", "carrier-pigeon://x")  # unusable: said at once, nothing spent
+        get_settings.cache_clear()
+        refused = mail_invitation(client, token, "b@example.com")
+        assert "could not be mailed" in client.get(refused.headers["location"]).text
+    finally:
+        monkeypatch.delenv("MAIL_URL")
+        get_settings.cache_clear()
+    assert sent.status_code == 303

@@ -78,7 +78,7 @@ class OlderBackend:
             f"/{tmdb_id}.jpg",
         )
 
-    def episode(self, title: int, tmdb_episode_id: int, season: int, number: int) -> int:
+    def episode(self, title: int, tmdb_episode_id: int | None, season: int, number: int) -> int:
         return self.one(
             "INSERT INTO episodes (title_id, tmdb_episode_id, season_number, episode_number, episode_name, air_date)"
             " VALUES (%s, %s, %s, %s, %s, '')",

@@ -185,3 +185,27 @@ def test_the_placeholder_poster_of_unimported_results_is_served(client):
     response = client.get("/posters/placeholder.svg")
     assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg")
     assert client.get("/posters/2147483648.svg").status_code == 422
+
+
+def test_the_reports_page_says_where_a_report_stands_in_words(client, db):
+    """Issue 23 review: the raw status ("pending") was printed to parents."""
+    from sqlalchemy import text
+
+    parent = sign_up(client)
+    filed = []
+    for name in ("Moana", "Bluey", "Frozen"):
+        title = offline_title(db, name)
+        body = {"title_id": title.id, "issue_type": "wrong_age_rating", "description": "scary"}
+        filed.append(client.post("/api/parent/reports", json=body, headers=auth(parent)).json()["id"])
+    db.execute(
+        text("UPDATE content_reports SET status = 'resolved', resolved_at = now() WHERE id = :id"), {"id": filed[1]}
+    )
+    db.execute(
+        text("UPDATE content_reports SET status = 'dismissed', resolved_at = now() WHERE id = :id"), {"id": filed[2]}
+    )
+    log_in(client, parent["email"])
+    page = client.get("/family/reports").text
+    for words in ("Waiting for review", "Fixed", "Dismissed"):
+        assert words in page
+    for raw in (">pending<", ">resolved<", ">dismissed<"):
+        assert raw not in page
