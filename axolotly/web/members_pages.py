@@ -83,8 +83,9 @@ def mail_invitation(
     mails.add_task(mail.send_quietly, message)
     return redirect(
         "/family/members",
-        f"Mailing the invitation to {body.email}. A mail the server cannot send is not retried: if it has "
-        "not arrived in a few minutes, make a new link and share it yourself.",
+        # Said before the mail leaves (it goes after the answer): "sending", never "sent".
+        f"Sending the invitation to {body.email}. If it has not arrived in a few minutes, copy the link and "
+        "share it yourself.",
     )
 
 

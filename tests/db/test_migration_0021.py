@@ -13,9 +13,9 @@ import pytest
 from axolotly.db import migrate
 from axolotly.launcher.query import LAUNCHER_SQL, launcher_params
 from axolotly.security import api_keys
+from tests.support.migration_rows import family_with_bluey_and_moana, one
 from tests.support.pg import libpq_url, recreate_database
 
-BCRYPT = "$2b$10$" + "a" * 53
 API_KEY = "the-device-key"
 
 
@@ -26,46 +26,8 @@ def at_0020(database_url):
     return url
 
 
-def one(conn, sql: str, *params):
-    return conn.execute(sql, params).fetchone()[0]
-
-
 def populate(conn) -> dict[str, int]:
-    ids = {"family": one(conn, "INSERT INTO users (email, password_hash) VALUES ('a@example.com', 'x') RETURNING id")}
-    ids["kid"] = one(
-        conn,
-        "INSERT INTO kid_profiles (family_id, name, pin_hash) VALUES (%s, 'Emma', %s) RETURNING id",
-        ids["family"],
-        BCRYPT,
-    )
-    for n, (name, media_type) in enumerate((("Bluey", "tv"), ("Moana", "movie"))):
-        ids[name] = one(
-            conn,
-            "INSERT INTO titles (tmdb_id, title, media_type, providers) "
-            "VALUES (%s, %s, %s, '[\"disney_plus\"]') RETURNING id",
-            800_000 + n,
-            name,
-            media_type,
-        )
-    for number in (1, 2):
-        ids[f"Bluey {number}"] = one(
-            conn,
-            "INSERT INTO episodes (tmdb_episode_id, title_id, season_number, "
-            "episode_number, name) VALUES (%s, %s, 1, %s, %s) RETURNING id",
-            ids["Bluey"] * 10 + number,
-            ids["Bluey"],
-            number,
-            f"Bluey {number}",
-        )
-    conn.execute(
-        "INSERT INTO kid_profiles_titles (kid_profile_id, title_id, policy, blocked_episodes) VALUES "
-        "(%s, %s, 'allow', %s), (%s, %s, 'allow', '[]')",
-        (ids["kid"], ids["Bluey"], f"[{ids['Bluey 2']}]", ids["kid"], ids["Moana"]),
-    )
-    conn.execute(
-        "INSERT INTO streaming_service_selection (family_id, selected_services) VALUES (%s, '[\"disney_plus\"]')",
-        (ids["family"],),
-    )
+    ids = family_with_bluey_and_moana(conn, moana_blocked="[]")
     conn.execute(
         "INSERT INTO devices (device_id, family_id, kid_profile_id, api_key_digest) VALUES ('d-1', %s, %s, %s)",
         (ids["family"], ids["kid"], api_keys.digest(API_KEY).hex()),

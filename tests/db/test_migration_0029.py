@@ -12,9 +12,9 @@ import pytest
 
 from axolotly.db import migrate
 from axolotly.launcher.query import LAUNCHER_SQL, launcher_params
+from tests.support.migration_rows import BCRYPT, one
 from tests.support.pg import libpq_url, recreate_database
 
-BCRYPT = "$2b$10$" + "a" * 53
 NOT_ARRAYS = ('{"id": 16}', '"Drama"', "7", "null")
 EVERY_ARRAY_COLUMN = (
     ("titles", "genres"),
@@ -31,10 +31,6 @@ def at_0028(database_url):
     url = recreate_database(database_url, "axolotly_migration_0029_scratch")
     migrate.upgrade(url, "0028")
     return url
-
-
-def one(conn, sql: str, *params):
-    return conn.execute(sql, params).fetchone()[0]
 
 
 def populate(conn) -> dict[str, int]:

@@ -66,6 +66,7 @@ NULLABLE_COLUMNS = """
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
       AND c.relname NOT LIKE 'procrastinate%' AND c.relname <> 'alembic_version'
+      AND c.relname <> 'import_id_map'  -- the importer's own memory (MAY_BE_EMPTY): nothing renders it
       AND (NOT a.attnotnull OR format_type(a.atttypid, NULL) IN ('json', 'jsonb'))
     ORDER BY 1, 2
 """
@@ -87,6 +88,8 @@ JSON_COLUMNS = """
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
     WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
       AND c.relname NOT LIKE 'procrastinate%' AND format_type(a.atttypid, NULL) IN ('json', 'jsonb')
+      -- the importer's memory of what it wrote (an object per row): no page, API or launcher reads it
+      AND c.relname <> 'import_id_map'
     ORDER BY 1, 2
 """
 # Array-shaped values an older backend or hand-written SQL may leave; every JSON column names one

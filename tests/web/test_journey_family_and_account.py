@@ -67,7 +67,7 @@ def test_sign_up_in_the_browsers_zone_then_copy_and_mail_an_invitation(server, b
     before = len(inbox.messages)
     page.get_by_label("Their email").fill(f"grandpa-{size}@example.com")
     submit(page, "Send this invitation by email")
-    expect(page.get_by_role("status").first).to_contain_text(f"Invitation sent to grandpa-{size}@example.com")
+    expect(page.get_by_role("status").first).to_contain_text(f"Sending the invitation to grandpa-{size}@example.com")
     for _ in range(100):
         if len(inbox.messages) > before:
             break
