@@ -63,6 +63,9 @@ def create_app() -> FastAPI:
         title="Axolotly",
         version="0.1.0",
         description="Parental controls for kids' streaming: parent API, launcher API, admin API.",
+        # A path with a stray trailing slash (an id ending in "/") is a 404, not a 307 that sends a
+        # DELETE or PUT on to another address.
+        redirect_slashes=False,
     )
 
     metrics.install(app)

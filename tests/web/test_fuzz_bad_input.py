@@ -566,3 +566,14 @@ def test_a_unicode_digit_age_on_the_kids_page_goes_back_with_the_reason_and_adds
         assert response.status_code == 303 and response.headers["location"] == "/family/kids"
         assert "Not a whole number" in client.get("/family/kids").text
     assert db.scalar(select(func.count()).select_from(KidProfile).where(KidProfile.family_id == parent["id"])) == 0
+
+
+def test_a_trailing_slash_is_a_404_not_a_redirect(client):
+    """An id that ends in "/" (or a stray slash) must not be redirected with its method to another address."""
+    for method, path in (
+        ("DELETE", "/api/parent/kids/1/policies/%00/"),
+        ("GET", "/api/parent/kids/"),
+        ("GET", "/login/"),
+    ):
+        response = client.request(method, path, follow_redirects=False)
+        assert response.status_code == 404, (method, path, response.status_code)
