@@ -15,6 +15,8 @@ class User(Base):
         Index("idx_users_email", "email", unique=True),
         Index("idx_users_role", "role"),
         CheckConstraint(f"role IN ({sql_values(UserRole)})", name="role"),
+        CheckConstraint("country ~ '^[A-Z]{2}$'", name="country"),
+        CheckConstraint("language IN ('en', 'de', 'es', 'fr')", name="language"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +35,11 @@ class User(Base):
     password_changed_epoch: Mapped[int | None] = mapped_column(Integer)
     # How co-parents, the activity trail and answered requests name this parent (null: the email).
     display_name: Mapped[str | None] = mapped_column(String(100))
+    # The family's country (ISO 3166-1, on the owner's row): its rating scales read the kids' caps,
+    # its streaming services are the ones to pick (ratings/, families/streaming.py).
+    country: Mapped[str] = mapped_column(String(2), server_default="US")
+    # This parent's page language (null: the browser's Accept-Language); the owner's is the family's.
+    language: Mapped[str | None] = mapped_column(String(2))
 
     @property
     def name_or_email(self) -> str:
