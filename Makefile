@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint bench bench-size bench-day bench-import db clean-db screenshots
+.PHONY: setup run test lint bench bench-size bench-day bench-import db clean-db screenshots messages
 
 setup: $(INSTALLED)
 	@scripts/ensure-postgres.sh
@@ -40,6 +40,19 @@ test: setup lint
 screenshots: setup
 	@scripts/ensure-apt.sh chromium /usr/bin/chromium
 	SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" $(BIN)/python -m pytest -q tests -k axe_finds_nothing_on_any_page_type
+
+# The words to translate: extracted from the code and templates (babel.cfg) into
+# axolotly/locale/messages.pot, then merged into each language's catalog (created when missing);
+# new entries wait there for a translator (tests/i18n fails until every one is translated).
+LANGUAGES := de es fr
+messages: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k gettext -k ngettext:1,2 -k N_ \
+		--add-comments=Translators: --add-location=file --sort-by-file --no-wrap --project=Axolotly \
+		--omit-header -o axolotly/locale/messages.pot .
+	for lang in $(LANGUAGES); do \
+		$(BIN)/pybabel update -i axolotly/locale/messages.pot -d axolotly/locale -l $$lang \
+			--init-missing --no-fuzzy-matching --ignore-obsolete --no-wrap || exit 1; \
+	done
 
 # ruff (lint + format), mypy and the import contracts, without the database (pyproject.toml).
 lint: $(INSTALLED)

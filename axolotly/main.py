@@ -28,11 +28,12 @@ from axolotly.launcher.router import router as launcher_router
 from axolotly.ops import metrics
 from axolotly.ota.router import router as ota_router
 from axolotly.policies.router import router as policies_router
+from axolotly.ratings.router import router as ratings_router
 from axolotly.reports.router import router as reports_router
 from axolotly.screen_time.router import router as screen_time_router
 from axolotly.screen_time.router import time_requests_router
 from axolotly.security import rate_limits
-from axolotly.web import pages, security_headers, templating
+from axolotly.web import language, pages, security_headers, templating
 
 
 @asynccontextmanager
@@ -69,6 +70,7 @@ def create_app() -> FastAPI:
     )
 
     metrics.install(app)
+    language.install(app)
     pages.install(app)
     for router in (
         accounts_router,
@@ -85,6 +87,7 @@ def create_app() -> FastAPI:
         ask_list_router,
         screen_time_router,
         time_requests_router,
+        ratings_router,
     ):
         app.include_router(router)
     unpublish_admin_api_in_production(app)

@@ -110,6 +110,7 @@ def build_world(client: TestClient, db, serial: int) -> World:
         "release_id": release["id"],
         "request_id": request.json()["id"],
         "link_id": 1,
+        "country": "DE",
     }
     return World(parent=parent, admin=admin, device=device, ids=ids)
 

@@ -15,6 +15,7 @@ from axolotly.accounts.web_sessions import session_user, why_signed_out
 from axolotly.db.engine import get_session
 from axolotly.enums import UserRole
 from axolotly.errors import Forbidden, Unauthorized
+from axolotly.i18n import speak_parents_choice
 from axolotly.models import User
 from axolotly.security.cookies import LoginRequired, page_session
 from axolotly.security.tokens import TokenType, user_claims
@@ -57,6 +58,8 @@ def optional_page_user(request: Request, db: DbSession) -> User | None:
     user = session_user(db, session)
     if user is None and session is not None:  # for the log-in page: why this session ended
         request.state.signed_out_reason = why_signed_out(db, session)
+    if user is not None:  # the page, its flash messages and the route's words: in the parent's language
+        speak_parents_choice(user.language)
     return user
 
 

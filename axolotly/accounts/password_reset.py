@@ -25,6 +25,7 @@ from axolotly.audit import service as audit
 from axolotly.config import get_settings
 from axolotly.errors import BadRequest
 from axolotly.families.context import act_for_family
+from axolotly.i18n import gettext, use_language
 from axolotly.mail import Mail
 from axolotly.models import User
 from axolotly.security import rate_limits
@@ -90,12 +91,17 @@ def request_reset(db: Session, email: str, client: str, request_base_url: str) -
     if user is None:
         return None
     url = f"{base}/reset-password/{reset_token(user)}"
-    body = (
-        f"Someone (hopefully you) asked to reset the password of the Axolotly account {user.email}.\n\n"
-        f"Choose a new password here (the link works once, within one hour):\n{url}\n\n"
-        "If it was not you, ignore this mail: your password stays as it is.\n"
-    )
-    return Mail(user.email, "Reset your Axolotly password", body)
+    with use_language(user.language):  # the account's own language (set on the account page), else English
+        body = (
+            gettext("Someone (hopefully you) asked to reset the password of the Axolotly account %(email)s.")
+            % {"email": user.email}
+            + "\n\n"
+            + gettext("Choose a new password here (the link works once, within one hour):")
+            + f"\n{url}\n\n"
+            + gettext("If it was not you, ignore this mail: your password stays as it is.")
+            + "\n"
+        )
+        return Mail(user.email, gettext("Reset your Axolotly password"), body)
 
 
 def reset_password(db: Session, token: str, new_password: str) -> User:

@@ -8,6 +8,7 @@ from axolotly.accounts.schemas import (
     Credentials,
     DeleteAccount,
     EmailChange,
+    LanguageChange,
     Message,
     NameChange,
     PasswordChange,
@@ -46,6 +47,7 @@ def sign_up(body: SignUp, request: Request, db: DbSession):
         client_address(request),
         body.invitation_token,
         display_name=body.display_name,
+        country=body.country,
     )
 
 
@@ -102,6 +104,14 @@ def change_password(body: PasswordChange, user: CurrentUser, db: DbSession, mail
     address gets a notice (after the commit)."""
     mails.add_task(mail.send_quietly, service.change_password(db, user, body.current_password, body.new_password))
     return _access_token(user)
+
+
+@router.put("/me", response_model=UserOut, responses={422: {"description": "Unknown language"}})
+def update_me(body: LanguageChange, user: CurrentUser, db: DbSession):
+    """This parent's own settings: the language of their pages and emails (null: the browser's).
+    The family's country is the family's: PUT /api/parent/family."""
+    service.change_language(db, user, body.language)
+    return user
 
 
 @router.put("/me/name", response_model=UserOut)

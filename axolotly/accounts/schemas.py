@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
@@ -47,6 +47,20 @@ class SignUp(BaseModel):
     invitation_token: Text | None = Field(
         None, min_length=1, max_length=100, description="Join this invitation's family as a co-parent"
     )
+    country: OneLineText = Field(
+        "US",
+        min_length=1,
+        max_length=10,
+        description="The family's country (ISO 3166-1 alpha-2 with a rating system); a co-parent joins the inviter's",
+        examples=["GB"],
+    )
+
+
+PageLanguage = Literal["en", "de", "es", "fr"]
+
+
+class LanguageChange(BaseModel):
+    language: PageLanguage | None = Field(description="The pages' and emails' language; null: the browser's")
 
 
 class PasswordChange(BaseModel):
@@ -88,6 +102,7 @@ class UserOut(BaseModel):
     role: UserRole
     family_name: str | None
     display_name: str | None
+    language: str | None = Field(description="The pages' and emails' language; null: the browser's")
     created_at: datetime
 
 

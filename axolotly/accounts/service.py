@@ -12,12 +12,14 @@ from axolotly.accounts.notices import email_changed_notice, password_changed_not
 from axolotly.audit import service as audit
 from axolotly.config import get_settings
 from axolotly.enums import UserRole
-from axolotly.errors import Conflict, Unauthorized
+from axolotly.errors import Conflict, Invalid, Unauthorized
 from axolotly.families.context import act_for_family, family_of
 from axolotly.families.members import accept_invitation
-from axolotly.families.settings import default_name, family_zone, valid_time_zone
+from axolotly.families.settings import default_name, family_zone, valid_country, valid_time_zone
+from axolotly.i18n import LANGUAGES
 from axolotly.mail import Mail
 from axolotly.models import User
+from axolotly.ratings.service import current_scales
 from axolotly.security import rate_limits, tokens
 from axolotly.security.passwords import hash_secret, verify_secret
 from axolotly.security.rate_limits import Limit
@@ -53,11 +55,14 @@ def sign_up(
     invitation_token: str | None = None,
     display_name: str | None = None,
     time_zone: str = "UTC",
+    country: str = "US",
 ) -> User:
     """A new parent account; with an invitation, a co-parent of the inviting family (a refused
     invitation refuses the sign-up: the request's rollback takes the account with it). The time
-    zone is checked here (the sign-up page sends the browser's)."""
+    zone and the country are checked here (the sign-up page sends the browser's zone and a
+    country guessed from its languages)."""
     time_zone = valid_time_zone(time_zone)
+    country = valid_country(country, current_scales(db))
     email = normalise_email(email)
     rate_limits.spend(sign_up_limit(client), TOO_MANY_SIGN_UPS)
     if db.execute(select(User.id).where(User.email == email)).first():
@@ -69,6 +74,7 @@ def sign_up(
         family_name=family_name or default_name(email),
         display_name=display_name or None,
         time_zone=time_zone,
+        country=country,
     )
     db.add(user)
     try:
@@ -171,7 +177,7 @@ def change_password(db: Session, user: User, current_password: str, new_password
     db.flush()
     end_every_session(db, user, password_changed=True)
     audit.record(db, act_for_family(db, user).id, "password_changed", f"{user.name_or_email} changed their password")
-    return password_changed_notice(user.email, datetime.now(family_zone(db, family_of(db, user).id)))
+    return password_changed_notice(user.email, datetime.now(family_zone(db, family_of(db, user).id)), user.language)
 
 
 def change_display_name(db: Session, user: User, display_name: str | None) -> None:
@@ -183,6 +189,14 @@ def change_display_name(db: Session, user: User, display_name: str | None) -> No
     user.display_name = display_name
     db.flush()
     audit.record(db, act_for_family(db, user).id, "name_changed", f"{before} is now named {user.name_or_email}")
+
+
+def change_language(db: Session, user: User, language: str | None) -> None:
+    """The language of this parent's pages and emails; None: the browser's (Accept-Language)."""
+    if language is not None and language not in LANGUAGES:
+        raise Invalid(f"Unknown language {language[:10]!r}: one of {', '.join(LANGUAGES)}, or null for the browser's")
+    user.language = language
+    db.flush()
 
 
 def change_email(db: Session, user: User, password: str, new_email: str) -> Mail | None:
@@ -203,7 +217,7 @@ def change_email(db: Session, user: User, password: str, new_email: str) -> Mail
     except IntegrityError:  # a concurrent sign-up or change took the address
         raise Conflict(EMAIL_TAKEN) from None
     audit.record(db, act_for_family(db, user).id, "email_changed", f"{old_email} changed their email to {new_email}")
-    return email_changed_notice(old_email, new_email)
+    return email_changed_notice(old_email, new_email, user.language)
 
 
 def delete_account(db: Session, user: User, password: str) -> None:

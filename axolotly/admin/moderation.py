@@ -13,6 +13,7 @@ from axolotly.catalog.tags import all_mapped_tags
 from axolotly.config import get_settings
 from axolotly.db.results import affected_rows
 from axolotly.errors import Conflict, Invalid, NotFound
+from axolotly.i18n import N_
 from axolotly.models import ContentTag, Episode, EpisodeLink, Title
 
 
@@ -58,10 +59,10 @@ def verify_link(db: Session, link_id: int) -> EpisodeLink:
     """A verified link reaches every kid at once, so it must still belong to its provider."""
     link = db.get(EpisodeLink, link_id)
     if link is None:
-        raise NotFound("Episode link not found")
+        raise NotFound(N_("Episode link not found"))
     provider = PROVIDERS_BY_ID.get(link.platform)
     if provider is None or not is_trusted_url(provider, link.url):
-        raise Invalid("This link is not on its service's web sites or app links; delete it instead")
+        raise Invalid(N_("This link is not on its service's web sites or app links; delete it instead"))
     link.verified = True
     db.flush()
     return link
@@ -71,13 +72,13 @@ def link_under_review(db: Session, link_id: int) -> LinkUnderReview:
     """One link with its episode and title (the delete confirmation names them), or 404."""
     found = _under_review(db.execute(_LINKS_WITH_TITLES.where(EpisodeLink.id == link_id)).tuples())
     if not found:
-        raise NotFound("Episode link not found")
+        raise NotFound(N_("Episode link not found"))
     return found[0]
 
 
 def delete_link(db: Session, link_id: int) -> None:
     if affected_rows(db.execute(delete(EpisodeLink).where(EpisodeLink.id == link_id))) == 0:
-        raise NotFound("Episode link not found")
+        raise NotFound(N_("Episode link not found"))
 
 
 def list_tags(db: Session) -> list[ContentTag]:
@@ -133,7 +134,7 @@ def save_tag(db: Session, tag_id: int | None, tag: str, category: str | None, de
     old one wherever it is used."""
     row = ContentTag() if tag_id is None else db.get(ContentTag, tag_id)
     if row is None:
-        raise NotFound("Tag not found")
+        raise NotFound(N_("Tag not found"))
     renames = {row.tag: tag} if tag_id is not None and row.tag != tag else {}
     row.tag, row.category, row.description = tag, category, description
     try:
@@ -163,7 +164,7 @@ def save_tags(db: Session, edits: list[TagEdit]) -> tuple[int, int]:
         raise Invalid(f"Each tag name once: {', '.join(twice)} appears more than once")
     ids = [edit.tag_id for edit in edits if edit.tag_id is not None]
     if len(set(ids)) != len(ids):
-        raise Invalid("Each tag may be edited once per form")
+        raise Invalid(N_("Each tag may be edited once per form"))
     rows = {row.id: row for row in db.scalars(select(ContentTag).where(ContentTag.id.in_(ids)))} if ids else {}
     if missing := [tag_id for tag_id in ids if tag_id not in rows]:
         raise NotFound(f"Tag {missing[0]} not found (deleted meanwhile?): reload the page")
@@ -187,7 +188,7 @@ def save_tags(db: Session, edits: list[TagEdit]) -> tuple[int, int]:
     except IntegrityError:
         # A new name that another tag (not renamed in this form) holds, or names swapped between rows.
         raise Conflict(
-            "A tag with one of these names exists already (rename one tag at a time to swap names)"
+            N_("A tag with one of these names exists already (rename one tag at a time to swap names)")
         ) from None
     _rename_where_used(db, renames)
     return added, changed

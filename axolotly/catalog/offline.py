@@ -2,6 +2,10 @@
 
 The file keeps one title a line and names its genres; TMDB's ids for them are added here (the
 movie and TV lists share most names, "Action & Adventure", "Kids" and "Sci-Fi & Fantasy" are TV's).
+A title's `certification` is its US one; `certifications` (when the file has them) its other
+countries', read like TMDB's (normalised on each country's scale). Where titles stream is kept
+for the US only (`watch_providers`): offline, `providers_by_country` stays empty and the launcher
+falls back to `providers`.
 """
 
 import json
@@ -10,6 +14,7 @@ from importlib import resources
 
 from axolotly.catalog.providers import registry_ids_for_tmdb
 from axolotly.catalog.sources import CatalogEpisode, CatalogTitle, format_rating, parse_date
+from axolotly.catalog.tmdb_mapping import normalised_certifications
 from axolotly.enums import MediaType
 
 GENRE_IDS = {
@@ -56,7 +61,15 @@ def _to_title(entry: dict) -> CatalogTitle:
         providers=registry_ids_for_tmdb(entry.get("watch_providers", [])),
         poster_path=entry.get("poster_path"),
         backdrop_path=entry.get("backdrop_path"),
+        certifications=_certifications(entry),
     )
+
+
+def _certifications(entry: dict) -> dict[str, str]:
+    raw = {country: [value] for country, value in (entry.get("certifications") or {}).items() if isinstance(value, str)}
+    if entry.get("certification"):
+        raw["US"] = [entry["certification"]]  # the file's US rating is `certification`, whatever else it says
+    return normalised_certifications(MediaType(entry["media_type"]), raw)
 
 
 class OfflineCatalog:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from axolotly.catalog.pack_schemas import PackIn, PackOut
 from axolotly.catalog.schemas import TitleSummary
 from axolotly.errors import Conflict, Invalid, NotFound
+from axolotly.i18n import N_
 from axolotly.models import StarterPack, StarterPackTitle, Title
 
 
@@ -62,7 +63,7 @@ def list_packs(db: Session) -> list[Pack]:
 def _pack_row(db: Session, pack_id: int) -> StarterPack:
     pack = db.get(StarterPack, pack_id, populate_existing=True)
     if pack is None:
-        raise NotFound("Starter pack not found")
+        raise NotFound(N_("Starter pack not found"))
     return pack
 
 
@@ -105,5 +106,5 @@ def delete_pack(db: Session, pack_id: int) -> str:
     """Removes the pack (not its titles, nor what families added from it); returns its name."""
     name = db.execute(delete(StarterPack).where(StarterPack.id == pack_id).returning(StarterPack.name)).scalar()
     if name is None:
-        raise NotFound("Starter pack not found")
+        raise NotFound(N_("Starter pack not found"))
     return name

@@ -1,5 +1,11 @@
 """The provider registry of the launcher contract, and TMDB's watch-provider ids onto it.
 
+The spec's services come first, in the spec's order (families store the ids and the launcher
+groups in registry order, so ids and order never change); the national services of issue 25
+follow. Each says where a family can have it (`countries`, None: nearly everywhere), so a family
+picks among its own country's services (providers_for_country). Where each fact comes from:
+docs/streaming-services.md.
+
 Each entry also says which links belong to its service, because links reported by devices are
 untrusted (docs: architecture, "What devices report is untrusted"): an https URL on one of its
 web hosts (the host itself or a subdomain), or a URL in one of its own app schemes. The lists are
@@ -10,7 +16,7 @@ A leaf module: it imports nothing of the project (the launcher, the pages and a 
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 
@@ -26,12 +32,35 @@ class Provider:
     # Anyone can upload to this service: a link on its hosts proves nothing about what it plays,
     # so no number of families makes it trusted; only an admin's verification does.
     verified_only: bool = False
+    # Where a family can subscribe (ISO 3166-1 codes); None: a service offered nearly everywhere.
+    countries: frozenset[str] | None = None
+    # How TMDB names the service in its watch-provider lists, for the services whose TMDB ids
+    # are not recorded here: a name match is the service by definition, a guessed id could be another.
+    tmdb_names: tuple[str, ...] = ()
 
     @property
     def packages(self) -> tuple[str, ...]:
         return (self.package, *self.other_packages)
 
+    def offered_in(self, country: str) -> bool:
+        return self.countries is None or country in self.countries
 
+
+def _in(*countries: str) -> frozenset[str]:
+    return frozenset(countries)
+
+
+def _offered_in(countries: frozenset[str], *providers: Provider) -> tuple[Provider, ...]:
+    """National services: offered in `countries` unless an entry says otherwise (Arte)."""
+    return tuple(p if p.countries is not None else replace(p, countries=countries) for p in providers)
+
+
+US = _in("US")
+
+
+# The spec's services without `countries` are offered in many countries, and that changes often:
+# None rather than a list that would keep a family from picking a service it has. Hulu, Peacock,
+# PBS Kids, ESPN+ and Noggin are US services.
 PROVIDERS: tuple[Provider, ...] = (
     Provider("netflix", "Netflix", "com.netflix.mediaclient", hosts=("netflix.com",), schemes=("nflx",)),
     Provider(
@@ -42,12 +71,12 @@ PROVIDERS: tuple[Provider, ...] = (
         schemes=("disneyplus",),
         aliases=("disney",),
     ),
-    Provider("hulu", "Hulu", "com.hulu.plus", hosts=("hulu.com",), schemes=("hulu",)),
+    Provider("hulu", "Hulu", "com.hulu.plus", hosts=("hulu.com",), schemes=("hulu",), countries=US),
     Provider(
         "prime_video", "Prime Video", "com.amazon.avod.thirdpartyclient", hosts=("primevideo.com",), aliases=("prime",)
     ),
     Provider("max", "Max", "com.hbo.hbonow", hosts=("max.com", "hbomax.com"), other_packages=("com.wbd.stream",)),
-    Provider("peacock", "Peacock", "com.peacocktv.peacockandroid", hosts=("peacocktv.com",)),
+    Provider("peacock", "Peacock", "com.peacocktv.peacockandroid", hosts=("peacocktv.com",), countries=US),
     Provider(
         "youtube",
         "YouTube",
@@ -74,8 +103,8 @@ PROVIDERS: tuple[Provider, ...] = (
         hosts=("crunchyroll.com",),
         schemes=("crunchyroll",),
     ),
-    Provider("pbs_kids", "PBS Kids", "org.pbskids.video", hosts=("pbskids.org",), aliases=("pbs",)),
-    Provider("espn_plus", "ESPN+", "com.espn.score_center", hosts=("espn.com",), aliases=("espn",)),
+    Provider("pbs_kids", "PBS Kids", "org.pbskids.video", hosts=("pbskids.org",), aliases=("pbs",), countries=US),
+    Provider("espn_plus", "ESPN+", "com.espn.score_center", hosts=("espn.com",), aliases=("espn",), countries=US),
     Provider(
         "curiosity_stream",
         "Curiosity Stream",
@@ -83,8 +112,99 @@ PROVIDERS: tuple[Provider, ...] = (
         hosts=("curiositystream.com",),
         aliases=("curiosity",),
     ),
-    Provider("noggin", "Noggin", "com.nick.noggin", hosts=("noggin.com",)),
+    Provider("noggin", "Noggin", "com.nick.noggin", hosts=("noggin.com",), countries=US),
     Provider("kidoodle_tv", "Kidoodle.TV", "com.kidoodle.kidoodle", hosts=("kidoodle.tv",), aliases=("kidoodle",)),
+    # National services (issue 25), by country. No app schemes: none is recorded as a fact yet.
+    *_offered_in(
+        _in("GB"),
+        Provider(
+            "bbc_iplayer", "BBC iPlayer", "bbc.iplayer.android", hosts=("bbc.co.uk",), tmdb_names=("BBC iPlayer",)
+        ),
+        Provider("itvx", "ITVX", "air.ITVMobilePlayer", hosts=("itv.com",), tmdb_names=("ITVX", "ITV Hub")),
+        Provider(
+            "channel_4",
+            "Channel 4",
+            "com.channel4.ondemand",
+            hosts=("channel4.com",),
+            tmdb_names=("Channel 4", "All 4"),
+        ),
+        Provider("my5", "My5", "com.channel5.my5", hosts=("channel5.com",), tmdb_names=("My5", "Channel 5")),
+    ),
+    *_offered_in(
+        _in("DE"),
+        Provider(
+            "ard_mediathek",
+            "ARD Mediathek",
+            "de.swr.avp.ard.phone",
+            hosts=("ardmediathek.de",),
+            other_packages=("de.swr.avp.ard.tv",),
+            tmdb_names=("ARD Mediathek",),
+        ),
+        Provider(
+            "zdf_mediathek",
+            "ZDFmediathek",
+            "com.zdf.android.mediathek",
+            hosts=("zdf.de",),
+            tmdb_names=("ZDF", "ZDFmediathek", "ZDF Mediathek"),
+        ),
+        Provider("joyn", "Joyn", "de.prosiebensat1digital.seventv", hosts=("joyn.de",), tmdb_names=("Joyn",)),
+        Provider("rtl_plus", "RTL+", "de.cbc.vp2gen", hosts=("plus.rtl.de",), tmdb_names=("RTL+", "RTL Plus")),
+    ),
+    *_offered_in(
+        _in("FR"),
+        Provider("france_tv", "france.tv", "fr.francetv.pluzz", hosts=("france.tv",), tmdb_names=("France TV",)),
+        Provider("arte", "Arte", "tv.arte.plus7", hosts=("arte.tv",), tmdb_names=("Arte",), countries=_in("FR", "DE")),
+        Provider("tf1_plus", "TF1+", "fr.tf1.mytf1", hosts=("tf1.fr",), tmdb_names=("TF1+", "TF1", "MYTF1")),
+    ),
+    *_offered_in(
+        _in("ES"),
+        Provider("rtve_play", "RTVE Play", "com.rtve.androidtv", hosts=("rtve.es",), tmdb_names=("RTVE", "RTVE Play")),
+        Provider("atresplayer", "Atresplayer", "com.a3.sgt", hosts=("atresplayer.com",), tmdb_names=("Atres Player",)),
+        Provider(
+            "movistar_plus",
+            "Movistar Plus+",
+            "es.plus.yomvi",
+            hosts=("movistarplus.es",),
+            tmdb_names=("Movistar Plus+", "Movistar Plus"),
+        ),
+    ),
+    *_offered_in(
+        _in("AU"),
+        Provider("abc_iview", "ABC iview", "au.net.abc.iview", hosts=("iview.abc.net.au",), tmdb_names=("ABC iview",)),
+        Provider(
+            "sbs_on_demand",
+            "SBS On Demand",
+            "com.sbs.ondemand.android",
+            hosts=("sbs.com.au",),
+            other_packages=("com.sbs.ondemand.tv",),
+            tmdb_names=("SBS On Demand",),
+        ),
+        Provider("nine_now", "9Now", "au.com.mi9.jumpin.tv", hosts=("9now.com.au",), tmdb_names=("9Now",)),
+        Provider("seven_plus", "7plus", "au.com.seven.inferno", hosts=("7plus.com.au",), tmdb_names=("7plus",)),
+        Provider("stan", "Stan", "au.com.stan.and", hosts=("stan.com.au",), tmdb_names=("Stan",)),
+        Provider("binge", "Binge", "au.com.streamotion.binge", hosts=("binge.com.au",), tmdb_names=("Binge",)),
+    ),
+    *_offered_in(
+        _in("CA"),
+        Provider("cbc_gem", "CBC Gem", "ca.cbc.android.cbctv", hosts=("gem.cbc.ca",), tmdb_names=("CBC Gem",)),
+        Provider("crave", "Crave", "ca.bellmedia.cravetv", hosts=("crave.ca",), tmdb_names=("Crave",)),
+    ),
+    Provider(
+        "globoplay",
+        "Globoplay",
+        "com.globo.globotv",
+        hosts=("globoplay.globo.com",),
+        tmdb_names=("Globoplay",),
+        countries=_in("BR"),
+    ),
+    *_offered_in(
+        _in("JP"),
+        Provider("u_next", "U-NEXT", "jp.unext.mediaplayer", hosts=("unext.jp",), tmdb_names=("U-NEXT",)),
+        Provider("tver", "TVer", "jp.hamitv.hamiand1", hosts=("tver.jp",), tmdb_names=("TVer",)),
+        # Hulu in Japan is another company's service (HJ Holdings) with its own app and site.
+        Provider("hulu_japan", "Hulu Japan", "jp.happyon.android", hosts=("hulu.jp",), tmdb_names=("Hulu",)),
+        Provider("abema", "ABEMA", "tv.abema", hosts=("abema.tv",), tmdb_names=("ABEMA", "AbemaTV")),
+    ),
 )
 PROVIDERS_BY_ID = {provider.id: provider for provider in PROVIDERS}
 
@@ -176,7 +296,59 @@ TMDB_PROVIDER_IDS: dict[int, str] = {
     190: "curiosity_stream",
     262: "noggin",
     538: "kidoodle_tv",
+    # National services whose TMDB ids appear in TMDB's own answers (docs/streaming-services.md);
+    # the others are matched by TMDB's name for them (Provider.tmdb_names).
+    38: "bbc_iplayer",
+    103: "channel_4",
+    298: "rtl_plus",
+    304: "joyn",
+    149: "movistar_plus",
+    230: "crave",
+    307: "globoplay",
 }
+
+
+def providers_for_country(country: str) -> tuple[Provider, ...]:
+    """The services a family in `country` can pick, in registry order."""
+    return tuple(provider for provider in PROVIDERS if provider.offered_in(country))
+
+
+def _name_key(name: str) -> str:
+    # "Movistar Plus+" and "movistar plus+" are one name; "RTL+" is not "RTL".
+    return "".join(character for character in name.casefold() if character.isalnum() or character == "+")
+
+
+_NATIONAL_BY_TMDB_NAME: dict[tuple[str, str], Provider] = {
+    (country, _name_key(name)): provider
+    for provider in PROVIDERS
+    for country in sorted(provider.countries or ())
+    for name in provider.tmdb_names
+}
+
+
+def _registry_id_in(country: str, provider_id: object, provider_name: object) -> str | None:
+    """The registry id of one TMDB offer in `country`: by TMDB id when that service is offered
+    there, else by TMDB's name among the country's national services (TMDB lists Hulu Japan as
+    "Hulu", under Hulu's id 15; a US family's Hulu is not it)."""
+    by_id = PROVIDERS_BY_ID.get(TMDB_PROVIDER_IDS.get(provider_id, "") if isinstance(provider_id, int) else "")
+    if by_id is not None and by_id.offered_in(country):
+        return by_id.id
+    if not isinstance(provider_name, str):
+        return None
+    by_name = _NATIONAL_BY_TMDB_NAME.get((country, _name_key(provider_name)))
+    return by_name.id if by_name is not None else None
+
+
+def registry_ids_for_offers(offers: list[dict], country: str) -> list[str]:
+    """Registry ids for TMDB's watch-provider offers of one region ({"provider_id", "provider_name"}),
+    first-seen order, services the registry does not know there dropped."""
+    seen: dict[str, None] = {}
+    for offer in offers:
+        if isinstance(offer, dict):
+            registry_id = _registry_id_in(country, offer.get("provider_id"), offer.get("provider_name"))
+            if registry_id:
+                seen.setdefault(registry_id, None)
+    return list(seen)
 
 
 def registry_ids_for_tmdb(provider_ids: list[int]) -> list[str]:

@@ -135,6 +135,8 @@ def hit_of(title: Title) -> SearchHit:
             providers=title.providers,
             poster_path=title.poster_path,
             backdrop_path=title.backdrop_path,
+            certifications=title.certifications,
+            providers_by_country=title.providers_by_country,
         ),
         title,
     )
@@ -225,9 +227,12 @@ def upsert_title(db: Session, item: CatalogTitle) -> Title:
         "overview": item.overview,
         "release_date": item.release_date,
         "rating": item.rating,
-        "certification": normalised_certification(item.certification),
+        # The US rating in its scale's spelling when the source rated it there ("TV-PG-LV" is TV-PG).
+        "certification": item.certifications.get("US") or normalised_certification(item.certification),
+        "certifications": item.certifications,
         "genres": item.genres,
         "providers": item.providers,
+        "providers_by_country": item.providers_by_country,
         "tags": tags_for(item),
         "poster_path": item.poster_path,
         "backdrop_path": item.backdrop_path,

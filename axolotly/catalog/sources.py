@@ -22,6 +22,10 @@ class CatalogTitle:
     providers: list[str] = field(default_factory=list)  # registry ids, see providers.py
     poster_path: str | None = None
     backdrop_path: str | None = None
+    # Per country: the certification on that country's scale of the title's kind, normalised
+    # ({"GB": "12A", "DE": "12"}), and the registry ids it streams on there ({"GB": ["netflix"]}).
+    certifications: dict[str, str] = field(default_factory=dict)
+    providers_by_country: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

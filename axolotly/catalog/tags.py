@@ -5,6 +5,7 @@ the two together).
 """
 
 from axolotly.catalog.sources import CatalogTitle
+from axolotly.i18n import N_, gettext
 
 # TMDB genre id -> tags it implies.
 GENRE_TAGS: dict[int, tuple[str, ...]] = {
@@ -73,64 +74,65 @@ def all_mapped_tags() -> set[str]:
     return tags
 
 
-# What a parent reads for each tag of the vocabulary (migration 0002): a name, never the code.
+# What a parent reads for each tag of the vocabulary (migration 0002): a name, never the code;
+# in the reader's language when asked for (tag_label).
 TAG_LABELS: dict[str, str] = {
-    "animals": "Animals",
-    "creatures_monsters": "Creatures and monsters",
-    "magic": "Magic",
-    "robots_space": "Robots and space",
-    "mild_peril": "Mild peril",
-    "peril": "Peril",
-    "crime": "Crime",
-    "war": "War",
-    "separation": "Separation from family",
-    "death_of_parent": "Death of a parent",
-    "death_of_pet": "Death of a pet",
-    "grief": "Grief",
-    "animated": "Animated",
-    "flashing_lights": "Flashing lights",
-    "dark_scenes": "Dark scenes",
-    "scary_scenes": "Scary scenes",
-    "intense_scenes": "Intense scenes",
-    "action_violence": "Action violence",
-    "emotional_themes": "Emotional themes",
-    "bullying": "Bullying",
-    "friendship": "Friendship",
-    "family": "Family",
-    "romance": "Romance",
-    "comedy": "Comedy",
-    "mystery": "Mystery",
-    "educational": "Educational",
-    "made_for_kids": "Made for kids",
-    "music_songs": "Music and songs",
-    "age_0_4": "Ages 0–4",
-    "age_5_7": "Ages 5–7",
-    "age_8_12": "Ages 8–12",
-    "age_13_plus": "Ages 13 and up",
-    "rated_tv_y": "Rated TV-Y",
-    "rated_tv_y7": "Rated TV-Y7",
-    "rated_tv_g": "Rated TV-G",
-    "rated_tv_pg": "Rated TV-PG",
-    "rated_tv_14": "Rated TV-14",
-    "rated_g": "Rated G",
-    "rated_pg": "Rated PG",
-    "rated_pg13": "Rated PG-13",
-    "rated_mature": "Rated for adults",
-    "fantasy_violence": "Fantasy violence",
-    "mature_content": "Content for adults",
-    "language": "Strong language",
+    "animals": N_("Animals"),
+    "creatures_monsters": N_("Creatures and monsters"),
+    "magic": N_("Magic"),
+    "robots_space": N_("Robots and space"),
+    "mild_peril": N_("Mild peril"),
+    "peril": N_("Peril"),
+    "crime": N_("Crime"),
+    "war": N_("War"),
+    "separation": N_("Separation from family"),
+    "death_of_parent": N_("Death of a parent"),
+    "death_of_pet": N_("Death of a pet"),
+    "grief": N_("Grief"),
+    "animated": N_("Animated"),
+    "flashing_lights": N_("Flashing lights"),
+    "dark_scenes": N_("Dark scenes"),
+    "scary_scenes": N_("Scary scenes"),
+    "intense_scenes": N_("Intense scenes"),
+    "action_violence": N_("Action violence"),
+    "emotional_themes": N_("Emotional themes"),
+    "bullying": N_("Bullying"),
+    "friendship": N_("Friendship"),
+    "family": N_("Family"),
+    "romance": N_("Romance"),
+    "comedy": N_("Comedy"),
+    "mystery": N_("Mystery"),
+    "educational": N_("Educational"),
+    "made_for_kids": N_("Made for kids"),
+    "music_songs": N_("Music and songs"),
+    "age_0_4": N_("Ages 0–4"),
+    "age_5_7": N_("Ages 5–7"),
+    "age_8_12": N_("Ages 8–12"),
+    "age_13_plus": N_("Ages 13 and up"),
+    "rated_tv_y": N_("Rated TV-Y"),
+    "rated_tv_y7": N_("Rated TV-Y7"),
+    "rated_tv_g": N_("Rated TV-G"),
+    "rated_tv_pg": N_("Rated TV-PG"),
+    "rated_tv_14": N_("Rated TV-14"),
+    "rated_g": N_("Rated G"),
+    "rated_pg": N_("Rated PG"),
+    "rated_pg13": N_("Rated PG-13"),
+    "rated_mature": N_("Rated for adults"),
+    "fantasy_violence": N_("Fantasy violence"),
+    "mature_content": N_("Content for adults"),
+    "language": N_("Strong language"),
 }
 
 CATEGORY_LABELS: dict[str, str] = {
-    "creatures": "Animals, creatures and magic",
-    "situations": "Danger and story",
-    "death_loss": "Death and loss",
-    "visuals": "Look and feel",
-    "intensity": "Scary and intense",
-    "social": "Friends, family and fun",
-    "age": "Age",
-    "rating": "Rating",
-    "content_warning": "Content warnings",
+    "creatures": N_("Animals, creatures and magic"),
+    "situations": N_("Danger and story"),
+    "death_loss": N_("Death and loss"),
+    "visuals": N_("Look and feel"),
+    "intensity": N_("Scary and intense"),
+    "social": N_("Friends, family and fun"),
+    "age": N_("Age"),
+    "rating": N_("Rating"),
+    "content_warning": N_("Content warnings"),
 }
 
 
@@ -141,19 +143,26 @@ def words_of(code: str) -> str:
 
 def tag_label(tag: str) -> str:
     """The name a parent reads for a content tag: "Mild peril", "Ages 0–4", "Rated PG-13"."""
-    return TAG_LABELS.get(tag) or words_of(tag)
+    label = TAG_LABELS.get(tag)
+    return gettext(label) if label else words_of(tag)  # an admin's own tag is a name: as typed
 
 
 def category_label(category: str | None) -> str:
     """A group of tags in words ("Death and loss"); the tags without a group are "Other"."""
     if not category or not category.strip():
-        return "Other"
-    return CATEGORY_LABELS.get(category) or words_of(category)
+        return gettext("Other")
+    label = CATEGORY_LABELS.get(category)
+    return gettext(label) if label else words_of(category)
+
+
+# The last two names of a list, joined as a sentence says it (the other names go before, with commas).
+LAST_TWO = {"and": N_("%(names)s and %(last)s"), "or": N_("%(names)s or %(last)s")}
 
 
 def spoken_tags(tags: list[str] | set[str] | frozenset[str], joiner: str = "and") -> str:
-    """Tags as a parent says them: “Mild peril”, “Scary scenes” and “War”."""
-    names = [f"“{tag_label(tag)}”" for tag in sorted(tags, key=tag_label)]
+    """Tags as a parent says them: “Mild peril”, “Scary scenes” and “War” (joiner "and" or "or"),
+    with the quotation marks of the reader's language."""
+    names = [gettext("“%(name)s”") % {"name": label} for label in sorted(tag_label(tag) for tag in tags)]
     if len(names) < 2:
         return "".join(names)
-    return f"{', '.join(names[:-1])} {joiner} {names[-1]}"
+    return gettext(LAST_TWO[joiner]) % {"names": ", ".join(names[:-1]), "last": names[-1]}

@@ -1,9 +1,16 @@
 """TMDB's v3 JSON as the catalog's titles and episodes (sources.py): what to ask and how to read
-the answer, shared by the blocking client (jobs) and the async one (requests) in tmdb.py."""
+the answer, shared by the blocking client (jobs) and the async one (requests) in tmdb.py.
 
+A title's one request appends its certifications (movies: `release_dates`, shows:
+`content_ratings`) and its `watch/providers`, each for every country TMDB has: they are read
+into per-country certifications and services; the spec's `certification` and `providers` stay
+the `region`'s (US).
+"""
+
+import re
 from typing import Any
 
-from axolotly.catalog.providers import registry_ids_for_tmdb
+from axolotly.catalog.providers import registry_ids_for_offers
 from axolotly.catalog.sources import (
     CatalogEpisode,
     CatalogTitle,
@@ -11,6 +18,7 @@ from axolotly.catalog.sources import (
     parse_date,
 )
 from axolotly.enums import MediaType
+from axolotly.ratings.scales import kind_of, normalise
 
 SEARCH_PATH = "/search/multi"
 
@@ -56,6 +64,10 @@ def episodes_of_season(body: dict[str, Any], number: int) -> list[CatalogEpisode
 
 
 def title_from(item: dict[str, Any], media_type: MediaType, region: str, detailed: bool = False) -> CatalogTitle:
+    """A title as TMDB describes it; `detailed` (a title's own request, not a search hit) also
+    reads its certifications and where it streams, per country."""
+    raw_certifications = _raw_certifications(item, media_type) if detailed else {}
+    providers_by_country = _providers_by_country(item) if detailed else {}
     return CatalogTitle(
         tmdb_id=item["id"],
         media_type=media_type,
@@ -63,29 +75,86 @@ def title_from(item: dict[str, Any], media_type: MediaType, region: str, detaile
         overview=item.get("overview"),
         release_date=parse_date(item.get("release_date") or item.get("first_air_date")),
         rating=format_rating(item.get("vote_average")),
-        certification=_certification(item, media_type, region) if detailed else None,
+        certification=next(iter(raw_certifications.get(region, [])), "")[:10] or None,
         genres=[{"id": g["id"], "name": g["name"]} for g in item.get("genres", [])],
-        providers=_providers(item, region) if detailed else [],
+        providers=_providers(item, providers_by_country, region) if detailed else [],
         poster_path=item.get("poster_path"),
         backdrop_path=item.get("backdrop_path"),
+        certifications=normalised_certifications(media_type, raw_certifications),
+        providers_by_country=providers_by_country,
     )
 
 
-def _providers(item: dict[str, Any], region: str) -> list[str]:
-    offers = item.get("watch/providers", {}).get("results", {}).get(region, {})
-    ids = [p["provider_id"] for kind in ("flatrate", "free", "ads") for p in offers.get(kind, [])]
-    return registry_ids_for_tmdb(ids)
+# TMDB's release types, the one whose certification a country's rating is read from first:
+# theatrical (3), limited theatrical (2), digital (4), physical (5), TV (6), premiere (1). The
+# cinema rating is the one a country's board gives the film itself; a premiere is often rated
+# before cuts (or not at all). Types TMDB may add later come last.
+RELEASE_TYPE_PREFERENCE = (3, 2, 4, 5, 6, 1)
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+# Offers a family's subscription (or no payment) covers; rentals and purchases are not "on" a service.
+INCLUDED_OFFERS = ("flatrate", "free", "ads")
 
 
-def _certification(item: dict[str, Any], media_type: MediaType, region: str) -> str | None:
-    if media_type == MediaType.TV:
-        for rating in item.get("content_ratings", {}).get("results", []):
-            if rating.get("iso_3166_1") == region and rating.get("rating"):
-                return rating["rating"][:10]
-        return None
+def _release_rank(release: dict[str, Any]) -> int:
+    kind = release.get("type")
+    return RELEASE_TYPE_PREFERENCE.index(kind) if kind in RELEASE_TYPE_PREFERENCE else len(RELEASE_TYPE_PREFERENCE)
+
+
+def _movie_certifications(item: dict[str, Any]) -> dict[str, list[str]]:
+    """Per country, the non-empty certifications of its releases, the preferred release type first."""
+    found: dict[str, list[str]] = {}
     for country in item.get("release_dates", {}).get("results", []):
-        if country.get("iso_3166_1") == region:
-            for release in country.get("release_dates", []):
-                if release.get("certification"):
-                    return release["certification"][:10]
-    return None
+        releases = [r for r in country.get("release_dates", []) if isinstance(r, dict)]
+        ranked = sorted(releases, key=_release_rank)  # stable: TMDB's order among equals
+        certifications = [r["certification"].strip() for r in ranked if isinstance(r.get("certification"), str)]
+        if isinstance(country.get("iso_3166_1"), str) and any(certifications):
+            found[country["iso_3166_1"]] = [c for c in certifications if c]
+    return found
+
+
+def _show_certifications(item: dict[str, Any]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for rating in item.get("content_ratings", {}).get("results", []):
+        country, value = rating.get("iso_3166_1"), rating.get("rating")
+        if isinstance(country, str) and isinstance(value, str) and value.strip():
+            found.setdefault(country, []).append(value.strip())
+    return found
+
+
+def _raw_certifications(item: dict[str, Any], media_type: MediaType) -> dict[str, list[str]]:
+    """Per country, TMDB's certifications as written, the one to prefer first."""
+    return _show_certifications(item) if media_type == MediaType.TV else _movie_certifications(item)
+
+
+def normalised_certifications(media_type: MediaType, raw: dict[str, list[str]]) -> dict[str, str]:
+    """Per country, the first of its certifications that is a rating of its scale of the title's
+    kind, in that scale's spelling ("TV-PG-LV" is TV-PG); countries with none such are left out
+    (unrated there: a value off the scale is no rating the family's rules can compare)."""
+    kind = kind_of(media_type)
+    certifications = {}
+    for country, values in sorted(raw.items()):
+        rating = next((found for found in (normalise(kind, country, value)[0] for value in values) if found), None)
+        if rating:
+            certifications[country] = rating
+    return certifications
+
+
+def _providers_by_country(item: dict[str, Any]) -> dict[str, list[str]]:
+    """Per region TMDB lists, the registry's services the title streams on there (regions with
+    none the registry knows are left out)."""
+    found = {}
+    for country, offers in sorted(item.get("watch/providers", {}).get("results", {}).items()):
+        if not COUNTRY_CODE.match(country) or not isinstance(offers, dict):
+            continue
+        included = [offer for kind in INCLUDED_OFFERS for offer in offers.get(kind) or []]
+        if ids := registry_ids_for_offers(included, country):
+            found[country] = ids
+    return found
+
+
+def _providers(item: dict[str, Any], by_country: dict[str, list[str]], region: str) -> list[str]:
+    """The spec's `providers`: the region's (US) services when TMDB lists the region, else every
+    region's, so a title seen only elsewhere still has its services."""
+    if region in item.get("watch/providers", {}).get("results", {}):
+        return by_country.get(region, [])
+    return list(dict.fromkeys(service for services in by_country.values() for service in services))

@@ -17,6 +17,7 @@ from axolotly.config import get_settings
 from axolotly.db.results import affected_rows
 from axolotly.errors import Conflict, NotFound
 from axolotly.families.scoping import of_family, owned_by
+from axolotly.i18n import N_
 from axolotly.models import Device, KidProfile, PairingCode, User
 from axolotly.security import api_keys, rate_limits
 from axolotly.security.rate_limits import Limit
@@ -24,7 +25,11 @@ from axolotly.security.rate_limits import Limit
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_LIVE_CODES = 5
 HOUR = timedelta(hours=1)
-TOO_MANY_GUESSES = "Too many pairing attempts; try again later"
+# Fixed words, so that a page can find them in the catalog (the API answers them in English).
+TOO_MANY_GUESSES = N_("Too many pairing attempts; try again later")
+TOO_MANY_CODES = N_("At most 5 live pairing codes; revoke one or wait for expiry")  # says MAX_LIVE_CODES
+NO_FREE_CODE = N_("Could not find a free pairing code; try again")
+CODE_NOT_FOUND = N_("Pairing code not found")
 
 
 def live_codes(db: Session, family_id: int) -> list[PairingCode]:
@@ -45,7 +50,7 @@ def create_code(db: Session, family_id: int) -> PairingCode:
     # Serialise code creation per family so two requests cannot both pass the limit.
     db.execute(select(User.id).where(User.id == family_id).with_for_update())
     if len(live_codes(db, family_id)) >= MAX_LIVE_CODES:
-        raise Conflict(f"At most {MAX_LIVE_CODES} live pairing codes; revoke one or wait for expiry")
+        raise Conflict(TOO_MANY_CODES)
     # Expired codes are dead weight that would block their digits (the cleanup job removes them too).
     db.execute(delete(PairingCode).where(PairingCode.expires_at < func.now()))
     for _ in range(20):
@@ -58,7 +63,7 @@ def create_code(db: Session, family_id: int) -> PairingCode:
         ).scalar_one_or_none()
         if created is not None:
             return db.get_one(PairingCode, created)
-    raise Conflict("Could not find a free pairing code; try again")
+    raise Conflict(NO_FREE_CODE)
 
 
 def revoke_code(db: Session, family_id: int, code_id: int) -> None:
@@ -66,7 +71,7 @@ def revoke_code(db: Session, family_id: int, code_id: int) -> None:
         db.execute(owned_by(delete(PairingCode).where(PairingCode.id == code_id), PairingCode, family_id))
     )
     if not deleted:
-        raise NotFound("Pairing code not found")
+        raise NotFound(CODE_NOT_FOUND)
 
 
 def code_status(db: Session, family_id: int, code_id: int) -> tuple[str, int | None]:
@@ -83,7 +88,7 @@ def code_status(db: Session, family_id: int, code_id: int) -> tuple[str, int | N
     )
     row = db.execute(statement).one_or_none()
     if row is None:
-        raise NotFound("Pairing code not found")
+        raise NotFound(CODE_NOT_FOUND)
     used, live, device_id = row
     if used:
         return "paired", device_id  # None if the device was unpaired since

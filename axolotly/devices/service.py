@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from axolotly.audit import service as audit
 from axolotly.families.kids import get_kid
 from axolotly.families.scoping import get_owned, owned_by
+from axolotly.i18n import gettext
 from axolotly.models import Device, KidProfile, PairingRequest
 from axolotly.ota import service as ota
 
@@ -93,13 +94,19 @@ def update_device(db: Session, device: Device, changes: dict) -> SimpleNamespace
 
 
 def saved_words(device: SimpleNamespace, kid_name: str | None) -> str:
-    """What the parent is told after saving a device: whose launcher it opens, and who else may use it."""
-    name = device.friendly_name or "The device"
+    """What the parent is told after saving a device (a page's words, in the reader's language):
+    whose launcher it opens, and who else may use it."""
+    words = {"name": device.friendly_name or gettext("The device"), "kid": kid_name}
     if kid_name is None:
-        return f"Saved: {name} has no kid of its own yet: in a browser each kid signs in with their PIN"
+        return (
+            gettext("Saved: %(name)s has no kid of its own yet: in a browser each kid signs in with their PIN") % words
+        )
     if device.any_kid:
-        return f"Saved: {name} shows {kid_name}'s launcher, and any kid of the family may sign in with their PIN"
-    return f"Saved: {name} shows {kid_name}'s launcher, and only {kid_name}'s"
+        return (
+            gettext("Saved: %(name)s shows %(kid)s's launcher, and any kid of the family may sign in with their PIN")
+            % words
+        )
+    return gettext("Saved: %(name)s shows %(kid)s's launcher, and only %(kid)s's") % words
 
 
 def record_info(db: Session, device_id: int, info: dict) -> None:

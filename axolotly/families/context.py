@@ -12,7 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from axolotly.errors import NotFound, Unauthorized
+from axolotly.i18n import N_
 from axolotly.models import FamilyMember, User
+
+# The API answers these in English; pages translate them (marked for the catalog).
+SIGNED_OUT = N_("You were signed out: sign in again")
+NOT_FOUND = N_("Not found")
 
 
 class FamilyRole(StrEnum):
@@ -56,6 +61,6 @@ def still_acting_for(db: Session, acting_for: FamilyContext) -> None:
     removed from the family in between writes nothing to it (404, as for any row not theirs)."""
     epoch = db.scalar(select(User.token_epoch).where(User.id == acting_for.user.id))
     if epoch is None or epoch != acting_for.user.token_epoch:
-        raise Unauthorized("You were signed out: sign in again")
+        raise Unauthorized(SIGNED_OUT)
     if act_for_family(db, acting_for.user).id != acting_for.id:
-        raise NotFound("Not found")
+        raise NotFound(NOT_FOUND)

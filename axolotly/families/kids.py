@@ -16,19 +16,24 @@ from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.errors import TooManyRequests, Unauthorized
+from axolotly.families.context import owner_of
 from axolotly.families.library import keep_in_library
 from axolotly.families.presets import apply_preset
 from axolotly.families.scoping import get_owned, owned_by
+from axolotly.i18n import N_, gettext
 from axolotly.models import Device, KidProfile, KidProfileTitle, PinLockout
+from axolotly.ratings.service import current_scales
 from axolotly.security import rate_limits
 from axolotly.security.passwords import hash_pin, verify_secret
 from axolotly.security.rate_limits import Limit
 
 MAX_PIN_FAILURES = 5
 PIN_LOCKOUT = timedelta(minutes=15)
-WRONG_PIN = "Wrong PIN"
-TOO_MANY_WRONG_PINS = "Too many wrong PINs; the kid is locked here (this device, or this parent check) for a while"
-PARENT_API = "the parent app"  # where a lock with no device was made: POST .../verify-pin
+# The API answers these in English; pages translate them (marked for the catalog).
+WRONG_PIN = N_("Wrong PIN")
+TOO_MANY_WRONG_PINS = N_("Too many wrong PINs; the kid is locked here (this device, or this parent check) for a while")
+PARENT_API = N_("the parent app")  # where a lock with no device was made: POST .../verify-pin
+UNNAMED_DEVICE = N_("a device")
 
 
 def list_kids(db: Session, family_id: int) -> list[KidProfile]:
@@ -44,7 +49,7 @@ def get_kid(db: Session, family_id: int, kid_id: int) -> KidProfile:
 def create_kid(db: Session, family_id: int, name: str, age: int | None, pin: str) -> KidProfile:
     """With an age, the kid starts in rules mode with that age's preset; without, on the allow list."""
     kid = KidProfile(family_id=family_id, name=name, age=age, pin_hash=hash_pin(pin))
-    apply_preset(kid)
+    apply_preset(kid, owner_of(db, family_id).country, current_scales(db))  # caps on the family country's scales
     db.add(kid)
     db.flush()
     db.refresh(kid)
@@ -85,8 +90,16 @@ class PinLock:
 
     kid_id: int
     device_id: int | None  # devices.id; None: the parent API's check
-    place: str  # the device's name, or PARENT_API
+    place: str  # the device's name, or PARENT_API (English: the API's `place`)
     locked_until: datetime
+    device_name: str | None = None
+
+    @property
+    def shown_place(self) -> str:
+        """Where, as a page says it in the reader's language (a device's own name stays as it is)."""
+        if self.device_id is None:
+            return gettext(PARENT_API)
+        return self.device_name or gettext(UNNAMED_DEVICE)
 
 
 def pin_limit(kid_id: int, device_id: int | None) -> Limit:
@@ -101,7 +114,7 @@ def _same_place(device_id: int | None) -> ColumnElement[bool]:
 def _place_name(db: Session, device_id: int | None) -> str:
     if device_id is None:
         return PARENT_API
-    return db.scalar(select(Device.friendly_name).where(Device.id == device_id)) or "a device"
+    return db.scalar(select(Device.friendly_name).where(Device.id == device_id)) or UNNAMED_DEVICE
 
 
 def check_pin(db: Session, kid: KidProfile, pin: str, device_id: int | None) -> None:
@@ -164,8 +177,8 @@ def current_locks(db: Session, family_id: int) -> dict[int, list[PinLock]]:
     )
     locks: dict[int, list[PinLock]] = {}
     for kid_id, device_id, name, until in db.execute(statement):
-        place = PARENT_API if device_id is None else (name or "a device")
-        locks.setdefault(kid_id, []).append(PinLock(kid_id, device_id, place, until))
+        place = PARENT_API if device_id is None else (name or UNNAMED_DEVICE)
+        locks.setdefault(kid_id, []).append(PinLock(kid_id, device_id, place, until, name))
     return locks
 
 

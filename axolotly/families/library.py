@@ -20,6 +20,7 @@ from axolotly.errors import NotFound
 from axolotly.families.context import FamilyContext
 from axolotly.families.library_rows import library_rows
 from axolotly.families.scoping import owned_by
+from axolotly.i18n import N_, gettext
 from axolotly.jobs.registry import LOAD_EPISODES, defer_in_transaction
 from axolotly.models import FamilyTitle, KidProfile, KidProfileTitle, Title, TitleRequest
 
@@ -116,7 +117,7 @@ def add_to_library(db: Session, family: FamilyContext, title_id: int) -> Library
         audit.record(db, family.id, "library_added", f"Added “{title.title}” to the library")
     entry = _entry(db, family.id, title.id)
     if entry is None:  # ensured just above, in this transaction
-        raise NotFound("Title not found")
+        raise NotFound(N_("Title not found"))
     return entry
 
 
@@ -145,8 +146,11 @@ def remove_from_library(db: Session, family: FamilyContext, title_id: int) -> in
         .returning(FamilyTitle.title_id)
     ).first()
     if removed is None and not policies:
-        raise NotFound("Title not in the family library")
-    close_open_requests(db, family.id, title_id, None, RequestStatus.DECLINED, "Removed from the family library")
+        raise NotFound(N_("Title not in the family library"))
+    # The note is stored as the kid and the parents read it: in the language of the parent who removed it.
+    close_open_requests(
+        db, family.id, title_id, None, RequestStatus.DECLINED, gettext("Removed from the family library")
+    )
     title = get_title(db, title_id)
     audit.record(
         db,

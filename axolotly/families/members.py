@@ -32,6 +32,7 @@ from axolotly.errors import Conflict, Forbidden, NotFound
 from axolotly.families.context import FamilyContext, FamilyRole, act_for_family, family_of
 from axolotly.families.scoping import owned_by
 from axolotly.families.settings import default_name, family_zone
+from axolotly.i18n import family_language, format_moment, format_time, gettext, use_language
 from axolotly.mail import Mail
 from axolotly.models import (
     ContentReport,
@@ -268,15 +269,25 @@ def invitation_mail(db: Session, family: FamilyContext, token: str, recipient: s
     inviter, name = _one_line(family.user.name_or_email), _one_line(family_name(db, family.id))
     expires = invitation.expires_at.astimezone(family_zone(db, family.id))
     audit.record(db, family.id, "member_invited", f"Mailed an invitation to {recipient}")
-    return Mail(
-        recipient,
-        f"{inviter} invites you to {name} on Axolotly",
-        f"{inviter} ({family.user.email}) invites you to be a co-parent of {name} on Axolotly: you would "
-        "manage the kids' screen time, what they may watch, and their devices together.\n\n"
-        f"To join, open this link:\n{url}\n\n"
-        f"It works once, until {expires:%A %d %B %Y at %H:%M} (time zone {expires.tzinfo}).\n"
-        "If you do not know who sent this, ignore it: nothing happens without the link.\n",
-    )
+    with use_language(family_language(family.user)):  # the inviting family's language (the owner invites)
+        words = {"inviter": inviter, "email": family.user.email, "family": name}
+        return Mail(
+            recipient,
+            gettext("%(inviter)s invites you to %(family)s on Axolotly") % words,
+            gettext(
+                "%(inviter)s (%(email)s) invites you to be a co-parent of %(family)s on Axolotly: you would "
+                "manage the kids' screen time, what they may watch, and their devices together."
+            )
+            % words
+            + "\n\n"
+            + gettext("To join, open this link:")
+            + f"\n{url}\n\n"
+            + gettext("It works once, until %(date)s at %(time)s (time zone %(zone)s).")
+            % {"date": format_moment(expires, "full_date"), "time": format_time(expires), "zone": expires.tzinfo}
+            + "\n"
+            + gettext("If you do not know who sent this, ignore it: nothing happens without the link.")
+            + "\n",
+        )
 
 
 def revoke_invitation(db: Session, family: FamilyContext, invitation_id: int) -> None:

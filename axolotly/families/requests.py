@@ -24,6 +24,7 @@ from axolotly.families.library import in_library_titles
 from axolotly.families.rules import kid_rules
 from axolotly.families.scoping import get_owned, owned_by
 from axolotly.families.streaming import selected_services
+from axolotly.i18n import N_
 from axolotly.models import KidProfile, KidProfileTitle, Title, TitleRequest
 from axolotly.policies.evaluate import Decision, Policy, TitleFacts, evaluate_title
 from axolotly.policies.service import set_policy
@@ -32,11 +33,15 @@ from axolotly.screen_time import time_requests
 OPEN, APPROVED, DECLINED = RequestStatus.OPEN, RequestStatus.APPROVED, RequestStatus.DECLINED
 MAX_OPEN_PER_KID = 10
 ASK_LIST_FROM_AGE = 8  # kids this old see the library titles they may ask for, unless a parent says otherwise
-DENIED = "A parent said no to this one"
-NOT_IN_LIBRARY = "Title not found in the family library"
+DENIED = N_("A parent said no to this one")
+NOT_IN_LIBRARY = N_("Title not found in the family library")
 ANSWERED_LIMIT = 100  # answered requests listed, newest first
 # What the kid is told, on the web launcher and in `GET /api/requests` alike.
-KID_MESSAGES = {OPEN: "Waiting for a parent", APPROVED: "Yes! Now on your screen", DECLINED: "Not this time"}
+KID_MESSAGES = {
+    OPEN: N_("Waiting for a parent"),
+    APPROVED: N_("Yes! Now on your screen"),
+    DECLINED: N_("Not this time"),
+}
 
 
 @dataclass(frozen=True)
@@ -62,9 +67,9 @@ def _askable(kid: KidProfile, title: Title, policy: str | None, selected: list[s
     if policy == PolicyKind.DENY:
         return DENIED
     if policy == PolicyKind.ALLOW or _decide(kid, title, policy, selected).visible:
-        return "This one is already on your screen"
+        return N_("This one is already on your screen")
     if not _decide(kid, title, PolicyKind.ALLOW, selected).visible:
-        return "This one is not on the family's streaming services"
+        return N_("This one is not on the family's streaming services")
     return None
 
 

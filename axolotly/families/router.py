@@ -17,10 +17,13 @@ from axolotly.families import kids, library, members, rules, settings, streaming
 from axolotly.families.deps import CurrentFamily, FamilyOwner, OwnedKid
 from axolotly.families.schemas import (
     ActivityOut,
+    CapMove,
+    CountryBody,
     FamilySettingsBody,
     FamilySettingsOut,
     InvitationOut,
     JoinedFamily,
+    KidCapsPreview,
     KidCreate,
     KidOut,
     KidUpdate,
@@ -43,13 +46,35 @@ router = APIRouter(prefix="/api/parent", tags=["kids and services"])
 
 @router.get("/family", response_model=FamilySettingsOut)
 def get_family(family: CurrentFamily, db: DbSession) -> FamilySettings:
-    """The family's name and time zone (the clock of screen time, bedtimes and usage days)."""
+    """The family's name, time zone (the clock of screen time, bedtimes and usage days) and country."""
     return settings.load_family_settings(db, family.id)
 
 
-@router.put("/family", response_model=FamilySettingsOut, responses={422: {"description": "Unknown time zone"}})
+@router.put(
+    "/family", response_model=FamilySettingsOut, responses={422: {"description": "Unknown time zone or country"}}
+)
 def update_family(body: FamilySettingsBody, family: CurrentFamily, db: DbSession) -> FamilySettings:
-    return settings.update_settings(db, family, body.family_name, body.time_zone)
+    """Changes what was sent. A new country re-maps each kid's caps to its nearest ratings by
+    minimum age (POST /family/country-preview shows them first)."""
+    return settings.update_settings(db, family, body.family_name, body.time_zone, body.country)
+
+
+@router.post(
+    "/family/country-preview",
+    response_model=list[KidCapsPreview],
+    responses={422: {"description": "Unknown country"}},
+)
+def preview_country(body: CountryBody, family: CurrentFamily, db: DbSession) -> list[KidCapsPreview]:
+    """What each kid's caps would become in that country ("from", "to"; null: no cap). Writes nothing."""
+    return [
+        KidCapsPreview(
+            kid_id=preview.kid.id,
+            name=preview.kid.name,
+            movie=CapMove(before=preview.changes[0].before, after=preview.changes[0].after),
+            tv=CapMove(before=preview.changes[1].before, after=preview.changes[1].after),
+        )
+        for preview in settings.country_preview(db, family.id, body.country)
+    ]
 
 
 def _kids_out(db: DbSession, family_id: int, kid_list: Iterable[OwnedKid]) -> list[KidOut]:
@@ -112,6 +137,12 @@ def unlock_kid(kid: OwnedKid, db: DbSession) -> KidOut:
 def list_services() -> list[ServiceOut]:
     """Every streaming service Axolotly knows (the launcher's provider registry)."""
     return [ServiceOut(id=p.id, name=p.name, package=p.package) for p in PROVIDERS]
+
+
+@router.get("/services/offered", response_model=list[ServiceOut])
+def offered_services(family: CurrentFamily, db: DbSession) -> list[ServiceOut]:
+    """The services this family can pick: its country's, then any it chose before that are not."""
+    return [ServiceOut(id=p.id, name=p.name, package=p.package) for p in streaming.offered_services(db, family.id)]
 
 
 @router.get("/services/selected", response_model=ServiceSelectionOut)
@@ -236,7 +267,8 @@ def get_rules(kid: OwnedKid) -> RulesOut:
     responses={422: {"description": "Unknown mode, rating or tag (nothing changes)"}},
 )
 def set_rules(kid: OwnedKid, body: RulesBody, db: DbSession) -> RulesOut:
-    """Replaces the kid's rules: every field, ratings as their strings, tags by content_tags name."""
+    """Replaces the kid's rules: every field, tags by content_tags name, the caps as ratings of the
+    family country's movie and TV scales (GET /api/rating-systems/{country})."""
     rules.set_rules(
         db, kid, body.mode, body.max_movie_rating, body.max_tv_rating, body.block_unrated, body.blocked_tags
     )

@@ -1,5 +1,9 @@
 """A kid's rules (policies/evaluate.py decides with them): mode, rating caps, unrated, tags.
-The presets a new kid with an age starts from live in families/presets.py."""
+The presets a new kid with an age starts from live in families/presets.py.
+
+The caps are ratings of the family country's scales as stored (ratings/service.py): the movie
+cap one of its movie scale, the TV cap one of its TV scale.
+"""
 
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
@@ -7,9 +11,14 @@ from sqlalchemy.orm import Session
 from axolotly.audit import service as audit
 from axolotly.catalog.tags import spoken_tags, tag_label
 from axolotly.errors import Invalid
+from axolotly.families.context import owner_of
 from axolotly.families.library import in_library_titles
+from axolotly.families.presets import preset_bands, preset_for_age
+from axolotly.i18n import N_
 from axolotly.models import ContentTag, Episode, KidProfile, Title
-from axolotly.policies.evaluate import ALLOW_LIST, MOVIE_RATINGS, RULES, TV_RATINGS, Rules
+from axolotly.policies.evaluate import ALLOW_LIST, RULES, Rules
+from axolotly.ratings.scales import Kind, Scale, Scales
+from axolotly.ratings.service import current_scales
 
 MODES = (ALLOW_LIST, RULES)
 
@@ -26,9 +35,29 @@ def kid_rules(kid: KidProfile) -> Rules:
     )
 
 
-def _check(value: str | None, allowed: tuple[str, ...], what: str) -> None:
-    if value is not None and value not in allowed:
-        raise Invalid(f"Unknown {what} {value!r}: one of {', '.join(allowed)}")
+SCALE_WORDS = {"movie": "movie rating", "tv": "TV rating"}
+
+
+def cap_choices(scale: Scale | None) -> tuple[str, ...]:
+    """The ratings a cap may be, lowest first: the classifications of the scale ("NR" or "Exempt"
+    say nothing about age, so they cap nothing); none when the country has no such scale."""
+    if scale is None:
+        return ()
+    return tuple(rating.rating for rating in scale.ratings if rating.min_age is not None)
+
+
+def valid_cap(scales: Scales, country: str, kind: Kind, value: str | None) -> str | None:
+    """The cap as the scale spells it ("pg-13" -> "PG-13"); refused when the country's scale has
+    no such rating, with the ratings it has."""
+    if value is None:
+        return None
+    allowed = cap_choices(scales.scale(kind, country))
+    if not allowed:
+        raise Invalid(f"No {SCALE_WORDS[kind]} scale for {country}: leave that cap empty (no limit)")
+    spelled = {rating.casefold(): rating for rating in allowed}.get(value.strip().casefold())
+    if spelled is None:
+        raise Invalid(f"Unknown {SCALE_WORDS[kind]} {value[:20]!r} for {country}: one of {', '.join(allowed)}")
+    return spelled
 
 
 def set_rules(
@@ -40,11 +69,13 @@ def set_rules(
     block_unrated: bool,
     blocked_tags: list[str],
 ) -> KidProfile:
-    """Replaces the kid's rules; nothing is written when any value is unknown."""
+    """Replaces the kid's rules; nothing is written when any value is unknown (a cap that is no
+    rating of the family country's scale included)."""
     if mode not in MODES:
         raise Invalid(f"Unknown mode {mode!r}: one of {', '.join(MODES)}")
-    _check(max_movie_rating, MOVIE_RATINGS, "movie rating")
-    _check(max_tv_rating, TV_RATINGS, "TV rating")
+    country, scales = owner_of(db, kid.family_id).country, current_scales(db)
+    max_movie_rating = valid_cap(scales, country, "movie", max_movie_rating)
+    max_tv_rating = valid_cap(scales, country, "tv", max_tv_rating)
     wanted = sorted(set(blocked_tags))
     known = set(db.scalars(select(ContentTag.tag).where(ContentTag.tag.in_(wanted)))) if wanted else set()
     unknown = [tag for tag in wanted if tag not in known]
@@ -69,6 +100,28 @@ def describe(rules: Rules) -> str:
     if rules.blocked_tags:
         parts.append(f"hiding titles tagged {spoken_tags(rules.blocked_tags, 'or')}")
     return "; ".join(parts)
+
+
+def form_options(db: Session, family_id: int) -> dict[str, object]:
+    """What the rules form offers: the caps of the family country's scales, lowest first, and the
+    preset buttons by age band ({(youngest, oldest): caps})."""
+    country, scales = owner_of(db, family_id).country, current_scales(db)
+    return {
+        "movie_ratings": cap_choices(scales.scale("movie", country)),
+        "tv_ratings": cap_choices(scales.scale("tv", country)),
+        "presets": preset_bands(country, scales),
+    }
+
+
+def set_preset(db: Session, kid: KidProfile, age: int) -> KidProfile:
+    """One of the form's preset buttons (the youngest age of its band): rules mode with that age's
+    caps in the family's country; the kid's blocked tags stay, since no preset knows what a family
+    wants to avoid."""
+    country, scales = owner_of(db, kid.family_id).country, current_scales(db)
+    if age not in {youngest for youngest, _ in preset_bands(country, scales)}:
+        raise Invalid(N_("Unknown preset"))
+    caps = preset_for_age(age, country, scales)
+    return set_rules(db, kid, RULES, caps["max_movie_rating"], caps["max_tv_rating"], True, sorted(kid.blocked_tags))
 
 
 def tags_in_library(db: Session, family_id: int, tags: list[str]) -> set[str]:

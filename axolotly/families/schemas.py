@@ -6,7 +6,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from axolotly.catalog.providers import PROVIDERS
 from axolotly.catalog.schemas import StoredNames, TitleSummary
-from axolotly.policies.evaluate import MOVIE_RATINGS, TV_RATINGS
 from axolotly.types import OneLineText, Text, ascii_number
 
 PIN = Field(pattern=r"^[0-9]{4}$", description="Exactly four digits", examples=["1234"])
@@ -64,9 +63,9 @@ class KidOut(BaseModel):
         )
 
 
-# The scales stay data (policies/evaluate.py): pydantic spreads the tuples, mypy cannot.
-MovieRating = Literal[MOVIE_RATINGS]  # type: ignore[valid-type]  # a tuple spreads into Literal at runtime
-TvRating = Literal[TV_RATINGS]  # type: ignore[valid-type]  # as above
+# A rating as its scale spells it ("PG-13", "12A", "MA 15+"); which ones a family may use is
+# its country's scale (families/rules.py checks, naming them), not a list fixed here.
+RatingName = Annotated[OneLineText, Field(min_length=1, max_length=20, examples=["PG-13", "12A", "16"])]
 
 
 class RulesBody(BaseModel):
@@ -75,8 +74,12 @@ class RulesBody(BaseModel):
     mode: Literal["allow_list", "rules"] = Field(
         description="allow_list: only titles a parent allowed; rules: every library title within the rules"
     )
-    max_movie_rating: MovieRating | None = Field(description="G < PG < PG-13 < R < NC-17; null: no cap")
-    max_tv_rating: TvRating | None = Field(description="TV-Y < TV-Y7 < TV-G < TV-PG < TV-14 < TV-MA; null: no cap")
+    max_movie_rating: RatingName | None = Field(
+        description="A rating of the family country's movie scale (GET /api/rating-systems/{country}); null: no cap"
+    )
+    max_tv_rating: RatingName | None = Field(
+        description="A rating of the family country's TV scale (GET /api/rating-systems/{country}); null: no cap"
+    )
     block_unrated: bool = True
     blocked_tags: list[Text] = Field(
         default_factory=list,
@@ -167,6 +170,12 @@ class JoinedFamily(BaseModel):
     role: str
 
 
+Country = Annotated[
+    OneLineText,
+    Field(min_length=1, max_length=10, description="ISO 3166-1 alpha-2 with a rating system", examples=["DE"]),
+]
+
+
 class FamilySettingsBody(BaseModel):
     """Only the fields sent change."""
 
@@ -174,8 +183,34 @@ class FamilySettingsBody(BaseModel):
 
     family_name: OneLineText | None = Field(None, min_length=1, max_length=100)
     time_zone: Text | None = Field(None, min_length=1, max_length=64, examples=["Europe/London"])
+    country: Country | None = Field(
+        None, description="Changing it re-maps each kid's caps to the nearest ratings by minimum age"
+    )
 
 
 class FamilySettingsOut(BaseModel):
     family_name: str
     time_zone: str
+    country: str = Field(description="ISO 3166-1 alpha-2: the rating scales of the kids' caps, the services offered")
+
+
+class CountryBody(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    country: Country
+
+
+class CapMove(BaseModel):
+    """A cap before and after a country switch (null: no cap)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    before: str | None = Field(alias="from")
+    after: str | None = Field(alias="to")
+
+
+class KidCapsPreview(BaseModel):
+    kid_id: int
+    name: str
+    movie: CapMove
+    tv: CapMove

@@ -1,14 +1,20 @@
 """The family's streaming services: which of the registry, in which order.
 
+A family picks among the services of its country (catalog/providers.py providers_for_country);
+one chosen before (in another country, or before the registry knew where it is offered) stays
+until the family unticks it, so a country switch never takes a paid service off the launcher.
+
 ("Streaming", not "services": the domain logic of every package lives in its service module.)"""
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from axolotly.catalog.providers import PROVIDERS_BY_ID
+from axolotly.catalog.providers import PROVIDERS_BY_ID, Provider, providers_for_country
 from axolotly.errors import Invalid, NotFound
+from axolotly.families.context import owner_of
 from axolotly.families.scoping import owned_by
+from axolotly.i18n import N_
 from axolotly.models import StreamingServiceSelection
 
 
@@ -26,12 +32,30 @@ def selected_services(db: Session, family_id: int, lock: bool = False) -> list[s
     return list(selection.selected_services) if selection else []
 
 
+def offered_services(db: Session, family_id: int) -> tuple[Provider, ...]:
+    """What the services page offers: the services of the family's country, in registry order,
+    then any chosen before that are not among them (so they can be unticked)."""
+    offered = providers_for_country(owner_of(db, family_id).country)
+    ids = {provider.id for provider in offered}
+    kept = [PROVIDERS_BY_ID[s] for s in selected_services(db, family_id) if s in PROVIDERS_BY_ID and s not in ids]
+    return (*offered, *kept)
+
+
 def set_selection(db: Session, family_id: int, services: list[str]) -> StreamingServiceSelection:
+    """Replaces the selection: every id known, each once, and each offered in the family's country
+    unless the family had it already."""
     unknown = [s for s in services if s not in PROVIDERS_BY_ID]
     if unknown:
         raise Invalid(f"Unknown service ids: {', '.join(unknown)}")
     if len(set(services)) != len(services):
-        raise Invalid("A service may be selected only once")
+        raise Invalid(N_("A service may be selected only once"))
+    country = owner_of(db, family_id).country
+    offered = {provider.id for provider in providers_for_country(country)}
+    had = set(selected_services(db, family_id))
+    elsewhere = [s for s in services if s not in offered and s not in had]
+    if elsewhere:
+        names = ", ".join(PROVIDERS_BY_ID[s].name for s in elsewhere)
+        raise Invalid(f"Not offered in the family's country ({country}): {names}")
     statement = insert(StreamingServiceSelection).values(family_id=family_id, selected_services=services)
     statement = statement.on_conflict_do_update(
         index_elements=[StreamingServiceSelection.family_id],
@@ -49,7 +73,7 @@ def use_services(db: Session, family_id: int, wanted: list[str]) -> list[str]:
     order given). Order is changed by moving a service (move_service), never by typed numbers."""
     current = selected_services(db, family_id, lock=True)  # two tabs at once: each starts from the other's result
     if len(set(wanted)) != len(wanted):
-        raise Invalid("A service may be selected only once")
+        raise Invalid(N_("A service may be selected only once"))
     chosen = [s for s in current if s in wanted] + [s for s in wanted if s not in current]
     return set_selection(db, family_id, chosen).selected_services
 

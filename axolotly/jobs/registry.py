@@ -31,6 +31,7 @@ PRUNE_BACKUPS = "prune_backups"
 RESYNC_STALE_TITLES = "resync_stale_titles"
 MAINTAIN_USAGE_PARTITIONS = "maintain_usage_partitions"
 PRUNE_ACTIVITY_TRAIL = "prune_activity_trail"
+REFRESH_RATING_SCALES = "refresh_rating_scales"
 
 blueprint = procrastinate.Blueprint()
 

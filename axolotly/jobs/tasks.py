@@ -8,7 +8,8 @@ whatever the number of workers):
 - BACKUP_CRON (daily): a pg_dump backup; half an hour later, prune backups past retention;
 - daily: re-sync titles whose `last_synced` is older than TITLE_RESYNC_DAYS;
 - hourly: watch-history partitions made ahead, those past USAGE_RETENTION_DAYS dropped;
-- daily: activity-trail events past AUDIT_RETENTION_DAYS deleted.
+- daily: activity-trail events past AUDIT_RETENTION_DAYS deleted;
+- daily: the rating scales refreshed from TMDB (when TMDB is configured).
 """
 
 import logging
@@ -20,7 +21,7 @@ from sqlalchemy import text
 
 from axolotly.audit import service as audit
 from axolotly.catalog.service import show_tmdb_id, stale_titles, title_from_source, upsert_episodes, upsert_title
-from axolotly.catalog.tmdb import catalog_source
+from axolotly.catalog.tmdb import catalog_source, process_clients
 from axolotly.config import get_settings
 from axolotly.db.engine import direct_database_url, session_factory
 from axolotly.db.results import affected_rows
@@ -33,12 +34,14 @@ from axolotly.jobs.registry import (
     MAINTAIN_USAGE_PARTITIONS,
     PRUNE_ACTIVITY_TRAIL,
     PRUNE_BACKUPS,
+    REFRESH_RATING_SCALES,
     RESYNC_STALE_TITLES,
     RETRY_STALLED_JOBS,
     blueprint,
 )
 from axolotly.launcher.episode_links import match_pending_reports
 from axolotly.ops import backups
+from axolotly.ratings import refresh
 from axolotly.screen_time import partitions
 
 logger = logging.getLogger(__name__)
@@ -187,3 +190,18 @@ def prune_activity_trail(timestamp: int) -> int:
     total = _batches_until_none_left(lambda db: audit.prune(db, before))
     logger.info("activity trail: %s events older than %s deleted", total, before.date())
     return total
+
+
+@blueprint.periodic(cron="5 4 * * *")
+@blueprint.task(name=REFRESH_RATING_SCALES, queueing_lock=REFRESH_RATING_SCALES)
+def refresh_rating_scales(timestamp: int) -> int:
+    """Every country's rating scales from TMDB (asked outside the transaction); without TMDB the
+    shipped snapshot, seeded by the migration, stays."""
+    current = get_settings()
+    if not current.tmdb_enabled:
+        return 0
+    lists = refresh.fetch_lists(process_clients.blocking(current))
+    with session_factory()() as db, db.begin():
+        stored = refresh.store(db, refresh.rows_of(lists))
+    logger.info("rating scales: %s ratings refreshed from TMDB", stored)
+    return stored

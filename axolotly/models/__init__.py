@@ -20,6 +20,7 @@ from axolotly.models.pairing_codes import PairingCode
 from axolotly.models.pairing_requests import PairingRequest
 from axolotly.models.pin_lockouts import PinLockout
 from axolotly.models.rate_limits import RateLimit
+from axolotly.models.rating_scales import RatingScale
 from axolotly.models.starter_packs import StarterPack, StarterPackTitle
 from axolotly.models.streaming_service_selection import StreamingServiceSelection
 from axolotly.models.time_requests import TimeRequest
@@ -49,6 +50,7 @@ __all__ = [
     "PairingRequest",
     "PinLockout",
     "RateLimit",
+    "RatingScale",
     "StarterPack",
     "StarterPackTitle",
     "StreamingServiceSelection",

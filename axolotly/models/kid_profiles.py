@@ -9,15 +9,6 @@ from axolotly.models.base import Base, created_at_column, json_list_column
 BCRYPT_HASH_PATTERN = r"^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$"
 
 
-# policies/evaluate.py's scales (it imports nothing, models import no policies; a test holds them equal).
-MOVIE_RATINGS = ("G", "PG", "PG-13", "R", "NC-17")
-TV_RATINGS = ("TV-Y", "TV-Y7", "TV-G", "TV-PG", "TV-14", "TV-MA")
-
-
-def _quoted(values: tuple[str, ...]) -> str:
-    return ", ".join(f"'{value}'" for value in values)
-
-
 def _bedtime_check(day_kind: str) -> str:
     """Both ends or neither, and never the same time (an empty or whole-day window means nothing)."""
     start, end = f"{day_kind}_bedtime_start", f"{day_kind}_bedtime_end"
@@ -31,8 +22,6 @@ class KidProfile(Base):
         CheckConstraint(f"pin_hash ~ '{BCRYPT_HASH_PATTERN}'", name="pin_hash_is_bcrypt"),
         CheckConstraint("age BETWEEN 0 AND 17", name="age_range"),
         CheckConstraint("rules_mode IN ('allow_list', 'rules')", name="rules_mode"),
-        CheckConstraint(f"max_movie_rating IN ({_quoted(MOVIE_RATINGS)})", name="max_movie_rating"),
-        CheckConstraint(f"max_tv_rating IN ({_quoted(TV_RATINGS)})", name="max_tv_rating"),
         CheckConstraint("school_day_limit_minutes BETWEEN 0 AND 1440", name="school_day_limit_range"),
         CheckConstraint("weekend_limit_minutes BETWEEN 0 AND 1440", name="weekend_limit_range"),
         CheckConstraint(_bedtime_check("school_day"), name="school_day_bedtime"),
@@ -53,8 +42,9 @@ class KidProfile(Base):
     # Rules (policies/evaluate.py): `allow_list` shows only what a parent allowed; `rules` shows
     # every library title within the caps (None: no cap), rated or not, without a blocked tag.
     rules_mode: Mapped[str] = mapped_column(String(10), server_default="allow_list")
-    max_movie_rating: Mapped[str | None] = mapped_column(String(10))
-    max_tv_rating: Mapped[str | None] = mapped_column(String(10))
+    # Ratings of the family country's movie and TV scales (rating_scales; the app checks them).
+    max_movie_rating: Mapped[str | None] = mapped_column(String(40))
+    max_tv_rating: Mapped[str | None] = mapped_column(String(40))
     block_unrated: Mapped[bool] = mapped_column(server_default=true())
     blocked_tags: Mapped[list[Any]] = json_list_column()
     # Screen time (screen_time/clock.py), in the family's time zone: a daily limit and a bedtime

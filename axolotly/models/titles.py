@@ -22,6 +22,8 @@ class Title(Base):
         CheckConstraint("jsonb_typeof(genres) = 'array'", name="genres_array"),
         CheckConstraint("jsonb_typeof(providers) = 'array'", name="providers_array"),
         CheckConstraint("jsonb_typeof(tags) = 'array'", name="tags_array"),
+        CheckConstraint("jsonb_typeof(certifications) = 'object'", name="certifications_object"),
+        CheckConstraint("jsonb_typeof(providers_by_country) = 'object'", name="providers_by_country_object"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,3 +40,8 @@ class Title(Base):
     tags: Mapped[list[Any]] = json_list_column()
     last_synced: Mapped[datetime | None]
     certification: Mapped[str | None] = mapped_column(String(10))
+    # Per country (migration 0035): the certification on that country's scale of the title's kind
+    # ({"GB": "12A", "DE": "12"}), and the registry ids it streams on there ({"GB": ["netflix"]}).
+    # `certification` (US) and `providers` (the US list) stay, as the spec has them.
+    certifications: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    providers_by_country: Mapped[dict[str, Any]] = mapped_column(server_default="{}")

@@ -20,6 +20,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from axolotly.errors import Conflict, Invalid, NotFound
+from axolotly.i18n import N_
 from axolotly.models import OtaRelease
 from axolotly.ota.schemas import Channel, Manifest, ReleaseCreate
 
@@ -96,7 +97,7 @@ def list_releases(db: Session, channel: str | None, limit: int, offset: int) -> 
 def get_release(db: Session, release_id: int) -> OtaRelease:
     release = db.get(OtaRelease, release_id)
     if release is None:
-        raise NotFound("Release not found")
+        raise NotFound(N_("Release not found"))
     return release
 
 

@@ -3,23 +3,42 @@
 The launcher's SQL (launcher/query.py) builds the same decision in bulk; a property test holds
 the two together. The order of the decision:
 1. a parent's explicit deny hides; 2. a parent's explicit allow shows (over the kid's rules);
-3. otherwise, in `rules` mode, a title of the family library shows when its certification is
-   within the kid's cap (or it is unrated and unrated titles are allowed) and it carries no tag
-   the kid's rules block; in `allow_list` mode nothing shows without an allow.
+3. otherwise, in `rules` mode, a title of the family library shows when its rating is within the
+   kid's cap (or it is unrated and unrated titles are allowed) and it carries no tag the kid's
+   rules block; in `allow_list` mode nothing shows without an allow.
+A title's rating is read in the family's country (ratings/scales.py): its certification on that
+country's scale of the title's kind, compared by the scale's order with the cap; without one, the
+strictest of its other countries' certifications by minimum age, compared with the cap's minimum
+age; else it is unrated.
 A shown title still needs a streaming service (the family's, or its own when none is chosen).
 Episodes: blocked episodes and episodes tagged with a blocked tag are hidden.
 Every explanation says the path it took ("Allowed by you", "Within Emma's rules") before a
-missing service, and names tags as a parent reads them (Rules.tag_label).
+missing service, names the rating that decided and where from, and names tags as a parent reads
+them (Rules.tag_label). Explanations are read in the reader's language when they are read.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Union
 
-# Strictest first (US MPAA and US TV Parental Guidelines).
-MOVIE_RATINGS = ("G", "PG", "PG-13", "R", "NC-17")
-TV_RATINGS = ("TV-Y", "TV-Y7", "TV-G", "TV-PG", "TV-14", "TV-MA")
-ALLOW_LIST, RULES = "allow_list", "rules"  # RulesMode's values, spelled out: this module imports nothing
+from babel import Locale, UnknownLocaleError
+
+from axolotly.i18n import N_, current_language, gettext
+from axolotly.ratings.scales import Kind, Scales, snapshot
+
+ALLOW_LIST, RULES = "allow_list", "rules"  # RulesMode's values, spelled out: enums are not imported here
+
+
+def _us_classifications(kind: Kind) -> tuple[str, ...]:
+    scale = snapshot().scale(kind, "US")
+    return tuple(r.rating for r in scale.ratings if r.min_age is not None) if scale else ()
+
+
+# The US scales' ratings, lowest first (G ... NC-17, TV-Y ... TV-MA): for callers that still
+# speak only US ratings; the decision itself reads the family country's scales.
+MOVIE_RATINGS = _us_classifications("movie")
+TV_RATINGS = _us_classifications("tv")
 
 
 class Reason(StrEnum):
@@ -38,27 +57,74 @@ class Reason(StrEnum):
     EPISODE_TAG_BLOCKED = "episode_tag_blocked"
 
 
+# Each reason's words, marked for the catalog; %(kid)s is the kid's name, %(detail)s as noted.
 EXPLANATIONS = {
-    Reason.VISIBLE: "Allowed, and streaming on a service the family has",
-    Reason.ALLOWED_OVER_RULES: "Allowed by you, although {detail}",
-    Reason.WITHIN_RULES: "Within {kid}'s rules ({detail}), and streaming on a service the family has",
-    Reason.NO_POLICY: "Not allowed yet: nothing is visible until a parent allows it",
-    Reason.NOT_IN_LIBRARY: "Not in the family library",
-    Reason.DENIED: "Denied by a parent",
-    Reason.ABOVE_LIMIT: "{detail}",
-    Reason.UNRATED: "Unrated, and {kid}'s rules block unrated titles",
-    Reason.TAG_BLOCKED: "Tagged {detail}, which {kid}'s rules block",
-    # {detail}: why it would show ("Allowed by you", "In your library and within Emma's rules (G)").
-    Reason.NOT_STREAMING: "{detail}, but no streaming service is known to carry it",
-    Reason.NOT_ON_YOUR_SERVICES: "{detail}, but not on any of the family's services",
-    Reason.EPISODE_BLOCKED: "This episode is blocked by a parent",
-    Reason.EPISODE_TAG_BLOCKED: "This episode is tagged {detail}, which {kid}'s rules block",
+    Reason.VISIBLE: N_("Allowed, and streaming on a service the family has"),
+    Reason.ALLOWED_OVER_RULES: N_("Allowed by you, although %(detail)s"),  # the rules' words, lower case
+    Reason.WITHIN_RULES: N_("Within %(kid)s's rules (%(detail)s), and streaming on a service the family has"),
+    Reason.NO_POLICY: N_("Not allowed yet: nothing is visible until a parent allows it"),
+    Reason.NOT_IN_LIBRARY: N_("Not in the family library"),
+    Reason.DENIED: N_("Denied by a parent"),
+    Reason.ABOVE_LIMIT: N_("%(rating)s is above %(kid)s's limit, %(cap)s"),
+    Reason.UNRATED: N_("Unrated, and %(kid)s's rules block unrated titles"),
+    Reason.TAG_BLOCKED: N_("Tagged %(detail)s, which %(kid)s's rules block"),
+    # %(detail)s: why it would show ("Allowed by you", "In your library and within Emma's rules (G)").
+    Reason.NOT_STREAMING: N_("%(detail)s, but no streaming service is known to carry it"),
+    Reason.NOT_ON_YOUR_SERVICES: N_("%(detail)s, but not on any of the family's services"),
+    Reason.EPISODE_BLOCKED: N_("This episode is blocked by a parent"),
+    Reason.EPISODE_TAG_BLOCKED: N_("This episode is tagged %(detail)s, which %(kid)s's rules block"),
 }
+# A rating read from another country: %(home)s is the family's country, %(country)s the rating's.
+ABOVE_LIMIT_ELSEWHERE = N_("No rating in %(home)s; rated %(rating)s in %(country)s, above %(kid)s's limit, %(cap)s")
+WITHIN_RULES_ELSEWHERE = N_(
+    "Within %(kid)s's rules (no rating in %(home)s; rated %(rating)s in %(country)s), "
+    "and streaming on a service the family has"
+)
+UNRATED_WORD = N_("unrated")
+# The path a title would have shown by, before "but no streaming service ...".
+ALLOWED_PATH = N_("Allowed by you")
+ALLOWED_ALTHOUGH_PATH = N_("Allowed by you (although %(detail)s)")
+WITHIN_PATH = N_("In your library and within %(kid)s's rules (%(detail)s)")
+WITHIN_ELSEWHERE_PATH = N_(
+    "In your library and within %(kid)s's rules (no rating in %(home)s; rated %(rating)s in %(country)s)"
+)
+
+
+def country_name(code: str) -> str:
+    """A country as the reader calls it ("Germany", "Deutschland"); the code when Babel has none."""
+    try:
+        return str(Locale.parse(current_language()).territories.get(code, code))
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+
+
+@dataclass(frozen=True)
+class Words:
+    """A sentence read later, in the reader's language: a marked template and its values."""
+
+    template: str
+    values: tuple[tuple[str, Union[str, Country, "Words"]], ...] = ()
+    lowered: bool = False  # read inside another sentence: "Unrated, …" reads "although unrated, …"
+
+    def read(self) -> str:
+        text = gettext(self.template) % {key: _read(value) for key, value in self.values}
+        return text[0].lower() + text[1:] if self.lowered and text[1:2].islower() else text
+
+
+def _read(value: str | Country | Words) -> str:
+    if isinstance(value, Country):
+        return country_name(value.code)
+    return value.read() if isinstance(value, Words) else value
 
 
 @dataclass(frozen=True)
 class Policy:
-    policy: str  # PolicyKind's values, "allow" | "deny", spelled out: this module imports nothing
+    policy: str  # PolicyKind's values, "allow" | "deny", spelled out: enums are not imported here
     blocked_episodes: frozenset[int] = frozenset()
 
 
@@ -72,21 +138,89 @@ class Rules:
     """A kid's rules; the default (allow_list, nothing else) is "only what a parent allowed"."""
 
     mode: str = ALLOW_LIST
-    max_movie_rating: str | None = None  # None: no cap
+    max_movie_rating: str | None = None  # None: no cap; else a rating of the country's movie scale
     max_tv_rating: str | None = None
     block_unrated: bool = True
     blocked_tags: frozenset[str] = frozenset()
     kid_name: str = "this kid"
     # The name a parent reads for a tag (catalog/tags.py tag_label); words only, no decision.
     tag_label: Callable[[str], str] = field(default=plain_words, compare=False, repr=False)
+    country: str = "US"  # the family's: the scales the caps and titles are read in
+    scales: Scales = field(default_factory=snapshot, compare=False, repr=False)
+
+    def cap(self, kind: Kind) -> str | None:
+        return self.max_tv_rating if kind == "tv" else self.max_movie_rating
 
 
 @dataclass(frozen=True)
 class TitleFacts:
     providers: tuple[str, ...]  # registry ids that carry the title
-    certification: str | None = None
+    certification: str | None = None  # the US one (the spec's column); read when `certifications` has no US
     tags: frozenset[str] = frozenset()
     in_library: bool = True
+    # "movie" | "tv"; None (older callers): the kind whose US scale holds `certification`.
+    media_type: str | None = None
+    certifications: Mapping[str, str] = field(default_factory=dict)  # {"GB": "12A"}, normalised
+
+    def kind(self) -> Kind:
+        if self.media_type is not None:
+            return "tv" if self.media_type == "tv" else "movie"
+        return "tv" if self.certification in TV_RATINGS else "movie"
+
+    def by_country(self) -> dict[str, str]:
+        ratings = dict(self.certifications)
+        if "US" not in ratings and self.certification:
+            ratings["US"] = self.certification
+        return ratings
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The rating that decides for a family: `at_home` when it is of the family's country."""
+
+    rating: str
+    country: str
+    order: int
+    min_age: int
+    at_home: bool
+
+
+def rating_reading(title: TitleFacts, rules: Rules) -> Reading | None:
+    """The title's rating in the family's country, else the strictest by minimum age elsewhere
+    (ties: the first country by code), else None: unrated. "NR" and the like rate nothing."""
+    kind, ratings = title.kind(), title.by_country()
+    home = rules.scales.scale(kind, rules.country)
+    own = home.get(ratings.get(rules.country)) if home is not None else None
+    if own is not None and own.min_age is not None:
+        return Reading(own.rating, rules.country, own.order, own.min_age, True)
+    strictest: Reading | None = None
+    for country in sorted(ratings):
+        scale = rules.scales.scale(kind, country) if country != rules.country else None
+        found = scale.get(ratings[country]) if scale is not None else None
+        if found is not None and found.min_age is not None and (strictest is None or found.min_age > strictest.min_age):
+            strictest = Reading(found.rating, country, found.order, found.min_age, False)
+    return strictest
+
+
+def within_cap(reading: Reading, kind: Kind, rules: Rules) -> bool:
+    """A cap not on the family's scale (or no classification) lets no rated title through."""
+    cap = rules.cap(kind)
+    if cap is None:
+        return True
+    home = rules.scales.scale(kind, rules.country)
+    limit = home.get(cap) if home is not None else None
+    limit_age = home.age_up_to(cap) if home is not None else None
+    if limit is None or limit_age is None:
+        return False
+    # At home by place on the scale; a rating from elsewhere by age, against the highest age the cap
+    # lets through (scales.Scale.age_up_to).
+    return reading.order <= limit.order if reading.at_home else reading.min_age <= limit_age
+
+
+def _rating_words(template: str, reading: Reading, rules: Rules, cap: str | None) -> Words:
+    values: list[tuple[str, str | Country | Words]] = [("kid", rules.kid_name), ("rating", reading.rating)]
+    values += [("cap", cap or ""), ("home", Country(rules.country)), ("country", Country(reading.country))]
+    return Words(template, tuple(values))
 
 
 @dataclass(frozen=True)
@@ -97,10 +231,19 @@ class Decision:
     services: tuple[str, ...] = field(default=())
     detail: str = ""
     kid_name: str = "this kid"
+    words: Words | None = None  # None: the reason's words with `detail` and the kid's name
 
     @property
     def explanation(self) -> str:
-        return EXPLANATIONS[self.reason].format(detail=self.detail, kid=self.kid_name)
+        return (self.words or _reason_words(self.reason, self.detail, self.kid_name)).read()
+
+
+def _reason_words(reason: Reason, detail: str | Words = "", kid: str = "this kid") -> Words:
+    return Words(EXPLANATIONS[reason], (("detail", detail), ("kid", kid)))
+
+
+def _decided(visible: bool, reason: Reason, rules: Rules, detail: str = "", words: Words | None = None) -> Decision:
+    return Decision(visible, reason, (), detail, rules.kid_name, words or _reason_words(reason, detail, rules.kid_name))
 
 
 def launcher_services(selected: list[str], providers: tuple[str, ...]) -> tuple[str, ...]:
@@ -111,14 +254,16 @@ def launcher_services(selected: list[str], providers: tuple[str, ...]) -> tuple[
     return tuple(service for service in selected if service in carried)
 
 
-def rating_verdict(certification: str | None, rules: Rules) -> tuple[Reason, str] | None:
-    """Why the certification is outside the kid's rules, or None when it is within them."""
-    for scale, cap in ((MOVIE_RATINGS, rules.max_movie_rating), (TV_RATINGS, rules.max_tv_rating)):
-        if certification in scale:
-            if cap is None or scale.index(certification) <= scale.index(cap):
-                return None
-            return Reason.ABOVE_LIMIT, f"{certification} is above {rules.kid_name}'s limit, {cap}"
-    return (Reason.UNRATED, "") if rules.block_unrated else None
+def rating_verdict(title: TitleFacts, rules: Rules) -> Decision | None:
+    """Why the title's rating is outside the kid's rules, or None when it is within them."""
+    reading = rating_reading(title, rules)
+    if reading is None:
+        return _decided(False, Reason.UNRATED, rules) if rules.block_unrated else None
+    if within_cap(reading, title.kind(), rules):
+        return None
+    template = EXPLANATIONS[Reason.ABOVE_LIMIT] if reading.at_home else ABOVE_LIMIT_ELSEWHERE
+    words = _rating_words(template, reading, rules, rules.cap(title.kind()))
+    return _decided(False, Reason.ABOVE_LIMIT, rules, reading.rating, words)
 
 
 def spoken_tags(tags: frozenset[str], rules: Rules) -> str:
@@ -127,51 +272,64 @@ def spoken_tags(tags: frozenset[str], rules: Rules) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def rules_verdict(title: TitleFacts, rules: Rules) -> tuple[Reason, str] | None:
+def rules_verdict(title: TitleFacts, rules: Rules) -> Decision | None:
     """Why the kid's rules hide the title, or None when they let it through."""
-    rating = rating_verdict(title.certification, rules)
+    rating = rating_verdict(title, rules)
     if rating is not None:
         return rating
     blocked = title.tags & rules.blocked_tags
-    return (Reason.TAG_BLOCKED, spoken_tags(blocked, rules)) if blocked else None
+    return _decided(False, Reason.TAG_BLOCKED, rules, spoken_tags(blocked, rules)) if blocked else None
 
 
-def _streaming(selected: list[str], title: TitleFacts, shown: Decision, path: str) -> Decision:
+def _streaming(selected: list[str], title: TitleFacts, shown: Decision, path: Words) -> Decision:
     """The decision to show, unless no service carries the title: then why it would have shown
     (`path`, e.g. "Allowed by you") and what stops it, never a claim that someone allowed it."""
+    kid = shown.kid_name
     if not title.providers:
-        return Decision(False, Reason.NOT_STREAMING, detail=path, kid_name=shown.kid_name)
+        return Decision(
+            False, Reason.NOT_STREAMING, (), shown.detail, kid, _reason_words(Reason.NOT_STREAMING, path, kid)
+        )
     services = launcher_services(selected, title.providers)
     if not services:
-        return Decision(False, Reason.NOT_ON_YOUR_SERVICES, detail=path, kid_name=shown.kid_name)
-    return Decision(True, shown.reason, services, shown.detail, shown.kid_name)
+        missing = _reason_words(Reason.NOT_ON_YOUR_SERVICES, path, kid)
+        return Decision(False, Reason.NOT_ON_YOUR_SERVICES, (), shown.detail, kid, missing)
+    return Decision(True, shown.reason, services, shown.detail, kid, shown.words)
+
+
+def _shown_within_rules(selected: list[str], title: TitleFacts, rules: Rules) -> Decision:
+    reading, kid = rating_reading(title, rules), rules.kid_name
+    if reading is not None and not reading.at_home:
+        words = _rating_words(WITHIN_RULES_ELSEWHERE, reading, rules, None)
+        path = _rating_words(WITHIN_ELSEWHERE_PATH, reading, rules, None)
+        detail = reading.rating
+    else:
+        detail = reading.rating if reading is not None else ""
+        rating: str | Words = detail or Words(UNRATED_WORD)
+        words = _reason_words(Reason.WITHIN_RULES, rating, kid)
+        path = Words(WITHIN_PATH, (("kid", kid), ("detail", rating)))
+    return _streaming(selected, title, _decided(True, Reason.WITHIN_RULES, rules, detail, words), path)
 
 
 def evaluate_title(policy: Policy | None, selected: list[str], title: TitleFacts, rules: Rules = Rules()) -> Decision:
-    kid = rules.kid_name
     if policy is not None and policy.policy != "allow":
-        return Decision(False, Reason.DENIED, kid_name=kid)
+        return _decided(False, Reason.DENIED, rules)
     if policy is not None:
         overridden = rules_verdict(title, rules) if rules.mode == RULES else None
         if overridden is None:
-            return _streaming(selected, title, Decision(True, Reason.VISIBLE, kid_name=kid), "Allowed by you")
-        reason, detail = overridden
-        words = Decision(False, reason, detail=detail, kid_name=kid).explanation
-        if words[1:2].islower():  # "Unrated, …" reads "although unrated, …"; "TV-14 is …" stays
-            words = words[0].lower() + words[1:]
-        shown = Decision(True, Reason.ALLOWED_OVER_RULES, detail=words, kid_name=kid)
-        return _streaming(selected, title, shown, f"Allowed by you (although {words})")
+            return _streaming(selected, title, _decided(True, Reason.VISIBLE, rules), Words(ALLOWED_PATH))
+        said = overridden.words or _reason_words(overridden.reason, overridden.detail, rules.kid_name)
+        although = Words(said.template, said.values, lowered=True)
+        words = _reason_words(Reason.ALLOWED_OVER_RULES, although, rules.kid_name)
+        shown = _decided(True, Reason.ALLOWED_OVER_RULES, rules, overridden.detail, words)
+        return _streaming(selected, title, shown, Words(ALLOWED_ALTHOUGH_PATH, (("detail", although),)))
     if rules.mode != RULES:
-        return Decision(False, Reason.NO_POLICY, kid_name=kid)
+        return _decided(False, Reason.NO_POLICY, rules)
     if not title.in_library:
-        return Decision(False, Reason.NOT_IN_LIBRARY, kid_name=kid)
+        return _decided(False, Reason.NOT_IN_LIBRARY, rules)
     hidden = rules_verdict(title, rules)
     if hidden is not None:
-        return Decision(False, hidden[0], detail=hidden[1], kid_name=kid)
-    within = title.certification or "unrated"
-    shown = Decision(True, Reason.WITHIN_RULES, detail=within, kid_name=kid)
-    path = f"In your library and within {kid}'s rules ({within})"
-    return _streaming(selected, title, shown, path)
+        return hidden
+    return _shown_within_rules(selected, title, rules)
 
 
 def evaluate_episode(
@@ -186,8 +344,8 @@ def evaluate_episode(
     if not decision.visible:
         return decision
     if policy is not None and episode_id in policy.blocked_episodes:
-        return Decision(False, Reason.EPISODE_BLOCKED, kid_name=rules.kid_name)
+        return _decided(False, Reason.EPISODE_BLOCKED, rules)
     blocked = episode_tags & rules.blocked_tags
     if blocked:
-        return Decision(False, Reason.EPISODE_TAG_BLOCKED, detail=spoken_tags(blocked, rules), kid_name=rules.kid_name)
+        return _decided(False, Reason.EPISODE_TAG_BLOCKED, rules, spoken_tags(blocked, rules))
     return decision

@@ -1,5 +1,7 @@
 """Per-kid policies: allow/deny titles, block episodes, explain decisions."""
 
+from dataclasses import replace
+
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
@@ -20,8 +22,9 @@ from axolotly.families.rules import kid_rules
 from axolotly.families.scoping import owned_by
 from axolotly.families.streaming import selected_services
 from axolotly.jobs.registry import LOAD_EPISODES, defer_in_transaction
-from axolotly.models import KidProfile, KidProfileTitle, Title
-from axolotly.policies.evaluate import Decision, Policy, TitleFacts, evaluate_episode, evaluate_title
+from axolotly.models import KidProfile, KidProfileTitle, Title, User
+from axolotly.policies.evaluate import Decision, Policy, Rules, TitleFacts, evaluate_episode, evaluate_title
+from axolotly.ratings.service import current_scales
 
 
 def list_policies(db: Session, kid: KidProfile) -> list[tuple[KidProfileTitle, Title]]:
@@ -150,8 +153,30 @@ def _record_blocked(db: Session, kid: KidProfile, row: KidProfileTitle) -> None:
     )
 
 
-def _facts(title: Title, in_family_library: bool) -> TitleFacts:
-    return TitleFacts(tuple(title.providers), title.certification, frozenset(title.tags), in_family_library)
+def family_country(db: Session, family_id: int) -> str:
+    """The family's country: its owner's (the family id is the owner's users.id)."""
+    return db.scalar(select(User.country).where(User.id == family_id)) or "US"
+
+
+def rules_in_country(db: Session, kid: KidProfile) -> Rules:
+    """The kid's rules, read in the family's country on the stored scales (as the launcher reads them)."""
+    return replace(kid_rules(kid), country=family_country(db, kid.family_id), scales=current_scales(db))
+
+
+def title_facts(title: Title, country: str, in_family_library: bool = True) -> TitleFacts:
+    """What the decision reads of a title, for a family in `country`: its providers there (the
+    spec's list when none are known there) and its certifications per country."""
+    here = (title.providers_by_country or {}).get(country)
+    providers = here if isinstance(here, list) else title.providers
+    certifications = {code: rating for code, rating in (title.certifications or {}).items() if isinstance(rating, str)}
+    return TitleFacts(
+        tuple(providers),
+        title.certification,
+        frozenset(title.tags),
+        in_family_library,
+        title.media_type,
+        certifications,
+    )
 
 
 def explain(db: Session, kid: KidProfile, title_id: int):
@@ -161,8 +186,8 @@ def explain(db: Session, kid: KidProfile, title_id: int):
     row = _policy_row(db, kid.id, title.id)
     policy = Policy(row.policy, frozenset(row.blocked_episodes)) if row else None
     selected = selected_services(db, kid.family_id)
-    rules = kid_rules(kid)
-    facts = _facts(title, in_library(db, kid.family_id, title.id))
+    rules = rules_in_country(db, kid)
+    facts = title_facts(title, rules.country, in_library(db, kid.family_id, title.id))
     episodes = episodes_of(db, title.id)
     return (
         kid,
@@ -186,10 +211,11 @@ def what_kid_can_watch(db: Session, kid: KidProfile) -> tuple[Verdicts, Verdicts
     title_ids = library | set(policies)
     titles = db.scalars(select(Title).where(Title.id.in_(title_ids)).order_by(Title.title, Title.id))
     selected = selected_services(db, kid.family_id)
-    rules = kid_rules(kid)
+    rules = rules_in_country(db, kid)
     visible: list[tuple[Title, Decision]] = []
     hidden: list[tuple[Title, Decision]] = []
     for title in titles:
-        decision = evaluate_title(policies.get(title.id), selected, _facts(title, title.id in library), rules)
+        facts = title_facts(title, rules.country, title.id in library)
+        decision = evaluate_title(policies.get(title.id), selected, facts, rules)
         (visible if decision.visible else hidden).append((title, decision))
     return visible, hidden

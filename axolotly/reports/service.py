@@ -12,6 +12,7 @@ from axolotly.enums import ReportStatus
 from axolotly.errors import Conflict, NotFound
 from axolotly.families.scoping import owned_by
 from axolotly.families.settings import default_name
+from axolotly.i18n import N_
 from axolotly.models import ContentReport, Title, User
 
 
@@ -53,7 +54,7 @@ def close_report(db: Session, report_id: int, status: ReportStatus) -> ContentRe
     ).scalar_one_or_none()
     report = db.get(ContentReport, report_id, populate_existing=True)
     if report is None:
-        raise NotFound("Report not found")
+        raise NotFound(N_("Report not found"))
     if closed is None:
         raise Conflict(f"Report is already {report.status}")
     return report
@@ -166,5 +167,5 @@ def close_group(db: Session, title_id: int, issue_type: str, status: ReportStatu
         .limit(1)
     ).first()
     if exists is None:
-        raise NotFound("No reports for this title and issue")
-    raise Conflict("These reports are closed already")
+        raise NotFound(N_("No reports for this title and issue"))
+    raise Conflict(N_("These reports are closed already"))

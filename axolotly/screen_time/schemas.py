@@ -4,6 +4,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from axolotly.i18n import N_
 from axolotly.screen_time.clock import Bedtime, DayRules, Schedule, Today
 from axolotly.screen_time.usage import UsageLog
 from axolotly.types import Text
@@ -37,7 +38,7 @@ class BedtimeBody(BaseModel):
     @model_validator(mode="after")
     def _not_empty(self) -> "BedtimeBody":
         if self.start == self.end:
-            raise PydanticCustomError("empty_bedtime", "A bedtime must start and end at different times")
+            raise PydanticCustomError("empty_bedtime", N_("A bedtime must start and end at different times"))
         return self
 
     def bedtime(self) -> Bedtime:

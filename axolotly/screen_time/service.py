@@ -14,6 +14,7 @@ from axolotly.audit import service as audit
 from axolotly.errors import Conflict
 from axolotly.families.context import FamilyContext
 from axolotly.families.settings import family_zone
+from axolotly.i18n import DEFAULT_LANGUAGE, N_, gettext, use_language
 from axolotly.models import KidProfile, usage_sessions
 from axolotly.screen_time.clock import Bedtime, DayRules, Schedule, Today, day_bounds, local_day, today
 
@@ -44,7 +45,9 @@ def set_schedule(db: Session, family: FamilyContext, kid: KidProfile, schedule: 
     kid.weekend_bedtime_start, kid.weekend_bedtime_end = _ends(schedule.weekend.bedtime)
     db.flush()
     if schedule != before:
-        audit.record(db, family.id, "screen_time_changed", f"{kid.name}: {describe(kid.name, schedule)}")
+        with use_language(DEFAULT_LANGUAGE):  # the activity trail is written in English, like its other lines
+            described = describe(kid.name, schedule)
+        audit.record(db, family.id, "screen_time_changed", f"{kid.name}: {described}")
     return schedule
 
 
@@ -66,7 +69,7 @@ def grant_bonus(
         raise Conflict(f"{kid.name} has no daily limit today: bonus time would change nothing")
     granted = (kid.bonus_minutes if kid.bonus_day == day else 0) + minutes
     if granted > 1440:
-        raise Conflict("Bonus time for one day cannot exceed 24 hours")
+        raise Conflict(N_("Bonus time for one day cannot exceed 24 hours"))
     kid.bonus_minutes, kid.bonus_day = granted, day
     db.flush()
     audit.record(db, family.id, "bonus_time", f"{kid.name}: {minutes} extra minutes today ({granted} in all)")
@@ -150,45 +153,68 @@ def allowed_now(db: Session, kid: KidProfile, now: datetime | None = None) -> To
     return family_today(db, [kid], now)[kid.id]
 
 
-# -- words for parents ---------------------------------------------------------------------------
+# -- words for parents (in the reader's language) ------------------------------------------------
 
 
 def duration_words(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     if hours and rest:
-        return f"{hours} h {rest} min"
-    return f"{hours} h" if hours else f"{rest} min"
+        return gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
+    return gettext("%(hours)d h") % {"hours": hours} if hours else gettext("%(minutes)d min") % {"minutes": rest}
+
+
+# One whole sentence per kind of day and rule, so that a translation never glues pieces together.
+DAY_SENTENCES = {
+    "school_day": {
+        "unlimited": N_("On school days %(name)s may watch as long as they like."),
+        "unlimited_bedtime": N_(
+            "On school days %(name)s may watch as long as they like, not between %(start)s and %(end)s."
+        ),
+        "none": N_("On school days %(name)s may not watch at all."),
+        "limited": N_("On school days %(name)s may watch %(duration)s."),
+        "limited_bedtime": N_("On school days %(name)s may watch %(duration)s, not between %(start)s and %(end)s."),
+    },
+    "weekend": {
+        "unlimited": N_("On weekends %(name)s may watch as long as they like."),
+        "unlimited_bedtime": N_(
+            "On weekends %(name)s may watch as long as they like, not between %(start)s and %(end)s."
+        ),
+        "none": N_("On weekends %(name)s may not watch at all."),
+        "limited": N_("On weekends %(name)s may watch %(duration)s."),
+        "limited_bedtime": N_("On weekends %(name)s may watch %(duration)s, not between %(start)s and %(end)s."),
+    },
+}
 
 
 def _day_words(name: str, days: str, rules: DayRules) -> str:
-    if rules.limit_minutes is None:
-        amount = f"{name} may watch as long as they like"
-    elif rules.limit_minutes == 0:
-        amount = f"{name} may not watch at all"
+    if rules.limit_minutes == 0:
+        kind = "none"  # a bedtime changes nothing on a day without watching
     else:
-        amount = f"{name} may watch {duration_words(rules.limit_minutes)}"
-    if rules.bedtime and rules.limit_minutes != 0:
-        amount += f", not between {rules.bedtime.start:%H:%M} and {rules.bedtime.end:%H:%M}"
-    return f"On {days} {amount}."
+        kind = "unlimited" if rules.limit_minutes is None else "limited"
+        kind += "_bedtime" if rules.bedtime else ""
+    values = {"name": name, "duration": duration_words(rules.limit_minutes or 0)}
+    if rules.bedtime:
+        values |= {"start": f"{rules.bedtime.start:%H:%M}", "end": f"{rules.bedtime.end:%H:%M}"}
+    return gettext(DAY_SENTENCES[days][kind]) % values
 
 
 def describe(name: str, schedule: Schedule) -> str:
     """ "On school days Emma may watch 1 h 30 min, not between 19:30 and 07:00. On weekends …"."""
     if not schedule.enabled:
-        return f"No screen-time limits for {name}."
+        return gettext("No screen-time limits for %(name)s.") % {"name": name}
     return " ".join(
-        (_day_words(name, "school days", schedule.school_day), _day_words(name, "weekends", schedule.weekend))
+        (_day_words(name, "school_day", schedule.school_day), _day_words(name, "weekend", schedule.weekend))
     )
 
 
 def today_words(status: Today) -> str:
     """One line for the home page: "45 min left today", "Bedtime until 07:00", "No limits"."""
     if not status.enabled:
-        return "No screen-time limits"
+        return gettext("No screen-time limits")
     if status.in_bedtime and status.bedtime:
-        return f"Bedtime until {status.bedtime.end:%H:%M}"
+        return gettext("Bedtime until %(time)s") % {"time": f"{status.bedtime.end:%H:%M}"}
     if status.limit_minutes is None:
-        return "No daily limit today"
+        return gettext("No daily limit today")
     if status.budget_spent:
-        return "Time's up for today"
-    return f"{duration_words(status.remaining_minutes or 0)} left today"
+        return gettext("Time's up for today")
+    return gettext("%(duration)s left today") % {"duration": duration_words(status.remaining_minutes or 0)}

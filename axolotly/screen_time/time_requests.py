@@ -18,16 +18,16 @@ from axolotly.errors import Conflict
 from axolotly.families.context import FamilyContext
 from axolotly.families.scoping import get_owned, owned_by
 from axolotly.families.settings import family_zone
+from axolotly.i18n import N_, gettext, ngettext
 from axolotly.models import KidProfile, TimeRequest
 from axolotly.screen_time import service
 from axolotly.screen_time.clock import Today, local_day
 
 OPEN, GRANTED, DECLINED = "open", "granted", "declined"
-# What the kid is told on the time's-up screen and the grid.
+# What the kid is told on the time's-up screen and the grid (a grant: kid_message, with its minutes).
 KID_MESSAGES = {
-    OPEN: "You asked for more time. Waiting for a grown-up…",
-    GRANTED: "A grown-up gave you {minutes} more minutes!",
-    DECLINED: "A grown-up said not today.",
+    OPEN: N_("You asked for more time. Waiting for a grown-up…"),
+    DECLINED: N_("A grown-up said not today."),
 }
 
 
@@ -52,9 +52,15 @@ def latest_today(db: Session, kid: KidProfile) -> TimeRequest | None:
 
 
 def kid_message(request: TimeRequest | None) -> str:
+    """The answer in the kid's words and language."""
     if request is None:
         return ""
-    return KID_MESSAGES[request.status].format(minutes=request.minutes)
+    if request.status == GRANTED:
+        minutes = request.minutes or 0
+        return ngettext(
+            "A grown-up gave you %(num)d more minute!", "A grown-up gave you %(num)d more minutes!", minutes
+        ) % {"num": minutes}
+    return gettext(KID_MESSAGES[request.status])
 
 
 def may_ask(today: Today, latest: TimeRequest | None) -> bool:
@@ -73,8 +79,8 @@ def ask(db: Session, kid: KidProfile) -> tuple[TimeRequest, bool]:
         return latest, False
     if not may_ask(status, latest):
         if latest is not None and latest.status == DECLINED:
-            raise Conflict("A grown-up already said not today")
-        raise Conflict("You can ask for more time when your time is up")
+            raise Conflict(N_("A grown-up already said not today"))
+        raise Conflict(N_("You can ask for more time when your time is up"))
     # A request of an earlier day still open is no longer answered: it makes way for today's.
     stale = db.scalar(select(TimeRequest).where(TimeRequest.kid_profile_id == kid.id, TimeRequest.status == OPEN))
     if stale is not None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from axolotly.errors import BadRequest, ServiceUnavailable
 from axolotly.families.library_rows import library_rows
 from axolotly.families.settings import family_zone
+from axolotly.i18n import N_, gettext
 from axolotly.models import KidProfile, Title, UsageDay, usage_sessions
 from axolotly.screen_time.clock import local_day, split_by_day
 from axolotly.screen_time.service import now_utc
@@ -47,14 +48,14 @@ def checked(log: UsageLog, now: datetime | None = None) -> UsageLog:
     """The launcher contract's 400s: negative or over-24-hour durations, times far in the future or past."""
     now = now or now_utc()
     if log.seconds < 0:
-        raise BadRequest("Duration must not be negative (endTime before startTime?)")
+        raise BadRequest(N_("Duration must not be negative (endTime before startTime?)"))
     if log.seconds > MAX_SECONDS:
-        raise BadRequest("Duration must be at most 24 hours")
+        raise BadRequest(N_("Duration must be at most 24 hours"))
     # The start first: year 9999 plus a duration would not even be a date.
     if log.started_at > now + FUTURE_SLACK or log.ended_at > now + FUTURE_SLACK:
-        raise BadRequest("Times must not be in the future")
+        raise BadRequest(N_("Times must not be in the future"))
     if log.started_at < now - MAX_AGE:
-        raise BadRequest("Times must be within the last 30 days")
+        raise BadRequest(N_("Times must be within the last 30 days"))
     return log
 
 
@@ -106,7 +107,7 @@ def record(db: Session, kid: KidProfile, device_id: int | None, log: UsageLog) -
     except IntegrityError as error:
         if "no partition" in str(error.orig):  # the job that makes months ahead has not run for weeks
             logger.error("usage_sessions has no partition for %s: is `axolotly worker` running?", log.started_at)
-            raise ServiceUnavailable("Watch history cannot be stored right now; try again later", 600) from None
+            raise ServiceUnavailable(N_("Watch history cannot be stored right now; try again later"), 600) from None
         raise
     if stored is not None:
         _add_to_rollup(db, kid, log.started_at, log.ended_at, log, title_id, app_name, new_session=True)
@@ -197,7 +198,7 @@ class DayUsage:
 
 
 def _name(row) -> str:
-    return row.title or row.app_name or f"App {row.app_id}"
+    return row.title or row.app_name or gettext("App %(id)s") % {"id": row.app_id}
 
 
 def days(db: Session, kid: KidProfile, first: date, last: date) -> list[DayUsage]:

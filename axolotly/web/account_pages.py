@@ -1,7 +1,8 @@
-"""The account page: the parent's name, email, password, family name and time zone, sign out everywhere, and
-deleting the account (after a page that says exactly what goes)."""
+"""The account page: the parent's name, email, password and language, the family's name, time
+zone and country (a new country is shown first: what each kid's caps become), sign out
+everywhere, and deleting the account (after a page that says exactly what goes)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 
@@ -9,21 +10,24 @@ from axolotly import mail
 from axolotly.accounts import service
 from axolotly.accounts.deletion import deletion_summary
 from axolotly.accounts.deps import DbSession, WebUser
-from axolotly.accounts.schemas import DeleteAccount, EmailChange, NameChange, PasswordChange
+from axolotly.accounts.schemas import DeleteAccount, EmailChange, LanguageChange, NameChange, PasswordChange
 from axolotly.families import settings, time_zones
 from axolotly.families.deps import WebFamily
-from axolotly.families.schemas import FamilySettingsBody
+from axolotly.families.schemas import CountryBody, FamilySettingsBody
+from axolotly.i18n import LANGUAGE_NAMES, current_language, gettext, speak_parents_choice
+from axolotly.ratings.service import current_scales
 from axolotly.types import Text
 from axolotly.web.forms import validated
+from axolotly.web.language import LANGUAGE_COOKIE, remember_parents_choice
 from axolotly.web.session import CsrfChecked, end_session, start_session
 from axolotly.web.templating import redirect, render
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/account")
-def account_page(request: Request, family: WebFamily, db: DbSession):
+def _account(request: Request, family: WebFamily, db: DbSession, **extra: Any):
     family_settings = settings.load_family_settings(db, family.id)
+    language = current_language()
     return render(
         request,
         "account.html",
@@ -31,7 +35,16 @@ def account_page(request: Request, family: WebFamily, db: DbSession):
         family=family,
         family_settings=family_settings,
         zone_groups=time_zones.zone_groups(family_settings.time_zone),
+        countries=settings.country_choices(current_scales(db), language),
+        country_name=settings.country_name(family_settings.country, language),
+        languages=LANGUAGE_NAMES,
+        **extra,
     )
+
+
+@router.get("/account")
+def account_page(request: Request, family: WebFamily, db: DbSession):
+    return _account(request, family, db)
 
 
 @router.post("/account/name", dependencies=[CsrfChecked])
@@ -39,8 +52,8 @@ def change_name(user: WebUser, db: DbSession, display_name: Annotated[Text, Form
     body = validated(NameChange, display_name=display_name)
     service.change_display_name(db, user, body.display_name)
     if user.display_name is None:
-        return redirect("/account", f"Your co-parents see you as {user.email}")
-    return redirect("/account", f"Your co-parents see you as {user.display_name}")
+        return redirect("/account", gettext("Your co-parents see you as %(name)s") % {"name": user.email})
+    return redirect("/account", gettext("Your co-parents see you as %(name)s") % {"name": user.display_name})
 
 
 @router.post("/account/email", dependencies=[CsrfChecked])
@@ -54,9 +67,9 @@ def change_email(
     body = validated(EmailChange, email=email.strip()[:320], password=password[:200])
     notice = service.change_email(db, user, body.password, body.email)
     if notice is None:
-        return redirect("/account", "That is already your email")
+        return redirect("/account", gettext("That is already your email"))
     mails.add_task(mail.send_quietly, notice)
-    return redirect("/account", f"Email changed: you now log in as {user.email}")
+    return redirect("/account", gettext("Email changed: you now log in as %(email)s") % {"email": user.email})
 
 
 @router.post("/account/password", dependencies=[CsrfChecked])
@@ -71,7 +84,7 @@ def change_password(
     account's address is told (after the commit)."""
     body = validated(PasswordChange, current_password=current_password, new_password=new_password)
     mails.add_task(mail.send_quietly, service.change_password(db, user, body.current_password, body.new_password))
-    response = redirect("/account", "Password changed; every other session is signed out")
+    response = redirect("/account", gettext("Password changed; every other session is signed out"))
     start_session(response, user.id, user.token_epoch)
     return response
 
@@ -82,13 +95,47 @@ def change_family(
 ):
     body = validated(FamilySettingsBody, family_name=family_name, time_zone=time_zone)
     saved = settings.update_settings(db, family, body.family_name, body.time_zone)
-    return redirect("/account", f"Saved: {saved.family_name}, times in {saved.time_zone}")
+    words = gettext("Saved: %(family)s, times in %(zone)s")
+    return redirect("/account", words % {"family": saved.family_name, "zone": saved.time_zone})
+
+
+@router.post("/account/country", dependencies=[CsrfChecked])
+def change_country(
+    request: Request,
+    family: WebFamily,
+    db: DbSession,
+    country: Annotated[Text, Form()],
+    confirm: Annotated[Text, Form()] = "",
+):
+    """A first submit shows what each kid's caps become and asks again ("Change country"); the
+    confirmed one switches. No script needed either way."""
+    body = validated(CountryBody, country=country.strip()[:10])
+    chosen = settings.valid_country(body.country, current_scales(db))
+    name = settings.country_name(chosen, current_language())
+    if chosen == settings.load_family_settings(db, family.id).country:
+        return redirect("/account#country", gettext("Your family is in %(country)s already") % {"country": name})
+    if confirm != "yes":
+        preview = settings.country_preview(db, family.id, chosen)
+        return _account(request, family, db, preview=preview, preview_country=chosen, preview_name=name)
+    settings.change_country(db, family, chosen)
+    return redirect("/account#country", gettext("Your family is now in %(country)s") % {"country": name})
+
+
+@router.post("/account/language", dependencies=[CsrfChecked])
+def change_language(request: Request, user: WebUser, db: DbSession, language: Annotated[Text, Form()] = ""):
+    """ "" is "Automatic": the browser's languages decide."""
+    body = validated(LanguageChange, language=language.strip()[:10] or None)
+    service.change_language(db, user, body.language)
+    speak_parents_choice(body.language)  # the message below, and the cookie, in the new choice already
+    response = redirect("/account#language", gettext("Language saved"))
+    remember_parents_choice(request.cookies.get(LANGUAGE_COOKIE), response)
+    return response
 
 
 @router.post("/account/sign-out-everywhere", dependencies=[CsrfChecked])
 def sign_out_everywhere(user: WebUser, db: DbSession):
     service.sign_out_everywhere(db, user)
-    response = redirect("/login", "Signed out everywhere, this browser included")
+    response = redirect("/login", gettext("Signed out everywhere, this browser included"))
     end_session(response)
     return response
 
@@ -104,9 +151,9 @@ def delete_account(family: WebFamily, db: DbSession, password: Annotated[Text, F
     service.delete_account(db, family.user, body.password)
     response = redirect(
         "/login",
-        "Your account and your family's data were deleted"
+        gettext("Your account and your family's data were deleted")
         if family.is_owner
-        else "Your account was deleted; the family goes on without you",
+        else gettext("Your account was deleted; the family goes on without you"),
     )
     end_session(response)
     return response

@@ -1,6 +1,5 @@
 """The admin console: reports, episode links, content tags, database health."""
 
-from datetime import UTC
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -11,6 +10,7 @@ from axolotly.admin.schemas import TagIn
 from axolotly.config import get_settings
 from axolotly.enums import ReportStatus
 from axolotly.errors import Invalid
+from axolotly.i18n import N_, gettext, ngettext
 from axolotly.reports import service as reports
 from axolotly.types import FormId, RowId, Text
 from axolotly.web.forms import validated
@@ -19,6 +19,37 @@ from axolotly.web.templating import redirect, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 CLOSE = {"resolve": ReportStatus.RESOLVED, "dismiss": ReportStatus.DISMISSED}
+# The words for the stored identifiers (reports/schemas.py ISSUE_TYPES, enums.ReportStatus).
+ISSUE_WORDS = {
+    "inappropriate_content": N_("inappropriate content"),
+    "wrong_age_rating": N_("wrong age rating"),
+    "wrong_episode_data": N_("wrong episode data"),
+    "broken_link": N_("broken link"),
+    "not_on_service": N_("not on the service"),
+    "other": N_("other"),
+}
+STATUS_WORDS: dict[str, str] = {
+    ReportStatus.PENDING: N_("Pending"),
+    ReportStatus.RESOLVED: N_("Resolved"),
+    ReportStatus.DISMISSED: N_("Dismissed"),
+}
+
+
+def issue_words(issue_type: str) -> str:
+    """An issue type in words; one the list does not know yet (an older row) as it is stored."""
+    return gettext(ISSUE_WORDS[issue_type]) if issue_type in ISSUE_WORDS else issue_type.replace("_", " ")
+
+
+def status_words(status: str) -> str:
+    return gettext(STATUS_WORDS[status]) if status in STATUS_WORDS else status.capitalize()
+
+
+def closed_words(status: ReportStatus, count: int) -> str:
+    if status == ReportStatus.RESOLVED:
+        words = ngettext("%(num)d report resolved", "%(num)d reports resolved", count)
+    else:
+        words = ngettext("%(num)d report dismissed", "%(num)d reports dismissed", count)
+    return words % {"num": count}
 
 
 @router.get("")
@@ -31,7 +62,8 @@ def console(request: Request, user: WebAdmin, db: DbSession):
         links=moderation.links_to_review(db, 50),
         link_min_families=get_settings().link_min_families,
         tags=moderation.list_tags(db),
-        utc=UTC,
+        issue_words=issue_words,
+        status_words=status_words,
     )
 
 
@@ -45,23 +77,25 @@ def close_report_group(
 ):
     """Resolves or dismisses every pending report of one title and issue (the console's groups)."""
     if action not in CLOSE:
-        return redirect("/admin", "Unknown action", kind="error")
+        return redirect("/admin", gettext("Unknown action"), kind="error")
     count = reports.close_group(db, title_id, issue_type, CLOSE[action])
-    return redirect("/admin#reports", f"{count} report{'s' if count != 1 else ''} {CLOSE[action]}")
+    return redirect("/admin#reports", closed_words(CLOSE[action], count))
 
 
 @router.post("/reports/{report_id}/{action}", dependencies=[CsrfChecked])
 def close_report(report_id: RowId, action: str, user: WebAdmin, db: DbSession):
     if action not in CLOSE:
-        return redirect("/admin", "Unknown action", kind="error")
+        return redirect("/admin", gettext("Unknown action"), kind="error")
     reports.close_report(db, report_id, CLOSE[action])
-    return redirect("/admin#reports", f"Report {report_id} {CLOSE[action]}")
+    if CLOSE[action] == ReportStatus.RESOLVED:
+        return redirect("/admin#reports", gettext("Report %(id)d resolved") % {"id": report_id})
+    return redirect("/admin#reports", gettext("Report %(id)d dismissed") % {"id": report_id})
 
 
 @router.post("/episode-links/{link_id}/verify", dependencies=[CsrfChecked])
 def verify_link(link_id: RowId, user: WebAdmin, db: DbSession):
     moderation.verify_link(db, link_id)
-    return redirect("/admin#links", "Link verified")
+    return redirect("/admin#links", gettext("Link verified"))
 
 
 @router.post("/episode-links/{link_id}/delete", dependencies=[CsrfChecked])
@@ -71,7 +105,7 @@ def delete_link(link_id: RowId, request: Request, user: WebAdmin, db: DbSession,
     if confirm != "yes":
         return render(request, "admin/link_delete.html", user=user, review=moderation.link_under_review(db, link_id))
     moderation.delete_link(db, link_id)
-    return redirect("/admin#links", "Link deleted")
+    return redirect("/admin#links", gettext("Link deleted"))
 
 
 @router.post("/tags", dependencies=[CsrfChecked])
@@ -87,7 +121,7 @@ def save_tags(
     empty, it adds nothing). Rows are saved together or not at all."""
     tag_id, tag, category, description = tag_id or [], tag or [], category or [], description or []
     if not len(tag_id) == len(tag) == len(category) == len(description):
-        raise Invalid("Send every row of the tag form whole (id, tag, category and description)")
+        raise Invalid(N_("Send every row of the tag form whole (id, tag, category and description)"))
     edits = []
     for row_id, name, group, text in zip(tag_id, tag, category, description, strict=True):
         if row_id is None and not (name.strip() or group.strip() or text.strip()):
@@ -95,11 +129,15 @@ def save_tags(
         try:
             body = validated(TagIn, tag=name, category=group.strip() or None, description=text.strip() or None)
         except Invalid as error:
-            raise Invalid(f"{name.strip() or 'New tag'}: {error.detail}") from None
+            problem = {"tag": name.strip() or gettext("New tag"), "problem": gettext(error.detail)}
+            raise Invalid(gettext("%(tag)s: %(problem)s") % problem) from None
         edits.append(moderation.TagEdit(row_id, body.tag, body.category, body.description))
     added, changed = moderation.save_tags(db, edits)
-    saved = [f"{added} added"] * bool(added) + [f"{changed} changed"] * bool(changed)
-    return redirect("/admin#tags", f"Tags saved: {', '.join(saved)}" if saved else "No tag changed")
+    saved = [ngettext("%(num)d added", "%(num)d added", added) % {"num": added}] * bool(added)
+    saved += [ngettext("%(num)d changed", "%(num)d changed", changed) % {"num": changed}] * bool(changed)
+    if not saved:
+        return redirect("/admin#tags", gettext("No tag changed"))
+    return redirect("/admin#tags", gettext("Tags saved: %(changes)s") % {"changes": ", ".join(saved)})
 
 
 @router.get("/db-health")

@@ -11,14 +11,16 @@ from axolotly.accounts.deps import DbSession
 from axolotly.accounts.schemas import PasswordReset, PasswordResetRequest, SignUp
 from axolotly.config import get_settings
 from axolotly.errors import DomainError, Unauthorized
-from axolotly.families import time_zones
+from axolotly.families import settings, time_zones
+from axolotly.i18n import N_, current_language, gettext
+from axolotly.ratings.service import current_scales
 from axolotly.security.client import client_address
 from axolotly.security.cookies import page_session
 from axolotly.types import Text
 from axolotly.web import account_pages
 from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked, end_session, start_session
-from axolotly.web.templating import redirect, render
+from axolotly.web.templating import redirect, render, translated
 
 router = APIRouter(include_in_schema=False)
 # The account pages ride on this router: pages.install() mounts it already.
@@ -40,8 +42,10 @@ def _demo_logins() -> dict | None:
 
 
 SIGNED_OUT_BECAUSE = {
-    web_sessions.PASSWORD_CHANGED: "You were signed out because the password was changed. "
-    "Log in with the new password; if you did not change it, use “Forgot password?”."
+    web_sessions.PASSWORD_CHANGED: N_(
+        "You were signed out because the password was changed. "
+        "Log in with the new password; if you did not change it, use “Forgot password?”."
+    )
 }
 
 
@@ -49,7 +53,7 @@ SIGNED_OUT_BECAUSE = {
 def login_page(request: Request, next: Text = "/", reason: Text = ""):
     """`reason`: why a session ended (accounts/deps.py adds it when a password change ended it)."""
     if reason in SIGNED_OUT_BECAUSE:
-        why = SIGNED_OUT_BECAUSE[reason]
+        why = gettext(SIGNED_OUT_BECAUSE[reason])
         return render(request, "login.html", next=_safe_next(next), demo=_demo_logins(), flash=why, flash_kind="ok")
     return render(request, "login.html", next=_safe_next(next), demo=_demo_logins())
 
@@ -65,15 +69,28 @@ def log_in(
     try:
         user = service.authenticate(db, email[:320], password[:200], client_address(request))
     except Unauthorized:
-        return redirect(f"/login?next={_safe_next(next)}", "Wrong email or password", kind="error")
+        return redirect(f"/login?next={_safe_next(next)}", gettext("Wrong email or password"), kind="error")
     response = redirect(_safe_next(next))
     start_session(response, user.id, user.token_epoch)
     return response
 
 
+def _countries(db: DbSession) -> list[tuple[str, str]]:
+    return settings.country_choices(current_scales(db), current_language())
+
+
 @router.get("/signup")
-def signup_page(request: Request):
-    return render(request, "signup.html", zone_groups=time_zones.zone_groups(), time_zone="UTC", pick_browser_zone=True)
+def signup_page(request: Request, db: DbSession):
+    """The country is guessed from the browser's languages ("de-AT" -> Austria, "fr" -> France)."""
+    return render(
+        request,
+        "signup.html",
+        zone_groups=time_zones.zone_groups(),
+        time_zone="UTC",
+        pick_browser_zone=True,
+        countries=_countries(db),
+        country=settings.guess_country(request.headers.get("accept-language"), current_scales(db)),
+    )
 
 
 @router.post("/signup", dependencies=[CsrfChecked])
@@ -85,6 +102,7 @@ def sign_up(
     family_name: Annotated[Text, Form()] = "",
     display_name: Annotated[Text, Form()] = "",
     time_zone: Annotated[Text, Form()] = "UTC",
+    country: Annotated[Text, Form()] = "US",
 ):
     """Invited co-parents sign up on their invitation's page (/join/<token>, web/members_pages.py).
     The time zone is the browser's when its script ran (static/app.js), UTC otherwise."""
@@ -95,6 +113,7 @@ def sign_up(
             password=password,
             family_name=family_name.strip() or None,
             display_name=display_name.strip() or None,
+            country=country.strip()[:10] or "US",
         )
         user = service.sign_up(
             db,
@@ -104,6 +123,7 @@ def sign_up(
             client_address(request),
             display_name=body.display_name,
             time_zone=time_zone,
+            country=body.country,
         )
     except DomainError as error:  # the form again, as typed (but the password), with the reason
         return render(
@@ -115,10 +135,12 @@ def sign_up(
             display_name=display_name[:100],
             zone_groups=time_zones.zone_groups(time_zone[:64]),
             time_zone=time_zone[:64],
-            flash=error.detail,
+            countries=_countries(db),
+            country=country[:10],
+            flash=translated(error.detail),
             flash_kind="error",
         )
-    response = redirect("/", "Welcome! Add your kids to begin.")
+    response = redirect("/", gettext("Welcome! Add your kids to begin."))
     start_session(response, user.id, user.token_epoch)
     return response
 
@@ -127,7 +149,7 @@ def sign_up(
 def log_out(request: Request, db: DbSession):
     """Ends the session on the server, not only the cookie here: a copy of it stops working too."""
     web_sessions.end(db, page_session(request))
-    response = redirect("/login", "Logged out")
+    response = redirect("/login", gettext("Logged out"))
     end_session(response)
     return response
 
@@ -135,7 +157,7 @@ def log_out(request: Request, db: DbSession):
 def _mail_note() -> str | None:
     """Development without MAIL_URL: where the mail went instead."""
     if get_settings().env == "development" and mail.is_console():
-        return "Development server without MAIL_URL: the mail is printed to the server log, not sent."
+        return gettext("Development server without MAIL_URL: the mail is printed to the server log, not sent.")
     return None
 
 
@@ -151,13 +173,13 @@ def forgot_password(request: Request, db: DbSession, mails: BackgroundTasks, ema
     reset = password_reset.request_reset(db, body.email, client_address(request), str(request.base_url))
     if reset is not None:
         mails.add_task(mail.send_quietly, reset)
-    return render(request, "forgot_password.html", sent=password_reset.SENT, mail_note=_mail_note())
+    return render(request, "forgot_password.html", sent=gettext(password_reset.SENT), mail_note=_mail_note())
 
 
 @router.get("/reset-password/{token}")
 def reset_password_page(request: Request, db: DbSession, token: ResetToken):
     if password_reset.reset_link_user(db, token) is None:
-        return render(request, "reset_password.html", status_code=400, dead=password_reset.DEAD_LINK)
+        return render(request, "reset_password.html", status_code=400, dead=gettext(password_reset.DEAD_LINK))
     return render(request, "reset_password.html", token=token)
 
 
@@ -165,6 +187,6 @@ def reset_password_page(request: Request, db: DbSession, token: ResetToken):
 def reset_password(db: DbSession, token: ResetToken, new_password: Annotated[Text, Form()]):
     body = validated(PasswordReset, token=token, new_password=new_password)
     password_reset.reset_password(db, body.token, body.new_password)
-    response = redirect("/login", "Password changed: log in with the new one")
+    response = redirect("/login", gettext("Password changed: log in with the new one"))
     end_session(response)  # whoever was signed in on this browser before, it is over
     return response

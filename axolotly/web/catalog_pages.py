@@ -16,10 +16,11 @@ from axolotly.errors import Invalid
 from axolotly.families import kids, library
 from axolotly.families.context import FamilyContext
 from axolotly.families.deps import WebFamily, WebOwnedKid
+from axolotly.i18n import gettext, ngettext
 from axolotly.policies import service as policies
 from axolotly.types import FormId, RowId, Text
 from axolotly.web.forms import validated
-from axolotly.web.library_pages import vocabulary
+from axolotly.web.library_pages import in_library_words, vocabulary
 from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
 
@@ -86,7 +87,7 @@ async def add_title(
     def store(db) -> RedirectResponse:
         title = catalog.upsert_title(db, item)
         library.add_to_library(db, family, title.id)
-        return redirect(f"/catalog/titles/{title.id}", f"“{title.title}” is in your library")
+        return redirect(f"/catalog/titles/{title.id}", in_library_words(title.title))
 
     return await transactions.run(store, acting_for=family)
 
@@ -132,7 +133,7 @@ def save_policies(
     the kid whose episodes it shows (`episodes_for`), saved together so neither drops the other."""
     kid, policy = kid or [], policy or []
     if len(kid) != len(policy) or any(p not in POLICIES for p in policy):
-        raise Invalid("Choose allow, deny or no rule for each kid")
+        raise Invalid(gettext("Choose allow, deny or no rule for each kid"))
     episodes_kid = kids.get_kid(db, family.id, episodes_for) if episodes_for is not None else None
     rules = policies.rules_for_title(db, family.id, title_id)
     queued = False
@@ -142,20 +143,41 @@ def save_policies(
             queued |= policies.set_policy(db, kids.get_kid(db, family.id, kid_id), title_id, PolicyKind(wanted))[2]
         elif not wanted and current is not None:
             policies.remove_policy(db, kids.get_kid(db, family.id, kid_id), title_id)
-    message = "Saved" + (": episodes are being loaded" if queued else "")
+    blocked_count = None
     if episodes_kid is not None:
-        message += _save_blocked(db, family.id, title_id, episodes_kid, set(blocked or []))
-    return redirect(f"/catalog/titles/{title_id}" + (f"?kid={episodes_kid.id}" if episodes_kid else ""), message)
+        blocked_count = _save_blocked(db, family.id, title_id, episodes_kid, set(blocked or []))
+    return redirect(
+        f"/catalog/titles/{title_id}" + (f"?kid={episodes_kid.id}" if episodes_kid else ""),
+        _saved_words(queued, blocked_count, episodes_kid.name if episodes_kid else ""),
+    )
 
 
-def _save_blocked(db, family_id: int, title_id: int, kid, wanted: set[int]) -> str:
+def _saved_words(queued: bool, blocked_count: int | None, kid_name: str) -> str:
+    """What the form saved, in one sentence (episodes loading, episodes blocked for the kid)."""
+    if blocked_count is None:
+        return gettext("Saved: episodes are being loaded") if queued else gettext("Saved")
+    if queued:
+        words = ngettext(
+            "Saved: episodes are being loaded; %(num)d episode blocked for %(name)s",
+            "Saved: episodes are being loaded; %(num)d episodes blocked for %(name)s",
+            blocked_count,
+        )
+    else:
+        words = ngettext(
+            "Saved: %(num)d episode blocked for %(name)s", "Saved: %(num)d episodes blocked for %(name)s", blocked_count
+        )
+    return words % {"num": blocked_count, "name": kid_name}
+
+
+def _save_blocked(db, family_id: int, title_id: int, kid, wanted: set[int]) -> int | None:
     """The kid's blocked episodes, when they changed and the kid still has the show allowed (a
-    rule changed to deny or no rule in the same form makes single episodes moot)."""
+    rule changed to deny or no rule in the same form makes single episodes moot): how many, or
+    None when nothing changed."""
     row = policies.rules_for_title(db, family_id, title_id).get(kid.id)
     if row is None or row.policy != PolicyKind.ALLOW or wanted == set(row.blocked_episodes):
-        return ""
+        return None
     row = policies.set_blocked_episodes(db, kid, title_id, sorted(wanted))
-    return f": {len(row.blocked_episodes)} episode(s) blocked for {kid.name}"
+    return len(row.blocked_episodes)
 
 
 @router.get("/family/kids/{kid_id}/why/{title_id}")

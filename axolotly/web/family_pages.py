@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from axolotly.accounts.deps import DbSession
 from axolotly.audit import service as audit
 from axolotly.catalog import service as catalog
-from axolotly.catalog.providers import PROVIDERS, PROVIDERS_BY_ID
+from axolotly.catalog.providers import PROVIDERS_BY_ID
 from axolotly.devices import codes
 from axolotly.devices import service as devices
 from axolotly.devices.schemas import DeviceUpdate
@@ -17,6 +17,7 @@ from axolotly.families import kids, library, members, streaming
 from axolotly.families import requests as title_requests
 from axolotly.families.deps import WebFamily, WebOwnedDevice, WebOwnedKid
 from axolotly.families.schemas import KidCreate, KidUpdate, PinBody
+from axolotly.i18n import gettext
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
 from axolotly.screen_time import service as screen_time
@@ -33,10 +34,10 @@ def setup_steps(family_kids: list, selected: list[str], has_titles: bool, paired
     """The home page's set-up checklist, (done, what to do, where), computed from the family's
     data each time: it ticks itself off and the page drops it once every step is done."""
     return [
-        (bool(family_kids), "Add your kids", "/family/kids"),
-        (bool(selected), "Choose the streaming services you pay for", "/family/services"),
-        (has_titles, "Add something to watch to your library", "/catalog"),
-        (bool(paired), "Pair a device for the kids to watch on", "/family/devices"),
+        (bool(family_kids), gettext("Add your kids"), "/family/kids"),
+        (bool(selected), gettext("Choose the streaming services you pay for"), "/family/services"),
+        (has_titles, gettext("Add something to watch to your library"), "/catalog"),
+        (bool(paired), gettext("Pair a device for the kids to watch on"), "/family/devices"),
     ]
 
 
@@ -75,7 +76,7 @@ def kids_page(request: Request, family: WebFamily, db: DbSession):
         user=family.user,
         kids=kids.list_kids(db, family.id),
         locks=kids.current_locks(db, family.id),
-        **library_pages.rules_form_context(db),
+        **library_pages.rules_form_context(db, family.id),
     )
 
 
@@ -83,28 +84,29 @@ def kids_page(request: Request, family: WebFamily, db: DbSession):
 def add_kid(family: WebFamily, db: DbSession, name: FormText, pin: FormText, age: FormText = ""):
     body = validated(KidCreate, name=name.strip(), pin=pin, age=age.strip() or None)
     kid = kids.create_kid(db, family.id, body.name, body.age, body.pin)
-    return redirect("/family/kids", f"Added {kid.name}")
+    return redirect("/family/kids", gettext("Added %(name)s") % {"name": kid.name})
 
 
 @router.post("/family/kids/{kid_id}", dependencies=[CsrfChecked])
 def update_kid(kid: WebOwnedKid, db: DbSession, name: FormText, age: FormText = ""):
     body = validated(KidUpdate, name=name.strip(), age=age.strip() or None)
     kid = kids.update_kid(db, kid, body.model_dump(exclude_unset=True))
-    return redirect("/family/kids", f"Saved {kid.name}")
+    return redirect("/family/kids", gettext("Saved %(name)s") % {"name": kid.name})
 
 
 @router.post("/family/kids/{kid_id}/pin", dependencies=[CsrfChecked])
 def change_pin(kid: WebOwnedKid, db: DbSession, pin: FormText):
     body = validated(PinBody, pin=pin)
     kids.change_pin(db, kid, body.pin)
-    return redirect("/family/kids", "PIN changed")
+    return redirect("/family/kids", gettext("PIN changed"))
 
 
 @router.post("/family/kids/{kid_id}/unlock", dependencies=[CsrfChecked])
 def unlock_kid(kid: WebOwnedKid, db: DbSession):
     """Lifts the kid's PIN lockouts on every device (kids.unlock audits it)."""
     lifted = kids.unlock(db, kid)
-    return redirect("/family/kids", f"Unlocked {kid.name}" if lifted else f"{kid.name} was not locked")
+    words = gettext("Unlocked %(name)s") if lifted else gettext("%(name)s was not locked")
+    return redirect("/family/kids", words % {"name": kid.name})
 
 
 @router.get("/family/kids/{kid_id}/delete")
@@ -117,7 +119,7 @@ def confirm_delete_kid(kid: WebOwnedKid, request: Request, family: WebFamily, db
 def delete_kid(kid: WebOwnedKid, db: DbSession):
     name = kid.name
     kids.delete_kid(db, kid)
-    return redirect("/family/kids", f"Deleted {name}")
+    return redirect("/family/kids", gettext("Deleted %(name)s") % {"name": name})
 
 
 # -- services -----------------------------------------------------------------------------------
@@ -132,7 +134,7 @@ def services_page(request: Request, family: WebFamily, db: DbSession):
         request,
         "services.html",
         user=family.user,
-        providers=PROVIDERS,
+        providers=streaming.offered_services(db, family.id),
         selected=selected,
         chosen={p.id for p in selected},
     )
@@ -142,7 +144,7 @@ def services_page(request: Request, family: WebFamily, db: DbSession):
 def save_services(family: WebFamily, db: DbSession, use: Annotated[list[Text] | None, Form()] = None):
     """The ticked services; those chosen before keep their place, new ones join at the end."""
     chosen = streaming.use_services(db, family.id, use or [])
-    return redirect("/family/services", "Services saved" if chosen else "No services selected")
+    return redirect("/family/services", gettext("Services saved") if chosen else gettext("No services selected"))
 
 
 MOVES = {"up": -1, "down": 1}
@@ -152,11 +154,14 @@ MOVES = {"up": -1, "down": 1}
 def move_service(family: WebFamily, db: DbSession, service: FormText, direction: FormText):
     """One place earlier or later on the launcher: each arrow button is its own small form."""
     if direction not in MOVES:
-        raise Invalid("Move a service up or down")
+        raise Invalid(gettext("Move a service up or down"))
     _, moved = streaming.move_service(db, family.id, service, MOVES[direction])
     name = PROVIDERS_BY_ID[service].name
-    where = "first" if direction == "up" else "last"
-    return redirect("/family/services#order", f"Moved {name} {direction}" if moved else f"{name} is {where} already")
+    if moved:
+        words = gettext("Moved %(name)s up") if direction == "up" else gettext("Moved %(name)s down")
+    else:
+        words = gettext("%(name)s is first already") if direction == "up" else gettext("%(name)s is last already")
+    return redirect("/family/services#order", words % {"name": name})
 
 
 # -- devices ------------------------------------------------------------------------------------
@@ -178,7 +183,8 @@ def devices_page(request: Request, family: WebFamily, db: DbSession):
 @router.post("/family/pairing-codes", dependencies=[CsrfChecked])
 def new_code(family: WebFamily, db: DbSession):
     code = codes.create_code(db, family.id)
-    return redirect("/family/devices", f"New pairing code {code.code}: enter it on the kid's device")
+    words = gettext("New pairing code %(code)s: enter it on the kid's device") % {"code": code.code}
+    return redirect("/family/devices", words)
 
 
 @router.get("/family/pairing-codes/{code_id}/status")
@@ -196,7 +202,7 @@ def code_status(code_id: RowId, family: WebFamily, db: DbSession) -> JSONRespons
 @router.post("/family/pairing-codes/{code_id}/revoke", dependencies=[CsrfChecked])
 def revoke(code_id: RowId, family: WebFamily, db: DbSession):
     codes.revoke_code(db, family.id, code_id)
-    return redirect("/family/devices", "Code revoked")
+    return redirect("/family/devices", gettext("Code revoked"))
 
 
 @router.get("/family/devices/{device_id}/setup")
@@ -226,7 +232,11 @@ def confirm_unpair(device: WebOwnedDevice, request: Request, family: WebFamily):
 @router.post("/family/devices/{device_id}/unpair", dependencies=[CsrfChecked])
 def unpair(device: WebOwnedDevice, db: DbSession):
     devices.unpair(db, device)
-    return redirect("/family/devices", f"Unpaired {device.friendly_name or 'the device'}: its key no longer works")
+    if device.friendly_name:
+        words = gettext("Unpaired %(name)s: its key no longer works") % {"name": device.friendly_name}
+    else:
+        words = gettext("Unpaired the device: its key no longer works")
+    return redirect("/family/devices", words)
 
 
 # -- reports and activity -----------------------------------------------------------------------
@@ -250,10 +260,10 @@ def reports_page(request: Request, family: WebFamily, db: DbSession, title_id: R
 @router.post("/family/reports", dependencies=[CsrfChecked])
 def file_report(family: WebFamily, db: DbSession, title_id: FormText, issue_type: FormText, description: FormText = ""):
     if not title_id.strip():
-        raise Invalid("Choose a title to report")
+        raise Invalid(gettext("Choose a title to report"))
     body = validated(ReportCreate, title_id=title_id, issue_type=issue_type, description=description)
     reports.file_report(db, family.id, body.title_id, body.issue_type, body.description)
-    return redirect("/family/reports", "Thank you: an admin will look at it")
+    return redirect("/family/reports", gettext("Thank you: an admin will look at it"))
 
 
 @router.get("/family/activity")
@@ -263,6 +273,6 @@ def activity_page(request: Request, family: WebFamily, db: DbSession):
         "activity.html",
         user=family.user,
         events=audit.recent(db, family.id, limit=200),
-        labels=audit.ACTIONS,
+        labels={action: gettext(label) for action, label in audit.ACTIONS.items()},
         parent_names=members.names_by_email(db, family.id),
     )

@@ -24,6 +24,7 @@ from axolotly.families import kids
 from axolotly.families import requests as title_requests
 from axolotly.families import settings as family_settings
 from axolotly.families.context import owner_of
+from axolotly.i18n import N_, family_language, format_time, format_weekday, gettext, ngettext, set_language
 from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
 from axolotly.launcher.service import page_launcher
 from axolotly.screen_time import service as screen_time
@@ -40,11 +41,15 @@ PAIRED_FOR = 365 * 24 * 3600
 
 
 def paired_device(request: Request, db) -> AuthenticatedDevice | None:
+    """The browser's paired device; from here on the page speaks the family's language (an
+    unpaired browser keeps the browser's)."""
     device_id, _, api_key = request.cookies.get(DEVICE, "").partition(":")
     try:
-        return authenticate_device(db, device_id, api_key)
+        device = authenticate_device(db, device_id, api_key)
     except Unauthorized:
         return None
+    set_language(family_language(owner_of(db, device.family_id)))
+    return device
 
 
 def _signed_in_kid(request: Request, kid) -> bool:
@@ -74,14 +79,15 @@ def kids_home(request: Request, db: DbSession):
 def pair(request: Request, db: DbSession, code: Annotated[Text, Form()]):
     code = code.strip()
     if not (len(code) == 6 and code.isascii() and code.isdigit()):
-        raise Invalid("The code has 6 digits")
+        raise Invalid(N_("The code has 6 digits"))
     paired = codes.pair_with_code(db, code, client_address(request))
     if paired is None:
         # Back to the pairing form with a kid-friendly message (the guess is counted already).
-        return redirect("/kids", "That code did not work. Ask a parent for a new one.", kind="error")
+        return redirect("/kids", gettext("That code did not work. Ask a parent for a new one."), kind="error")
     device, api_key, _ = paired
-    device.friendly_name = "Web launcher"
-    response = redirect("/kids", "This browser is now a kid launcher")
+    set_language(family_language(owner_of(db, device.family_id)))
+    device.friendly_name = gettext("Web launcher")  # a name the parent reads (and may change) on Devices
+    response = redirect("/kids", gettext("This browser is now a kid launcher"))
     set_cookie(response, DEVICE, f"{device.device_id}:{api_key}", max_age=PAIRED_FOR)
     return response
 
@@ -89,17 +95,13 @@ def pair(request: Request, db: DbSession, code: Annotated[Text, Form()]):
 def _device_or_pairing(request: Request, db) -> AuthenticatedDevice:
     device = paired_device(request, db)
     if device is None:
-        raise DomainError("This browser is not paired (or was unpaired); pair it again at /kids")
+        raise DomainError(N_("This browser is not paired (or was unpaired); pair it again at /kids"))
     return device
 
 
-def minutes(seconds: int) -> str:
-    count = max(1, (seconds + 59) // 60)
-    return f"{count} minute" if count == 1 else f"{count} minutes"
-
-
-def tries(count: int) -> str:
-    return "1 try left" if count == 1 else f"{count} tries left"
+def whole_minutes(seconds: int) -> int:
+    """Minutes as a kid counts them: a started minute counts, and never "0 minutes"."""
+    return max(1, (seconds + 59) // 60)
 
 
 @router.get("/kids/{kid_id}/pin")
@@ -117,7 +119,7 @@ def pin_page(kid_id: RowId, request: Request, db: DbSession):
         "kids/pin.html",
         body_class="kid",
         kid=kid,
-        locked_for=minutes(locked_for) if locked_for is not None else None,
+        locked_minutes=whole_minutes(locked_for) if locked_for is not None else None,
     )
 
 
@@ -126,7 +128,7 @@ def enter_pin(kid_id: RowId, request: Request, db: DbSession, pin: Annotated[Tex
     device = _device_or_pairing(request, db)
     pin = pin.strip()
     if not (len(pin) == 4 and pin.isascii() and pin.isdigit()):  # not a guess: nothing to count
-        raise Invalid("A PIN is 4 numbers")
+        raise Invalid(N_("A PIN is 4 numbers"))
     kid = kids.get_kid(db, device.family_id, kid_id)
     if not devices.may_sign_in(db, device.id, kid.id):  # no PIN lets another kid onto a kid's device
         return _not_yours(request, device, kid)
@@ -135,7 +137,9 @@ def enter_pin(kid_id: RowId, request: Request, db: DbSession, pin: Annotated[Tex
     except TooManyRequests:
         return redirect(f"/kids/{kid_id}/pin")  # the page explains the lock
     except kids.WrongPin as wrong:
-        return redirect(f"/kids/{kid_id}/pin", f"That PIN is not right. {tries(wrong.tries_left)}.", kind="error")
+        left = wrong.tries_left
+        words = ngettext("That PIN is not right. %(num)d try left.", "That PIN is not right. %(num)d tries left.", left)
+        return redirect(f"/kids/{kid_id}/pin", words % {"num": left}, kind="error")
     response = redirect(f"/kids/{kid_id}/launcher")
     start_kid_session(response, request.cookies[DEVICE].partition(":")[0], kid.id, kid.pin_hash)
     return response
@@ -149,7 +153,7 @@ def _not_yours(request: Request, device: AuthenticatedDevice, kid):
         status_code=403,
         body_class="kid",
         kid=kid,
-        owner=device.kid_name or "another kid",
+        owner=device.kid_name,  # None: the page says "another kid's"
     )
 
 
@@ -168,7 +172,9 @@ def time_left_words(today) -> str:
     """The grid's line about today's screen time, in kid words ("" without a limit today)."""
     if not today.enabled or today.limit_minutes is None:
         return ""
-    return f"{minutes(today.limit_minutes * 60 - today.used_seconds)} of screen time left today"
+    left = whole_minutes(today.limit_minutes * 60 - today.used_seconds)
+    words = ngettext("%(num)d minute of screen time left today", "%(num)d minutes of screen time left today", left)
+    return words % {"num": left}
 
 
 def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: int | None = None):
@@ -212,7 +218,7 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
         titles=titles,
         asked=asked,
         askable=askable,
-        messages=title_requests.KID_MESSAGES,
+        messages={status: gettext(words) for status, words in title_requests.KID_MESSAGES.items()},
         can_switch=can_switch,
         time_left=time_left_words(today),
         time_answer=time_requests.kid_message(asked_time) if asked_time and asked_time.status == "granted" else "",
@@ -220,15 +226,24 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
 
 
 def _back_at(today, zone) -> str:
-    """When the shows come back, in kid words: "at 07:00", "tomorrow", "on Monday", "another day"."""
+    """When the shows come back, in kid words: "at 07:00", "tomorrow", "on Monday", "another day".
+
+    The words end two sentences of times_up.html ("Your shows will be back …", "See you …"), so
+    each is a whole time phrase a translator can place (German "am Montag", French "lundi")."""
     if today.next_change_at is None:
-        return "another day"  # nothing changes by the clock alone: a grown-up decides
+        return gettext("another day")  # nothing changes by the clock alone: a grown-up decides
     local = today.next_change_at.astimezone(zone)
+    clock_time = format_time(local)
     days_away = (local.date() - today.day).days
     if days_away == 0:
-        return f"at {local:%H:%M}"
-    when = "tomorrow" if days_away == 1 else f"on {local:%A}"
-    return when if local.time() == time(0) else f"{when} at {local:%H:%M}"
+        return gettext("at %(time)s") % {"time": clock_time}
+    at_midnight = local.time() == time(0)
+    if days_away == 1:
+        return gettext("tomorrow") if at_midnight else gettext("tomorrow at %(time)s") % {"time": clock_time}
+    weekday = format_weekday(local.date())
+    if at_midnight:
+        return gettext("on %(weekday)s") % {"weekday": weekday}
+    return gettext("on %(weekday)s at %(time)s") % {"weekday": weekday, "time": clock_time}
 
 
 @router.post("/kids/{kid_id}/usage", dependencies=[CsrfChecked], status_code=204)
@@ -247,7 +262,7 @@ def log_viewing(
     """
     device, kid = _signed_in(request, db, kid_id)
     if device is None:
-        raise Unauthorized("Sign in with your PIN first")
+        raise Unauthorized(N_("Sign in with your PIN first"))
     if not seconds.isascii() or not seconds.isdigit():
         raise BadRequest("seconds: a whole number")
     try:  # the launcher contract's short body: `timestamp` is when the session ended (now)
@@ -286,7 +301,7 @@ def ask_a_parent(kid_id: RowId, request: Request, db: DbSession, title_id: Annot
     if device is None:
         return redirect(f"/kids/{kid.id}/pin")
     title_requests.ask(db, kid, title_id, device.id)
-    return redirect(f"/kids/{kid.id}/launcher", "Asked! A parent will answer soon.")
+    return redirect(f"/kids/{kid.id}/launcher", gettext("Asked! A parent will answer soon."))
 
 
 @router.post("/kids/{kid_id}/more-time", dependencies=[CsrfChecked])
@@ -298,8 +313,8 @@ def ask_for_more_time(kid_id: RowId, request: Request, db: DbSession):
     try:
         time_requests.ask(db, kid)
     except Conflict as refused:
-        return redirect(f"/kids/{kid.id}/launcher", refused.detail, kind="error")
-    return redirect(f"/kids/{kid.id}/launcher", "Asked! A grown-up will answer soon.")
+        return redirect(f"/kids/{kid.id}/launcher", gettext(refused.detail), kind="error")  # a fixed kid sentence
+    return redirect(f"/kids/{kid.id}/launcher", gettext("Asked! A grown-up will answer soon."))
 
 
 @router.post("/kids/switch", dependencies=[CsrfChecked])

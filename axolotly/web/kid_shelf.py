@@ -32,12 +32,8 @@ class EpisodeCard:
 
 @dataclass
 class Season:
-    number: int
+    number: int  # 0: the specials (the page names them in words)
     episodes: list[EpisodeCard] = field(default_factory=list)
-
-    @property
-    def heading(self) -> str:
-        return f"Season {self.number}" if self.number else "Specials"
 
 
 @dataclass

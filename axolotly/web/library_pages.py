@@ -11,11 +11,12 @@ from axolotly.admin import moderation
 from axolotly.catalog import service as catalog
 from axolotly.catalog.tags import spoken_tags
 from axolotly.errors import Invalid, NotFound
-from axolotly.families import library, members, presets, rules
+from axolotly.families import library, members, rules
 from axolotly.families import requests as title_requests
 from axolotly.families.deps import WebFamily, WebOwnedKid
+from axolotly.i18n import gettext, ngettext
 from axolotly.policies import service as policies
-from axolotly.policies.evaluate import MOVIE_RATINGS, RULES, TV_RATINGS, Decision, Reason
+from axolotly.policies.evaluate import Decision, Reason
 from axolotly.types import FormCount, FormText, RowId, Text
 from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render, same_site_path
@@ -28,12 +29,10 @@ def vocabulary(db) -> dict:
     return {tag.tag: tag for tag in moderation.list_tags(db)}
 
 
-def rules_form_context(db) -> dict:
-    """What the kids page needs to draw each kid's rules form."""
+def rules_form_context(db, family_id: int) -> dict:
+    """What the kids page needs to draw each kid's rules form (the caps and presets of the family country's scales)."""
     return {
-        "movie_ratings": MOVIE_RATINGS,
-        "tv_ratings": TV_RATINGS,
-        "presets": presets.PRESETS,
+        **rules.form_options(db, family_id),
         "tag_groups": moderation.tags_by_category(db),
         "rules_of": rules.kid_rules,
         "describe": rules.describe,
@@ -41,7 +40,9 @@ def rules_form_context(db) -> dict:
 
 
 def spoken_list(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 # -- the library --------------------------------------------------------------------------------
@@ -64,13 +65,17 @@ def library_page(request: Request, family: WebFamily, db: DbSession):
 def add_to_library(title_id: RowId, request: Request, family: WebFamily, db: DbSession):
     library.add_to_library(db, family, title_id)
     title = catalog.get_title(db, title_id)
-    return redirect(same_site_path(request, "/family/library"), f"“{title.title}” is in your library")
+    return redirect(same_site_path(request, "/family/library"), in_library_words(title.title))
+
+
+def in_library_words(name: str) -> str:
+    return gettext("“%(title)s” is in your library") % {"title": name}
 
 
 def _library_title(db, family_id: int, title_id: int):
     title = catalog.get_title(db, title_id)
     if not library.in_library(db, family_id, title.id):
-        raise NotFound("Title not in the family library")
+        raise NotFound(gettext("Title not in the family library"))
     return title
 
 
@@ -87,9 +92,12 @@ def confirm_remove(title_id: RowId, request: Request, family: WebFamily, db: DbS
 def remove_from_library(title_id: RowId, family: WebFamily, db: DbSession):
     title = catalog.get_title(db, title_id)
     dropped = library.remove_from_library(db, family, title.id)
-    return redirect(
-        "/family/library", f"Removed “{title.title}”" + (f" and {dropped} rule(s) on it" if dropped else "")
+    if not dropped:
+        return redirect("/family/library", gettext("Removed “%(title)s”") % {"title": title.title})
+    removed = ngettext(
+        "Removed “%(title)s” and %(num)d rule on it", "Removed “%(title)s” and %(num)d rules on it", dropped
     )
+    return redirect("/family/library", removed % {"title": title.title, "num": dropped})
 
 
 # -- a kid's rules --------------------------------------------------------------------------------
@@ -111,23 +119,22 @@ def save_rules(
     tag that no title of the library carries is saved, and the message says it hides nothing yet."""
     blocked_before = set(kid.blocked_tags)
     if preset is not None:
-        if preset not in {lowest for lowest, _ in presets.PRESETS}:
-            raise Invalid("Unknown preset")
-        chosen = presets.preset_for_age(preset)
-        rules.set_rules(
-            db, kid, RULES, chosen["max_movie_rating"], chosen["max_tv_rating"], True, sorted(kid.blocked_tags)
-        )
+        rules.set_preset(db, kid, preset)
     elif block_unrated not in ("", "on"):
-        raise Invalid("Block unrated: tick the box or leave it empty")
+        raise Invalid(gettext("Block unrated: tick the box or leave it empty"))
     else:
         rules.set_rules(
             db, kid, mode, max_movie_rating or None, max_tv_rating or None, block_unrated == "on", blocked_tags or []
         )
-    saved = f"Saved {kid.name}'s rules: {rules.describe(rules.kid_rules(kid))}."
+    saved = gettext("Saved %(name)s's rules: %(rules)s.") % {
+        "name": kid.name,
+        "rules": rules.describe(rules.kid_rules(kid)),
+    }
     newly_blocked = sorted(set(kid.blocked_tags) - blocked_before)
     idle = set(newly_blocked) - rules.tags_in_library(db, kid.family_id, newly_blocked)
     if idle:
-        saved += f" No title in your library carries {spoken_tags(idle, 'or')} yet."
+        idle_words = gettext("No title in your library carries %(tags)s yet.") % {"tags": spoken_tags(idle, "or")}
+        saved = f"{saved} {idle_words}"
     return redirect(f"/family/kids#kid-{kid.id}", saved)
 
 
@@ -138,35 +145,60 @@ RULES_HIDE = {Reason.ABOVE_LIMIT, Reason.UNRATED, Reason.TAG_BLOCKED}
 def why_nothing_visible(kid, hidden: Sequence[tuple[object, Decision]]) -> list[tuple[str, str, str]]:
     """(sentence, link, link words) for each reason the kid's titles are hidden, most titles first."""
     if not hidden:
-        return [("Your library is empty, so there is nothing to show yet.", "/catalog", "Find titles in the catalog")]
+        return [
+            (
+                gettext("Your library is empty, so there is nothing to show yet."),
+                "/catalog",
+                gettext("Find titles in the catalog"),
+            )
+        ]
     counts: dict[str, int] = {}
     for _, decision in hidden:
         key = "rules" if decision.reason in RULES_HIDE else decision.reason.value
         counts[key] = counts.get(key, 0) + 1
     rules_link = f"/family/kids#kid-{kid.id}"
+    name = {"name": kid.name}
     fixes = {
         Reason.NO_POLICY.value: (
-            f"{kid.name} sees only the titles you allow one by one, and you have allowed none of these yet.",
+            gettext("%(name)s sees only the titles you allow one by one, and you have allowed none of these yet.")
+            % name,
             rules_link,
-            f"Let {kid.name} see every library title that fits their rules",
+            gettext("Let %(name)s see every library title that fits their rules") % name,
         ),
-        "rules": (f"{kid.name}'s rules hide these titles.", rules_link, f"Change {kid.name}'s rules"),
-        Reason.DENIED.value: (f"You said no to these titles for {kid.name}.", "/family/library", "Open your library"),
+        "rules": (
+            gettext("%(name)s's rules hide these titles.") % name,
+            rules_link,
+            gettext("Change %(name)s's rules") % name,
+        ),
+        Reason.DENIED.value: (
+            gettext("You said no to these titles for %(name)s.") % name,
+            "/family/library",
+            gettext("Open your library"),
+        ),
         Reason.NOT_ON_YOUR_SERVICES.value: (
-            "These titles are not on any of the services you chose.",
+            gettext("These titles are not on any of the services you chose."),
             "/family/services",
-            "Choose your services",
+            gettext("Choose your services"),
         ),
         Reason.NOT_STREAMING.value: (
-            "No streaming service is known to carry these titles.",
+            gettext("No streaming service is known to carry these titles."),
             "/catalog",
-            "Find titles that stream",
+            gettext("Find titles that stream"),
         ),
-        Reason.NOT_IN_LIBRARY.value: ("These titles are not in your library.", "/family/library", "Open your library"),
+        Reason.NOT_IN_LIBRARY.value: (
+            gettext("These titles are not in your library."),
+            "/family/library",
+            gettext("Open your library"),
+        ),
     }
     reasons = sorted(counts, key=lambda key: -counts[key])
     return [
-        (f"{counts[key]} title{'s' if counts[key] != 1 else ''}: {fixes[key][0]}", fixes[key][1], fixes[key][2])
+        (
+            ngettext("%(num)d title: %(reason)s", "%(num)d titles: %(reason)s", counts[key])
+            % {"num": counts[key], "reason": fixes[key][0]},
+            fixes[key][1],
+            fixes[key][2],
+        )
         for key in reasons
         if key in fixes
     ]

@@ -13,6 +13,7 @@ from axolotly.accounts.schemas import SignUp
 from axolotly.families import members
 from axolotly.families.context import family_of
 from axolotly.families.deps import WebFamily, require_owner
+from axolotly.i18n import gettext
 from axolotly.security.client import client_address
 from axolotly.types import FormText, RowId, Text
 from axolotly.web.forms import validated
@@ -75,8 +76,11 @@ def mail_invitation(
         logger.exception("Could not mail an invitation: MAIL_URL is unusable")
         return redirect(
             "/family/members",
-            f"The invitation could not be mailed to {body.email}: the server's mail is not set up. "
-            "Make a new link and share it yourself.",
+            gettext(
+                "The invitation could not be mailed to %(email)s: the server's mail is not set up. "
+                "Make a new link and share it yourself."
+            )
+            % {"email": body.email},
             kind="error",
         )
     message = members.invitation_mail(db, family, body.token, body.email, str(request.base_url))
@@ -84,30 +88,33 @@ def mail_invitation(
     return redirect(
         "/family/members",
         # Said before the mail leaves (it goes after the answer): "sending", never "sent".
-        f"Sending the invitation to {body.email}. If it has not arrived in a few minutes, copy the link and "
-        "share it yourself.",
+        gettext(
+            "Sending the invitation to %(email)s. If it has not arrived in a few minutes, copy the link and "
+            "share it yourself."
+        )
+        % {"email": body.email},
     )
 
 
 @router.post("/family/invitations/{invitation_id}/revoke", dependencies=[CsrfChecked])
 def revoke(invitation_id: RowId, family: WebFamily, db: DbSession):
     members.revoke_invitation(db, family, invitation_id)
-    return redirect("/family/members", "Invitation revoked: its link no longer works")
+    return redirect("/family/members", gettext("Invitation revoked: its link no longer works"))
 
 
 @router.post("/family/members/{user_id}/remove", dependencies=[CsrfChecked])
 def remove(user_id: RowId, family: WebFamily, db: DbSession):
     members.remove_member(db, family, user_id)
     if user_id == family.user.id:
-        return redirect("/", "You left the family")
-    return redirect("/family/members", "Co-parent removed")
+        return redirect("/", gettext("You left the family"))
+    return redirect("/family/members", gettext("Co-parent removed"))
 
 
 @router.get("/join/{token}")
 def join_page(token: Token, request: Request, db: DbSession, user: OptionalWebUser):
     owner = members.invitation_family(db, token)
     if owner is None:
-        return render(request, "error.html", status_code=404, user=user, detail=members.INVITATION_GONE)
+        return render(request, "error.html", status_code=404, user=user, detail=gettext(members.INVITATION_GONE))
     return render(
         request,
         "join.html",
@@ -121,7 +128,7 @@ def join_page(token: Token, request: Request, db: DbSession, user: OptionalWebUs
 @router.post("/join/{token}", dependencies=[CsrfChecked])
 def join(token: Token, user: WebUser, db: DbSession):
     family = members.accept_invitation(db, user, token)
-    return redirect("/", f"Welcome to {members.family_name(db, family.id)}!")
+    return redirect("/", gettext("Welcome to %(family)s!") % {"family": members.family_name(db, family.id)})
 
 
 @router.post("/join/{token}/signup", dependencies=[CsrfChecked])
@@ -141,6 +148,6 @@ def sign_up_and_join(
         display_name=body.display_name,
     )
     family = family_of(db, user)
-    response = redirect("/", f"Welcome to {members.family_name(db, family.id)}!")
+    response = redirect("/", gettext("Welcome to %(family)s!") % {"family": members.family_name(db, family.id)})
     start_session(response, user.id, user.token_epoch)
     return response

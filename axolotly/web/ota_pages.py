@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 
 from axolotly.accounts.deps import DbSession, WebAdmin
+from axolotly.i18n import gettext
 from axolotly.ota import service as ota
 from axolotly.ota.schemas import CHANNELS, ReleaseCreate, ReleaseUpdate
 from axolotly.types import FormText, RowId
@@ -56,9 +57,8 @@ def publish(
         ReleaseCreate, **{name: value for name, value in fields.items() if value.strip()}, active=bool(active)
     )
     release = ota.publish(db, body)
-    return redirect(
-        "/admin/releases", f"Published {release.version_name} ({release.version_code}) on {release.channel}"
-    )
+    published = {"name": release.version_name, "code": release.version_code, "channel": release.channel}
+    return redirect("/admin/releases", gettext("Published %(name)s (%(code)d) on %(channel)s") % published)
 
 
 @router.post("/{release_id}", dependencies=[CsrfChecked])
@@ -80,5 +80,7 @@ def edit(
         active=bool(active),
     )
     release = ota.update_release(db, release_id, body.model_dump(exclude_none=True))
-    state = "active" if release.active else "inactive"
-    return redirect("/admin/releases", f"Saved {release.version_name}: {state}, {release.rollout_percentage} %")
+    saved = {"name": release.version_name, "percent": release.rollout_percentage}
+    if release.active:
+        return redirect("/admin/releases", gettext("Saved %(name)s: active, rollout %(percent)d %%") % saved)
+    return redirect("/admin/releases", gettext("Saved %(name)s: inactive, rollout %(percent)d %%") % saved)

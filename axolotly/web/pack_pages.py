@@ -13,6 +13,7 @@ from axolotly.families import kids
 from axolotly.families.deps import WebFamily
 from axolotly.families.library import library_title_ids
 from axolotly.families.packs import apply_pack
+from axolotly.i18n import gettext, ngettext
 from axolotly.types import FormCount, FormText, RowId
 from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked
@@ -54,7 +55,12 @@ def add_pack(
     title_ids: TitleIds = None,
 ):
     pack = packs.save_pack(db, None, _pack_form(name, description, min_age, max_age, title_ids))
-    return redirect("/admin/starter-packs", f"Starter pack “{pack.pack.name}” added ({len(pack.titles)} titles)")
+    added = ngettext(
+        "Starter pack “%(name)s” added (%(num)d title)",
+        "Starter pack “%(name)s” added (%(num)d titles)",
+        len(pack.titles),
+    )
+    return redirect("/admin/starter-packs", added % {"name": pack.pack.name, "num": len(pack.titles)})
 
 
 @router.post("/admin/starter-packs/{pack_id}", dependencies=[CsrfChecked])
@@ -73,13 +79,18 @@ def edit_pack(
     kept = [title_id for title_id in packs.get_pack(db, pack_id).title_ids if title_id in chosen]
     ordered = kept + [title_id for title_id in title_ids or [] if title_id not in kept]
     pack = packs.save_pack(db, pack_id, _pack_form(name, description, min_age, max_age, ordered))
-    return redirect("/admin/starter-packs", f"Starter pack “{pack.pack.name}” saved ({len(pack.titles)} titles)")
+    saved = ngettext(
+        "Starter pack “%(name)s” saved (%(num)d title)",
+        "Starter pack “%(name)s” saved (%(num)d titles)",
+        len(pack.titles),
+    )
+    return redirect("/admin/starter-packs", saved % {"name": pack.pack.name, "num": len(pack.titles)})
 
 
 @router.post("/admin/starter-packs/{pack_id}/delete", dependencies=[CsrfChecked])
 def delete_pack(pack_id: RowId, user: WebAdmin, db: DbSession):
     name = packs.delete_pack(db, pack_id)
-    return redirect("/admin/starter-packs", f"Starter pack “{name}” deleted")
+    return redirect("/admin/starter-packs", gettext("Starter pack “%(name)s” deleted") % {"name": name})
 
 
 @router.get("/catalog/packs")
@@ -98,8 +109,15 @@ def packs_page(request: Request, family: WebFamily, db: DbSession):
 def apply(pack_id: RowId, family: WebFamily, db: DbSession, kid: Annotated[list[RowId] | None, Form()] = None):
     applied = apply_pack(db, family, pack_id, kid or [])
     names = {k.id: k.name for k in kids.list_kids(db, family.id)}
-    allowed = ", ".join(f"{names[kid_id]} ({count} new)" for kid_id, count in applied.allowed.items())
-    message = f"{applied.added} of {applied.titles} titles were new in your library" + (
-        f"; allowed for {allowed}" if allowed else ""
-    )
+    message = ngettext(
+        "%(added)d of %(num)d title was new in your library.",
+        "%(added)d of %(num)d titles were new in your library.",
+        applied.titles,
+    ) % {"added": applied.added, "num": applied.titles}
+    if applied.allowed:
+        allowed = ", ".join(
+            ngettext("%(name)s (%(num)d new)", "%(name)s (%(num)d new)", count) % {"name": names[kid_id], "num": count}
+            for kid_id, count in applied.allowed.items()
+        )
+        message += " " + gettext("Allowed for %(kids)s.") % {"kids": allowed}
     return redirect("/catalog/packs", message)

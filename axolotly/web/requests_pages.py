@@ -11,11 +11,13 @@ from axolotly.accounts.deps import DbSession
 from axolotly.families import members
 from axolotly.families import requests as title_requests
 from axolotly.families.deps import WebFamily, WebOwnedKid
+from axolotly.i18n import N_, gettext
 from axolotly.screen_time import service as screen_time
 from axolotly.screen_time import time_requests
 from axolotly.screen_time.schemas import BONUS_CHOICES, BonusBody
 from axolotly.types import FormText, RowId
 from axolotly.web.forms import validated
+from axolotly.web.screen_time_pages import bonus_words
 from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
 
@@ -43,13 +45,15 @@ def requests_page(request: Request, family: WebFamily, db: DbSession):
 @router.post("/family/requests/{request_id}/approve", dependencies=[CsrfChecked])
 def approve(request_id: RowId, family: WebFamily, db: DbSession):
     view = title_requests.answer(db, family, request_id, approve=True)
-    return redirect("/family/requests", f"Approved “{view.title.title}” for {view.kid_name}")
+    approved = gettext("Approved “%(title)s” for %(name)s") % {"title": view.title.title, "name": view.kid_name}
+    return redirect("/family/requests", approved)
 
 
 @router.post("/family/requests/{request_id}/decline", dependencies=[CsrfChecked])
 def decline(request_id: RowId, family: WebFamily, db: DbSession, note: FormText = ""):
     view = title_requests.answer(db, family, request_id, approve=False, note=note[:NOTE_MAX])
-    return redirect("/family/requests", f"Declined “{view.title.title}” for {view.kid_name}")
+    declined = gettext("Declined “%(title)s” for %(name)s") % {"title": view.title.title, "name": view.kid_name}
+    return redirect("/family/requests", declined)
 
 
 @router.post("/family/time-requests/{request_id}/grant", dependencies=[CsrfChecked])
@@ -57,13 +61,13 @@ def grant_time(request_id: RowId, family: WebFamily, db: DbSession, minutes: For
     body = validated(BonusBody, minutes=minutes)
     view, today = time_requests.answer(db, family, request_id, body.minutes)
     words = screen_time.today_words(today) if today else ""
-    return redirect("/family/requests", f"{view.kid_name} has {body.minutes} extra minutes today: {words}")
+    return redirect("/family/requests", bonus_words(view.kid_name, body.minutes, words))
 
 
 @router.post("/family/time-requests/{request_id}/decline", dependencies=[CsrfChecked])
 def decline_time(request_id: RowId, family: WebFamily, db: DbSession):
     view, _ = time_requests.answer(db, family, request_id, None)
-    return redirect("/family/requests", f"No more screen time today for {view.kid_name}")
+    return redirect("/family/requests", gettext("No more screen time today for %(name)s") % {"name": view.kid_name})
 
 
 class AskListForm(BaseModel):
@@ -72,6 +76,14 @@ class AskListForm(BaseModel):
 
 ASK_LIST_CHOICES = {"age": None, "show": True, "hide": False}
 
+# (whether the kid sees the list, whether by age) -> what the parent is told
+ASK_LIST_SAVED = {
+    (True, False): N_("%(name)s sees the hidden titles to ask for"),
+    (False, False): N_("%(name)s does not see the hidden titles to ask for"),
+    (True, True): N_("%(name)s sees the hidden titles to ask for (by age: from %(age)s)"),
+    (False, True): N_("%(name)s does not see the hidden titles to ask for (by age: from %(age)s)"),
+}
+
 
 @router.post("/family/kids/{kid_id}/ask-list", dependencies=[CsrfChecked])
 def set_ask_list(kid: WebOwnedKid, family: WebFamily, db: DbSession, ask_list: FormText = ""):
@@ -79,6 +91,7 @@ def set_ask_list(kid: WebOwnedKid, family: WebFamily, db: DbSession, ask_list: F
     counts), or the parent's fixed choice: show or hide the list."""
     choice = validated(AskListForm, ask_list=ask_list).ask_list
     seen = title_requests.set_ask_list(db, family.id, kid, ASK_LIST_CHOICES[choice])
-    words = "sees" if seen else "does not see"
-    how = f" (by age: from {title_requests.ASK_LIST_FROM_AGE})" if choice == "age" else ""
-    return redirect(f"/family/kids/{kid.id}/watch", f"{kid.name} {words} the hidden titles to ask for{how}")
+    return redirect(
+        f"/family/kids/{kid.id}/watch",
+        gettext(ASK_LIST_SAVED[seen, choice == "age"]) % {"name": kid.name, "age": title_requests.ASK_LIST_FROM_AGE},
+    )

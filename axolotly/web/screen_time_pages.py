@@ -9,6 +9,7 @@ from axolotly.accounts.deps import DbSession
 from axolotly.errors import Invalid
 from axolotly.families import kids as family_kids
 from axolotly.families.deps import WebFamily, WebOwnedKid
+from axolotly.i18n import N_, gettext, ngettext
 from axolotly.screen_time import service, time_requests, usage
 from axolotly.screen_time.clock import local_day
 from axolotly.screen_time.schemas import BONUS_CHOICES, LIMIT_MAX, LIMIT_MIN, LIMIT_STEP, BonusBody, ScreenTimeBody
@@ -68,12 +69,23 @@ def screen_time_page(kid: WebOwnedKid, request: Request, family: WebFamily, db: 
     )
 
 
+# The form's refusals, one whole sentence per kind of day.
+HALF_BEDTIME = {
+    "school_day": N_("Bedtime on school days: give both a start and an end, or leave both empty"),
+    "weekend": N_("Bedtime on weekends: give both a start and an end, or leave both empty"),
+}
+NOT_MINUTES = {
+    "school_day": N_("Limit on school days: a number of minutes (%(min)s to %(max)s), or empty for no limit"),
+    "weekend": N_("Limit on weekends: a number of minutes (%(min)s to %(max)s), or empty for no limit"),
+}
+
+
 def _bedtime(start: str, end: str, days: str) -> dict | None:
     start, end = start.strip()[:5], end.strip()[:5]  # <input type=time> may send seconds
     if not start and not end:
         return None
     if not start or not end:
-        raise Invalid(f"Bedtime on {days}: give both a start and an end, or leave both empty")
+        raise Invalid(gettext(HALF_BEDTIME[days]))
     return {"start": start, "end": end}
 
 
@@ -82,7 +94,7 @@ def _minutes(value: str, days: str) -> int | None:
     if not value:
         return None  # no limit
     if not value.isascii() or not value.isdigit():
-        raise Invalid(f"Limit on {days}: a number of minutes ({LIMIT_MIN} to {LIMIT_MAX}), or empty for no limit")
+        raise Invalid(gettext(NOT_MINUTES[days]) % {"min": LIMIT_MIN, "max": LIMIT_MAX})
     return int(value)
 
 
@@ -102,10 +114,10 @@ def save_screen_time(
     body = validated(
         ScreenTimeBody,
         enabled=bool(enabled),
-        school_day_limit_minutes=_minutes(school_day_limit, "school days"),
-        weekend_limit_minutes=_minutes(weekend_limit, "weekends"),
-        school_day_bedtime=_bedtime(school_day_bedtime_start, school_day_bedtime_end, "school days"),
-        weekend_bedtime=_bedtime(weekend_bedtime_start, weekend_bedtime_end, "weekends"),
+        school_day_limit_minutes=_minutes(school_day_limit, "school_day"),
+        weekend_limit_minutes=_minutes(weekend_limit, "weekend"),
+        school_day_bedtime=_bedtime(school_day_bedtime_start, school_day_bedtime_end, "school_day"),
+        weekend_bedtime=_bedtime(weekend_bedtime_start, weekend_bedtime_end, "weekend"),
     )
     schedule = service.set_schedule(db, family, kid, body.schedule())
     return redirect(_page(kid.id), service.describe(kid.name, schedule))
@@ -115,7 +127,17 @@ def save_screen_time(
 def grant_bonus(kid: WebOwnedKid, family: WebFamily, db: DbSession, minutes: FormText):
     body = validated(BonusBody, minutes=minutes)
     status = service.grant_bonus(db, family, kid, body.minutes)
-    return redirect(_page(kid.id), f"{kid.name} has {body.minutes} extra minutes today: {service.today_words(status)}")
+    return redirect(_page(kid.id), bonus_words(kid.name, body.minutes, service.today_words(status)))
+
+
+def bonus_words(kid_name: str, minutes: int, today_words: str) -> str:
+    """After a grant: the bonus and what the kid has left now ("Emma has 30 extra minutes today: …")."""
+    granted = ngettext(
+        "%(name)s has %(num)d extra minute today: %(left)s",
+        "%(name)s has %(num)d extra minutes today: %(left)s",
+        minutes,
+    )
+    return granted % {"name": kid_name, "num": minutes, "left": today_words}
 
 
 @router.get("/family/kids/{kid_id}/history")
@@ -130,7 +152,9 @@ def history_page(kid: WebOwnedKid, request: Request, family: WebFamily, db: DbSe
         kid=kid,
         days=days,
         time_zone=zone.key,
-        chart=bar_chart([(day.day, day.minutes) for day in days], f"Minutes {kid.name} watched each day"),
+        chart=bar_chart(
+            [(day.day, day.minutes) for day in days], gettext("Minutes %(name)s watched each day") % {"name": kid.name}
+        ),
         titles=usage.titles_between(days),
         duration_words=service.duration_words,
     )

@@ -23,10 +23,19 @@ from fastapi import Depends, Form, HTTPException, Request, Response
 
 from axolotly.config import get_settings
 from axolotly.errors import DomainError
+from axolotly.i18n import N_, gettext
 from axolotly.security import tokens
 from axolotly.security.cookies import SESSION, page_session
 
 CSRF, DEVICE, KID = "axolotly_csrf", "axolotly_device", "axolotly_kid"
+
+# Only pages check these forms, so their refusals are told in the reader's language.
+FORM_EXPIRED = N_("The form expired: check what you typed and send it again")
+FROM_ANOTHER_SITE = N_(
+    "This form was sent from another site, so nothing was done. "
+    "If you meant to do this, open Axolotly yourself and do it there."
+)
+STALE_FORM_UNPROVEN = N_("This form has expired, so nothing was done. Open the page again and send it from there.")
 
 
 class CsrfFailed(DomainError):
@@ -35,7 +44,7 @@ class CsrfFailed(DomainError):
     status_code = 403
 
     def __init__(self, fields: list[tuple[str, str]] | None = None):
-        super().__init__("The form expired: check what you typed and send it again")
+        super().__init__(gettext(FORM_EXPIRED))
         self.fields = fields or []
 
 
@@ -44,12 +53,8 @@ class CrossSitePost(HTTPException):
     not a DomainError, on purpose: page_error would offer a refused form back with a fresh token,
     turning a cross-site auto-submit into one click on our own page."""
 
-    def __init__(
-        self,
-        detail: str = "This form was sent from another site, so nothing was done. "
-        "If you meant to do this, open Axolotly yourself and do it there.",
-    ):
-        super().__init__(403, detail)
+    def __init__(self, detail: str | None = None):
+        super().__init__(403, detail or gettext(FROM_ANOTHER_SITE))
 
 
 class UnprovenStaleForm(CrossSitePost):
@@ -57,7 +62,7 @@ class UnprovenStaleForm(CrossSitePost):
     way, since only a form proven to come from our own page may be offered back."""
 
     def __init__(self) -> None:
-        super().__init__("This form has expired, so nothing was done. Open the page again and send it from there.")
+        super().__init__(gettext(STALE_FORM_UNPROVEN))
 
 
 def set_cookie(response: Response, name: str, value: str, max_age: int | None = None) -> None:

@@ -1,5 +1,5 @@
 """Rendering pages: templates, flash messages, redirects after a form, error pages, the family's
-clock (times shown in its time zone) and the menu's current page."""
+clock (times shown in its time zone, written the reader's way) and the menu's current page."""
 
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,19 +9,41 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import pass_context
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup
 
 from axolotly.catalog.providers import PROVIDERS_BY_ID, is_safe_link
 from axolotly.catalog.tags import category_label, tag_label
 from axolotly.errors import DomainError
+from axolotly.i18n import (
+    LANGUAGE_NAMES,
+    N_,
+    current_language,
+    format_minutes,
+    format_moment,
+    format_number,
+    format_time,
+    format_weekday,
+    gettext,
+    ngettext,
+)
 from axolotly.web.forms import resubmittable
+from axolotly.web.language import LANGUAGE_COOKIE, remember_parents_choice
 from axolotly.web.session import CsrfFailed, csrf_token, remember_csrf, set_cookie, signed_in
 
 FLASH = "axolotly_flash"
 TMDB_POSTERS = "https://image.tmdb.org/t/p/w342"
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates = Jinja2Templates(
+    env=Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=select_autoescape(),
+        extensions=["jinja2.ext.i18n"],
+    )
+)
+# `_()` and `ngettext()` in templates speak the request's language (axolotly/i18n.py); newstyle:
+# placeholders by name, escaped like any other value, and a literal percent sign written `%%`.
+templates.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
 def poster_url(title_id: int, poster_path: str | None) -> str:
@@ -49,28 +71,34 @@ def page_zone(request: Request) -> ZoneInfo:
     return getattr(request.state, "family_zone", None) or ZoneInfo("UTC")
 
 
+def _on_family_clock(request: Request, moment: datetime) -> tuple[datetime, datetime]:
+    """(the moment, aware; the same moment on the family's clock)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # naive columns hold UTC
+    return aware, aware.astimezone(page_zone(request))
+
+
 @pass_context
-def local_time(context, moment: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> Markup:
-    """`{{ event.created_at|local_time }}`: the moment on the family's clock, its zone named
-    ("25 Nov 2026, 21:03 CET", the full IANA name as the tooltip), machine-readable in datetime=."""
+def local_time(context, moment: datetime | None, fmt: str = "medium") -> Markup:
+    """`{{ event.created_at|local_time }}`: the moment on the family's clock, written the reader's
+    way, its zone named ("25 Nov 2026, 21:03 CET", "25. Nov. 2026, 21:03 CET"; the full IANA name
+    as the tooltip), machine-readable in datetime=. `fmt`: a name of i18n.MOMENT_FORMATS ("medium",
+    "seconds", "short", "time")."""
     if moment is None:
         return Markup("")
-    zone = page_zone(context["request"])
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # naive columns hold UTC
-    local = aware.astimezone(zone)
+    aware, local = _on_family_clock(context["request"], moment)
     return Markup('<time datetime="{}" title="{}">{} {}</time>').format(
-        aware.isoformat(), zone.key, local.strftime(fmt), local.strftime("%Z")
+        aware.isoformat(), local.tzinfo, format_moment(local, fmt), local.strftime("%Z")
     )
 
 
 @pass_context
-def local_date(context, moment: datetime | None) -> Markup:
-    """The day on the family's clock (a day needs no zone name: the footer names it)."""
+def local_date(context, moment: datetime | None, fmt: str = "date") -> Markup:
+    """The day on the family's clock (a day needs no zone name: the footer names it); `fmt`:
+    "date" ("25 Nov 2026") or "day" ("Wed 25 Nov")."""
     if moment is None:
         return Markup("")
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    local = aware.astimezone(page_zone(context["request"]))
-    return Markup('<time datetime="{}">{}</time>').format(local.date().isoformat(), local.strftime("%d %b %Y"))
+    _, local = _on_family_clock(context["request"], moment)
+    return Markup('<time datetime="{}">{}</time>').format(local.date().isoformat(), format_moment(local, fmt))
 
 
 @pass_context
@@ -91,8 +119,23 @@ templates.env.globals.update(
     safe_link=safe_link,
     menu_current=menu_current,
     page_zone=page_zone,
+    current_language=current_language,  # <html lang="{{ current_language() }}">
+    language_names=LANGUAGE_NAMES,
+    format_number=format_number,
+    format_weekday=format_weekday,
+    format_minutes=format_minutes,
+    format_time=format_time,
+    format_moment=format_moment,
 )
-templates.env.filters.update(local_time=local_time, local_date=local_date)
+templates.env.filters.update(
+    local_time=local_time,
+    local_date=local_date,
+    format_number=format_number,
+    format_weekday=format_weekday,
+    format_minutes=format_minutes,
+    format_time=format_time,
+    format_moment=format_moment,
+)
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -110,6 +153,7 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> HT
         status_code=status_code,
     )
     remember_csrf(request, response)
+    remember_parents_choice(request.cookies.get(LANGUAGE_COOKIE), response)
     if flash:
         response.delete_cookie(FLASH, path="/")
     return response
@@ -135,19 +179,26 @@ def same_site_path(request: Request, fallback: str = "/") -> str:
     return path + (f"?{referer.query}" if referer.query else "") if path.startswith("/") else fallback
 
 
+# Translated when shown (the page's language is the request's).
 ERROR_HEADINGS = {
-    400: "That did not work",
-    401: "Please log in",
-    403: "Not allowed",
-    404: "Page not found",
-    405: "That did not work",
-    409: "That clashed with another change",
-    422: "That did not look right",
-    429: "Too many tries",
-    500: "Something went wrong",
-    502: "The catalog is not answering",
-    503: "Please try again in a moment",
+    400: N_("That did not work"),
+    401: N_("Please log in"),
+    403: N_("Not allowed"),
+    404: N_("Page not found"),
+    405: N_("That did not work"),
+    409: N_("That clashed with another change"),
+    422: N_("That did not look right"),
+    429: N_("Too many tries"),
+    500: N_("Something went wrong"),
+    502: N_("The catalog is not answering"),
+    503: N_("Please try again in a moment"),
 }
+
+
+def translated(detail: str) -> str:
+    """A domain error's English words in the page's language where the catalog has them (an error
+    text marked with N_); any other text as it is (gettext("") would be the catalog's header)."""
+    return gettext(detail) if detail else detail
 
 
 def is_kid_page(request: Request) -> bool:
@@ -168,8 +219,8 @@ def error_page(request: Request, status_code: int, detail: str, headers: dict[st
         request,
         "error.html",
         status_code=status_code,
-        heading=ERROR_HEADINGS.get(status_code, "That did not work"),
-        detail=detail,
+        heading=gettext(ERROR_HEADINGS.get(status_code, ERROR_HEADINGS[400])),
+        detail=translated(detail),
         kid=kid,
         signed_in=not kid and signed_in(request),
         home=home,
@@ -188,7 +239,7 @@ def stale_form(request: Request, error: CsrfFailed) -> HTMLResponse:
         request,
         "stale_form.html",
         status_code=error.status_code,
-        detail=error.detail,
+        detail=translated(error.detail),
         action=request.url.path,
         fields=fields,
         repeated=repeated,
@@ -209,6 +260,6 @@ def page_error(request: Request, error: DomainError):
     if isinstance(error, CsrfFailed):
         response = stale_form(request, error)
     else:
-        response = redirect(same_site_path(request), error.detail, kind="error")
+        response = redirect(same_site_path(request), translated(error.detail), kind="error")
     response.headers.update(error.headers or {})  # a 503 or 429 says when to retry on every answer
     return response

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from axolotly.families import library
 from axolotly.families.context import FamilyContext, FamilyRole
-from axolotly.families.presets import PRESETS, preset_for_age
+from axolotly.families.presets import preset_bands, preset_for_age
 from axolotly.models import FamilyTitle, KidProfile, Title, User
 from axolotly.policies import service as policies
 from axolotly.policies.evaluate import MOVIE_RATINGS, RULES, TV_RATINGS, Policy, Rules, TitleFacts, evaluate_title
@@ -198,17 +198,17 @@ def test_a_co_parent_uses_the_family_library(client, db):
 # -- rules ---------------------------------------------------------------------------------------
 
 
+# A US family (the default): the highest rating whose minimum age the kid has reached
+# (data/rating_systems.json: PG and TV-PG state no age, PG-13 13, TV-14 14, R and TV-MA 17).
 @pytest.mark.parametrize(
     ("age", "movie", "tv"),
     [
-        (0, "G", "TV-Y"),
-        (4, "G", "TV-Y"),
-        (5, "G", "TV-Y7"),
-        (7, "G", "TV-Y7"),
-        (8, "PG", "TV-PG"),
+        (0, "PG", "TV-PG"),
+        (7, "PG", "TV-PG"),
         (12, "PG", "TV-PG"),
-        (13, "PG-13", "TV-14"),
-        (17, "PG-13", "TV-14"),
+        (13, "PG-13", "TV-PG"),
+        (14, "PG-13", "TV-14"),
+        (17, "R", "TV-MA"),
     ],
 )
 def test_a_new_kid_with_an_age_starts_in_rules_mode_with_the_preset_of_that_age(client, age, movie, tv):
@@ -239,7 +239,8 @@ def test_presets_cover_every_age_with_known_ratings():
         preset = preset_for_age(age)
         assert preset["mode"] == "rules" and preset["block_unrated"] is True
         assert preset["max_movie_rating"] in MOVIE_RATINGS and preset["max_tv_rating"] in TV_RATINGS
-    assert sorted(age for lowest, highest in PRESETS for age in range(lowest, highest + 1)) == list(range(18))
+    bands = preset_bands("US")
+    assert sorted(age for lowest, highest in bands for age in range(lowest, highest + 1)) == list(range(18))
 
 
 def test_put_rules_replaces_them_and_is_in_the_trail(client):

@@ -89,14 +89,20 @@ def test_a_kotlin_client_parses_a_title_with_nothing_optional(client, db):
     """No poster, no backdrop, no certification, unnamed episodes, no links: still all strings."""
     parent, kid, bluey, device = family_with_bluey(client, db)
     db.execute(
-        text("UPDATE titles SET poster_path = NULL, backdrop_path = '', certification = NULL WHERE id = :id"),
+        text(
+            "UPDATE titles SET poster_path = NULL, backdrop_path = '', certification = NULL, certifications = '{}' "
+            "WHERE id = :id"
+        ),
         {"id": bluey.id},
     )
     first, second = episode_ids(db, bluey.id)[:2]
     db.execute(text("UPDATE episodes SET name = NULL WHERE id = :id"), {"id": first})
     db.execute(text("UPDATE episodes SET name = '  ' WHERE id = :id"), {"id": second})
     moana = offline_title(db, "Moana")
-    db.execute(text("UPDATE titles SET poster_path = NULL, certification = '' WHERE id = :id"), {"id": moana.id})
+    db.execute(
+        text("UPDATE titles SET poster_path = NULL, certification = '', certifications = '{}' WHERE id = :id"),
+        {"id": moana.id},
+    )
     client.put(f"/api/parent/kids/{kid['id']}/policies/{moana.id}", json={"policy": "allow"}, headers=auth(parent))
 
     for encoding in ("gzip", "identity"):

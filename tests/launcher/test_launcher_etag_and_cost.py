@@ -399,7 +399,10 @@ def test_apps_for_a_rules_kid_with_a_300_title_library_costs_2_statements_and_1_
         t.title
         for t in library
         if evaluate_title(
-            None, ["disney_plus"], TitleFacts(("disney_plus",), t.certification, frozenset(t.tags)), rules
+            None,
+            ["disney_plus"],
+            TitleFacts(("disney_plus",), t.certification, frozenset(t.tags), media_type=t.media_type),
+            rules,
         ).visible
     }
     shows = {t.title for t in library if t.media_type == "tv"}  # read before the requests expire the rows

@@ -1,5 +1,7 @@
 """Property: /api/apps equals what policies/evaluate.py decides, title by title, episode by episode."""
 
+from dataclasses import replace
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +24,7 @@ from axolotly.policies.evaluate import (
     TitleFacts,
     evaluate_episode,
     evaluate_title,
+    rating_reading,
 )
 from axolotly.security import api_keys
 from tests.support.factories import TEST_PIN_HASH
@@ -30,6 +33,11 @@ SERVICES = [p.id for p in PROVIDERS[:5]]
 REGISTRY_ORDER = {p.id: n for n, p in enumerate(PROVIDERS)}
 
 TAGS = ["scary", "violence", "animated"]
+# Families in several countries; titles rated in several (US, German, British, Irish, French
+# ratings, "NR" that rates nothing, and values on no scale), so the fallback by age is exercised.
+COUNTRIES = ["US", "DE", "GB", "IE", "FR"]
+OTHER_RATINGS = ["0", "6", "12", "16", "18", "U", "12A", "15", "TP", "10", "NR", "X"]
+RATINGS = [*MOVIE_RATINGS, *TV_RATINGS, *OTHER_RATINGS]
 tags = st.lists(st.sampled_from(TAGS), max_size=2, unique=True)
 title_spec = st.fixed_dictionaries(
     {
@@ -37,6 +45,10 @@ title_spec = st.fixed_dictionaries(
         "providers": st.lists(st.sampled_from(SERVICES), max_size=3, unique=True),
         "episodes": st.lists(tags, max_size=3),  # one list of tags per episode
         "certification": st.none() | st.sampled_from([*MOVIE_RATINGS, *TV_RATINGS, "NR", "12"]),
+        "providers_by_country": st.dictionaries(
+            st.sampled_from(COUNTRIES), st.lists(st.sampled_from(SERVICES), max_size=2, unique=True), max_size=2
+        ),
+        "certifications": st.dictionaries(st.sampled_from(COUNTRIES), st.sampled_from(RATINGS), max_size=3),
         "tags": tags,
         "in_library": st.booleans(),
     }
@@ -44,13 +56,14 @@ title_spec = st.fixed_dictionaries(
 rules_spec = st.builds(
     lambda mode, movie, tv, unrated, blocked: Rules(mode, movie, tv, unrated, frozenset(blocked)),
     st.sampled_from(["allow_list", "rules"]),
-    st.none() | st.sampled_from(MOVIE_RATINGS),
-    st.none() | st.sampled_from(TV_RATINGS),
+    st.none() | st.sampled_from(RATINGS),  # caps of every scale: one not on the family's caps all
+    st.none() | st.sampled_from(RATINGS),
     st.booleans(),
     tags,
 )
 family_spec = st.fixed_dictionaries(
     {
+        "country": st.sampled_from(COUNTRIES),
         "titles": st.lists(title_spec, min_size=1, max_size=5),
         "selection": st.none() | st.lists(st.sampled_from(SERVICES), max_size=4, unique=True),
         # per kid: per title: None (no policy) | "allow" | "deny", plus episodes to block (indexes)
@@ -71,7 +84,7 @@ family_spec = st.fixed_dictionaries(
 
 
 def build(db, spec, serial):
-    family = User(email=f"prop{serial}@example.com", password_hash="x")
+    family = User(email=f"prop{serial}@example.com", password_hash="x", country=spec["country"])
     db.add(family)
     db.flush()
     if spec["selection"] is not None:
@@ -84,6 +97,8 @@ def build(db, spec, serial):
             media_type=t["media_type"],
             providers=t["providers"],
             certification=t["certification"],
+            certifications=t["certifications"],
+            providers_by_country=t["providers_by_country"],
             tags=t["tags"],
         )
         db.add(title)
@@ -134,14 +149,22 @@ def build(db, spec, serial):
             db.add(KidProfileTitle(kid_profile_id=kid.id, title_id=title.id, policy=policy, blocked_episodes=blocked))
             chosen[title.id] = Policy(policy, frozenset(blocked))
         db.flush()
-        kids.append(({"X-Device-ID": device.device_id, "X-API-Key": key}, chosen, rules))
+        in_country = replace(rules, country=spec["country"])
+        kids.append(({"X-Device-ID": device.device_id, "X-API-Key": key}, chosen, in_country))
     return titles, kids
 
 
 def expected_launcher(titles, selection, policies, rules, library):
     groups: dict[str, list] = {}
     for title, episodes in titles:
-        facts = TitleFacts(tuple(title.providers), title.certification, frozenset(title.tags), title.id in library)
+        facts = TitleFacts(
+            tuple(title.providers_by_country.get(rules.country, title.providers)),
+            title.certification,
+            frozenset(title.tags),
+            title.id in library,
+            title.media_type,
+            title.certifications,
+        )
         policy = policies.get(title.id)
         decision = evaluate_title(policy, selection, facts, rules)
         for service in decision.services:
@@ -150,9 +173,17 @@ def expected_launcher(titles, selection, policies, rules, library):
                 for e in episodes
                 if evaluate_episode(policy, selection, facts, e.id, rules, frozenset(e.tags)).visible
             ]
-            groups.setdefault(service, []).append((str(title.id), sorted(visible)))
+            groups.setdefault(service, []).append((str(title.id), age_rating(facts, rules), sorted(visible)))
     order = (lambda s: selection.index(s)) if selection else (lambda s: REGISTRY_ORDER[s])
     return [(service, sorted(groups[service])) for service in sorted(groups, key=order)]
+
+
+def age_rating(facts, rules):
+    """The launcher's ageRating: the rating in the family's country, else the deciding one with its country."""
+    reading = rating_reading(facts, rules)
+    if reading is None:
+        return facts.certification or "All"
+    return reading.rating if reading.at_home else f"{reading.country} {reading.rating}"
 
 
 def actual_launcher(response, episode_ids_by_code):
@@ -160,7 +191,8 @@ def actual_launcher(response, episode_ids_by_code):
         (
             g["id"],
             sorted(
-                (c["id"], sorted(episode_ids_by_code[c["id"]][e["id"]] for e in c["episodes"])) for c in g["content"]
+                (c["id"], c["ageRating"], sorted(episode_ids_by_code[c["id"]][e["id"]] for e in c["episodes"]))
+                for c in g["content"]
             ),
         )
         for g in response

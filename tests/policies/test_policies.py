@@ -132,8 +132,15 @@ def test_allowing_a_show_without_episodes_queues_the_loading_job_in_the_same_tra
     assert again.json()["episodes_job_queued"] is False
 
 
-def test_the_database_knows_the_same_rating_scales_as_the_decision():
-    from axolotly.models import kid_profiles
+def test_the_database_knows_the_same_rating_scales_as_the_decision(db):
     from axolotly.policies import evaluate
+    from axolotly.ratings.scales import snapshot
+    from axolotly.ratings.service import stored_scales
 
-    assert (kid_profiles.MOVIE_RATINGS, kid_profiles.TV_RATINGS) == (evaluate.MOVIE_RATINGS, evaluate.TV_RATINGS)
+    stored, shipped = stored_scales(db), snapshot()
+    assert stored.countries() == shipped.countries()
+    for country in shipped.countries():
+        for kind in ("movie", "tv"):
+            assert stored.scale(kind, country) == shipped.scale(kind, country), (kind, country)
+    classified = [r.rating for r in shipped.scale("movie", "US").ratings if r.min_age is not None]
+    assert evaluate.MOVIE_RATINGS == tuple(classified) == ("G", "PG", "PG-13", "R", "NC-17")

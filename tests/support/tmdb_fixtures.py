@@ -121,3 +121,62 @@ def async_tmdb(**overrides) -> AsyncTmdbClient:
         return None
 
     return AsyncTmdbClient(Settings(tmdb_api_key="test-key", **overrides), sleep=no_wait)
+
+
+def _release(country: str, *releases: tuple[str, int]) -> dict:
+    return {
+        "iso_3166_1": country,
+        "release_dates": [{"certification": certification, "type": kind} for certification, kind in releases],
+    }
+
+
+def _offers(**kinds: list[tuple[int, str]]) -> dict:
+    return {kind: [{"provider_id": i, "provider_name": name} for i, name in offers] for kind, offers in kinds.items()}
+
+
+# A film rated in several countries, each with several releases (TMDB's release types: 1 premiere,
+# 2 limited theatrical, 3 theatrical, 4 digital, 5 physical, 6 TV), and streaming in several regions.
+MOVIE_DETAIL_WORLDWIDE = MOVIE_DETAIL | {
+    "release_dates": {
+        "results": [
+            _release("US", ("", 1), ("PG-13", 4), ("PG", 3)),  # theatrical wins over digital
+            _release("GB", ("15", 1), ("12A", 2), ("12", 5)),  # limited theatrical beats physical, premiere
+            _release("DE", ("", 3), ("FSK 12", 4), ("16", 6)),  # no theatrical rating: digital, "FSK 12" is 12
+            _release("FR", ("Tous publics", 1)),  # only a premiere, but off the French scale: unrated there
+            _release("AU", ("M", 6), ("PG", 5)),  # physical before TV
+            _release("NL", ("", 3)),  # only empty certifications
+            _release("ZZ", ("PG", 3)),  # no scale at all
+        ]
+    },
+    "watch/providers": {
+        "results": {
+            "US": _offers(flatrate=[(337, "Disney Plus")], rent=[(2, "Apple TV")]),
+            "GB": _offers(flatrate=[(8, "Netflix")], free=[(38, "BBC iPlayer")], ads=[(9999, "ITVX")]),
+            "DE": _offers(flatrate=[(304, "Joyn"), (4242, "ZDF")], buy=[(10, "Amazon Video")]),
+            "JP": _offers(flatrate=[(15, "Hulu"), (4343, "U-NEXT")]),
+            "AU": _offers(flatrate=[(4444, "Stan"), (4545, "BBC iPlayer")]),  # iPlayer is not offered in AU
+            "IT": _offers(rent=[(2, "Apple TV")]),  # nothing included: no entry
+        }
+    },
+}
+
+# A show with US TV content descriptors glued to its rating, in lower case, and a rating off a scale.
+TV_DETAIL_WORLDWIDE = TV_DETAIL | {
+    "content_ratings": {
+        "results": [
+            {"iso_3166_1": "US", "rating": " tv-pg-lv "},
+            {"iso_3166_1": "DE", "rating": "6"},
+            {"iso_3166_1": "GB", "rating": "Banned-ish"},
+            {"iso_3166_1": "BR", "rating": "L"},
+            {"iso_3166_1": "KR", "rating": ""},
+        ]
+    },
+    "watch/providers": {
+        "results": {
+            "FR": _offers(flatrate=[(5151, "France TV"), (5252, "Arte")]),
+            "DE": _offers(free=[(5252, "ARTE")]),
+            "CA": _offers(flatrate=[(230, "Crave")], ads=[(5353, "CBC Gem")]),
+            "BR": _offers(flatrate=[(307, "Globoplay")]),
+        }
+    },
+}

@@ -93,7 +93,7 @@ def test_a_new_parent_from_sign_up_to_deleting_the_account(server, browser, mail
     blocked_name = re.sub(r"^Block ", "", blocked.inner_text().strip())
     blocked.get_by_role("checkbox").check()
     submit(parent, "Save rules and episodes")
-    expect(parent.get_by_role("status")).to_contain_text("1 episode(s) blocked")
+    expect(parent.get_by_role("status")).to_contain_text("1 episode blocked")
     episode_count = parent.locator("label.episode").count()
 
     parent.get_by_role("link", name="Why? (Emma)").click()

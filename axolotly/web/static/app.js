@@ -76,8 +76,9 @@ document.querySelectorAll("select[data-browser-zone]").forEach((select) => {
   const option = [...select.options].find((candidate) => zoneMatches(candidate, zone));
   if (option) {
     select.value = option.value;
-    if (hint) hint.textContent = `Your browser's time zone (${option.value}) is picked; choose another if it is wrong.`;
+    // The page gives the words in its language, with "{zone}" where the zone goes.
+    if (hint) hint.textContent = (hint.dataset.pickedText || "{zone}").replace("{zone}", option.value);
   } else if (hint && zone) {
-    hint.textContent = `Your browser's time zone (${zone}) is not in the list, so UTC is picked: choose yours.`;
+    hint.textContent = (hint.dataset.missingText || "{zone}").replace("{zone}", zone);
   }
 });
