@@ -1,13 +1,27 @@
-"""Typed domain errors, raised by services and mapped to HTTP in one place (http_errors.py)."""
+"""Typed domain errors, raised by services and mapped to HTTP in one place (http_errors.py).
+
+A detail that names something (a kid, a tag, a version) is given as a template and its values,
+`Conflict(N_("%(kid)s has no daily limit today"), kid=name)`: the API's `detail` is the English
+sentence filled in (JSON clients may match on it), while a page translates the template first and
+fills it in after (web/templating.py `translated`). A value is text as the API shows it (a repr,
+a joined list); a word that changes with a value (a status, one or more names) gets a whole
+sentence of its own for each case, so that the translator never assembles one.
+"""
 
 
 class DomainError(Exception):
     status_code = 400
 
-    def __init__(self, detail: str, headers: dict[str, str] | None = None):
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail: str, headers: dict[str, str] | None = None, **values: object):
+        self.template = detail
+        self.values = values
+        self.detail = self.fill(detail)
+        super().__init__(self.detail)
         self.headers = headers
+
+    def fill(self, template: str) -> str:
+        """The template with this error's values (a fixed text, without values, as it is)."""
+        return template % self.values if self.values else template
 
 
 class BadRequest(DomainError):
@@ -39,8 +53,8 @@ class Invalid(DomainError):
 class TooManyRequests(DomainError):
     status_code = 429
 
-    def __init__(self, detail: str, retry_after_seconds: int):
-        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_seconds))})
+    def __init__(self, detail: str, retry_after_seconds: int, **values: object):
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_seconds))}, **values)
 
 
 class UpstreamUnavailable(DomainError):
@@ -54,5 +68,5 @@ class ServiceUnavailable(DomainError):
 
     status_code = 503
 
-    def __init__(self, detail: str, retry_after_seconds: int):
-        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_seconds))})
+    def __init__(self, detail: str, retry_after_seconds: int, **values: object):
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_seconds))}, **values)

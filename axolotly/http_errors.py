@@ -27,6 +27,7 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout  # the pool had no connection in time
 
 from axolotly.errors import BadRequest, Conflict, DomainError, Invalid, ServiceUnavailable
+from axolotly.i18n import N_
 
 PageError = Callable[[Request, DomainError], Response]
 
@@ -94,9 +95,9 @@ def as_domain_error(error: DBAPIError | psycopg.Error) -> DomainError | None:
     state = getattr(driver_error, "sqlstate", None) or ""
     # A data exception (out of range, bad encoding), or psycopg refusing a NUL byte before sending.
     if state.startswith("22") or isinstance(error, (DataError, psycopg.DataError)):
-        return BadRequest("A value is out of range or not valid text")
+        return BadRequest(N_("A value is out of range or not valid text"))
     if state.startswith("23") or state in ("40001", "40P01"):
-        return Conflict("This change conflicts with another one; reload and try again")
+        return Conflict(N_("This change conflicts with another one; reload and try again"))
     unavailable = (
         state.startswith(("08", "57P"))
         or isinstance(driver_error, psycopg.OperationalError)
@@ -109,7 +110,7 @@ def as_domain_error(error: DBAPIError | psycopg.Error) -> DomainError | None:
     return None
 
 
-DATABASE_UNAVAILABLE = ServiceUnavailable("The database is unavailable; try again shortly", retry_after_seconds=5)
+DATABASE_UNAVAILABLE = ServiceUnavailable(N_("The database is unavailable; try again shortly"), retry_after_seconds=5)
 
 
 Caught = TypeVar("Caught", bound=Exception)

@@ -31,6 +31,8 @@ BEYOND_A_SCHEMA = {
     "POST /api/usage-logs": ("within the last 30 days", "in the future", "Duration must"),  # now; endTime - startTime
     "POST /api/device/episode-report": ("Unknown provider", "link: only https links"),  # the url must be the provider's
     "PUT /api/parent/kids/{kid_id}/policies/{title_id}/blocked-episodes": ("Not episodes of this title",),  # rows
+    # caps are ratings of the family country's scales: another resource decides which
+    "PUT /api/parent/kids/{kid_id}/rules": ("Unknown movie rating", "Unknown TV rating"),
 }
 
 SETTINGS = hypothesis.settings(

@@ -15,7 +15,7 @@ from axolotly.accounts.web_sessions import session_user, why_signed_out
 from axolotly.db.engine import get_session
 from axolotly.enums import UserRole
 from axolotly.errors import Forbidden, Unauthorized
-from axolotly.i18n import speak_parents_choice
+from axolotly.i18n import N_, speak_parents_choice
 from axolotly.models import User
 from axolotly.security.cookies import LoginRequired, page_session
 from axolotly.security.tokens import TokenType, user_claims
@@ -38,7 +38,7 @@ def current_user(db: DbSession, credentials: Annotated[HTTPAuthorizationCredenti
 def require_admin(user: User) -> User:
     """The one admin check, for the API (Bearer) and the pages (cookie)."""
     if user.role != UserRole.ADMIN:
-        raise Forbidden("Admins only")
+        raise Forbidden(N_("Admins only"))
     return user
 
 

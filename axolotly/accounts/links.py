@@ -8,6 +8,7 @@ and tests). A production server without PUBLIC_URL builds no link at all.
 
 from axolotly.config import get_settings
 from axolotly.errors import DomainError
+from axolotly.i18n import N_
 
 
 class LinksNotConfigured(DomainError):
@@ -22,5 +23,11 @@ def link_base(request_base_url: str, feature: str = "Mailed links") -> str:
     if settings.public_url:
         return settings.public_url.rstrip("/")
     if settings.env == "production":
-        raise LinksNotConfigured(f"{feature} need PUBLIC_URL to be set on the server")
+        sentences = {
+            "Invitation links": N_("Invitation links need PUBLIC_URL to be set on the server"),
+            "Password reset links": N_("Password reset links need PUBLIC_URL to be set on the server"),
+        }
+        raise LinksNotConfigured(
+            sentences.get(feature, N_("%(feature)s need PUBLIC_URL to be set on the server")), feature=feature
+        )
     return request_base_url.rstrip("/")

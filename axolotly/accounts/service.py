@@ -16,7 +16,7 @@ from axolotly.errors import Conflict, Invalid, Unauthorized
 from axolotly.families.context import act_for_family, family_of
 from axolotly.families.members import accept_invitation
 from axolotly.families.settings import default_name, family_zone, valid_country, valid_time_zone
-from axolotly.i18n import LANGUAGES
+from axolotly.i18n import LANGUAGES, N_
 from axolotly.mail import Mail
 from axolotly.models import User
 from axolotly.ratings.service import current_scales
@@ -194,7 +194,11 @@ def change_display_name(db: Session, user: User, display_name: str | None) -> No
 def change_language(db: Session, user: User, language: str | None) -> None:
     """The language of this parent's pages and emails; None: the browser's (Accept-Language)."""
     if language is not None and language not in LANGUAGES:
-        raise Invalid(f"Unknown language {language[:10]!r}: one of {', '.join(LANGUAGES)}, or null for the browser's")
+        raise Invalid(
+            N_("Unknown language %(language)s: one of %(known)s, or null for the browser's"),
+            language=repr(language[:10]),
+            known=", ".join(LANGUAGES),
+        )
     user.language = language
     db.flush()
 

@@ -113,9 +113,16 @@ def _refuse_renaming_automatic_tags(renames: dict[str, str]) -> None:
     would come back on titles at the next sync, outside every kid's rules."""
     if automatic := sorted(set(renames) & all_mapped_tags()):
         raise Conflict(
-            f"{', '.join(automatic)} {'is' if len(automatic) == 1 else 'are'} given to titles "
-            "automatically from TMDB's genres and ratings, so the name stays; "
-            "edit the category or description instead"
+            N_(
+                "%(tags)s is given to titles automatically from TMDB's genres and ratings, so the name "
+                "stays; edit the category or description instead"
+            )
+            if len(automatic) == 1
+            else N_(
+                "%(tags)s are given to titles automatically from TMDB's genres and ratings, so the names "
+                "stay; edit the category or description instead"
+            ),
+            tags=", ".join(automatic),
         )
 
 
@@ -143,7 +150,7 @@ def save_tag(db: Session, tag_id: int | None, tag: str, category: str | None, de
             db.flush()
             _refuse_renaming_automatic_tags(renames)  # after the flush: a name taken is said first
     except IntegrityError:
-        raise Conflict(f"The tag {tag!r} exists already") from None
+        raise Conflict(N_("The tag %(tag)s exists already"), tag=repr(tag)) from None
     _rename_where_used(db, renames)
     return row
 
@@ -161,13 +168,13 @@ def save_tags(db: Session, edits: list[TagEdit]) -> tuple[int, int]:
     names = [edit.tag for edit in edits]
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
-        raise Invalid(f"Each tag name once: {', '.join(twice)} appears more than once")
+        raise Invalid(N_("Each tag name once: %(tags)s appears more than once"), tags=", ".join(twice))
     ids = [edit.tag_id for edit in edits if edit.tag_id is not None]
     if len(set(ids)) != len(ids):
         raise Invalid(N_("Each tag may be edited once per form"))
     rows = {row.id: row for row in db.scalars(select(ContentTag).where(ContentTag.id.in_(ids)))} if ids else {}
     if missing := [tag_id for tag_id in ids if tag_id not in rows]:
-        raise NotFound(f"Tag {missing[0]} not found (deleted meanwhile?): reload the page")
+        raise NotFound(N_("Tag %(id)s not found (deleted meanwhile?): reload the page"), id=missing[0])
     renames = {
         rows[edit.tag_id].tag: edit.tag
         for edit in edits

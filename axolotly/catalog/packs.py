@@ -75,7 +75,7 @@ def _check_titles(db: Session, title_ids: list[int]) -> None:
     known = set(db.scalars(select(Title.id).where(Title.id.in_(title_ids)))) if title_ids else set()
     unknown = [title_id for title_id in title_ids if title_id not in known]
     if unknown:
-        raise Invalid(f"Unknown title id(s): {', '.join(map(str, unknown))}")
+        raise Invalid(N_("Unknown title id(s): %(ids)s"), ids=", ".join(map(str, unknown)))
 
 
 def save_pack(db: Session, pack_id: int | None, body: PackIn) -> Pack:
@@ -85,14 +85,14 @@ def save_pack(db: Session, pack_id: int | None, body: PackIn) -> Pack:
     _check_titles(db, body.title_ids)
     same_name = select(StarterPack.id).where(func.lower(StarterPack.name) == body.name.lower())
     if db.scalar(same_name.where(StarterPack.id != pack_id) if pack_id else same_name) is not None:
-        raise Conflict(f"A starter pack named {body.name!r} exists already")
+        raise Conflict(N_("A starter pack named %(name)s exists already"), name=repr(body.name))
     pack.name, pack.description, pack.min_age, pack.max_age = body.name, body.description, body.min_age, body.max_age
     try:
         with db.begin_nested():
             db.add(pack)
             db.flush()
     except IntegrityError:  # a concurrent pack took the name
-        raise Conflict(f"A starter pack named {body.name!r} exists already") from None
+        raise Conflict(N_("A starter pack named %(name)s exists already"), name=repr(body.name)) from None
     db.execute(delete(StarterPackTitle).where(StarterPackTitle.pack_id == pack.id))
     db.add_all(
         StarterPackTitle(pack_id=pack.id, title_id=title_id, position=position)

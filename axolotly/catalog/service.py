@@ -18,6 +18,7 @@ from axolotly.catalog.tags import tags_for
 from axolotly.enums import MediaType
 from axolotly.errors import Conflict, NotFound
 from axolotly.families.library_rows import library_rows
+from axolotly.i18n import N_
 from axolotly.models import Episode, Title
 
 
@@ -30,7 +31,7 @@ class SearchHit:
 def get_title(db: Session, title_id: int) -> Title:
     title = db.get(Title, title_id)
     if title is None:
-        raise NotFound("Title not found")
+        raise NotFound(N_("Title not found"))
     return title
 
 
@@ -246,7 +247,7 @@ def upsert_title(db: Session, item: CatalogTitle) -> Title:
     ).returning(Title.id)
     title_id = db.execute(upsert).scalar_one_or_none()
     if title_id is None:
-        raise Conflict(f"TMDB id {item.tmdb_id} is already in the catalog as another media type")
+        raise Conflict(N_("TMDB id %(tmdb_id)s is already in the catalog as another media type"), tmdb_id=item.tmdb_id)
     return db.get_one(Title, title_id, populate_existing=True)
 
 
@@ -281,7 +282,10 @@ def upsert_episodes(db: Session, title_id: int, episodes: list[CatalogEpisode]) 
 
 def _found(item: CatalogTitle | None, media_type: MediaType, tmdb_id: int) -> CatalogTitle:
     if item is None:
-        raise NotFound(f"No {media_type} with TMDB id {tmdb_id}")
+        raise NotFound(
+            {"movie": N_("No movie with TMDB id %(tmdb_id)s"), "tv": N_("No tv with TMDB id %(tmdb_id)s")}[media_type],
+            tmdb_id=tmdb_id,
+        )
     return item
 
 

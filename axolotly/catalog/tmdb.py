@@ -38,6 +38,7 @@ from axolotly.catalog.tmdb_mapping import (
 from axolotly.config import Settings
 from axolotly.enums import MediaType
 from axolotly.errors import UpstreamUnavailable
+from axolotly.i18n import N_
 
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 MAX_BACKOFF_SECONDS = 8.0
@@ -89,7 +90,7 @@ class _Attempts:
         return wait
 
     def late(self) -> UpstreamUnavailable:
-        return UpstreamUnavailable(f"TMDB did not answer within {self._deadline:g} s")
+        return UpstreamUnavailable(N_("TMDB did not answer within %(seconds)s s"), seconds=f"{self._deadline:g}")
 
 
 def _backoff(attempt: int, retry_after: str | None) -> float:
@@ -116,7 +117,7 @@ def _body(response: httpx.Response, path: str, allow_404: bool) -> dict | None:
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        raise UpstreamUnavailable(f"TMDB answered {path} with something other than a JSON object")
+        raise UpstreamUnavailable(N_("TMDB answered %(path)s with something other than a JSON object"), path=path)
     return body
 
 

@@ -11,6 +11,7 @@ from axolotly.errors import Forbidden
 from axolotly.families.context import FamilyContext, act_for_family
 from axolotly.families.kids import get_kid
 from axolotly.families.settings import family_zone
+from axolotly.i18n import N_
 from axolotly.models import Device, KidProfile
 from axolotly.types import RowId
 
@@ -36,7 +37,7 @@ def family_owner(family: CurrentFamily) -> FamilyContext:
 
 def require_owner(family: FamilyContext) -> FamilyContext:
     if not family.is_owner:
-        raise Forbidden("Only the family's owner can do this")
+        raise Forbidden(N_("Only the family's owner can do this"))
     return family
 
 

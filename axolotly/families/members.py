@@ -32,7 +32,7 @@ from axolotly.errors import Conflict, Forbidden, NotFound
 from axolotly.families.context import FamilyContext, FamilyRole, act_for_family, family_of
 from axolotly.families.scoping import owned_by
 from axolotly.families.settings import default_name, family_zone
-from axolotly.i18n import family_language, format_moment, format_time, gettext, use_language
+from axolotly.i18n import N_, family_language, format_moment, format_time, gettext, use_language
 from axolotly.mail import Mail
 from axolotly.models import (
     ContentReport,
@@ -79,7 +79,7 @@ def _digest(token: str) -> str:
 def invite(db: Session, family: FamilyContext) -> tuple[FamilyInvitation, str]:
     """A new invitation of the family (owner only) and its token, shown once."""
     if not family.is_owner:
-        raise Forbidden("Only the family's owner can invite co-parents")
+        raise Forbidden(N_("Only the family's owner can invite co-parents"))
     db.execute(select(User.id).where(User.id == family.id).with_for_update())  # one inviter at a time
     open_invitations = db.scalar(
         owned_by(select(func.count()).select_from(FamilyInvitation), FamilyInvitation, family.id).where(
@@ -87,7 +87,9 @@ def invite(db: Session, family: FamilyContext) -> tuple[FamilyInvitation, str]:
         )
     )
     if open_invitations >= MAX_OPEN_INVITATIONS:
-        raise Conflict(f"At most {MAX_OPEN_INVITATIONS} open invitations; wait for one to be used or expire")
+        raise Conflict(
+            N_("At most %(num)d open invitations; wait for one to be used or expire"), num=MAX_OPEN_INVITATIONS
+        )
     token = secrets.token_urlsafe(32)
     invitation = FamilyInvitation(
         family_id=family.id, token_digest=_digest(token), expires_at=func.now() + INVITATION_LIFETIME
@@ -145,11 +147,11 @@ def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
     if family_of(db, owner).role is FamilyRole.CO_PARENT:  # the owner has joined another family since
         raise NotFound(INVITATION_GONE)
     if user.role != UserRole.PARENT:
-        raise Forbidden("Only parent accounts can join a family")
+        raise Forbidden(N_("Only parent accounts can join a family"))
     if invitation.family_id == user.id:
-        raise Conflict("This is your own family's invitation")
+        raise Conflict(N_("This is your own family's invitation"))
     if family_of(db, user).role is FamilyRole.CO_PARENT:
-        raise Conflict("You already belong to a family; leave it first")
+        raise Conflict(N_("You already belong to a family; leave it first"))
     if _has_a_family_of_its_own(db, user.id):
         raise Conflict(
             "This account already has a family of its own (kids, devices or co-parents); "
@@ -206,14 +208,14 @@ def parent_names(db: Session, user_ids: set[int]) -> dict[int, str]:
 def remove_member(db: Session, family: FamilyContext, user_id: int) -> None:
     """The owner removes a co-parent, or a co-parent leaves; nobody removes the owner."""
     if user_id == family.id:
-        raise Forbidden("The family's owner cannot be removed")
+        raise Forbidden(N_("The family's owner cannot be removed"))
     member = db.scalar(
         owned_by(select(FamilyMember), FamilyMember, family.id).where(FamilyMember.user_id == user_id).with_for_update()
     )
     if member is None:  # looked up first: another family's member is "not found", whoever asks
-        raise NotFound("Member not found")
+        raise NotFound(N_("Member not found"))
     if not family.is_owner and user_id != family.user.id:
-        raise Forbidden("Only the family's owner can remove co-parents")
+        raise Forbidden(N_("Only the family's owner can remove co-parents"))
     name = db.get_one(User, user_id).name_or_email
     db.delete(member)
     db.flush()
@@ -228,7 +230,7 @@ def family_name(db: Session, family_id: int) -> str:
 def open_invitations(db: Session, family: FamilyContext) -> list[FamilyInvitation]:
     """The owner's invitations nobody has used yet (their tokens are not kept: only the link shows them)."""
     if not family.is_owner:
-        raise Forbidden("Only the family's owner can see invitations")
+        raise Forbidden(N_("Only the family's owner can see invitations"))
     return list(
         db.scalars(
             owned_by(select(FamilyInvitation), FamilyInvitation, family.id)
@@ -251,7 +253,7 @@ def invitation_mail(db: Session, family: FamilyContext, token: str, recipient: s
     if invitation is None:
         raise NotFound(INVITATION_GONE)
     if not family.is_owner:
-        raise Forbidden("Only the family's owner can invite co-parents")
+        raise Forbidden(N_("Only the family's owner can invite co-parents"))
     url = invitation_url(base_url, token)  # before spending: a server that builds no link mails nothing
     # Family, then recipient, then everyone's: a family refused for its own bursts eats no shared budget.
     rate_limits.spend_all(
@@ -298,9 +300,9 @@ def revoke_invitation(db: Session, family: FamilyContext, invitation_id: int) ->
         )
     )
     if invitation is None:
-        raise NotFound("Invitation not found")
+        raise NotFound(N_("Invitation not found"))
     if not family.is_owner:
-        raise Forbidden("Only the family's owner can revoke invitations")
+        raise Forbidden(N_("Only the family's owner can revoke invitations"))
     db.delete(invitation)
     db.flush()
     audit.record(db, family.id, "member_invited", "Revoked an invitation")

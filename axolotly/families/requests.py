@@ -7,7 +7,7 @@ something an allow could not show would only disappoint). Asking again for the s
 same open request. The kid's row is locked while counting, so concurrent asks keep the limit.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,8 +26,10 @@ from axolotly.families.scoping import get_owned, owned_by
 from axolotly.families.streaming import selected_services
 from axolotly.i18n import N_
 from axolotly.models import KidProfile, KidProfileTitle, Title, TitleRequest
-from axolotly.policies.evaluate import Decision, Policy, TitleFacts, evaluate_title
-from axolotly.policies.service import set_policy
+from axolotly.policies.evaluate import Decision, Policy, evaluate_title
+from axolotly.policies.service import family_country, set_policy, title_facts
+from axolotly.ratings.scales import Scales
+from axolotly.ratings.service import current_scales
 from axolotly.screen_time import time_requests
 
 OPEN, APPROVED, DECLINED = RequestStatus.OPEN, RequestStatus.APPROVED, RequestStatus.DECLINED
@@ -54,21 +56,33 @@ class RequestView:
     why_hidden: str = ""
 
 
-def _facts(title: Title) -> TitleFacts:
-    return TitleFacts(tuple(title.providers), title.certification, frozenset(title.tags))
+@dataclass(frozen=True)
+class _FamilyReading:
+    """What deciding a family's requests reads of it, once per call: its services, its country
+    (the scales its kids' caps are ratings of, and where titles stream) and the scales."""
+
+    selected: list[str]
+    country: str
+    scales: Scales
 
 
-def _decide(kid: KidProfile, title: Title, policy: str | None, selected: list[str]) -> Decision:
-    return evaluate_title(Policy(policy) if policy else None, selected, _facts(title), kid_rules(kid))
+def _family_reading(db: Session, family_id: int) -> _FamilyReading:
+    return _FamilyReading(selected_services(db, family_id), family_country(db, family_id), current_scales(db))
 
 
-def _askable(kid: KidProfile, title: Title, policy: str | None, selected: list[str]) -> str | None:
+def _decide(kid: KidProfile, title: Title, policy: str | None, family: _FamilyReading) -> Decision:
+    rules = replace(kid_rules(kid), country=family.country, scales=family.scales)
+    facts = title_facts(title, family.country)
+    return evaluate_title(Policy(policy) if policy else None, family.selected, facts, rules)
+
+
+def _askable(kid: KidProfile, title: Title, policy: str | None, family: _FamilyReading) -> str | None:
     """Why the kid may not ask for this library title, or None when they may."""
     if policy == PolicyKind.DENY:
         return DENIED
-    if policy == PolicyKind.ALLOW or _decide(kid, title, policy, selected).visible:
+    if policy == PolicyKind.ALLOW or _decide(kid, title, policy, family).visible:
         return N_("This one is already on your screen")
-    if not _decide(kid, title, PolicyKind.ALLOW, selected).visible:
+    if not _decide(kid, title, PolicyKind.ALLOW, family).visible:
         return N_("This one is not on the family's streaming services")
     return None
 
@@ -99,11 +113,13 @@ def ask(db: Session, kid: KidProfile, title_id: int, device_id: int | None = Non
     )
     if existing is not None:
         return existing, False
-    refused = _askable(kid, title, _policy(db, kid.id, title.id), selected_services(db, kid.family_id))
+    refused = _askable(kid, title, _policy(db, kid.id, title.id), _family_reading(db, kid.family_id))
     if refused:
         raise Conflict(refused)
     if count_open_for_kid(db, kid.id) >= MAX_OPEN_PER_KID:
-        raise Conflict(f"{kid.name} already has {MAX_OPEN_PER_KID} questions waiting for a parent")
+        raise Conflict(
+            N_("%(kid)s already has %(num)d questions waiting for a parent"), kid=kid.name, num=MAX_OPEN_PER_KID
+        )
     request = TitleRequest(family_id=kid.family_id, kid_profile_id=kid.id, title_id=title.id, status=OPEN)
     db.add(request)
     db.flush()
@@ -163,13 +179,13 @@ def _views(db: Session, family_id: int, statement: Select[Any]) -> list[RequestV
             & (KidProfileTitle.title_id == TitleRequest.title_id),
         )
     ).all()
-    selected = selected_services(db, family_id) if rows else []
+    family = _family_reading(db, family_id) if rows else None
     return [
         RequestView(
             request,
             title,
             kid.name,
-            _decide(kid, title, policy, selected).explanation if request.status == OPEN else "",
+            _decide(kid, title, policy, family).explanation if family and request.status == OPEN else "",
         )
         for request, title, kid, policy in rows
     ]
@@ -201,7 +217,13 @@ def answered_requests(
 def answer(db: Session, family: FamilyContext, request_id: int, approve: bool, note: str | None = None) -> RequestView:
     request = get_owned(db, TitleRequest, request_id, family.id, "Request", lock=True)
     if request.status != OPEN:
-        raise Conflict(f"This request was already {request.status}")
+        raise Conflict(
+            {
+                APPROVED.value: N_("This request was already approved"),
+                DECLINED.value: N_("This request was already declined"),
+            }.get(request.status, N_("This request was already %(status)s")),
+            status=request.status,
+        )
     kid = db.get_one(KidProfile, request.kid_profile_id)
     if approve:
         _library_title(db, family.id, request.title_id)  # removed since: nothing to approve (404)
@@ -247,5 +269,5 @@ def askable_titles(db: Session, kid: KidProfile) -> list[Title]:
         .outerjoin(KidProfileTitle, (KidProfileTitle.title_id == Title.id) & (KidProfileTitle.kid_profile_id == kid.id))
         .order_by(Title.title, Title.id)
     ).all()
-    selected = selected_services(db, kid.family_id)
-    return [title for title, policy in rows if _askable(kid, title, policy, selected) is None]
+    family = _family_reading(db, kid.family_id)
+    return [title for title, policy in rows if _askable(kid, title, policy, family) is None]

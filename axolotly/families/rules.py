@@ -14,7 +14,7 @@ from axolotly.errors import Invalid
 from axolotly.families.context import owner_of
 from axolotly.families.library import in_library_titles
 from axolotly.families.presets import preset_bands, preset_for_age
-from axolotly.i18n import N_
+from axolotly.i18n import DEFAULT_LANGUAGE, N_, gettext, use_language
 from axolotly.models import ContentTag, Episode, KidProfile, Title
 from axolotly.policies.evaluate import ALLOW_LIST, RULES, Rules
 from axolotly.ratings.scales import Kind, Scale, Scales
@@ -35,7 +35,15 @@ def kid_rules(kid: KidProfile) -> Rules:
     )
 
 
-SCALE_WORDS = {"movie": "movie rating", "tv": "TV rating"}
+# Whole sentences for each kind of cap, so that a translator never puts "movie rating" into one.
+NO_SCALE = {
+    "movie": N_("No movie rating scale for %(country)s: leave that cap empty (no limit)"),
+    "tv": N_("No TV rating scale for %(country)s: leave that cap empty (no limit)"),
+}
+UNKNOWN_CAP = {
+    "movie": N_("Unknown movie rating %(value)s for %(country)s: one of %(allowed)s"),
+    "tv": N_("Unknown TV rating %(value)s for %(country)s: one of %(allowed)s"),
+}
 
 
 def cap_choices(scale: Scale | None) -> tuple[str, ...]:
@@ -53,10 +61,10 @@ def valid_cap(scales: Scales, country: str, kind: Kind, value: str | None) -> st
         return None
     allowed = cap_choices(scales.scale(kind, country))
     if not allowed:
-        raise Invalid(f"No {SCALE_WORDS[kind]} scale for {country}: leave that cap empty (no limit)")
+        raise Invalid(NO_SCALE[kind], country=country)
     spelled = {rating.casefold(): rating for rating in allowed}.get(value.strip().casefold())
     if spelled is None:
-        raise Invalid(f"Unknown {SCALE_WORDS[kind]} {value[:20]!r} for {country}: one of {', '.join(allowed)}")
+        raise Invalid(UNKNOWN_CAP[kind], value=repr(value[:20]), country=country, allowed=", ".join(allowed))
     return spelled
 
 
@@ -72,7 +80,7 @@ def set_rules(
     """Replaces the kid's rules; nothing is written when any value is unknown (a cap that is no
     rating of the family country's scale included)."""
     if mode not in MODES:
-        raise Invalid(f"Unknown mode {mode!r}: one of {', '.join(MODES)}")
+        raise Invalid(N_("Unknown mode %(mode)s: one of %(modes)s"), mode=repr(mode), modes=", ".join(MODES))
     country, scales = owner_of(db, kid.family_id).country, current_scales(db)
     max_movie_rating = valid_cap(scales, country, "movie", max_movie_rating)
     max_tv_rating = valid_cap(scales, country, "tv", max_tv_rating)
@@ -80,25 +88,29 @@ def set_rules(
     known = set(db.scalars(select(ContentTag.tag).where(ContentTag.tag.in_(wanted)))) if wanted else set()
     unknown = [tag for tag in wanted if tag not in known]
     if unknown:
-        raise Invalid(f"Unknown tags: {', '.join(unknown)}")
+        raise Invalid(N_("Unknown tags: %(tags)s"), tags=", ".join(unknown))
     kid.rules_mode, kid.max_movie_rating, kid.max_tv_rating = mode, max_movie_rating, max_tv_rating
     kid.block_unrated, kid.blocked_tags = block_unrated, wanted
     db.flush()
-    audit.record(db, kid.family_id, "rules_changed", f"Changed {kid.name}'s rules: {describe(kid_rules(kid))}")
+    with use_language(DEFAULT_LANGUAGE):  # the activity trail is written in English, like its other lines
+        described = describe(kid_rules(kid))
+    audit.record(db, kid.family_id, "rules_changed", f"Changed {kid.name}'s rules: {described}")
     return kid
 
 
 def describe(rules: Rules) -> str:
-    """The rules in a parent's words: "movies up to PG; …; hiding titles tagged “Mild peril”"."""
+    """The rules in the reader's words: "movies up to PG; …; hiding titles tagged “Mild peril”" (a
+    list of whole clauses, each translated as one)."""
     if rules.mode == ALLOW_LIST:
-        return "only titles a parent allowed"
+        return gettext("only titles a parent allowed")
+    movies, tv = rules.max_movie_rating, rules.max_tv_rating
     parts = [
-        f"movies up to {rules.max_movie_rating or 'any rating'}",
-        f"TV up to {rules.max_tv_rating or 'any rating'}",
-        "unrated titles hidden" if rules.block_unrated else "unrated titles shown",
+        gettext("movies up to %(rating)s") % {"rating": movies} if movies else gettext("movies up to any rating"),
+        gettext("TV up to %(rating)s") % {"rating": tv} if tv else gettext("TV up to any rating"),
+        gettext("unrated titles hidden") if rules.block_unrated else gettext("unrated titles shown"),
     ]
     if rules.blocked_tags:
-        parts.append(f"hiding titles tagged {spoken_tags(rules.blocked_tags, 'or')}")
+        parts.append(gettext("hiding titles tagged %(tags)s") % {"tags": spoken_tags(rules.blocked_tags, "or")})
     return "; ".join(parts)
 
 

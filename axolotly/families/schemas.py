@@ -2,10 +2,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from axolotly.catalog.providers import PROVIDERS
 from axolotly.catalog.schemas import StoredNames, TitleSummary
+from axolotly.ratings.scales import snapshot
 from axolotly.types import OneLineText, Text, ascii_number
 
 PIN = Field(pattern=r"^[0-9]{4}$", description="Exactly four digits", examples=["1234"])
@@ -65,7 +66,12 @@ class KidOut(BaseModel):
 
 # A rating as its scale spells it ("PG-13", "12A", "MA 15+"); which ones a family may use is
 # its country's scale (families/rules.py checks, naming them), not a list fixed here.
-RatingName = Annotated[OneLineText, Field(min_length=1, max_length=20, examples=["PG-13", "12A", "16"])]
+# One line without control characters, said in the document too (the scales' own names: "MA 15+", "ฉ 20-").
+RatingName = Annotated[
+    str,  # checked against the family country's scale (families/rules.py), so never stored unchecked
+    StringConstraints(min_length=1, max_length=20, pattern=r"^[^\x00-\x1f\x7f-\x9f]+$"),
+    Field(examples=["PG-13", "12A", "16"]),
+]
 
 
 class RulesBody(BaseModel):
@@ -170,9 +176,18 @@ class JoinedFamily(BaseModel):
     role: str
 
 
+# The document names the countries of the shipped scales; the server checks against the stored ones
+# (a refresh from TMDB may add a country: then the server takes more than the document says).
+SHIPPED_COUNTRIES = [code for code in snapshot().countries() if len(code) == 2]
 Country = Annotated[
     OneLineText,
-    Field(min_length=1, max_length=10, description="ISO 3166-1 alpha-2 with a rating system", examples=["DE"]),
+    Field(
+        min_length=1,
+        max_length=10,
+        description="ISO 3166-1 alpha-2 with a rating system (GET /api/rating-systems)",
+        examples=["DE"],
+        json_schema_extra={"enum": SHIPPED_COUNTRIES},
+    ),
 ]
 
 

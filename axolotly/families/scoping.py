@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Delete, Select, Update, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from axolotly.errors import NotFound
+from axolotly.i18n import N_
 
 
 class FamilyOwned(Protocol):
@@ -53,5 +54,11 @@ def get_owned(db: Session, model: type[Row], row_id: int, family_id: int, what: 
         statement = statement.with_for_update()
     row: Row | None = db.execute(statement).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"{what} not found")
+        # Whole sentences for the rows get_owned is asked for; another one names itself in English.
+        sentences = {
+            "Request": N_("Request not found"),
+            "Device": N_("Device not found"),
+            "Kid profile": N_("Kid profile not found"),
+        }
+        raise NotFound(sentences.get(what, N_("%(what)s not found")), what=what)
     return row

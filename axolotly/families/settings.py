@@ -17,6 +17,7 @@ from axolotly.errors import Invalid
 from axolotly.families.context import FamilyContext, owner_of
 from axolotly.families.kids import list_kids
 from axolotly.families.scoping import owned_by
+from axolotly.i18n import N_
 from axolotly.models import KidProfile
 from axolotly.ratings.scales import KINDS, Kind, Scale, Scales, remap_cap
 from axolotly.ratings.service import current_scales
@@ -40,11 +41,11 @@ def valid_time_zone(name: str) -> str:
     name = name.strip()
     # available_timezones() rules out odd keys zoneinfo would still open (e.g. "posixrules").
     if not name or len(name) > 64 or name not in _zone_names():
-        raise Invalid(f"Unknown time zone {name[:64]!r}: use an IANA name such as 'Europe/London'")
+        raise Invalid(N_("Unknown time zone %(zone)s: use an IANA name such as 'Europe/London'"), zone=repr(name[:64]))
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(f"Unknown time zone {name!r}") from None
+        raise Invalid(N_("Unknown time zone %(zone)s"), zone=repr(name)) from None
     return name
 
 
@@ -103,7 +104,9 @@ def valid_country(code: str, scales: Scales) -> str:
     known = family_countries(scales)
     if wanted not in known:
         raise Invalid(
-            f"Unknown country {code[:10]!r}: use an ISO 3166-1 code with a rating system, one of {', '.join(known)}"
+            N_("Unknown country %(code)s: use an ISO 3166-1 code with a rating system, one of %(known)s"),
+            code=repr(code[:10]),
+            known=", ".join(known),
         )
     return wanted
 

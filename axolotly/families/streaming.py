@@ -46,7 +46,7 @@ def set_selection(db: Session, family_id: int, services: list[str]) -> Streaming
     unless the family had it already."""
     unknown = [s for s in services if s not in PROVIDERS_BY_ID]
     if unknown:
-        raise Invalid(f"Unknown service ids: {', '.join(unknown)}")
+        raise Invalid(N_("Unknown service ids: %(ids)s"), ids=", ".join(unknown))
     if len(set(services)) != len(services):
         raise Invalid(N_("A service may be selected only once"))
     country = owner_of(db, family_id).country
@@ -55,7 +55,7 @@ def set_selection(db: Session, family_id: int, services: list[str]) -> Streaming
     elsewhere = [s for s in services if s not in offered and s not in had]
     if elsewhere:
         names = ", ".join(PROVIDERS_BY_ID[s].name for s in elsewhere)
-        raise Invalid(f"Not offered in the family's country ({country}): {names}")
+        raise Invalid(N_("Not offered in the family's country (%(country)s): %(names)s"), country=country, names=names)
     statement = insert(StreamingServiceSelection).values(family_id=family_id, selected_services=services)
     statement = statement.on_conflict_do_update(
         index_elements=[StreamingServiceSelection.family_id],
@@ -64,7 +64,7 @@ def set_selection(db: Session, family_id: int, services: list[str]) -> Streaming
     db.execute(statement)
     selection = get_selection(db, family_id)
     if selection is None:  # written just above, in this transaction
-        raise NotFound("No streaming services selected")
+        raise NotFound(N_("No streaming services selected"))
     return selection
 
 
@@ -83,9 +83,11 @@ def move_service(db: Session, family_id: int, service: str, steps: int) -> tuple
     returns the new order and whether it changed."""
     current = selected_services(db, family_id, lock=True)  # two tabs at once: each starts from the other's result
     if service not in PROVIDERS_BY_ID:
-        raise Invalid(f"Unknown service id: {service}")
+        raise Invalid(N_("Unknown service id: %(id)s"), id=service)
     if service not in current:
-        raise Invalid(f"{PROVIDERS_BY_ID[service].name} is not one of your services: tick it and save first")
+        raise Invalid(
+            N_("%(service)s is not one of your services: tick it and save first"), service=PROVIDERS_BY_ID[service].name
+        )
     position = current.index(service)
     wanted = max(0, min(len(current) - 1, position + steps))
     if wanted == position:

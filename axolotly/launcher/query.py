@@ -121,7 +121,10 @@ placed AS (
     SELECT a.*, r.id AS service, r.name AS service_name, r.package,
            CASE WHEN EXISTS (SELECT 1 FROM selection) THEN sel.pos ELSE r.pos END AS group_pos
     FROM allowed a
-    JOIN registry r ON a.providers ? r.id
+    -- Each title's own services joined to the registry by id (not every title against every
+    -- registry entry: the registry has grown to the national services of many countries).
+    CROSS JOIN LATERAL (SELECT DISTINCT p.id FROM jsonb_array_elements_text(a.providers) AS p(id)) carried
+    JOIN registry r ON r.id = carried.id
     LEFT JOIN selection sel ON sel.id = r.id
     WHERE sel.id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM selection)
 ),

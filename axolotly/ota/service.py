@@ -106,7 +106,11 @@ def publish(db: Session, body: ReleaseCreate) -> OtaRelease:
         OtaRelease.channel == body.channel, OtaRelease.version_code == body.version_code
     )
     if db.scalar(taken) is not None:
-        raise Conflict(f"The {body.channel} channel already has version code {body.version_code}")
+        raise Conflict(
+            N_("The %(channel)s channel already has version code %(code)s"),
+            channel=body.channel,
+            code=body.version_code,
+        )
     release = OtaRelease(**body.model_dump())
     db.add(release)
     db.flush()
@@ -117,7 +121,9 @@ def update_release(db: Session, release_id: int, changes: dict) -> OtaRelease:
     """Activate, deactivate, re-stage; `changes` holds only the fields to change."""
     release = get_release(db, release_id)
     if changes.get("min_version_code", release.min_version_code) > release.version_code:
-        raise Invalid(f"min_version_code cannot be above this release's version code ({release.version_code})")
+        raise Invalid(
+            N_("min_version_code cannot be above this release's version code (%(code)s)"), code=release.version_code
+        )
     for field, value in changes.items():
         setattr(release, field, value)
     db.flush()

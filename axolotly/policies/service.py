@@ -21,6 +21,7 @@ from axolotly.families.library import (
 from axolotly.families.rules import kid_rules
 from axolotly.families.scoping import owned_by
 from axolotly.families.streaming import selected_services
+from axolotly.i18n import N_
 from axolotly.jobs.registry import LOAD_EPISODES, defer_in_transaction
 from axolotly.models import KidProfile, KidProfileTitle, Title, User
 from axolotly.policies.evaluate import Decision, Policy, Rules, TitleFacts, evaluate_episode, evaluate_title
@@ -82,7 +83,7 @@ def set_policy(db: Session, kid: KidProfile, title_id: int, policy: PolicyKind) 
         defer_in_transaction(db, LOAD_EPISODES, title_id=title.id)
     row = _policy_row(db, kid.id, title.id)
     if row is None:  # written above, in this transaction
-        raise NotFound("No policy for this title")
+        raise NotFound(N_("No policy for this title"))
     return row, title, queued
 
 
@@ -96,7 +97,7 @@ def remove_policy(db: Session, kid: KidProfile, title_id: int) -> None:
         delete(KidProfileTitle).where(KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title_id)
     )
     if affected_rows(result) == 0:
-        raise NotFound("No policy for this title")
+        raise NotFound(N_("No policy for this title"))
     title = get_title(db, title_id)
     audit.record(db, kid.family_id, "policy_changed", f"Removed the rule for “{title.title}” for {kid.name}")
 
@@ -109,18 +110,18 @@ def _allowed_show_policy(db: Session, kid: KidProfile, title_id: int) -> KidProf
         .with_for_update()
     ).scalar_one_or_none()
     if row is None:
-        raise NotFound("No policy for this title")
+        raise NotFound(N_("No policy for this title"))
     if title.media_type != MediaType.TV:
-        raise Invalid("Only shows have episodes to block")
+        raise Invalid(N_("Only shows have episodes to block"))
     if row.policy != PolicyKind.ALLOW:
-        raise Conflict("Episodes can only be blocked on an allowed show")
+        raise Conflict(N_("Episodes can only be blocked on an allowed show"))
     return row
 
 
 def _check_episodes_of_title(db: Session, title_id: int, episode_ids: set[int]) -> None:
     foreign = sorted(episode_ids - episode_ids_of(db, title_id, episode_ids))
     if foreign:
-        raise Invalid(f"Not episodes of this title: {', '.join(map(str, foreign))}")
+        raise Invalid(N_("Not episodes of this title: %(ids)s"), ids=", ".join(map(str, foreign)))
 
 
 def set_blocked_episodes(db: Session, kid: KidProfile, title_id: int, episode_ids: list[int]) -> KidProfileTitle:

@@ -24,6 +24,8 @@ LIST_PATHS = {"movie": "/certification/movie/list", "tv": "/certification/tv/lis
 AGE_IN_NAME = re.compile(r"\+?(\d{1,2})\+?")
 COUNTRY_CODE = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")  # ISO 3166-1, or a region such as CA-QC
 MAX_AGE = 21  # the table's check: no system states an older age
+TIE_ROOM = 100  # positions: TMDB's order × 100 + the place among ratings of the same order
+MAX_ORDER = 300  # rating_scales.position is a smallint
 
 
 def age_in_name(rating: str) -> int | None:
@@ -48,7 +50,7 @@ def rows_of(lists: dict[str, Any]) -> list[dict[str, Any]]:
             for entry in ratings:
                 name = str(entry.get("certification") or "").strip() if isinstance(entry, dict) else ""
                 order = entry.get("order") if isinstance(entry, dict) else None
-                if not name or len(name) > 40 or not isinstance(order, int) or not -32768 <= order <= 32767:
+                if not name or len(name) > 40 or not isinstance(order, int) or not 0 <= order <= MAX_ORDER:
                     continue
                 meaning = str(entry.get("meaning") or "")
                 rows[(kind, country, name)] = {
@@ -63,15 +65,16 @@ def rows_of(lists: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def numbered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each scale's rows with `position` 1, 2, 3 in TMDB's order, ties in listing order (as the
-    shipped scales are numbered: ratings/scales.py scale_of)."""
-    places: dict[tuple[str, str], int] = {}
+    """Each row's `position`: TMDB's order × 100, plus one for each earlier rating of the same scale
+    with the same order (TMDB gives Spain's 12 and 16 both 5, yet a cap of 12 must not let a 16
+    through). Ratings a refresh does not mention keep their places (migration 0035 seeds the same way)."""
+    ties: dict[tuple[str, str, int], int] = {}
     numbered_rows = []
-    for row in sorted(rows, key=lambda row: (row["kind"], row["country"], row["order"])):
-        key = (row["kind"], row["country"])
-        places[key] = places.get(key, 0) + 1
+    for row in rows:
+        key = (row["kind"], row["country"], row["order"])
+        ties[key] = ties.get(key, -1) + 1
         without_order = {name: value for name, value in row.items() if name != "order"}
-        numbered_rows.append(without_order | {"position": places[key]})
+        numbered_rows.append(without_order | {"position": row["order"] * TIE_ROOM + ties[key]})
     return numbered_rows
 
 

@@ -56,7 +56,13 @@ def close_report(db: Session, report_id: int, status: ReportStatus) -> ContentRe
     if report is None:
         raise NotFound(N_("Report not found"))
     if closed is None:
-        raise Conflict(f"Report is already {report.status}")
+        raise Conflict(
+            {
+                ReportStatus.RESOLVED.value: N_("Report is already resolved"),
+                ReportStatus.DISMISSED.value: N_("Report is already dismissed"),
+            }.get(report.status, N_("Report is already %(status)s")),
+            status=report.status,
+        )
     return report
 
 

@@ -66,7 +66,7 @@ def grant_bonus(
     db.refresh(kid, with_for_update=True)
     rules = schedule_of(kid)
     if not rules.enabled or rules.rules_for(day).limit_minutes is None:
-        raise Conflict(f"{kid.name} has no daily limit today: bonus time would change nothing")
+        raise Conflict(N_("%(kid)s has no daily limit today: bonus time would change nothing"), kid=kid.name)
     granted = (kid.bonus_minutes if kid.bonus_day == day else 0) + minutes
     if granted > 1440:
         raise Conflict(N_("Bonus time for one day cannot exceed 24 hours"))

@@ -121,10 +121,15 @@ def answer(
     """Grants `minutes` of bonus time for the day asked (the existing bonus), or declines (None)."""
     request = get_owned(db, TimeRequest, request_id, family.id, "Request", lock=True)
     if request.status != OPEN:
-        raise Conflict(f"This request was already {request.status}")
+        raise Conflict(
+            {GRANTED: N_("This request was already granted"), DECLINED: N_("This request was already declined")}.get(
+                request.status, N_("This request was already %(status)s")
+            ),
+            status=request.status,
+        )
     kid = db.get_one(KidProfile, request.kid_profile_id)
     if request.day != _today(db, family.id):
-        raise Conflict(f"{kid.name} asked on another day: bonus time is for today only")
+        raise Conflict(N_("%(kid)s asked on another day: bonus time is for today only"), kid=kid.name)
     today = None
     if minutes is not None:
         today = service.grant_bonus(db, family, kid, minutes)

@@ -137,7 +137,7 @@ def sign_up(
             time_zone=time_zone[:64],
             countries=_countries(db),
             country=country[:10],
-            flash=translated(error.detail),
+            flash=translated(error),
             flash_kind="error",
         )
     response = redirect("/", gettext("Welcome! Add your kids to begin."))

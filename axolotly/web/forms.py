@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from axolotly.errors import Invalid
-from axolotly.i18n import N_, gettext, ngettext
+from axolotly.i18n import N_, current_language, gettext, ngettext
 
 Schema = TypeVar("Schema", bound=BaseModel)
 
@@ -54,6 +54,9 @@ def problem(error: ErrorDetails) -> str:
     if kind == "string_pattern_mismatch":
         return gettext("The value is not in the expected form")
     said = error["msg"].removeprefix("Value error, ")  # a validator's own words, if the catalog has them
+    if kind == "value_error" and said.startswith("value is not a valid email address") and current_language() != "en":
+        # email-validator gives many English reasons: another language says it once, whole.
+        return gettext("Not a valid email address: it needs one @ with a domain after it (name@example.com)")
     return gettext(said)
 
 

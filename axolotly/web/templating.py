@@ -195,9 +195,12 @@ ERROR_HEADINGS = {
 }
 
 
-def translated(detail: str) -> str:
-    """A domain error's English words in the page's language where the catalog has them (an error
-    text marked with N_); any other text as it is (gettext("") would be the catalog's header)."""
+def translated(detail: str | DomainError) -> str:
+    """An error's words in the page's language where the catalog has them (a text marked with N_),
+    any other text as it is (gettext("") would be the catalog's header). A domain error given as a
+    template and its values is translated first and filled in after (errors.py)."""
+    if isinstance(detail, DomainError):
+        return detail.fill(translated(detail.template))
     return gettext(detail) if detail else detail
 
 
@@ -206,7 +209,9 @@ def is_kid_page(request: Request) -> bool:
     return request.url.path == "/kids" or request.url.path.startswith("/kids/")
 
 
-def error_page(request: Request, status_code: int, detail: str, headers: dict[str, str] | None = None) -> HTMLResponse:
+def error_page(
+    request: Request, status_code: int, detail: str | DomainError, headers: dict[str, str] | None = None
+) -> HTMLResponse:
     """An error as a page with the menu and a way back, never raw JSON.
 
     It reads no database (a 500 may be the database's fault): the menu shows when the session
@@ -239,7 +244,7 @@ def stale_form(request: Request, error: CsrfFailed) -> HTMLResponse:
         request,
         "stale_form.html",
         status_code=error.status_code,
-        detail=translated(error.detail),
+        detail=translated(error),
         action=request.url.path,
         fields=fields,
         repeated=repeated,
@@ -255,11 +260,11 @@ def page_error(request: Request, error: DomainError):
     """A refused form goes back to its page with the reason, an expired one is shown again to submit
     once more; a page that cannot be shown says why."""
     if request.method != "POST":
-        return error_page(request, error.status_code, error.detail, error.headers)
+        return error_page(request, error.status_code, error, error.headers)
     response: Response
     if isinstance(error, CsrfFailed):
         response = stale_form(request, error)
     else:
-        response = redirect(same_site_path(request), translated(error.detail), kind="error")
+        response = redirect(same_site_path(request), translated(error), kind="error")
     response.headers.update(error.headers or {})  # a 503 or 429 says when to retry on every answer
     return response

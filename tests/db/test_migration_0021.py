@@ -11,8 +11,8 @@ import psycopg
 import pytest
 
 from axolotly.db import migrate
-from axolotly.launcher.query import LAUNCHER_SQL, launcher_params
 from axolotly.security import api_keys
+from tests.support.launcher_before_0035 import LAUNCHER_SQL, launcher_params
 from tests.support.migration_rows import family_with_bluey_and_moana, one
 from tests.support.pg import libpq_url, recreate_database
 

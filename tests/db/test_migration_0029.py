@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from axolotly.db import migrate
-from axolotly.launcher.query import LAUNCHER_SQL, launcher_params
+from tests.support.launcher_before_0035 import LAUNCHER_SQL, launcher_params
 from tests.support.migration_rows import BCRYPT, one
 from tests.support.pg import libpq_url, recreate_database
 

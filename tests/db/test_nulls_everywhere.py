@@ -80,6 +80,7 @@ PATH_VALUES = {
     "token": "invitation_token",
     "device_id:path": "legacy_device",
 }
+FIXED_PATH_VALUES = {"country": "DE"}  # not an id: the rating scales are everyone's
 QUERY_VALUES = {"q": "bluey", "current_version_code": "1"}
 JSON_COLUMNS = """
     SELECT c.relname, a.attname
@@ -90,6 +91,8 @@ JSON_COLUMNS = """
       AND c.relname NOT LIKE 'procrastinate%' AND format_type(a.atttypid, NULL) IN ('json', 'jsonb')
       -- the importer's memory of what it wrote (an object per row): no page, API or launcher reads it
       AND c.relname <> 'import_id_map'
+      -- objects by design (per country, ours, NOT NULL): ODD_OBJECTS below
+      AND (c.relname, a.attname) NOT IN (('titles', 'certifications'), ('titles', 'providers_by_country'))
     ORDER BY 1, 2
 """
 # Array-shaped values an older backend or hand-written SQL may leave; every JSON column names one
@@ -105,6 +108,14 @@ ODD_ARRAYS = {
     ("kid_profiles_titles", "blocked_episodes"): [0, 2147483647],
     ("streaming_service_selection", "selected_services"): ["Myspace TV", "netflix", 7],
 }
+# The per-country JSON objects (issue 25) as TMDB or a hand-written row might leave them: a number
+# for a rating, an unknown country, a rating off the scale, a list where a string belongs,
+# services by display name or unknown, a string where a list belongs.
+ODD_OBJECTS = {
+    ("titles", "certifications"): {"DE": 16, "XX": "PG", "GB": "Banana", "FR": ["U"], "US": None, "": "G"},
+    ("titles", "providers_by_country"): {"DE": ["Netflix", 8, None], "GB": "bbc_iplayer", "XX": ["netflix"], "FR": {}},
+}
+NOT_OBJECTS = ("[]", '"DE"', "16", "true", "null")
 # With the odd arrays, content tags named the way they are used there (written by hand, not the admin form).
 ODD_TAGS = "INSERT INTO content_tags (tag, category) VALUES ('Violence', 'Themes'), ('mild peril', NULL)"
 NOT_ARRAYS = ("{}", '{"id": 16, "name": "Animation"}', '"Drama"', "16", "true")
@@ -342,20 +353,23 @@ def get_routes(app) -> list[str]:
 
 def _url(path: str, ids: dict) -> str:
     def value(match: re.Match) -> str:
+        if match[1] in FIXED_PATH_VALUES:
+            return FIXED_PATH_VALUES[match[1]]
         assert match[1] in PATH_VALUES, f"name a value for {match[0]} in PATH_VALUES ({path})"
         return str(ids[PATH_VALUES[match[1]]])
 
     return re.sub(r"{([^}]+)}", value, path)
 
 
-EVERY_JSON_EMPTY = {column: [] for column in ODD_ARRAYS}
-VARIANTS = {"null": None, "empty json": EVERY_JSON_EMPTY, "odd arrays": ODD_ARRAYS}
+EVERY_JSON_EMPTY = {column: [] for column in ODD_ARRAYS} | {column: {} for column in ODD_OBJECTS}
+ODD_VALUES = ODD_ARRAYS | ODD_OBJECTS
+VARIANTS = {"null": None, "empty json": EVERY_JSON_EMPTY, "odd arrays": ODD_VALUES}
 
 
 @pytest.mark.parametrize("json_values", VARIANTS.values(), ids=VARIANTS.keys())
 def test_no_page_and_no_list_answers_5xx(app, callers, db, json_values):
     ids, browsers = callers
-    if json_values is ODD_ARRAYS:
+    if json_values is ODD_VALUES:
         db.execute(text(ODD_TAGS))
     _fill(db, json_values)
     failures, not_rendered = [], []
@@ -387,6 +401,22 @@ def test_every_json_column_refuses_what_is_not_an_array(db):
                     db.execute(text(f"UPDATE {table} SET {column} = CAST(:value AS jsonb)"), {"value": value})
             except IntegrityError as refused:
                 assert "violates check constraint" in str(refused.orig)
+            else:
+                accepted.append(f"{table}.{column} = {value}")
+    assert accepted == []
+
+
+def test_every_json_object_column_refuses_what_is_not_an_object(db):
+    seed_demo(db)
+    db.flush()
+    accepted = []
+    for table, column in ODD_OBJECTS:
+        for value in NOT_OBJECTS:
+            try:
+                with db.begin_nested():
+                    db.execute(text(f"UPDATE {table} SET {column} = CAST(:value AS jsonb)"), {"value": value})
+            except IntegrityError as refused:
+                assert "violates" in str(refused.orig)
             else:
                 accepted.append(f"{table}.{column} = {value}")
     assert accepted == []

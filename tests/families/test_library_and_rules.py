@@ -198,13 +198,15 @@ def test_a_co_parent_uses_the_family_library(client, db):
 # -- rules ---------------------------------------------------------------------------------------
 
 
-# A US family (the default): the highest rating whose minimum age the kid has reached
-# (data/rating_systems.json: PG and TV-PG state no age, PG-13 13, TV-14 14, R and TV-MA 17).
+# A US family (the default): the highest rating whose minimum age, and every lower rating's, the kid
+# has reached (data/rating_systems.json: G 0, PG 10, PG-13 13, R 17; TV-Y 0, TV-Y7 7, TV-G 0, TV-PG 8,
+# TV-14 14, TV-MA 17).
 @pytest.mark.parametrize(
     ("age", "movie", "tv"),
     [
-        (0, "PG", "TV-PG"),
-        (7, "PG", "TV-PG"),
+        (0, "G", "TV-Y"),
+        (7, "G", "TV-G"),
+        (8, "G", "TV-PG"),
         (12, "PG", "TV-PG"),
         (13, "PG-13", "TV-PG"),
         (14, "PG-13", "TV-14"),
@@ -430,15 +432,15 @@ def test_an_allow_list_kid_sees_only_what_a_parent_allowed_even_in_the_library(c
 def test_an_allow_over_the_rules_reads_as_one_sentence():
     rules = Rules(RULES, "PG", "TV-PG", True, frozenset({"peril"}), "Emma")
     netflix = ("netflix",)
-    said = {
-        facts: evaluate_title(Policy("allow"), [], facts, rules).explanation
+    said = [
+        evaluate_title(Policy("allow"), [], facts, rules).explanation
         for facts in (
             TitleFacts(netflix, "R"),
             TitleFacts(netflix, None),
             TitleFacts(netflix, "G", frozenset({"peril"})),
         )
-    }
-    assert list(said.values()) == [
+    ]
+    assert said == [
         "Allowed by you, although R is above Emma's limit, PG",
         "Allowed by you, although unrated, and Emma's rules block unrated titles",
         "Allowed by you, although tagged “Peril”, which Emma's rules block",

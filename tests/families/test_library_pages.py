@@ -83,7 +83,7 @@ def test_the_rules_form_saves_and_refuses_an_unknown_rating_without_writing(clie
     emma = add_kid(client, parent, "Emma", age=8)
     page = html.unescape(client.get("/family/kids").text)
     assert "Save Emma's rules" in page and "No limit" in page and 'value="scary_scenes"' in page
-    assert '<option value="PG" selected>' in page  # age 8's preset, shown
+    assert '<option value="G" selected>' in page and '<option value="TV-PG" selected>' in page  # age 8's preset
     token = csrf(client, "/family/kids")
 
     response = client.post(

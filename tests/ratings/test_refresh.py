@@ -45,8 +45,8 @@ def test_a_refresh_updates_orders_and_meanings_and_keeps_our_ages(db, fresh_scal
         (r.country, r.rating): (r.position, r.min_age, r.meaning)
         for r in db.scalars(select(RatingScale).where(RatingScale.country.in_(["DE", "NZ"])))
     }
-    assert stored[("DE", "16")] == (4, 16, "Ab 16.")
-    assert stored[("DE", "14")] == (9, 14, "A new rating.")  # the age its name states
+    assert stored[("DE", "16")] == (400, 16, "Ab 16.")  # TMDB's order × 100
+    assert stored[("DE", "14")] == (900, 14, "A new rating.")  # the age its name states
     assert stored[("NZ", "Adults")][1] is None  # no age stated: unrated until one is written down
     assert stored[("DE", "18")][1] == 18  # not in TMDB's answer: kept
     assert current_scales(db).min_age("movie", "DE", "14") == 14  # the process's cache was forgotten

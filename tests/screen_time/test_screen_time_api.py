@@ -115,7 +115,7 @@ def test_family_time_zone_is_validated(client, family, db):
     response = client.put(
         "/api/parent/family", json={"time_zone": "Europe/Berlin", "family_name": "Die Beispiels"}, headers=auth(parent)
     )
-    assert response.json() == {"family_name": "Die Beispiels", "time_zone": "Europe/Berlin"}
+    assert response.json() == {"family_name": "Die Beispiels", "time_zone": "Europe/Berlin", "country": "US"}
 
 
 # -- the launcher ---------------------------------------------------------------------------------

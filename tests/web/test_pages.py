@@ -68,7 +68,7 @@ def test_bad_form_input_goes_back_with_the_reason_and_writes_nothing(client, db)
     )
     assert response.status_code == 303 and response.headers["location"] == "/family/kids"
     page = client.get("/family/kids").text
-    assert "Pin:" in page and 'role="alert"' in page
+    assert "PIN:" in page and 'role="alert"' in page
     assert db.scalar(select(func.count()).select_from(KidProfile).where(KidProfile.family_id == parent["id"])) == 0
     response = client.post("/family/kids", data={"name": "Emma", "pin": "1234", "age": "old", "csrf_token": token})
     assert "Not a whole number" in response.text

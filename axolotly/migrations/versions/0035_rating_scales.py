@@ -2,8 +2,9 @@
 
 `rating_scales` holds each country's movie and TV scale (seeded here from the shipped snapshot,
 axolotly/data/rating_systems.json; a daily job refreshes it from TMDB). `position` is the scale's
-own order (TMDB's `order`: two ratings of one level share it, and compare as equal); `min_age` is
-null for a rating that is no classification ("NR", "Exempt"), which counts as unrated.
+own order, TMDB's `order` × 100, each rating a place of its own (TMDB gives Spain's 12 and 16 the
+same order: they must not compare as equal); `min_age` is null for a rating that is no
+classification ("NR", "Exempt"), which counts as unrated.
 
 `titles.certifications` ({"GB": "12A", ...}, each on its country's scale of the title's kind) and
 `titles.providers_by_country` ({"GB": ["netflix"], ...}) sit beside the spec's US-only
@@ -37,22 +38,26 @@ OBJECT_COLUMNS = ("certifications", "providers_by_country")
 
 
 def _seed_rows() -> list[dict]:
-    """`position`: 1, 2, 3 from the lowest in TMDB's order, ties in TMDB's listing order (TMDB
-    gives Spain's 12 and 16 the same order; ratings/scales.py scale_of numbers them the same way)."""
+    """`position`: TMDB's order × 100, plus one for each earlier rating of the same scale with the
+    same order (TMDB gives Spain's 12 and 16 both 5; ratings/refresh.py numbers the same way)."""
     data = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
-    return [
-        {
-            "kind": kind,
-            "country": country,
-            "rating": rating["rating"],
-            "position": position,
-            "min_age": rating["min_age"],
-            "meaning": rating.get("meaning") or "",
-        }
-        for kind in ("movie", "tv")
-        for country, ratings in data[kind].items()
-        for position, rating in enumerate(sorted(ratings, key=lambda rating: rating["order"]), 1)
-    ]
+    rows = []
+    for kind in ("movie", "tv"):
+        for country, ratings in data[kind].items():
+            ties: dict[int, int] = {}
+            for rating in ratings:
+                ties[rating["order"]] = ties.get(rating["order"], -1) + 1
+                rows.append(
+                    {
+                        "kind": kind,
+                        "country": country,
+                        "rating": rating["rating"],
+                        "position": rating["order"] * 100 + ties[rating["order"]],
+                        "min_age": rating["min_age"],
+                        "meaning": rating.get("meaning") or "",
+                    }
+                )
+    return rows
 
 
 def upgrade() -> None:

@@ -1,9 +1,11 @@
-// Pairing codes count down to their expiry; the page works without this script.
+// Pairing codes count down to their expiry; the page works without this script. Every word this
+// file writes comes from the page (data-*-text attributes, in the reader's language): none here.
 document.querySelectorAll(".countdown[data-expires]").forEach((element) => {
   const expires = Date.parse(element.dataset.expires);
   const tick = () => {
     const left = Math.max(0, Math.round((expires - Date.now()) / 1000));
-    element.textContent = left ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}` : "expired";
+    const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+    element.textContent = left ? clock : element.dataset.expiredText || clock;
     if (left) setTimeout(tick, 1000);
   };
   tick();
@@ -38,7 +40,7 @@ document.querySelectorAll("button[data-copy]").forEach((button) => {
       window.getSelection().selectAllChildren(source);
       document.execCommand("copy");
     }
-    if (status) status.textContent = button.dataset.copiedText || "Copied";
+    if (status && button.dataset.copiedText) status.textContent = button.dataset.copiedText;
   });
 });
 
@@ -77,8 +79,8 @@ document.querySelectorAll("select[data-browser-zone]").forEach((select) => {
   if (option) {
     select.value = option.value;
     // The page gives the words in its language, with "{zone}" where the zone goes.
-    if (hint) hint.textContent = (hint.dataset.pickedText || "{zone}").replace("{zone}", option.value);
-  } else if (hint && zone) {
-    hint.textContent = (hint.dataset.missingText || "{zone}").replace("{zone}", zone);
+    if (hint && hint.dataset.pickedText) hint.textContent = hint.dataset.pickedText.replace("{zone}", option.value);
+  } else if (hint && zone && hint.dataset.missingText) {
+    hint.textContent = hint.dataset.missingText.replace("{zone}", zone);
   }
 });

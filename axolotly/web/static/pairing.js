@@ -17,7 +17,8 @@ document.querySelectorAll(".pairing-code[data-status-url]").forEach((box) => {
       return;
     }
     if (answer.state === "paired") {
-      status.textContent = "Paired! Opening the device's settings…";
+      // The words come from the page, in the reader's language (data-paired-text).
+      if (status && status.dataset.pairedText) status.textContent = status.dataset.pairedText;
       window.location.assign(answer.next);
     } else if (answer.state === "expired") {
       // An unused code that expired is gone: no "Waiting for the device…" under a dead code.
