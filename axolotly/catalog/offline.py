@@ -14,7 +14,7 @@ from importlib import resources
 
 from axolotly.catalog.providers import registry_ids_for_tmdb
 from axolotly.catalog.sources import CatalogEpisode, CatalogTitle, format_rating, parse_date
-from axolotly.catalog.tmdb_mapping import normalised_certifications
+from axolotly.catalog.tmdb_mapping import normalised_ratings
 from axolotly.enums import MediaType
 
 GENRE_IDS = {
@@ -49,6 +49,7 @@ def _entries() -> tuple[dict, ...]:
 
 
 def _to_title(entry: dict) -> CatalogTitle:
+    certifications, rating_descriptors = _ratings(entry)
     return CatalogTitle(
         tmdb_id=entry["tmdb_id"],
         media_type=MediaType(entry["media_type"]),
@@ -61,15 +62,16 @@ def _to_title(entry: dict) -> CatalogTitle:
         providers=registry_ids_for_tmdb(entry.get("watch_providers", [])),
         poster_path=entry.get("poster_path"),
         backdrop_path=entry.get("backdrop_path"),
-        certifications=_certifications(entry),
+        certifications=certifications,
+        rating_descriptors=rating_descriptors,
     )
 
 
-def _certifications(entry: dict) -> dict[str, str]:
+def _ratings(entry: dict) -> tuple[dict[str, str], dict[str, list[str]]]:
     raw = {country: [value] for country, value in (entry.get("certifications") or {}).items() if isinstance(value, str)}
     if entry.get("certification"):
         raw["US"] = [entry["certification"]]  # the file's US rating is `certification`, whatever else it says
-    return normalised_certifications(MediaType(entry["media_type"]), raw)
+    return normalised_ratings(MediaType(entry["media_type"]), raw)
 
 
 class OfflineCatalog:

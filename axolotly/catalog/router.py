@@ -73,4 +73,5 @@ def get_title_detail(title_id: RowId, family: CurrentFamily, db: ReadSession):
         backdrop_path=title.backdrop_path,
         genres=title.genres,
         episodes=[EpisodeOut.model_validate(e) for e in episodes],
+        rating_descriptors=title.rating_descriptors,
     )

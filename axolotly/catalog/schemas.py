@@ -20,8 +20,22 @@ def _genres(stored: list[Any]) -> list[dict]:
     return [item if isinstance(item, dict) else {"name": item} for item in stored if isinstance(item, dict | str)]
 
 
+def _descriptors(stored: Any) -> dict[str, list[str]]:
+    """Per country, the text items of its list as they are; a country whose value is no list, or
+    holds no text, has none (the column is an object by its CHECK, but its values are anyone's)."""
+    if not isinstance(stored, dict):
+        return {}
+    found = {
+        country: [item for item in items if isinstance(item, str)]
+        for country, items in stored.items()
+        if isinstance(items, list)
+    }
+    return {country: items for country, items in found.items() if items}
+
+
 StoredNames = Annotated[list[str], BeforeValidator(_names)]
 StoredGenres = Annotated[list[dict], BeforeValidator(_genres)]
+StoredDescriptors = Annotated[dict[str, list[str]], BeforeValidator(_descriptors)]
 
 
 class TitleSummary(BaseModel):
@@ -73,3 +87,5 @@ class TitleDetail(TitleSummary):
     backdrop_path: str | None
     genres: StoredGenres  # [{"id": 16, "name": "Animation"}]
     episodes: list[EpisodeOut]
+    # Per country, the content descriptors of its certification ({"US": ["L", "V"]}); additive.
+    rating_descriptors: StoredDescriptors = {}

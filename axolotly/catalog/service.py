@@ -138,6 +138,7 @@ def hit_of(title: Title) -> SearchHit:
             backdrop_path=title.backdrop_path,
             certifications=title.certifications,
             providers_by_country=title.providers_by_country,
+            rating_descriptors=title.rating_descriptors,
         ),
         title,
     )
@@ -231,6 +232,7 @@ def upsert_title(db: Session, item: CatalogTitle) -> Title:
         # The US rating in its scale's spelling when the source rated it there ("TV-PG-LV" is TV-PG).
         "certification": item.certifications.get("US") or normalised_certification(item.certification),
         "certifications": item.certifications,
+        "rating_descriptors": item.rating_descriptors,
         "genres": item.genres,
         "providers": item.providers,
         "providers_by_country": item.providers_by_country,

@@ -26,6 +26,9 @@ class CatalogTitle:
     # ({"GB": "12A", "DE": "12"}), and the registry ids it streams on there ({"GB": ["netflix"]}).
     certifications: dict[str, str] = field(default_factory=dict)
     providers_by_country: dict[str, list[str]] = field(default_factory=dict)
+    # Per country, the content descriptors that came with its certification, only where there are
+    # some ({"US": ["L", "V"]}: TMDB's "TV-PG-LV" is TV-PG in `certifications`, L and V here).
+    rating_descriptors: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

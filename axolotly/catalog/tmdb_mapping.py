@@ -3,8 +3,8 @@ the answer, shared by the blocking client (jobs) and the async one (requests) in
 
 A title's one request appends its certifications (movies: `release_dates`, shows:
 `content_ratings`) and its `watch/providers`, each for every country TMDB has: they are read
-into per-country certifications and services; the spec's `certification` and `providers` stay
-the `region`'s (US).
+into per-country certifications (and the content descriptors that came with them) and services;
+the spec's `certification` and `providers` stay the `region`'s (US).
 """
 
 import re
@@ -67,6 +67,7 @@ def title_from(item: dict[str, Any], media_type: MediaType, region: str, detaile
     """A title as TMDB describes it; `detailed` (a title's own request, not a search hit) also
     reads its certifications and where it streams, per country."""
     raw_certifications = _raw_certifications(item, media_type) if detailed else {}
+    certifications, rating_descriptors = normalised_ratings(media_type, raw_certifications)
     providers_by_country = _providers_by_country(item) if detailed else {}
     return CatalogTitle(
         tmdb_id=item["id"],
@@ -80,8 +81,9 @@ def title_from(item: dict[str, Any], media_type: MediaType, region: str, detaile
         providers=_providers(item, providers_by_country, region) if detailed else [],
         poster_path=item.get("poster_path"),
         backdrop_path=item.get("backdrop_path"),
-        certifications=normalised_certifications(media_type, raw_certifications),
+        certifications=certifications,
         providers_by_country=providers_by_country,
+        rating_descriptors=rating_descriptors,
     )
 
 
@@ -126,17 +128,22 @@ def _raw_certifications(item: dict[str, Any], media_type: MediaType) -> dict[str
     return _show_certifications(item) if media_type == MediaType.TV else _movie_certifications(item)
 
 
-def normalised_certifications(media_type: MediaType, raw: dict[str, list[str]]) -> dict[str, str]:
+def normalised_ratings(media_type: MediaType, raw: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Per country, the first of its certifications that is a rating of its scale of the title's
-    kind, in that scale's spelling ("TV-PG-LV" is TV-PG); countries with none such are left out
+    kind, in that scale's spelling, and the content descriptors that came with it, where some did
+    ("TV-PG-LV" is TV-PG, with ["L", "V"]). Countries with no such rating are left out of both
     (unrated there: a value off the scale is no rating the family's rules can compare)."""
     kind = kind_of(media_type)
-    certifications = {}
+    certifications: dict[str, str] = {}
+    descriptors: dict[str, list[str]] = {}
     for country, values in sorted(raw.items()):
-        rating = next((found for found in (normalise(kind, country, value)[0] for value in values) if found), None)
-        if rating:
-            certifications[country] = rating
-    return certifications
+        rated = [(rating, found) for rating, found in (normalise(kind, country, value) for value in values) if rating]
+        if not rated:
+            continue
+        certifications[country], its_descriptors = rated[0]
+        if its_descriptors:
+            descriptors[country] = list(its_descriptors)
+    return certifications, descriptors
 
 
 def _providers_by_country(item: dict[str, Any]) -> dict[str, list[str]]:

@@ -24,6 +24,7 @@ class Title(Base):
         CheckConstraint("jsonb_typeof(tags) = 'array'", name="tags_array"),
         CheckConstraint("jsonb_typeof(certifications) = 'object'", name="certifications_object"),
         CheckConstraint("jsonb_typeof(providers_by_country) = 'object'", name="providers_by_country_object"),
+        CheckConstraint("jsonb_typeof(rating_descriptors) = 'object'", name="rating_descriptors_object"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,3 +46,6 @@ class Title(Base):
     # `certification` (US) and `providers` (the US list) stay, as the spec has them.
     certifications: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     providers_by_country: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    # Per country, the content descriptors of that country's certification, only where it has some
+    # ({"US": ["L", "V"]}: TV-PG for coarse language and violence; migration 0036).
+    rating_descriptors: Mapped[dict[str, Any]] = mapped_column(server_default="{}")

@@ -3,6 +3,7 @@ episodes (one form), and "Why?"."""
 
 from typing import Annotated, Any
 
+from babel.lists import format_list
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -16,7 +17,7 @@ from axolotly.errors import Invalid
 from axolotly.families import kids, library
 from axolotly.families.context import FamilyContext
 from axolotly.families.deps import WebFamily, WebOwnedKid
-from axolotly.i18n import gettext, ngettext
+from axolotly.i18n import N_, current_locale, gettext, ngettext
 from axolotly.policies import service as policies
 from axolotly.types import FormId, RowId, Text
 from axolotly.web.forms import validated
@@ -29,6 +30,17 @@ POLICIES = (*PolicyKind, "")  # "": no rule
 
 
 POPULAR_ON_LANDING = 12
+# The US TV Parental Guidelines' content descriptors (ratings/scales.py reads them off "TV-PG-LV"),
+# in a parent's words.
+DESCRIPTOR_WORDS = {
+    "D": N_("suggestive dialogue"),
+    "L": N_("coarse language"),
+    "S": N_("sexual situations"),
+    "V": N_("violence"),
+    "FV": N_("fantasy violence"),
+}
+# The country of `titles.certification`, the rating the title's facts show unlabelled.
+SHOWN_COUNTRY = "US"
 
 
 @router.get("/catalog")
@@ -108,6 +120,7 @@ def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSessi
         "title.html",
         user=family.user,
         title=title,
+        rating_descriptors=rating_descriptor_words(title.certifications, title.rating_descriptors),
         kids=family_kids,
         rules=rules,
         seasons=seasons,
@@ -117,6 +130,28 @@ def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSessi
         in_library=library.in_library(db, family.id, title.id),
         vocabulary=vocabulary(db),
     )
+
+
+def rating_descriptor_words(certifications: Any, descriptors: Any) -> list[tuple[str, str]]:
+    """(rating, its descriptors in words) per country whose certification came with some (a
+    title's `certifications` and `rating_descriptors`): ("TV-PG", "coarse language and violence");
+    another country's rating is named with its country ("CA 14+"). Stored values that are no
+    rating or no known descriptor are left out: the columns are objects, their values anyone's."""
+    if not isinstance(certifications, dict) or not isinstance(descriptors, dict):
+        return []
+    notes = []
+    for country, codes in sorted(descriptors.items()):
+        rating = certifications.get(country)
+        known = (
+            [code for code in codes if isinstance(code, str) and code in DESCRIPTOR_WORDS]
+            if isinstance(codes, list)
+            else []
+        )
+        if not isinstance(rating, str) or not known:
+            continue
+        words = format_list([gettext(DESCRIPTOR_WORDS[code]) for code in dict.fromkeys(known)], locale=current_locale())
+        notes.append((rating if country == SHOWN_COUNTRY else f"{country} {rating}", words))
+    return notes
 
 
 @router.post("/catalog/titles/{title_id}/policies", dependencies=[CsrfChecked])

@@ -15,7 +15,7 @@ from axolotly.catalog.providers import (
 )
 from axolotly.catalog.service import upsert_title
 from axolotly.catalog.tmdb import TmdbClient
-from axolotly.catalog.tmdb_mapping import normalised_certifications
+from axolotly.catalog.tmdb_mapping import normalised_ratings, title_from
 from axolotly.config import Settings
 from axolotly.enums import MediaType
 from tests.support.tmdb_fixtures import BASE, MOVIE_DETAIL_WORLDWIDE, TV_DETAIL_WORLDWIDE
@@ -39,11 +39,20 @@ def test_a_movie_keeps_each_countrys_certification_from_its_preferred_release():
 
 
 @respx.mock
-def test_a_show_keeps_its_base_rating_without_descriptors_and_drops_unknown_ratings():
+def test_a_show_keeps_its_base_rating_and_its_descriptors_apart_and_drops_unknown_ratings():
     respx.get(f"{BASE}/tv/82728").mock(return_value=httpx.Response(200, json=TV_DETAIL_WORLDWIDE))
     show = tmdb().get_title(MediaType.TV, 82728)
     assert show.certifications == {"BR": "L", "DE": "6", "US": "TV-PG"}
+    assert show.rating_descriptors == {"US": ["L", "V"]}  # only where the rating came with some
     assert show.certification == "tv-pg-lv"  # the spec's column, as TMDB wrote it (upsert tidies it)
+
+
+@respx.mock
+def test_a_movie_has_no_descriptors_and_a_search_hit_no_ratings_at_all():
+    respx.get(f"{BASE}/movie/277834").mock(return_value=httpx.Response(200, json=MOVIE_DETAIL_WORLDWIDE))
+    assert tmdb().get_title(MediaType.MOVIE, 277834).rating_descriptors == {}
+    hit = title_from(TV_DETAIL_WORLDWIDE | {"media_type": "tv"}, MediaType.TV, "US")
+    assert hit.certifications == {} and hit.rating_descriptors == {}
 
 
 @respx.mock
@@ -78,6 +87,7 @@ def test_an_import_stores_the_certifications_and_services_per_country(db):
     respx.get(f"{BASE}/tv/82728").mock(return_value=httpx.Response(200, json=TV_DETAIL_WORLDWIDE))
     title = upsert_title(db, tmdb().get_title(MediaType.TV, 82728))
     assert title.certifications == {"BR": "L", "DE": "6", "US": "TV-PG"}
+    assert title.rating_descriptors == {"US": ["L", "V"]}
     assert title.certification == "TV-PG"
     assert title.providers_by_country["FR"] == ["france_tv", "arte"]
 
@@ -91,7 +101,14 @@ def test_offline_titles_carry_the_us_certification_and_no_services_per_country()
 
 def test_offline_certifications_of_other_countries_are_normalised():
     raw = {"GB": ["12a"], "DE": ["FSK 16"], "FR": ["not a rating"], "US": ["PG-13"]}
-    assert normalised_certifications(MediaType.MOVIE, raw) == {"DE": "16", "GB": "12A", "US": "PG-13"}
+    assert normalised_ratings(MediaType.MOVIE, raw) == ({"DE": "16", "GB": "12A", "US": "PG-13"}, {})
+
+
+def test_the_descriptors_kept_are_those_of_the_rating_kept():
+    """The first value on the scale wins, with its own descriptors (none when it had none)."""
+    raw = {"US": ["TV-Banana", "tv-y7-fv", "TV-PG-LV"], "GB": ["TV-PG-LV"]}
+    assert normalised_ratings(MediaType.TV, raw) == ({"US": "TV-Y7"}, {"US": ["FV"]})
+    assert normalised_ratings(MediaType.TV, {"US": ["TV-G", "TV-PG-DLSV"]}) == ({"US": "TV-G"}, {})
 
 
 NATIONAL_SERVICES = {

@@ -92,7 +92,9 @@ JSON_COLUMNS = """
       -- the importer's memory of what it wrote (an object per row): no page, API or launcher reads it
       AND c.relname <> 'import_id_map'
       -- objects by design (per country, ours, NOT NULL): ODD_OBJECTS below
-      AND (c.relname, a.attname) NOT IN (('titles', 'certifications'), ('titles', 'providers_by_country'))
+      AND (c.relname, a.attname) NOT IN (
+        ('titles', 'certifications'), ('titles', 'providers_by_country'), ('titles', 'rating_descriptors')
+      )
     ORDER BY 1, 2
 """
 # Array-shaped values an older backend or hand-written SQL may leave; every JSON column names one
@@ -110,10 +112,12 @@ ODD_ARRAYS = {
 }
 # The per-country JSON objects (issue 25) as TMDB or a hand-written row might leave them: a number
 # for a rating, an unknown country, a rating off the scale, a list where a string belongs,
-# services by display name or unknown, a string where a list belongs.
+# services by display name or unknown, a string where a list belongs; descriptors as a string,
+# as numbers and null, for an unknown country (whose odd certification is "PG").
 ODD_OBJECTS = {
     ("titles", "certifications"): {"DE": 16, "XX": "PG", "GB": "Banana", "FR": ["U"], "US": None, "": "G"},
     ("titles", "providers_by_country"): {"DE": ["Netflix", 8, None], "GB": "bbc_iplayer", "XX": ["netflix"], "FR": {}},
+    ("titles", "rating_descriptors"): {"US": "LV", "GB": [1, None], "XX": ["L"], "DE": ["V", {}], "FR": None},
 }
 NOT_OBJECTS = ("[]", '"DE"', "16", "true", "null")
 # With the odd arrays, content tags named the way they are used there (written by hand, not the admin form).
