@@ -15,29 +15,38 @@ from fastapi import Form
 from pydantic import AfterValidator, BeforeValidator, Field
 
 PG_INT_MAX = 2**31 - 1
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translate later", as axolotly/i18n.py's
+    """Marks a validator's words for the catalog (a leaf imports nothing of the project, so not
+    i18n's own): the API answers them in English, a page's form says them in its reader's language
+    (web/forms.py `problem`)."""
+    return message
+
+
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: [0-9], not \d
 
 
 def storable_text(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        raise ValueError(N_("must not contain NUL characters"))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+        raise ValueError(N_("must be valid Unicode text (no lone surrogates)")) from None
     return value
 
 
 def one_line(value: str) -> str:
     # Cc: C0 and C1 controls (\n, \r, \t, ESC, NEL…); Zl, Zp: the Unicode line and paragraph separators.
     if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
-        raise ValueError("must be one line, without control characters")
+        raise ValueError(N_("must be one line, without control characters"))
     return value
 
 
 def ascii_number(value: object) -> object:
     if isinstance(value, str) and not WHOLE_NUMBER.fullmatch(value.strip()):
-        raise ValueError("Not a whole number (write it with the digits 0-9)")
+        raise ValueError(N_("Not a whole number (write it with the digits 0-9)"))
     return value
 
 

@@ -10,9 +10,10 @@ from axolotly.devices.service import get_device
 from axolotly.errors import Forbidden
 from axolotly.families.context import FamilyContext, act_for_family
 from axolotly.families.kids import get_kid
-from axolotly.families.settings import family_zone
+from axolotly.families.settings import family_country, family_zone
 from axolotly.i18n import N_
 from axolotly.models import Device, KidProfile
+from axolotly.ratings.service import current_scales
 from axolotly.types import RowId
 
 
@@ -22,8 +23,11 @@ def current_family(user: CurrentUser, db: DbSession) -> FamilyContext:
 
 def web_family(request: Request, user: WebUser, db: DbSession) -> FamilyContext:
     family = act_for_family(db, user)
-    # Pages show times on the family's clock (web/templating.py local_time).
+    # Pages show times on the family's clock (web/templating.py local_time), and ratings as the
+    # family's country reads them (web/templating.py rating_here).
     request.state.family_zone = family_zone(db, family.id)
+    request.state.family_country = family_country(db, family.id)
+    request.state.family_scales = current_scales(db)
     return family
 
 

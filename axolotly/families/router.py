@@ -51,12 +51,24 @@ def get_family(family: CurrentFamily, db: DbSession) -> FamilySettings:
 
 
 @router.put(
-    "/family", response_model=FamilySettingsOut, responses={422: {"description": "Unknown time zone or country"}}
+    "/family",
+    response_model=FamilySettingsOut,
+    responses={
+        409: {"description": "The kids' caps would be re-mapped otherwise than `expected` shows (nothing changes)"},
+        422: {"description": "Unknown time zone or country"},
+    },
 )
 def update_family(body: FamilySettingsBody, family: CurrentFamily, db: DbSession) -> FamilySettings:
-    """Changes what was sent. A new country re-maps each kid's caps to its nearest ratings by
-    minimum age (POST /family/country-preview shows them first)."""
-    return settings.update_settings(db, family, body.family_name, body.time_zone, body.country)
+    """Changes what was sent; any parent of the family may, co-parents too (the country is a
+    family-wide setting like the time zone). A new country re-maps each kid's caps to its nearest
+    ratings by minimum age: POST /family/country-preview shows them first, and `expected` (that
+    answer) makes the save refuse a re-mapping other than the one shown."""
+    expected = None if body.expected is None else settings.mapping_digest(_shown(body.expected))
+    return settings.update_settings(db, family, body.family_name, body.time_zone, body.country, expected)
+
+
+def _shown(previews: list[KidCapsPreview]) -> list[settings.ShownCaps]:
+    return [(p.kid_id, p.movie.before, p.movie.after, p.tv.before, p.tv.after) for p in previews]
 
 
 @router.post(

@@ -14,6 +14,7 @@ from axolotly.errors import Invalid
 from axolotly.families.context import owner_of
 from axolotly.families.library import in_library_titles
 from axolotly.families.presets import preset_bands, preset_for_age
+from axolotly.families.settings import lock_family
 from axolotly.i18n import DEFAULT_LANGUAGE, N_, gettext, use_language
 from axolotly.models import ContentTag, Episode, KidProfile, Title
 from axolotly.policies.evaluate import ALLOW_LIST, RULES, Rules
@@ -78,10 +79,11 @@ def set_rules(
     blocked_tags: list[str],
 ) -> KidProfile:
     """Replaces the kid's rules; nothing is written when any value is unknown (a cap that is no
-    rating of the family country's scale included)."""
+    rating of the family country's scale included). The family's row is locked first: a country
+    switch in flight (families/settings.py) is waited for, and the caps checked on its scales."""
     if mode not in MODES:
         raise Invalid(N_("Unknown mode %(mode)s: one of %(modes)s"), mode=repr(mode), modes=", ".join(MODES))
-    country, scales = owner_of(db, kid.family_id).country, current_scales(db)
+    country, scales = lock_family(db, kid.family_id).country, current_scales(db)
     max_movie_rating = valid_cap(scales, country, "movie", max_movie_rating)
     max_tv_rating = valid_cap(scales, country, "tv", max_tv_rating)
     wanted = sorted(set(blocked_tags))
@@ -129,7 +131,7 @@ def set_preset(db: Session, kid: KidProfile, age: int) -> KidProfile:
     """One of the form's preset buttons (the youngest age of its band): rules mode with that age's
     caps in the family's country; the kid's blocked tags stay, since no preset knows what a family
     wants to avoid."""
-    country, scales = owner_of(db, kid.family_id).country, current_scales(db)
+    country, scales = lock_family(db, kid.family_id).country, current_scales(db)  # as set_rules: see there
     if age not in {youngest for youngest, _ in preset_bands(country, scales)}:
         raise Invalid(N_("Unknown preset"))
     caps = preset_for_age(age, country, scales)

@@ -191,30 +191,6 @@ Country = Annotated[
 ]
 
 
-class FamilySettingsBody(BaseModel):
-    """Only the fields sent change."""
-
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-    family_name: OneLineText | None = Field(None, min_length=1, max_length=100)
-    time_zone: Text | None = Field(None, min_length=1, max_length=64, examples=["Europe/London"])
-    country: Country | None = Field(
-        None, description="Changing it re-maps each kid's caps to the nearest ratings by minimum age"
-    )
-
-
-class FamilySettingsOut(BaseModel):
-    family_name: str
-    time_zone: str
-    country: str = Field(description="ISO 3166-1 alpha-2: the rating scales of the kids' caps, the services offered")
-
-
-class CountryBody(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-    country: Country
-
-
 class CapMove(BaseModel):
     """A cap before and after a country switch (null: no cap)."""
 
@@ -229,3 +205,37 @@ class KidCapsPreview(BaseModel):
     name: str
     movie: CapMove
     tv: CapMove
+
+
+class FamilySettingsBody(BaseModel):
+    """Only the fields sent change."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    family_name: OneLineText | None = Field(None, min_length=1, max_length=100)
+    time_zone: Text | None = Field(None, min_length=1, max_length=64, examples=["Europe/London"])
+    country: Country | None = Field(
+        None, description="Changing it re-maps each kid's caps to the nearest ratings by minimum age"
+    )
+    expected: list[KidCapsPreview] | None = Field(
+        None,
+        max_length=1000,
+        description=(
+            "With `country`: the answer of POST /api/parent/family/country-preview the parent saw. When the "
+            "re-mapping differs at save time (a co-parent changed a cap, the rating scales were refreshed, a kid "
+            "was added or deleted), 409 and nothing changes: preview again. Without it, the country is saved "
+            "with the re-mapping of that moment, unseen."
+        ),
+    )
+
+
+class FamilySettingsOut(BaseModel):
+    family_name: str
+    time_zone: str
+    country: str = Field(description="ISO 3166-1 alpha-2: the rating scales of the kids' caps, the services offered")
+
+
+class CountryBody(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    country: Country

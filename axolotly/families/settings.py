@@ -1,28 +1,36 @@
 """The family's own settings: its name, its time zone (the clock of screen time and usage days)
 and its country (the rating scales its kids' caps are read on: changing it re-maps them)."""
 
+import hashlib
+import json
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from sqlalchemy import func, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
-from axolotly.errors import Invalid
+from axolotly.errors import Conflict, Invalid
 from axolotly.families.context import FamilyContext, owner_of
-from axolotly.families.kids import list_kids
 from axolotly.families.scoping import owned_by
 from axolotly.i18n import N_
-from axolotly.models import KidProfile
+from axolotly.models import KidProfile, User
 from axolotly.ratings.scales import KINDS, Kind, Scale, Scales, remap_cap
 from axolotly.ratings.service import current_scales
 
 DEFAULT_COUNTRY = "US"
+CHANGED_SINCE_PREVIEW = N_("The kids' rules changed since the preview: look again")
+
+
+class PreviewOutdated(Conflict):
+    """The caps' re-mapping at save time is not the one the parent was shown (a co-parent changed
+    a cap, the scales were refreshed, a kid came or went): nothing is saved."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,17 @@ def family_zone(db: Session, family_id: int) -> ZoneInfo:
     return ZoneInfo(owner_of(db, family_id).time_zone)
 
 
+def family_country(db: Session, family_id: int) -> str:
+    return owner_of(db, family_id).country
+
+
+def lock_family(db: Session, family_id: int) -> User:
+    """The family's users row, locked (FOR UPDATE) until the transaction ends and read afresh: a
+    change of what the kids' caps mean (the country, a kid's caps: families/rules.py) waits for
+    another one in flight, then sees what it saved."""
+    return db.get_one(User, family_id, with_for_update=True, populate_existing=True)
+
+
 def load_family_settings(db: Session, family_id: int) -> FamilySettings:
     owner = owner_of(db, family_id)
     return FamilySettings(owner.family_name or default_name(owner.email), owner.time_zone, owner.country)
@@ -69,13 +88,14 @@ def update_settings(
     family_name: str | None = None,
     time_zone: str | None = None,
     country: str | None = None,
+    expected: str | None = None,
 ) -> FamilySettings:
     """Changes what was sent; every change is in the family's activity trail. Every value is
-    checked before any is written."""
+    checked before any is written. `expected`: see change_country."""
     if time_zone is not None:
         valid_time_zone(time_zone)
     if country is not None:
-        change_country(db, family, valid_country(country, current_scales(db)))
+        change_country(db, family, valid_country(country, current_scales(db)), expected)
     owner = owner_of(db, family.id)
     if family_name is not None and family_name != owner.family_name:
         owner.family_name = family_name
@@ -188,7 +208,7 @@ def country_preview(db: Session, family_id: int, country: str) -> list[KidCaps]:
     old, scales = owner_of(db, family_id).country, current_scales(db)
     country = valid_country(country, scales)
     previews = []
-    for kid in list_kids(db, family_id):
+    for kid in _kids_now(db, family_id):
         caps = {"movie": kid.max_movie_rating, "tv": kid.max_tv_rating}
         if country == old:
             changes = tuple(CapChange(kind, caps[kind], caps[kind]) for kind in KINDS)
@@ -200,15 +220,46 @@ def country_preview(db: Session, family_id: int, country: str) -> list[KidCaps]:
     return previews
 
 
-def change_country(db: Session, family: FamilyContext, country: str) -> FamilySettings:
+def _kids_now(db: Session, family_id: int) -> list[KidProfile]:
+    # Read afresh: a kid the session loaded before the family's lock may hold caps changed since.
+    statement = owned_by(select(KidProfile), KidProfile, family_id).order_by(KidProfile.id)
+    return list(db.scalars(statement.execution_options(populate_existing=True)))
+
+
+ShownCaps = tuple[int, str | None, str | None, str | None, str | None]  # kid id, movie from/to, TV from/to
+
+
+def mapping_digest(shown: Iterable[ShownCaps]) -> str:
+    """A short fingerprint of a re-mapping as shown, whatever order the kids came in."""
+    text = json.dumps(sorted(shown, key=lambda row: row[0]))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def preview_digest(previews: Sequence[KidCaps]) -> str:
+    """The fingerprint of a preview: the page's confirm form posts it back (change_country)."""
+    shown = []
+    for preview in previews:
+        movie, tv = preview.changes
+        shown.append((preview.kid.id, movie.before, movie.after, tv.before, tv.after))
+    return mapping_digest(shown)
+
+
+def change_country(db: Session, family: FamilyContext, country: str, expected: str | None = None) -> FamilySettings:
     """Moves the family to `country`: each kid's caps become that country's nearest ratings,
     every kid's launcher is rebuilt (titles are judged and grouped by the new country), and the
-    activity trail says what changed. The same country again changes nothing."""
-    owner = owner_of(db, family.id)
-    previews = country_preview(db, family.id, country)
+    activity trail says what changed. The same country again changes nothing.
+
+    The family's row is locked first, so two switches, or a switch and a kid's new caps, follow
+    one another. `expected`: the digest of the re-mapping the parent was shown (preview_digest);
+    when the one computed now differs, PreviewOutdated (409) and nothing is written. None: saved
+    with whatever re-mapping holds now (the API without `expected`)."""
+    owner = lock_family(db, family.id)
     country = valid_country(country, current_scales(db))
     if country == owner.country:
         return load_family_settings(db, family.id)
+    previews = country_preview(db, family.id, country)
+    if expected is not None and preview_digest(previews) != expected:
+        raise PreviewOutdated(CHANGED_SINCE_PREVIEW)
     old, owner.country = owner.country, country
     for preview in previews:
         movie, tv = preview.changes

@@ -51,7 +51,11 @@ kid AS (
            CASE WHEN tv_cap.min_age IS NOT NULL THEN (
                SELECT max(s.min_age) FROM rating_scales s
                WHERE s.kind = 'tv' AND s.country = u.country AND s.position <= tv_cap.position
-           ) END AS tv_cap_age
+           ) END AS tv_cap_age,
+           -- A country that rates one kind only (Ireland and Japan have no TV scale) caps the other
+           -- kind with the cap it has, by age (policies/evaluate.py Rules.capping_kind).
+           EXISTS (SELECT 1 FROM rating_scales s WHERE s.kind = 'movie' AND s.country = u.country) AS has_movie_scale,
+           EXISTS (SELECT 1 FROM rating_scales s WHERE s.kind = 'tv' AND s.country = u.country) AS has_tv_scale
     FROM kid_profiles k
     JOIN users u ON u.id = %(family_id)s
     LEFT JOIN rating_scales movie_cap
@@ -86,8 +90,12 @@ rated AS (
     -- the first country by code); the spec's `certification` is the US one when no US entry is kept.
     SELECT t.id, t.title, t.media_type, t.poster_path, t.backdrop_path, t.certification, c.by_rules,
            c.blocked_episodes,
+           -- Where it streams in the family's country; a title TMDB lists other regions for and not
+           -- this one streams nowhere here; only titles without any regions (offline) use the spec's list.
            CASE WHEN jsonb_typeof(t.providers_by_country -> k.country) = 'array'
-                THEN t.providers_by_country -> k.country ELSE t.providers END AS providers,
+                THEN t.providers_by_country -> k.country
+                WHEN t.providers_by_country = '{}'::jsonb THEN t.providers
+                ELSE '[]'::jsonb END AS providers,
            CASE WHEN t.media_type = 'tv' THEN 'tv' ELSE 'movie' END AS kind,
            r.country = k.country AS at_home, r.rating, r.country AS rating_country, r.position, r.min_age
     FROM candidates c
@@ -96,7 +104,8 @@ rated AS (
     LEFT JOIN LATERAL (
         SELECT s.country, s.rating, s.position, s.min_age
         FROM jsonb_each(
-            CASE WHEN t.certifications ? 'US' OR NULLIF(t.certification, '') IS NULL THEN t.certifications
+            CASE WHEN jsonb_typeof(t.certifications -> 'US') = 'string' OR NULLIF(t.certification, '') IS NULL
+                 THEN t.certifications
                  ELSE t.certifications || jsonb_build_object('US', t.certification) END
         ) cert
         JOIN rating_scales s ON s.kind = CASE WHEN t.media_type = 'tv' THEN 'tv' ELSE 'movie' END
@@ -108,12 +117,17 @@ rated AS (
 ),
 allowed AS (
     SELECT a.* FROM rated a CROSS JOIN kid k
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN a.kind = 'tv' AND (k.has_tv_scale OR NOT k.has_movie_scale) THEN 'tv'
+                    WHEN a.kind = 'movie' AND NOT k.has_movie_scale AND k.has_tv_scale THEN 'tv'
+                    ELSE 'movie' END AS kind
+    ) capping
     WHERE NOT a.by_rules OR CASE
         WHEN a.rating IS NULL THEN NOT k.block_unrated
-        WHEN (CASE a.kind WHEN 'tv' THEN k.max_tv_rating ELSE k.max_movie_rating END) IS NULL THEN true
-        WHEN a.at_home AND a.kind = 'tv' THEN a.position <= k.tv_cap_position AND k.tv_cap_age IS NOT NULL
+        WHEN (CASE capping.kind WHEN 'tv' THEN k.max_tv_rating ELSE k.max_movie_rating END) IS NULL THEN true
+        WHEN a.at_home AND capping.kind = 'tv' THEN a.position <= k.tv_cap_position AND k.tv_cap_age IS NOT NULL
         WHEN a.at_home THEN a.position <= k.movie_cap_position AND k.movie_cap_age IS NOT NULL
-        WHEN a.kind = 'tv' THEN a.min_age <= k.tv_cap_age
+        WHEN capping.kind = 'tv' THEN a.min_age <= k.tv_cap_age
         ELSE a.min_age <= k.movie_cap_age
     END
 ),
@@ -121,10 +135,7 @@ placed AS (
     SELECT a.*, r.id AS service, r.name AS service_name, r.package,
            CASE WHEN EXISTS (SELECT 1 FROM selection) THEN sel.pos ELSE r.pos END AS group_pos
     FROM allowed a
-    -- Each title's own services joined to the registry by id (not every title against every
-    -- registry entry: the registry has grown to the national services of many countries).
-    CROSS JOIN LATERAL (SELECT DISTINCT p.id FROM jsonb_array_elements_text(a.providers) AS p(id)) carried
-    JOIN registry r ON r.id = carried.id
+    JOIN registry r ON a.providers ? r.id
     LEFT JOIN selection sel ON sel.id = r.id
     WHERE sel.id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM selection)
 ),

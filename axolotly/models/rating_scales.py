@@ -1,4 +1,4 @@
-from sqlalchemy import CheckConstraint, SmallInteger, String, Text
+from sqlalchemy import CheckConstraint, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.models.base import Base
@@ -7,8 +7,10 @@ from axolotly.models.base import Base
 class RatingScale(Base):
     """One rating of a country's movie or TV scale (ratings/scales.py reads them as a Scale).
 
-    `position` is the scale's order (lowest, most permissive, first; ratings of one level share
-    it); `min_age` is None for a rating that is no classification ("NR"): it counts as unrated.
+    `position` is the scale's order (lowest, most permissive, first), unique in its scale: a cap
+    compares places, so two ratings must never share one (checked at commit, so that a refresh
+    may renumber a whole scale in one statement); `min_age` is None for a rating that is no
+    classification ("NR"): it counts as unrated.
     """
 
     __tablename__ = "rating_scales"
@@ -16,6 +18,7 @@ class RatingScale(Base):
         CheckConstraint("kind IN ('movie', 'tv')", name="kind"),
         CheckConstraint("country ~ '^[A-Z]{2}(-[A-Z0-9]{1,3})?$'", name="country"),
         CheckConstraint("min_age BETWEEN 0 AND 21", name="min_age_range"),
+        UniqueConstraint("kind", "country", "position", deferrable=True, initially="DEFERRED"),
     )
 
     kind: Mapped[str] = mapped_column(String(5), primary_key=True)

@@ -148,8 +148,17 @@ class Rules:
     country: str = "US"  # the family's: the scales the caps and titles are read in
     scales: Scales = field(default_factory=snapshot, compare=False, repr=False)
 
+    def capping_kind(self, kind: Kind) -> Kind:
+        """The scale whose cap limits titles of `kind`: their own, or, where the family's country
+        rates only the other kind (Ireland and Japan have no TV scale), the other one, by age."""
+        if self.scales.scale(kind, self.country) is not None:
+            return kind
+        other: Kind = "movie" if kind == "tv" else "tv"
+        return other if self.scales.scale(other, self.country) is not None else kind
+
     def cap(self, kind: Kind) -> str | None:
-        return self.max_tv_rating if kind == "tv" else self.max_movie_rating
+        capping = self.capping_kind(kind)
+        return self.max_tv_rating if capping == "tv" else self.max_movie_rating
 
 
 @dataclass(frozen=True)
@@ -207,7 +216,7 @@ def within_cap(reading: Reading, kind: Kind, rules: Rules) -> bool:
     cap = rules.cap(kind)
     if cap is None:
         return True
-    home = rules.scales.scale(kind, rules.country)
+    home = rules.scales.scale(rules.capping_kind(kind), rules.country)
     limit = home.get(cap) if home is not None else None
     limit_age = home.age_up_to(cap) if home is not None else None
     if limit is None or limit_age is None:

@@ -165,10 +165,13 @@ def rules_in_country(db: Session, kid: KidProfile) -> Rules:
 
 
 def title_facts(title: Title, country: str, in_family_library: bool = True) -> TitleFacts:
-    """What the decision reads of a title, for a family in `country`: its providers there (the
-    spec's list when none are known there) and its certifications per country."""
-    here = (title.providers_by_country or {}).get(country)
-    providers = here if isinstance(here, list) else title.providers
+    """What the decision reads of a title, for a family in `country`: its providers there and its
+    certifications per country."""
+    by_country = title.providers_by_country if isinstance(title.providers_by_country, dict) else {}
+    here = by_country.get(country)
+    # A title TMDB lists other regions for and not this one streams nowhere here; only a title
+    # without any regions (the offline catalog) falls back to the spec's list (launcher/query.py).
+    providers = here if isinstance(here, list) else (title.providers if not by_country else [])
     certifications = {code: rating for code, rating in (title.certifications or {}).items() if isinstance(rating, str)}
     return TitleFacts(
         tuple(providers),

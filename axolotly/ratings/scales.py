@@ -82,11 +82,18 @@ class Scales:
         return found.min_age if found is not None else None
 
 
+def tie_break(min_age: int | None) -> tuple[bool, int]:
+    """Where a rating goes among ratings of the same order: by minimum age, no classification
+    ("NR": None) first. Sorting is stable, so equal ages keep the order they were listed in."""
+    return (min_age is not None, min_age or 0)
+
+
 def scale_of(country: str, kind: str, ratings: Iterable[Rating]) -> Scale:
     """A scale in its order, numbered 1, 2, 3 from the lowest: TMDB gives some ratings the same
-    order (Spain's 12 and 16 are both 5), yet a cap of 12 must not let a 16 through, so ties keep
-    the order TMDB lists them in and every rating gets a place of its own."""
-    in_order = sorted(ratings, key=lambda rating: rating.order)
+    order (Spain's 12 and 16 are both 5), yet a cap of 12 must not let a 16 through, so ties go by
+    minimum age (then as listed), whatever order TMDB lists them in, and every rating gets a place
+    of its own."""
+    in_order = sorted(ratings, key=lambda rating: (rating.order, *tie_break(rating.min_age)))
     return Scale(country, kind, tuple(replace(rating, order=place) for place, rating in enumerate(in_order, 1)))
 
 

@@ -106,19 +106,35 @@ def change_country(
     db: DbSession,
     country: Annotated[Text, Form()],
     confirm: Annotated[Text, Form()] = "",
+    expected: Annotated[Text, Form()] = "",
 ):
     """A first submit shows what each kid's caps become and asks again ("Change country"); the
-    confirmed one switches. No script needed either way."""
+    confirmed one switches, if the caps' re-mapping is still the one shown (`expected`, its
+    digest): else the new one is shown with a 409. No script needed either way. Any parent of the
+    family may, as with the time zone."""
     body = validated(CountryBody, country=country.strip()[:10])
     chosen = settings.valid_country(body.country, current_scales(db))
     name = settings.country_name(chosen, current_language())
     if chosen == settings.load_family_settings(db, family.id).country:
         return redirect("/account#country", gettext("Your family is in %(country)s already") % {"country": name})
     if confirm != "yes":
-        preview = settings.country_preview(db, family.id, chosen)
-        return _account(request, family, db, preview=preview, preview_country=chosen, preview_name=name)
-    settings.change_country(db, family, chosen)
+        return _preview(request, family, db, chosen, name)
+    try:
+        settings.change_country(db, family, chosen, expected=expected.strip()[:64])
+    except settings.PreviewOutdated:
+        return _preview(request, family, db, chosen, name, outdated=True)
     return redirect("/account#country", gettext("Your family is now in %(country)s") % {"country": name})
+
+
+def _preview(request: Request, family: WebFamily, db: DbSession, chosen: str, name: str, outdated: bool = False):
+    """The account page with what the switch makes of each kid's caps, and its digest for the
+    confirm form; after an outdated confirm, the new re-mapping, said so, with a 409."""
+    preview = settings.country_preview(db, family.id, chosen)
+    shown: dict[str, Any] = {"preview": preview, "preview_country": chosen, "preview_name": name}
+    shown["preview_digest"] = settings.preview_digest(preview)
+    if outdated:
+        shown |= {"status_code": 409, "flash": gettext(settings.CHANGED_SINCE_PREVIEW), "flash_kind": "error"}
+    return _account(request, family, db, **shown)
 
 
 @router.post("/account/language", dependencies=[CsrfChecked])

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from axolotly.http_errors import is_page
+from axolotly.i18n import N_
 from axolotly.security.cookies import LoginRequired
 from axolotly.web import (
     admin_pages,
@@ -32,12 +33,13 @@ from axolotly.web import (
 )
 from axolotly.web.templating import error_page
 
+# Marked for the catalog; error_page translates them into the request's language (templating.translated).
 HTTP_ERROR_TEXT = {
-    404: "There is no page at this address. It may have moved, or the link was mistyped.",
-    405: "This page cannot be used that way. Go back and use its buttons.",
+    404: N_("There is no page at this address. It may have moved, or the link was mistyped."),
+    405: N_("This page cannot be used that way. Go back and use its buttons."),
 }
 FAVICON = (Path(__file__).parent / "static" / "favicon.svg").read_bytes()
-SERVER_ERROR_TEXT = "Something went wrong on our side and nothing was changed. Try again, or go back."
+SERVER_ERROR_TEXT = N_("Something went wrong on our side and nothing was changed. Try again, or go back.")
 
 
 def install(app: FastAPI) -> None:

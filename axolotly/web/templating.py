@@ -27,6 +27,8 @@ from axolotly.i18n import (
     gettext,
     ngettext,
 )
+from axolotly.policies.evaluate import Rules, TitleFacts, rating_reading
+from axolotly.ratings.scales import snapshot
 from axolotly.web.forms import resubmittable
 from axolotly.web.language import LANGUAGE_COOKIE, remember_parents_choice
 from axolotly.web.session import CsrfFailed, csrf_token, remember_csrf, set_cookie, signed_in
@@ -111,7 +113,32 @@ def menu_current(context, href: str) -> str:
     return "true" if href != "/" and path.startswith(href + "/") else ""
 
 
+@pass_context
+def rating_here(context, title) -> str:
+    """A title's rating as the family's country reads it, as the launcher's `ageRating` says it:
+    "12" (the country's own), "DE 16" (the strictest elsewhere, with its country), "" (unrated).
+    Pages without a family (admin) read it as a US family would."""
+    state = context["request"].state
+    rules = Rules(
+        country=getattr(state, "family_country", "US"), scales=getattr(state, "family_scales", None) or snapshot()
+    )
+    certifications = getattr(title, "certifications", None)
+    facts = TitleFacts(
+        (),
+        getattr(title, "certification", None),
+        media_type=getattr(title, "media_type", None),
+        certifications={c: r for c, r in (certifications or {}).items() if isinstance(r, str)}
+        if isinstance(certifications, dict)
+        else {},
+    )
+    reading = rating_reading(facts, rules)
+    if reading is None:
+        return ""
+    return reading.rating if reading.at_home else f"{reading.country} {reading.rating}"
+
+
 templates.env.globals.update(
+    rating_here=rating_here,
     poster_url=poster_url,
     service_name=service_name,
     tag_label=tag_label,

@@ -2,11 +2,12 @@
 changes it after showing what each kid's caps become, and sets the parent's own language."""
 
 import html
+import re
 
 import pytest
 
-from axolotly.models import User
-from tests.support.api import PASSWORD, add_kid, auth, sign_up
+from axolotly.models import KidProfile, User
+from tests.support.api import PASSWORD, add_kid, auth, join, sign_up
 from tests.support.pages import csrf, logged_in_parent
 
 
@@ -50,10 +51,45 @@ def test_the_account_page_previews_a_country_change_before_saving(client, db):
     page = html.unescape(shown.text)
     assert shown.status_code == 200 and "Change country" in page and "movies PG-13 → 12" in page
     assert db.get(User, parent["id"]).country == "US", "a preview writes nothing"
-    done = client.post("/account/country", data={"csrf_token": token, "country": "DE", "confirm": "yes"})
+    confirm = {"csrf_token": token, "country": "DE", "confirm": "yes", "expected": previewed(shown.text)}
+    done = client.post("/account/country", data=confirm)
     assert done.status_code == 200 and "Germany" in html.unescape(done.text)
     db.expire_all()
     assert db.get(User, parent["id"]).country == "DE"
+
+
+def previewed(page: str) -> str:
+    """What the preview's confirm form posts back: the digest of the re-mapping it showed."""
+    return re.search(r'name="expected" value="([0-9a-f]+)"', page)[1]
+
+
+def test_a_cap_changed_by_a_co_parent_after_the_preview_is_shown_again_before_anything_is_saved(client, db):
+    owner = logged_in_parent(client)
+    emma = add_kid(client, owner, "Emma", age=None)
+    rules = {"mode": "rules", "max_movie_rating": "PG-13", "max_tv_rating": None, "block_unrated": True}
+    client.put(f"/api/parent/kids/{emma['id']}/rules", json=rules, headers=auth(owner))
+    token = csrf(client, "/account")
+    shown = client.post("/account/country", data={"csrf_token": token, "country": "DE"})
+    assert "movies PG-13 → 12" in html.unescape(shown.text)
+    co_parent = join(client, owner)
+    lowered = client.put(
+        f"/api/parent/kids/{emma['id']}/rules", json={**rules, "max_movie_rating": "G"}, headers=auth(co_parent)
+    )
+    assert lowered.status_code == 200, lowered.text
+
+    confirm = {"csrf_token": token, "country": "DE", "confirm": "yes", "expected": previewed(shown.text)}
+    refused = client.post("/account/country", data=confirm)
+    page = html.unescape(refused.text)
+    assert refused.status_code == 409 and "The kids' rules changed since the preview: look again" in page
+    assert "movies G → 0" in page, "the re-mapping as it is now, to confirm again"
+    db.expire_all()
+    assert db.get(User, owner["id"]).country == "US"
+    assert db.get(KidProfile, emma["id"]).max_movie_rating == "G", "nothing changed"
+
+    again = client.post("/account/country", data={**confirm, "expected": previewed(refused.text)})
+    assert again.status_code == 200 and "Germany" in html.unescape(again.text)
+    db.expire_all()
+    assert db.get(User, owner["id"]).country == "DE" and db.get(KidProfile, emma["id"]).max_movie_rating == "0"
 
 
 def test_a_parent_sets_their_own_language_by_api_and_on_the_account_page(client, db):

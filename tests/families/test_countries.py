@@ -205,6 +205,26 @@ def test_switching_country_shows_then_remaps_each_kids_caps_by_minimum_age(clien
     assert any("US -> DE" in line and "Emma: movies PG-13 -> 12" in line for line in trail)
 
 
+def test_a_switch_sent_with_the_preview_it_showed_is_refused_when_the_caps_moved_since(client, db):
+    owner = family_in(client, "US")
+    emma = add_kid(client, owner, "Emma", age=None)
+    put_caps(client, owner, emma, movie="PG-13", tv="TV-14")
+    preview = client.post("/api/parent/family/country-preview", json={"country": "DE"}, headers=auth(owner)).json()
+    co_parent = join(client, owner)
+    assert put_caps(client, co_parent, emma, movie="G", tv="TV-14").status_code == 200
+
+    stale = client.put("/api/parent/family", json={"country": "DE", "expected": preview}, headers=auth(owner))
+    assert stale.status_code == 409, stale.text
+    assert stale.json()["detail"] == "The kids' rules changed since the preview: look again"
+    assert client.get("/api/parent/family", headers=auth(owner)).json()["country"] == "US"
+    assert caps_of(db, emma) == ("G", "TV-14"), "nothing changed"
+
+    fresh = client.post("/api/parent/family/country-preview", json={"country": "DE"}, headers=auth(owner)).json()
+    saved = client.put("/api/parent/family", json={"country": "DE", "expected": fresh}, headers=auth(co_parent))
+    assert saved.status_code == 200 and saved.json()["country"] == "DE"
+    assert caps_of(db, emma) == (fresh[0]["movie"]["to"], fresh[0]["tv"]["to"])
+
+
 def test_a_british_12a_becomes_german_12_and_german_16_stays_16_in_ireland(client, db):
     parent = family_in(client, "GB")
     kid = add_kid(client, parent, age=None)

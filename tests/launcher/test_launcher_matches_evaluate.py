@@ -21,11 +21,11 @@ from axolotly.policies.evaluate import (
     TV_RATINGS,
     Policy,
     Rules,
-    TitleFacts,
     evaluate_episode,
     evaluate_title,
     rating_reading,
 )
+from axolotly.policies.service import title_facts
 from axolotly.security import api_keys
 from tests.support.factories import TEST_PIN_HASH
 
@@ -33,10 +33,11 @@ SERVICES = [p.id for p in PROVIDERS[:5]]
 REGISTRY_ORDER = {p.id: n for n, p in enumerate(PROVIDERS)}
 
 TAGS = ["scary", "violence", "animated"]
-# Families in several countries; titles rated in several (US, German, British, Irish, French
-# ratings, "NR" that rates nothing, and values on no scale), so the fallback by age is exercised.
-COUNTRIES = ["US", "DE", "GB", "IE", "FR"]
-OTHER_RATINGS = ["0", "6", "12", "16", "18", "U", "12A", "15", "TP", "10", "NR", "X"]
+# Families in several countries; titles rated in several (US, German, British, Irish, French,
+# Spanish, Japanese ratings, "NR" that rates nothing, and values on no scale), so the fallback by
+# age is exercised, and so are Spain's ties in TMDB's order and countries without a TV scale (IE, JP).
+COUNTRIES = ["US", "DE", "GB", "IE", "FR", "ES", "JP"]
+OTHER_RATINGS = ["0", "6", "12", "16", "18", "U", "12A", "15", "TP", "10", "NR", "X", "A", "7", "PG12", "R15+"]
 RATINGS = [*MOVIE_RATINGS, *TV_RATINGS, *OTHER_RATINGS]
 tags = st.lists(st.sampled_from(TAGS), max_size=2, unique=True)
 title_spec = st.fixed_dictionaries(
@@ -157,14 +158,7 @@ def build(db, spec, serial):
 def expected_launcher(titles, selection, policies, rules, library):
     groups: dict[str, list] = {}
     for title, episodes in titles:
-        facts = TitleFacts(
-            tuple(title.providers_by_country.get(rules.country, title.providers)),
-            title.certification,
-            frozenset(title.tags),
-            title.id in library,
-            title.media_type,
-            title.certifications,
-        )
+        facts = title_facts(title, rules.country, title.id in library)  # what the pages' decisions read
         policy = policies.get(title.id)
         decision = evaluate_title(policy, selection, facts, rules)
         for service in decision.services:

@@ -1,6 +1,6 @@
 """The scales as data: spellings normalised, ages read, caps carried across scales."""
 
-from axolotly.ratings.scales import kind_of, nearest_by_age, normalise, remap_cap, snapshot
+from axolotly.ratings.scales import Rating, kind_of, nearest_by_age, normalise, remap_cap, scale_of, snapshot
 
 SCALES = snapshot()
 
@@ -58,3 +58,10 @@ def test_a_cap_moves_to_the_nearest_rating_by_minimum_age():
 
 def test_a_titles_kind_comes_from_its_media_type():
     assert (kind_of("tv"), kind_of("movie"), kind_of("anything")) == ("tv", "movie", "movie")
+
+
+def test_ratings_of_one_order_go_by_minimum_age_whatever_order_they_are_listed_in():
+    listed = [Rating("16", 5, 16, ""), Rating("X", 8, 18, ""), Rating("12", 5, 12, ""), Rating("Exempt", 5, None, "")]
+    assert scale_of("ES", "movie", listed).names() == ("Exempt", "12", "16", "X")
+    same_age = [Rating("15", 4, 15, ""), Rating("15A", 4, 15, "")]
+    assert scale_of("IE", "movie", same_age).names() == ("15", "15A")  # equal ages: as listed

@@ -38,14 +38,19 @@ OBJECT_COLUMNS = ("certifications", "providers_by_country")
 
 
 def _seed_rows() -> list[dict]:
-    """`position`: TMDB's order × 100, plus one for each earlier rating of the same scale with the
-    same order (TMDB gives Spain's 12 and 16 both 5; ratings/refresh.py numbers the same way)."""
+    """`position`: TMDB's order × 100, plus the rating's place among those of the same order, by
+    minimum age (no classification first), then as listed: TMDB gives Spain's 12 and 16 both 5, and
+    a cap of 12 must never let a 16 through whichever TMDB lists first (ratings/refresh.py and
+    ratings/scales.py scale_of order ties the same way)."""
     data = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     rows = []
     for kind in ("movie", "tv"):
         for country, ratings in data[kind].items():
+            in_order = sorted(
+                ratings, key=lambda r: (r["order"], r["min_age"] is not None, r["min_age"] or 0)
+            )  # stable: equal ages stay as listed
             ties: dict[int, int] = {}
-            for rating in ratings:
+            for rating in in_order:
                 ties[rating["order"]] = ties.get(rating["order"], -1) + 1
                 rows.append(
                     {
