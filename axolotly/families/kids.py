@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
 from axolotly.errors import TooManyRequests, Unauthorized
-from axolotly.families.context import owner_of
 from axolotly.families.library import keep_in_library
 from axolotly.families.presets import apply_preset
 from axolotly.families.scoping import get_owned, owned_by
+from axolotly.families.settings import lock_family
 from axolotly.i18n import N_, gettext
 from axolotly.models import Device, KidProfile, KidProfileTitle, PinLockout
 from axolotly.ratings.service import current_scales
@@ -49,7 +49,8 @@ def get_kid(db: Session, family_id: int, kid_id: int) -> KidProfile:
 def create_kid(db: Session, family_id: int, name: str, age: int | None, pin: str) -> KidProfile:
     """With an age, the kid starts in rules mode with that age's preset; without, on the allow list."""
     kid = KidProfile(family_id=family_id, name=name, age=age, pin_hash=hash_pin(pin))
-    apply_preset(kid, owner_of(db, family_id).country, current_scales(db))  # caps on the family country's scales
+    # Caps on the family country's scales, read under the family lock: a country switch in flight waits.
+    apply_preset(kid, lock_family(db, family_id).country, current_scales(db))
     db.add(kid)
     db.flush()
     db.refresh(kid)

@@ -69,7 +69,7 @@ class KidOut(BaseModel):
 # One line without control characters, said in the document too (the scales' own names: "MA 15+", "ฉ 20-").
 RatingName = Annotated[
     str,  # checked against the family country's scale (families/rules.py), so never stored unchecked
-    StringConstraints(min_length=1, max_length=20, pattern=r"^[^\x00-\x1f\x7f-\x9f]+$"),
+    StringConstraints(min_length=1, max_length=40, pattern=r"^[^\x00-\x1f\x7f-\x9f]+$"),
     Field(examples=["PG-13", "12A", "16"]),
 ]
 

@@ -276,9 +276,12 @@ def rating_verdict(title: TitleFacts, rules: Rules) -> Decision | None:
 
 
 def spoken_tags(tags: frozenset[str], rules: Rules) -> str:
-    """“Mild peril” and “Scary scenes”: the tags by the names a parent reads."""
-    names = [f"“{name}”" for name in sorted(rules.tag_label(tag) for tag in tags)]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    """“Mild peril” and “Scary scenes”: the tags by the names a parent reads, with the quotation
+    marks and the "and" of the reader's language (the words of catalog/tags.py spoken_tags)."""
+    names = [gettext("“%(name)s”") % {"name": name} for name in sorted(rules.tag_label(tag) for tag in tags)]
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def rules_verdict(title: TitleFacts, rules: Rules) -> Decision | None:
