@@ -31,10 +31,14 @@ run: db
 # The suite starts its own throw-away cluster (or uses TEST_DATABASE_URL, which it wipes).
 # Browser tests drive Debian's Chromium (no browser download): installed here when missing;
 # the PgBouncer test runs the app through Debian's PgBouncer. Lint, types and contracts come first.
+# Two workers, each with its own throw-away cluster (a test file stays in one worker); one worker
+# when TEST_DATABASE_URL names a single database that two workers would both rebuild.
+PYTEST_WORKERS ?= $(if $(TEST_DATABASE_URL),,-n 2 --dist loadfile)
+
 test: setup lint
 	@scripts/ensure-apt.sh chromium /usr/bin/chromium
 	@scripts/ensure-apt.sh pgbouncer /usr/sbin/pgbouncer
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Refreshes the README's pictures on purpose (the suite itself photographs into .axolotly/screenshots/).
 screenshots: setup

@@ -40,6 +40,7 @@ def assert_accepted(db, row):
 @pytest.mark.parametrize(
     "pin_hash",
     ["1234", "$2b$04$tooShort", "$3b$12$" + "a" * 53, VALID_BCRYPT + "x", "$2b$12$" + "a" * 52 + "!"],
+    ids=["digits", "too short", "not 2b", "one too many", "not base64"],  # the same names in every worker
 )
 def test_kid_pin_hash_must_be_bcrypt(db, pin_hash):
     family = make_family(db)
