@@ -14,14 +14,14 @@ import re
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from axolotly.catalog.tmdb import TmdbClient
 from axolotly.models import KidProfile, RatingScale
 from axolotly.ratings.scales import KINDS, tie_break
-from axolotly.ratings.service import forget_kept_scales
+from axolotly.ratings.service import forget_kept_scales, stored_rows
 
 logger = logging.getLogger(__name__)
 LIST_PATHS = {"movie": "/certification/movie/list", "tv": "/certification/tv/list"}
@@ -105,7 +105,7 @@ def store(db: Session, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
     stored: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in _stored_rows(db):
+    for row in stored_rows(db):
         stored.setdefault(_scale_of_row(row), []).append(row)
     wanted = [
         row
@@ -128,18 +128,6 @@ def store(db: Session, rows: list[dict[str, Any]]) -> int:
         db.execute(update(KidProfile).values(launcher_version=func.nextval("launcher_version_seq")))
     forget_kept_scales()
     return len(rows)
-
-
-def _stored_rows(db: Session) -> list[dict[str, Any]]:
-    ordered = select(
-        RatingScale.kind,
-        RatingScale.country,
-        RatingScale.rating,
-        RatingScale.position,
-        RatingScale.min_age,
-        RatingScale.meaning,
-    ).order_by(RatingScale.kind, RatingScale.country, RatingScale.position)
-    return [dict(row) for row in db.execute(ordered).mappings()]
 
 
 def _scale_of_row(row: dict[str, Any]) -> tuple[str, str]:

@@ -8,6 +8,7 @@ processes see it within the ten minutes. Pure code takes a `Scales` (ratings/sca
 
 import threading
 import time
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,20 +22,27 @@ _lock = threading.Lock()
 _kept: tuple[float, Scales] | None = None
 
 
-def stored_scales(db: Session) -> Scales:
-    """The table as it is now (the shipped snapshot when it is empty: a database not yet seeded)."""
-    columns = (
+def stored_rows(db: Session) -> list[dict[str, Any]]:
+    """Every row of `rating_scales`, scale by scale in its order."""
+    ordered = select(
         RatingScale.kind,
         RatingScale.country,
         RatingScale.rating,
         RatingScale.position,
         RatingScale.min_age,
         RatingScale.meaning,
-    )
-    rows = db.execute(select(*columns).order_by(RatingScale.kind, RatingScale.country, RatingScale.position)).all()
+    ).order_by(RatingScale.kind, RatingScale.country, RatingScale.position)
+    return [dict(row) for row in db.execute(ordered).mappings()]
+
+
+def stored_scales(db: Session) -> Scales:
+    """The table as it is now (the shipped snapshot when it is empty: a database not yet seeded)."""
+    rows = stored_rows(db)
     if not rows:
         return snapshot()
-    return scales_from_rows(((r.kind, r.country, r.rating, r.position, r.min_age, r.meaning) for r in rows), "stored")
+    return scales_from_rows(
+        ((r["kind"], r["country"], r["rating"], r["position"], r["min_age"], r["meaning"]) for r in rows), "stored"
+    )
 
 
 def current_scales(db: Session) -> Scales:
