@@ -15,6 +15,7 @@ from axolotly.models.import_id_map import ImportIdMap
 from axolotly.models.kid_profiles import KidProfile
 from axolotly.models.kid_profiles_titles import KidProfileTitle
 from axolotly.models.link_reports import LinkReport
+from axolotly.models.notifications import Notification, NotificationDelivery
 from axolotly.models.ota_releases import OtaRelease
 from axolotly.models.pairing_codes import PairingCode
 from axolotly.models.pairing_requests import PairingRequest
@@ -45,6 +46,8 @@ __all__ = [
     "KidProfile",
     "KidProfileTitle",
     "LinkReport",
+    "Notification",
+    "NotificationDelivery",
     "OtaRelease",
     "PairingCode",
     "PairingRequest",

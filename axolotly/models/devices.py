@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, LargeBinary, String, false, func
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, ForeignKey, Index, LargeBinary, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.models.base import Base
@@ -47,3 +47,7 @@ class Device(Base):
     # Who the web launcher showed last, and when (devices/service.py: "who is watching now").
     watching_kid_id: Mapped[int | None] = mapped_column(ForeignKey("kid_profiles.id", ondelete="SET NULL"))
     watching_at: Mapped[datetime | None]
+    # Proof of delivery (migration 0039): the kid's launcher version this device last fetched, and
+    # since when; written by the launcher's device statement only when it changes (launcher/reads.py).
+    held_version: Mapped[int | None] = mapped_column(BigInteger)
+    held_since: Mapped[datetime | None]

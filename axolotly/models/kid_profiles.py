@@ -62,3 +62,5 @@ class KidProfile(Base):
     # Whether the kid's launcher lists the library titles they may ask for (migration 0030);
     # None: decided by age (families/requests.py sees_ask_list: 8 and older).
     ask_list: Mapped[bool | None]
+    # "Pause now" (migration 0039): no screen time until then, whatever the limits say.
+    paused_until: Mapped[datetime | None]

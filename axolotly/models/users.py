@@ -1,10 +1,11 @@
-from datetime import datetime
+from datetime import datetime, time
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.enums import UserRole, sql_values
-from axolotly.models.base import Base, created_at_column
+from axolotly.models.base import Base, created_at_column, json_list_column
 
 
 class User(Base):
@@ -17,6 +18,12 @@ class User(Base):
         CheckConstraint(f"role IN ({sql_values(UserRole)})", name="role"),
         CheckConstraint("country ~ '^[A-Z]{2}$'", name="country"),
         CheckConstraint("language IN ('en', 'de', 'es', 'fr')", name="language"),
+        CheckConstraint("jsonb_typeof(notifications_off) = 'array'", name="notifications_off_array"),  # 0039
+        CheckConstraint(
+            "(quiet_hours_start IS NULL) = (quiet_hours_end IS NULL) "
+            "AND (quiet_hours_start IS NULL OR quiet_hours_start <> quiet_hours_end)",
+            name="quiet_hours",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,3 +51,9 @@ class User(Base):
     @property
     def name_or_email(self) -> str:
         return self.display_name or self.email
+
+    # Notifications (migration 0039, axolotly/notifications/): the "event.channel" pairs this parent
+    # turned off (every other one is on), and quiet hours in the family's zone (emails wait).
+    notifications_off: Mapped[list[Any]] = json_list_column()
+    quiet_hours_start: Mapped[time | None]
+    quiet_hours_end: Mapped[time | None]

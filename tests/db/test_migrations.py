@@ -98,6 +98,7 @@ def test_foreign_keys_have_the_spec_delete_actions(database_url):
         ("family_invitations", "accepted_by"),
         ("family_titles", "added_by"),
         ("title_requests", "answered_by"),
+        ("notifications", "kid_profile_id"),  # a parent keeps what they were told about a deleted kid
     ):
         assert actions.pop(set_null) == "n", set_null  # SET NULL: the row outlives what it points at
     assert set(actions.values()) == {"c"}, actions  # everything else cascades
