@@ -17,7 +17,7 @@ the parent's setting) reaches the route, its flash messages and the rendered pag
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from gettext import NullTranslations
 from io import BytesIO
@@ -26,7 +26,7 @@ from typing import Protocol
 
 from babel import Locale
 from babel.core import negotiate_locale
-from babel.dates import format_date, format_datetime, format_skeleton
+from babel.dates import format_date, format_datetime, format_skeleton, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -212,6 +212,7 @@ MOMENT_FORMATS = {
     "seconds": ("dd MMM y HH:mm:ss", "yMMMd", "Hms"),
     "short": ("dd MMM HH:mm", "MMMd", "Hm"),
     "time": ("HH:mm", "", "Hm"),
+    "clock_seconds": ("HH:mm:ss", "", "Hms"),  # "on Emma's tablet since 19:02:03"
     "date": ("dd MMM y", "yMMMd", ""),
     "day": ("EEE dd MMM", "MMMEd", ""),
     "full_date": ("EEEE dd MMMM y", "full", ""),  # in mails: "Thursday 15 January 2026"
@@ -268,6 +269,11 @@ def format_weekday(day: date | int, width: str = "wide") -> str:
 def format_time(moment: datetime | time) -> str:
     """A clock time ("21:03"), as the locale writes a 24-hour clock."""
     return format_moment(moment, "time")
+
+
+def format_ago(delta: timedelta) -> str:
+    """How long ago (a negative delta) or how far ahead: "2 hours ago", "vor 2 Stunden"."""
+    return format_timedelta(delta, add_direction=True, locale=current_locale())
 
 
 def format_number(value: float, decimals: int | None = None) -> str:

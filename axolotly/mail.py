@@ -31,7 +31,10 @@ DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 class Mail:
     to: str
     subject: str
-    body: str
+    body: str  # plain text (always: the fallback of every mail client)
+    html: str | None = None  # an HTML alternative (the weekly summary's bar chart)
+    # Extra headers: Message-ID (a notification's idempotency key), List-Unsubscribe (RFC 8058).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,11 @@ def send(mail: Mail) -> None:
         return
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = config.sender, mail.to, mail.subject
+    for name, value in mail.headers:
+        message[name] = value
     message.set_content(mail.body)
+    if mail.html is not None:
+        message.add_alternative(mail.html, subtype="html")
     smtp: smtplib.SMTP
     if config.scheme == "smtps":
         smtp = smtplib.SMTP_SSL(

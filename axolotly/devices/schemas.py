@@ -31,6 +31,10 @@ class DeviceOut(BaseModel):
     any_kid: bool  # any kid of the family may use this device (each with their PIN)
     watching_kid_id: int | None  # who is watching on it now (shown within the last few minutes)
     watching_kid_name: str | None
+    # Proof of delivery (issue 26): the device holds its kid's launcher as it is now (every change
+    # included), and since when it has held the version it holds (null: never fetched one).
+    up_to_date: bool
+    held_since: datetime | None
 
 
 class DeviceUpdate(BaseModel):

@@ -1,16 +1,18 @@
 """The parent's view of their devices: list (with what each launcher reports), rename, assign, unpair."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from axolotly.audit import service as audit
 from axolotly.families.kids import get_kid
 from axolotly.families.scoping import get_owned, owned_by
-from axolotly.i18n import gettext
+from axolotly.families.settings import load_family_settings
+from axolotly.i18n import format_ago, format_moment, gettext
 from axolotly.models import Device, KidProfile, PairingRequest
 from axolotly.ota import service as ota
 
@@ -32,6 +34,8 @@ SHOWN = (
     Device.app_version,
     Device.app_version_code,
     Device.any_kid,
+    Device.held_version,
+    Device.held_since,
 )
 
 
@@ -44,6 +48,12 @@ def _statuses(db: Session, family_id: int, *criteria) -> list[SimpleNamespace]:
     not flagged.
     """
     online = func.coalesce(Device.last_active > func.now() - ONLINE_WINDOW, False)
+    # Proof of delivery: the device holds its kid's launcher as it is now (launcher/reads.py
+    # records the version each device last fetched); an unassigned device holds "nothing" (NULL).
+    assigned = aliased(KidProfile)
+    up_to_date = func.coalesce(Device.held_version == assigned.launcher_version, False) | and_(
+        Device.kid_profile_id.is_(None), Device.held_since.is_not(None), Device.held_version.is_(None)
+    )
     # Who is watching now: the kid a web launcher showed lately, or, on a launcher that never
     # showed one by name (Android: it always shows its assigned kid), the assigned kid while online.
     watching = case(
@@ -58,16 +68,21 @@ def _statuses(db: Session, family_id: int, *criteria) -> list[SimpleNamespace]:
                 online.label("online"),
                 KidProfile.id.label("watching_kid_id"),
                 KidProfile.name.label("watching_kid_name"),
+                up_to_date.label("up_to_date"),
+                assigned.name.label("kid_name"),
             ),
             Device,
             family_id,
         )
         .outerjoin(KidProfile, KidProfile.id == watching)
+        .outerjoin(assigned, assigned.id == Device.kid_profile_id)
         .where(*criteria)
     )
     rows = db.execute(statement.order_by(Device.id)).all()
     releases = ota.active_releases(db, "production") if rows else []
-    return [
+    zone = ZoneInfo(load_family_settings(db, family_id).time_zone) if rows else None
+    now = datetime.now(UTC)
+    devices = [
         SimpleNamespace(
             **row._asdict(),
             update_due=row.app_version_code is not None
@@ -75,6 +90,9 @@ def _statuses(db: Session, family_id: int, *criteria) -> list[SimpleNamespace]:
         )
         for row in rows
     ]
+    for device in devices:
+        device.delivery = delivery_words(device, zone, now)  # type: ignore[arg-type]  # rows: a zone
+    return devices
 
 
 def list_devices(db: Session, family_id: int) -> list[SimpleNamespace]:
@@ -107,6 +125,22 @@ def saved_words(device: SimpleNamespace, kid_name: str | None) -> str:
             % words
         )
     return gettext("Saved: %(name)s shows %(kid)s's launcher, and only %(kid)s's") % words
+
+
+def delivery_words(device: SimpleNamespace, zone: ZoneInfo, now: datetime) -> str:
+    """Whether the kid's launcher as it is now has reached this device, in a parent's words ("On
+    Emma's tablet since 19:02:03", "Not yet on Leo's phone (last seen 2 hours ago)"), on the
+    family's clock (`zone`); `now`: the clock that wrote last_active's comparison."""
+    words = {"device": device.friendly_name or gettext("the device"), "kid": device.kid_name}
+    if device.up_to_date and device.held_since is not None:
+        words["time"] = format_moment(device.held_since.astimezone(zone), "clock_seconds")
+        if device.kid_name is None:
+            return gettext("On %(device)s since %(time)s (no kid assigned)") % words
+        return gettext("On %(kid)s's %(device)s since %(time)s") % words
+    if device.last_active is None:
+        return gettext("Not yet on %(device)s (never seen)") % words
+    words["ago"] = format_ago(device.last_active - now)
+    return gettext("Not yet on %(device)s (last seen %(ago)s)") % words
 
 
 def record_info(db: Session, device_id: int, info: dict) -> None:

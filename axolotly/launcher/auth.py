@@ -1,9 +1,11 @@
 """Device authentication for launcher calls: X-Device-ID + X-API-Key, one SQL statement.
 
-Two doors onto the same check: `LauncherDevice` (async, the read-only hot path on the launcher
-pool) and `CurrentDevice` (sync, for calls that write in the request's ORM transaction).
+Two doors onto the same check: `LauncherDevice` (async, the hot path on the launcher pool) and
+`CurrentDevice` (sync, for calls that write in the request's ORM transaction). The statement
+also keeps `last_active` (once a minute) and the launcher version the device holds (reads.py).
 """
 
+import hmac
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -12,13 +14,7 @@ from sqlalchemy.orm import Session
 
 from axolotly.accounts.deps import DbSession
 from axolotly.errors import Unauthorized
-from axolotly.launcher.reads import (
-    DEVICE_SQL,
-    REPLACE_LEGACY_KEY_SQL,
-    TOUCH_SQL,
-    LauncherReads,
-    get_launcher_reads,
-)
+from axolotly.launcher.reads import DEVICE_SQL, REPLACE_LEGACY_KEY_SQL, LauncherReads, get_launcher_reads
 from axolotly.security import api_keys
 
 INVALID_DEVICE = "Invalid device credentials"
@@ -32,7 +28,6 @@ class AuthenticatedDevice:
     kid_name: str | None
     kid_age: int | None
     launcher_version: int | None
-    needs_touch: bool
     # Imported from the older backend and presenting its old key: the legacy digest is replaced
     # (REPLACE_LEGACY_KEY_SQL, which touches last_active too) on this call.
     legacy_key: bytes | None = None
@@ -46,12 +41,18 @@ def _well_formed(device_id: str | None, api_key: str | None) -> bool:
     return bool(device_id and api_key and len(device_id) <= 255 and len(api_key) <= 255 and "\x00" not in device_id)
 
 
-def _authenticated(row: Any, api_key: str | None) -> AuthenticatedDevice:
+def _device_params(device_id: str | None, api_key: str | None, fetching: bool) -> dict[str, Any]:
+    if not _well_formed(device_id, api_key):
+        raise Unauthorized(INVALID_DEVICE)
+    return {"device_id": device_id, "digest": api_keys.digest(api_key or ""), "fetching": fetching}
+
+
+def _authenticated(row: Any, api_key: str | None, digest: bytes) -> AuthenticatedDevice:
     # An unpaired device has no row; a deleted family took its devices with it (cascade).
     if row is None or api_key is None:
         raise Unauthorized(INVALID_DEVICE)
     legacy = None
-    if not api_keys.matches(api_key, row.api_key_digest):
+    if not (row.api_key_digest and hmac.compare_digest(digest, row.api_key_digest)):
         if not api_keys.matches_legacy(api_key, row.legacy_key_sha256):
             raise Unauthorized(INVALID_DEVICE)
         legacy = row.legacy_key_sha256
@@ -62,33 +63,28 @@ def _authenticated(row: Any, api_key: str | None) -> AuthenticatedDevice:
         row.kid_name,
         row.kid_age,
         row.launcher_version,
-        row.needs_touch,
         legacy,
     )
 
 
-def authenticate_device(db: Session, device_id: str | None, api_key: str | None) -> AuthenticatedDevice:
-    if not _well_formed(device_id, api_key):
-        raise Unauthorized(INVALID_DEVICE)
-    device = _authenticated(db.connection().exec_driver_sql(DEVICE_SQL, {"device_id": device_id}).first(), api_key)
+def authenticate_device(
+    db: Session, device_id: str | None, api_key: str | None, *, fetching: bool = False
+) -> AuthenticatedDevice:
+    """`fetching`: this call hands the device its kid's launcher (its held version is recorded)."""
+    params = _device_params(device_id, api_key, fetching)
+    device = _authenticated(db.connection().exec_driver_sql(DEVICE_SQL, params).first(), api_key, params["digest"])
     if device.legacy_key is not None and api_key is not None:
         db.connection().exec_driver_sql(REPLACE_LEGACY_KEY_SQL, device.legacy_replacement(api_key))
-    # last_active, at most once a minute per device: not a write per request.
-    elif device.needs_touch:
-        db.connection().exec_driver_sql(TOUCH_SQL, {"id": device.id})
     return device
 
 
 async def authenticate_device_async(
-    reads: LauncherReads, device_id: str | None, api_key: str | None
+    reads: LauncherReads, device_id: str | None, api_key: str | None, *, fetching: bool = False
 ) -> AuthenticatedDevice:
-    if not _well_formed(device_id, api_key):
-        raise Unauthorized(INVALID_DEVICE)
-    device = _authenticated(await reads.fetch_one(DEVICE_SQL, {"device_id": device_id}), api_key)
+    params = _device_params(device_id, api_key, fetching)
+    device = _authenticated(await reads.fetch_one(DEVICE_SQL, params), api_key, params["digest"])
     if device.legacy_key is not None and api_key is not None:
         await reads.fetch_one(REPLACE_LEGACY_KEY_SQL, device.legacy_replacement(api_key))
-    elif device.needs_touch:
-        await reads.touch_last_active(device.id)
     return device
 
 

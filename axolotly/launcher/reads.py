@@ -2,13 +2,14 @@
 
 `/api/apps` and `/api/device/validate` are called by every launcher on every screen. They run
 as `async def` on the event loop and talk to PostgreSQL through `LauncherReads`: one statement
-to authenticate the device, one to touch `last_active` at most once a minute, one to build the
-launcher JSON when the per-process cache misses. Autocommit: single statements need no
+to authenticate the device (which also touches `last_active` at most once a minute and records
+the version the device holds when it changes), one to build the launcher JSON when the
+per-process cache misses. Autocommit: single statements need no
 BEGIN/COMMIT round trips.
 
 A statement that meets a lost connection (PostgreSQL restarted, backend terminated) is run
-once more on a fresh connection: these statements are reads, or the idempotent touch, so a
-second run is safe. While PostgreSQL is down the error reaches http_errors.py: 503.
+once more on a fresh connection: these statements are reads, or idempotent writes (the touch,
+the held version), so a second run is safe. While PostgreSQL is down the error reaches http_errors.py: 503.
 
 Tests swap in one that runs the same SQL through the test's rolled-back session
 (tests/launcher_reads.py); a test with committed data drives `PooledLauncherReads` itself.
@@ -29,19 +30,31 @@ from axolotly.db.async_pool import AsyncPool, connection_lost
 from axolotly.db.engine import connection_options, database_url, libpq_conninfo
 from axolotly.db.replicas import ReplicaSet
 
+# The one statement of every launcher call: the device and its kid's launcher version, and, only
+# when the key presented is the device's own (its digest compared in SQL, so nobody else can
+# write), `last_active` at most once a minute (not a write per request) and, for a call that hands
+# the device its kid's launcher (`fetching`: /api/apps, the web launcher), the version it now
+# holds and since when: proof of delivery, written only when that version changes (no write per
+# 304). SKIP LOCKED: a burst of one device's calls does not queue on the row's lock; one of
+# them writes what all would.
 DEVICE_SQL = """
+WITH d AS (
     SELECT d.id, d.family_id, d.api_key_digest, d.legacy_key_sha256, d.kid_profile_id,
            k.name AS kid_name, k.age AS kid_age, k.launcher_version,
-           d.last_active IS NULL OR d.last_active < now() - interval '60 seconds' AS needs_touch
+           d.last_active IS NULL OR d.last_active < now() - interval '60 seconds' AS needs_touch,
+           %(fetching)s AND k.launcher_version IS DISTINCT FROM d.held_version AS newly_held
     FROM devices d LEFT JOIN kid_profiles k ON k.id = d.kid_profile_id
     WHERE d.device_id = %(device_id)s
-"""
-
-# SKIP LOCKED: when another request of this device is touching the row already, this one need not
-# wait for it (a burst of one device's calls would otherwise queue on the row lock, one commit each).
-TOUCH_SQL = """
-UPDATE devices SET last_active = now()
-WHERE id = (SELECT id FROM devices WHERE id = %(id)s FOR UPDATE SKIP LOCKED)
+), written AS (
+    UPDATE devices SET last_active = now(),
+           held_version = CASE WHEN d.newly_held THEN d.launcher_version ELSE devices.held_version END,
+           held_since = CASE WHEN d.newly_held THEN now() ELSE devices.held_since END
+    FROM d
+    WHERE devices.id = (SELECT id FROM devices WHERE id = d.id FOR UPDATE SKIP LOCKED)
+      AND d.api_key_digest = %(digest)s AND (d.needs_touch OR d.newly_held)
+    RETURNING devices.id
+)
+SELECT d.* FROM d
 """
 
 # A device imported from the older backend presents its old key (axolotly/importer/): its first
@@ -60,9 +73,6 @@ class LauncherReads(Protocol):
 
     async def fetch_one_replica(self, sql: str, params: dict[str, Any]) -> Any:
         """Like fetch_one, on a healthy read replica when there is one (db/replicas.py)."""
-
-    async def touch_last_active(self, device_id: int) -> None:
-        """The one write of the hot path: TOUCH_SQL, idempotent (safe to run twice)."""
 
 
 class PooledLauncherReads:
@@ -101,10 +111,6 @@ class PooledLauncherReads:
                 self.replicas.mark_failed(replica, error)
         return await self.fetch_one(sql, params)
 
-    async def touch_last_active(self, device_id: int) -> None:
-        params = {"id": device_id}
-        await self._on_primary(TOUCH_SQL, lambda connecting: _execute(connecting, TOUCH_SQL, params))
-
     async def _on_primary(self, sql: str, run: Callable[[Any], Awaitable[Any]]) -> Any:
         """`run(connecting)` on our pool; once more on a fresh connection after a lost one."""
         started = time.perf_counter()
@@ -116,11 +122,6 @@ class PooledLauncherReads:
             result = await run(self.pool.connection(fresh=True))
         slow_queries.record(sql, time.perf_counter() - started)
         return result
-
-
-async def _execute(connecting: Any, sql: str, params: dict[str, Any]) -> None:
-    async with connecting as connection:
-        await connection.execute(sql, params)
 
 
 async def _read(connecting: Any, sql: str, params: dict[str, Any]) -> Any:
@@ -156,7 +157,3 @@ class CountingReads:
     async def fetch_one_replica(self, sql: str, params: dict[str, Any]) -> Any:
         self.statements.append(sql)
         return await self.inner.fetch_one_replica(sql, params)
-
-    async def touch_last_active(self, device_id: int) -> None:
-        self.statements.append(TOUCH_SQL)
-        await self.inner.touch_last_active(device_id)

@@ -17,11 +17,12 @@ from axolotly.devices import service as devices
 from axolotly.errors import NotFound, Unauthorized
 from axolotly.families import kids
 from axolotly.families import requests as title_requests
-from axolotly.families import settings as family_settings
 from axolotly.families.deps import OwnedKid
 from axolotly.http_errors import PAIR_PATH
 from axolotly.launcher import episode_links, legacy_pairing
+from axolotly.launcher.answers import apps_answer, heartbeat_answer, held_capacity
 from axolotly.launcher.auth import AuthenticatedDevice, CurrentDevice, LauncherDevice
+from axolotly.launcher.live import get_changes
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads
 from axolotly.launcher.schemas import (
     DeviceInfo,
@@ -37,7 +38,8 @@ from axolotly.launcher.schemas import (
     TitleRequestCreate,
     TitleRequestOut,
 )
-from axolotly.launcher.service import RenderedLauncher, device_launcher, visible_title_count
+from axolotly.launcher.service import visible_title_count
+from axolotly.launcher.time_limits import time_limits_answer
 from axolotly.screen_time import service as screen_time
 from axolotly.screen_time import usage
 from axolotly.screen_time.schemas import Stats, TimeLimits, UsageLogBody, UsageLogged
@@ -45,12 +47,10 @@ from axolotly.security.client import client_address
 from axolotly.types import Text
 
 router = APIRouter(tags=["launcher"])
+PREFER_WAIT = "`wait=N` (N ≤ 60) with If-None-Match: held until the content changes (an extension)"
 
 INVALID_CODE = "Invalid or expired pairing code"
 NOT_LINKED = "Device not linked to a kid profile"
-# Bump when the shape of /api/apps changes, so old ETags never match a new format.
-CONTENT_FORMAT = "2"
-UNASSIGNED = RenderedLauncher.of("[]")
 
 
 @router.post(
@@ -85,55 +85,32 @@ async def validate(device: LauncherDevice) -> DeviceValidation:
     "/api/apps",
     responses={
         200: {"description": "Provider groups of this kid's content"},
-        304: {"description": "Not modified (If-None-Match)"},
+        304: {"description": "Not modified (If-None-Match), or nothing changed while held (Prefer: wait=N)"},
     },
 )
 async def apps(
-    device: LauncherDevice,
+    request: Request,
     reads: Annotated[LauncherReads, Depends(get_launcher_reads)],
+    x_device_id: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
     if_none_match: Annotated[str | None, Header()] = None,
     accept_encoding: Annotated[str | None, Header()] = None,
+    prefer: Annotated[
+        str | None, Header(description="`wait=N` (N ≤ 60) with If-None-Match: hold until it changes")
+    ] = None,
 ) -> Response:
-    """This device's kid's launcher: provider groups in the family's order; `[]` when unassigned.
-
-    gzip when the client accepts it (OkHttp does, transparently); each encoding has its own strong
-    ETag, and either one answers If-None-Match since both name the same content.
-    """
-    if device.kid_profile_id is None:
-        etag = f'"{CONTENT_FORMAT}-unassigned"'
-        rendered = UNASSIGNED
-    else:
-        etag = f'"{CONTENT_FORMAT}-k{device.kid_profile_id}-v{device.launcher_version}"'
-        rendered = None
-    gzip_etag = etag[:-1] + '-gz"'
-    use_gzip = _accepts_gzip(accept_encoding)
-    headers = {"ETag": gzip_etag if use_gzip else etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
-    if if_none_match and _etag_matches(if_none_match, {etag, gzip_etag}):
-        return Response(status_code=304, headers=headers)
-    if rendered is None:
-        rendered = await device_launcher(
-            reads,
-            device.family_id,
-            device.kid_profile_id,  # type: ignore[arg-type]  # a kid, checked above
-            device.launcher_version,  # type: ignore[arg-type]  # a kid has a version
-        )
-    if use_gzip:
-        headers["Content-Encoding"] = "gzip"
-        return Response(content=rendered.gzip, media_type="application/json", headers=headers)
-    return Response(content=rendered.json, media_type="application/json", headers=headers)
-
-
-def _accepts_gzip(header: str | None) -> bool:
-    for coding in (header or "").lower().split(","):
-        name, _, params = coding.strip().partition(";")
-        if name.strip() == "gzip":
-            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
-    return False
-
-
-def _etag_matches(header: str, etags: set[str]) -> bool:
-    candidates = {candidate.strip().removeprefix("W/") for candidate in header.split(",")}
-    return "*" in candidates or not candidates.isdisjoint(etags)
+    """This device's kid's launcher (answers.py; usually served by hot_path.py before this route)."""
+    answer = await apps_answer(
+        reads,
+        get_changes(request),
+        held_capacity(request.scope),
+        device_id=x_device_id,
+        api_key=x_api_key,
+        if_none_match=if_none_match,
+        accept_encoding=accept_encoding,
+        prefer=prefer,
+    )
+    return Response(answer.body, status_code=answer.status, headers=answer.response_headers())
 
 
 @router.post("/api/pairing/initiate", tags=["launcher (3-step pairing)"], response_model=None)
@@ -160,14 +137,15 @@ def episode_report(body: EpisodeReport, device: CurrentDevice, db: DbSession) ->
     return EpisodeReportResult(report_id=outcome.report_id, status=outcome.status, message=outcome.message)
 
 
-def utc_now_iso() -> str:
-    # "Z", not "+00:00": older Java/Android parsers (Instant.parse before JDK 12) accept only "Z".
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-@router.post("/api/device/heartbeat", response_model=Heartbeat)
-def heartbeat(device: CurrentDevice) -> Heartbeat:
-    return Heartbeat(server_time=utc_now_iso())
+@router.post("/api/device/heartbeat", responses={200: {"model": Heartbeat}})
+async def heartbeat(
+    reads: Annotated[LauncherReads, Depends(get_launcher_reads)],
+    x_device_id: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> Response:
+    """Being seen (answers.py; usually served by hot_path.py before this route)."""
+    answer = await heartbeat_answer(reads, device_id=x_device_id, api_key=x_api_key)
+    return Response(answer.body, status_code=answer.status, headers=answer.response_headers())
 
 
 @router.post("/api/device/info", response_model=Stored)
@@ -179,32 +157,33 @@ def device_info(body: DeviceInfo, device: CurrentDevice, db: DbSession) -> Store
 # -- screen time and usage (the launcher enforces; the server decides: screen_time/) ---------------
 
 
-@router.get("/api/time-limits", response_model=TimeLimits)
-def time_limits(device: CurrentDevice, db: DbSession) -> TimeLimits:
-    """Today's limits for this device's kid in the family's time zone; all null and false when unassigned."""
-    if device.kid_profile_id is None:
-        return TimeLimits(
-            dailyLimitMinutes=None,
-            bedtimeStart=None,
-            bedtimeEnd=None,
-            scheduleEnabled=False,
-            timeZone=family_settings.load_family_settings(db, device.family_id).time_zone,
-            allowedNow=True,
-            nextChangeAt=None,
-            reason=None,
-        )
-    kid = kids.get_kid(db, device.family_id, device.kid_profile_id)
-    status = screen_time.allowed_now(db, kid)
-    return TimeLimits(
-        dailyLimitMinutes=status.limit_minutes,
-        bedtimeStart=f"{status.bedtime.start:%H:%M}" if status.bedtime else None,
-        bedtimeEnd=f"{status.bedtime.end:%H:%M}" if status.bedtime else None,
-        scheduleEnabled=status.enabled,
-        timeZone=family_settings.load_family_settings(db, device.family_id).time_zone,
-        allowedNow=status.allowed_now,
-        nextChangeAt=_iso(status.next_change_at) or None,
-        reason="bedtime" if status.in_bedtime else "limit_reached" if status.budget_spent else None,
+@router.get(
+    "/api/time-limits",
+    responses={
+        200: {"model": TimeLimits},
+        304: {"description": "Unchanged while held (If-None-Match, Prefer: wait=N)"},
+    },
+)
+async def time_limits(
+    request: Request,
+    reads: Annotated[LauncherReads, Depends(get_launcher_reads)],
+    x_device_id: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[str | None, Header()] = None,
+    prefer: Annotated[str | None, Header(description=PREFER_WAIT)] = None,
+) -> Response:
+    """Today's limits for this device's kid in the family's time zone (time_limits.py)."""
+    answer = await time_limits_answer(
+        request.app,
+        reads,
+        get_changes(request),
+        held_capacity(request.scope),
+        device_id=x_device_id,
+        api_key=x_api_key,
+        if_none_match=if_none_match,
+        prefer=prefer,
     )
+    return Response(answer.body, status_code=answer.status, headers=answer.response_headers())
 
 
 @router.get("/api/stats", response_model=Stats)

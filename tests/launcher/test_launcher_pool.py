@@ -1,7 +1,7 @@
 """The production read path: the app's own async pool (autocommit), on committed data."""
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from axolotly.devices.codes import register_device
@@ -42,14 +42,17 @@ def test_launcher_reads_on_the_pool_are_exact_cheap_and_see_unpairing_at_once(en
             "Show 2",
         ]
         assert all(len(item["episodes"]) == 2 for item in group["content"])
-        # device + touch (first call of the minute) + launcher JSON
-        assert len(reads.statements) == 3
-        assert reads.statements[1].lstrip().startswith("UPDATE devices")
+        # the device (its first call of the minute touches it and records the version it now
+        # holds, in the same statement) + launcher JSON
+        assert len(reads.statements) == 2
+        written = _device_row(engine, headers)
+        assert written.last_active is not None and written.held_version is not None and written.held_since
 
         reads.statements.clear()
         again = client.get("/api/apps", headers={**headers, "If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304 and again.content == b""
-        assert len(reads.statements) == 1  # the device lookup only: no write, no launcher query
+        assert len(reads.statements) == 1  # the device lookup only: no launcher query...
+        assert _device_row(engine, headers).xmin == written.xmin  # ...and no write
 
         validation = client.get("/api/device/validate", headers=headers).json()
         assert validation == {"is_paired": True, "kid_profile_id": kid_id, "kid_name": "Kid", "kid_age": None}
@@ -58,3 +61,11 @@ def test_launcher_reads_on_the_pool_are_exact_cheap_and_see_unpairing_at_once(en
             db.delete(db.scalars(select(Device).where(Device.device_id == headers["X-Device-ID"])).one())
         assert client.get("/api/apps", headers=headers).status_code == 401
         assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+
+
+def _device_row(engine, headers):
+    with engine.connect() as connection:
+        return connection.execute(
+            text("SELECT xmin::text AS xmin, last_active, held_version, held_since FROM devices WHERE device_id = :d"),
+            {"d": headers["X-Device-ID"]},
+        ).one()

@@ -5,8 +5,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from axolotly.launcher.reads import TOUCH_SQL
-
 
 class SessionLauncherReads:
     """The same statements through an ORM session's connection (the test's transaction)."""
@@ -20,6 +18,3 @@ class SessionLauncherReads:
     async def fetch_one_replica(self, sql: str, params: dict[str, Any]) -> Any:
         return await self.fetch_one(sql, params)
 
-    async def touch_last_active(self, device_id: int) -> None:
-        self.session.connection().exec_driver_sql(TOUCH_SQL, {"id": device_id})
-        self.session.commit()
