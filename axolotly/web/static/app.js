@@ -84,3 +84,35 @@ document.querySelectorAll("select[data-browser-zone]").forEach((select) => {
     hint.textContent = hint.dataset.missingText.replace("{zone}", zone);
   }
 });
+
+// After a change is saved, the message under it follows the family's launchers until each holds
+// the change (proof of delivery: /family/delivery, the server's words); about once a second, for
+// half a minute at most, and not while the page is hidden.
+document.querySelectorAll("[data-delivery-url]").forEach((element) => {
+  let tries = 30;
+  const show = (answer) => {
+    element.replaceChildren(
+      ...answer.devices.map((device) => {
+        const line = document.createElement("span");
+        line.className = device.up_to_date ? "delivered" : "pending";
+        line.textContent = device.text;
+        return line;
+      }),
+    );
+    element.hidden = answer.devices.length === 0;
+    return answer.all_up_to_date;
+  };
+  const ask = () => {
+    tries -= 1;
+    if (document.hidden) return setTimeout(ask, 1000);
+    fetch(element.dataset.deliveryUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      .then((answer) => {
+        if (!show(answer) && tries > 0) setTimeout(ask, 1000);
+      })
+      .catch(() => {
+        if (tries > 0) setTimeout(ask, 3000);
+      });
+  };
+  ask();
+});
