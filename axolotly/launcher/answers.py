@@ -60,6 +60,14 @@ def requested_wait(prefer: str | None) -> int:
     return min(int(match.group(1)), MAX_WAIT_SECONDS) if match else 0
 
 
+def held_seconds(if_none_match: str | None, prefer: str | None) -> int:
+    """How long to hold: only a client that names the version it holds (not `*`, which any
+    version matches) and asks to wait."""
+    if not if_none_match or if_none_match.strip() == "*":
+        return 0
+    return requested_wait(prefer)
+
+
 def utc_now_iso() -> str:
     # "Z", not "+00:00": older Java/Android parsers (Instant.parse before JDK 12) accept only "Z".
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -133,7 +141,7 @@ async def apps_answer(
     gzip when the client accepts it (OkHttp does, transparently); each encoding has its own strong
     ETag, and either one answers If-None-Match since both name the same content.
     """
-    hold = Hold(changes, capacity, requested_wait(prefer) if if_none_match else 0)
+    hold = Hold(changes, capacity, held_seconds(if_none_match, prefer))
     try:
         while True:
             since = hold.mark()  # before the read: a change committed after it still wakes us

@@ -9,6 +9,8 @@
   initiation is a guess too (its 409 tells that a code is shown by another device), so it spends
   the per-address and global pairing budgets; a device that completes its pairing gives its
   initiation back. Confirmations spend them as well, plus a per-family budget.
+- The family's parents are told when a confirmation pairs a device, and when a device already
+  paired shows a new code (re-pairing: once per pairing request), notifications/outbox.py.
 """
 
 from sqlalchemy import Update, delete, exists, func, select, update
@@ -17,10 +19,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from axolotly.audit import service as audit
-from axolotly.devices.codes import CODE_LIFETIME, HOUR, TOO_MANY_GUESSES, pairing_limits, register_device
+from axolotly.devices.codes import (
+    CODE_LIFETIME,
+    HOUR,
+    TOO_MANY_GUESSES,
+    notify_paired,
+    pairing_limits,
+    register_device,
+)
 from axolotly.errors import Conflict
 from axolotly.families.scoping import of_another_family, owned_by
-from axolotly.models import Device, PairingRequest
+from axolotly.models import Device, KidProfile, PairingRequest
+from axolotly.notifications.outbox import notify
 from axolotly.security import api_keys, rate_limits
 from axolotly.security.rate_limits import Limit
 
@@ -65,6 +75,25 @@ def initiate(db: Session, device_id: str, code: str, client: str) -> None:
         raise
     if created is None:
         raise Conflict("This device's pairing was already confirmed; poll its status")
+    _tell_of_repairing(db, device_id, created)
+
+
+def _tell_of_repairing(db: Session, device_id: str, pairing_request_id: int) -> None:
+    """A device that is paired already shows a new code: its app was reset or reinstalled, or
+    someone else has its id. Its family is told once per pairing request (an initiation repeated
+    while the code is shown is the same request)."""
+    device = db.scalar(select(Device).where(Device.device_id == device_id))
+    if device is None:
+        return
+    kid = db.scalar(select(KidProfile.name).where(KidProfile.id == device.kid_profile_id))
+    notify(
+        db,
+        device.family_id,
+        "device_repairing",
+        kid_id=device.kid_profile_id,
+        facts={"device": device.friendly_name, "device_id": device.id, "kid": kid},
+        dedupe_key=f"pairing-request:{pairing_request_id}",
+    )
 
 
 def confirm_limit(family_id: int) -> Limit:
@@ -87,6 +116,8 @@ def confirm(db: Session, family_id: int, code: str, client: str) -> bool:
     for limit in limits:
         rate_limits.refund(limit)
     audit.record(db, family_id, "device_paired", "A device paired by confirming the code it showed")
+    device = db.scalar(owned_by(select(Device).where(Device.device_id == confirmed.device_id), Device, family_id))
+    notify_paired(db, family_id, device, again=device is not None)
     return True
 
 

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from axolotly.db.engine import get_session
 from axolotly.families import kids
 from axolotly.families import settings as family_settings
-from axolotly.launcher.answers import Answer, Hold, HoldCapacity, etag_matches, requested_wait
+from axolotly.launcher.answers import Answer, Hold, HoldCapacity, etag_matches, held_seconds
 from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device_async
 from axolotly.launcher.live import Changes, device_key, time_key
 from axolotly.launcher.reads import LauncherReads
@@ -85,7 +85,7 @@ async def time_limits_answer(
     if_none_match: str | None,
     prefer: str | None,
 ) -> Answer:
-    hold = Hold(changes, capacity, requested_wait(prefer) if if_none_match else 0)
+    hold = Hold(changes, capacity, held_seconds(if_none_match, prefer))
     try:
         while True:
             since = hold.mark()
