@@ -11,9 +11,10 @@ ceiling of held polls (ops/shedding.py) `wait` is ignored.
 
 import asyncio
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device_async
 from axolotly.launcher.live import Changes, device_key, launcher_key
@@ -35,7 +36,7 @@ class HoldCapacity(Protocol):
     def end_hold(self) -> None: ...
 
 
-def held_capacity(scope: dict) -> HoldCapacity | None:
+def held_capacity(scope: MutableMapping[str, Any]) -> HoldCapacity | None:
     """The capacity the load-shedding middleware (ops/shedding.py) put in the request's scope."""
     state = scope.get("state")
     return state.get("capacity") if isinstance(state, dict) else None

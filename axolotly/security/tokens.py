@@ -4,7 +4,10 @@ Each token names its type (`typ`) and is read only as that type, so one kind nev
 another (a page session cookie is not a Bearer token, nor an access token a page session):
 - `access`: the API's Bearer token for parents and admins (`sub` = user id, `role`), short-lived;
 - `web`: a parent's or admin's page session (the `axolotly_web` cookie);
-- `kid`: a kid signed in with their PIN on a paired kid web launcher (`device`, `kid`, `pin`).
+- `kid`: a kid signed in with their PIN on a paired kid web launcher (`device`, `kid`, `pin`);
+- `unsubscribe`: the one-click unsubscribe link of a mailed notification (`sub` = user id, `ev` =
+  the event whose emails stop), long-lived (a mail is read weeks later) and bound to no epoch: it
+  can do nothing but turn that one email off (notifications/unsubscribe.py).
 
 A kid token also carries a mark of the PIN it was earned with (`pin`: a keyed digest of the
 stored PIN hash, which tells nothing about the PIN): a new PIN (a new hash, even for the same
@@ -31,12 +34,15 @@ from axolotly.config import get_settings
 
 ALGORITHM = "HS256"
 KID_SESSION = timedelta(hours=4)
+UNSUBSCRIBE_LINK = timedelta(days=180)
+UNSUBSCRIBE_TOKEN_MAX = 1000  # a longer "token" is no token of ours: refused before decoding
 
 
 class TokenType(StrEnum):
     ACCESS = "access"
     WEB = "web"
     KID = "kid"
+    UNSUBSCRIBE = "unsubscribe"
 
 
 def _sign(typ: TokenType, claims: dict[str, Any], lifetime: timedelta) -> str:
@@ -125,3 +131,22 @@ def kid_claims(token: str | None, pin_hash: str) -> dict[str, Any] | None:
     if not isinstance(mark, str) or not hmac.compare_digest(mark.encode(), _pin_mark(pin_hash).encode()):
         return None
     return claims
+
+
+def unsubscribe_token(user_id: int, event: str) -> str:
+    """The signed part of a mail's unsubscribe link: this user's emails of this event stop."""
+    return _sign(TokenType.UNSUBSCRIBE, {"sub": str(user_id), "ev": event}, UNSUBSCRIBE_LINK)
+
+
+def unsubscribe_claims(token: str | None) -> tuple[int, str] | None:
+    """(user id, event) of a valid, unexpired unsubscribe token, else None. Only ASCII is read: a
+    JWT is ASCII, and PyJWT would raise on a lone surrogate instead of refusing it."""
+    if not token or len(token) > UNSUBSCRIBE_TOKEN_MAX or not token.isascii():
+        return None
+    claims = read(token, TokenType.UNSUBSCRIBE)
+    if claims is None or not isinstance(claims.get("ev"), str):
+        return None
+    try:
+        return int(claims["sub"]), claims["ev"]
+    except (KeyError, TypeError, ValueError):
+        return None
