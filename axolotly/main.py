@@ -23,8 +23,11 @@ from axolotly.families.packs_router import router as packs_router
 from axolotly.families.requests_router import ask_list_router
 from axolotly.families.requests_router import router as requests_router
 from axolotly.families.router import router as families_router
+from axolotly.launcher.hot_path import LauncherHotPath
+from axolotly.launcher.live import Changes
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads, pooled_launcher_reads
 from axolotly.launcher.router import router as launcher_router
+from axolotly.notifications.router import router as notifications_router
 from axolotly.ops import metrics
 from axolotly.ota.router import router as ota_router
 from axolotly.policies.router import router as policies_router
@@ -38,11 +41,15 @@ from axolotly.web import language, pages, security_headers, templating
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """One async pool per worker process for the launcher's hot path (launcher/reads.py); the
-    process's TMDB clients and throttle counters' pool are made on first use and closed here."""
+    """One async pool per worker process for the launcher's hot path (launcher/reads.py) and one
+    listening connection that wakes held launcher polls (launcher/live.py); the process's TMDB
+    clients and throttle counters' pool are made on first use and closed here."""
     reads = pooled_launcher_reads()
     await reads.open()
     app.state.launcher_reads = reads
+    changes = Changes()
+    await changes.start()
+    app.state.changes = changes
     metrics.worker_started()
     # Start-up objects (modules, routes, models) live forever: keep them out of every GC pass,
     # so full collections under load stay short (latency tail).
@@ -52,6 +59,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         metrics.worker_stopping()
+        await changes.stop()
         await reads.close()
         await tmdb.process_clients.aclose()
         rate_limits.dispose_counter_pool()
@@ -88,11 +96,13 @@ def create_app() -> FastAPI:
         screen_time_router,
         time_requests_router,
         ratings_router,
+        notifications_router,
     ):
         app.include_router(router)
     unpublish_admin_api_in_production(app)
 
     http_errors.install(app, page_error=templating.page_error)
+    app.add_middleware(LauncherHotPath, fastapi_app=app)
     security_headers.install(app)
 
     @app.get("/healthz", tags=["ops"])

@@ -19,6 +19,7 @@ from axolotly.families.settings import default_name, family_zone, valid_country,
 from axolotly.i18n import LANGUAGES, N_
 from axolotly.mail import Mail
 from axolotly.models import User
+from axolotly.notifications.outbox import notify
 from axolotly.ratings.service import current_scales
 from axolotly.security import rate_limits, tokens
 from axolotly.security.passwords import hash_secret, verify_secret
@@ -227,9 +228,16 @@ def change_email(db: Session, user: User, password: str, new_email: str) -> Mail
 def delete_account(db: Session, user: User, password: str) -> None:
     check_password(db, user, password, wrong="Password does not match")
     family = act_for_family(db, user)
-    if not family.is_owner:  # a co-parent leaves; the family stays (its trail says so)
+    if not family.is_owner:  # a co-parent leaves; the family stays (its trail says so, its parents are told)
         audit.record(
             db, family.id, "account_deleted", f"{user.name_or_email} deleted their account and left the family"
+        )
+        notify(
+            db,
+            family.id,
+            "co_parent_left",
+            facts={"name": user.display_name, "email": user.email},
+            skip_user_id=user.id,
         )
     else:  # the family's trail goes with it: the server log keeps the fact (no address: it is gone)
         logger.warning("Account %s deleted by its owner, with its family", user.id)

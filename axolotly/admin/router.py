@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, FastAPI, Query
 
@@ -9,6 +9,8 @@ from axolotly.catalog import packs
 from axolotly.catalog.pack_schemas import PackIn, PackOut
 from axolotly.config import get_settings
 from axolotly.enums import ReportStatus
+from axolotly.notifications import delivery
+from axolotly.notifications.schemas import DeliveryId, DeliveryOut
 from axolotly.reports import service as reports
 from axolotly.reports.schemas import (
     AdminReportOut,
@@ -200,3 +202,25 @@ def db_health(admin: CurrentAdmin) -> dict:
     from axolotly.ops.stats import database_stats
 
     return {**database_stats.snapshot(), "replica_status": replica_status()}
+
+
+@router.get("/notification-deliveries", response_model=list[DeliveryOut])
+def list_notification_deliveries(
+    admin: CurrentAdmin,
+    db: DbSession,
+    status: Literal["pending", "sent", "failed"] = "failed",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+):
+    """Emails of the notification outbox in one status (every family's), newest first; a failed
+    one says why in `last_error` (a closed one that sent nothing says why too)."""
+    return [DeliveryOut.of(row) for row in delivery.deliveries(db, status, limit)]
+
+
+@router.post(
+    "/notification-deliveries/{delivery_id}/retry",
+    status_code=204,
+    responses={404: {"description": "No such delivery"}, 409: {"description": "Not a failed delivery"}},
+)
+def retry_notification_delivery(delivery_id: DeliveryId, admin: CurrentAdmin, db: DbSession) -> None:
+    """Queues a failed delivery again (its tries counted afresh)."""
+    delivery.retry(db, delivery_id)

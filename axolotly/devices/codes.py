@@ -2,7 +2,8 @@
 
 A redeemed code remembers the device it made without a column of its own: its `expires_at` is set
 to that device's `paired_at` (the code did expire at that moment), so the pairing page's poll
-(`code_status`) can ask "Who uses this device?" about exactly that device.
+(`code_status`) can ask "Who uses this device?" about exactly that device. Every parent of the
+family is told of a pairing (notifications/outbox.py).
 """
 
 import secrets
@@ -19,6 +20,7 @@ from axolotly.errors import Conflict, NotFound
 from axolotly.families.scoping import of_family, owned_by
 from axolotly.i18n import N_
 from axolotly.models import Device, KidProfile, PairingCode, User
+from axolotly.notifications.outbox import notify
 from axolotly.security import api_keys, rate_limits
 from axolotly.security.rate_limits import Limit
 
@@ -147,4 +149,14 @@ def pair_with_code(db: Session, code: str, client: str) -> tuple[Device, str, Us
         )
     )
     audit.record(db, family_id, "device_paired", "A device paired with a pairing code")
+    notify_paired(db, family_id, device)
     return device, api_key, db.get_one(User, family_id)
+
+
+def notify_paired(db: Session, family_id: int, device: Device | None, again: bool = False) -> None:
+    """Every parent is told that a device joined the family (a paired device sees the kids' lists);
+    `device` None: a 3-step pairing confirmed, whose device row is made at its next poll."""
+    kid_id = device.kid_profile_id if device else None
+    kid = db.scalar(select(KidProfile.name).where(KidProfile.id == kid_id)) if kid_id else None
+    facts = {"device": device.friendly_name if device else None, "device_id": device.id if device else None}
+    notify(db, family_id, "device_paired", kid_id=kid_id, facts=facts | {"kid": kid, "again": again})

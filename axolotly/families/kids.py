@@ -22,6 +22,7 @@ from axolotly.families.scoping import get_owned, owned_by
 from axolotly.families.settings import lock_family
 from axolotly.i18n import N_, gettext
 from axolotly.models import Device, KidProfile, KidProfileTitle, PinLockout
+from axolotly.notifications.outbox import notify
 from axolotly.ratings.service import current_scales
 from axolotly.security import rate_limits
 from axolotly.security.passwords import hash_pin, verify_secret
@@ -143,13 +144,22 @@ def check_pin(db: Session, kid: KidProfile, pin: str, device_id: int | None) -> 
             family_id=kid.family_id, kid_profile_id=kid.id, device_id=device_id, locked_until=func.now() + PIN_LOCKOUT
         )
     )
+    place = _place_name(db, device_id)
     audit.record(
         db,
         kid.family_id,
         "pin_locked",
-        f"{kid.name}'s profile locked on {_place_name(db, device_id)} for 15 minutes "
-        f"after {MAX_PIN_FAILURES} wrong PINs",
+        f"{kid.name}'s profile locked on {place} for 15 minutes after {MAX_PIN_FAILURES} wrong PINs",
     )
+    # Every parent is told: kept with the lock by `refuse`, like the audit event.
+    facts = {
+        "kid": kid.name,
+        "device": None if place in (PARENT_API, UNNAMED_DEVICE) else place,
+        "parent_api": device_id is None,
+        "failures": MAX_PIN_FAILURES,
+        "minutes": int(PIN_LOCKOUT.total_seconds() // 60),
+    }
+    notify(db, kid.family_id, "pin_locked", kid_id=kid.id, facts=facts)
     rate_limits.refuse(db, TooManyRequests(TOO_MANY_WRONG_PINS, retry_after_seconds=locked_for))
 
 

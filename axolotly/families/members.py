@@ -13,6 +13,8 @@
   the commit.
 - A co-parent acts with the owner's rights except inviting and removing co-parents, removing the
   owner or deleting the family; a co-parent may leave.
+- The family's parents are told when a co-parent joins (but the one who joined) or leaves
+  (notifications/outbox.py); one who leaves loses the notices the family sent them.
 """
 
 import hashlib
@@ -40,10 +42,12 @@ from axolotly.models import (
     FamilyInvitation,
     FamilyMember,
     KidProfile,
+    Notification,
     PairingCode,
     StreamingServiceSelection,
     User,
 )
+from axolotly.notifications.outbox import notify
 from axolotly.security import rate_limits
 from axolotly.security.rate_limits import Limit
 
@@ -173,6 +177,13 @@ def accept_invitation(db: Session, user: User, token: str) -> FamilyContext:
     db.flush()
     family = act_for_family(db, user)
     audit.record(db, family.id, "member_joined", f"{user.name_or_email} joined as a co-parent")
+    notify(
+        db,
+        family.id,
+        "co_parent_joined",
+        facts={"name": user.display_name, "email": user.email},
+        skip_user_id=user.id,  # the one who joined knows
+    )
     return family
 
 
@@ -216,10 +227,18 @@ def remove_member(db: Session, family: FamilyContext, user_id: int) -> None:
         raise NotFound(N_("Member not found"))
     if not family.is_owner and user_id != family.user.id:
         raise Forbidden(N_("Only the family's owner can remove co-parents"))
-    name = db.get_one(User, user_id).name_or_email
+    leaving = db.get_one(User, user_id)
     db.delete(member)
+    # What the family told them stays with the family: their list holds only their family's notices.
+    db.execute(owned_by(delete(Notification), Notification, family.id).where(Notification.recipient_id == user_id))
     db.flush()
-    audit.record(db, family.id, "member_removed", f"{name} is no longer a co-parent")
+    audit.record(db, family.id, "member_removed", f"{leaving.name_or_email} is no longer a co-parent")
+    notify(
+        db,
+        family.id,
+        "co_parent_left",
+        facts={"name": leaving.display_name, "email": leaving.email, "removed": user_id != family.user.id},
+    )
 
 
 def family_name(db: Session, family_id: int) -> str:

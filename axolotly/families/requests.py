@@ -26,6 +26,7 @@ from axolotly.families.scoping import get_owned, owned_by
 from axolotly.families.streaming import selected_services
 from axolotly.i18n import N_
 from axolotly.models import KidProfile, KidProfileTitle, Title, TitleRequest
+from axolotly.notifications.outbox import notify
 from axolotly.policies.evaluate import Decision, Policy, evaluate_title
 from axolotly.policies.service import family_country, set_policy, title_facts
 from axolotly.ratings.scales import Scales
@@ -125,6 +126,13 @@ def ask(db: Session, kid: KidProfile, title_id: int, device_id: int | None = Non
     db.flush()
     where = f" on {get_device(db, kid.family_id, device_id).friendly_name or 'a device'}" if device_id else ""
     audit.record(db, kid.family_id, "title_requested", f"{kid.name} asked for “{title.title}”{where}")
+    notify(
+        db,
+        kid.family_id,
+        "title_request",
+        kid_id=kid.id,
+        facts={"kid": kid.name, "title": title.title, "title_id": title.id, "request_id": request.id},
+    )
     return request, True
 
 

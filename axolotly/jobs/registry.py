@@ -10,6 +10,7 @@ turn. The bodies register on `blueprint` when the app is first built, loaded by 
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +22,7 @@ from axolotly.config import get_settings
 from axolotly.db.engine import connection_options, database_url, direct_database_url, libpq_conninfo
 
 NAMESPACE = "axolotly"
-TASK_MODULES = ["axolotly.jobs.tasks"]
+TASK_MODULES = ["axolotly.jobs.tasks", "axolotly.jobs.notification_tasks", "axolotly.jobs.weekly_tasks"]
 
 LOAD_EPISODES = "load_title_episodes"
 CLEANUP_EXPIRED = "cleanup_expired"
@@ -32,6 +33,8 @@ RESYNC_STALE_TITLES = "resync_stale_titles"
 MAINTAIN_USAGE_PARTITIONS = "maintain_usage_partitions"
 PRUNE_ACTIVITY_TRAIL = "prune_activity_trail"
 REFRESH_RATING_SCALES = "refresh_rating_scales"
+DELIVER_NOTIFICATION = "deliver_notification"
+PRUNE_NOTIFICATIONS = "prune_notifications"
 
 blueprint = procrastinate.Blueprint()
 
@@ -77,8 +80,18 @@ def get_job_app() -> procrastinate.App:
     return app
 
 
-def defer_in_transaction(db: Session, task_name: str, **task_kwargs) -> int:
-    """Queues a job on the session's connection, so it commits or rolls back with the request."""
+def defer_in_transaction(
+    db: Session, task_name: str, *, schedule_at: datetime | None = None, lock: str | None = None, **task_kwargs
+) -> int:
+    """Queues a job on the session's connection, so it commits or rolls back with the request.
+
+    `schedule_at`: not run before then (an email held through quiet hours); `lock`: jobs of one
+    lock never run at once (procrastinate's own)."""
     connection = db.connection().connection.driver_connection
-    job = get_job_app().configure_task(f"{NAMESPACE}:{task_name}", connection=connection)
+    options: dict[str, Any] = {"connection": connection}
+    if schedule_at is not None:
+        options["schedule_at"] = schedule_at
+    if lock is not None:
+        options["lock"] = lock
+    job = get_job_app().configure_task(f"{NAMESPACE}:{task_name}", **options)
     return job.defer(**task_kwargs)

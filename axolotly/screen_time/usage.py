@@ -4,6 +4,7 @@ A session is stored once (its identity is kid, device, app and start: a retried 
 nothing) and, only when it is new, added to `usage_daily` on each local day it touches, so the
 rollup is exactly the sum of the stored sessions. A log names a title only when the app id is a
 title of this kid's family (a policy of the kid or the family library): never another family's.
+A log that brings today's time to today's limit tells the parents (once per kid and day).
 """
 
 import logging
@@ -20,8 +21,9 @@ from axolotly.families.library_rows import library_rows
 from axolotly.families.settings import family_zone
 from axolotly.i18n import N_, gettext
 from axolotly.models import KidProfile, Title, UsageDay, usage_sessions
+from axolotly.notifications.outbox import day_key, notify
 from axolotly.screen_time.clock import local_day, split_by_day
-from axolotly.screen_time.service import now_utc
+from axolotly.screen_time.service import allowed_now, now_utc
 from axolotly.types import PG_INT_MAX
 
 logger = logging.getLogger(__name__)
@@ -111,6 +113,7 @@ def record(db: Session, kid: KidProfile, device_id: int | None, log: UsageLog) -
         raise
     if stored is not None:
         _add_to_rollup(db, kid, log.started_at, log.ended_at, log, title_id, app_name, new_session=True)
+        _tell_when_limit_reached(db, kid)
         return True
     earlier = db.execute(
         select(usage_sessions.c.ended_at).where(*_same_session(kid.id, device_id, log)).with_for_update()
@@ -123,7 +126,26 @@ def record(db: Session, kid: KidProfile, device_id: int | None, log: UsageLog) -
         .values(ended_at=log.ended_at, seconds=log.seconds)
     )
     _add_to_rollup(db, kid, earlier, log.ended_at, log, title_id, app_name, new_session=False)
+    _tell_when_limit_reached(db, kid)
     return True
+
+
+def _tell_when_limit_reached(db: Session, kid: KidProfile) -> None:
+    """Once the time used today reaches today's limit (bonus included), every parent is told, once
+    per kid and day (the notice's dedupe key; a later bonus used up says nothing new). A day whose
+    limit is 0 has no watching to reach it with: nothing is said. Reads the sessions only when the
+    kid has a limit today (screen_time/service.py)."""
+    status = allowed_now(db, kid)
+    if not status.enabled or not status.limit_minutes or not status.budget_spent:
+        return
+    notify(
+        db,
+        kid.family_id,
+        "limit_reached",
+        kid_id=kid.id,
+        facts={"kid": kid.name, "minutes": status.limit_minutes, "day": status.day.isoformat()},
+        dedupe_key=day_key(kid.id, status.day),
+    )
 
 
 def _add_to_rollup(

@@ -1,4 +1,5 @@
-"""The admin console: reports, episode links, content tags, database health."""
+"""The admin console: reports, episode links, content tags, notification emails that failed,
+database health."""
 
 from typing import Annotated
 
@@ -11,6 +12,9 @@ from axolotly.config import get_settings
 from axolotly.enums import ReportStatus
 from axolotly.errors import Invalid
 from axolotly.i18n import N_, gettext, ngettext
+from axolotly.notifications import delivery
+from axolotly.notifications.schemas import DeliveryId
+from axolotly.notifications.words import event_name
 from axolotly.reports import service as reports
 from axolotly.types import FormId, RowId, Text
 from axolotly.web.forms import validated
@@ -62,6 +66,8 @@ def console(request: Request, user: WebAdmin, db: DbSession):
         links=moderation.links_to_review(db, 50),
         link_min_families=get_settings().link_min_families,
         tags=moderation.list_tags(db),
+        failed_deliveries=delivery.deliveries(db, delivery.FAILED, 50),
+        event_name=event_name,
         issue_words=issue_words,
         status_words=status_words,
     )
@@ -138,6 +144,12 @@ def save_tags(
     if not saved:
         return redirect("/admin#tags", gettext("No tag changed"))
     return redirect("/admin#tags", gettext("Tags saved: %(changes)s") % {"changes": ", ".join(saved)})
+
+
+@router.post("/notification-deliveries/{delivery_id}/retry", dependencies=[CsrfChecked])
+def retry_delivery(delivery_id: DeliveryId, user: WebAdmin, db: DbSession):
+    delivery.retry(db, delivery_id)
+    return redirect("/admin#deliveries", gettext("Email %(id)d queued again") % {"id": delivery_id})
 
 
 @router.get("/db-health")

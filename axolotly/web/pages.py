@@ -21,15 +21,18 @@ from axolotly.web import (
     admin_pages,
     auth_pages,
     catalog_pages,
+    delivery_pages,
     family_pages,
     kid_pages,
     library_pages,
     members_pages,
+    notification_pages,
     ota_pages,
     pack_pages,
     posters,
     requests_pages,
     screen_time_pages,
+    unsubscribe_pages,
 )
 from axolotly.web.templating import error_page
 
@@ -46,7 +49,9 @@ def install(app: FastAPI) -> None:
     for router in (
         auth_pages.router,
         family_pages.router,
+        delivery_pages.router,
         members_pages.router,
+        notification_pages.router,
         catalog_pages.router,
         library_pages.router,
         kid_pages.router,
@@ -56,6 +61,7 @@ def install(app: FastAPI) -> None:
         posters.router,
         requests_pages.router,
         screen_time_pages.router,
+        unsubscribe_pages.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

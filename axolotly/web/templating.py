@@ -27,6 +27,7 @@ from axolotly.i18n import (
     gettext,
     ngettext,
 )
+from axolotly.notifications.listing import unread_count_of
 from axolotly.policies.evaluate import Rules, TitleFacts, rating_reading
 from axolotly.ratings.scales import snapshot
 from axolotly.web.forms import resubmittable
@@ -153,6 +154,7 @@ templates.env.globals.update(
     format_minutes=format_minutes,
     format_time=format_time,
     format_moment=format_moment,
+    unread_notifications=unread_count_of,  # base.html's menu: the parent's unread notifications
 )
 templates.env.filters.update(
     local_time=local_time,

@@ -48,8 +48,19 @@ MUST_RENDER = {
         "/family/activity",
         "/api/parent/kids",
         "/api/parent/library",
+        "/notifications",
+        "/account/notifications",
+        "/api/parent/notifications",
+        "/api/parent/me/notifications",
     ],
-    "admin": ["/admin", "/admin/releases", "/admin/starter-packs", "/api/admin/tags", "/api/admin/episode-links"],
+    "admin": [
+        "/admin",
+        "/admin/releases",
+        "/admin/starter-packs",
+        "/api/admin/tags",
+        "/api/admin/episode-links",
+        "/api/admin/notification-deliveries",
+    ],
     # (not the kid's title page: with no providers ('[]'), a title is on no service and not the kid's)
     "kid device": ["/api/apps", "/api/time-limits", "/kids/{kid_id}/launcher"],
 }
@@ -79,6 +90,7 @@ PATH_VALUES = {
     "release_id": "release_id",
     "token": "invitation_token",
     "device_id:path": "legacy_device",
+    "notification_id": "notification_id",
 }
 FIXED_PATH_VALUES = {"country": "DE"}  # not an id: the rating scales are everyone's
 QUERY_VALUES = {"q": "bluey", "current_version_code": "1"}
@@ -298,6 +310,7 @@ def _family_with_one_of_everything(app, client, db) -> dict:
         "release_id": release,
         "invitation_token": invitation,
         "legacy_device": "legacy-null-0001",
+        "notification_id": db.execute(text("SELECT max(id) FROM notifications")).scalar_one(),
     }
 
 
