@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from tests.support.api import add_kid, auth, offline_title
 from tests.support.launcher_helpers import assign, device_row_id, pair_device
-from tests.support.pages import logged_in_parent
+from tests.support.pages import csrf, logged_in_parent
 
 
 def held(db, device_row: int):
@@ -53,3 +53,11 @@ def test_another_familys_devices_are_not_in_the_delivery_lines(client, db):
     assert len(client.get("/family/delivery").json()["devices"]) == 1
     logged_in_parent(client)  # another family, in the same browser
     assert client.get("/family/delivery").json() == {"devices": [], "all_up_to_date": True}
+
+
+def test_the_confirmation_after_a_change_follows_the_launchers(client, db):
+    logged_in_parent(client)
+    saved = client.post("/family/pairing-codes", data={"csrf_token": csrf(client, "/family/devices")})
+    assert saved.status_code == 200 and 'class="flash ok"' in saved.text
+    assert 'data-delivery-url="/family/delivery"' in saved.text
+    assert "data-delivery-url" not in client.get("/family/devices").text  # only under a confirmation
