@@ -16,6 +16,7 @@ ACTIONS = {
     "login": N_("Log-in"),
     "login_failed": N_("Failed log-in"),
     "device_paired": N_("Device paired"),
+    "paused": N_("Pause"),
     "device_unpaired": N_("Device unpaired"),
     "policy_changed": N_("Policy changed"),
     "episodes_blocked": N_("Episodes"),

@@ -5,16 +5,20 @@ Everything is decided on UTC instants, so DST days simply have 23 or 25 hours:
 - a bedtime window belongs to the day on which it starts and may cross midnight (20:00–07:00);
   Friday's window (school-day rules) lasts until Saturday 07:00;
 - a wall-clock time that a DST change skips counts from the jump (the clock is past it); one it
-  repeats is read the stricter way: a bedtime starts at its first showing and ends at its last.
+  repeats is read the stricter way: a bedtime starts at its first showing and ends at its last;
+- a parent's pause holds the kid off until it ends, and then for as long as the rules still do.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 SATURDAY = 5
 HORIZON_DAYS = 3  # how far `next_change_at` looks ahead
+PAUSE_MAX_MINUTES = 1440
+Reason = Literal["paused", "bedtime", "limit_reached"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,17 @@ class Today:
     in_bedtime: bool
     allowed_now: bool
     next_change_at: datetime | None  # UTC
+    paused_until: datetime | None = None  # a pause in force: its end, on the family's clock
+    held_by_pause: bool = False  # the pause, not the rules, keeps the kid off until next_change_at
+
+    @property
+    def reason(self) -> Reason | None:
+        """Why the kid may not watch now: what holds them off until `next_change_at`."""
+        if self.held_by_pause:
+            return "paused"
+        if self.allowed_now:
+            return None
+        return "bedtime" if self.in_bedtime else "limit_reached"
 
     @property
     def remaining_minutes(self) -> int | None:
@@ -171,11 +186,20 @@ def split_by_day(start: datetime, end: datetime, zone: ZoneInfo) -> list[tuple[d
     return parts
 
 
-def today(now: datetime, zone: ZoneInfo, schedule: Schedule, used_seconds: int, bonus_minutes: int) -> Today:
-    """Today's answer for a kid who has watched `used_seconds` today and has `bonus_minutes` granted today."""
+def today(
+    now: datetime,
+    zone: ZoneInfo,
+    schedule: Schedule,
+    used_seconds: int,
+    bonus_minutes: int,
+    paused_until: datetime | None = None,
+) -> Today:
+    """Today's answer for a kid who has watched `used_seconds` today and has `bonus_minutes` granted
+    today, paused by a parent until `paused_until` (a pause that has ended counts for nothing)."""
     day = local_day(now, zone)
     if not schedule.enabled:
-        return Today(day, False, None, 0, used_seconds, None, False, True, None)
+        status = Today(day, False, None, 0, used_seconds, None, False, True, None)
+        return _with_pause(status, now, zone, schedule, paused_until, lambda moment: True)
     rules = schedule.rules_for(day)
     limit = None if rules.limit_minutes is None else rules.limit_minutes + bonus_minutes
     window = active_window(now, schedule, zone)
@@ -190,7 +214,7 @@ def today(now: datetime, zone: ZoneInfo, schedule: Schedule, used_seconds: int, 
         return later_limit is None or later_limit > 0  # a new day starts with nothing used
 
     allowed = allowed_at(now)
-    return Today(
+    status = Today(
         day,
         True,
         limit,
@@ -201,6 +225,57 @@ def today(now: datetime, zone: ZoneInfo, schedule: Schedule, used_seconds: int, 
         allowed,
         _next_change(now, zone, schedule, allowed, allowed_at),
     )
+    return _with_pause(status, now, zone, schedule, paused_until, allowed_at)
+
+
+def _with_pause(
+    status: Today,
+    now: datetime,
+    zone: ZoneInfo,
+    schedule: Schedule,
+    paused_until: datetime | None,
+    allowed_at: Callable[[datetime], bool],
+) -> Today:
+    """The answer under a parent's pause: no watching until it ends, and on from there while the
+    rules say no (a pause ending in bedtime lasts until the bedtime ends). A pause that ends
+    inside a bedtime or a spent day which would hold the kid off anyway changes nothing the kid
+    sees: the rules stay the reason and their end the next change."""
+    if paused_until is None or paused_until <= now:
+        return status
+    paused_until = paused_until.astimezone(UTC)  # UTC arithmetic: a zone's own is by the wall clock
+    if allowed_at(paused_until):
+        back: datetime | None = paused_until
+    else:
+        back = _next_change(paused_until, zone, schedule, False, allowed_at)
+    ruled_until = status.next_change_at  # when not allowed: when the rules alone let the kid back
+    held = status.allowed_now or (ruled_until is not None and (back is None or back > ruled_until))
+    return replace(
+        status,
+        allowed_now=False,
+        next_change_at=back if held else ruled_until,
+        paused_until=paused_until.astimezone(zone),
+        held_by_pause=held,
+    )
+
+
+def next_showing(now: datetime, clock_time: time, zone: ZoneInfo) -> datetime:
+    """The next moment after `now` the family's clock shows `clock_time`: later today, else
+    tomorrow. A time a DST gap skips: the jump past it; one the clocks repeat: its next showing."""
+    day = local_day(now, zone)
+    later_today = sorted(
+        moment for moment in {earliest(day, clock_time, zone), latest(day, clock_time, zone)} if moment > now
+    )
+    return later_today[0] if later_today else earliest(day + timedelta(days=1), clock_time, zone)
+
+
+def pause_end(now: datetime, zone: ZoneInfo, minutes: int | None = None, until: time | None = None) -> datetime:
+    """When a pause asked now ends: after `minutes` (1 to 1440), or at the next `until` on the
+    family's clock. Whole seconds: the pause ends on the second the parent is shown."""
+    if until is not None and minutes is None:
+        return next_showing(now, until, zone)
+    if minutes is not None and until is None and 1 <= minutes <= PAUSE_MAX_MINUTES:
+        return (now.astimezone(UTC) + timedelta(minutes=minutes)).replace(microsecond=0)  # real minutes, DST or not
+    raise ValueError("a pause lasts 1 to 1440 minutes, or until a time: one of the two")
 
 
 def _next_change(

@@ -15,6 +15,8 @@ from axolotly.screen_time.clock import Today, local_day
 from axolotly.screen_time.schemas import (
     BonusBody,
     DayUsageOut,
+    PauseBody,
+    PauseOut,
     ScreenTimeBody,
     ScreenTimeOut,
     TitleUsageOut,
@@ -60,6 +62,29 @@ def set_screen_time(kid: OwnedKid, body: ScreenTimeBody, family: CurrentFamily, 
 def grant_bonus_time(kid: OwnedKid, body: BonusBody, family: CurrentFamily, db: DbSession):
     """Extra minutes for today only (the family's day); shown to the launcher as a higher daily limit."""
     return screen_time_out(db, kid, service.grant_bonus(db, family, kid, body.minutes))
+
+
+def pause_out(db, kid, status: Today) -> PauseOut:
+    zone = family_settings.load_family_settings(db, kid.family_id).time_zone
+    return PauseOut.of(kid.id, status, zone, service.today_words(status))
+
+
+@router.post(
+    "/pause",
+    response_model=PauseOut,
+    responses={404: {"description": "Not this family's kid"}, 422: {"description": "Not exactly one of the two"}},
+)
+def pause(kid: OwnedKid, body: PauseBody, family: CurrentFamily, db: DbSession) -> PauseOut:
+    """ "Pause now": no screen time for `minutes` (1 to 1440) or `until` "HH:MM" on the family's
+    clock (later today, else tomorrow), whatever the limits say; a new pause replaces the last.
+    Launchers are told at once; `/api/time-limits` answers `allowedNow: false, reason: "paused"`."""
+    return pause_out(db, kid, service.pause(db, family, kid, body.minutes, body.until_time()))
+
+
+@router.delete("/pause", response_model=PauseOut, responses={404: {"description": "Not this family's kid"}})
+def resume(kid: OwnedKid, family: CurrentFamily, db: DbSession) -> PauseOut:
+    """Ends the pause now (the limits and bedtime still hold); the same answer when none holds."""
+    return pause_out(db, kid, service.resume(db, family, kid))
 
 
 @router.get("/usage", response_model=UsageOut, responses={422: {"description": "A bad or too long date range"}})

@@ -5,14 +5,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from axolotly.i18n import N_
-from axolotly.screen_time.clock import Bedtime, DayRules, Schedule, Today
+from axolotly.screen_time.clock import PAUSE_MAX_MINUTES, Bedtime, DayRules, Reason, Schedule, Today
 from axolotly.screen_time.usage import UsageLog
 from axolotly.types import Text
 
+CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 ClockTime = Annotated[
     str,
     Field(
-        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        pattern=CLOCK_PATTERN,
         examples=["19:30"],
         description="Local time in the family's time zone, HH:MM (24 h)",
     ),
@@ -90,11 +91,15 @@ class TodayOut(BaseModel):
     in_bedtime: bool
     allowed_now: bool
     next_change_at: datetime | None
+    paused_until: datetime | None  # a parent's pause in force, with the family's offset
+    reason: Reason | None  # why not allowed now: "paused", "bedtime", "limit_reached"
     summary: str
 
     @classmethod
     def of(cls, status: Today, time_zone: str, summary: str) -> "TodayOut":
         return cls(
+            paused_until=status.paused_until,
+            reason=status.reason,
             day=status.day,
             time_zone=time_zone,
             limit_minutes=status.limit_minutes,
@@ -115,6 +120,73 @@ class ScreenTimeOut(ScreenTimeBody):
 
 class BonusBody(BaseModel):
     minutes: int = Field(ge=1, le=720, description="Extra minutes for today only")
+
+
+PAUSE_CHOICES = (15, 30, 60)  # the pages' "Pause now" buttons, in minutes (besides "until a time")
+PAUSE_LENGTH = N_("Pause for some minutes or until a time: give one of the two")
+
+
+class PauseBody(BaseModel):
+    """ "Pause now": for `minutes`, or `until` a time on the family's clock (the next one: later
+    today, else tomorrow). Exactly one of the two."""
+
+    # Published as exactly one of the two (the validator below is the check).
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["minutes"],
+                    "properties": {
+                        "minutes": {"type": "integer", "minimum": 1, "maximum": PAUSE_MAX_MINUTES},
+                        "until": {"type": "null"},
+                    },
+                },
+                {
+                    "required": ["until"],
+                    "properties": {
+                        "minutes": {"type": "null"},
+                        "until": {"type": "string", "pattern": CLOCK_PATTERN},
+                    },
+                },
+            ],
+            "examples": [{"minutes": 30}, {"until": "19:30"}],
+        },
+    )
+
+    minutes: int | None = Field(None, ge=1, le=PAUSE_MAX_MINUTES, description="Pause for this many minutes")
+    until: ClockTime | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "PauseBody":
+        if (self.minutes is None) == (self.until is None):
+            raise PydanticCustomError("pause_length", PAUSE_LENGTH)
+        return self
+
+    def until_time(self) -> time | None:
+        return clock(self.until) if self.until is not None else None
+
+
+class PauseOut(BaseModel):
+    kid_id: int
+    time_zone: str
+    paused_until: datetime | None  # with the family's offset; null: not paused
+    allowed_now: bool
+    next_change_at: datetime | None  # when the kid may watch again (the pause's end, or later)
+    reason: Reason | None
+    summary: str  # "Paused until 19:30"
+
+    @classmethod
+    def of(cls, kid_id: int, status: Today, time_zone: str, summary: str) -> "PauseOut":
+        return cls(
+            kid_id=kid_id,
+            time_zone=time_zone,
+            paused_until=status.paused_until,
+            allowed_now=status.allowed_now,
+            next_change_at=status.next_change_at,
+            reason=status.reason,
+            summary=summary,
+        )
 
 
 class TitleUsageOut(BaseModel):
@@ -263,7 +335,7 @@ class TimeLimits(BaseModel):
     timeZone: str
     allowedNow: bool
     nextChangeAt: str | None
-    reason: str | None  # "bedtime" | "limit_reached" | null
+    reason: str | None  # "paused" | "bedtime" | "limit_reached" | null
 
 
 class Stats(BaseModel):

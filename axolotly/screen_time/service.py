@@ -16,7 +16,16 @@ from axolotly.families.context import FamilyContext
 from axolotly.families.settings import family_zone
 from axolotly.i18n import DEFAULT_LANGUAGE, N_, gettext, use_language
 from axolotly.models import KidProfile, usage_sessions
-from axolotly.screen_time.clock import Bedtime, DayRules, Schedule, Today, day_bounds, local_day, today
+from axolotly.screen_time.clock import (
+    Bedtime,
+    DayRules,
+    Schedule,
+    Today,
+    day_bounds,
+    local_day,
+    pause_end,
+    today,
+)
 
 
 def now_utc() -> datetime:
@@ -76,6 +85,41 @@ def grant_bonus(
     return today_for(db, kid, now)
 
 
+def pause(
+    db: Session,
+    family: FamilyContext,
+    kid: KidProfile,
+    minutes: int | None = None,
+    until: time | None = None,
+    now: datetime | None = None,
+) -> Today:
+    """ "Pause now": no screen time for `minutes`, or until the next `until` on the family's clock,
+    whatever the limits say (screen time off for the kid included). A new pause replaces one in
+    force. The row's trigger tells held launchers at once (migration 0039)."""
+    now = now or now_utc()
+    zone = family_zone(db, family.id)
+    end = pause_end(now, zone, minutes, until)
+    kid.paused_until = end
+    db.flush()
+    local = end.astimezone(zone)
+    when = f"{local:%H:%M}" if local.date() == local_day(now, zone) else f"{local:%H:%M} tomorrow"
+    lasting = f"for {minutes} minutes, until {when}" if minutes is not None else f"until {when}"
+    audit.record(db, family.id, "paused", f"{kid.name}: screen time paused {lasting}")
+    return allowed_now(db, kid, now)
+
+
+def resume(db: Session, family: FamilyContext, kid: KidProfile, now: datetime | None = None) -> Today:
+    """Ends the kid's pause now; nothing to do (and nothing written to the trail) when none holds."""
+    now = now or now_utc()
+    in_force = kid.paused_until is not None and kid.paused_until > now
+    if kid.paused_until is not None:  # an ended pause is cleared too: the row says what holds
+        kid.paused_until = None
+        db.flush()
+    if in_force:
+        audit.record(db, family.id, "paused", f"{kid.name}: screen time resumed, the pause ended early")
+    return allowed_now(db, kid, now)
+
+
 @dataclass(frozen=True)
 class AppToday:
     app_id: str
@@ -112,7 +156,7 @@ def watched_today(db: Session, kid_ids: list[int], day: date, zone) -> dict[int,
 
 def _answer(now: datetime, zone, kid: KidProfile, day: date, apps: list[AppToday]) -> Today:
     bonus = kid.bonus_minutes if kid.bonus_day == day else 0
-    return today(now, zone, schedule_of(kid), sum(app.seconds for app in apps), bonus)
+    return today(now, zone, schedule_of(kid), sum(app.seconds for app in apps), bonus, kid.paused_until)
 
 
 def today_for(db: Session, kid: KidProfile, now: datetime | None = None) -> Today:
@@ -209,6 +253,11 @@ def describe(name: str, schedule: Schedule) -> str:
 
 def today_words(status: Today) -> str:
     """One line for the home page: "45 min left today", "Bedtime until 07:00", "No limits"."""
+    if status.paused_until is not None:
+        until = {"time": f"{status.paused_until:%H:%M}"}
+        if status.paused_until.date() == status.day:
+            return gettext("Paused until %(time)s") % until
+        return gettext("Paused until tomorrow at %(time)s") % until
     if not status.enabled:
         return gettext("No screen-time limits")
     if status.in_bedtime and status.bedtime:

@@ -22,7 +22,7 @@ from axolotly.reports import service as reports
 from axolotly.reports.schemas import ISSUE_TYPES, ReportCreate
 from axolotly.screen_time import service as screen_time
 from axolotly.types import FormText, RowId, Text
-from axolotly.web import library_pages
+from axolotly.web import library_pages, screen_time_pages
 from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked
 from axolotly.web.templating import redirect, render
@@ -44,9 +44,8 @@ def setup_steps(family_kids: list, selected: list[str], has_titles: bool, paired
 @router.get("/")
 def home(request: Request, family: WebFamily, db: DbSession):
     family_kids = kids.list_kids(db, family.id)
-    time_left = {
-        kid_id: screen_time.today_words(status) for kid_id, status in screen_time.family_today(db, family_kids).items()
-    }
+    statuses = screen_time.family_today(db, family_kids)
+    time_left = {kid_id: screen_time.today_words(status) for kid_id, status in statuses.items()}
     selected = streaming.selected_services(db, family.id)
     paired = devices.list_devices(db, family.id)
     steps = setup_steps(family_kids, selected, bool(library.library_title_ids(db, family.id)), paired)
@@ -57,6 +56,8 @@ def home(request: Request, family: WebFamily, db: DbSession):
         family_name=members.family_name(db, family.id),
         kids=family_kids,
         time_left=time_left,
+        statuses=statuses,
+        pause_choices=screen_time_pages.pause_choices(),
         selected=selected,
         devices=paired,
         setup=[] if all(done for done, _, _ in steps) else steps,

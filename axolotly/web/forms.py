@@ -66,6 +66,7 @@ SECRET_WORDS = ("password", "pin")
 # The fields a parent fills in, as a page names them (label, and the word inside a sentence: "type
 # your password again"); any other field is named after itself ("release_notes" -> "Release notes").
 FIELD_LABELS = {
+    "until": N_("Until"),
     "name": N_("Name"),
     "age": N_("Age"),
     "pin": N_("PIN"),

@@ -7,13 +7,21 @@ wrong PINs lock that kid on this device only (families/kids.py). A device a pare
 opens that kid's launcher without asking, and lets nobody else in unless the parent said any kid of
 the family may use it (devices/service.py may_sign_in). What the signed-in kid sees is
 decided in one place, `kid_home`: a poster grid of the kid's launcher (as `/api/apps` sends it,
-launcher/service.py, regrouped by title in web/kid_shelf.py) or one title's episodes.
+launcher/service.py, regrouped by title in web/kid_shelf.py), one title's episodes, or a screen
+that covers them (time's up, bedtime, paused by a parent). Each of these pages long-polls
+`/kids/{kid}/live` (static/kid.js) and reloads itself as soon as what it shows has changed.
 """
 
+import asyncio
+import hashlib
+from collections.abc import Coroutine
+from dataclasses import dataclass
 from datetime import time
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from axolotly.accounts.deps import DbSession
@@ -25,6 +33,8 @@ from axolotly.families import requests as title_requests
 from axolotly.families import settings as family_settings
 from axolotly.families.context import owner_of
 from axolotly.i18n import N_, family_language, format_time, format_weekday, gettext, ngettext, set_language
+from axolotly.launcher import live
+from axolotly.launcher.answers import held_capacity
 from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
 from axolotly.launcher.service import page_launcher
 from axolotly.screen_time import service as screen_time
@@ -187,24 +197,37 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
     can_switch = devices.opens_for(db, device.id) is None
     today = screen_time.allowed_now(db, kid)
     asked_time = time_requests.latest_today(db, kid)
+    live_url = f"/kids/{kid.id}/live?since={shown_token(kid, today, asked_time)}"
     if not today.allowed_now:
+        back_at = _back_at(today, family_settings.family_zone(db, kid.family_id))
+        if today.reason == "paused":  # no "Ask for more time": a pause is a parent's decision, not the day's budget
+            return render(
+                request,
+                "kids/paused.html",
+                body_class="kid",
+                kid=kid,
+                back_at=back_at,
+                can_switch=can_switch,
+                live_url=live_url,
+            )
         return render(
             request,
             "kids/times_up.html",
             body_class="kid",
             kid=kid,
             today=today,
-            back_at=_back_at(today, family_settings.family_zone(db, kid.family_id)),
+            back_at=back_at,
             can_switch=can_switch,
             may_ask_time=time_requests.may_ask(today, asked_time),
             time_answer=time_requests.kid_message(asked_time),
+            live_url=live_url,
         )
     titles = kid_shelf.titles_of(page_launcher(db, device.family_id, kid.id))
     if title_id is not None:
         title = kid_shelf.find(titles, title_id)
         if title is None:  # not (or no longer) allowed for this kid: same answer as never allowed
-            return render(request, "kids/not_found.html", status_code=404, body_class="kid", kid=kid)
-        return render(request, "kids/title.html", body_class="kid", kid=kid, title=title)
+            return render(request, "kids/not_found.html", status_code=404, body_class="kid", kid=kid, live_url=live_url)
+        return render(request, "kids/title.html", body_class="kid", kid=kid, title=title, live_url=live_url)
     asked = title_requests.kid_requests(db, kid)
     askable = []
     if title_requests.sees_ask_list(kid):
@@ -222,7 +245,106 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
         can_switch=can_switch,
         time_left=time_left_words(today),
         time_answer=time_requests.kid_message(asked_time) if asked_time and asked_time.status == "granted" else "",
+        live_url=live_url,
     )
+
+
+# -- the page refreshes itself (static/kid.js) ---------------------------------------------------
+
+LIVE_HOLD_SECONDS = 25.0  # under the 30 s that proxies and browsers commonly allow an idle request
+
+
+def shown_token(kid, today, asked_time) -> str:
+    """A digest of what a kid page shows that can change while the kid only looks at it: the
+    launcher (its version), the screen-time answer (a parent's settings, bonus, pause, or the
+    clock) and the answer to a request for more time. Not the minutes left: they tick by usage."""
+    shown = (
+        kid.launcher_version,
+        today.allowed_now,
+        today.reason,
+        today.next_change_at,
+        today.limit_minutes,
+        today.paused_until,
+        asked_time.status if asked_time else None,
+    )
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Shown:
+    token: str
+    keys: tuple[str, ...]  # launcher/live.py keys whose change may change the token
+    hold_seconds: float  # until the clock alone changes the answer, at most LIVE_HOLD_SECONDS
+
+
+def _shown_now(request: Request, db, kid_id: int, since: str) -> Shown | None:
+    """What the kid's page would show now, read in a short transaction ended here: a held request
+    holds no database connection. None: the page would not show this kid (unpaired, signed out,
+    not the family's kid, not this device's): reloading shows what it should instead."""
+    db.expire_all()  # read afresh what an earlier read of this request loaded
+    try:
+        device, kid = _signed_in(request, db, kid_id)
+    except DomainError:
+        device = None
+    shown = None
+    if device is not None:
+        today = screen_time.allowed_now(db, kid)
+        hold = LIVE_HOLD_SECONDS
+        if today.next_change_at is not None:  # wake when the clock changes the answer (a pause ends)
+            until_change = (today.next_change_at - screen_time.now_utc()).total_seconds()
+            hold = min(hold, max(1.0, until_change + 0.5))
+        keys = (live.launcher_key(kid.id), live.time_key(kid.id), live.device_key(device.id))
+        shown = Shown(shown_token(kid, today, time_requests.latest_today(db, kid)), keys, hold)
+        if shown.token == since:  # the page shows this kid now: "who is watching" (one write a minute)
+            devices.record_watching(db, device.id, kid.id)
+    db.commit()
+    return shown
+
+
+async def _held(request: Request, waiting: Coroutine[Any, Any, bool]) -> bool:
+    """Runs the wait until it ends or the browser goes away (the tab closed, the page left): a hold
+    nobody waits for ends at once, freeing its place and never delaying a server's shutdown.
+    True when the browser left."""
+    changed = asyncio.ensure_future(waiting)
+    gone = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait((changed, gone), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        changed.cancel()
+        gone.cancel()
+    return gone.done() and not gone.cancelled()
+
+
+async def _disconnected(request: Request) -> None:
+    while (await request.receive())["type"] != "http.disconnect":
+        continue
+
+
+@router.get("/kids/{kid_id}/live", responses={503: {"description": "Too many held requests (Retry-After)"}})
+async def live_changes(
+    kid_id: RowId, request: Request, db: DbSession, since: Annotated[Text, Query(max_length=64)] = ""
+) -> Response:
+    """The kid page's long poll: `{"reload": true}` as soon as what the page showed (`since`, its
+    token) is no longer what it would show, else `{"reload": false}` after up to 25 s. Woken by
+    launcher/live.py (a parent's change, a new launcher version, the device unpaired), or when the
+    clock changes the answer (a pause or a bedtime ends); no thread and no connection while held."""
+    changes = live.get_changes(request)
+    mark = changes.mark()  # before the read: a change committed after it wakes the wait at once
+    shown = await run_in_threadpool(_shown_now, request, db, kid_id, since)
+    if shown is not None and shown.token == since:
+        capacity = held_capacity(request.scope)
+        if capacity is not None and not capacity.try_hold():  # past the ceiling of held polls
+            return JSONResponse({"detail": "Too many held requests"}, status_code=503, headers={"Retry-After": "5"})
+        try:
+            left = await _held(request, changes.wait(shown.keys, timeout=shown.hold_seconds, since=mark))
+        finally:
+            if capacity is not None:
+                capacity.end_hold()
+        if left:
+            return Response(status_code=204)  # nobody reads it
+        shown = await run_in_threadpool(_shown_now, request, db, kid_id, since)
+    reload = shown is None or shown.token != since
+    return JSONResponse({"reload": reload}, headers={"Cache-Control": "no-store"})
 
 
 def _back_at(today, zone) -> str:

@@ -1,5 +1,5 @@
 """Screen time pages: every kid's day at a glance (the menu's "Screen time"), one settings form per
-kid (limits, bedtimes, bonus) and the watch history."""
+kid (limits, bedtimes, bonus, "Pause now") and the watch history."""
 
 from datetime import timedelta
 
@@ -12,11 +12,21 @@ from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.i18n import N_, gettext, ngettext
 from axolotly.screen_time import service, time_requests, usage
 from axolotly.screen_time.clock import local_day
-from axolotly.screen_time.schemas import BONUS_CHOICES, LIMIT_MAX, LIMIT_MIN, LIMIT_STEP, BonusBody, ScreenTimeBody
+from axolotly.screen_time.schemas import (
+    BONUS_CHOICES,
+    LIMIT_MAX,
+    LIMIT_MIN,
+    LIMIT_STEP,
+    PAUSE_CHOICES,
+    PAUSE_LENGTH,
+    BonusBody,
+    PauseBody,
+    ScreenTimeBody,
+)
 from axolotly.types import FormText
 from axolotly.web.forms import validated
 from axolotly.web.session import CsrfChecked
-from axolotly.web.templating import page_zone, redirect, render
+from axolotly.web.templating import page_zone, redirect, render, same_site_path
 from axolotly.web.usage_chart import bar_chart
 
 router = APIRouter(include_in_schema=False)
@@ -32,12 +42,12 @@ def overview_page(request: Request, family: WebFamily, db: DbSession):
     """Each kid's rules in words and what is left of today, with the way to change them."""
     kids = family_kids.list_kids(db, family.id)
     today = service.family_today(db, kids)
-    # "Today" only where there are limits: otherwise it repeats "No screen-time limits for Sofia."
+    # "Today" only where there are limits or a pause: otherwise it repeats "No screen-time limits for Sofia."
     rows = [
         (
             kid,
             service.describe(kid.name, service.schedule_of(kid)),
-            service.today_words(today[kid.id]) if today[kid.id].enabled else None,
+            service.today_words(today[kid.id]) if today[kid.id].enabled or today[kid.id].paused_until else None,
         )
         for kid in kids
     ]
@@ -66,6 +76,7 @@ def screen_time_page(kid: WebOwnedKid, request: Request, family: WebFamily, db: 
         time_zone=page_zone(request).key,
         limit_rule=(LIMIT_MIN, LIMIT_MAX, LIMIT_STEP),
         bonus_choices=BONUS_CHOICES,
+        pause_choices=pause_choices(),
     )
 
 
@@ -138,6 +149,34 @@ def bonus_words(kid_name: str, minutes: int, today_words: str) -> str:
         minutes,
     )
     return granted % {"name": kid_name, "num": minutes, "left": today_words}
+
+
+def pause_choices() -> list[tuple[int, str]]:
+    """The "Pause now" buttons (home page and the kid's screen-time page): minutes and their words."""
+    return [(minutes, service.duration_words(minutes)) for minutes in PAUSE_CHOICES]
+
+
+@router.post("/family/kids/{kid_id}/pause", dependencies=[CsrfChecked])
+def pause(
+    kid: WebOwnedKid, request: Request, family: WebFamily, db: DbSession, minutes: FormText = "", until: FormText = ""
+):
+    """ "Pause now" from the home page or the kid's page (back to whichever it was): one of the
+    minute buttons, or the time form."""
+    minutes, until = minutes.strip(), until.strip()[:5]  # <input type=time> may send seconds
+    if bool(minutes) == bool(until):
+        raise Invalid(gettext(PAUSE_LENGTH))
+    body = validated(PauseBody, minutes=minutes or None, until=until or None)
+    status = service.pause(db, family, kid, body.minutes, body.until_time())
+    words = gettext("%(name)s: %(state)s") % {"name": kid.name, "state": service.today_words(status)}
+    return redirect(same_site_path(request, _page(kid.id)), words)
+
+
+@router.post("/family/kids/{kid_id}/resume", dependencies=[CsrfChecked])
+def resume(kid: WebOwnedKid, request: Request, family: WebFamily, db: DbSession):
+    """Ends the pause now; the limits and bedtime still hold (the message says what is left)."""
+    status = service.resume(db, family, kid)
+    words = gettext("Pause ended. %(name)s: %(state)s") % {"name": kid.name, "state": service.today_words(status)}
+    return redirect(same_site_path(request, _page(kid.id)), words)
 
 
 @router.get("/family/kids/{kid_id}/history")
