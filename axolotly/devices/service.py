@@ -143,6 +143,16 @@ def delivery_words(device: SimpleNamespace, zone: ZoneInfo, now: datetime) -> st
     return gettext("Not yet on %(device)s (last seen %(ago)s)") % words
 
 
+def record_held_version(db: Session, device_id: int, version: int) -> None:
+    """A web launcher showed its own kid's launcher at `version`: proof of delivery, as the launcher
+    statement records it for /api/apps (launcher/reads.py), written only when it changes."""
+    db.execute(
+        update(Device)
+        .where(Device.id == device_id, Device.held_version.is_distinct_from(version))
+        .values(held_version=version, held_since=func.now())
+    )
+
+
 def record_info(db: Session, device_id: int, info: dict) -> None:
     """What the launcher reports about itself (`POST /api/device/info`); `info` holds only what it sent."""
     db.execute(update(Device).where(Device.id == device_id).values(**info, info_updated_at=func.now()))

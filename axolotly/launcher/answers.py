@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from starlette.types import Receive
+
 from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device_async
 from axolotly.launcher.live import Changes, device_key, launcher_key
 from axolotly.launcher.reads import LauncherReads
@@ -96,11 +98,15 @@ def launcher_etag(device: AuthenticatedDevice) -> str:
 class Hold:
     """A request held past its first read: counted as held, not in flight, until it ends."""
 
-    def __init__(self, changes: Changes | None, capacity: HoldCapacity | None, seconds: int):
+    def __init__(
+        self, changes: Changes | None, capacity: HoldCapacity | None, seconds: int, receive: Receive | None = None
+    ):
         self.changes = changes
         self.capacity = capacity
         self.deadline = asyncio.get_running_loop().time() + seconds if seconds and changes else None
         self.holding = False
+        self.receive = receive  # the request's ASGI receive: tells when the client has gone
+        self._gone: asyncio.Task[None] | None = None
 
     def remaining(self) -> float:
         return 0.0 if self.deadline is None else self.deadline - asyncio.get_running_loop().time()
@@ -118,12 +124,33 @@ class Hold:
                 self.deadline = None  # past the ceiling: answer now, as without `wait`
                 return False
             self.holding = True
-        return await self.changes.wait(keys, remaining, since=since)
+        waiting = self.changes.wait(keys, remaining, since=since)
+        if self.receive is None:
+            return await waiting
+        if self._gone is None:
+            self._gone = asyncio.ensure_future(_disconnected(self.receive))
+        woken = asyncio.ensure_future(waiting)
+        await asyncio.wait({woken, self._gone}, return_when=asyncio.FIRST_COMPLETED)
+        if not woken.done():  # the client left: nobody to answer, and the hold is freed at once
+            woken.cancel()
+            raise ClientGone
+        return woken.result()
 
     def end(self) -> None:
         if self.holding and self.capacity is not None:
             self.capacity.end_hold()
         self.holding = False
+        if self._gone is not None:
+            self._gone.cancel()
+
+
+class ClientGone(Exception):
+    """A held request's client disconnected: there is no one to answer."""
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        continue
 
 
 async def apps_answer(
@@ -136,13 +163,14 @@ async def apps_answer(
     if_none_match: str | None,
     accept_encoding: str | None,
     prefer: str | None,
+    receive: Receive | None = None,
 ) -> Answer:
     """This device's kid's launcher: provider groups in the family's order; `[]` when unassigned.
 
     gzip when the client accepts it (OkHttp does, transparently); each encoding has its own strong
     ETag, and either one answers If-None-Match since both name the same content.
     """
-    hold = Hold(changes, capacity, held_seconds(if_none_match, prefer))
+    hold = Hold(changes, capacity, held_seconds(if_none_match, prefer), receive)
     try:
         while True:
             since = hold.mark()  # before the read: a change committed after it still wakes us

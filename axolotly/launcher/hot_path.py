@@ -18,7 +18,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from axolotly.launcher.answers import Answer, apps_answer, heartbeat_answer, held_capacity
+from axolotly.launcher.answers import Answer, ClientGone, apps_answer, heartbeat_answer, held_capacity
 from axolotly.launcher.live import Changes
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads
 from axolotly.ops.metrics import REQUEST_SECONDS
@@ -38,7 +38,10 @@ class LauncherHotPath:
             route = (scope["method"], scope["path"])
             if route in (APPS, HEARTBEAT):
                 started = time.perf_counter()
-                answer = await self._answer(route, scope)
+                try:
+                    answer = await self._answer(route, scope, receive)
+                except ClientGone:
+                    return
                 if answer is not None:
                     await _send(send, answer)
                     REQUEST_SECONDS.labels(route[0], route[1], str(answer.status)).observe(
@@ -47,7 +50,7 @@ class LauncherHotPath:
                     return
         await self.app(scope, receive, send)
 
-    async def _answer(self, route: tuple[str, str], scope: Scope) -> Answer | None:
+    async def _answer(self, route: tuple[str, str], scope: Scope, receive: Receive) -> Answer | None:
         headers = _headers(scope)
         try:
             if route == APPS:
@@ -60,10 +63,13 @@ class LauncherHotPath:
                     if_none_match=headers.get(b"if-none-match"),
                     accept_encoding=headers.get(b"accept-encoding"),
                     prefer=headers.get(b"prefer"),
+                    receive=receive,
                 )
             return await heartbeat_answer(
                 self._reads(), device_id=headers.get(b"x-device-id"), api_key=headers.get(b"x-api-key")
             )
+        except ClientGone:
+            raise
         except Exception:  # noqa: BLE001 - the framework answers it again, errors mapped in one place
             return None
 

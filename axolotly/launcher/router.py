@@ -5,6 +5,7 @@ is the heartbeat's whole job: `CurrentDevice` refreshes `last_active` (at most o
 which is what the parent's "online" reads (devices/service.py).
 """
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -20,7 +21,7 @@ from axolotly.families import requests as title_requests
 from axolotly.families.deps import OwnedKid
 from axolotly.http_errors import PAIR_PATH
 from axolotly.launcher import episode_links, legacy_pairing
-from axolotly.launcher.answers import apps_answer, heartbeat_answer, held_capacity
+from axolotly.launcher.answers import Answer, ClientGone, apps_answer, heartbeat_answer, held_capacity
 from axolotly.launcher.auth import AuthenticatedDevice, CurrentDevice, LauncherDevice
 from axolotly.launcher.live import get_changes
 from axolotly.launcher.reads import LauncherReads, get_launcher_reads
@@ -95,12 +96,11 @@ async def apps(
     x_api_key: Annotated[str | None, Header()] = None,
     if_none_match: Annotated[str | None, Header()] = None,
     accept_encoding: Annotated[str | None, Header()] = None,
-    prefer: Annotated[
-        str | None, Header(description="`wait=N` (N ≤ 60) with If-None-Match: hold until it changes")
-    ] = None,
+    prefer: Annotated[str | None, Header(description=PREFER_WAIT)] = None,
 ) -> Response:
     """This device's kid's launcher (answers.py; usually served by hot_path.py before this route)."""
-    answer = await apps_answer(
+    answer = await _unless_gone(
+        apps_answer,
         reads,
         get_changes(request),
         held_capacity(request.scope),
@@ -109,8 +109,18 @@ async def apps(
         if_none_match=if_none_match,
         accept_encoding=accept_encoding,
         prefer=prefer,
+        receive=request.receive,
     )
+    if answer is None:  # the client left while held: nobody to answer
+        return Response(status_code=204)
     return Response(answer.body, status_code=answer.status, headers=answer.response_headers())
+
+
+async def _unless_gone(answering: Callable[..., Awaitable[Answer]], *args: Any, **kwargs: Any) -> Answer | None:
+    try:
+        return await answering(*args, **kwargs)
+    except ClientGone:
+        return None
 
 
 @router.post("/api/pairing/initiate", tags=["launcher (3-step pairing)"], response_model=None)
@@ -173,7 +183,8 @@ async def time_limits(
     prefer: Annotated[str | None, Header(description=PREFER_WAIT)] = None,
 ) -> Response:
     """Today's limits for this device's kid in the family's time zone (time_limits.py)."""
-    answer = await time_limits_answer(
+    answer = await _unless_gone(
+        time_limits_answer,
         request.app,
         reads,
         get_changes(request),
@@ -182,7 +193,10 @@ async def time_limits(
         api_key=x_api_key,
         if_none_match=if_none_match,
         prefer=prefer,
+        receive=request.receive,
     )
+    if answer is None:  # the client left while held: nobody to answer
+        return Response(status_code=204)
     return Response(answer.body, status_code=answer.status, headers=answer.response_headers())
 
 

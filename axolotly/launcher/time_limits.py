@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive
 
 from axolotly.db.engine import get_session
 from axolotly.families import kids
@@ -84,8 +85,9 @@ async def time_limits_answer(
     api_key: str | None,
     if_none_match: str | None,
     prefer: str | None,
+    receive: Receive | None = None,
 ) -> Answer:
-    hold = Hold(changes, capacity, held_seconds(if_none_match, prefer))
+    hold = Hold(changes, capacity, held_seconds(if_none_match, prefer), receive)
     try:
         while True:
             since = hold.mark()

@@ -223,6 +223,8 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
             live_url=live_url,
         )
     titles = kid_shelf.titles_of(page_launcher(db, device.family_id, kid.id))
+    if kid.id == device.kid_profile_id:
+        devices.record_held_version(db, device.id, kid.launcher_version)
     if title_id is not None:
         title = kid_shelf.find(titles, title_id)
         if title is None:  # not (or no longer) allowed for this kid: same answer as never allowed

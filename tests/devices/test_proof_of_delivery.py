@@ -4,6 +4,7 @@ when it changes, and the parent reads it as words on the Devices page and after 
 from sqlalchemy import text
 
 from tests.support.api import add_kid, auth, offline_title
+from tests.support.kid_pages import enter_pin, paired_browser
 from tests.support.launcher_helpers import assign, device_row_id, pair_device
 from tests.support.pages import csrf, logged_in_parent
 
@@ -61,3 +62,14 @@ def test_the_confirmation_after_a_change_follows_the_launchers(client, db):
     assert saved.status_code == 200 and 'class="flash ok"' in saved.text
     assert 'data-delivery-url="/family/delivery"' in saved.text
     assert "data-delivery-url" not in client.get("/family/devices").text  # only under a confirmation
+
+
+def test_a_web_launcher_showing_its_own_kid_holds_that_kids_launcher(client, db, family):
+    parent = family["parent"]
+    browser, token = paired_browser(client, parent, name="Kitchen")
+    [device] = client.get("/api/parent/devices", headers=auth(parent)).json()
+    assign(client, parent, device["id"], family["emma"]["id"])
+    assert client.get("/api/parent/devices", headers=auth(parent)).json()[0]["up_to_date"] is False
+    assert "Emma's shows" in enter_pin(browser, token, family["emma"], "1234").text
+    [shown] = client.get("/api/parent/devices", headers=auth(parent)).json()
+    assert shown["up_to_date"] is True and shown["held_since"] is not None

@@ -2,13 +2,15 @@
 parent's change reaches a held launcher at once, a quiet hold ends in a 304, and the device's
 proof of delivery follows."""
 
+import asyncio
 import threading
 import time
 
 import httpx
 import pytest
 
-from axolotly.launcher.answers import requested_wait
+from axolotly.launcher.answers import ClientGone, Hold, requested_wait
+from axolotly.launcher.live import Changes
 from tests.ops.test_live_server import parent_headers, sql
 from tests.support.pg import demo_database
 from tests.support.processes import live_server
@@ -147,3 +149,44 @@ def test_a_held_time_limits_poll_is_woken_by_a_pause(server, emma_device):
 )
 def test_the_wait_a_launcher_asks_for_is_read_as_rfc_7240_writes_it(prefer, seconds):
     assert requested_wait(prefer) == seconds
+
+
+class Capacity:
+    def __init__(self):
+        self.held = 0
+
+    def try_hold(self) -> bool:
+        self.held += 1
+        return True
+
+    def end_hold(self) -> None:
+        self.held -= 1
+
+
+def test_a_held_poll_whose_client_leaves_frees_its_hold_at_once():
+    async def scenario() -> tuple[float, int, int]:
+        capacity = Capacity()
+        messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive() -> dict:
+            if messages:
+                return messages.pop()
+            await asyncio.sleep(0.2)  # the launcher's connection drops
+            return {"type": "http.disconnect"}
+
+        hold = Hold(Changes(), capacity, 30, receive)
+        started = time.monotonic()
+        held_while_waiting = 0
+        try:
+            waiting = asyncio.ensure_future(hold.wait(["42"], since=hold.mark()))
+            await asyncio.sleep(0.05)
+            held_while_waiting = capacity.held
+            with pytest.raises(ClientGone):
+                await waiting
+        finally:
+            hold.end()
+        return time.monotonic() - started, held_while_waiting, capacity.held
+
+    took, held_while_waiting, held_after = asyncio.run(scenario())
+    assert held_while_waiting == 1 and held_after == 0
+    assert took < 5  # not the 30 s the launcher asked for
