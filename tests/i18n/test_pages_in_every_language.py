@@ -16,6 +16,7 @@ from axolotly.accounts.password_reset import reset_token
 from axolotly.accounts.service import create_admin
 from axolotly.i18n import LOCALE_DIR
 from axolotly.models import User
+from axolotly.security import tokens
 from tests.support.api import PASSWORD, auth, invite
 from tests.support.kid_pages import enter_pin, paired_browser
 from tests.support.pages import log_in
@@ -63,6 +64,7 @@ def pages_of(client, db, family) -> dict[str, list[str]]:
             "/forgot-password",
             f"/reset-password/{reset_token(owner)}",
             f"/join/{invite(client, parent)['token']}",
+            f"/unsubscribe?token={tokens.unsubscribe_token(owner.id, 'weekly_summary')}",
             "/no-such-page",
         ],
         "parent": [
@@ -90,6 +92,8 @@ def pages_of(client, db, family) -> dict[str, list[str]]:
             f"/family/devices/{device}/unpair",
             "/account",
             "/account/delete",
+            "/account/notifications",
+            "/notifications",
             "/family/kids/abc/delete",
             "/no-such-page",
         ],
