@@ -34,6 +34,9 @@ class Settings(BaseSettings):
 
     # bcrypt cost for passwords (PINs use two less); tests lower it for speed.
     bcrypt_rounds: int = Field(12, ge=4, le=16)
+    # Hashes and checks take turns, one at a time on the machine (security/passwords.py): a log-in
+    # or PIN entry whose turn would come later than this gets 503 with Retry-After instead.
+    password_hash_wait_seconds: float = Field(5.0, gt=0, le=60)
 
     # The installation's home (also where the embedded cluster is recorded: axolotly.db.cluster).
     axolotly_home: str = ".axolotly"
@@ -102,6 +105,14 @@ class Settings(BaseSettings):
     # METRICS_PUBLIC=true to say the endpoint is kept off the internet some other way.
     metrics_token: str | None = None
     metrics_public: bool = False
+
+    # Issue 26. Load shedding, per server worker: requests being answered at once past which a new
+    # one gets 503 with Retry-After at once (ops/shedding.py), and launcher long polls held at once
+    # (`Prefer: wait`) past which `wait` is ignored (held polls do not count as requests in flight).
+    max_requests_in_flight: int = Field(64, ge=1)
+    max_held_polls: int = Field(20000, ge=0)
+    # Notifications (axolotly/notifications/): kept this long, then deleted daily.
+    notification_retention_days: int = Field(90, ge=7, le=3660)
 
     @model_validator(mode="after")
     def _refuse_insecure_settings(self) -> "Settings":

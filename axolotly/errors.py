@@ -70,3 +70,8 @@ class ServiceUnavailable(DomainError):
 
     def __init__(self, detail: str, retry_after_seconds: int, **values: object):
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_seconds))}, **values)
+
+
+class PasswordCheckBusy(ServiceUnavailable):
+    """Passwords and PINs are checked one at a time on the machine (security/passwords.py): this
+    caller's turn would come too late. 503 with Retry-After; nothing of the request is stored."""

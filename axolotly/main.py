@@ -29,6 +29,7 @@ from axolotly.launcher.reads import LauncherReads, get_launcher_reads, pooled_la
 from axolotly.launcher.router import router as launcher_router
 from axolotly.notifications.router import router as notifications_router
 from axolotly.ops import metrics
+from axolotly.ops.shedding import LoadShedding
 from axolotly.ota.router import router as ota_router
 from axolotly.policies.router import router as policies_router
 from axolotly.ratings.router import router as ratings_router
@@ -103,6 +104,7 @@ def create_app() -> FastAPI:
 
     http_errors.install(app, page_error=templating.page_error)
     app.add_middleware(LauncherHotPath, fastapi_app=app)
+    app.add_middleware(LoadShedding)  # outside the hot path: a refusal costs the least it can
     security_headers.install(app)
 
     @app.get("/healthz", tags=["ops"])

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from typing import cast
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import QueuePool
@@ -62,6 +62,24 @@ POOL = Gauge(
     multiprocess_mode="livesum",
 )
 POOL_REFRESH_SECONDS = 1.0
+# Load shedding (ops/shedding.py): answers refused at once past MAX_REQUESTS_IN_FLIGHT, long polls
+# held, and polls answered at once because MAX_HELD_POLLS were held already.
+SHED = Counter(
+    "axolotly_http_requests_shed",
+    "Requests answered 503 at once: the worker had MAX_REQUESTS_IN_FLIGHT requests in flight",
+    registry=REGISTRY,
+)
+HELD_POLLS = Gauge(
+    "axolotly_held_polls",
+    "Launcher long polls being held (all workers); they do not count as requests in flight",
+    registry=REGISTRY,
+    multiprocess_mode="livesum",
+)
+HOLDS_REFUSED = Counter(
+    "axolotly_held_polls_refused",
+    "Long polls answered at once (their wait ignored): the worker held MAX_HELD_POLLS already",
+    registry=REGISTRY,
+)
 
 
 class MetricsMiddleware:
