@@ -20,6 +20,7 @@ from axolotly.db.replicas import get_read_session
 from axolotly.launcher.reads import get_launcher_reads
 from axolotly.ops import stats
 from axolotly.screen_time import partitions
+from tests.support.dependants import dependants_remembered
 from tests.support.launcher_reads import SessionLauncherReads
 from tests.support.pg import clear_throttles, reset_public_schema, test_server
 from tests.support.pinned_days import EVERY_KIND_OF_DAY, Clock
@@ -113,7 +114,8 @@ def app(db):
     application.dependency_overrides[engine_module.get_session] = test_session
     application.dependency_overrides[get_read_session] = test_session
     application.dependency_overrides[get_launcher_reads] = lambda: SessionLauncherReads(db)
-    return application
+    with dependants_remembered():  # with overrides, FastAPI would rebuild every dependency per request
+        yield application
 
 
 @pytest.fixture
