@@ -17,4 +17,3 @@ class SessionLauncherReads:
 
     async def fetch_one_replica(self, sql: str, params: dict[str, Any]) -> Any:
         return await self.fetch_one(sql, params)
-
