@@ -62,7 +62,7 @@ def test_a_kids_device_screen_time_and_asking_for_more(server, server_url, brows
     parent.get_by_role("link", name="Change Mateo's screen time").click()
     parent.get_by_label("Minutes a day (empty: no limit)").first.fill("1")
     submit(parent, "Save screen time")
-    expect(parent.get_by_role("status")).to_contain_text("On school days Mateo may watch 1 min")
+    expect(parent.locator("main > .flash")).to_contain_text("On school days Mateo may watch 1 min")
     parent.get_by_label("Minutes a day (empty: no limit)").first.fill("20")
     submit(parent, "Save screen time")
 
@@ -88,7 +88,7 @@ def test_a_kids_device_screen_time_and_asking_for_more(server, server_url, brows
     assert same_line(any_kid.locator("input").bounding_box(), any_kid.locator("span").bounding_box())
     expect(parent.get_by_label("Any kid of the family may use this device")).not_to_be_checked()
     submit(parent, "Save")
-    expect(parent.get_by_role("status")).to_contain_text("Mateo's phone shows Mateo's launcher, and only Mateo's")
+    expect(parent.locator("main > .flash")).to_contain_text("Mateo's phone shows Mateo's launcher, and only Mateo's")
 
     # Mateo's device opens Mateo's launcher: no picker, no PIN, no "Switch kid"; the time left shows.
     kid.goto("/kids")
@@ -107,7 +107,7 @@ def test_a_kids_device_screen_time_and_asking_for_more(server, server_url, brows
     # The parent lets any kid use it: Sofia signs in with her PIN, her time is up, she asks.
     parent.get_by_label("Any kid of the family may use this device").check()
     submit(parent, "Save")
-    expect(parent.get_by_role("status")).to_contain_text("any kid of the family may sign in")
+    expect(parent.locator("main > .flash")).to_contain_text("any kid of the family may sign in")
     kid.goto("/kids")
     kid.get_by_role("link", name="Sofia").click()
     kid.get_by_label("Your PIN").fill("2222")
@@ -126,7 +126,7 @@ def test_a_kids_device_screen_time_and_asking_for_more(server, server_url, brows
     expect(parent.get_by_role("heading", name="Sofia asks for more time today")).to_be_visible()
     fits(parent, width)
     submit(parent, "+15 min for Sofia")
-    expect(parent.get_by_role("status")).to_contain_text("Sofia has 15 extra minutes today")
+    expect(parent.locator("main > .flash")).to_contain_text("Sofia has 15 extra minutes today")
     expect(parent.get_by_role("heading", name="Sofia asks for more time today")).to_have_count(0)
 
     kid.reload()
