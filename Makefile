@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint bench bench-size bench-day bench-import db clean-db screenshots messages
+.PHONY: setup run test lint bench bench-size bench-day bench-live bench-import db clean-db screenshots messages
 
 setup: $(INSTALLED)
 	@scripts/ensure-postgres.sh
@@ -80,7 +80,8 @@ bench-size: setup
 bench-import: setup
 	$(BIN)/python bench/import_original.py $(or $(FAMILIES),2000)
 
-# A day of a fleet: FAMILIES, DEVICES, POLL_SECONDS, DURATION, PARENTS, REUSE... (bench/day.py); small by default.
+# A day of a fleet: FAMILIES, DEVICES, POLL_SECONDS, DURATION, PARENTS (default "1 30": the launchers'
+# p99 with 1 and with 30 parents logging in), REUSE... (bench/day.py); small by default.
 BENCH_INSTALLED := $(VENV)/.installed-bench
 $(BENCH_INSTALLED): pyproject.toml $(INSTALLED)
 	$(BIN)/python -m pip install -q -e '.[test,bench]'
@@ -90,6 +91,14 @@ bench-day: setup $(BENCH_INSTALLED)
 	FAMILIES="$(FAMILIES)" DEVICES="$(DEVICES)" POLL_SECONDS="$(POLL_SECONDS)" DURATION="$(DURATION)" \
 	PARENTS="$(PARENTS)" PARENT_EDIT_SECONDS="$(PARENT_EDIT_SECONDS)" HEARTBEAT_SECONDS="$(HEARTBEAT_SECONDS)" \
 	REUSE="$(REUSE)" WORKERS="$(WORKERS)" $(BIN)/python bench/day.py
+
+# Held long polls: LIVE_N launchers (default 1,000 and 10,000; LIVE_N=50000,100000 to try more) hold
+# GET /api/apps (Prefer: wait) while a parent changes a kid's launcher every second; change -> device,
+# memory per held request, CPU idle and changing (bench/live.py; LIVE_IDLE_SECONDS, LIVE_CHANGE_SECONDS,
+# LIVE_WAIT, LIVE_RAMP, WORKERS, REUSE).
+bench-live: setup
+	LIVE_N="$(LIVE_N)" LIVE_IDLE_SECONDS="$(LIVE_IDLE_SECONDS)" LIVE_CHANGE_SECONDS="$(LIVE_CHANGE_SECONDS)" \
+	LIVE_WAIT="$(LIVE_WAIT)" LIVE_RAMP="$(LIVE_RAMP)" REUSE="$(REUSE)" WORKERS="$(WORKERS)" $(BIN)/python bench/live.py
 
 clean-db:
 	-$(BIN)/axolotly pg stop

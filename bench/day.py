@@ -11,19 +11,20 @@
 4. Runs Locust headless (bench/locustfile.py): DEVICES launchers polling /api/apps with
    If-None-Match every POLL_SECONDS and posting heartbeats, PARENTS parents flipping titles
    meanwhile, for DURATION seconds after the fleet is up (statistics reset then).
-5. Prints requests/s, p50/p99 and errors per endpoint, SQL per request, and the time from a
-   parent's change to the kid's device seeing it.
+5. Prints requests/s, p50/p99 and errors per endpoint, SQL per request, CPU per request, and the
+   time from a parent's change to the kid's device seeing it.
 
 Parameters (environment, or make variables): FAMILIES (default 2,000), DEVICES (default: 1,000,
 at most one per kid; several sizes, "5000 10000 20000", run one after the other against the same
-server and end with the largest that kept the launchers' p99 under 100 ms), POLL_SECONDS (10), HEARTBEAT_SECONDS (60), DURATION (30), PARENTS (default
-1% of the simulated families, at least 1), PARENT_EDIT_SECONDS (2 x POLL_SECONDS), WORKERS (2); REUSE=1 keeps
-the families already generated in axolotly_fleet when FAMILIES matches (runs of several fleet
-sizes over the same 100K families).
+server and end with the largest that kept the launchers' p99 under 100 ms), POLL_SECONDS (10),
+HEARTBEAT_SECONDS (60), DURATION (30), PARENTS (default "1 30": each fleet size runs once per count,
+every parent logging in, at the production bcrypt cost, during the measured time, then editing;
+the end compares the launchers' p99 with 1 and with 30 logging in: issue 26 wants it unchanged),
+PARENT_EDIT_SECONDS (2 x POLL_SECONDS), WORKERS (2); REUSE=1 keeps the families already generated
+in axolotly_fleet when FAMILIES matches (runs of several fleet sizes over the same 100K families).
 The load generator runs on the same machine as the server and PostgreSQL: its CPU is reported.
 """
 
-import contextlib
 import csv
 import json
 import os
@@ -41,6 +42,7 @@ import psycopg
 
 from axolotly.db.cluster import free_port
 from fleet import api_key, device_id
+from proc import cpu_seconds, postmaster_pid
 
 HERE = Path(__file__).resolve().parent
 DATABASE = "axolotly_fleet"
@@ -97,7 +99,7 @@ def conninfo(url: str) -> str:
     return libpq_conninfo(url)
 
 
-def fleet_database() -> tuple[str, dict | None]:
+def fleet_database(database: str = DATABASE, families: int = FAMILIES) -> tuple[str, dict | None]:
     """The database URL, and the secrets of the fleet already in it when REUSE=1 finds one of the
     same size (generating 100K families again takes minutes); otherwise a new, empty database."""
     from sqlalchemy.engine import make_url
@@ -106,27 +108,27 @@ def fleet_database() -> tuple[str, dict | None]:
     from axolotly.db.cluster import project_cluster
 
     server = project_cluster().start()
-    url = make_url(server).set(database=DATABASE).render_as_string(hide_password=False)
+    url = make_url(server).set(database=database).render_as_string(hide_password=False)
     if os.environ.get("REUSE") == "1":
         try:
             with psycopg.connect(conninfo(url)) as conn:
                 row = conn.execute("SELECT families, secrets FROM fleet_run").fetchone()
-            if row and row[0] == FAMILIES:
+            if row and row[0] == families:
                 with psycopg.connect(conninfo(url), autocommit=True) as conn:
                     conn.execute("DELETE FROM rate_limits")  # a new day: no throttle left from the last run
                 return url, row[1]
         except psycopg.Error:
             pass  # no such database or no fleet in it: generate one
-    url = migrate.recreate_database(server, DATABASE)
+    url = migrate.recreate_database(server, database)
     migrate.upgrade(url)
     return url, None
 
 
-def remember(url: str, fleet_secrets: dict) -> None:
+def remember(url: str, fleet_secrets: dict, families: int = FAMILIES) -> None:
     """The run's secrets, kept in the bench database itself (for REUSE=1; bench-only values)."""
     with psycopg.connect(conninfo(url), autocommit=True) as conn:
         conn.execute("CREATE TABLE fleet_run (families int NOT NULL, secrets jsonb NOT NULL)")
-        conn.execute("INSERT INTO fleet_run VALUES (%s, %s::jsonb)", (FAMILIES, json.dumps(fleet_secrets)))
+        conn.execute("INSERT INTO fleet_run VALUES (%s, %s::jsonb)", (families, json.dumps(fleet_secrets)))
 
 
 def load_catalog(url: str) -> list[int]:
@@ -146,7 +148,7 @@ def load_catalog(url: str) -> list[int]:
     return title_ids
 
 
-def generate(url: str, title_ids: list[int], password: str, key_seed: str) -> None:
+def generate(url: str, title_ids: list[int], password: str, key_seed: str, families: int = FAMILIES) -> None:
     from axolotly.security import api_keys
     from axolotly.security.passwords import hash_pin, hash_secret
 
@@ -163,11 +165,11 @@ def generate(url: str, title_ids: list[int], password: str, key_seed: str) -> No
     with psycopg.connect(conninfo(url), autocommit=True) as conn:
         # Triggers off during the load, as pg_restore does: launcher-version bumps would only add dead rows.
         conn.execute("SET session_replication_role = replica")
-        for lo in range(1, FAMILIES + 1, BATCH):
-            hi = min(lo + BATCH - 1, FAMILIES)
+        for lo in range(1, families + 1, BATCH):
+            hi = min(lo + BATCH - 1, families)
             conn.execute(FAMILIES_SQL, {**params, "lo": lo, "hi": hi})
             print(
-                f"\r  families {hi:>9,} / {FAMILIES:,}  ({hi / (time.monotonic() - started):,.0f}/s)",
+                f"\r  families {hi:>9,} / {families:,}  ({hi / (time.monotonic() - started):,.0f}/s)",
                 end="",
                 flush=True,
             )
@@ -185,9 +187,9 @@ def generate(url: str, title_ids: list[int], password: str, key_seed: str) -> No
     print(f"  generated in {time.monotonic() - started:.0f} s")
 
 
-def fleet_plan(url: str, password: str, key_seed: str, devices: int) -> dict:
-    """The simulated devices (the first `devices` kids') and the parents (families all of whose
-    kids' devices are simulated, spread over them)."""
+def fleet_plan(url: str, password: str, key_seed: str, devices: int, parents: int) -> dict:
+    """The simulated devices (the first `devices` kids') and `parents` parents (of families all of
+    whose kids' devices are simulated, spread over them)."""
     with psycopg.connect(conninfo(url)) as conn:
         kids = [row[0] for row in conn.execute("SELECT id FROM kid_profiles ORDER BY id LIMIT %s", (devices,))]
         emails = [
@@ -199,7 +201,6 @@ def fleet_plan(url: str, password: str, key_seed: str, devices: int) -> dict:
                 (kids[-1],),
             )
         ]
-    parents = _env_int("PARENTS", max(1, round(len(emails) / 100)))
     step = max(1, len(emails) // parents)
     return {
         "kids": kids,
@@ -264,7 +265,9 @@ class SqlCounter:
 PRODUCTION_ON_LOCALHOST = {"COOKIE_SECURE": "true", "MAIL_URL": "smtp://127.0.0.1:25", "METRICS_PUBLIC": "true"}
 
 
-def start_server(url: str, port: int, device_key_secret: str, log) -> subprocess.Popen:
+def start_server(
+    url: str, port: int, device_key_secret: str, log, jwt_secret: str | None = None, workers: int = WORKERS
+) -> subprocess.Popen:
     # Pools per worker: ORM pool + overflow, the launcher's async pool (DB_POOL_SIZE) and 4 for the
     # throttles: 10 + 5 + 10 + 4 here, as docs/benchmarks.md's fleet figures were measured (the
     # embedded cluster allows 300 connections since, enough for the defaults too).
@@ -276,7 +279,7 @@ def start_server(url: str, port: int, device_key_secret: str, log) -> subprocess
         **os.environ,
         "DATABASE_URL": url,
         "ENV": "production",
-        "JWT_SECRET": secrets.token_urlsafe(48),
+        "JWT_SECRET": jwt_secret or secrets.token_urlsafe(48),
         "DEVICE_KEY_SECRET": device_key_secret,
         "TRUSTED_PROXIES": "127.0.0.1",
         **PRODUCTION_ON_LOCALHOST,
@@ -292,7 +295,7 @@ def start_server(url: str, port: int, device_key_secret: str, log) -> subprocess
             "--port",
             str(port),
             "--workers",
-            str(WORKERS),
+            str(workers),
         ],
         env=env,
         stdout=log,
@@ -450,30 +453,6 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] if ordered else float("nan")
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time of a process and all its descendants so far, living or exited (uvicorn's workers,
-    PostgreSQL's backends): psutil is installed with Locust (the `bench` extra)."""
-    import psutil
-
-    try:
-        process = psutil.Process(pid)
-        times = process.cpu_times()
-        total = times.user + times.system + times.children_user + times.children_system
-        for child in process.children(recursive=True):
-            with contextlib.suppress(psutil.NoSuchProcess):
-                total += sum(child.cpu_times()[:2])
-        return total
-    except psutil.Error:
-        return float("nan")
-
-
-def postmaster_pid() -> int:
-    from axolotly.db.cluster import project_cluster
-
-    data_dir = Path(project_cluster().status()["data_dir"])
-    return int((data_dir / "postmaster.pid").read_text().split()[0])
-
-
 def _children_cpu() -> float:
     """CPU time of the finished children (Locust, once it exited)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -527,8 +506,10 @@ def report_run(
     )
     if results["login_ms"]:
         print(
-            f"  parent log-in (bcrypt at the production cost): p50 {percentile(results['login_ms'], 0.5):.0f} ms, "
-            f"max {max(results['login_ms']):.0f} ms over {len(results['login_ms'])} log-ins"
+            f"  parent log-in (bcrypt at the production cost, one hash at a time on the machine): "
+            f"p50 {percentile(results['login_ms'], 0.5):.0f} ms, max {max(results['login_ms']):.0f} ms over "
+            f"{len(results['login_ms'])} log-ins; told to come back (503 + Retry-After, then retried): "
+            f"{results['login_busy']}"
         )
     print(f"  {label} per request over the run (ramp included), all kinds together: {run_sql:.2f}")
     seen = results["seen_seconds"]
@@ -555,6 +536,7 @@ def report_run(
     launcher_rows = [stats[name] for name in LAUNCHER_ENDPOINTS if name in stats]
     return {
         "launchers": launchers,
+        "parents": len(plan["parents"]),
         "rps": rates["all"],
         "p99": max((float(row["99%"]) for row in launcher_rows), default=float("nan")),
         "errors": int(aggregated["Failure Count"]) if aggregated else 0,
@@ -564,20 +546,28 @@ def report_run(
 
 
 def report_sizes(rows: list[dict]) -> None:
-    print(f"\nFleet sizes (polls every {POLL_SECONDS:g} s, heartbeats every {HEARTBEAT_SECONDS:g} s):")
+    print(f"\nFleet runs (polls every {POLL_SECONDS:g} s, heartbeats every {HEARTBEAT_SECONDS:g} s):")
     print(
-        f"  {'launchers':>10} {'req/s':>8} {'launcher p99 ms':>16} {'errors':>7} {'stale polls':>12} {'change seen within':>19}"
+        f"  {'launchers':>10} {'parents':>8} {'req/s':>8} {'launcher p99 ms':>16} {'errors':>7} {'stale polls':>12} "
+        f"{'change seen within':>19}"
     )
     for row in rows:
         print(
-            f"  {row['launchers']:>10,} {row['rps']:>8.1f} {row['p99']:>16.0f} {row['errors']:>7} {row['stale']:>12} "
-            f"{row['seen_max']:>17.1f} s"
+            f"  {row['launchers']:>10,} {row['parents']:>8} {row['rps']:>8.1f} {row['p99']:>16.0f} {row['errors']:>7} "
+            f"{row['stale']:>12} {row['seen_max']:>17.1f} s"
         )
     good = [row["launchers"] for row in rows if row["p99"] < P99_BUDGET_MS and row["errors"] == 0]
     print(
         f"  largest fleet with launcher p99 < {P99_BUDGET_MS} ms and no errors: "
         f"{f'{max(good):,} launchers' if good else 'none of these sizes'} (on this machine, at this moment)"
     )
+    for launchers in dict.fromkeys(row["launchers"] for row in rows):
+        runs = [(row["parents"], row["p99"]) for row in rows if row["launchers"] == launchers]
+        if len({parents for parents, _ in runs}) > 1:
+            print(
+                f"  {launchers:,} launchers, their p99 with parents logging in during the measured time, run by run: "
+                + ", ".join(f"{parents} logging in: {p99:.0f} ms" for parents, p99 in runs)
+            )
 
 
 def _check_timing() -> None:
@@ -588,8 +578,8 @@ def _check_timing() -> None:
         )
 
 
-def _sizes() -> list[int]:
-    return [int(float(size)) for size in (os.environ.get("DEVICES") or "1000").replace(",", " ").split()]
+def _numbers(name: str, default: str) -> list[int]:
+    return [int(float(size)) for size in (os.environ.get(name) or default).replace(",", " ").split()]
 
 
 def main() -> None:
@@ -608,7 +598,11 @@ def main() -> None:
         generate(url, load_catalog(url), password, key_seed)
         remember(url, {**fleet_secrets, "generated": True})
     _check_timing()
-    plans = [fleet_plan(url, password, key_seed, size) for size in _sizes()]
+    plans = [
+        fleet_plan(url, password, key_seed, size, parents)
+        for size in _numbers("DEVICES", "1000")
+        for parents in _numbers("PARENTS", "1 30")
+    ]
     counter = SqlCounter(url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -7,10 +7,12 @@ p99 < 50 ms).
 
 Starts the real server (uvicorn, several workers, production settings) on the embedded cluster's
 `axolotly_bench` database and drives it with wrk (16 keep-alive connections, a fixed time each):
-the 200 path, the 304 path (If-None-Match) and /healthz, for each kid. Prints requests/s,
-p50/p99, SQL statements per call, the response size, and the time PostgreSQL takes to build each
-kid's launcher (the uncached render: the server caches a body per launcher version), and for the
-German kid its EXPLAIN ANALYZE planning and execution times.
+the 200 path, the 304 path (If-None-Match), a heartbeat (POST /api/device/heartbeat) and /healthz,
+for each kid. Prints requests/s, p50/p99 and the CPU each request cost (the server's workers and
+PostgreSQL's backends, user + system from /proc over the run, divided by its requests: issue 26 asks
+the 304 path for at most half of /healthz's), SQL statements per call, the response size, and the
+time PostgreSQL takes to build each kid's launcher (the uncached render: the server caches a body
+per launcher version), and for the German kid its EXPLAIN ANALYZE planning and execution times.
 """
 
 import asyncio
@@ -20,7 +22,10 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine
@@ -29,6 +34,7 @@ from sqlalchemy.orm import Session
 from axolotly.config import get_settings
 from axolotly.db.cluster import free_port
 from axolotly.db.migrate import fresh_project_database
+from proc import CpuMeter, postmaster_pid
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 10))
@@ -297,22 +303,43 @@ def start_server(url: str, port: int) -> subprocess.Popen:
     raise SystemExit("server did not start")
 
 
-def load(port: int, path: str, headers: dict, seconds: float = SECONDS) -> dict:
+POST_SCRIPT = 'wrk.method = "POST"\n'
+
+
+def load(port: int, path: str, headers: dict, seconds: float = SECONDS, method: str = "GET") -> dict:
     """Closed loop, as fast as the server answers: wrk (C, one thread) so the client takes as little
     of the 2 cores as it can. Saturated, the server, PostgreSQL and wrk share 2 cores: the p99 of
     these runs is a queueing figure; the paced run below gives latency at a given rate."""
     command = ["wrk", "--latency", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:.0f}s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(
-        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
-    ).stdout
+    with tempfile.TemporaryDirectory(prefix="axolotly-wrk-") as scripts:
+        if method == "POST":
+            script = Path(scripts) / "post.lua"
+            script.write_text(POST_SCRIPT)
+            command += ["-s", str(script)]
+        output = subprocess.run(
+            [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+        ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
         "p50": _milliseconds(re.search(r"50%\s+([\d.]+\w+)", output)[1]),
         "p99": _milliseconds(re.search(r"99%\s+([\d.]+\w+)", output)[1]),
         "errors": int(errors[1]) if errors else 0,
+        "requests": int(re.search(r"(\d+) requests in", output)[1]),
+    }
+
+
+def metered(meter: CpuMeter, run: Callable[[], dict]) -> dict:
+    """`run`'s figures with the CPU the server and PostgreSQL spent on each of its requests (ms)."""
+    meter.start()
+    figures = run()
+    spent = meter.stop()
+    requests = max(1, figures["requests"])
+    return figures | {
+        "server_ms": spent["server"] * 1000 / requests,
+        "postgres_ms": spent["postgres"] * 1000 / requests,
     }
 
 
@@ -358,6 +385,7 @@ async def paced(port: int, path: str, headers: dict, rate: float) -> dict:
         "p50": latencies[len(latencies) // 2] * 1000,
         "p99": latencies[int(len(latencies) * 0.99)] * 1000,
         "errors": 0,
+        "requests": len(latencies),
     }
 
 
@@ -366,7 +394,7 @@ def _milliseconds(figure: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
-def rules_kid_runs(port: int, label: str, headers: dict) -> tuple[dict, int]:
+def rules_kid_runs(port: int, label: str, headers: dict, meter: CpuMeter) -> tuple[dict, int]:
     """A rules kid's warm-up, 200, 304 and paced runs, labelled, and how many titles it sees."""
     import httpx
 
@@ -374,17 +402,33 @@ def rules_kid_runs(port: int, label: str, headers: dict) -> tuple[dict, int]:
     etag, visible = response.headers["ETag"], sum(group["count"] for group in response.json())
     load(port, "/api/apps", headers, seconds=2)  # warm-up
     runs = {
-        f"{label} /api/apps (200)": load(port, "/api/apps", headers),
-        f"{label} /api/apps (304)": load(port, "/api/apps", {**headers, "If-None-Match": etag}),
-        f"{label} (200) paced at {PACED_RATE}/s": asyncio.run(paced(port, "/api/apps", headers, PACED_RATE)),
+        f"{label} /api/apps (200)": metered(meter, lambda: load(port, "/api/apps", headers)),
+        f"{label} /api/apps (304)": metered(meter, lambda: load(port, "/api/apps", {**headers, "If-None-Match": etag})),
+        f"{label} (200) paced at {PACED_RATE}/s": metered(
+            meter, lambda: asyncio.run(paced(port, "/api/apps", headers, PACED_RATE))
+        ),
     }
     return runs, visible
 
 
 def print_runs(runs: dict) -> None:
+    print(f"  {'run':38} {'req/s':>8}   {'p50':>9}   {'p99':>9}   {'errors':>6}   CPU per request: server + PostgreSQL")
     for name, run in runs.items():
         print(
-            f"  {name:38} {run['rps']:8.1f} req/s   p50 {run['p50']:6.1f} ms   p99 {run['p99']:6.1f} ms   errors {run['errors']}"
+            f"  {name:38} {run['rps']:8.1f}   {run['p50']:6.1f} ms   {run['p99']:6.1f} ms   {run['errors']:>6}   "
+            f"{run['server_ms']:.3f} + {run['postgres_ms']:.3f} = {run['server_ms'] + run['postgres_ms']:.3f} ms"
+        )
+
+
+def cpu_beside_healthz(runs: dict) -> None:
+    """Issue 26's target: the 304 path (and a heartbeat) at most half of /healthz's CPU per request."""
+    healthz = runs["/healthz"]
+    for name in ("/api/apps (304)", "/api/device/heartbeat"):
+        run = runs[name]
+        print(
+            f"  {name} CPU per request beside /healthz's: server {run['server_ms'] / healthz['server_ms']:.0%}, "
+            f"server + PostgreSQL {(run['server_ms'] + run['postgres_ms']) / (healthz['server_ms'] + healthz['postgres_ms']):.0%}"
+            " (target: at most 50%)"
         )
 
 
@@ -411,16 +455,23 @@ def main() -> None:
     try:
         import httpx
 
+        meter = CpuMeter(server=server.pid, postgres=postmaster_pid())
         etag = httpx.get(f"http://127.0.0.1:{port}/api/apps", headers=headers).headers["ETag"]
         load(port, "/api/apps", headers, seconds=3)  # warm-up: pools filled, statements prepared
+        load(port, "/api/device/heartbeat", headers, seconds=1, method="POST")
         runs = {
-            "/api/apps (200)": load(port, "/api/apps", headers),
-            "/api/apps (304)": load(port, "/api/apps", {**headers, "If-None-Match": etag}),
-            "/healthz": load(port, "/healthz", {}),
-            f"/api/apps (200) paced at {PACED_RATE}/s": asyncio.run(paced(port, "/api/apps", headers, PACED_RATE)),
+            "/api/apps (200)": metered(meter, lambda: load(port, "/api/apps", headers)),
+            "/api/apps (304)": metered(meter, lambda: load(port, "/api/apps", {**headers, "If-None-Match": etag})),
+            "/api/device/heartbeat": metered(
+                meter, lambda: load(port, "/api/device/heartbeat", headers, method="POST")
+            ),
+            "/healthz": metered(meter, lambda: load(port, "/healthz", {})),
+            f"/api/apps (200) paced at {PACED_RATE}/s": metered(
+                meter, lambda: asyncio.run(paced(port, "/api/apps", headers, PACED_RATE))
+            ),
         }
-        rules_runs, visible = rules_kid_runs(port, "rules kid", rules_headers)
-        german_runs, german_visible = rules_kid_runs(port, "German rules kid", german_headers)
+        rules_runs, visible = rules_kid_runs(port, "rules kid", rules_headers, meter)
+        german_runs, german_visible = rules_kid_runs(port, "German rules kid", german_headers, meter)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -437,6 +488,7 @@ def main() -> None:
     print_runs(runs | rules_runs | german_runs)
     ratio = runs["/api/apps (304)"]["rps"] / runs["/healthz"]["rps"]
     print(f"  304 path / healthz throughput: {ratio:.0%}")
+    cpu_beside_healthz(runs)
     print(
         f"  SQL statements per /api/apps call: {statements} uncached, {statements_304} on the 304 path "
         f"(no write); rules kid: {rules_statements} uncached, {rules_statements_304} on the 304 path; "
