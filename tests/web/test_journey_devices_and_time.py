@@ -129,7 +129,7 @@ def test_a_kids_device_screen_time_and_asking_for_more(server, server_url, brows
     expect(parent.locator("main > .flash")).to_contain_text("Sofia has 15 extra minutes today")
     expect(parent.get_by_role("heading", name="Sofia asks for more time today")).to_have_count(0)
 
-    kid.reload()
+    # No reload: the kid's page refreshes itself (its held poll is woken by the grant).
     expect(kid.get_by_role("heading", name="Sofia's shows")).to_be_visible()
     expect(kid.locator(".time-answer")).to_have_text("A grown-up gave you 15 more minutes!")
     expect(kid.locator(".time-left")).to_have_text(re.compile(r"^(15|14) minutes of screen time left today$"))
