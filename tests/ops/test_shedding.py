@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from axolotly.ops.shedding import MAX_RETRY_AFTER_SECONDS, RETRY_AFTER_SECONDS
 from tests.support.processes import live_server
 
 
@@ -60,7 +61,9 @@ def test_past_capacity_a_request_is_refused_at_once_and_metrics_still_answer(dat
             refused = [httpx.get(f"{base}/healthz", timeout=5) for _ in range(3)]
             elapsed = time.monotonic() - started
             assert [response.status_code for response in refused] == [503, 503, 503]
-            assert all(1 <= int(response.headers["Retry-After"]) <= 3 for response in refused)
+            # 1-3 s at first; refusals that keep coming (here across a second's boundary) widen it.
+            assert 1 <= int(refused[0].headers["Retry-After"]) <= RETRY_AFTER_SECONDS
+            assert all(1 <= int(response.headers["Retry-After"]) <= MAX_RETRY_AFTER_SECONDS for response in refused)
             assert refused[0].json() == {"detail": "The server is busy; try again in a moment"}
             assert elapsed < 3, f"refusals took {elapsed:.1f} s: they were queued"  # no request waited its turn
 
