@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.models.base import Base, json_list_column
@@ -13,6 +13,7 @@ class Episode(Base):
         Index("idx_episodes_title_id", "title_id"),
         Index("idx_episodes_season_episode", "title_id", "season_number", "episode_number"),
         CheckConstraint("jsonb_typeof(tags) = 'array'", name="tags_array"),  # migration 0029
+        CheckConstraint("runtime_minutes BETWEEN 0 AND 1440", name="runtime_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,3 +26,4 @@ class Episode(Base):
     air_date: Mapped[date | None]
     thumbnail_path: Mapped[str | None] = mapped_column(String(255))
     tags: Mapped[list[Any]] = json_list_column()
+    runtime_minutes: Mapped[int | None] = mapped_column(SmallInteger)  # TMDB's; what an episode's grace needs

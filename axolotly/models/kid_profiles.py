@@ -27,6 +27,7 @@ class KidProfile(Base):
         CheckConstraint(_bedtime_check("school_day"), name="school_day_bedtime"),
         CheckConstraint(_bedtime_check("weekend"), name="weekend_bedtime"),
         CheckConstraint("bonus_minutes BETWEEN 0 AND 1440", name="bonus_minutes_range"),
+        CheckConstraint("episode_grace_minutes BETWEEN 0 AND 30", name="episode_grace_range"),
         CheckConstraint("jsonb_typeof(blocked_tags) = 'array'", name="blocked_tags_array"),  # migration 0029
     )
 
@@ -64,3 +65,5 @@ class KidProfile(Base):
     ask_list: Mapped[bool | None]
     # "Pause now" (migration 0039): no screen time until then, whatever the limits say.
     paused_until: Mapped[datetime | None]
+    # Minutes an episode started before the limit or bedtime may run on to finish (0: off; issue 27).
+    episode_grace_minutes: Mapped[int] = mapped_column(SmallInteger, server_default="0")

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.enums import PolicyKind, sql_values
@@ -24,6 +24,16 @@ class KidProfileTitle(Base):
             "blocked_episodes IS NULL OR jsonb_typeof(blocked_episodes) IN ('array', 'null')",
             name="blocked_episodes_array",
         ),
+        # An allow for a while (migration 0040): only an allow ends; the launcher's statement reads
+        # the kid's pending ends, the expiry job all of them.
+        CheckConstraint("allowed_until IS NULL OR policy = 'allow'", name="until_allows"),
+        Index(
+            "idx_kpt_kid_allowed_until",
+            "kid_profile_id",
+            "allowed_until",
+            postgresql_where=text("allowed_until IS NOT NULL"),
+        ),
+        Index("idx_kpt_allowed_until", "allowed_until", postgresql_where=text("allowed_until IS NOT NULL")),
     )
 
     # The spec's SERIAL PRIMARY KEY (migration 0027 put it back, so in the table it comes last).
@@ -34,3 +44,5 @@ class KidProfileTitle(Base):
     policy: Mapped[str] = mapped_column(String(20))  # PolicyKind
     blocked_episodes: Mapped[list[Any]] = sparse_json_list_column()
     created_at: Mapped[datetime] = created_at_column()
+    # The allow ends at this instant (None: for good); past it the rules alone decide (issue 27).
+    allowed_until: Mapped[datetime | None]
