@@ -44,6 +44,8 @@ ACTIONS = {
     "time_requested": N_("Kid asked for more time"),
     "time_request_answered": N_("Request answered"),
     "ask_list_changed": N_("Asking a parent"),
+    "allow_ended": N_("Allow ended"),
+    "family_exported": N_("Data exported"),
 }
 
 
