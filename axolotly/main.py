@@ -19,6 +19,7 @@ from axolotly.catalog import tmdb
 from axolotly.catalog.router import router as catalog_router
 from axolotly.config import get_settings
 from axolotly.devices.router import router as devices_router
+from axolotly.exports.router import router as exports_router
 from axolotly.families.packs_router import router as packs_router
 from axolotly.families.requests_router import ask_list_router
 from axolotly.families.requests_router import router as requests_router
@@ -31,6 +32,7 @@ from axolotly.notifications.router import router as notifications_router
 from axolotly.ops import metrics
 from axolotly.ops.shedding import LoadShedding
 from axolotly.ota.router import router as ota_router
+from axolotly.policies.preview_router import router as preview_router
 from axolotly.policies.router import router as policies_router
 from axolotly.ratings.router import router as ratings_router
 from axolotly.reports.router import router as reports_router
@@ -98,6 +100,8 @@ def create_app() -> FastAPI:
         time_requests_router,
         ratings_router,
         notifications_router,
+        preview_router,
+        exports_router,
     ):
         app.include_router(router)
     unpublish_admin_api_in_production(app)

@@ -1,1 +1,3 @@
-"""Issue 27: being written."""
+"""Issue 27: being written (helper B)."""
+
+from axolotly.jobs.registry import blueprint  # noqa: F401  (the worker imports this module)

@@ -22,7 +22,12 @@ from axolotly.config import get_settings
 from axolotly.db.engine import connection_options, database_url, direct_database_url, libpq_conninfo
 
 NAMESPACE = "axolotly"
-TASK_MODULES = ["axolotly.jobs.tasks", "axolotly.jobs.notification_tasks", "axolotly.jobs.weekly_tasks"]
+TASK_MODULES = [
+    "axolotly.jobs.tasks",
+    "axolotly.jobs.notification_tasks",
+    "axolotly.jobs.weekly_tasks",
+    "axolotly.jobs.allow_tasks",
+]
 
 LOAD_EPISODES = "load_title_episodes"
 CLEANUP_EXPIRED = "cleanup_expired"

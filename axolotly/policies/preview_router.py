@@ -1,1 +1,5 @@
-"""Issue 27: being written."""
+"""Issue 27: being written (helper A)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
