@@ -128,6 +128,7 @@ def build_world(client: TestClient, db) -> World:
         "notification_id": notification["id"],
         "link_id": 1,
         "country": "DE",
+        "family_id": parent["id"],
     }
     return World(parent=parent, admin=admin, device=device, ids=ids)
 

@@ -1,16 +1,20 @@
 """The account page: the parent's name, email, password and language, the family's name, time
 zone and country (a new country is shown first: what each kid's caps become), sign out
-everywhere, and deleting the account (after a page that says exactly what goes)."""
+everywhere, the family's data as a zip to keep, and deleting the account (after a page that says
+exactly what goes)."""
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi.responses import StreamingResponse
 
 from axolotly import mail
 from axolotly.accounts import service
 from axolotly.accounts.deletion import deletion_summary
 from axolotly.accounts.deps import DbSession, WebUser
 from axolotly.accounts.schemas import DeleteAccount, EmailChange, LanguageChange, NameChange, PasswordChange
+from axolotly.exports import family_export
+from axolotly.exports.zipstream import attachment_headers
 from axolotly.families import settings, time_zones
 from axolotly.families.deps import WebFamily
 from axolotly.families.schemas import CountryBody, FamilySettingsBody
@@ -154,6 +158,15 @@ def sign_out_everywhere(user: WebUser, db: DbSession):
     response = redirect("/login", gettext("Signed out everywhere, this browser included"))
     end_session(response)
     return response
+
+
+@router.post("/account/export", dependencies=[CsrfChecked])
+def export_family(family: WebFamily, db: DbSession):
+    """The same zip as GET /api/parent/me/export. A form (POST, CSRF-checked) rather than a link:
+    the export writes a line to the activity list, and the browser saves the answer as a file."""
+    name = family_export.start_family_export(db, family)
+    body = family_export.family_zip(family_export.snapshot_of(db), family.id)
+    return StreamingResponse(body, media_type="application/zip", headers=attachment_headers(name))
 
 
 @router.get("/account/delete")

@@ -1,9 +1,10 @@
 """The admin console: reports, episode links, content tags, notification emails that failed,
-database health."""
+a family's data for a data request, database health."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from fastapi.responses import StreamingResponse
 
 from axolotly.accounts.deps import DbSession, WebAdmin
 from axolotly.admin import moderation
@@ -11,6 +12,8 @@ from axolotly.admin.schemas import TagIn
 from axolotly.config import get_settings
 from axolotly.enums import ReportStatus
 from axolotly.errors import Invalid
+from axolotly.exports import family_export
+from axolotly.exports.zipstream import attachment_headers
 from axolotly.i18n import N_, gettext, ngettext
 from axolotly.notifications import delivery
 from axolotly.notifications.schemas import DeliveryId
@@ -150,6 +153,17 @@ def save_tags(
 def retry_delivery(delivery_id: DeliveryId, user: WebAdmin, db: DbSession):
     delivery.retry(db, delivery_id)
     return redirect("/admin#deliveries", gettext("Email %(id)d queued again") % {"id": delivery_id})
+
+
+@router.post("/families/export", dependencies=[CsrfChecked])
+def export_family(user: WebAdmin, db: DbSession, email: Annotated[Text, Form(max_length=320)]):
+    """A family's data for a data request, found by the email of any of its parents (owner or
+    co-parent: the request comes from their address); the zip is the one the family downloads,
+    and the export is a line of the family's activity list. An unknown email: back with a flash."""
+    family_id = family_export.family_of_parent(db, email)
+    name = family_export.start_admin_export(db, user, family_id)
+    body = family_export.family_zip(family_export.snapshot_of(db), family_id)
+    return StreamingResponse(body, media_type="application/zip", headers=attachment_headers(name))
 
 
 @router.get("/db-health")
