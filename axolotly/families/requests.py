@@ -28,7 +28,8 @@ from axolotly.i18n import N_
 from axolotly.models import KidProfile, KidProfileTitle, Title, TitleRequest
 from axolotly.notifications.outbox import notify
 from axolotly.policies.evaluate import Decision, Policy, evaluate_title
-from axolotly.policies.service import family_country, set_policy, title_facts
+from axolotly.policies.service import family_country, now_utc, set_policy, standing, title_facts
+from axolotly.policies.until import checked_until
 from axolotly.ratings.scales import Scales
 from axolotly.ratings.service import current_scales
 from axolotly.screen_time import time_requests
@@ -96,11 +97,17 @@ def _library_title(db: Session, family_id: int, title_id: int) -> Title:
 
 
 def _policy(db: Session, kid_id: int, title_id: int) -> str | None:
+    """The kid's policy in force on the title (an allow that ended is none: the kid may ask again)."""
     return db.scalar(
         select(KidProfileTitle.policy).where(
-            KidProfileTitle.kid_profile_id == kid_id, KidProfileTitle.title_id == title_id
+            KidProfileTitle.kid_profile_id == kid_id, KidProfileTitle.title_id == title_id, standing(now_utc())
         )
     )
+
+
+def _kids_policy(on_title: Any, kid_id: Any) -> Any:
+    """The join condition of a kid's policy in force on a title (for an outer join)."""
+    return (KidProfileTitle.kid_profile_id == kid_id) & (KidProfileTitle.title_id == on_title) & standing(now_utc())
 
 
 def ask(db: Session, kid: KidProfile, title_id: int, device_id: int | None = None) -> tuple[TitleRequest, bool]:
@@ -181,11 +188,7 @@ def _views(db: Session, family_id: int, statement: Select[Any]) -> list[RequestV
     rows = db.execute(
         statement.join(Title, Title.id == TitleRequest.title_id)
         .join(KidProfile, KidProfile.id == TitleRequest.kid_profile_id)
-        .outerjoin(
-            KidProfileTitle,
-            (KidProfileTitle.kid_profile_id == TitleRequest.kid_profile_id)
-            & (KidProfileTitle.title_id == TitleRequest.title_id),
-        )
+        .outerjoin(KidProfileTitle, _kids_policy(TitleRequest.title_id, TitleRequest.kid_profile_id))
     ).all()
     family = _family_reading(db, family_id) if rows else None
     return [
@@ -222,7 +225,16 @@ def answered_requests(
     return _views(db, family_id, statement)
 
 
-def answer(db: Session, family: FamilyContext, request_id: int, approve: bool, note: str | None = None) -> RequestView:
+def answer(
+    db: Session,
+    family: FamilyContext,
+    request_id: int,
+    approve: bool,
+    note: str | None = None,
+    until: datetime | None = None,
+) -> RequestView:
+    """`until`: an approval for a while (the allow ends by itself then: policies/until.py)."""
+    until = checked_until(until, now_utc()) if approve else None  # refused before anything is written
     request = get_owned(db, TitleRequest, request_id, family.id, "Request", lock=True)
     if request.status != OPEN:
         raise Conflict(
@@ -237,7 +249,7 @@ def answer(db: Session, family: FamilyContext, request_id: int, approve: bool, n
         _library_title(db, family.id, request.title_id)  # removed since: nothing to approve (404)
         request.status = APPROVED  # answered here, not by set_policy's closing of open requests
         db.flush()
-        _, title, _ = set_policy(db, kid, request.title_id, PolicyKind.ALLOW)
+        _, title, _ = set_policy(db, kid, request.title_id, PolicyKind.ALLOW, until)
     else:
         title = get_title(db, request.title_id)
     request.status = APPROVED if approve else DECLINED
@@ -274,7 +286,7 @@ def askable_titles(db: Session, kid: KidProfile) -> list[Title]:
     """The library titles the kid may ask for (hidden now, an allow would show them), by name."""
     rows = db.execute(
         in_library_titles(select(Title, KidProfileTitle.policy), kid.family_id)
-        .outerjoin(KidProfileTitle, (KidProfileTitle.title_id == Title.id) & (KidProfileTitle.kid_profile_id == kid.id))
+        .outerjoin(KidProfileTitle, _kids_policy(Title.id, kid.id))
         .order_by(Title.title, Title.id)
     ).all()
     family = _family_reading(db, kid.family_id)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from axolotly.accounts.deps import DbSession
 from axolotly.families import requests as title_requests
 from axolotly.families.deps import CurrentFamily, OwnedKid
+from axolotly.policies.schemas import MomentText
 from axolotly.types import RowId, Text
 
 router = APIRouter(prefix="/api/parent/requests", tags=["kids' requests"])
@@ -51,6 +52,14 @@ class DeclineBody(BaseModel):
     note: Note | None = None
 
 
+class ApproveBody(BaseModel):
+    until: MomentText | None = Field(
+        None,
+        description="An approval for a while: the allow ends by itself at this instant (ISO 8601 with its "
+        "offset, in the future, at most a year ahead); absent or null: for good",
+    )
+
+
 @router.get("", response_model=list[RequestOut])
 def list_requests(
     family: CurrentFamily, db: DbSession, status: Annotated[Literal["open", "approved", "declined"], Query()] = "open"
@@ -67,11 +76,17 @@ def list_requests(
 @router.post(
     "/{request_id}/approve",
     response_model=RequestOut,
-    responses={404: {"description": "Not this family's request"}, 409: {"description": "Already answered"}},
+    responses={
+        404: {"description": "Not this family's request"},
+        409: {"description": "Already answered"},
+        422: {"description": "An end without its offset, not in the future, or more than a year ahead"},
+    },
 )
-def approve(request_id: RowId, family: CurrentFamily, db: DbSession) -> RequestOut:
-    """An explicit allow of the title for the kid who asked (over their rules)."""
-    return RequestOut.of(title_requests.answer(db, family, request_id, approve=True))
+def approve(request_id: RowId, family: CurrentFamily, db: DbSession, body: ApproveBody | None = None) -> RequestOut:
+    """An explicit allow of the title for the kid who asked (over their rules); with `until`, an
+    allow that ends by itself then."""
+    until = body.until if body else None
+    return RequestOut.of(title_requests.answer(db, family, request_id, approve=True, until=until))
 
 
 @router.post(

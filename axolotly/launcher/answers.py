@@ -2,9 +2,11 @@
 launcher/hot_path.py serves them in front of the framework, launcher/router.py through it (when
 the hot path hands a request on: an error to map, or an app without the hot path).
 
-`/api/apps`: ETags per kid and launcher version; `If-None-Match` + `Prefer: wait=N` (RFC 7240,
-N ≤ 60) holds the request until the kid's launcher version moves (200, the new body) or N seconds
-pass (304), woken by launcher/live.py (no polling, no query while held). Without `Prefer` nothing
+`/api/apps`: ETags per kid and launcher version, and the last end of the kid's allows for a while
+that has come (policies/until.py): an allow that ends moves the ETag that instant, with no write;
+`If-None-Match` + `Prefer: wait=N` (RFC 7240, N ≤ 60) holds the request until the kid's launcher
+version moves or the kid's next allow ends (200, the new body) or N seconds pass (304), woken by
+launcher/live.py or at that end (no polling, no query while held). Without `Prefer` nothing
 changes for today's launchers. A held request does not count as a request in flight; past the
 ceiling of held polls (ops/shedding.py) `wait` is ignored.
 """
@@ -27,6 +29,9 @@ from axolotly.launcher.service import RenderedLauncher, device_launcher
 CONTENT_FORMAT = "2"
 UNASSIGNED = RenderedLauncher.of("[]")
 MAX_WAIT_SECONDS = 60
+# A held poll wakes this long after an allow's end: the timer may fire a hair early, and the read
+# it wakes for must be at or past the end.
+END_SLACK_SECONDS = 0.02
 WAIT_PREFERENCE = re.compile(r"(?:^|[,;])\s*wait\s*=\s*\"?(\d{1,6})\"?\s*(?:$|[,;])", re.IGNORECASE)
 
 
@@ -90,9 +95,22 @@ def etag_matches(header: str, etags: set[str]) -> bool:
 
 
 def launcher_etag(device: AuthenticatedDevice) -> str:
+    """Within one launcher version the launcher changes only when an allow ends, and the last end
+    that has come only grows: (kid, version, last end) never names two contents. A kid with no
+    ended allow keeps the tag it always had."""
     if device.kid_profile_id is None:
         return f'"{CONTENT_FORMAT}-unassigned"'
-    return f'"{CONTENT_FORMAT}-k{device.kid_profile_id}-v{device.launcher_version}"'
+    ended = f"-e{device.allows_ended}" if device.allows_ended is not None else ""
+    return f'"{CONTENT_FORMAT}-k{device.kid_profile_id}-v{device.launcher_version}{ended}"'
+
+
+def until_next_end(device: AuthenticatedDevice) -> float | None:
+    """Seconds until the kid's next allow ends (and the launcher with it), a hair after it; None
+    when none is pending."""
+    if device.next_allow_end is None:
+        return None
+    seconds = (device.next_allow_end - datetime.now(UTC)).total_seconds()
+    return max(seconds, 0.0) + END_SLACK_SECONDS
 
 
 class Hold:
@@ -188,7 +206,7 @@ async def apps_answer(
             keys = [device_key(device.id)]
             if device.kid_profile_id is not None:
                 keys.append(launcher_key(device.kid_profile_id))
-            if not await hold.wait(keys, since):
+            if not await hold.wait(keys, since, at_most=until_next_end(device)) and hold.remaining() <= 0:
                 return Answer(304, headers)
     finally:
         hold.end()
@@ -200,7 +218,14 @@ async def _launcher_body(
     if device.kid_profile_id is None or device.launcher_version is None:
         rendered = UNASSIGNED
     else:
-        rendered = await device_launcher(reads, device.family_id, device.kid_profile_id, device.launcher_version)
+        rendered = await device_launcher(
+            reads,
+            device.family_id,
+            device.kid_profile_id,
+            device.launcher_version,
+            device.allows_ended,
+            device.read_at,
+        )
     if use_gzip:
         headers["Content-Encoding"] = "gzip"
         return Answer(200, headers, rendered.gzip, "application/json")

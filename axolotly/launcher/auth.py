@@ -7,6 +7,7 @@ also keeps `last_active` (once a minute) and the launcher version the device hol
 
 import hmac
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Header
@@ -31,6 +32,11 @@ class AuthenticatedDevice:
     # Imported from the older backend and presenting its old key: the legacy digest is replaced
     # (REPLACE_LEGACY_KEY_SQL, which touches last_active too) on this call.
     legacy_key: bytes | None = None
+    # The kid's allows for a while as of `read_at` (reads.py): the last end that has come (the
+    # ETag names it) and the next one to come.
+    allows_ended: str | None = None
+    next_allow_end: datetime | None = None
+    read_at: datetime | None = None
 
     def legacy_replacement(self, api_key: str) -> dict[str, Any]:
         return {"id": self.id, "digest": api_keys.digest(api_key), "legacy": self.legacy_key}
@@ -44,10 +50,11 @@ def _well_formed(device_id: str | None, api_key: str | None) -> bool:
 def _device_params(device_id: str | None, api_key: str | None, fetching: bool) -> dict[str, Any]:
     if not _well_formed(device_id, api_key):
         raise Unauthorized(INVALID_DEVICE)
-    return {"device_id": device_id, "digest": api_keys.digest(api_key or ""), "fetching": fetching}
+    digest = api_keys.digest(api_key or "")
+    return {"device_id": device_id, "digest": digest, "fetching": fetching, "at": datetime.now(UTC)}
 
 
-def _authenticated(row: Any, api_key: str | None, digest: bytes) -> AuthenticatedDevice:
+def _authenticated(row: Any, api_key: str | None, digest: bytes, at: datetime) -> AuthenticatedDevice:
     # An unpaired device has no row; a deleted family took its devices with it (cascade).
     if row is None or api_key is None:
         raise Unauthorized(INVALID_DEVICE)
@@ -64,6 +71,9 @@ def _authenticated(row: Any, api_key: str | None, digest: bytes) -> Authenticate
         row.kid_age,
         row.launcher_version,
         legacy,
+        row.allows_ended,
+        row.next_allow_end,
+        at,
     )
 
 
@@ -72,7 +82,8 @@ def authenticate_device(
 ) -> AuthenticatedDevice:
     """`fetching`: this call hands the device its kid's launcher (its held version is recorded)."""
     params = _device_params(device_id, api_key, fetching)
-    device = _authenticated(db.connection().exec_driver_sql(DEVICE_SQL, params).first(), api_key, params["digest"])
+    row = db.connection().exec_driver_sql(DEVICE_SQL, params).first()
+    device = _authenticated(row, api_key, params["digest"], params["at"])
     if device.legacy_key is not None and api_key is not None:
         db.connection().exec_driver_sql(REPLACE_LEGACY_KEY_SQL, device.legacy_replacement(api_key))
     return device
@@ -82,7 +93,7 @@ async def authenticate_device_async(
     reads: LauncherReads, device_id: str | None, api_key: str | None, *, fetching: bool = False
 ) -> AuthenticatedDevice:
     params = _device_params(device_id, api_key, fetching)
-    device = _authenticated(await reads.fetch_one(DEVICE_SQL, params), api_key, params["digest"])
+    device = _authenticated(await reads.fetch_one(DEVICE_SQL, params), api_key, params["digest"], params["at"])
     if device.legacy_key is not None and api_key is not None:
         await reads.fetch_one(REPLACE_LEGACY_KEY_SQL, device.legacy_replacement(api_key))
     return device

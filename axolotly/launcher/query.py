@@ -7,10 +7,13 @@ kid's rules let through, ratings read in the family's country (rating_scales); o
 selected services in selection order, or on each title's own providers in the family's country
 (its US/any-country list when none is known there) when nothing is selected; a title appears
 under every such service; blocked episodes, and episodes tagged with a
-tag the kid's rules block, are left out. No string is ever null (the
+tag the kid's rules block, are left out. An allow whose end has come by `%(at)s` (the time the
+caller read the kid's ETag, launcher/reads.py) is no policy at all: the rules decide, and its
+title counts in the family library as the expiry job will keep it there (policies/until.py). No string is ever null (the
 Kotlin client's fields are non-null): the fallbacks are those of the launcher contract.
 """
 
+from datetime import UTC, datetime
 from typing import Any
 
 from axolotly.catalog.providers import PROVIDERS, VERIFIED_ONLY_IDS
@@ -69,19 +72,22 @@ candidates AS (
     SELECT t.id, false AS by_rules, COALESCE(p.blocked_episodes, '[]'::jsonb) AS blocked_episodes  -- NULL blocks none
     FROM kid_profiles_titles p JOIN titles t ON t.id = p.title_id
     WHERE p.kid_profile_id = %(kid_id)s AND p.policy = 'allow'
+      AND (p.allowed_until IS NULL OR p.allowed_until > %(at)s)
     UNION ALL
     -- In rules mode, every library title without a policy for this kid and without a blocked tag.
     SELECT t.id, true, '[]'::jsonb
     FROM kid k
-    JOIN (  -- the family library: titles added by hand, and titles with a policy for another kid
+    JOIN (  -- the family library: titles added by hand, titles with a policy for another kid, and
+            -- this kid's ended allows (the job that removes them keeps their titles here)
         SELECT f.title_id FROM family_titles f WHERE f.family_id = %(family_id)s
         UNION
         SELECT p.title_id FROM kid_profiles sibling JOIN kid_profiles_titles p ON p.kid_profile_id = sibling.id
-        WHERE sibling.family_id = %(family_id)s AND sibling.id <> %(kid_id)s
+        WHERE sibling.family_id = %(family_id)s AND (sibling.id <> %(kid_id)s OR p.allowed_until <= %(at)s)
     ) library ON true
     JOIN titles t ON t.id = library.title_id
     WHERE k.rules_mode = 'rules'
-      AND NOT EXISTS (SELECT 1 FROM kid_profiles_titles p WHERE p.kid_profile_id = %(kid_id)s AND p.title_id = t.id)
+      AND NOT EXISTS (SELECT 1 FROM kid_profiles_titles p WHERE p.kid_profile_id = %(kid_id)s AND p.title_id = t.id
+                      AND (p.allowed_until IS NULL OR p.allowed_until > %(at)s))
       AND NOT t.tags ?| k.blocked_tags
 ),
 rated AS (
@@ -187,10 +193,12 @@ FROM groups
 """
 
 
-def launcher_params(family_id: int, kid_id: int) -> dict[str, Any]:
+def launcher_params(family_id: int, kid_id: int, at: datetime | None = None) -> dict[str, Any]:
+    """`at`: the launcher as of then (the allows that have ended by then are gone); now by default."""
     return {
         "family_id": family_id,
         "kid_id": kid_id,
+        "at": at or datetime.now(UTC),
         "registry_ids": [p.id for p in PROVIDERS],
         "registry_names": [p.name for p in PROVIDERS],
         "registry_packages": [p.package for p in PROVIDERS],

@@ -37,10 +37,18 @@ from axolotly.db.replicas import ReplicaSet
 # holds and since when: proof of delivery, written only when that version changes (no write per
 # 304). SKIP LOCKED: a burst of one device's calls does not queue on the row's lock; one of
 # them writes what all would.
+# The kid's allows for a while (policies/until.py), as of `at` (the caller's clock): the last end
+# that has come (`allows_ended`, epoch seconds as text, exact: the ETag names it, so the ETag moves
+# the instant an allow ends, with no write) and the next one (`next_allow_end`: a held poll wakes
+# then). Both read the partial index (kid_profile_id, allowed_until); NULL for a kid without any.
 DEVICE_SQL = """
 WITH d AS (
     SELECT d.id, d.family_id, d.api_key_digest, d.legacy_key_sha256, d.kid_profile_id,
            k.name AS kid_name, k.age AS kid_age, k.launcher_version,
+           (SELECT trim_scale(extract(epoch FROM max(p.allowed_until)))::text FROM kid_profiles_titles p
+            WHERE p.kid_profile_id = d.kid_profile_id AND p.allowed_until <= %(at)s) AS allows_ended,
+           (SELECT min(p.allowed_until) FROM kid_profiles_titles p
+            WHERE p.kid_profile_id = d.kid_profile_id AND p.allowed_until > %(at)s) AS next_allow_end,
            d.last_active IS NULL OR d.last_active < now() - interval '60 seconds' AS needs_touch,
            %(fetching)s AND k.launcher_version IS DISTINCT FROM d.held_version AS newly_held
     FROM devices d LEFT JOIN kid_profiles k ON k.id = d.kid_profile_id

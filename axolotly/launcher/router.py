@@ -210,7 +210,7 @@ def stats(device: CurrentDevice, db: DbSession) -> Stats:
     watched = [app for app in apps if app.seconds]
     version = device.launcher_version
     return Stats(
-        totalAppsEnabled=visible_title_count(db, device.family_id, kid.id, version),  # type: ignore[arg-type]  # a kid has a version
+        totalAppsEnabled=visible_title_count(db, device.family_id, kid.id, version, device.allows_ended),  # type: ignore[arg-type]  # a kid has a version
         timeUsedToday=status.used_minutes,
         timeRemainingToday=status.remaining_minutes,
         mostUsedApp=watched[0].name if watched else None,

@@ -3,7 +3,8 @@
 Both doors run the one statement of query.py (LAUNCHER_SQL with launcher_params), so a device and
 the web launcher show a kid exactly the same groups:
 - `device_launcher` (async, the hot path): on the launcher pool (reads.py), a healthy replica
-  first, and a per-process cache of encoded bodies keyed by (kid, launcher_version);
+  first, and a per-process cache of encoded bodies keyed by (kid, launcher_version, the last end
+  of the kid's allows that has come: the ETag's key);
 - `page_launcher` (sync, web/kid_pages.py): in the page's own transaction on the primary, always
   current; never cached, because a body read inside a transaction is not known to be committed.
 """
@@ -12,6 +13,7 @@ import gzip
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from threading import Lock
 from typing import Any
 
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from axolotly.launcher.query import LAUNCHER_SQL, launcher_params
 from axolotly.launcher.reads import LauncherReads
+from axolotly.policies import until
 
 
 @dataclass(frozen=True)
@@ -34,26 +37,32 @@ class RenderedLauncher:
         return cls(body, gzip.compress(body, compresslevel=6, mtime=0))
 
 
+# (kid, launcher_version, the last allow end that has come or None): what the ETag names.
+LauncherKey = tuple[int, int, str | None]
+
+
 class RenderedLaunchers:
-    """Per-process cache of rendered launchers keyed by (kid, launcher_version).
+    """Per-process cache of rendered launchers keyed by (kid, launcher_version, last allow end).
 
     Safe because database triggers bump launcher_version on every change that can alter a kid's
-    launcher (migration 0012): a new version is a new key, so a stale body is never served.
+    launcher (migration 0012): a new version is a new key, so a stale body is never served. The
+    one change no write makes, an allow's end coming, moves the last end, and with it the key; a
+    body is built as of the time its key was read, so it holds exactly the allows the key says.
     """
 
     def __init__(self, max_entries: int = 512):
         self.max_entries = max_entries
-        self._bodies: OrderedDict[tuple[int, int], RenderedLauncher] = OrderedDict()
+        self._bodies: OrderedDict[LauncherKey, RenderedLauncher] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: tuple[int, int]) -> RenderedLauncher | None:
+    def get(self, key: LauncherKey) -> RenderedLauncher | None:
         with self._lock:
             body = self._bodies.get(key)
             if body is not None:
                 self._bodies.move_to_end(key)
             return body
 
-    def put(self, key: tuple[int, int], body: RenderedLauncher) -> None:
+    def put(self, key: LauncherKey, body: RenderedLauncher) -> None:
         with self._lock:
             self._bodies[key] = body
             self._bodies.move_to_end(key)
@@ -64,17 +73,25 @@ class RenderedLaunchers:
 rendered_launchers = RenderedLaunchers()
 
 
-async def device_launcher(reads: LauncherReads, family_id: int, kid_id: int, version: int) -> RenderedLauncher:
-    """The kid's launcher at `version` (the primary's, from the device lookup).
+async def device_launcher(
+    reads: LauncherReads,
+    family_id: int,
+    kid_id: int,
+    version: int,
+    allows_ended: str | None = None,
+    at: datetime | None = None,
+) -> RenderedLauncher:
+    """The kid's launcher at `version` (the primary's, from the device lookup), as of `at`, the
+    time that lookup read `allows_ended` at (so the body and its key agree on which allows ended).
 
     Built on a read replica when one is healthy; a replica that has not replayed `version` yet is
     not trusted, and the primary builds it. Only a body of exactly `version` is cached.
     """
-    key = (kid_id, version)
+    key = (kid_id, version, allows_ended)
     rendered = rendered_launchers.get(key)
     if rendered is not None:
         return rendered
-    params = launcher_params(family_id, kid_id)
+    params = launcher_params(family_id, kid_id, at)
     row = await reads.fetch_one_replica(LAUNCHER_SQL, params)
     if row.version != version:
         row = await reads.fetch_one(LAUNCHER_SQL, params)
@@ -84,17 +101,25 @@ async def device_launcher(reads: LauncherReads, family_id: int, kid_id: int, ver
     return rendered
 
 
-def page_launcher(db: Session, family_id: int, kid_id: int) -> list[dict[str, Any]]:
-    """The kid's launcher groups (as `/api/apps` sends them), for a page to render."""
-    row = db.connection().exec_driver_sql(LAUNCHER_SQL, launcher_params(family_id, kid_id)).one()
+def page_launcher(db: Session, family_id: int, kid_id: int, at: datetime | None = None) -> list[dict[str, Any]]:
+    """The kid's launcher groups (as `/api/apps` sends them), for a page to render; as of `at`
+    (now by default)."""
+    row = db.connection().exec_driver_sql(LAUNCHER_SQL, launcher_params(family_id, kid_id, at)).one()
     groups: list[dict[str, Any]] = json.loads(row.body)
     return groups
 
 
-def visible_title_count(db: Session, family_id: int, kid_id: int, version: int) -> int:
-    """How many titles the kid sees now (a title under two services counts once). `version`: the
-    kid's launcher version read in this request, before it wrote anything; the body this process
-    rendered for it is the same launcher, so the statement runs only when there is none."""
-    rendered = rendered_launchers.get((kid_id, version))
+def visible_title_count(db: Session, family_id: int, kid_id: int, version: int, allows_ended: str | None = None) -> int:
+    """How many titles the kid sees now (a title under two services counts once). `version` and
+    `allows_ended`: the kid's launcher key read in this request, before it wrote anything; the body
+    this process rendered for it is the same launcher, so the statement runs only when there is none."""
+    rendered = rendered_launchers.get((kid_id, version, allows_ended))
     groups = json.loads(rendered.json) if rendered else page_launcher(db, family_id, kid_id)
     return len({item["id"] for group in groups for item in group["content"]})
+
+
+def allow_clock(db: Session, kid_id: int, now: datetime) -> tuple[str | None, datetime | None]:
+    """For a page that shows the kid's launcher (web/kid_pages.py): the last end of the kid's
+    allows that has come by `now` (as the ETag names it: its change means the launcher changed with
+    no write) and the next end to come (when to look again)."""
+    return until.allow_clock(db, kid_id, now)

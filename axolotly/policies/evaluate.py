@@ -2,7 +2,8 @@
 
 The launcher's SQL (launcher/query.py) builds the same decision in bulk; a property test holds
 the two together. The order of the decision:
-1. a parent's explicit deny hides; 2. a parent's explicit allow shows (over the kid's rules);
+1. a parent's explicit deny hides; 2. a parent's explicit allow shows (over the kid's rules); an
+   allow for a while (`Policy.until`) whose end has come is no policy at all (`in_force`);
 3. otherwise, in `rules` mode, a title of the family library shows when its rating is within the
    kid's cap (or it is unrated and unrated titles are allowed) and it carries no tag the kid's
    rules block; in `allow_list` mode nothing shows without an allow.
@@ -19,12 +20,14 @@ them (Rules.tag_label). Explanations are read in the reader's language when they
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Union
+from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 
-from axolotly.i18n import N_, current_language, gettext
+from axolotly.i18n import N_, current_language, format_moment, format_time, format_weekday, gettext
 from axolotly.ratings.scales import Kind, Scales, snapshot
 
 ALLOW_LIST, RULES = "allow_list", "rules"  # RulesMode's values, spelled out: enums are not imported here
@@ -84,6 +87,25 @@ UNRATED_WORD = N_("unrated")
 # The path a title would have shown by, before "but no streaming service ...".
 ALLOWED_PATH = N_("Allowed by you")
 ALLOWED_ALTHOUGH_PATH = N_("Allowed by you (although %(detail)s)")
+# An allow for a while says until when (%(when)s: a Moment, "Sunday 20:00", "the end of today").
+ALLOWED_UNTIL = N_("Allowed by you until %(when)s, and streaming on a service the family has")
+ALLOWED_UNTIL_OVER_RULES = N_("Allowed by you until %(when)s, although %(detail)s")
+ALLOWED_UNTIL_PATH = N_("Allowed by you until %(when)s")
+ALLOWED_UNTIL_ALTHOUGH_PATH = N_("Allowed by you until %(when)s (although %(detail)s)")
+# A Moment's words: near ones by the day's name, later ones by date; an end at midnight is the
+# end of the day before ("Today only" ends at midnight tonight: "the end of today", not "tomorrow 00:00").
+MOMENT_WORDS = {
+    "today": N_("today %(time)s"),
+    "tomorrow": N_("tomorrow %(time)s"),
+    "weekday": N_("%(day)s %(time)s"),
+    "date": N_("%(day)s %(time)s"),
+}
+END_OF_DAY_WORDS = {
+    "today": N_("the end of today"),
+    "tomorrow": N_("the end of tomorrow"),
+    "weekday": N_("the end of %(day)s"),
+    "date": N_("the end of %(day)s"),
+}
 WITHIN_PATH = N_("In your library and within %(kid)s's rules (%(detail)s)")
 WITHIN_ELSEWHERE_PATH = N_(
     "In your library and within %(kid)s's rules (no rating in %(home)s; rated %(rating)s in %(country)s)"
@@ -104,11 +126,33 @@ class Country:
 
 
 @dataclass(frozen=True)
+class Moment:
+    """An instant read later on the family's clock, in the reader's language: "today 20:00",
+    "tomorrow 08:00", "Sunday 20:00", "14 Dec 20:00". Today and tomorrow are the reader's (the
+    clock is asked when the words are read, not when the decision was made)."""
+
+    at: datetime
+    zone: str = "UTC"
+
+    def read(self) -> str:
+        zone = ZoneInfo(self.zone)
+        local = self.at.astimezone(zone)
+        today = datetime.now(UTC).astimezone(zone).date()
+        end_of_day = local.time() == time(0)
+        day = local.date() - timedelta(days=1) if end_of_day else local.date()
+        ahead = (day - today).days
+        kind = "today" if ahead == 0 else "tomorrow" if ahead == 1 else "weekday" if 1 < ahead < 7 else "date"
+        named = format_weekday(day) if kind == "weekday" else format_moment(day, "day") if kind == "date" else ""
+        words = END_OF_DAY_WORDS if end_of_day else MOMENT_WORDS
+        return gettext(words[kind]) % {"day": named, "time": format_time(local)}
+
+
+@dataclass(frozen=True)
 class Words:
     """A sentence read later, in the reader's language: a marked template and its values."""
 
     template: str
-    values: tuple[tuple[str, Union[str, Country, "Words"]], ...] = ()
+    values: tuple[tuple[str, Union[str, Country, Moment, "Words"]], ...] = ()
     lowered: bool = False  # read inside another sentence: "Unrated, …" reads "although unrated, …"
 
     def read(self) -> str:
@@ -116,16 +160,25 @@ class Words:
         return text[0].lower() + text[1:] if self.lowered and text[1:2].islower() else text
 
 
-def _read(value: str | Country | Words) -> str:
+def _read(value: str | Country | Moment | Words) -> str:
     if isinstance(value, Country):
         return country_name(value.code)
-    return value.read() if isinstance(value, Words) else value
+    return value.read() if isinstance(value, (Words, Moment)) else value
 
 
 @dataclass(frozen=True)
 class Policy:
     policy: str  # PolicyKind's values, "allow" | "deny", spelled out: enums are not imported here
     blocked_episodes: frozenset[int] = frozenset()
+    until: datetime | None = None  # an allow that ends at this instant (None: for good)
+
+
+def in_force(policy: Policy | None, now: datetime) -> Policy | None:
+    """The policy as it stands at `now`: an allow whose end has come is no policy at all (the
+    rules alone decide), exactly as the launcher's statement reads `allowed_until > at`."""
+    if policy is not None and policy.until is not None and policy.until <= now:
+        return None
+    return policy
 
 
 def plain_words(tag: str) -> str:
@@ -147,6 +200,7 @@ class Rules:
     tag_label: Callable[[str], str] = field(default=plain_words, compare=False, repr=False)
     country: str = "US"  # the family's: the scales the caps and titles are read in
     scales: Scales = field(default_factory=snapshot, compare=False, repr=False)
+    time_zone: str = "UTC"  # the family's: an allow's end is read on its clock (words only)
 
     def capping_kind(self, kind: Kind) -> Kind:
         """The scale whose cap limits titles of `kind`: their own, or, where the family's country
@@ -322,18 +376,31 @@ def _shown_within_rules(selected: list[str], title: TitleFacts, rules: Rules) ->
     return _streaming(selected, title, _decided(True, Reason.WITHIN_RULES, rules, detail, words), path)
 
 
+def _allowed(policy: Policy, selected: list[str], title: TitleFacts, rules: Rules) -> Decision:
+    """A parent's allow, for good or until `policy.until` (the caller passes only one in force)."""
+    when = (("when", Moment(policy.until, rules.time_zone)),) if policy.until is not None else ()
+    overridden = rules_verdict(title, rules) if rules.mode == RULES else None
+    if overridden is None:
+        words = Words(ALLOWED_UNTIL, when) if when else None
+        path = Words(ALLOWED_UNTIL_PATH, when) if when else Words(ALLOWED_PATH)
+        return _streaming(selected, title, _decided(True, Reason.VISIBLE, rules, words=words), path)
+    said = overridden.words or _reason_words(overridden.reason, overridden.detail, rules.kid_name)
+    although = Words(said.template, said.values, lowered=True)
+    if when:
+        words = Words(ALLOWED_UNTIL_OVER_RULES, (*when, ("detail", although)))
+        path = Words(ALLOWED_UNTIL_ALTHOUGH_PATH, (*when, ("detail", although)))
+    else:
+        words = _reason_words(Reason.ALLOWED_OVER_RULES, although, rules.kid_name)
+        path = Words(ALLOWED_ALTHOUGH_PATH, (("detail", although),))
+    shown = _decided(True, Reason.ALLOWED_OVER_RULES, rules, overridden.detail, words)
+    return _streaming(selected, title, shown, path)
+
+
 def evaluate_title(policy: Policy | None, selected: list[str], title: TitleFacts, rules: Rules = Rules()) -> Decision:
     if policy is not None and policy.policy != "allow":
         return _decided(False, Reason.DENIED, rules)
     if policy is not None:
-        overridden = rules_verdict(title, rules) if rules.mode == RULES else None
-        if overridden is None:
-            return _streaming(selected, title, _decided(True, Reason.VISIBLE, rules), Words(ALLOWED_PATH))
-        said = overridden.words or _reason_words(overridden.reason, overridden.detail, rules.kid_name)
-        although = Words(said.template, said.values, lowered=True)
-        words = _reason_words(Reason.ALLOWED_OVER_RULES, although, rules.kid_name)
-        shown = _decided(True, Reason.ALLOWED_OVER_RULES, rules, overridden.detail, words)
-        return _streaming(selected, title, shown, Words(ALLOWED_ALTHOUGH_PATH, (("detail", although),)))
+        return _allowed(policy, selected, title, rules)
     if rules.mode != RULES:
         return _decided(False, Reason.NO_POLICY, rules)
     if not title.in_library:

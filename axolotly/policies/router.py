@@ -18,6 +18,7 @@ def policy_out(row, title, queued: bool = False) -> PolicyOut:
         policy=row.policy,
         blocked_episodes=row.blocked_episodes,
         created_at=row.created_at,
+        until=row.allowed_until,
         episodes_job_queued=queued,
     )
 
@@ -29,8 +30,9 @@ def list_policies(kid: OwnedKid, db: DbSession):
 
 @router.put("/policies/{title_id}", response_model=PolicyOut)
 def set_policy(kid: OwnedKid, title_id: RowId, body: PolicySet, db: DbSession):
-    """Allow or deny a title for this kid (one policy per kid and title; siblings unaffected)."""
-    row, title, queued = service.set_policy(db, kid, title_id, body.policy)
+    """Allow or deny a title for this kid (one policy per kid and title; siblings unaffected); an
+    allow with `until` ends by itself then, and the title goes back to what the kid's rules say."""
+    row, title, queued = service.set_policy(db, kid, title_id, body.policy, body.until)
     return policy_out(row, title, queued)
 
 

@@ -1,8 +1,9 @@
 """Per-kid policies: allow/deny titles, block episodes, explain decisions."""
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -24,24 +25,52 @@ from axolotly.families.streaming import selected_services
 from axolotly.i18n import N_
 from axolotly.jobs.registry import LOAD_EPISODES, defer_in_transaction
 from axolotly.models import KidProfile, KidProfileTitle, Title, User
-from axolotly.policies.evaluate import Decision, Policy, Rules, TitleFacts, evaluate_episode, evaluate_title
+from axolotly.policies.evaluate import (
+    Decision,
+    Policy,
+    Rules,
+    TitleFacts,
+    evaluate_episode,
+    evaluate_title,
+    in_force,
+)
+from axolotly.policies.until import checked_until, in_trail_words
 from axolotly.ratings.service import current_scales
 
 
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def standing(now: datetime) -> ColumnElement[bool]:
+    """Policies in force at `now`: an allow whose end has come is none (evaluate.py in_force);
+    its row waits for the job that removes it (jobs/allow_tasks.py)."""
+    return KidProfileTitle.allowed_until.is_(None) | (KidProfileTitle.allowed_until > now)
+
+
+def policy_of(row: KidProfileTitle | None, now: datetime) -> Policy | None:
+    """What the decision reads of a policy row at `now`."""
+    if row is None:
+        return None
+    return in_force(Policy(row.policy, frozenset(row.blocked_episodes), row.allowed_until), now)
+
+
 def list_policies(db: Session, kid: KidProfile) -> list[tuple[KidProfileTitle, Title]]:
+    """The kid's policies in force, by title name."""
     rows = db.execute(
         select(KidProfileTitle, Title)
         .join(Title, Title.id == KidProfileTitle.title_id)
-        .where(KidProfileTitle.kid_profile_id == kid.id)
+        .where(KidProfileTitle.kid_profile_id == kid.id, standing(now_utc()))
         .order_by(Title.title, Title.id)
     )
     return [tuple(row) for row in rows]
 
 
 def rules_for_title(db: Session, family_id: int, title_id: int) -> dict[int, KidProfileTitle]:
-    """The policies of the family's kids on one title, by kid id (kids without one are absent)."""
+    """The policies in force of the family's kids on one title, by kid id (kids without one are absent)."""
     statement = select(KidProfileTitle).join(KidProfile, KidProfile.id == KidProfileTitle.kid_profile_id)
-    rows = db.scalars(owned_by(statement, KidProfile, family_id).where(KidProfileTitle.title_id == title_id))
+    statement = owned_by(statement, KidProfile, family_id).where(KidProfileTitle.title_id == title_id)
+    rows = db.scalars(statement.where(standing(now_utc())))
     return {row.kid_profile_id: row for row in rows}
 
 
@@ -53,16 +82,23 @@ def _policy_row(db: Session, kid_id: int, title_id: int) -> KidProfileTitle | No
     ).scalar_one_or_none()
 
 
-def set_policy(db: Session, kid: KidProfile, title_id: int, policy: PolicyKind) -> tuple[KidProfileTitle, Title, bool]:
+def set_policy(
+    db: Session, kid: KidProfile, title_id: int, policy: PolicyKind, until: datetime | None = None
+) -> tuple[KidProfileTitle, Title, bool]:
     """Upserts the policy (which puts the title in the family library); allowing a show without
-    episodes queues the job that loads them, as does a show new to the library (rules-mode kids)."""
+    episodes queues the job that loads them, as does a show new to the library (rules-mode kids).
+    `until`: an allow that ends then (until.py checks it before anything is written); without
+    one the policy is for good, also over an allow for a while."""
+    until = checked_until(until, now_utc(), policy)
     title = get_title(db, title_id)
     needs_episodes = title.media_type == MediaType.TV and not has_episodes(db, title.id)
     new_to_library = needs_episodes and not in_library(db, kid.family_id, title.id)
-    statement = insert(KidProfileTitle).values(kid_profile_id=kid.id, title_id=title.id, policy=policy)
+    statement = insert(KidProfileTitle).values(
+        kid_profile_id=kid.id, title_id=title.id, policy=policy, allowed_until=until
+    )
     statement = statement.on_conflict_do_update(
         index_elements=[KidProfileTitle.kid_profile_id, KidProfileTitle.title_id],
-        set_={"policy": statement.excluded.policy},
+        set_={"policy": statement.excluded.policy, "allowed_until": statement.excluded.allowed_until},
     )
     db.execute(statement)
     claim_for_policy(db, kid.family_id, title.id)
@@ -77,7 +113,8 @@ def set_policy(db: Session, kid: KidProfile, title_id: int, policy: PolicyKind) 
         "A parent allowed it" if allowed else "A parent said no to this one",
     )
     verb = "Allowed" if policy == PolicyKind.ALLOW else "Denied"
-    audit.record(db, kid.family_id, "policy_changed", f"{verb} “{title.title}” for {kid.name}")
+    ending = f" until {in_trail_words(until, family_time_zone(db, kid.family_id))}" if until else ""
+    audit.record(db, kid.family_id, "policy_changed", f"{verb} “{title.title}” for {kid.name}{ending}")
     queued = needs_episodes and allowed
     if queued or new_to_library:
         defer_in_transaction(db, LOAD_EPISODES, title_id=title.id)
@@ -159,9 +196,16 @@ def family_country(db: Session, family_id: int) -> str:
     return db.scalar(select(User.country).where(User.id == family_id)) or "US"
 
 
+def family_time_zone(db: Session, family_id: int) -> str:
+    """The family's time zone: its owner's."""
+    return db.scalar(select(User.time_zone).where(User.id == family_id)) or "UTC"
+
+
 def rules_in_country(db: Session, kid: KidProfile) -> Rules:
-    """The kid's rules, read in the family's country on the stored scales (as the launcher reads them)."""
-    return replace(kid_rules(kid), country=family_country(db, kid.family_id), scales=current_scales(db))
+    """The kid's rules, read in the family's country on the stored scales (as the launcher reads
+    them), with the family's clock for the words of an allow's end."""
+    country, zone = db.execute(select(User.country, User.time_zone).where(User.id == kid.family_id)).one()
+    return replace(kid_rules(kid), country=country or "US", scales=current_scales(db), time_zone=zone or "UTC")
 
 
 def title_facts(title: Title, country: str, in_family_library: bool = True) -> TitleFacts:
@@ -187,8 +231,7 @@ def explain(db: Session, kid: KidProfile, title_id: int):
     """The decision for the title and each of its episodes, with reasons (evaluate.py): the
     kid's rules, the title's certification and tags, the family library, each episode's tags."""
     title = get_title(db, title_id)
-    row = _policy_row(db, kid.id, title.id)
-    policy = Policy(row.policy, frozenset(row.blocked_episodes)) if row else None
+    policy = policy_of(_policy_row(db, kid.id, title.id), now_utc())
     selected = selected_services(db, kid.family_id)
     rules = rules_in_country(db, kid)
     facts = title_facts(title, rules.country, in_library(db, kid.family_id, title.id))
@@ -211,7 +254,8 @@ def what_kid_can_watch(db: Session, kid: KidProfile) -> tuple[Verdicts, Verdicts
     """(visible, hidden) over the family library and the titles with a policy for the kid, by
     name: the launcher's decision (evaluate.py), each with its reason."""
     library = library_title_ids(db, kid.family_id)
-    policies = {row.title_id: Policy(row.policy, frozenset(row.blocked_episodes)) for row, _ in list_policies(db, kid)}
+    now = now_utc()
+    policies = {row.title_id: policy_of(row, now) for row, _ in list_policies(db, kid)}
     title_ids = library | set(policies)
     titles = db.scalars(select(Title).where(Title.id.in_(title_ids)).order_by(Title.title, Title.id))
     selected = selected_services(db, kid.family_id)

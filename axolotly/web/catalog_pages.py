@@ -1,6 +1,7 @@
-"""Catalog pages: search, add a title to the library, allow/deny it per kid with its blocked
-episodes (one form), and "Why?"."""
+"""Catalog pages: search, add a title to the library, allow/deny it per kid (an allow for good or
+for a while: policies/until.py) with its blocked episodes (one form), and "Why?"."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from babel.lists import format_list
@@ -19,6 +20,8 @@ from axolotly.families.context import FamilyContext
 from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.i18n import N_, current_locale, gettext, ngettext
 from axolotly.policies import service as policies
+from axolotly.policies import until as allow_until
+from axolotly.policies.evaluate import ALLOWED_UNTIL_PATH, Moment, Words
 from axolotly.types import FormId, RowId, Text
 from axolotly.web.forms import validated
 from axolotly.web.library_pages import in_library_words, vocabulary
@@ -115,6 +118,7 @@ def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSessi
     seasons: dict[int, list] = {}
     for episode in episodes:
         seasons.setdefault(episode.season_number, []).append(episode)
+    zone = policies.family_time_zone(db, family.id)
     return render(
         request,
         "title.html",
@@ -129,7 +133,19 @@ def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSessi
         blocked=set(rules[chosen.id].blocked_episodes) if chosen else set(),
         in_library=library.in_library(db, family.id, title.id),
         vocabulary=vocabulary(db),
+        until_choices=allow_until.CHOICES,
+        allowed_until=allowed_until_words(rules, zone),
+        until_values={kid_id: allow_until.local_input_value(row.allowed_until, zone) for kid_id, row in rules.items()},
     )
+
+
+def allowed_until_words(rules: dict[int, Any], zone: str) -> dict[int, str]:
+    """Per kid whose allow ends by itself: "Allowed by you until Sunday 20:00"."""
+    return {
+        kid_id: Words(ALLOWED_UNTIL_PATH, (("when", Moment(row.allowed_until, zone)),)).read()
+        for kid_id, row in rules.items()
+        if row.allowed_until is not None
+    }
 
 
 def rating_descriptor_words(certifications: Any, descriptors: Any) -> list[tuple[str, str]]:
@@ -161,21 +177,35 @@ def save_policies(
     db: DbSession,
     kid: Annotated[list[RowId] | None, Form()] = None,
     policy: Annotated[list[str] | None, Form()] = None,
+    until_choice: Annotated[list[Text] | None, Form()] = None,
+    until_local: Annotated[list[Text] | None, Form()] = None,
     episodes_for: Annotated[FormId, Form()] = None,
     blocked: Annotated[list[RowId] | None, Form()] = None,
 ):
-    """One form for the title: allow, deny or no rule for every kid, and the blocked episodes of
-    the kid whose episodes it shows (`episodes_for`), saved together so neither drops the other."""
+    """One form for the title: allow (for good or for a while), deny or no rule for every kid,
+    and the blocked episodes of the kid whose episodes it shows (`episodes_for`), saved together
+    so neither drops the other. How long applies to an allow only. A form without the "how long"
+    fields allows for good."""
     kid, policy = kid or [], policy or []
     if len(kid) != len(policy) or any(p not in POLICIES for p in policy):
         raise Invalid(gettext("Choose allow, deny or no rule for each kid"))
+    choices, typed = until_choice or [""] * len(kid), until_local or [""] * len(kid)
+    if len(choices) != len(kid) or len(typed) != len(kid):
+        raise Invalid(gettext("Choose how long the allow lasts"))
     episodes_kid = kids.get_kid(db, family.id, episodes_for) if episodes_for is not None else None
     rules = policies.rules_for_title(db, family.id, title_id)
+    zone, now = policies.family_time_zone(db, family.id), policies.now_utc()
+    # Every end checked before anything is written.
+    ends = [
+        _chosen_until(rules.get(kid_id), wanted, choice, local, zone, now)
+        for kid_id, wanted, choice, local in zip(kid, policy, choices, typed, strict=True)
+    ]
     queued = False
-    for kid_id, wanted in zip(kid, policy, strict=True):
+    for kid_id, wanted, until in zip(kid, policy, ends, strict=True):
         current = rules.get(kid_id)
-        if wanted and (current is None or current.policy != wanted):
-            queued |= policies.set_policy(db, kids.get_kid(db, family.id, kid_id), title_id, PolicyKind(wanted))[2]
+        if wanted and (current is None or current.policy != wanted or current.allowed_until != until):
+            kid_row = kids.get_kid(db, family.id, kid_id)
+            queued |= policies.set_policy(db, kid_row, title_id, PolicyKind(wanted), until)[2]
         elif not wanted and current is not None:
             policies.remove_policy(db, kids.get_kid(db, family.id, kid_id), title_id)
     blocked_count = None
@@ -185,6 +215,17 @@ def save_policies(
         f"/catalog/titles/{title_id}" + (f"?kid={episodes_kid.id}" if episodes_kid else ""),
         _saved_words(queued, blocked_count, episodes_kid.name if episodes_kid else ""),
     )
+
+
+def _chosen_until(current: Any, wanted: str, choice: str, local: str, zone: str, now: datetime) -> datetime | None:
+    """The end of the allow the form asks for (None: for good, or not an allow). The end shown in
+    the form (to the minute) sent back unchanged keeps the stored end."""
+    if wanted != PolicyKind.ALLOW:
+        return None
+    kept = current.allowed_until if current is not None else None
+    if choice == allow_until.UNTIL and kept is not None and local == allow_until.local_input_value(kept, zone):
+        return kept
+    return allow_until.until_of_choice(choice, local, zone, now)
 
 
 def _saved_words(queued: bool, blocked_count: int | None, kid_name: str) -> str:

@@ -1,6 +1,6 @@
-"""The parent's page of kids' requests (/family/requests): titles (approve or decline, with a
-note) and more screen time (the bonus buttons, or "Not today"); and whether a kid's launcher lists
-the titles they may ask for (set on "What Emma can watch")."""
+"""The parent's page of kids' requests (/family/requests): titles (approve, for good or for a
+while, or decline, with a note) and more screen time (the bonus buttons, or "Not today"); and
+whether a kid's launcher lists the titles they may ask for (set on "What Emma can watch")."""
 
 from typing import Literal
 
@@ -12,6 +12,9 @@ from axolotly.families import members
 from axolotly.families import requests as title_requests
 from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.i18n import N_, gettext
+from axolotly.policies import service as policies
+from axolotly.policies import until as allow_until
+from axolotly.policies.evaluate import Moment
 from axolotly.screen_time import service as screen_time
 from axolotly.screen_time import time_requests
 from axolotly.screen_time.schemas import BONUS_CHOICES, BonusBody
@@ -39,14 +42,23 @@ def requests_page(request: Request, family: WebFamily, db: DbSession):
         ),
         time_requests=time_requests.open_requests(db, family.id),
         bonus_choices=BONUS_CHOICES,
+        until_choices=allow_until.CHOICES,
     )
 
 
 @router.post("/family/requests/{request_id}/approve", dependencies=[CsrfChecked])
-def approve(request_id: RowId, family: WebFamily, db: DbSession):
-    view = title_requests.answer(db, family, request_id, approve=True)
-    approved = gettext("Approved “%(title)s” for %(name)s") % {"title": view.title.title, "name": view.kid_name}
-    return redirect("/family/requests", approved)
+def approve(
+    request_id: RowId, family: WebFamily, db: DbSession, until_choice: FormText = "", until_local: FormText = ""
+):
+    """Approve for good, or for a while ("Today only", "For 3 days", "Until…" a moment on the family's clock)."""
+    zone = policies.family_time_zone(db, family.id)
+    until = allow_until.until_of_choice(until_choice, until_local, zone, policies.now_utc())
+    view = title_requests.answer(db, family, request_id, approve=True, until=until)
+    names = {"title": view.title.title, "name": view.kid_name}
+    if until is None:
+        return redirect("/family/requests", gettext("Approved “%(title)s” for %(name)s") % names)
+    approved = gettext("Approved “%(title)s” for %(name)s until %(when)s")
+    return redirect("/family/requests", approved % {**names, "when": Moment(until, zone).read()})
 
 
 @router.post("/family/requests/{request_id}/decline", dependencies=[CsrfChecked])

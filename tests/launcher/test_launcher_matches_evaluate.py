@@ -1,7 +1,10 @@
-"""Property: /api/apps equals what policies/evaluate.py decides, title by title, episode by episode."""
+"""Property: /api/apps equals what policies/evaluate.py decides, title by title, episode by episode,
+allows for a while included (ended and pending, at a pinned clock)."""
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,11 +26,13 @@ from axolotly.policies.evaluate import (
     Rules,
     evaluate_episode,
     evaluate_title,
+    in_force,
     rating_reading,
 )
 from axolotly.policies.service import title_facts
 from axolotly.security import api_keys
 from tests.support.factories import TEST_PIN_HASH
+from tests.support.pinned_days import SCHOOL_DAY
 
 SERVICES = [p.id for p in PROVIDERS[:5]]
 REGISTRY_ORDER = {p.id: n for n, p in enumerate(PROVIDERS)}
@@ -67,11 +72,13 @@ family_spec = st.fixed_dictionaries(
         "country": st.sampled_from(COUNTRIES),
         "titles": st.lists(title_spec, min_size=1, max_size=5),
         "selection": st.none() | st.lists(st.sampled_from(SERVICES), max_size=4, unique=True),
-        # per kid: per title: None (no policy) | "allow" | "deny", plus episodes to block (indexes)
+        # per kid: per title: None (no policy) | "allow" | "deny" | an allow that ended an hour ago
+        # ("ended") | one that ends in an hour ("pending"), plus episodes to block (indexes)
         "kids": st.lists(
             st.lists(
                 st.tuples(
-                    st.sampled_from([None, "allow", "deny"]), st.lists(st.integers(0, 2), max_size=2, unique=True)
+                    st.sampled_from([None, "allow", "deny", "ended", "pending"]),
+                    st.lists(st.integers(0, 2), max_size=2, unique=True),
                 ),
                 min_size=5,
                 max_size=5,
@@ -147,19 +154,36 @@ def build(db, spec, serial):
             if policy is None:
                 continue
             blocked = sorted({episodes[i].id for i in blocked_indexes if i < len(episodes)})
-            db.add(KidProfileTitle(kid_profile_id=kid.id, title_id=title.id, policy=policy, blocked_episodes=blocked))
-            chosen[title.id] = Policy(policy, frozenset(blocked))
+            until = ENDS.get(policy)
+            kind = "allow" if until else policy
+            db.add(
+                KidProfileTitle(
+                    kid_profile_id=kid.id,
+                    title_id=title.id,
+                    policy=kind,
+                    blocked_episodes=blocked,
+                    allowed_until=now() + until if until else None,
+                )
+            )
+            chosen[title.id] = Policy(kind, frozenset(blocked), now() + until if until else None)
         db.flush()
         in_country = replace(rules, country=spec["country"])
         kids.append(({"X-Device-ID": device.device_id, "X-API-Key": key}, chosen, in_country))
     return titles, kids
 
 
+ENDS = {"ended": timedelta(hours=-1), "pending": timedelta(hours=1)}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)  # the pinned clock
+
+
 def expected_launcher(titles, selection, policies, rules, library):
     groups: dict[str, list] = {}
     for title, episodes in titles:
         facts = title_facts(title, rules.country, title.id in library)  # what the pages' decisions read
-        policy = policies.get(title.id)
+        policy = in_force(policies.get(title.id), now())  # what the pages' decisions read (policies/service.py)
         decision = evaluate_title(policy, selection, facts, rules)
         for service in decision.services:
             visible = [
@@ -193,9 +217,10 @@ def actual_launcher(response, episode_ids_by_code):
     ]
 
 
+@pytest.mark.parametrize("clock", [SCHOOL_DAY], indirect=True)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=family_spec)
-def test_launcher_equals_the_pure_decision(client, db, spec):
+def test_launcher_equals_the_pure_decision(client, db, clock, spec):
     serial = next(_serials)
     savepoint = db.begin_nested()
     try:
