@@ -1,20 +1,22 @@
 """The family library and each kid's rules: add and remove titles (with a confirmation that names
-the rules that go), the rules form and its presets, and "What Emma can watch"."""
+the rules that go and shows what each kid would stop seeing), the rules form and its presets (each
+previewed before it is saved: policies/preview.py), and "What Emma can watch"."""
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 
 from axolotly.accounts.deps import DbSession
 from axolotly.admin import moderation
 from axolotly.catalog import service as catalog
 from axolotly.catalog.tags import spoken_tags
 from axolotly.errors import Invalid, NotFound
-from axolotly.families import library, members, rules
+from axolotly.families import kids, library, members, rules
 from axolotly.families import requests as title_requests
 from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.i18n import gettext, ngettext
+from axolotly.policies import preview
 from axolotly.policies import service as policies
 from axolotly.policies.evaluate import Decision, Reason
 from axolotly.types import FormCount, FormText, RowId, Text
@@ -84,7 +86,12 @@ def confirm_remove(title_id: RowId, request: Request, family: WebFamily, db: DbS
     title = _library_title(db, family.id, title_id)
     losing = library.titles_losing_rules(db, family.id, title.id)
     return render(
-        request, "library_remove.html", user=family.user, title=title, losing=spoken_list(losing) if losing else ""
+        request,
+        "library_remove.html",
+        user=family.user,
+        title=title,
+        losing=spoken_list(losing) if losing else "",
+        previews=preview.preview_removal(db, family, title.id),
     )
 
 
@@ -103,29 +110,47 @@ def remove_from_library(title_id: RowId, family: WebFamily, db: DbSession):
 # -- a kid's rules --------------------------------------------------------------------------------
 
 
-@router.post("/family/kids/{kid_id}/rules", dependencies=[CsrfChecked])
-def save_rules(
-    kid: WebOwnedKid,
-    db: DbSession,
+class RulesForm(NamedTuple):
+    mode: str
+    max_movie_rating: str | None
+    max_tv_rating: str | None
+    block_unrated: bool
+    blocked_tags: list[str]
+    preset: int | None  # one of the preset buttons (the youngest age of its band), instead of the fields
+
+    def fields(self) -> tuple[str, str | None, str | None, bool, list[str]]:
+        """The rules as set_rules takes them, in its order."""
+        return self.mode, self.max_movie_rating, self.max_tv_rating, self.block_unrated, self.blocked_tags
+
+
+def rules_form(
     mode: FormText = "",
     max_movie_rating: FormText = "",
     max_tv_rating: FormText = "",
     block_unrated: FormText = "",
     blocked_tags: Annotated[list[Text] | None, Form()] = None,
     preset: Annotated[FormCount, Form()] = None,
-):
+) -> RulesForm:
+    """The rules form's fields, or one of its preset buttons, as the save and the preview read them."""
+    if preset is None and block_unrated not in ("", "on"):
+        raise Invalid(gettext("Block unrated: tick the box or leave it empty"))
+    blocked = blocked_tags or []
+    return RulesForm(mode, max_movie_rating or None, max_tv_rating or None, block_unrated == "on", blocked, preset)
+
+
+RulesFormFields = Annotated[RulesForm, Depends(rules_form)]
+
+
+@router.post("/family/kids/{kid_id}/rules", dependencies=[CsrfChecked])
+def save_rules(kid: WebOwnedKid, db: DbSession, form: RulesFormFields):
     """The rules form, or one of its preset buttons (rules mode and that age's rating caps; the
     kid's blocked tags stay, since no preset knows what a family wants to avoid). A newly blocked
     tag that no title of the library carries is saved, and the message says it hides nothing yet."""
     blocked_before = set(kid.blocked_tags)
-    if preset is not None:
-        rules.set_preset(db, kid, preset)
-    elif block_unrated not in ("", "on"):
-        raise Invalid(gettext("Block unrated: tick the box or leave it empty"))
+    if form.preset is not None:
+        rules.set_preset(db, kid, form.preset)
     else:
-        rules.set_rules(
-            db, kid, mode, max_movie_rating or None, max_tv_rating or None, block_unrated == "on", blocked_tags or []
-        )
+        rules.set_rules(db, kid, *form.fields())
     saved = gettext("Saved %(name)s's rules: %(rules)s.") % {
         "name": kid.name,
         "rules": rules.describe(rules.kid_rules(kid)),
@@ -136,6 +161,35 @@ def save_rules(
         idle_words = gettext("No title in your library carries %(tags)s yet.") % {"tags": spoken_tags(idle, "or")}
         saved = f"{saved} {idle_words}"
     return redirect(f"/family/kids#kid-{kid.id}", saved)
+
+
+def _preview_rules(db, kid, form: RulesForm) -> preview.RulesPreview:
+    if form.preset is not None:
+        return preview.preview_preset(db, kid, form.preset)
+    return preview.preview_rules(db, kid, *form.fields())
+
+
+@router.post("/family/kids/{kid_id}/rules/preview", dependencies=[CsrfChecked])
+def preview_rules(kid: WebOwnedKid, request: Request, family: WebFamily, db: DbSession, form: RulesFormFields):
+    """The kids page again, the kid's form holding the proposed rules (a preset's, for a preset
+    button) with what they would change in the kid's launcher under it; nothing is saved."""
+    previewed = _preview_rules(db, kid, form)
+    return render(
+        request,
+        "kids.html",
+        user=family.user,
+        kids=kids.list_kids(db, family.id),
+        locks=kids.current_locks(db, family.id),
+        **rules_form_context(db, family.id),
+        proposed={kid.id: previewed.proposed},
+        previews={kid.id: [previewed.kid]},
+    )
+
+
+@router.post("/family/kids/{kid_id}/rules/preview-panel", dependencies=[CsrfChecked])
+def preview_rules_panel(kid: WebOwnedKid, request: Request, db: DbSession, form: RulesFormFields):
+    """The preview alone, for static/preview.js to put under the form as the parent changes it."""
+    return render(request, "_preview.html", fragment=True, previews=[_preview_rules(db, kid, form).kid])
 
 
 # Why a kid sees nothing: each reason a library title is hidden, in words, with what fixes it.
