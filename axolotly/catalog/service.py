@@ -267,6 +267,7 @@ def upsert_episodes(db: Session, title_id: int, episodes: list[CatalogEpisode]) 
             "overview": e.overview,
             "air_date": e.air_date,
             "thumbnail_path": e.thumbnail_path,
+            "runtime_minutes": e.runtime_minutes,
         }
         for e in {e.tmdb_episode_id: e for e in episodes}.values()
     ]
@@ -274,7 +275,11 @@ def upsert_episodes(db: Session, title_id: int, episodes: list[CatalogEpisode]) 
     updated = ("season_number", "episode_number", "name", "overview", "air_date", "thumbnail_path")
     statement = statement.on_conflict_do_update(
         index_elements=[Episode.tmdb_episode_id],
-        set_={key: statement.excluded[key] for key in updated},
+        set_={
+            **{key: statement.excluded[key] for key in updated},
+            # A source that does not know the runtime (the offline catalog) never forgets TMDB's.
+            "runtime_minutes": func.coalesce(statement.excluded.runtime_minutes, Episode.runtime_minutes),
+        },
         # An episode never moves to another title, whatever the source says.
         where=Episode.title_id == statement.excluded.title_id,
     )

@@ -40,6 +40,7 @@ class CatalogEpisode:
     overview: str | None = None
     air_date: date | None = None
     thumbnail_path: str | None = None
+    runtime_minutes: int | None = None  # None: unknown (the episode grace needs it)
 
 
 class CatalogSource(Protocol):

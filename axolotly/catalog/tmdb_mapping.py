@@ -58,9 +58,21 @@ def episodes_of_season(body: dict[str, Any], number: int) -> list[CatalogEpisode
             overview=item.get("overview"),
             air_date=parse_date(item.get("air_date")),
             thumbnail_path=item.get("still_path"),
+            runtime_minutes=runtime_minutes(item.get("runtime")),
         )
         for item in body.get("episodes", [])
     ]
+
+
+RUNTIME_MAX_MINUTES = 1440  # episodes.runtime_minutes (its CHECK)
+
+
+def runtime_minutes(value: Any) -> int | None:
+    """TMDB's `runtime` of an episode in whole minutes; None when it is missing, 0 (TMDB's way of
+    saying unknown), or no sensible number of minutes."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= RUNTIME_MAX_MINUTES:
+        return None  # NaN and infinity fail the comparison too
+    return round(value) or None
 
 
 def title_from(item: dict[str, Any], media_type: MediaType, region: str, detailed: bool = False) -> CatalogTitle:

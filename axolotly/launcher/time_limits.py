@@ -1,7 +1,7 @@
 """`/api/time-limits`: what the server decides about a kid's screen time now, held like `/api/apps`
 (issue 26): with `If-None-Match` and `Prefer: wait=N` the request is held until a parent changes
-something that moves the answer (limits, bedtime, bonus, pause, the family's zone: "t<kid>" in
-live.py), the device changes kid, or the answer's own next change comes (`nextChangeAt`).
+something that moves the answer (limits, bedtime, bonus, pause, episode grace, the family's zone:
+"t<kid>" in live.py), the device changes kid, or the answer's own next change comes (`nextChangeAt`).
 
 The answer is computed in a short transaction of its own on a thread (kids.py, screen_time/), so
 a held request holds neither a thread nor a database connection while it waits.
@@ -47,8 +47,10 @@ def time_limits_now(db: Session, device: AuthenticatedDevice) -> TimeLimits:
             allowedNow=True,
             nextChangeAt=None,
             reason=None,
+            episodeGraceMinutes=0,
         )
-    status = screen_time.allowed_now(db, kids.get_kid(db, device.family_id, device.kid_profile_id))
+    kid = kids.get_kid(db, device.family_id, device.kid_profile_id)
+    status = screen_time.allowed_now(db, kid)
     return TimeLimits(
         dailyLimitMinutes=status.limit_minutes,
         bedtimeStart=f"{status.bedtime.start:%H:%M}" if status.bedtime else None,
@@ -58,6 +60,7 @@ def time_limits_now(db: Session, device: AuthenticatedDevice) -> TimeLimits:
         allowedNow=status.allowed_now,
         nextChangeAt=iso_utc(status.next_change_at) or None,
         reason=status.reason,
+        episodeGraceMinutes=kid.episode_grace_minutes,
     )
 
 

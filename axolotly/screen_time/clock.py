@@ -6,7 +6,9 @@ Everything is decided on UTC instants, so DST days simply have 23 or 25 hours:
   Friday's window (school-day rules) lasts until Saturday 07:00;
 - a wall-clock time that a DST change skips counts from the jump (the clock is past it); one it
   repeats is read the stricter way: a bedtime starts at its first showing and ends at its last;
-- a parent's pause holds the kid off until it ends, and then for as long as the rules still do.
+- a parent's pause holds the kid off until it ends, and then for as long as the rules still do;
+- an episode the kid started before their time ran out may play to its end, for at most the
+  parent's grace after that moment (`with_grace`; never under a parent's pause).
 """
 
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from zoneinfo import ZoneInfo
 SATURDAY = 5
 HORIZON_DAYS = 3  # how far `next_change_at` looks ahead
 PAUSE_MAX_MINUTES = 1440
+GRACE_MAX_MINUTES = 30  # kid_profiles.episode_grace_minutes (its CHECK)
 Reason = Literal["paused", "bedtime", "limit_reached"]
 
 
@@ -72,6 +75,7 @@ class Today:
     next_change_at: datetime | None  # UTC
     paused_until: datetime | None = None  # a pause in force: its end, on the family's clock
     held_by_pause: bool = False  # the pause, not the rules, keeps the kid off until next_change_at
+    finishing_until: datetime | None = None  # the kid may finish the episode that plays until then (grace)
 
     @property
     def reason(self) -> Reason | None:
@@ -290,3 +294,54 @@ def _next_change(
         if allowed_at(moment) != allowed:
             return moment
     return None
+
+
+@dataclass(frozen=True)
+class Playing:
+    """An episode the kid opened, as the server's clock saw it start."""
+
+    started_at: datetime
+    runs_out_at: datetime | None  # when the kid's time was to run out, as the rules said at the start
+    runtime_minutes: int | None  # the episode's (TMDB's); None: unknown
+
+
+def runs_out_at(status: Today, now: datetime) -> datetime | None:
+    """When a kid who starts watching at `now` and watches on must stop by the rules: `now` when
+    they may not watch; else the earlier of the clock's next change (a bedtime, a day without
+    watching) and the end of today's budget. None: nothing stops them. Watching on another device
+    at the same time spends the budget sooner; `with_grace` stays within its bounds even then."""
+    if not status.allowed_now:
+        return now
+    ends = [status.next_change_at] if status.next_change_at is not None else []
+    if status.limit_minutes is not None:
+        ends.append(now + timedelta(seconds=status.limit_minutes * 60 - status.used_seconds))
+    return min(ends, default=None)
+
+
+def may_finish(
+    started_at: datetime,
+    runtime_minutes: int | None,
+    runs_out: datetime | None,
+    grace_minutes: int,
+    now: datetime,
+) -> datetime | None:
+    """Until when an episode that started at `started_at` may play on at `now`, the kid's time
+    running out at `runs_out`: to the episode's end, at most `grace_minutes` past `runs_out`.
+    None: no grace. None too for an episode started once the time had run out, with the grace
+    off, or when its runtime is unknown (the server could not tell whether it still plays)."""
+    if grace_minutes <= 0 or runtime_minutes is None or runs_out is None or started_at >= runs_out:
+        return None
+    end = min(started_at + timedelta(minutes=runtime_minutes), runs_out + timedelta(minutes=grace_minutes))
+    return end if started_at <= now < end else None
+
+
+def with_grace(status: Today, playing: Playing | None, grace_minutes: int, now: datetime) -> Today:
+    """The answer for a launcher that knows what plays: while the kid may finish the episode, it
+    allows watching until then (`finishing_until`, also the next change). Only the day's limit and
+    bedtime are softened: a parent's pause in force never is."""
+    if status.allowed_now or status.paused_until is not None or playing is None:
+        return status
+    until = may_finish(playing.started_at, playing.runtime_minutes, playing.runs_out_at, grace_minutes, now)
+    if until is None:
+        return status
+    return replace(status, allowed_now=True, next_change_at=until, finishing_until=until)

@@ -36,21 +36,24 @@ def screen_time_out(db, kid, status: Today | None = None) -> ScreenTimeOut:
     status = status or service.today_for(db, kid)
     zone = family_settings.load_family_settings(db, kid.family_id).time_zone
     return ScreenTimeOut(
-        **ScreenTimeBody.of(schedule).model_dump(),
-        description=service.describe(kid.name, schedule),
+        **ScreenTimeBody.of(schedule, kid.episode_grace_minutes).model_dump(),
+        description=service.describe(kid.name, schedule, kid.episode_grace_minutes),
         today=TodayOut.of(status, zone, service.today_words(status)),
     )
 
 
 @router.get("/screen-time", response_model=ScreenTimeOut)
 def get_screen_time(kid: OwnedKid, db: DbSession):
-    """The kid's limits and bedtimes, in words too, and today's state (time left, bedtime, bonus)."""
+    """The kid's limits, bedtimes and episode grace, in words too, and today's state (time left,
+    bedtime, bonus)."""
     return screen_time_out(db, kid)
 
 
 @router.put("/screen-time", response_model=ScreenTimeOut)
 def set_screen_time(kid: OwnedKid, body: ScreenTimeBody, family: CurrentFamily, db: DbSession):
-    service.set_schedule(db, family, kid, body.schedule())
+    """Replaces the settings. `episode_grace_minutes` (0 to 30; left out: unchanged) lets an episode
+    that started before the day's limit or bedtime play to its end, at most that long past it."""
+    service.set_schedule(db, family, kid, body.schedule(), body.episode_grace_minutes)
     return screen_time_out(db, kid)
 
 

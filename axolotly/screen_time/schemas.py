@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from axolotly.i18n import N_
-from axolotly.screen_time.clock import PAUSE_MAX_MINUTES, Bedtime, DayRules, Reason, Schedule, Today
+from axolotly.screen_time.clock import GRACE_MAX_MINUTES, PAUSE_MAX_MINUTES, Bedtime, DayRules, Reason, Schedule, Today
 from axolotly.screen_time.usage import UsageLog
 from axolotly.types import Text
 
@@ -25,6 +25,16 @@ Minutes = Annotated[
     Field(ge=LIMIT_MIN, le=LIMIT_MAX, multiple_of=LIMIT_STEP, description="Minutes a day; 0 = no watching that day"),
 ]
 BONUS_CHOICES = (15, 30, 60)  # the bonus buttons, on the screen-time page and for a kid's request
+GRACE_CHOICES = (0, 10, 15, 20, 30)  # "Let the episode finish" on the screen-time page (0: off)
+GraceMinutes = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=GRACE_MAX_MINUTES,
+        description="Let the episode finish: minutes an episode that started before the day's limit or bedtime "
+        "may play on past it, to its end (0: off)",
+    ),
+]
 
 
 def clock(value: str) -> time:
@@ -51,7 +61,9 @@ class BedtimeBody(BaseModel):
 
 
 class ScreenTimeBody(BaseModel):
-    """The kid's whole screen-time settings (PUT replaces them): null = no limit / no bedtime."""
+    """The kid's whole screen-time settings (PUT replaces them): null = no limit / no bedtime.
+    `episode_grace_minutes` left out (or null) keeps the kid's grace: a client that does not know
+    it never turns it off."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -60,6 +72,7 @@ class ScreenTimeBody(BaseModel):
     weekend_limit_minutes: Minutes | None = None
     school_day_bedtime: BedtimeBody | None = None
     weekend_bedtime: BedtimeBody | None = None
+    episode_grace_minutes: GraceMinutes | None = None
 
     def schedule(self) -> Schedule:
         return Schedule(
@@ -71,13 +84,14 @@ class ScreenTimeBody(BaseModel):
         )
 
     @classmethod
-    def of(cls, schedule: Schedule) -> "ScreenTimeBody":
+    def of(cls, schedule: Schedule, grace_minutes: int | None = None) -> "ScreenTimeBody":
         return cls(
             enabled=schedule.enabled,
             school_day_limit_minutes=schedule.school_day.limit_minutes,
             weekend_limit_minutes=schedule.weekend.limit_minutes,
             school_day_bedtime=BedtimeBody.of(schedule.school_day.bedtime),
             weekend_bedtime=BedtimeBody.of(schedule.weekend.bedtime),
+            episode_grace_minutes=grace_minutes,
         )
 
 
@@ -114,6 +128,7 @@ class TodayOut(BaseModel):
 
 
 class ScreenTimeOut(ScreenTimeBody):
+    episode_grace_minutes: int  # always told: 0 when off
     description: str  # the settings in words, as the pages show them
     today: TodayOut
 
@@ -336,6 +351,7 @@ class TimeLimits(BaseModel):
     allowedNow: bool
     nextChangeAt: str | None
     reason: str | None  # "paused" | "bedtime" | "limit_reached" | null
+    episodeGraceMinutes: int  # an episode started before the limit or bedtime may finish within it; 0: off
 
 
 class Stats(BaseModel):

@@ -14,17 +14,19 @@ from axolotly.audit import service as audit
 from axolotly.errors import Conflict
 from axolotly.families.context import FamilyContext
 from axolotly.families.settings import family_zone
-from axolotly.i18n import DEFAULT_LANGUAGE, N_, gettext, use_language
-from axolotly.models import KidProfile, usage_sessions
+from axolotly.i18n import DEFAULT_LANGUAGE, N_, gettext, ngettext, use_language
+from axolotly.models import Episode, KidProfile, usage_sessions
 from axolotly.screen_time.clock import (
     Bedtime,
     DayRules,
+    Playing,
     Schedule,
     Today,
     day_bounds,
     local_day,
     pause_end,
     today,
+    with_grace,
 )
 
 
@@ -44,18 +46,24 @@ def schedule_of(kid: KidProfile) -> Schedule:
     )
 
 
-def set_schedule(db: Session, family: FamilyContext, kid: KidProfile, schedule: Schedule) -> Schedule:
-    """Replaces the kid's screen-time settings; a change is written to the activity trail in words."""
-    before = schedule_of(kid)
+def set_schedule(
+    db: Session, family: FamilyContext, kid: KidProfile, schedule: Schedule, grace_minutes: int | None = None
+) -> Schedule:
+    """Replaces the kid's screen-time settings, and the episode grace when given (None keeps it);
+    a change is written to the activity trail in words. The grace's column fires the kid's
+    time-limits notification like the others (migration 0040)."""
+    before = (schedule_of(kid), kid.episode_grace_minutes)
+    if grace_minutes is not None:
+        kid.episode_grace_minutes = grace_minutes
     kid.screen_time_enabled = schedule.enabled
     kid.school_day_limit_minutes = schedule.school_day.limit_minutes
     kid.weekend_limit_minutes = schedule.weekend.limit_minutes
     kid.school_day_bedtime_start, kid.school_day_bedtime_end = _ends(schedule.school_day.bedtime)
     kid.weekend_bedtime_start, kid.weekend_bedtime_end = _ends(schedule.weekend.bedtime)
     db.flush()
-    if schedule != before:
+    if (schedule, kid.episode_grace_minutes) != before:
         with use_language(DEFAULT_LANGUAGE):  # the activity trail is written in English, like its other lines
-            described = describe(kid.name, schedule)
+            described = describe(kid.name, schedule, kid.episode_grace_minutes)
         audit.record(db, family.id, "screen_time_changed", f"{kid.name}: {described}")
     return schedule
 
@@ -197,6 +205,23 @@ def allowed_now(db: Session, kid: KidProfile, now: datetime | None = None) -> To
     return family_today(db, [kid], now)[kid.id]
 
 
+def allowed_now_playing(db: Session, kid: KidProfile, playing: Playing | None, now: datetime | None = None) -> Today:
+    """`allowed_now` for a launcher that knows which episode plays (the web launcher): the episode
+    the kid opened before their time ran out may finish, within the parent's grace (clock.py)."""
+    now = now or now_utc()
+    return with_grace(allowed_now(db, kid, now), playing, kid.episode_grace_minutes, now)
+
+
+def episode_runtime(db: Session, title_id: int, season: int, number: int) -> int | None:
+    """TMDB's runtime of a title's episode, in minutes; None when unknown (or no such episode)."""
+    return db.scalar(
+        select(Episode.runtime_minutes)
+        .where(Episode.title_id == title_id, Episode.season_number == season, Episode.episode_number == number)
+        .order_by(Episode.runtime_minutes.is_(None), Episode.id)
+        .limit(1)
+    )
+
+
 # -- words for parents (in the reader's language) ------------------------------------------------
 
 
@@ -242,13 +267,28 @@ def _day_words(name: str, days: str, rules: DayRules) -> str:
     return gettext(DAY_SENTENCES[days][kind]) % values
 
 
-def describe(name: str, schedule: Schedule) -> str:
-    """ "On school days Emma may watch 1 h 30 min, not between 19:30 and 07:00. On weekends …"."""
+def describe(name: str, schedule: Schedule, grace_minutes: int = 0) -> str:
+    """ "On school days Emma may watch 1 h 30 min, not between 19:30 and 07:00. On weekends …",
+    and the episode grace when one is set ("When time is up or bedtime comes, …")."""
     if not schedule.enabled:
         return gettext("No screen-time limits for %(name)s.") % {"name": name}
-    return " ".join(
-        (_day_words(name, "school_day", schedule.school_day), _day_words(name, "weekend", schedule.weekend))
+    days = (schedule.school_day, schedule.weekend)
+    sentences = [_day_words(name, "school_day", days[0]), _day_words(name, "weekend", days[1])]
+    if grace_minutes and any(rules.limit_minutes or rules.bedtime for rules in days):  # else nothing to finish
+        sentences.append(grace_words(name, grace_minutes))
+    return " ".join(sentences)
+
+
+def grace_words(name: str, minutes: int) -> str:
+    """What the episode grace does, in a parent's words (the settings page says it too)."""
+    words = ngettext(
+        "When time is up or bedtime comes, an episode %(name)s already started may play to its end, "
+        "for at most %(num)d minute more.",
+        "When time is up or bedtime comes, an episode %(name)s already started may play to its end, "
+        "for at most %(num)d minutes more.",
+        minutes,
     )
+    return words % {"name": name, "num": minutes}
 
 
 def today_words(status: Today) -> str:

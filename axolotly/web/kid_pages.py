@@ -8,8 +8,10 @@ opens that kid's launcher without asking, and lets nobody else in unless the par
 the family may use it (devices/service.py may_sign_in). What the signed-in kid sees is
 decided in one place, `kid_home`: a poster grid of the kid's launcher (as `/api/apps` sends it,
 launcher/service.py, regrouped by title in web/kid_shelf.py), one title's episodes, or a screen
-that covers them (time's up, bedtime, paused by a parent). Each of these pages long-polls
-`/kids/{kid}/live` (static/kid.js) and reloads itself as soon as what it shows has changed.
+that covers them (time's up, bedtime, paused by a parent, or "finish your episode" while the
+parent's episode grace lets the episode opened here play on: web/kid_playing.py). Each of these
+pages long-polls `/kids/{kid}/live` (static/kid.js) and reloads itself as soon as what it shows
+has changed.
 """
 
 import asyncio
@@ -27,7 +29,7 @@ from pydantic import ValidationError
 from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
 from axolotly.devices import service as devices
-from axolotly.errors import BadRequest, Conflict, DomainError, Invalid, TooManyRequests, Unauthorized
+from axolotly.errors import BadRequest, Conflict, DomainError, Invalid, NotFound, TooManyRequests, Unauthorized
 from axolotly.families import kids
 from axolotly.families import requests as title_requests
 from axolotly.families import settings as family_settings
@@ -39,12 +41,13 @@ from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
 from axolotly.launcher.service import page_launcher
 from axolotly.screen_time import service as screen_time
 from axolotly.screen_time import time_requests, usage
+from axolotly.screen_time.clock import Playing, Today, runs_out_at
 from axolotly.screen_time.schemas import UsageLogBody
 from axolotly.security.client import client_address
-from axolotly.types import RowId, Text
-from axolotly.web import kid_shelf
+from axolotly.types import RowId, SmallCount, Text
+from axolotly.web import kid_playing, kid_shelf
 from axolotly.web.session import DEVICE, KID, CsrfChecked, kid_claims, set_cookie, start_kid_session
-from axolotly.web.templating import redirect, render
+from axolotly.web.templating import redirect, render, translated
 
 router = APIRouter(include_in_schema=False)
 PAIRED_FOR = 365 * 24 * 3600
@@ -195,9 +198,11 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
     """
     devices.record_watching(db, device.id, kid.id)
     can_switch = devices.opens_for(db, device.id) is None
-    today = screen_time.allowed_now(db, kid)
+    today, opened = _answer_here(request, db, kid)
     asked_time = time_requests.latest_today(db, kid)
     live_url = f"/kids/{kid.id}/live?since={shown_token(kid, today, asked_time)}"
+    if today.finishing_until is not None and opened is not None:
+        return _finishing(request, db, device, kid, today.finishing_until, opened, can_switch, live_url)
     if not today.allowed_now:
         back_at = _back_at(today, family_settings.family_zone(db, kid.family_id))
         if today.reason == "paused":  # no "Ask for more time": a pause is a parent's decision, not the day's budget
@@ -251,6 +256,73 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
     )
 
 
+def _answer_here(request: Request, db, kid) -> tuple[Today, kid_playing.Opened | None]:
+    """The screen-time answer on this browser, and the episode the kid opened here: that episode
+    may play on past the limit or bedtime within the parent's grace (the answer's `finishing_until`)."""
+    opened = kid_playing.read(request, kid.id)
+    return screen_time.allowed_now_playing(db, kid, opened.playing if opened else None), opened
+
+
+def _finishing(request: Request, db, device: AuthenticatedDevice, kid, until, opened, can_switch, live_url):
+    """ "You can finish this episode": the one episode to go back to (while the kid still sees it)
+    and when it is time to stop; every other title stays covered, as by the time's-up screen."""
+    title = kid_shelf.find(kid_shelf.titles_of(page_launcher(db, device.family_id, kid.id)), opened.title_id)
+    return render(
+        request,
+        "kids/finishing.html",
+        body_class="kid",
+        kid=kid,
+        title=title,
+        episode=title.episode(opened.episode) if title else None,
+        until=format_time(until.astimezone(family_settings.family_zone(db, kid.family_id))),
+        can_switch=can_switch,
+        live_url=live_url,
+    )
+
+
+@router.post(
+    "/kids/{kid_id}/playing",
+    dependencies=[CsrfChecked],
+    status_code=204,
+    responses={404: {"description": "Not an episode on this kid's screen"}, 409: {"description": "Time is up"}},
+)
+def episode_opened(
+    kid_id: RowId,
+    request: Request,
+    db: DbSession,
+    title_id: Annotated[RowId, Form()],
+    season: Annotated[SmallCount, Form()],
+    episode: Annotated[SmallCount, Form()],
+):
+    """The web launcher's "this episode starts now" (static/kid_usage.js, as the kid opens it): the
+    server's clock notes when it started, when the kid's time was to run out then, and the
+    episode's runtime, in this browser's cookie (web/kid_playing.py). Once time is up (or paused)
+    nothing is noted: an episode started then gets no grace.
+
+    A beacon nobody reads: a refusal is a plain answer with its reason, never a message kept for
+    the kid's next page (as a refused form's would be)."""
+    device, kid = _signed_in(request, db, kid_id)
+    if device is None:
+        return _refused(Unauthorized(N_("Sign in with your PIN first")))
+    now = screen_time.now_utc()
+    status = screen_time.allowed_now(db, kid, now)
+    if not status.allowed_now:
+        return _refused(Conflict(N_("Time is up: no new episode now")))
+    key = kid_shelf.episode_key(season, episode)
+    title = kid_shelf.find(kid_shelf.titles_of(page_launcher(db, device.family_id, kid.id)), title_id)
+    if title is None or title.episode(key) is None:
+        return _refused(NotFound(N_("This episode is not on your screen")))
+    runtime = screen_time.episode_runtime(db, title_id, season, episode)
+    response = Response(status_code=204)
+    playing = Playing(now, runs_out_at(status, now), runtime)
+    kid_playing.remember(request, response, kid.id, kid_playing.Opened(title_id, key, playing))
+    return response
+
+
+def _refused(error: DomainError) -> JSONResponse:
+    return JSONResponse({"detail": translated(error)}, status_code=error.status_code)
+
+
 # -- the page refreshes itself (static/kid.js) ---------------------------------------------------
 
 LIVE_HOLD_SECONDS = 25.0  # under the 30 s that proxies and browsers commonly allow an idle request
@@ -290,7 +362,7 @@ def _shown_now(request: Request, db, kid_id: int, since: str) -> Shown | None:
         device = None
     shown = None
     if device is not None:
-        today = screen_time.allowed_now(db, kid)
+        today, _ = _answer_here(request, db, kid)
         hold = LIVE_HOLD_SECONDS
         if today.next_change_at is not None:  # wake when the clock changes the answer (a pause ends)
             until_change = (today.next_change_at - screen_time.now_utc()).total_seconds()
@@ -448,4 +520,5 @@ def switch_kid(request: Request, db: DbSession):
         devices.record_watching(db, device.id, None)
     response = redirect("/kids")
     response.delete_cookie(KID, path="/")
+    kid_playing.forget(response)
     return response

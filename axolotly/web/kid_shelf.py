@@ -28,6 +28,12 @@ class EpisodeCard:
     href: str  # never empty: a card that does nothing is not shown
     plays: bool  # True: the link plays this episode; False: it opens the service to find it
     service: Service
+    key: str = ""  # the launcher's episode id, "s1e2" ("": not a numbered episode)
+
+    @property
+    def season_and_number(self) -> tuple[int, int] | None:
+        match = _EPISODE_ID.match(self.key)
+        return (int(match[1]), int(match[2])) if match else None
 
 
 @dataclass
@@ -44,6 +50,10 @@ class KidTitle:
     is_movie: bool
     services: list[Service] = field(default_factory=list)
     seasons: list[Season] = field(default_factory=list)
+
+    def episode(self, key: str) -> EpisodeCard | None:
+        """The card of the episode the launcher calls `key` ("s1e2"), if the kid sees it."""
+        return next((card for season in self.seasons for card in season.episodes if key and card.key == key), None)
 
     @property
     def ways_to_watch(self) -> list[Service]:
@@ -64,7 +74,7 @@ def _poster(item: dict) -> str:
 def titles_of(groups: list[dict]) -> list[KidTitle]:
     """One KidTitle per title, by name; services in the launcher's order (the family's)."""
     titles: dict[int, KidTitle] = {}
-    episodes: dict[int, dict[str, tuple[int, int, str, list[tuple[str, Service]]]]] = {}
+    episodes: dict[int, dict[str, tuple[int, int, str, list[tuple[str, Service]], str]]] = {}
     for group in groups:
         service = service_of(group)
         for item in group.get("content", []):
@@ -78,7 +88,9 @@ def titles_of(groups: list[dict]) -> list[KidTitle]:
             title.services.append(service)
             for position, episode in enumerate(item.get("episodes", [])):
                 season, number = _season_and_number(episode["id"], position)
-                known = episodes[title_id].setdefault(episode["id"], (season, number, episode["name"], []))
+                known = episodes[title_id].setdefault(
+                    episode["id"], (season, number, episode["name"], [], episode["id"])
+                )
                 link = safe_link(episode.get("deepLink"), service.id)
                 if link:
                     known[3].append((link, service))
@@ -98,15 +110,21 @@ def _seasons(found: dict, services: list[Service]) -> list[Season]:
     site. An episode with neither is left out: nothing on the page may do nothing when tapped."""
     opener = next((service for service in services if service.site), None)
     seasons: dict[int, Season] = {}
-    for season, _number, name, links in sorted(found.values(), key=lambda e: (e[0], e[1])):
+    for season, _number, name, links, key in sorted(found.values(), key=lambda e: (e[0], e[1])):
+        key = key if _EPISODE_ID.match(key) else ""
         if links:
-            card = EpisodeCard(name, links[0][0], True, links[0][1])
+            card = EpisodeCard(name, links[0][0], True, links[0][1], key)
         elif opener is not None:
-            card = EpisodeCard(name, opener.site, False, opener)
+            card = EpisodeCard(name, opener.site, False, opener, key)
         else:
             continue
         seasons.setdefault(season, Season(season)).episodes.append(card)
     return [seasons[number] for number in sorted(seasons)]
+
+
+def episode_key(season: int, number: int) -> str:
+    """The launcher's id of a title's episode (launcher/query.py): "s1e2"."""
+    return f"s{season}e{number}"
 
 
 def find(titles: list[KidTitle], title_id: int) -> KidTitle | None:

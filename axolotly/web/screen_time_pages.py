@@ -11,9 +11,10 @@ from axolotly.families import kids as family_kids
 from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.i18n import N_, gettext, ngettext
 from axolotly.screen_time import service, time_requests, usage
-from axolotly.screen_time.clock import local_day
+from axolotly.screen_time.clock import GRACE_MAX_MINUTES, local_day
 from axolotly.screen_time.schemas import (
     BONUS_CHOICES,
+    GRACE_CHOICES,
     LIMIT_MAX,
     LIMIT_MIN,
     LIMIT_STEP,
@@ -46,7 +47,7 @@ def overview_page(request: Request, family: WebFamily, db: DbSession):
     rows = [
         (
             kid,
-            service.describe(kid.name, service.schedule_of(kid)),
+            service.describe(kid.name, service.schedule_of(kid), kid.episode_grace_minutes),
             service.today_words(today[kid.id]) if today[kid.id].enabled or today[kid.id].paused_until else None,
         )
         for kid in kids
@@ -69,14 +70,16 @@ def screen_time_page(kid: WebOwnedKid, request: Request, family: WebFamily, db: 
         "screen_time.html",
         user=family.user,
         kid=kid,
-        settings=ScreenTimeBody.of(schedule),
-        described=service.describe(kid.name, schedule),
+        settings=ScreenTimeBody.of(schedule, kid.episode_grace_minutes),
+        described=service.describe(kid.name, schedule, kid.episode_grace_minutes),
         today=status,
         today_words=service.today_words(status),
         time_zone=page_zone(request).key,
         limit_rule=(LIMIT_MIN, LIMIT_MAX, LIMIT_STEP),
         bonus_choices=BONUS_CHOICES,
         pause_choices=pause_choices(),
+        # A grace set through the API to another number stays a choice: saving the form keeps it.
+        grace_choices=sorted({*GRACE_CHOICES, kid.episode_grace_minutes}),
     )
 
 
@@ -85,6 +88,7 @@ HALF_BEDTIME = {
     "school_day": N_("Bedtime on school days: give both a start and an end, or leave both empty"),
     "weekend": N_("Bedtime on weekends: give both a start and an end, or leave both empty"),
 }
+NOT_GRACE = N_("Let the episode finish: off, or a number of minutes up to %(max)s")
 NOT_MINUTES = {
     "school_day": N_("Limit on school days: a number of minutes (%(min)s to %(max)s), or empty for no limit"),
     "weekend": N_("Limit on weekends: a number of minutes (%(min)s to %(max)s), or empty for no limit"),
@@ -98,6 +102,15 @@ def _bedtime(start: str, end: str, days: str) -> dict | None:
     if not start or not end:
         raise Invalid(gettext(HALF_BEDTIME[days]))
     return {"start": start, "end": end}
+
+
+def _grace(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None  # a form without the choice keeps the kid's grace
+    if not (value.isascii() and value.isdigit() and len(value) <= 2 and int(value) <= GRACE_MAX_MINUTES):
+        raise Invalid(gettext(NOT_GRACE) % {"max": GRACE_MAX_MINUTES})
+    return int(value)
 
 
 def _minutes(value: str, days: str) -> int | None:
@@ -121,6 +134,7 @@ def save_screen_time(
     school_day_bedtime_end: FormText = "",
     weekend_bedtime_start: FormText = "",
     weekend_bedtime_end: FormText = "",
+    episode_grace: FormText = "",
 ):
     body = validated(
         ScreenTimeBody,
@@ -129,9 +143,10 @@ def save_screen_time(
         weekend_limit_minutes=_minutes(weekend_limit, "weekend"),
         school_day_bedtime=_bedtime(school_day_bedtime_start, school_day_bedtime_end, "school_day"),
         weekend_bedtime=_bedtime(weekend_bedtime_start, weekend_bedtime_end, "weekend"),
+        episode_grace_minutes=_grace(episode_grace),
     )
-    schedule = service.set_schedule(db, family, kid, body.schedule())
-    return redirect(_page(kid.id), service.describe(kid.name, schedule))
+    schedule = service.set_schedule(db, family, kid, body.schedule(), body.episode_grace_minutes)
+    return redirect(_page(kid.id), service.describe(kid.name, schedule, kid.episode_grace_minutes))
 
 
 @router.post("/family/kids/{kid_id}/bonus-time", dependencies=[CsrfChecked])

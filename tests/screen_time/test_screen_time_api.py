@@ -151,6 +151,7 @@ def test_time_limits_follow_the_settings_and_bonus_time(client, family, db, cloc
         "allowedNow": True,
         "nextChangeAt": None,
         "reason": None,
+        "episodeGraceMinutes": 0,
     }
     assert (
         client.post(f"/api/parent/kids/{kid['id']}/bonus-time", json={"minutes": 15}, headers=auth(parent)).status_code

@@ -94,6 +94,7 @@ def season(number: int, count: int) -> dict:
                 "overview": "",
                 "air_date": "2019-01-01",
                 "still_path": f"/s{number}e{n}.jpg",
+                "runtime": 7,  # minutes (Bluey's episodes are short)
             }
             for n in range(1, count + 1)
         ],
