@@ -40,6 +40,7 @@ BEYOND_A_SCHEMA = {
     "PUT /api/parent/kids/{kid_id}/policies/{title_id}/blocked-episodes": ("Not episodes of this title",),  # rows
     # caps are ratings of the family country's scales: another resource decides which
     "PUT /api/parent/kids/{kid_id}/rules": ("Unknown movie rating", "Unknown TV rating"),
+    "POST /api/parent/kids/{kid_id}/rules/preview": ("Unknown movie rating", "Unknown TV rating"),
 }
 
 SETTINGS = hypothesis.settings(

@@ -38,6 +38,7 @@ FIND_ALLOWED_EPISODE = text("""
     SELECT min(e.id) FROM episodes e
     JOIN titles t ON t.id = e.title_id
     JOIN kid_profiles_titles p ON p.title_id = t.id AND p.kid_profile_id = :kid_id AND p.policy = 'allow'
+         AND (p.allowed_until IS NULL OR p.allowed_until > now())  -- an ended allow allows nothing
     WHERE t.media_type = 'tv' AND e.season_number = :season AND e.episode_number = :episode
       AND NOT COALESCE(p.blocked_episodes, '[]') @> to_jsonb(e.id)  -- NULL: none blocked
       AND CASE WHEN CAST(:title_id AS integer) IS NOT NULL THEN t.id = :title_id
@@ -117,6 +118,7 @@ PENDING_FOR_SHOW = text("""
            r.reported_season AS season, r.reported_episode AS episode, r.reported_title AS title, k.id AS kid_id
     FROM titles t
     JOIN kid_profiles_titles p ON p.title_id = t.id AND p.policy = 'allow'
+         AND (p.allowed_until IS NULL OR p.allowed_until > now())
     JOIN kid_profiles k ON k.id = p.kid_profile_id
     JOIN link_reports r ON r.family_id = k.family_id AND r.link_id IS NULL
     WHERE t.id = :title_id AND t.media_type = 'tv'

@@ -146,7 +146,7 @@ def _allowed_show_policy(db: Session, kid: KidProfile, title_id: int) -> KidProf
         .where(KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.title_id == title.id)
         .with_for_update()
     ).scalar_one_or_none()
-    if row is None:
+    if row is None or policy_of(row, now_utc()) is None:  # an ended allow is no policy any more
         raise NotFound(N_("No policy for this title"))
     if title.media_type != MediaType.TV:
         raise Invalid(N_("Only shows have episodes to block"))

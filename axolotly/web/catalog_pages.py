@@ -19,6 +19,7 @@ from axolotly.families import kids, library
 from axolotly.families.context import FamilyContext
 from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.i18n import N_, current_locale, gettext, ngettext
+from axolotly.policies import preview
 from axolotly.policies import service as policies
 from axolotly.policies import until as allow_until
 from axolotly.policies.evaluate import ALLOWED_UNTIL_PATH, Moment, Words
@@ -119,6 +120,14 @@ def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSessi
     for episode in episodes:
         seasons.setdefault(episode.season_number, []).append(episode)
     zone = policies.family_time_zone(db, family.id)
+    in_library = library.in_library(db, family.id, title.id)
+    # A title not yet in the library joins it with any policy, where kids in rules mode may see it:
+    # what an allow for each kid without a rule would change for everyone (policies/preview.py).
+    allow_previews = (
+        {k.id: preview.preview_allow(db, k, title.id) for k in family_kids if k.id not in rules}
+        if not in_library and any(k.rules_mode == "rules" for k in family_kids)
+        else {}
+    )
     return render(
         request,
         "title.html",
@@ -131,7 +140,8 @@ def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSessi
         allowed=allowed,
         chosen=chosen,
         blocked=set(rules[chosen.id].blocked_episodes) if chosen else set(),
-        in_library=library.in_library(db, family.id, title.id),
+        in_library=in_library,
+        allow_previews=allow_previews,
         vocabulary=vocabulary(db),
         until_choices=allow_until.CHOICES,
         allowed_until=allowed_until_words(rules, zone),

@@ -38,7 +38,7 @@ from axolotly.i18n import N_, family_language, format_time, format_weekday, gett
 from axolotly.launcher import live
 from axolotly.launcher.answers import held_capacity
 from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
-from axolotly.launcher.service import page_launcher
+from axolotly.launcher.service import allow_clock, page_launcher
 from axolotly.screen_time import service as screen_time
 from axolotly.screen_time import time_requests, usage
 from axolotly.screen_time.clock import Playing, Today, runs_out_at
@@ -200,7 +200,8 @@ def kid_home(request: Request, db, device: AuthenticatedDevice, kid, title_id: i
     can_switch = devices.opens_for(db, device.id) is None
     today, opened = _answer_here(request, db, kid)
     asked_time = time_requests.latest_today(db, kid)
-    live_url = f"/kids/{kid.id}/live?since={shown_token(kid, today, asked_time)}"
+    allows_ended, _ = allow_clock(db, kid.id, screen_time.now_utc())
+    live_url = f"/kids/{kid.id}/live?since={shown_token(kid, today, asked_time, allows_ended)}"
     if today.finishing_until is not None and opened is not None:
         return _finishing(request, db, device, kid, today.finishing_until, opened, can_switch, live_url)
     if not today.allowed_now:
@@ -328,12 +329,15 @@ def _refused(error: DomainError) -> JSONResponse:
 LIVE_HOLD_SECONDS = 25.0  # under the 30 s that proxies and browsers commonly allow an idle request
 
 
-def shown_token(kid, today, asked_time) -> str:
+def shown_token(kid, today, asked_time, allows_ended: str | None = None) -> str:
     """A digest of what a kid page shows that can change while the kid only looks at it: the
-    launcher (its version), the screen-time answer (a parent's settings, bonus, pause, or the
-    clock) and the answer to a request for more time. Not the minutes left: they tick by usage."""
+    launcher (its version, and the last end of the kid's allows for a while that has come: an
+    allow's end changes the launcher with no write, policies/until.py), the screen-time answer (a
+    parent's settings, bonus, pause, or the clock) and the answer to a request for more time. Not
+    the minutes left: they tick by usage."""
     shown = (
         kid.launcher_version,
+        allows_ended,
         today.allowed_now,
         today.reason,
         today.next_change_at,
@@ -367,8 +371,12 @@ def _shown_now(request: Request, db, kid_id: int, since: str) -> Shown | None:
         if today.next_change_at is not None:  # wake when the clock changes the answer (a pause ends)
             until_change = (today.next_change_at - screen_time.now_utc()).total_seconds()
             hold = min(hold, max(1.0, until_change + 0.5))
+        allows_ended, next_end = allow_clock(db, kid.id, screen_time.now_utc())
+        if next_end is not None:  # wake when an allow ends: the launcher changes then, with no write
+            hold = min(hold, max(0.05, (next_end - screen_time.now_utc()).total_seconds() + 0.05))
         keys = (live.launcher_key(kid.id), live.time_key(kid.id), live.device_key(device.id))
-        shown = Shown(shown_token(kid, today, time_requests.latest_today(db, kid)), keys, hold)
+        asked_time = time_requests.latest_today(db, kid)
+        shown = Shown(shown_token(kid, today, asked_time, allows_ended), keys, hold)
         if shown.token == since:  # the page shows this kid now: "who is watching" (one write a minute)
             devices.record_watching(db, device.id, kid.id)
     db.commit()

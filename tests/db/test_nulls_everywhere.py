@@ -91,6 +91,7 @@ PATH_VALUES = {
     "token": "invitation_token",
     "device_id:path": "legacy_device",
     "notification_id": "notification_id",
+    "family_id": "family_id",
 }
 FIXED_PATH_VALUES = {"country": "DE"}  # not an id: the rating scales are everyone's
 QUERY_VALUES = {"q": "bluey", "current_version_code": "1"}
@@ -311,6 +312,9 @@ def _family_with_one_of_everything(app, client, db) -> dict:
         "invitation_token": invitation,
         "legacy_device": "legacy-null-0001",
         "notification_id": db.execute(text("SELECT max(id) FROM notifications")).scalar_one(),
+        "family_id": db.execute(
+            text("SELECT family_id FROM kid_profiles WHERE id = :id"), {"id": kids["Emma"]}
+        ).scalar_one(),
     }
 
 

@@ -79,9 +79,7 @@ def upgrade() -> None:
         op.f("ck_kid_profiles_episode_grace_range"), "kid_profiles", "episode_grace_minutes BETWEEN 0 AND 30"
     )
     op.add_column("episodes", sa.Column("runtime_minutes", sa.SmallInteger(), nullable=True))
-    op.create_check_constraint(
-        op.f("ck_episodes_runtime_range"), "episodes", "runtime_minutes BETWEEN 0 AND 1440"
-    )
+    op.create_check_constraint(op.f("ck_episodes_runtime_range"), "episodes", "runtime_minutes BETWEEN 0 AND 1440")
     op.execute(_notify_kid_changes((*TIME_COLUMNS, "episode_grace_minutes")))
 
 
