@@ -7,6 +7,7 @@ On a pinned clock: noon on the family's clock (a school day, a weekend, Berlin's
 has watched 20 of her 30 minutes when she opens "Rainy Puddles" (22 minutes) at 12:00, so her
 time runs out at 12:10 and the episode ends at 12:22, within a grace of 15 minutes (12:25)."""
 
+import html
 import re
 import time as wall
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +16,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from axolotly.models import Episode
+from axolotly.i18n import gettext, use_language
+from axolotly.models import Episode, User
 from axolotly.web import kid_pages, kid_playing
 from tests.support.api import auth, use_zone
 from tests.support.kid_pages import paired_browser, signed_in
@@ -255,3 +257,19 @@ def test_a_cookie_changed_or_carried_elsewhere_gives_no_grace(client, family, em
     assert TIMES_UP in another_browser.get(launcher(family)).text
     emma.cookies.set(kid_playing.COOKIE, noted)
     assert FRIENDLY in emma.get(launcher(family)).text
+
+
+@school_day
+@pytest.mark.parametrize("language", ["de", "es", "fr"])
+def test_the_finishing_page_speaks_the_familys_language(client, db, family, emma, clock, language):
+    """The kid launcher speaks the family's language (its country's here), the finishing page too."""
+    db.execute(update(User).where(User.id == family["parent"]["id"]).values(country=language.upper()))
+    settings(client, family, grace=15)
+    watched(emma, family, 20)
+    assert open_episode(emma, family).status_code == 204
+    clock.shift(15 * MINUTE)
+    page = emma.get(launcher(family)).text
+    with use_language(language):
+        friendly = gettext(FRIENDLY)
+    assert f'<html lang="{language}">' in page
+    assert friendly != FRIENDLY and html.escape(friendly, quote=False) in page.replace("&#39;", "'")
