@@ -2,7 +2,8 @@
 
 The route checks, counts and records the export in the request's transaction, which commits when
 it returns (accounts/deps.py DbSession), before any byte of the zip is sent; the body is then read
-from a snapshot of its own (exports/family_export.py) as it streams.
+from a snapshot of its own (exports/family_export.py) into a temporary file, which is then sent
+(zipstream.py spooled: a slow download holds no database connection or transaction).
 """
 
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from fastapi.responses import StreamingResponse
 
 from axolotly.accounts.deps import CurrentAdmin, DbSession
 from axolotly.exports import family_export
-from axolotly.exports.zipstream import attachment_headers
+from axolotly.exports.zipstream import attachment_headers, spooled
 from axolotly.families.deps import CurrentFamily
 from axolotly.types import RowId
 
@@ -46,4 +47,4 @@ def export_a_family(family_id: RowId, admin: CurrentAdmin, db: DbSession) -> Str
 
 
 def _zip(body: Iterator[bytes], name: str) -> StreamingResponse:
-    return StreamingResponse(body, media_type="application/zip", headers=attachment_headers(name))
+    return StreamingResponse(spooled(body), media_type="application/zip", headers=attachment_headers(name))

@@ -8,10 +8,12 @@ CSV rows go in by batches (`csv_chunks`), so a file of 100,000 rows never exists
 
 import csv
 import io
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
+SEND_BYTES = 64 * 1024  # a chunk of the response
 CSV_BATCH_BYTES = 64 * 1024  # rows are encoded and compressed this much at a time
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip header can say
 
@@ -73,9 +75,31 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Itera
     buffer.write("\ufeff")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([_inert(cell) for cell in row])
         if buffer.tell() >= CSV_BATCH_BYTES:
             yield buffer.getvalue().encode()
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode()
+
+
+# A cell a spreadsheet would read as a formula (=HYPERLINK(...), +, -, @, or a leading tab or
+# return): app names come from devices, names from people. Its text is kept, behind an apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: object) -> object:
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
+
+def spooled(body: Iterator[bytes]) -> Iterator[bytes]:
+    """`body` written whole to a temporary file first, then sent from it: the snapshot's
+    transaction and connection end before the first byte goes out, so a slow or stalled download
+    holds neither (nor keeps PostgreSQL from vacuuming); memory stays flat, the file goes with the
+    response."""
+    with tempfile.TemporaryFile() as spool:
+        for chunk in body:
+            spool.write(chunk)
+        spool.seek(0)
+        while chunk := spool.read(SEND_BYTES):
+            yield chunk

@@ -5,7 +5,7 @@ policy on (library_rows.py); kids in `rules` mode choose from these (policies/ev
 over the title's row (claim_for_policy); removing a kid's policy, or the kid, writes the row back
 (keep_in_library), so a title never leaves the library unless a parent removes it."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Exists, Integer, Select, Subquery, delete, func, literal, select, update
@@ -125,6 +125,9 @@ def titles_losing_rules(db: Session, family_id: int, title_id: int) -> list[str]
     """Names of the family's kids with a policy on the title (removing it drops their policies)."""
     statement = select(KidProfile.name).join(KidProfileTitle, KidProfileTitle.kid_profile_id == KidProfile.id)
     statement = owned_by(statement, KidProfile, family_id).where(KidProfileTitle.title_id == title_id)
+    # An allow whose end has come is no rule any more (policies/until.py): nobody loses it.
+    now = datetime.now(UTC)
+    statement = statement.where(KidProfileTitle.allowed_until.is_(None) | (KidProfileTitle.allowed_until > now))
     return list(db.scalars(statement.order_by(KidProfile.name, KidProfile.id)))
 
 

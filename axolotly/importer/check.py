@@ -29,6 +29,7 @@ SELECT k.id AS kid_id, k.rules_mode = 'rules' AS rules,
 FROM kid_profiles k
 LEFT JOIN streaming_service_selection ss ON ss.family_id = k.family_id
 LEFT JOIN kid_profiles_titles p ON p.kid_profile_id = k.id AND p.policy = 'allow' AND k.rules_mode <> 'rules'
+      AND (p.allowed_until IS NULL OR p.allowed_until > now())  -- an ended allow allows nothing
 LEFT JOIN titles t ON t.id = p.title_id AND EXISTS (
     SELECT 1 FROM unnest(%(registry_ids)s::text[]) AS r(id)
     WHERE t.providers ? r.id

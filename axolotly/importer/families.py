@@ -76,7 +76,9 @@ POLICY_COLUMNS = {"kid_profile_id": "int", "title_id": "int", "policy": "text", 
 # A changed policy is rewritten; an unchanged one is not touched (its launcher keeps its ETag).
 POLICY_UPSERT = """
 ON CONFLICT (kid_profile_id, title_id)
-DO UPDATE SET policy = excluded.policy, blocked_episodes = excluded.blocked_episodes
+DO UPDATE SET policy = excluded.policy, blocked_episodes = excluded.blocked_episodes,
+    -- the older backend knows no allow for a while: an end set here stays on an allow, never on a deny
+    allowed_until = CASE WHEN excluded.policy = 'allow' THEN kid_profiles_titles.allowed_until END
 WHERE (kid_profiles_titles.policy, COALESCE(kid_profiles_titles.blocked_episodes, '[]'))
       IS DISTINCT FROM (excluded.policy, COALESCE(excluded.blocked_episodes, '[]'))
 RETURNING (xmax = 0) AS inserted

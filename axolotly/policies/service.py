@@ -3,7 +3,7 @@
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, case, delete, null, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -98,7 +98,15 @@ def set_policy(
     )
     statement = statement.on_conflict_do_update(
         index_elements=[KidProfileTitle.kid_profile_id, KidProfileTitle.title_id],
-        set_={"policy": statement.excluded.policy, "allowed_until": statement.excluded.allowed_until},
+        set_={
+            "policy": statement.excluded.policy,
+            "allowed_until": statement.excluded.allowed_until,
+            # Over an allow whose end has come (the job has not removed it yet) the policy starts
+            # afresh, as it would after the job: no episode blocks carried over from it.
+            "blocked_episodes": case(
+                (KidProfileTitle.allowed_until <= now_utc(), null()), else_=KidProfileTitle.blocked_episodes
+            ),
+        },
     )
     db.execute(statement)
     claim_for_policy(db, kid.family_id, title.id)

@@ -63,8 +63,9 @@ def until_of_choice(choice: str, local_text: str, zone: str, now: datetime) -> d
     if choice == TODAY:
         tomorrow = now.astimezone(family_zone).date() + timedelta(days=1)
         return checked_until(datetime.combine(tomorrow, time(0), family_zone), now)
-    if choice == THREE_DAYS:
-        return checked_until(now + timedelta(days=3), now)
+    if choice == THREE_DAYS:  # the same time on the family's clock three days on (a DST change between)
+        wall_clock = now.astimezone(family_zone).replace(tzinfo=None) + timedelta(days=3)
+        return checked_until(wall_clock.replace(tzinfo=family_zone), now)
     if choice != UNTIL:
         raise Invalid(N_("Choose how long the allow lasts"))
     try:

@@ -1,11 +1,13 @@
 """Catalog pages: search, add a title to the library, allow/deny it per kid (an allow for good or
-for a while: policies/until.py) with its blocked episodes (one form), and "Why?"."""
+for a while: policies/until.py) with its blocked episodes (one form), what an allow would change
+before it is saved (policies/preview.py), and "Why?"."""
 
 from datetime import datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from babel.lists import format_list
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from axolotly.accounts.deps import DbSession
@@ -109,7 +111,16 @@ async def add_title(
 
 
 @router.get("/catalog/titles/{title_id}")
-def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSession, kid: RowId | None = None):
+def title_page(
+    title_id: RowId,
+    request: Request,
+    family: WebFamily,
+    db: DbSession,
+    kid: RowId | None = None,
+    preview_for: Annotated[RowId | None, Query(alias="preview")] = None,
+):
+    """The title, who may watch it and its episodes. `preview`: the kid whose "What allowing it
+    would change" comes filled in (the page's link for a browser without static/preview.js)."""
     title = catalog.get_title(db, title_id)
     family_kids = kids.list_kids(db, family.id)
     rules = policies.rules_for_title(db, family.id, title.id)
@@ -122,9 +133,15 @@ def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSessi
     zone = policies.family_time_zone(db, family.id)
     in_library = library.in_library(db, family.id, title.id)
     # A title not yet in the library joins it with any policy, where kids in rules mode may see it:
-    # what an allow for each kid without a rule would change for everyone (policies/preview.py).
-    allow_previews = (
-        {k.id: preview.preview_allow(db, k, title.id) for k in family_kids if k.id not in rules}
+    # what an allow for each kid without a rule would change for everyone. Each preview reads every
+    # kid's launcher twice, so none is computed for a view: the panel route below answers the one a
+    # parent opens, `preview` fills one in without the script.
+    allow_previews: dict[int, list[preview.KidPreview] | None] = (
+        {
+            k.id: preview.preview_allow(db, k, title.id) if k.id == preview_for else None
+            for k in family_kids
+            if k.id not in rules
+        }
         if not in_library and any(k.rules_mode == "rules" for k in family_kids)
         else {}
     )
@@ -147,6 +164,14 @@ def title_page(title_id: RowId, request: Request, family: WebFamily, db: DbSessi
         allowed_until=allowed_until_words(rules, zone),
         until_values={kid_id: allow_until.local_input_value(row.allowed_until, zone) for kid_id, row in rules.items()},
     )
+
+
+@router.post("/catalog/titles/{title_id}/allow-preview/{kid_id}", dependencies=[CsrfChecked])
+def allow_preview_panel(title_id: RowId, kid: WebOwnedKid, request: Request, db: DbSession):
+    """What allowing the title for the kid would change, for every kid of the family: the panel
+    static/preview.js asks for when a parent opens it on the title page. It writes nothing (the
+    preview's savepoint is rolled back, and the route changes nothing else)."""
+    return render(request, "_preview.html", fragment=True, previews=preview.preview_allow(db, kid, title_id))
 
 
 def allowed_until_words(rules: dict[int, Any], zone: str) -> dict[int, str]:
@@ -189,29 +214,42 @@ def save_policies(
     policy: Annotated[list[str] | None, Form()] = None,
     until_choice: Annotated[list[Text] | None, Form()] = None,
     until_local: Annotated[list[Text] | None, Form()] = None,
+    until_shown: Annotated[list[Text] | None, Form()] = None,
     episodes_for: Annotated[FormId, Form()] = None,
     blocked: Annotated[list[RowId] | None, Form()] = None,
 ):
     """One form for the title: allow (for good or for a while), deny or no rule for every kid,
     and the blocked episodes of the kid whose episodes it shows (`episodes_for`), saved together
     so neither drops the other. How long applies to an allow only. A form without the "how long"
-    fields allows for good."""
+    fields allows for good. `until_shown`: the end each row showed, to know an allow that ended
+    while the page was open (_allow_has_ended)."""
     kid, policy = kid or [], policy or []
     if len(kid) != len(policy) or any(p not in POLICIES for p in policy):
         raise Invalid(gettext("Choose allow, deny or no rule for each kid"))
     choices, typed = until_choice or [""] * len(kid), until_local or [""] * len(kid)
-    if len(choices) != len(kid) or len(typed) != len(kid):
+    shown = until_shown or [""] * len(kid)
+    if len(choices) != len(kid) or len(typed) != len(kid) or len(shown) != len(kid):
         raise Invalid(gettext("Choose how long the allow lasts"))
     episodes_kid = kids.get_kid(db, family.id, episodes_for) if episodes_for is not None else None
     rules = policies.rules_for_title(db, family.id, title_id)
     zone, now = policies.family_time_zone(db, family.id), policies.now_utc()
+    rows = list(zip(kid, policy, choices, typed, shown, strict=True))
+    # A row sent back as shown for an allow that ended meanwhile is left as it is: the allow has
+    # simply ended, and the other kids' changes are saved.
+    ended = {
+        kid_id
+        for kid_id, wanted, choice, local, was in rows
+        if _allow_has_ended(rules.get(kid_id), wanted, choice, local, was, zone, now)
+    }
     # Every end checked before anything is written.
     ends = [
-        _chosen_until(rules.get(kid_id), wanted, choice, local, zone, now)
-        for kid_id, wanted, choice, local in zip(kid, policy, choices, typed, strict=True)
+        None if kid_id in ended else _chosen_until(rules.get(kid_id), wanted, choice, local, zone, now)
+        for kid_id, wanted, choice, local, _was in rows
     ]
     queued = False
     for kid_id, wanted, until in zip(kid, policy, ends, strict=True):
+        if kid_id in ended:
+            continue
         current = rules.get(kid_id)
         if wanted and (current is None or current.policy != wanted or current.allowed_until != until):
             kid_row = kids.get_kid(db, family.id, kid_id)
@@ -221,10 +259,28 @@ def save_policies(
     blocked_count = None
     if episodes_kid is not None:
         blocked_count = _save_blocked(db, family.id, title_id, episodes_kid, set(blocked or []))
-    return redirect(
-        f"/catalog/titles/{title_id}" + (f"?kid={episodes_kid.id}" if episodes_kid else ""),
-        _saved_words(queued, blocked_count, episodes_kid.name if episodes_kid else ""),
-    )
+    words = _saved_words(queued, blocked_count, episodes_kid.name if episodes_kid else "")
+    if names := [k.name for k in kids.list_kids(db, family.id) if k.id in ended]:
+        words += ". " + gettext("The allow for %(names)s had already ended.") % {
+            "names": format_list(names, locale=current_locale())
+        }
+    return redirect(f"/catalog/titles/{title_id}" + (f"?kid={episodes_kid.id}" if episodes_kid else ""), words)
+
+
+def _allow_has_ended(current: Any, wanted: str, choice: str, local: str, shown: str, zone: str, now: datetime) -> bool:
+    """An allow "until" sent back as the page showed it (`shown`), with no allow in force any more
+    and its end come: it ended between showing the page and saving it, nothing to save for the kid.
+    A past end typed anew (over an allow in force, or where the page showed none) is no such row:
+    until_of_choice refuses it."""
+    if wanted != PolicyKind.ALLOW or choice != allow_until.UNTIL or current is not None:
+        return False
+    if not shown or local.strip() != shown.strip():
+        return False
+    try:
+        moment = datetime.fromisoformat(local.strip())
+    except ValueError:
+        return False
+    return moment.tzinfo is None and moment.replace(tzinfo=ZoneInfo(zone)) <= now
 
 
 def _chosen_until(current: Any, wanted: str, choice: str, local: str, zone: str, now: datetime) -> datetime | None:

@@ -161,3 +161,29 @@ def test_a_blocked_episode_that_does_not_map_is_reported(db, older, source):
         f"blocked episode not imported: Kai, Odd Show, older episode ids {lost}"
     )
     assert any(line.startswith(f"family {parent}: blocked episode not imported") for line in report.lines())
+
+
+def test_a_top_up_over_an_allow_for_a_while_never_leaves_an_end_on_a_deny(db, older, source):
+    """Issue 27: a parent allowed a title for a while in Axolotly; the older backend knows no end."""
+    family = an_older_family(older)
+    run(db, source)
+    emma = db.execute(text("SELECT id FROM kid_profiles WHERE name = 'Emma'")).scalar_one()
+    bluey = db.execute(text("SELECT id FROM titles WHERE tmdb_id = 82728")).scalar_one()
+    db.execute(
+        text(
+            "UPDATE kid_profiles_titles SET allowed_until = now() + interval '2 days'"
+            " WHERE kid_profile_id = :k AND title_id = :t AND policy = 'allow'"
+        ),
+        {"k": emma, "t": bluey},
+    )
+    older.conn.execute(
+        "UPDATE policies SET is_allowed = false"
+        " WHERE kid_profile_id = %s AND title_id = (SELECT id FROM titles WHERE tmdb_id = 82728)",
+        (family["emma"],),
+    )
+    run(db, source)  # the CHECK (an end only on an allow) would abort the family's import
+    row = db.execute(
+        text("SELECT policy, allowed_until FROM kid_profiles_titles WHERE kid_profile_id = :k AND title_id = :t"),
+        {"k": emma, "t": bluey},
+    ).one()
+    assert (row.policy, row.allowed_until) == ("deny", None)

@@ -61,7 +61,7 @@ def test_an_admin_downloads_a_family_by_a_co_parents_email_from_the_console(clie
     document = json.loads(unzipped(response.content)["family.json"])
     assert document["family"]["id"] == owner["id"]
     assert [p["email"] for p in document["parents"]] == [owner["email"], co_parent["email"]]
-    assert trail(db, owner["id"]) == [("ops@example.com", ADMIN_EXPORT)]
+    assert trail(db, owner["id"]) == [("Axolotly support", ADMIN_EXPORT)]
 
 
 def test_an_unknown_email_on_the_console_says_so_and_exports_nothing(client, db):
@@ -101,7 +101,7 @@ def test_the_admin_api_exports_a_family_and_says_so_in_its_trail(client, db):
     response = client.get(f"/api/admin/families/{owner['id']}/export", headers=admin)
     assert response.status_code == 200
     assert json.loads(unzipped(response.content)["family.json"])["family"]["id"] == owner["id"]
-    assert trail(db, owner["id"]) == [("ops@example.com", ADMIN_EXPORT)]
+    assert trail(db, owner["id"]) == [("Axolotly support", ADMIN_EXPORT)]
     # A co-parent's own id, an admin's, one nobody has: no family.
     admin_id = db.scalar(select(User.id).where(User.email == "ops@example.com"))
     for family_id in (co_parent["id"], admin_id, 2_000_000_000):

@@ -1,6 +1,7 @@
 """Allows for a while on the pages (issue 27): the title page's "How long" per kid, approving a
 request for a while, the words that say until when, and a bad end refused without a write."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -106,3 +107,72 @@ def test_approving_a_request_for_three_days(client, db, family, clock):
     assert "Approved “Moana” for Emma until Saturday 12:00" in approved.text
     assert stored_until(db, emma["id"], moana.id) == clock.now + timedelta(days=3)
     assert stored_until(db, emma["id"], moana.id).tzinfo is not None and clock.now.tzinfo == UTC
+
+
+def shown_form(client, title_id: int) -> dict[str, list[str]]:
+    """The title page's form as a browser would send it untouched (every kid's row as shown)."""
+    page = client.get(f"/catalog/titles/{title_id}").text
+    start = page.index(f'action="/catalog/titles/{title_id}/policies"')
+    form = page[start : page.index("</form>", start)]
+    fields: dict[str, list[str]] = {
+        name: re.findall(rf'<input[^>]*name="{name}" value="([^"]*)"', form)
+        for name in ("csrf_token", "kid", "until_local", "until_shown")
+    }
+    for name in ("policy", "until_choice"):
+        selects = re.findall(rf'<select[^>]*name="{name}">(.*?)</select>', form, re.S)
+        fields[name] = [re.search(r'<option value="([^"]*)" selected>', options)[1] for options in selects]
+    return fields
+
+
+def test_an_allow_that_ends_while_the_page_is_open_is_left_to_end(client, db, family, clock):
+    parent, emma, moana = family
+    leo = add_kid(client, parent, "Leo")
+    set_rules(db, leo["id"], **ALLOW_LIST)
+    assert save(client, moana.id, emma["id"], "until", "2026-11-25T12:30").status_code == 200
+    form = shown_form(client, moana.id)
+    assert form["until_shown"] == ["2026-11-25T12:30", ""] and form["until_choice"] == ["until", ""]
+    trail = db.scalar(text("SELECT count(*) FROM audit_events WHERE family_id = :f"), {"f": parent["id"]})
+
+    clock.shift(timedelta(minutes=45))  # Emma's allow ends before the form is saved
+    form["policy"] = ["allow", "allow"]  # Leo's change, beside Emma's row as shown
+    saved = client.post(f"/catalog/titles/{moana.id}/policies", data=form, follow_redirects=False)
+
+    assert saved.status_code == 303, saved.text
+    page = client.get(saved.headers["location"]).text
+    assert "Saved. The allow for Emma had already ended." in page
+    assert stored_until(db, emma["id"], moana.id) == datetime(2026, 11, 25, 12, 30, tzinfo=LONDON), "left to end"
+    assert (
+        db.scalar(
+            text("SELECT policy FROM kid_profiles_titles WHERE kid_profile_id = :k AND title_id = :t"),
+            {"k": leo["id"], "t": moana.id},
+        )
+        == "allow"
+    )
+    assert stored_until(db, leo["id"], moana.id) is None
+    assert db.scalar(text("SELECT count(*) FROM audit_events WHERE family_id = :f"), {"f": parent["id"]}) == trail + 1
+
+
+def test_a_past_end_typed_anew_is_still_refused(client, db, family, clock):
+    parent, emma, moana = family
+    leo = add_kid(client, parent, "Leo")
+    set_rules(db, leo["id"], **ALLOW_LIST)
+    assert save(client, moana.id, emma["id"], "until", "2026-11-25T18:00").status_code == 200
+    past = "2026-11-25T11:00"
+    for row, kid in ((0, "Emma: her allow still in force"), (1, "Leo: the page showed him none")):
+        form = shown_form(client, moana.id)
+        form["policy"] = ["allow", "allow"]
+        form["until_choice"][row], form["until_local"][row] = "until", past
+        refused = client.post(f"/catalog/titles/{moana.id}/policies", data=form)
+        assert "The end of an allow must be in the future" in refused.text, kid
+        assert stored_until(db, emma["id"], moana.id) == datetime(2026, 11, 25, 18, tzinfo=LONDON), kid
+        assert not db.scalar(
+            text("SELECT count(*) FROM kid_profiles_titles WHERE kid_profile_id = :k"), {"k": leo["id"]}
+        ), kid
+
+    clock.shift(timedelta(hours=7))  # Emma's allow has ended; a past time other than the one shown
+    form = shown_form(client, moana.id)
+    assert form["until_shown"] == ["", ""], "no allow in force: none shown"
+    form["policy"], form["until_choice"], form["until_local"] = ["allow", ""], ["until", ""], [past, ""]
+    form["until_shown"] = ["2026-11-25T18:00", ""]  # as an older page showed it, but another time typed
+    refused = client.post(f"/catalog/titles/{moana.id}/policies", data=form)
+    assert "The end of an allow must be in the future" in refused.text

@@ -43,3 +43,37 @@ document.querySelectorAll("form[data-preview-url]").forEach((form) => {
     });
   });
 });
+
+// The title page's "What allowing it for Emma would change": each reads every kid's launcher, so it
+// is asked for only when a parent opens it, once (a failed answer is asked again on the next
+// opening), with the CSRF token of the form around it. Without this script its "Show what would
+// change" link asks for the page with that one filled in.
+document.querySelectorAll("details[data-panel-url]").forEach((details) => {
+  const panel = details.querySelector(".preview");
+  if (!panel) return;
+  let asking = false;
+  const load = async () => {
+    if (!details.open || asking || panel.childElementCount) return;
+    asking = true;
+    const token = details.closest("form")?.elements.namedItem("csrf_token");
+    try {
+      const response = await fetch(details.dataset.panelUrl, {
+        method: "POST",
+        body: new URLSearchParams({ csrf_token: token ? token.value : "" }),
+        credentials: "same-origin",
+        headers: { Accept: "text/html" },
+      });
+      // A refusal goes back to a page with the reason: the link still shows the panel there.
+      if (!response.ok || response.redirected) return;
+      const answer = new DOMParser().parseFromString(await response.text(), "text/html");
+      panel.replaceChildren(...answer.body.childNodes);
+      details.querySelector(".allow-preview-show")?.remove();
+    } catch {
+      // offline for a moment: the link, or the next opening, asks again
+    } finally {
+      asking = false;
+    }
+  };
+  details.addEventListener("toggle", load);
+  load(); // opened before the script ran
+});
