@@ -36,7 +36,7 @@ FORMAT_VERSION = 1  # family.json's shape: bumped when a field changes meaning
 def family_document(db: Session, owner: User, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
     family_id = owner.id
     settings = load_family_settings(db, family_id)
-    parents = _parents(db, owner)
+    parents = _parents(db, owner, zone)
     names = {parent["id"]: parent["name"] for parent in parents}
     kids = list(db.scalars(owned_by(select(KidProfile), KidProfile, family_id).order_by(KidProfile.id)))
     policies = _policies(db, family_id, zone)
@@ -78,7 +78,7 @@ def _named(row_id: int | None, names: dict[int, str]) -> dict[str, Any] | None:
     return None if row_id is None else {"id": row_id, "name": names.get(row_id)}
 
 
-def _parents(db: Session, owner: User) -> list[dict[str, Any]]:
+def _parents(db: Session, owner: User, zone: ZoneInfo) -> list[dict[str, Any]]:
     members = db.execute(
         owned_by(select(User, FamilyMember.created_at), FamilyMember, owner.id)
         .join(User, User.id == FamilyMember.user_id)
@@ -93,8 +93,8 @@ def _parents(db: Session, owner: User) -> list[dict[str, Any]]:
             "display_name": user.display_name,
             "role": role,
             "language": user.language,
-            "account_created_at": user.created_at.isoformat(),
-            "parent_since": joined.isoformat(),
+            "account_created_at": at_zone(user.created_at, zone),
+            "parent_since": at_zone(joined, zone),
             "notifications": _notifications(user),
         }
         for user, role, joined in everyone

@@ -69,6 +69,7 @@ def start_family_export(db: Session, family: FamilyContext) -> str:
     """A parent's export of their own family (owner or co-parent: the zip is the family's, and
     either may see all of it in the pages). Counted per family before anything else, and recorded
     in the trail; returns the file's name."""
+    family_owner(db, family.id)  # an admin acting as their own "family" has none: 404 before anything is spent
     rate_limits.spend(Limit(f"export:family:{family.id}", EXPORTS_PER_HOUR, timedelta(hours=1)), TOO_MANY_EXPORTS)
     audit.record(db, family.id, "family_exported", "Exported the family's data")
     return file_name(db, family.id)

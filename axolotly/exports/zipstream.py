@@ -12,6 +12,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import IO
 
 SEND_BYTES = 64 * 1024  # a chunk of the response
 CSV_BATCH_BYTES = 64 * 1024  # rows are encoded and compressed this much at a time
@@ -93,13 +94,23 @@ def _inert(cell: object) -> object:
 
 
 def spooled(body: Iterator[bytes]) -> Iterator[bytes]:
-    """`body` written whole to a temporary file first, then sent from it: the snapshot's
-    transaction and connection end before the first byte goes out, so a slow or stalled download
-    holds neither (nor keeps PostgreSQL from vacuuming); memory stays flat, the file goes with the
-    response."""
-    with tempfile.TemporaryFile() as spool:
+    """`body` written whole to a temporary file now, then sent from it: an error while reading
+    (the family gone meanwhile) is the route's answer, not a zip cut short after a 200; and the
+    snapshot's transaction and connection end before the first byte goes out, so a slow or
+    stalled download holds neither (nor keeps PostgreSQL from vacuuming). Memory stays flat; the
+    file goes with the response."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _sent, the response, or on an error here)
+    try:
         for chunk in body:
             spool.write(chunk)
         spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return _sent(spool)
+
+
+def _sent(spool: IO[bytes]) -> Iterator[bytes]:
+    with spool:
         while chunk := spool.read(SEND_BYTES):
             yield chunk

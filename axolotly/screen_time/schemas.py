@@ -1,7 +1,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from pydantic_core import PydanticCustomError
 
 from axolotly.i18n import N_
@@ -27,7 +27,7 @@ Minutes = Annotated[
 BONUS_CHOICES = (15, 30, 60)  # the bonus buttons, on the screen-time page and for a kid's request
 GRACE_CHOICES = (0, 10, 15, 20, 30)  # "Let the episode finish" on the screen-time page (0: off)
 GraceMinutes = Annotated[
-    int,
+    StrictInt,  # a number of minutes: not true, not "10"
     Field(
         ge=0,
         le=GRACE_MAX_MINUTES,

@@ -16,7 +16,7 @@ from axolotly.catalog.deps import PageFamilyBeforeTmdb, Source, Transactions
 from axolotly.catalog.schemas import ImportTitle
 from axolotly.catalog.sources import CatalogTitle
 from axolotly.enums import MediaType, PolicyKind
-from axolotly.errors import Invalid
+from axolotly.errors import DomainError, Invalid
 from axolotly.families import kids, library
 from axolotly.families.context import FamilyContext
 from axolotly.families.deps import WebFamily, WebOwnedKid
@@ -29,7 +29,7 @@ from axolotly.types import FormId, RowId, Text
 from axolotly.web.forms import validated
 from axolotly.web.library_pages import in_library_words, vocabulary
 from axolotly.web.session import CsrfChecked
-from axolotly.web.templating import redirect, render
+from axolotly.web.templating import fragment_refused, redirect, render
 
 router = APIRouter(include_in_schema=False)
 POLICIES = (*PolicyKind, "")  # "": no rule
@@ -171,7 +171,11 @@ def allow_preview_panel(title_id: RowId, kid: WebOwnedKid, request: Request, db:
     """What allowing the title for the kid would change, for every kid of the family: the panel
     static/preview.js asks for when a parent opens it on the title page. It writes nothing (the
     preview's savepoint is rolled back, and the route changes nothing else)."""
-    return render(request, "_preview.html", fragment=True, previews=preview.preview_allow(db, kid, title_id))
+    try:
+        previews = preview.preview_allow(db, kid, title_id)
+    except DomainError as error:
+        return fragment_refused(error)
+    return render(request, "_preview.html", fragment=True, previews=previews)
 
 
 def allowed_until_words(rules: dict[int, Any], zone: str) -> dict[int, str]:

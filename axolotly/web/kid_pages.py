@@ -24,7 +24,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from axolotly.accounts.deps import DbSession
 from axolotly.devices import codes
@@ -46,6 +46,7 @@ from axolotly.screen_time.schemas import UsageLogBody
 from axolotly.security.client import client_address
 from axolotly.types import RowId, SmallCount, Text
 from axolotly.web import kid_playing, kid_shelf
+from axolotly.web.forms import validated
 from axolotly.web.session import DEVICE, KID, CsrfChecked, kid_claims, set_cookie, start_kid_session
 from axolotly.web.templating import redirect, render, translated
 
@@ -291,9 +292,9 @@ def episode_opened(
     kid_id: RowId,
     request: Request,
     db: DbSession,
-    title_id: Annotated[RowId, Form()],
-    season: Annotated[SmallCount, Form()],
-    episode: Annotated[SmallCount, Form()],
+    title_id: Annotated[Text, Form(max_length=20)] = "",  # checked below: a refusal is a plain answer
+    season: Annotated[Text, Form(max_length=20)] = "",
+    episode: Annotated[Text, Form(max_length=20)] = "",
 ):
     """The web launcher's "this episode starts now" (static/kid_usage.js, as the kid opens it): the
     server's clock notes when it started, when the kid's time was to run out then, and the
@@ -302,22 +303,34 @@ def episode_opened(
 
     A beacon nobody reads: a refusal is a plain answer with its reason, never a message kept for
     the kid's next page (as a refused form's would be)."""
-    device, kid = _signed_in(request, db, kid_id)
+    try:
+        device, kid = _signed_in(request, db, kid_id)
+        opened = validated(OpenedEpisode, title_id=title_id, season=season, episode=episode)
+    except DomainError as error:
+        return _refused(error)
     if device is None:
         return _refused(Unauthorized(N_("Sign in with your PIN first")))
     now = screen_time.now_utc()
     status = screen_time.allowed_now(db, kid, now)
     if not status.allowed_now:
         return _refused(Conflict(N_("Time is up: no new episode now")))
-    key = kid_shelf.episode_key(season, episode)
-    title = kid_shelf.find(kid_shelf.titles_of(page_launcher(db, device.family_id, kid.id)), title_id)
+    key = kid_shelf.episode_key(opened.season, opened.episode)
+    title = kid_shelf.find(kid_shelf.titles_of(page_launcher(db, device.family_id, kid.id)), opened.title_id)
     if title is None or title.episode(key) is None:
         return _refused(NotFound(N_("This episode is not on your screen")))
-    runtime = screen_time.episode_runtime(db, title_id, season, episode)
+    runtime = screen_time.episode_runtime(db, opened.title_id, opened.season, opened.episode)
     response = Response(status_code=204)
     playing = Playing(now, runs_out_at(status, now), runtime)
-    kid_playing.remember(request, response, kid.id, kid_playing.Opened(title_id, key, playing))
+    kid_playing.remember(request, response, kid.id, kid_playing.Opened(opened.title_id, key, playing))
     return response
+
+
+class OpenedEpisode(BaseModel):
+    """The beacon's fields, checked here so a bad one is a plain refusal like any other."""
+
+    title_id: RowId
+    season: SmallCount
+    episode: SmallCount
 
 
 def _refused(error: DomainError) -> JSONResponse:

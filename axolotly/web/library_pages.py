@@ -11,7 +11,7 @@ from axolotly.accounts.deps import DbSession
 from axolotly.admin import moderation
 from axolotly.catalog import service as catalog
 from axolotly.catalog.tags import spoken_tags
-from axolotly.errors import Invalid, NotFound
+from axolotly.errors import DomainError, Invalid, NotFound
 from axolotly.families import kids, library, members, rules
 from axolotly.families import requests as title_requests
 from axolotly.families.deps import WebFamily, WebOwnedKid
@@ -21,7 +21,7 @@ from axolotly.policies import service as policies
 from axolotly.policies.evaluate import Decision, Reason
 from axolotly.types import FormCount, FormText, RowId, Text
 from axolotly.web.session import CsrfChecked
-from axolotly.web.templating import redirect, render, same_site_path
+from axolotly.web.templating import fragment_refused, redirect, render, same_site_path
 
 router = APIRouter(include_in_schema=False)
 
@@ -189,7 +189,11 @@ def preview_rules(kid: WebOwnedKid, request: Request, family: WebFamily, db: DbS
 @router.post("/family/kids/{kid_id}/rules/preview-panel", dependencies=[CsrfChecked])
 def preview_rules_panel(kid: WebOwnedKid, request: Request, db: DbSession, form: RulesFormFields):
     """The preview alone, for static/preview.js to put under the form as the parent changes it."""
-    return render(request, "_preview.html", fragment=True, previews=[_preview_rules(db, kid, form).kid])
+    try:
+        previewed = _preview_rules(db, kid, form)
+    except DomainError as error:
+        return fragment_refused(error)
+    return render(request, "_preview.html", fragment=True, previews=[previewed.kid])
 
 
 # Why a kid sees nothing: each reason a library title is hidden, in words, with what fixes it.

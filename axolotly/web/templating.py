@@ -7,7 +7,7 @@ from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup
@@ -231,6 +231,12 @@ def translated(detail: str | DomainError) -> str:
     if isinstance(detail, DomainError):
         return detail.fill(translated(detail.template))
     return gettext(detail) if detail else detail
+
+
+def fragment_refused(error: DomainError) -> Response:
+    """A refused request for a fragment a script asked for (a preview panel): its words as plain
+    text with its status, never a message kept for the parent's next page."""
+    return PlainTextResponse(translated(error), status_code=error.status_code)
 
 
 def is_kid_page(request: Request) -> bool:

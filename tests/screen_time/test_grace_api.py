@@ -79,7 +79,7 @@ def test_a_client_that_leaves_the_grace_out_keeps_it(client, family, db):
     )
 
 
-@pytest.mark.parametrize("bad", [31, -1, "x", 1.5, 10**20, "", [15]])
+@pytest.mark.parametrize("bad", [31, -1, "x", 1.5, 10**20, "", [15], True, "10"])
 def test_a_bad_grace_is_a_422_that_writes_nothing(client, family, db, bad):
     parent, kid, _ = family
     response = put(client, parent, kid, {**LIMITS, "episode_grace_minutes": bad})

@@ -145,6 +145,11 @@ def test_a_refused_value_goes_back_to_the_page_with_the_reason_and_saves_nothing
     assert written_state(db, f["parent"]["id"]) == before
     stale = client.post(f"/family/kids/{f['emma']['id']}/rules/preview-panel", data={**WIDER, "csrf_token": "0" * 64})
     assert stale.status_code == 403
+    # The script's panel: a plain refusal, no message left for the parent's next page.
+    panel = client.post(f"/family/kids/{f['emma']['id']}/rules/preview-panel", data=form)
+    assert panel.status_code == 422 and "Unknown movie rating" in panel.text
+    assert "axolotly_flash" not in panel.headers.get("set-cookie", "")
+    assert written_state(db, f["parent"]["id"]) == before
 
 
 def test_another_familys_kid_has_no_preview(client, db):
