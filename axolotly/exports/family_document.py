@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from axolotly.catalog.providers import PROVIDERS_BY_ID
+from axolotly.families.library import library_entries
 from axolotly.families.scoping import owned_by
 from axolotly.families.settings import load_family_settings
 from axolotly.families.streaming import selected_services
@@ -20,7 +21,6 @@ from axolotly.models import (
     Episode,
     FamilyInvitation,
     FamilyMember,
-    FamilyTitle,
     KidProfile,
     KidProfileTitle,
     TimeRequest,
@@ -39,7 +39,7 @@ def family_document(db: Session, owner: User, zone: ZoneInfo, now: datetime) -> 
     parents = _parents(db, owner, zone)
     names = {parent["id"]: parent["name"] for parent in parents}
     kids = list(db.scalars(owned_by(select(KidProfile), KidProfile, family_id).order_by(KidProfile.id)))
-    policies = _policies(db, family_id, zone)
+    policies = _policies(db, family_id, zone, now)
     return {
         "format": FORMAT_VERSION,
         "exported_at": now.isoformat(),
@@ -143,11 +143,13 @@ def _window(start: time | None, end: time | None) -> dict[str, str | None] | Non
     return {"from": _clock(start), "until": _clock(end)} if start is not None else None
 
 
-def _policies(db: Session, family_id: int, zone: ZoneInfo) -> dict[int, list[dict[str, Any]]]:
+def _policies(db: Session, family_id: int, zone: ZoneInfo, now: datetime) -> dict[int, list[dict[str, Any]]]:
     rows = db.execute(
         owned_by(select(KidProfileTitle, Title.title, Title.media_type), KidProfile, family_id)
         .join(KidProfile, KidProfile.id == KidProfileTitle.kid_profile_id)
         .join(Title, Title.id == KidProfileTitle.title_id)
+        # An allow whose end has come is no rule any more (the job removes its row later).
+        .where(KidProfileTitle.allowed_until.is_(None) | (KidProfileTitle.allowed_until > now))
         .order_by(KidProfileTitle.kid_profile_id, Title.title, KidProfileTitle.id)
     ).all()
     blocked_ids = {episode for policy, _, _ in rows for episode in policy.blocked_episodes}
@@ -181,18 +183,21 @@ def _episode(episode_id: int, episodes: dict[int, Episode]) -> dict[str, Any]:
 
 
 def _library(db: Session, family_id: int, names: dict[int, str], zone: ZoneInfo) -> list[dict[str, Any]]:
+    """The library as the Library page shows it: titles added by hand and titles a kid has a
+    rule on (families/library.py library_entries; a rule's title has no row of its own)."""
+    entries = library_entries(family_id)
     rows = db.execute(
-        owned_by(select(FamilyTitle, Title.title, Title.media_type), FamilyTitle, family_id)
-        .join(Title, Title.id == FamilyTitle.title_id)
-        .order_by(Title.title, FamilyTitle.title_id)
+        select(entries.c.title_id, entries.c.added_at, entries.c.added_by, Title.title, Title.media_type)
+        .join(Title, Title.id == entries.c.title_id)
+        .order_by(Title.title, Title.id)
     ).all()
     return [
         {
-            "title": {"id": row.title_id, "name": name, "type": media_type},
+            "title": {"id": row.title_id, "name": row.title, "type": row.media_type},
             "added_at": at_zone(row.added_at, zone),
             "added_by": _named(row.added_by, names),
         }
-        for row, name, media_type in rows
+        for row in rows
     ]
 
 
