@@ -5,7 +5,8 @@ movie and TV lists share most names, "Action & Adventure", "Kids" and "Sci-Fi & 
 A title's `certification` is its US one; `certifications` (when the file has them) its other
 countries', read like TMDB's (normalised on each country's scale). Where titles stream is kept
 for the US only (`watch_providers`): offline, `providers_by_country` stays empty and the launcher
-falls back to `providers`.
+falls back to `providers`. An episode's `runtime` is its show's typical length in minutes, read
+like TMDB's, so the demo's "let the episode finish" grace has something to go on.
 """
 
 import json
@@ -14,7 +15,7 @@ from importlib import resources
 
 from axolotly.catalog.providers import registry_ids_for_tmdb
 from axolotly.catalog.sources import CatalogEpisode, CatalogTitle, format_rating, parse_date
-from axolotly.catalog.tmdb_mapping import normalised_ratings
+from axolotly.catalog.tmdb_mapping import normalised_ratings, runtime_minutes
 from axolotly.enums import MediaType
 
 GENRE_IDS = {
@@ -100,6 +101,7 @@ class OfflineCatalog:
                         name=episode.get("name"),
                         overview=episode.get("overview"),
                         air_date=parse_date(episode.get("air_date")),
+                        runtime_minutes=runtime_minutes(episode.get("runtime")),  # the episode grace needs it
                     )
                     for season in entry.get("seasons", [])  # most shows ship without episodes
                     for episode in season["episodes"]

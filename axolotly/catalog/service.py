@@ -277,7 +277,7 @@ def upsert_episodes(db: Session, title_id: int, episodes: list[CatalogEpisode]) 
         index_elements=[Episode.tmdb_episode_id],
         set_={
             **{key: statement.excluded[key] for key in updated},
-            # A source that does not know the runtime (the offline catalog) never forgets TMDB's.
+            # A source that does not know an episode's runtime never forgets a known one.
             "runtime_minutes": func.coalesce(statement.excluded.runtime_minutes, Episode.runtime_minutes),
         },
         # An episode never moves to another title, whatever the source says.
