@@ -95,8 +95,8 @@ ALLOWED_UNTIL_ALTHOUGH_PATH = N_("Allowed by you until %(when)s (although %(deta
 # A Moment's words: near ones by the day's name, later ones by date; an end at midnight is the
 # end of the day before ("Today only" ends at midnight tonight: "the end of today", not "tomorrow 00:00").
 MOMENT_WORDS = {
-    "today": N_("today %(time)s"),
-    "tomorrow": N_("tomorrow %(time)s"),
+    "today": N_("%(time)s today"),
+    "tomorrow": N_("%(time)s tomorrow"),
     "weekday": N_("%(day)s %(time)s"),
     "date": N_("%(day)s %(time)s"),
 }
@@ -127,8 +127,8 @@ class Country:
 
 @dataclass(frozen=True)
 class Moment:
-    """An instant read later on the family's clock, in the reader's language: "today 20:00",
-    "tomorrow 08:00", "Sunday 20:00", "14 Dec 20:00". Today and tomorrow are the reader's (the
+    """An instant read later on the family's clock, in the reader's language: "20:00 today",
+    "08:00 tomorrow", "Sunday 20:00", "14 Dec 20:00". Today and tomorrow are the reader's (the
     clock is asked when the words are read, not when the decision was made)."""
 
     at: datetime

@@ -61,7 +61,7 @@ def test_an_allow_until_is_stored_returned_said_in_the_trail_and_explained(clien
     clock.shift(SUNDAY_8PM - clock.now - timedelta(minutes=20))
     parent = logged_in(client, parent)
     still = client.get(f"/api/parent/kids/{emma['id']}/titles/{moana.id}/explain", headers=auth(parent)).json()
-    assert still["explanation"].startswith("Allowed by you until today 20:00")
+    assert still["explanation"].startswith("Allowed by you until 20:00 today")
     clock.shift(timedelta(minutes=20))
     ended = client.get(f"/api/parent/kids/{emma['id']}/titles/{moana.id}/explain", headers=auth(parent)).json()
     assert (
@@ -159,8 +159,8 @@ def test_the_words_of_an_end_near_and_far_in_english_and_german(clock):
     for_good = evaluate_title(Policy("allow"), ["disney_plus"], on_disney, rules).explanation
     assert for_good == "Allowed, and streaming on a service the family has"
     assert said(SUNDAY_8PM) == "Allowed by you until Sunday 20:00, and streaming on a service the family has"
-    assert said(datetime(2026, 11, 25, 20, tzinfo=LONDON)).startswith("Allowed by you until today 20:00,")
-    assert said(datetime(2026, 11, 26, 8, tzinfo=LONDON)).startswith("Allowed by you until tomorrow 08:00,")
+    assert said(datetime(2026, 11, 25, 20, tzinfo=LONDON)).startswith("Allowed by you until 20:00 today,")
+    assert said(datetime(2026, 11, 26, 8, tzinfo=LONDON)).startswith("Allowed by you until 08:00 tomorrow,")
     assert said(datetime(2026, 11, 26, 0, tzinfo=LONDON)).startswith("Allowed by you until the end of today,")
     assert said(datetime(2026, 12, 6, 20, tzinfo=LONDON)).startswith("Allowed by you until Sun 06 Dec 20:00,")
     nowhere = evaluate_title(Policy("allow", until=SUNDAY_8PM), ["netflix"], on_disney, rules).explanation

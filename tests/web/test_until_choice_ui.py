@@ -79,7 +79,7 @@ def test_the_title_page_shows_the_date_only_for_until_and_how_long_only_for_an_a
     expect(parent.locator(f"#until-choice-{leo}")).to_be_hidden()  # a deny: "How long" means nothing
     expect(parent.locator(f"#until-local-{leo}")).to_be_hidden()
     leos_cell = parent.locator(f"#how-long-{leo}").locator("xpath=..")
-    expect(leos_cell).not_to_have_attribute("data-label", "How long (an allow)")  # no empty heading on a phone
+    expect(leos_cell).not_to_have_attribute("data-label", "How long an allow lasts")  # no empty heading on a phone
 
     how_long.select_option(label="Until…")
     expect(when).to_be_visible()
@@ -96,7 +96,7 @@ def test_the_title_page_shows_the_date_only_for_until_and_how_long_only_for_an_a
     parent.locator(f"#policy-{leo}").select_option(label="Allow")
     expect(parent.locator(f"#until-choice-{leo}")).to_be_visible()
     expect(parent.locator(f"#until-when-{leo}")).to_be_hidden()
-    expect(leos_cell).to_have_attribute("data-label", "How long (an allow)")
+    expect(leos_cell).to_have_attribute("data-label", "How long an allow lasts")
     assert violations(parent) == []
     assert outside == []
 
