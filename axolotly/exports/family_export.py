@@ -83,7 +83,7 @@ def start_admin_export(db: Session, admin: User, family_id: int) -> str:
     db.info["actor"] = "Axolotly support"
     logger.info("family data export", extra={"family_id": family_id, "admin_id": admin.id})
     audit.record(db, family_id, "family_exported", "An administrator exported the family's data (data request)")
-    return file_name(db, family_id)
+    return file_name(db, family_id, numbered=True)
 
 
 def family_owner(db: Session, family_id: int) -> User:
@@ -103,9 +103,11 @@ def family_of_parent(db: Session, email: str) -> int:
     return db.scalar(select(FamilyMember.family_id).where(FamilyMember.user_id == parent.id)) or parent.id
 
 
-def file_name(db: Session, family_id: int) -> str:
+def file_name(db: Session, family_id: int, numbered: bool = False) -> str:
+    """The zip's name: the family's date; an administrator's also names the family (support staff
+    keep several families' files side by side)."""
     today = datetime.now(ZoneInfo(load_family_settings(db, family_id).time_zone)).date()
-    return f"axolotly-family-{today.isoformat()}.zip"
+    return f"axolotly-family-{family_id}-{today.isoformat()}.zip" if numbered else f"axolotly-family-{today}.zip"
 
 
 # -- the snapshot the zip is read from ------------------------------------------------------------
@@ -136,6 +138,11 @@ def snapshot_of(db: Session) -> Snapshot:
     if isinstance(bind, Connection):
         return partial(_inside, bind)
     return partial(_repeatable_read, bind)
+
+
+def family_body(db: Session, family_id: int) -> Iterator[bytes]:
+    """The zip of the family, read (when iterated) from a snapshot of the database `db` reads."""
+    return family_zip(snapshot_of(db), family_id)
 
 
 def family_zip(open_snapshot: Snapshot, family_id: int) -> Iterator[bytes]:

@@ -6,7 +6,6 @@ from a snapshot of its own (exports/family_export.py) into a temporary file, whi
 (zipstream.py spooled: a slow download holds no database connection or transaction).
 """
 
-from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter
@@ -14,7 +13,7 @@ from fastapi.responses import StreamingResponse
 
 from axolotly.accounts.deps import CurrentAdmin, DbSession
 from axolotly.exports import family_export
-from axolotly.exports.zipstream import attachment_headers, spooled
+from axolotly.exports.zipstream import zip_response
 from axolotly.families.deps import CurrentFamily
 from axolotly.types import RowId
 
@@ -33,7 +32,7 @@ def export_my_family(family: CurrentFamily, db: DbSession) -> StreamingResponse:
     """Everything Axolotly holds about the caller's family (owner or co-parent), as a zip to keep.
     Recorded in the family's activity list; a few exports per family and hour (429 beyond)."""
     name = family_export.start_family_export(db, family)
-    return _zip(family_export.family_zip(family_export.snapshot_of(db), family.id), name)
+    return zip_response(family_export.family_body(db, family.id), name)
 
 
 @router.get(
@@ -43,8 +42,4 @@ def export_a_family(family_id: RowId, admin: CurrentAdmin, db: DbSession) -> Str
     """A family's data for a data request (the family is its owner's user id; 404 for any other
     id). The export is a line of the family's activity list."""
     name = family_export.start_admin_export(db, admin, family_id)
-    return _zip(family_export.family_zip(family_export.snapshot_of(db), family_id), name)
-
-
-def _zip(body: Iterator[bytes], name: str) -> StreamingResponse:
-    return StreamingResponse(spooled(body), media_type="application/zip", headers=attachment_headers(name))
+    return zip_response(family_export.family_body(db, family_id), name)

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import IO
 
+from fastapi.responses import StreamingResponse
+
 SEND_BYTES = 64 * 1024  # a chunk of the response
 CSV_BATCH_BYTES = 64 * 1024  # rows are encoded and compressed this much at a time
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip header can say
@@ -114,3 +116,9 @@ def _sent(spool: IO[bytes]) -> Iterator[bytes]:
     with spool:
         while chunk := spool.read(SEND_BYTES):
             yield chunk
+
+
+def zip_response(body: Iterator[bytes], filename: str) -> StreamingResponse:
+    """The zip as a download (every door of the export: the API, the account page, the console),
+    spooled first."""
+    return StreamingResponse(spooled(body), media_type="application/zip", headers=attachment_headers(filename))

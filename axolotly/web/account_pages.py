@@ -6,7 +6,6 @@ exactly what goes)."""
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
-from fastapi.responses import StreamingResponse
 
 from axolotly import mail
 from axolotly.accounts import service
@@ -14,7 +13,7 @@ from axolotly.accounts.deletion import deletion_summary
 from axolotly.accounts.deps import DbSession, WebUser
 from axolotly.accounts.schemas import DeleteAccount, EmailChange, LanguageChange, NameChange, PasswordChange
 from axolotly.exports import family_export
-from axolotly.exports.zipstream import attachment_headers, spooled
+from axolotly.exports.zipstream import zip_response
 from axolotly.families import settings, time_zones
 from axolotly.families.deps import WebFamily
 from axolotly.families.schemas import CountryBody, FamilySettingsBody
@@ -165,8 +164,7 @@ def export_family(family: WebFamily, db: DbSession):
     """The same zip as GET /api/parent/me/export. A form (POST, CSRF-checked) rather than a link:
     the export writes a line to the activity list, and the browser saves the answer as a file."""
     name = family_export.start_family_export(db, family)
-    body = spooled(family_export.family_zip(family_export.snapshot_of(db), family.id))
-    return StreamingResponse(body, media_type="application/zip", headers=attachment_headers(name))
+    return zip_response(family_export.family_body(db, family.id), name)
 
 
 @router.get("/account/delete")

@@ -4,7 +4,6 @@ a family's data for a data request, database health."""
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import StreamingResponse
 
 from axolotly.accounts.deps import DbSession, WebAdmin
 from axolotly.admin import moderation
@@ -13,7 +12,7 @@ from axolotly.config import get_settings
 from axolotly.enums import ReportStatus
 from axolotly.errors import Invalid
 from axolotly.exports import family_export
-from axolotly.exports.zipstream import attachment_headers
+from axolotly.exports.zipstream import zip_response
 from axolotly.i18n import N_, gettext, ngettext
 from axolotly.notifications import delivery
 from axolotly.notifications.schemas import DeliveryId
@@ -162,8 +161,7 @@ def export_family(user: WebAdmin, db: DbSession, email: Annotated[Text, Form(max
     and the export is a line of the family's activity list. An unknown email: back with a flash."""
     family_id = family_export.family_of_parent(db, email)
     name = family_export.start_admin_export(db, user, family_id)
-    body = family_export.family_zip(family_export.snapshot_of(db), family_id)
-    return StreamingResponse(body, media_type="application/zip", headers=attachment_headers(name))
+    return zip_response(family_export.family_body(db, family_id), name)
 
 
 @router.get("/db-health")

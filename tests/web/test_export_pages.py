@@ -58,6 +58,7 @@ def test_an_admin_downloads_a_family_by_a_co_parents_email_from_the_console(clie
     token = csrf(client, "/admin")
     response = client.post("/admin/families/export", data={"email": co_parent["email"].upper(), "csrf_token": token})
     assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    assert f'filename="axolotly-family-{owner["id"]}-' in response.headers["content-disposition"]  # which family
     document = json.loads(unzipped(response.content)["family.json"])
     assert document["family"]["id"] == owner["id"]
     assert [p["email"] for p in document["parents"]] == [owner["email"], co_parent["email"]]
