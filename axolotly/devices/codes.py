@@ -38,7 +38,7 @@ def live_codes(db: Session, family_id: int) -> list[PairingCode]:
     statement = (
         owned_by(select(PairingCode), PairingCode, family_id)
         .where(PairingCode.used.is_(False), PairingCode.expires_at > func.now())
-        .order_by(PairingCode.created_at)
+        .order_by(PairingCode.created_at, PairingCode.id)  # codes made in one instant: in the order made
     )
     return list(db.execute(statement).scalars())
 
