@@ -1,55 +1,24 @@
 """ETag/304 and the cost of /api/apps: statements per call, every change changes the ETag."""
 
-import itertools
-import json
-
 from sqlalchemy import text
 
 from axolotly.catalog.service import upsert_title
 from axolotly.catalog.sources import CatalogTitle
 from axolotly.launcher.service import rendered_launchers
-from axolotly.models import Episode, FamilyTitle, KidProfileTitle, Title
+from axolotly.models import Episode, KidProfileTitle, Title
 from axolotly.policies.evaluate import Rules, TitleFacts, evaluate_title
 from tests.support.api import add_kid, auth, episode_ids, offline_title, sign_up
-from tests.support.launcher_helpers import assign, device_row_id, pair_device
-
-ALLOW_LIST = {"rules_mode": "allow_list"}
-# Emma's rules in the rules-mode tests: G..PG movies, TV-Y..TV-Y7 shows, rated only, nothing scary.
-EMMA_RULES = {
-    "rules_mode": "rules",
-    "max_movie_rating": "PG",
-    "max_tv_rating": "TV-Y7",
-    "block_unrated": True,
-    "blocked_tags": ["scary_scenes"],
-}
-
-
-def set_rules(db, kid_id: int, **rules) -> None:
-    """A kid's rules written as the rules API will (kid_profiles columns), so age presets don't matter."""
-    rules = {key: json.dumps(value) if key == "blocked_tags" else value for key, value in rules.items()}
-    assignments = ", ".join(
-        f"{key} = CAST(:{key} AS jsonb)" if key == "blocked_tags" else f"{key} = :{key}" for key in rules
-    )
-    db.execute(text(f"UPDATE kid_profiles SET {assignments} WHERE id = :id"), {**rules, "id": kid_id})
-
-
-def to_library(db, family_id: int, *titles: Title) -> None:
-    db.add_all([FamilyTitle(family_id=family_id, title_id=title.id) for title in titles])
-    db.flush()
-
-
-def setup_family(client, db):
-    parent = sign_up(client)
-    emma, leo = add_kid(client, parent, "Emma"), add_kid(client, parent, "Leo")
-    set_rules(db, emma["id"], **ALLOW_LIST)
-    set_rules(db, leo["id"], **ALLOW_LIST)
-    bluey = offline_title(db, "Bluey")
-    client.put("/api/parent/services/selected", json={"services": ["disney_plus"]}, headers=auth(parent))
-    client.put(f"/api/parent/kids/{emma['id']}/policies/{bluey.id}", json={"policy": "allow"}, headers=auth(parent))
-    device = pair_device(client, parent)
-    row = device_row_id(client, parent, device)
-    assign(client, parent, row, emma["id"])
-    return parent, emma, leo, bluey, device, row
+from tests.support.launcher_families import (
+    ALLOW_LIST,
+    EMMA_RULES,
+    made_title,
+    set_rules,
+    setup_family,
+    setup_rules_family,
+    shown,
+    to_library,
+)
+from tests.support.launcher_helpers import assign, pair_device
 
 
 def etag(client, device) -> str:
@@ -186,62 +155,6 @@ def test_apps_for_200_shows_by_10_episodes_costs_at_most_3_statements(client, db
     count_statements.statements.clear()
     assert client.get("/api/apps", headers={**device, "If-None-Match": response.headers["ETag"]}).status_code == 304
     assert count_statements.count == 1
-
-
-made_tmdb_ids = itertools.count(8_000_000)
-
-
-def made_title(
-    db,
-    name: str,
-    media_type: str = "movie",
-    certification: str | None = "G",
-    tags: tuple[str, ...] = (),
-    episodes: int = 0,
-) -> Title:
-    title = Title(
-        tmdb_id=next(made_tmdb_ids),
-        title=name,
-        media_type=media_type,
-        certification=certification,
-        tags=list(tags),
-        providers=["disney_plus"],
-    )
-    db.add(title)
-    db.flush()
-    db.add_all(
-        [
-            Episode(
-                tmdb_episode_id=title.tmdb_id * 10 + e,
-                title_id=title.id,
-                season_number=1,
-                episode_number=e + 1,
-                name=f"{name} {e + 1}",
-            )
-            for e in range(episodes)
-        ]
-    )
-    db.flush()
-    return title
-
-
-def setup_rules_family(client, db):
-    """Emma in `rules` mode (EMMA_RULES) on a device; Leo, her brother, in `rules` mode too."""
-    parent = sign_up(client)
-    emma, leo = add_kid(client, parent, "Emma"), add_kid(client, parent, "Leo")
-    set_rules(db, emma["id"], **EMMA_RULES)
-    set_rules(db, leo["id"], **EMMA_RULES)
-    client.put("/api/parent/services/selected", json={"services": ["disney_plus"]}, headers=auth(parent))
-    device = pair_device(client, parent)
-    assign(client, parent, device_row_id(client, parent, device), emma["id"])
-    return parent, emma, leo, device
-
-
-def shown(response) -> dict[str, list[str]]:
-    """appName -> episode names, of every title on the launcher."""
-    return {
-        item["appName"]: [e["name"] for e in item["episodes"]] for group in response.json() for item in group["content"]
-    }
 
 
 def test_every_change_of_rules_library_or_title_facts_changes_the_etag_and_the_launcher(client, db):

@@ -11,7 +11,7 @@ import pytest
 
 from axolotly.launcher.answers import ClientGone, Hold, requested_wait
 from axolotly.launcher.live import Changes
-from tests.ops.test_live_server import parent_headers, sql
+from tests.support.live_app import paired_launcher, parent_headers, sql
 from tests.support.pg import demo_database
 from tests.support.processes import live_server
 
@@ -32,14 +32,10 @@ def server(database):
 @pytest.fixture
 def emma_device(server, database):
     """A launcher paired to Emma, its first answer fetched; yields (parent headers, device headers, kid id, ETag)."""
-    parent = parent_headers(server)
     with httpx.Client(base_url=server, timeout=TIMEOUT) as client:
+        parent = parent_headers(client)
         kid_id = next(k["id"] for k in client.get("/api/parent/kids", headers=parent).json() if k["name"] == "Emma")
-        code = client.post("/api/parent/pairing-codes", headers=parent).json()["code"]
-        paired = client.post("/api/pair", json={"pairingCode": code}).json()
-        row = sql(database, "SELECT id FROM devices WHERE device_id = %(d)s", {"d": paired["deviceId"]})[0][0]
-        assert client.patch(f"/api/parent/devices/{row}", json={"kid_id": kid_id}, headers=parent).status_code == 200
-        device = {"X-Device-ID": paired["deviceId"], "X-API-Key": paired["apiKey"]}
+        device = paired_launcher(client, parent, "Emma")
         first = client.get("/api/apps", headers=device)
         assert first.status_code == 200
         yield parent, device, kid_id, first.headers["ETag"]

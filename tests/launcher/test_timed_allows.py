@@ -10,7 +10,8 @@ from sqlalchemy import text
 from axolotly.launcher.service import rendered_launchers
 from axolotly.models import KidProfileTitle
 from axolotly.policies import until
-from tests.launcher.test_launcher_etag_and_cost import (
+from tests.support.api import auth, offline_title
+from tests.support.launcher_families import (
     ALLOW_LIST,
     EMMA_RULES,
     made_title,
@@ -19,7 +20,6 @@ from tests.launcher.test_launcher_etag_and_cost import (
     setup_rules_family,
     shown,
 )
-from tests.support.api import auth, offline_title
 from tests.support.pinned_days import SCHOOL_DAY
 from tests.support.timed_allows import allow_until, logged_in
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from tests.ops.test_live_server import parent_headers, sql
+from tests.support.live_app import paired_launcher, parent_headers, sql
 from tests.support.pg import demo_database
 from tests.support.processes import live_server
 
@@ -25,14 +25,10 @@ def server(database):
 
 
 def test_a_held_poll_wakes_when_an_allow_ends_and_gets_the_launcher_without_the_title(server, database):
-    parent = parent_headers(server)
     with httpx.Client(base_url=server, timeout=TIMEOUT) as client:
+        parent = parent_headers(client)
         kid_id = next(k["id"] for k in client.get("/api/parent/kids", headers=parent).json() if k["name"] == "Emma")
-        code = client.post("/api/parent/pairing-codes", headers=parent).json()["code"]
-        paired = client.post("/api/pair", json={"pairingCode": code}).json()
-        row = sql(database, "SELECT id FROM devices WHERE device_id = %(d)s", {"d": paired["deviceId"]})[0][0]
-        assert client.patch(f"/api/parent/devices/{row}", json={"kid_id": kid_id}, headers=parent).status_code == 200
-        device = {"X-Device-ID": paired["deviceId"], "X-API-Key": paired["apiKey"]}
+        device = paired_launcher(client, parent, "Emma")
         # PG-13: above an 8-year-old's rules, so only the allow shows it.
         title_id = sql(database, "SELECT id FROM titles WHERE title = 'Iron Man'")[0][0]
         end = datetime.now(UTC) + timedelta(seconds=4)

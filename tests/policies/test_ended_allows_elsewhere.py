@@ -16,8 +16,8 @@ from axolotly.families.library import titles_losing_rules
 from axolotly.families.packs import _allow_all
 from axolotly.models import KidProfile
 from axolotly.policies.until import THREE_DAYS, until_of_choice
-from tests.launcher.test_launcher_etag_and_cost import ALLOW_LIST, set_rules
 from tests.support.api import add_kid, auth, offline_title, sign_up, use_zone
+from tests.support.launcher_families import ALLOW_LIST, set_rules
 from tests.support.pinned_days import SCHOOL_DAY
 from tests.support.timed_allows import allow_until, logged_in
 

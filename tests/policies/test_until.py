@@ -10,8 +10,8 @@ from sqlalchemy import text
 from axolotly.i18n import use_language
 from axolotly.policies.evaluate import Moment, Policy, Rules, TitleFacts, evaluate_title
 from axolotly.policies.until import TODAY, until_of_choice
-from tests.launcher.test_launcher_etag_and_cost import ALLOW_LIST, set_rules, to_library
 from tests.support.api import add_kid, auth, offline_title, sign_up, use_zone
+from tests.support.launcher_families import ALLOW_LIST, set_rules, to_library
 from tests.support.pinned_days import SCHOOL_DAY
 from tests.support.timed_allows import logged_in
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import text
 
-from tests.launcher.test_launcher_etag_and_cost import ALLOW_LIST, set_rules, to_library
 from tests.support.api import add_kid, auth, offline_title, use_zone
+from tests.support.launcher_families import ALLOW_LIST, set_rules, to_library
 from tests.support.pages import csrf, logged_in_parent
 from tests.support.pinned_days import SCHOOL_DAY
 
