@@ -71,14 +71,7 @@ def home(request: Request, family: WebFamily, db: DbSession):
 
 @router.get("/family/kids")
 def kids_page(request: Request, family: WebFamily, db: DbSession):
-    return render(
-        request,
-        "kids.html",
-        user=family.user,
-        kids=kids.list_kids(db, family.id),
-        locks=kids.current_locks(db, family.id),
-        **library_pages.rules_form_context(db, family.id),
-    )
+    return library_pages.kids_page(request, db, family)
 
 
 @router.post("/family/kids", dependencies=[CsrfChecked])

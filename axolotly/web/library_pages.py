@@ -3,7 +3,7 @@ the rules that go and shows what each kid would stop seeing), the rules form and
 previewed before it is saved: policies/preview.py), and "What Emma can watch"."""
 
 from collections.abc import Sequence
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Depends, Form, Request
 
@@ -14,6 +14,7 @@ from axolotly.catalog.tags import spoken_tags
 from axolotly.errors import DomainError, Invalid, NotFound
 from axolotly.families import kids, library, members, rules
 from axolotly.families import requests as title_requests
+from axolotly.families.context import FamilyContext
 from axolotly.families.deps import WebFamily, WebOwnedKid
 from axolotly.i18n import gettext, ngettext
 from axolotly.policies import preview
@@ -31,14 +32,19 @@ def vocabulary(db) -> dict:
     return {tag.tag: tag for tag in moderation.list_tags(db)}
 
 
-def rules_form_context(db, family_id: int) -> dict:
-    """What the kids page needs to draw each kid's rules form (the caps and presets of the family country's scales)."""
-    return {
-        **rules.form_options(db, family_id),
+def kids_page(request: Request, db, family: FamilyContext, **shown):
+    """The kids page, each kid's rules form with the caps and presets of the family country's
+    scales; `shown`: what a preview adds (the proposed rules and their previews)."""
+    context: dict[str, Any] = {
+        "user": family.user,
+        "kids": kids.list_kids(db, family.id),
+        "locks": kids.current_locks(db, family.id),
+        **rules.form_options(db, family.id),
         "tag_groups": moderation.tags_by_category(db),
         "rules_of": rules.kid_rules,
         "describe": rules.describe,
     }
+    return render(request, "kids.html", **context, **shown)
 
 
 def spoken_list(names: list[str]) -> str:
@@ -174,16 +180,7 @@ def preview_rules(kid: WebOwnedKid, request: Request, family: WebFamily, db: DbS
     """The kids page again, the kid's form holding the proposed rules (a preset's, for a preset
     button) with what they would change in the kid's launcher under it; nothing is saved."""
     previewed = _preview_rules(db, kid, form)
-    return render(
-        request,
-        "kids.html",
-        user=family.user,
-        kids=kids.list_kids(db, family.id),
-        locks=kids.current_locks(db, family.id),
-        **rules_form_context(db, family.id),
-        proposed={kid.id: previewed.proposed},
-        previews={kid.id: [previewed.kid]},
-    )
+    return kids_page(request, db, family, proposed={kid.id: previewed.proposed}, previews={kid.id: [previewed.kid]})
 
 
 @router.post("/family/kids/{kid_id}/rules/preview-panel", dependencies=[CsrfChecked])
