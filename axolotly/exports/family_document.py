@@ -149,7 +149,7 @@ def _policies(db: Session, family_id: int, zone: ZoneInfo, now: datetime) -> dic
         .join(KidProfile, KidProfile.id == KidProfileTitle.kid_profile_id)
         .join(Title, Title.id == KidProfileTitle.title_id)
         # An allow whose end has come is no rule any more (the job removes its row later).
-        .where(KidProfileTitle.allowed_until.is_(None) | (KidProfileTitle.allowed_until > now))
+        .where(KidProfileTitle.in_force_at(now))
         .order_by(KidProfileTitle.kid_profile_id, Title.title, KidProfileTitle.id)
     ).all()
     blocked_ids = {episode for policy, _, _ in rows for episode in policy.blocked_episodes}

@@ -126,8 +126,7 @@ def titles_losing_rules(db: Session, family_id: int, title_id: int) -> list[str]
     statement = select(KidProfile.name).join(KidProfileTitle, KidProfileTitle.kid_profile_id == KidProfile.id)
     statement = owned_by(statement, KidProfile, family_id).where(KidProfileTitle.title_id == title_id)
     # An allow whose end has come is no rule any more (policies/until.py): nobody loses it.
-    now = datetime.now(UTC)
-    statement = statement.where(KidProfileTitle.allowed_until.is_(None) | (KidProfileTitle.allowed_until > now))
+    statement = statement.where(KidProfileTitle.in_force_at(datetime.now(UTC)))
     return list(db.scalars(statement.order_by(KidProfile.name, KidProfile.id)))
 
 

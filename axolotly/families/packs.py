@@ -13,7 +13,7 @@ from axolotly.families.context import FamilyContext
 from axolotly.families.kids import get_kid
 from axolotly.families.library import ensure_in_library
 from axolotly.models import KidProfile, KidProfileTitle
-from axolotly.policies.service import now_utc, set_policy, standing
+from axolotly.policies.service import now_utc, set_policy
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,9 @@ def _allow_all(db: Session, kid: KidProfile, title_ids: list[int]) -> int:
                 select(KidProfileTitle.title_id).where(
                     KidProfileTitle.kid_profile_id == kid.id,
                     KidProfileTitle.title_id.in_(title_ids),
-                    standing(now_utc()),  # an ended allow rules nothing: the pack allows the title again
+                    KidProfileTitle.in_force_at(
+                        now_utc()
+                    ),  # an ended allow rules nothing: the pack allows the title again
                 )
             )
         )

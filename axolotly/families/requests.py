@@ -28,7 +28,7 @@ from axolotly.i18n import N_
 from axolotly.models import KidProfile, KidProfileTitle, Title, TitleRequest
 from axolotly.notifications.outbox import notify
 from axolotly.policies.evaluate import Decision, Policy, evaluate_title
-from axolotly.policies.service import family_country, now_utc, set_policy, standing, title_facts
+from axolotly.policies.service import family_country, now_utc, set_policy, title_facts
 from axolotly.policies.until import checked_until
 from axolotly.ratings.scales import Scales
 from axolotly.ratings.service import current_scales
@@ -100,14 +100,20 @@ def _policy(db: Session, kid_id: int, title_id: int) -> str | None:
     """The kid's policy in force on the title (an allow that ended is none: the kid may ask again)."""
     return db.scalar(
         select(KidProfileTitle.policy).where(
-            KidProfileTitle.kid_profile_id == kid_id, KidProfileTitle.title_id == title_id, standing(now_utc())
+            KidProfileTitle.kid_profile_id == kid_id,
+            KidProfileTitle.title_id == title_id,
+            KidProfileTitle.in_force_at(now_utc()),
         )
     )
 
 
 def _kids_policy(on_title: Any, kid_id: Any) -> Any:
     """The join condition of a kid's policy in force on a title (for an outer join)."""
-    return (KidProfileTitle.kid_profile_id == kid_id) & (KidProfileTitle.title_id == on_title) & standing(now_utc())
+    return (
+        (KidProfileTitle.kid_profile_id == kid_id)
+        & (KidProfileTitle.title_id == on_title)
+        & KidProfileTitle.in_force_at(now_utc())
+    )
 
 
 def ask(db: Session, kid: KidProfile, title_id: int, device_id: int | None = None) -> tuple[TitleRequest, bool]:

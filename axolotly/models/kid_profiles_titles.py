@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from axolotly.enums import PolicyKind, sql_values
@@ -46,3 +46,9 @@ class KidProfileTitle(Base):
     created_at: Mapped[datetime] = created_at_column()
     # The allow ends at this instant (None: for good); past it the rules alone decide (issue 27).
     allowed_until: Mapped[datetime | None]
+
+    @classmethod
+    def in_force_at(cls, now: datetime) -> ColumnElement[bool]:
+        """Policies in force at `now`: an allow whose end has come is none (policies/evaluate.py
+        in_force); its row waits for the job that removes it (jobs/allow_tasks.py)."""
+        return cls.allowed_until.is_(None) | (cls.allowed_until > now)

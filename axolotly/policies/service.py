@@ -3,7 +3,7 @@
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, case, delete, null, select
+from sqlalchemy import case, delete, null, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -42,12 +42,6 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def standing(now: datetime) -> ColumnElement[bool]:
-    """Policies in force at `now`: an allow whose end has come is none (evaluate.py in_force);
-    its row waits for the job that removes it (jobs/allow_tasks.py)."""
-    return KidProfileTitle.allowed_until.is_(None) | (KidProfileTitle.allowed_until > now)
-
-
 def policy_of(row: KidProfileTitle | None, now: datetime) -> Policy | None:
     """What the decision reads of a policy row at `now`."""
     if row is None:
@@ -60,7 +54,7 @@ def list_policies(db: Session, kid: KidProfile) -> list[tuple[KidProfileTitle, T
     rows = db.execute(
         select(KidProfileTitle, Title)
         .join(Title, Title.id == KidProfileTitle.title_id)
-        .where(KidProfileTitle.kid_profile_id == kid.id, standing(now_utc()))
+        .where(KidProfileTitle.kid_profile_id == kid.id, KidProfileTitle.in_force_at(now_utc()))
         .order_by(Title.title, Title.id)
     )
     return [tuple(row) for row in rows]
@@ -70,7 +64,7 @@ def rules_for_title(db: Session, family_id: int, title_id: int) -> dict[int, Kid
     """The policies in force of the family's kids on one title, by kid id (kids without one are absent)."""
     statement = select(KidProfileTitle).join(KidProfile, KidProfile.id == KidProfileTitle.kid_profile_id)
     statement = owned_by(statement, KidProfile, family_id).where(KidProfileTitle.title_id == title_id)
-    rows = db.scalars(statement.where(standing(now_utc())))
+    rows = db.scalars(statement.where(KidProfileTitle.in_force_at(now_utc())))
     return {row.kid_profile_id: row for row in rows}
 
 
