@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from axolotly.launcher.query import LAUNCHER_SQL, launcher_params
 from axolotly.launcher.reads import LauncherReads
-from axolotly.policies import until
 
 
 @dataclass(frozen=True)
@@ -116,10 +115,3 @@ def visible_title_count(db: Session, family_id: int, kid_id: int, version: int, 
     rendered = rendered_launchers.get((kid_id, version, allows_ended))
     groups = json.loads(rendered.json) if rendered else page_launcher(db, family_id, kid_id)
     return len({item["id"] for group in groups for item in group["content"]})
-
-
-def allow_clock(db: Session, kid_id: int, now: datetime) -> tuple[str | None, datetime | None]:
-    """For a page that shows the kid's launcher (web/kid_pages.py): the last end of the kid's
-    allows that has come by `now` (as the ETag names it: its change means the launcher changed with
-    no write) and the next end to come (when to look again)."""
-    return until.allow_clock(db, kid_id, now)

@@ -38,7 +38,8 @@ from axolotly.i18n import N_, family_language, format_time, format_weekday, gett
 from axolotly.launcher import live
 from axolotly.launcher.answers import held_capacity
 from axolotly.launcher.auth import AuthenticatedDevice, authenticate_device
-from axolotly.launcher.service import allow_clock, page_launcher
+from axolotly.launcher.service import page_launcher
+from axolotly.policies.until import allow_clock
 from axolotly.screen_time import service as screen_time
 from axolotly.screen_time import time_requests, usage
 from axolotly.screen_time.clock import Playing, Today, runs_out_at
