@@ -24,10 +24,11 @@ def put_rules(client, parent, kid, **rules) -> None:
     assert response.status_code == 200, response.text
 
 
-def family_with_library(client, db) -> dict:
+def family_with_library(client, db, parent: dict | None = None) -> dict:
     """Emma (8, rules mode: US movies up to G, TV up to TV-PG, unrated hidden) and Leo (allow list),
-    and four library titles: a G movie and a TV-PG show Emma sees, a PG-13 movie and an unrated one she does not."""
-    parent = sign_up(client)
+    and four library titles: a G movie and a TV-PG show Emma sees, a PG-13 movie and an unrated one she does not.
+    `parent`: the family's (signed up here when not given)."""
+    parent = parent or sign_up(client)
     emma, leo = add_kid(client, parent, "Emma", age=8), add_kid(client, parent, "Leo", age=None)
     titles = {
         "Alpha": library_title(client, parent, db, "Alpha", certification="G"),

@@ -4,27 +4,19 @@ static/preview.js asks for; the library removal page shows what each kid would s
 
 import re
 
-from tests.support.api import add_kid, auth
+from tests.support.api import auth
 from tests.support.factories import make_title
 from tests.support.pages import csrf, logged_in_parent
-from tests.support.previews import library_title, written_state
+from tests.support.previews import family_with_library, library_title, written_state
 
 KIDS_PAGE = {"referer": "http://testserver/family/kids"}
 WIDER = {"mode": "rules", "max_movie_rating": "PG-13", "max_tv_rating": "TV-Y"}
 
 
 def family(client, db) -> dict:
-    """Logged in; Emma (8: G, TV-PG, unrated hidden) and Leo (allow list); Alpha (G) and Delta
-    (TV-PG) she sees, Bravo (PG-13) and Charlie (unrated) she does not."""
-    parent = logged_in_parent(client)
-    emma, leo = add_kid(client, parent, "Emma", age=8), add_kid(client, parent, "Leo", age=None)
-    titles = {
-        "Alpha": library_title(client, parent, db, "Alpha", certification="G"),
-        "Bravo": library_title(client, parent, db, "Bravo", certification="PG-13", poster_path="/bravo.jpg"),
-        "Charlie": library_title(client, parent, db, "Charlie"),
-        "Delta": library_title(client, parent, db, "Delta", media_type="tv", certification="TV-PG"),
-    }
-    return {"parent": parent, "emma": emma, "leo": leo, "titles": titles}
+    """Logged in (support/previews.py family_with_library): Emma (8: G, TV-PG, unrated hidden) and Leo
+    (allow list); Alpha (G) and Delta (TV-PG) she sees, Bravo (PG-13) and Charlie (unrated) she does not."""
+    return family_with_library(client, db, logged_in_parent(client))
 
 
 def selected(page: str, name: str) -> str:
