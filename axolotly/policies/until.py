@@ -68,14 +68,21 @@ def until_of_choice(choice: str, local_text: str, zone: str, now: datetime) -> d
         return checked_until(wall_clock.replace(tzinfo=family_zone), now)
     if choice != UNTIL:
         raise Invalid(N_("Choose how long the allow lasts"))
+    moment = on_family_clock(local_text, zone)
+    if moment is None:
+        raise Invalid(N_("Give a date and a time for the end of the allow"))
+    return checked_until(moment, now)
+
+
+def on_family_clock(local_text: str, zone: str) -> datetime | None:
+    """A date and time as a datetime-local field sends it ("2026-12-06T20:00"), read on the
+    family's clock; None for anything else (a page sends the wall clock, never an offset).
+    fold=0: a wall-clock time that happens twice (clocks going back) is its first occurrence."""
     try:
         local = datetime.fromisoformat(local_text.strip())
     except ValueError:
-        raise Invalid(N_("Give a date and a time for the end of the allow")) from None
-    if local.tzinfo is not None:  # a page sends the family's wall clock, nothing else
-        raise Invalid(N_("Give a date and a time for the end of the allow"))
-    # fold=0: a wall-clock time that happens twice (clocks going back) is its first occurrence.
-    return checked_until(local.replace(tzinfo=family_zone), now)
+        return None
+    return local.replace(tzinfo=ZoneInfo(zone)) if local.tzinfo is None else None
 
 
 def in_trail_words(moment: datetime, zone: str) -> str:

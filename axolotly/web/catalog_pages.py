@@ -4,7 +4,6 @@ before it is saved (policies/preview.py), and "Why?"."""
 
 from datetime import datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from babel.lists import format_list
 from fastapi import APIRouter, Form, Query, Request
@@ -280,11 +279,8 @@ def _allow_has_ended(current: Any, wanted: str, choice: str, local: str, shown: 
         return False
     if not shown or local.strip() != shown.strip():
         return False
-    try:
-        moment = datetime.fromisoformat(local.strip())
-    except ValueError:
-        return False
-    return moment.tzinfo is None and moment.replace(tzinfo=ZoneInfo(zone)) <= now
+    moment = allow_until.on_family_clock(local, zone)
+    return moment is not None and moment <= now
 
 
 def _chosen_until(current: Any, wanted: str, choice: str, local: str, zone: str, now: datetime) -> datetime | None:
