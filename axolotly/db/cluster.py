@@ -114,6 +114,10 @@ class LocalCluster:
             # Two workers at the default pools (ORM 20 + 10, launcher 20, throttles 4, each) may
             # open 108 connections, beyond PostgreSQL's default of 100 ("too many clients" = 503s).
             f"-c max_connections={MAX_CONNECTIONS}",
+            # The server's clock names UTC whatever the host's zone (initdb would write the host's
+            # TZ): families have zones of their own, and the log's times read the same everywhere.
+            "-c timezone=UTC",
+            "-c log_timezone=UTC",
         ]
         if self.archive_wal:
             archive = self.wal_archive(state)
